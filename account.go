@@ -1,0 +1,117 @@
+package dbplane
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role is an account's role.
+type Role string
+
+// Account roles.
+const (
+	RoleUser  Role = "user"
+	RoleAdmin Role = "admin"
+)
+
+// Account is a person or tenant. Quotas are nil when unlimited.
+type Account struct {
+	ID           string // ULID
+	Email        string
+	Name         string
+	Role         Role
+	Slots        *int   // max databases; nil = unlimited
+	StorageBytes *int64 // nil = unlimited
+	Suspended    bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+
+	// Read-only figures filled in by the store on reads.
+	DatabaseCount int
+	UsedBytes     int64
+}
+
+// AccountInput is what creates an account.
+type AccountInput struct {
+	Email        string
+	Name         string
+	Role         Role
+	Slots        *int
+	StorageBytes *int64
+}
+
+// Validate reports the first invalid field.
+func (in *AccountInput) Validate() error {
+	in.Email = strings.TrimSpace(in.Email)
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Role == "" {
+		in.Role = RoleUser
+	}
+	if err := validateEmail(in.Email); err != nil {
+		return err
+	}
+	if in.Name == "" || len(in.Name) > 255 {
+		return FieldErrorf("name", "The name must be 1 to 255 characters.")
+	}
+	if in.Role != RoleUser && in.Role != RoleAdmin {
+		return FieldErrorf("role", "The role must be user or admin.")
+	}
+	return validateQuotas(in.Slots, in.StorageBytes)
+}
+
+// AccountUpdate changes an account. Nil fields are left alone; a Set flag
+// distinguishes "set to unlimited" (nil value) from "not given".
+type AccountUpdate struct {
+	Name            *string
+	SlotsSet        bool
+	Slots           *int
+	StorageBytesSet bool
+	StorageBytes    *int64
+	Suspended       *bool
+}
+
+// Validate reports the first invalid field.
+func (u *AccountUpdate) Validate() error {
+	if u.Name != nil {
+		n := strings.TrimSpace(*u.Name)
+		if n == "" || len(n) > 255 {
+			return FieldErrorf("name", "The name must be 1 to 255 characters.")
+		}
+		u.Name = &n
+	}
+	return validateQuotas(u.Slots, u.StorageBytes)
+}
+
+func validateEmail(s string) error {
+	if len(s) == 0 || len(s) > 254 {
+		return FieldErrorf("email", "The email must be 1 to 254 characters.")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return FieldErrorf("email", "The email must be a valid address.")
+	}
+	return nil
+}
+
+func validateQuotas(slots *int, storage *int64) error {
+	if slots != nil && *slots < 0 {
+		return FieldErrorf("slots", "slots must be 0 or more, or null for unlimited.")
+	}
+	if storage != nil && *storage < 0 {
+		return FieldErrorf("storageBytes", "storageBytes must be 0 or more, or null for unlimited.")
+	}
+	return nil
+}
+
+// AccountService manages accounts.
+type AccountService interface {
+	// CreateAccount returns CodeInvalid or CodeConflict (email taken).
+	CreateAccount(ctx context.Context, in AccountInput) (*Account, error)
+	// Account returns CodeNotFound.
+	Account(ctx context.Context, id string) (*Account, error)
+	ListAccounts(ctx context.Context) ([]*Account, error)
+	// UpdateAccount returns CodeNotFound or CodeInvalid.
+	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (*Account, error)
+}

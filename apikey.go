@@ -1,0 +1,109 @@
+package dbplane
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// KeyKind says which surfaces a key opens.
+type KeyKind string
+
+// Key kinds: admin keys open /api/admin and /api/application; user keys open
+// /api/v1/db and /api/client.
+const (
+	KeyAdmin KeyKind = "admin"
+	KeyUser  KeyKind = "user"
+)
+
+// Permission is "<resource>:<read|write>", for admin keys.
+type Permission string
+
+// Admin resources that permissions name.
+var AdminResources = []string{"database_hosts", "server_databases", "servers", "nodes", "accounts", "keys"}
+
+// AllPermissions returns read and write on every admin resource.
+func AllPermissions() []Permission {
+	var ps []Permission
+	for _, r := range AdminResources {
+		ps = append(ps, Permission(r+":read"), Permission(r+":write"))
+	}
+	return ps
+}
+
+// APIKey is a key's metadata. The key itself is shown once at creation and
+// stored only as a SHA-256 hash.
+type APIKey struct {
+	ID          string // ULID
+	AccountID   string
+	Kind        KeyKind
+	Name        string
+	Prefix      string // first characters of the key, to recognise it in lists
+	Hash        []byte // SHA-256 of the whole key
+	Permissions []Permission
+	Disabled    bool
+	// DisabledBySuspension is set when a suspension disabled the key, so that
+	// unsuspending restores exactly what it changed.
+	DisabledBySuspension bool
+	ExpiresAt            *time.Time
+	CreatedAt            time.Time
+	LastUsedAt           *time.Time
+}
+
+// Can reports whether the key holds permission p. A user key holds none.
+func (k *APIKey) Can(p Permission) bool {
+	if k.Kind != KeyAdmin {
+		return false
+	}
+	for _, q := range k.Permissions {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyInput is what mints a key.
+type KeyInput struct {
+	AccountID   string
+	Kind        KeyKind
+	Name        string
+	Permissions []Permission
+	ExpiresAt   *time.Time
+}
+
+// Validate reports the first invalid field.
+func (in *KeyInput) Validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 100 {
+		return FieldErrorf("name", "The name must be 1 to 100 characters.")
+	}
+	if in.Kind != KeyAdmin && in.Kind != KeyUser {
+		return FieldErrorf("kind", "The kind must be admin or user.")
+	}
+	valid := map[Permission]bool{}
+	for _, p := range AllPermissions() {
+		valid[p] = true
+	}
+	for _, p := range in.Permissions {
+		if !valid[p] {
+			return FieldErrorf("permissions", "Unknown permission %q.", string(p))
+		}
+	}
+	if in.Kind == KeyUser && len(in.Permissions) > 0 {
+		return FieldErrorf("permissions", "User keys carry no admin permissions.")
+	}
+	return nil
+}
+
+// KeyService mints and checks keys.
+type KeyService interface {
+	// Authenticate returns the key and its account for a raw key. It returns
+	// ErrNoKey, ErrBadKey, ErrKeyDisabled or ErrKeyExpired.
+	Authenticate(ctx context.Context, raw string) (*APIKey, *Account, error)
+	// CreateKey returns the key's metadata and the key itself, once.
+	CreateKey(ctx context.Context, in KeyInput) (*APIKey, Secret, error)
+	ListKeys(ctx context.Context, accountID string) ([]*APIKey, error)
+	// SetKeyDisabled returns CodeNotFound when the key is not the account's.
+	SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*APIKey, error)
+}

@@ -1,0 +1,81 @@
+package dbplane
+
+import (
+	"context"
+	"time"
+)
+
+// Status is a database's state.
+type Status string
+
+// Public statuses (document 003) and internal ones, shown to admins only.
+const (
+	StatusActive    Status = "active"
+	StatusOverQuota Status = "over_quota"
+	StatusDisabled  Status = "disabled"
+	StatusCreating  Status = "creating"
+	StatusDeleting  Status = "deleting"
+	StatusFailed    Status = "failed"
+)
+
+// Public maps an internal status to the public value a tenant sees.
+func (s Status) Public() Status {
+	switch s {
+	case StatusOverQuota, StatusDisabled:
+		return s
+	}
+	return StatusActive
+}
+
+// Database is one database plus its dedicated user on one host.
+type Database struct {
+	ID              string // ULID (management API)
+	NumericID       int64  // application API
+	AccountID       string
+	ServerID        string // "" when not attached to a server
+	HostID          string
+	Engine          Engine
+	Label           string // the friendly name the tenant chose
+	DBName          string
+	DBUser          string
+	Remote          string // MariaDB host pattern; "%" elsewhere
+	MaxConnections  int    // 0 = unlimited
+	SealedPassword  []byte // AES-256-GCM under a master key id
+	Status          Status
+	SizeBytes       int64
+	SizeRefreshedAt *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Credentials is a database with its password and connection string, as the
+// create, reveal and rotate responses show it.
+type Credentials struct {
+	Database         *Database
+	Host             *Host
+	Password         Secret
+	ConnectionString Secret
+}
+
+// CreateDatabaseInput is what the management API asks for.
+type CreateDatabaseInput struct {
+	AccountID string
+	Label     string
+	Engine    string // "" = mariadb
+}
+
+// DatabaseService is what the tenant surfaces need.
+type DatabaseService interface {
+	// ListDatabases returns the account's databases, oldest first.
+	ListDatabases(ctx context.Context, accountID string) ([]*Database, error)
+	// CreateDatabase returns CodeInvalid (label), ErrEngineDisabled,
+	// ErrOutOfSlots, ErrOutOfStorage, ErrHostFull, ErrAccountSuspended,
+	// ErrDuplicateLabel or ErrHostUnavailable.
+	CreateDatabase(ctx context.Context, in CreateDatabaseInput) (*Credentials, error)
+	// RevealDatabase decrypts the stored password. ErrDatabaseNotFound when
+	// the database is not the account's.
+	RevealDatabase(ctx context.Context, accountID, id string) (*Credentials, error)
+	// RotatePassword sets a new password on the engine first; the old one is
+	// refused when it returns.
+	RotatePassword(ctx context.Context, accountID, id string) (*Credentials, error)
+}

@@ -1,0 +1,255 @@
+package dbplane
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Engine names a kind of database server.
+type Engine string
+
+// The engines dbplane drives.
+const (
+	EngineMariaDB  Engine = "mariadb"
+	EnginePostgres Engine = "postgres"
+	EngineMongo    Engine = "mongo"
+)
+
+// Engines lists every engine in a stable order.
+var Engines = []Engine{EngineMariaDB, EnginePostgres, EngineMongo}
+
+// ParseEngine returns the engine named s ("" means mariadb, as document 003
+// says) or a CodeInvalid error for the field.
+func ParseEngine(field, s string) (Engine, error) {
+	switch Engine(s) {
+	case "":
+		return EngineMariaDB, nil
+	case EngineMariaDB, EnginePostgres, EngineMongo:
+		return Engine(s), nil
+	}
+	return "", FieldErrorf(field, "The engine must be one of mariadb, postgres, mongo.")
+}
+
+// DefaultPort is the usual port of an engine.
+func (e Engine) DefaultPort() int {
+	switch e {
+	case EnginePostgres:
+		return 5432
+	case EngineMongo:
+		return 27017
+	}
+	return 3306
+}
+
+// Letter is the engine's letter in the management API's naming scheme.
+func (e Engine) Letter() string {
+	switch e {
+	case EnginePostgres:
+		return "p"
+	case EngineMongo:
+		return "g"
+	}
+	return "m"
+}
+
+// TLSMode says how dbplane talks TLS to a host's admin connection.
+type TLSMode string
+
+// TLS modes.
+const (
+	TLSDisable    TLSMode = "disable"
+	TLSPrefer     TLSMode = "prefer"
+	TLSRequire    TLSMode = "require"
+	TLSVerifyFull TLSMode = "verify-full"
+)
+
+// Host is a database server that dbplane manages.
+type Host struct {
+	ID             string // UUID
+	NumericID      int64
+	Name           string
+	Engine         Engine
+	Hostname       string
+	Port           int
+	Username       string
+	Password       Secret // plaintext only in memory; sealed at rest
+	Database       string // admin database, "" for the engine default
+	PublicHostname string
+	PublicPort     int
+	TLS            TLSMode
+	NodeID         string
+	MaxDatabases   *int // nil = unlimited
+	Enabled        bool
+	DatabaseCount  int // live, filled on reads
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// PublicAddress returns the host and port tenants connect to.
+func (h *Host) PublicAddress() (string, int) {
+	host, port := h.PublicHostname, h.PublicPort
+	if host == "" {
+		host = h.Hostname
+	}
+	if port == 0 {
+		port = h.Port
+	}
+	return host, port
+}
+
+// HostInput creates a host, or (with all fields optional) updates one.
+// Pointers are nil when the field was not given.
+type HostInput struct {
+	Name            *string
+	Engine          *string
+	Hostname        *string
+	Port            *int
+	Username        *string
+	Password        *Secret
+	Database        *string
+	PublicHostname  *string
+	PublicPort      *int
+	TLS             *string
+	NodeID          *string
+	MaxDatabasesSet bool // true when maxDatabases was given, even as null
+	MaxDatabases    *int
+	Enabled         *bool
+}
+
+// Apply validates in and writes its fields into h. With create set, the
+// required fields must be present and defaults are filled in.
+func (in *HostInput) Apply(h *Host, create bool) error {
+	str := func(field string, p *string, dst *string, required bool, max int) error {
+		if p == nil {
+			if required && create {
+				return FieldErrorf(field, "The %s field is required.", field)
+			}
+			return nil
+		}
+		v := strings.TrimSpace(*p)
+		if (required && v == "") || len(v) > max {
+			return FieldErrorf(field, "The %s must be 1 to %d characters.", field, max)
+		}
+		*dst = v
+		return nil
+	}
+	if err := str("name", in.Name, &h.Name, true, 255); err != nil {
+		return err
+	}
+	if in.Engine != nil || create {
+		s := ""
+		if in.Engine != nil {
+			s = *in.Engine
+		}
+		if !create && Engine(s) != h.Engine {
+			return FieldErrorf("engine", "The engine of a host cannot change.")
+		}
+		e, err := ParseEngine("engine", s)
+		if err != nil {
+			return err
+		}
+		h.Engine = e
+	}
+	if err := str("hostname", in.Hostname, &h.Hostname, true, 255); err != nil {
+		return err
+	}
+	if err := validHostname("hostname", h.Hostname, create || in.Hostname != nil); err != nil {
+		return err
+	}
+	if err := str("username", in.Username, &h.Username, true, 255); err != nil {
+		return err
+	}
+	if in.Password != nil {
+		if len(*in.Password) == 0 || len(*in.Password) > 1024 {
+			return FieldErrorf("password", "The password must be 1 to 1024 characters.")
+		}
+		h.Password = *in.Password
+	} else if create {
+		return FieldErrorf("password", "The password field is required.")
+	}
+	if err := str("database", in.Database, &h.Database, false, 255); err != nil {
+		return err
+	}
+	if err := str("publicHostname", in.PublicHostname, &h.PublicHostname, false, 255); err != nil {
+		return err
+	}
+	if err := validHostname("publicHostname", h.PublicHostname, in.PublicHostname != nil && h.PublicHostname != ""); err != nil {
+		return err
+	}
+	if err := str("nodeId", in.NodeID, &h.NodeID, false, 64); err != nil {
+		return err
+	}
+	if in.Port != nil {
+		if *in.Port < 1 || *in.Port > 65535 {
+			return FieldErrorf("port", "The port must be between 1 and 65535.")
+		}
+		h.Port = *in.Port
+	} else if create {
+		h.Port = h.Engine.DefaultPort()
+	}
+	if in.PublicPort != nil {
+		if *in.PublicPort < 0 || *in.PublicPort > 65535 {
+			return FieldErrorf("publicPort", "The publicPort must be between 1 and 65535, or 0 for the admin port.")
+		}
+		h.PublicPort = *in.PublicPort
+	}
+	if in.TLS != nil {
+		switch m := TLSMode(*in.TLS); m {
+		case TLSDisable, TLSPrefer, TLSRequire, TLSVerifyFull:
+			h.TLS = m
+		default:
+			return FieldErrorf("tls", "The tls must be one of disable, prefer, require, verify-full.")
+		}
+	} else if create {
+		h.TLS = TLSPrefer
+	}
+	if in.MaxDatabasesSet {
+		if in.MaxDatabases != nil && *in.MaxDatabases < 0 {
+			return FieldErrorf("maxDatabases", "The maxDatabases must be 0 or more, or null for unlimited.")
+		}
+		h.MaxDatabases = in.MaxDatabases
+	}
+	if in.Enabled != nil {
+		h.Enabled = *in.Enabled
+	} else if create {
+		h.Enabled = true
+	}
+	return nil
+}
+
+func validHostname(field, s string, check bool) error {
+	if !check {
+		return nil
+	}
+	for _, r := range s {
+		ok := r == '.' || r == '-' || r == ':' || r == '_' || r == '[' || r == ']' ||
+			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
+		if !ok {
+			return FieldErrorf(field, "The %s must be a host name or an IP address.", field)
+		}
+	}
+	return nil
+}
+
+// HostTest is the outcome of checking a host.
+type HostTest struct {
+	Success bool
+	Message string
+}
+
+// HostService manages database hosts. ids are UUIDs or numeric ids.
+type HostService interface {
+	ListHosts(ctx context.Context) ([]*Host, error)
+	// Host returns CodeNotFound.
+	Host(ctx context.Context, id string) (*Host, error)
+	// CreateHost tests the connection and privileges first and returns
+	// CodeInvalid with the reason when they fail.
+	CreateHost(ctx context.Context, in HostInput) (*Host, error)
+	// UpdateHost returns CodeNotFound or CodeInvalid.
+	UpdateHost(ctx context.Context, id string, in HostInput) (*Host, error)
+	// DeleteHost returns CodeConflict while databases exist on the host.
+	DeleteHost(ctx context.Context, id string) error
+	// TestHost checks connectivity, version and privileges.
+	TestHost(ctx context.Context, id string) (HostTest, error)
+}

@@ -1,0 +1,27 @@
+package dbplane
+
+import "time"
+
+// IntentKind names an engine change that is recorded before it runs.
+type IntentKind string
+
+// Intent kinds. Each is idempotent, so the reconciler can run it again.
+const (
+	IntentCreate IntentKind = "create" // ensure database + user with the stored password
+	IntentDrop   IntentKind = "drop"   // drop database + user, then the row
+	IntentRotate IntentKind = "rotate" // set SealedPassword on the engine, then store it
+)
+
+// Intent is an engine change in flight. It is written in the same
+// transaction as the row it changes, before the engine is touched, and
+// deleted once the engine and the row agree. Whatever intents remain at
+// start-up are finished by the reconciler.
+type Intent struct {
+	ID             string // ULID
+	Kind           IntentKind
+	DatabaseID     string
+	SealedPassword []byte // for rotate: the new password
+	Attempts       int
+	LastError      string
+	CreatedAt      time.Time
+}

@@ -1,0 +1,161 @@
+// Package engine defines what the control plane needs from a database server,
+// and nothing more. Engines live in subpackages; only internal/cli imports
+// them, and wires them into a Registry.
+package engine
+
+import (
+	"context"
+	"errors"
+)
+
+// Driver makes Conns for one kind of server.
+type Driver interface {
+	// Name is the stable engine name ("mariadb", "postgres", "mongo").
+	Name() string
+	// Open validates cfg and returns a Conn. It does not dial: call Ping for
+	// that. Unknown keys in cfg.Params are an error.
+	Open(cfg Config) (Conn, error)
+}
+
+// Conn is a handle on one remote server, holding a small pool of admin
+// connections. It is safe for concurrent use, and every method returns
+// promptly once ctx is done.
+type Conn interface {
+	// Ping dials the server and checks the admin credentials.
+	Ping(ctx context.Context) error
+	// Version returns the server's version string.
+	Version(ctx context.Context) (string, error)
+	// CheckPrivileges returns nil when the admin user holds every privilege
+	// dbplane needs, or an error wrapping ErrAccessDenied whose text names
+	// each missing privilege.
+	CheckPrivileges(ctx context.Context) error
+	// EnsureDatabase creates the database and its owner user if they are
+	// missing and sets the owner's password to req.Password, so that calling
+	// it again converges on the same state. It returns an error wrapping
+	// ErrExists if the database exists with a different owner.
+	EnsureDatabase(ctx context.Context, req EnsureDatabaseRequest) (EnsureDatabaseResponse, error)
+	// DropDatabase removes the database and its owner, ending the owner's
+	// sessions. Already gone is not an error.
+	DropDatabase(ctx context.Context, req DropDatabaseRequest) error
+	// SetPassword replaces the owner's password; the old one is refused for
+	// new logins when it returns. ErrNotExist when the user is missing.
+	SetPassword(ctx context.Context, req SetPasswordRequest) error
+	Close() error
+}
+
+// Optional capabilities. Callers check with a type assertion.
+
+// Sizer reports the size of every database on the server in one round trip.
+// Absent: sizes are not reported.
+type Sizer interface {
+	DatabaseSizes(ctx context.Context) (map[string]int64, error)
+}
+
+// AccessSetter changes what a database's owner may do. Absent: callers
+// return ErrUnsupported.
+type AccessSetter interface {
+	SetAccess(ctx context.Context, req SetAccessRequest) error
+}
+
+// TLSMode is how the admin connection uses TLS.
+type TLSMode string
+
+// TLS modes, named as libpq names them.
+const (
+	TLSDisable    TLSMode = "disable"
+	TLSPrefer     TLSMode = "prefer"
+	TLSRequire    TLSMode = "require"
+	TLSVerifyFull TLSMode = "verify-full"
+)
+
+// Config is how to reach a server's admin account.
+type Config struct {
+	Host     string
+	Port     int
+	User     string
+	Password string // plain here; the Registry middleware scrubs it from errors
+	Database string // admin database; "" for the engine's default
+	TLS      TLSMode
+	Params   map[string]string // engine extras, documented in each engine's package doc
+}
+
+// EnsureDatabaseRequest names a database and its owner. Names are validated
+// by the caller ([a-z0-9_], at most 63 bytes) before they get here.
+type EnsureDatabaseRequest struct {
+	Database       string
+	Owner          string
+	Password       string
+	Remote         string // MariaDB host pattern ("%" if empty); ignored elsewhere
+	MaxConnections int    // 0 = unlimited
+}
+
+// EnsureDatabaseResponse reports what EnsureDatabase did.
+type EnsureDatabaseResponse struct {
+	Created bool // the database did not exist before
+}
+
+// DropDatabaseRequest names a database and its owner to remove.
+type DropDatabaseRequest struct {
+	Database string
+	Owner    string
+	Remote   string
+}
+
+// SetPasswordRequest names the owner whose password changes.
+type SetPasswordRequest struct {
+	Owner    string
+	Remote   string
+	Password string
+}
+
+// Access is what a database's owner may do.
+type Access string
+
+// Access levels.
+const (
+	AccessActive   Access = "active"    // everything on its own database
+	AccessReadOnly Access = "read_only" // reads and deletes, no writes; sessions ended
+	AccessLocked   Access = "locked"    // no logins; sessions ended
+)
+
+// SetAccessRequest changes a database owner's access.
+type SetAccessRequest struct {
+	Database string
+	Owner    string
+	Remote   string
+	Access   Access
+}
+
+// Sentinel kinds. Engine errors wrap exactly one of them.
+var (
+	ErrExists       = errors.New("engine: already exists")
+	ErrNotExist     = errors.New("engine: does not exist")
+	ErrAccessDenied = errors.New("engine: access denied")
+	ErrUnreachable  = errors.New("engine: server unreachable")
+	ErrUnsupported  = errors.New("engine: not supported")
+)
+
+// Error carries both the sentinel kind and the raw server error, so both
+// errors.Is(err, engine.ErrExists) and errors.As(err, &mysqlErr) work.
+type Error struct {
+	Op, Engine string // "ensure database", "mariadb"
+	Code       string // server code: "1007", "42P04"
+	Kind       error  // one of the sentinels, or nil when unclassified
+	Err        error
+}
+
+func (e *Error) Error() string {
+	s := e.Engine + ": " + e.Op
+	if e.Code != "" {
+		s += " [" + e.Code + "]"
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the kind and the cause.
+func (e *Error) Unwrap() []error {
+	if e.Kind == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Kind, e.Err}
+}
