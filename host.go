@@ -73,7 +73,8 @@ type Host struct {
 	Hostname       string
 	Port           int
 	Username       string
-	Password       Secret // plaintext only in memory; sealed at rest
+	Password       Secret // plaintext, only in memory
+	SealedPassword []byte // what the store keeps
 	Database       string // admin database, "" for the engine default
 	PublicHostname string
 	PublicPort     int
