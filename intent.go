@@ -14,12 +14,19 @@ const (
 
 // Intent is an engine change in flight. It is written in the same
 // transaction as the row it changes, before the engine is touched, and
-// deleted once the engine and the row agree. Whatever intents remain at
+// deleted once the engine and the row agree. At most one intent exists per
+// database at a time. Whatever intents remain at
 // start-up are finished by the reconciler.
 type Intent struct {
-	ID             string // ULID
-	Kind           IntentKind
-	DatabaseID     string
+	ID         string // ULID
+	Kind       IntentKind
+	DatabaseID string
+	// The names are copied from the database row so that a drop intent
+	// outlives the row it undoes.
+	HostID         string
+	DBName         string
+	DBUser         string
+	Remote         string
 	SealedPassword []byte // for rotate: the new password
 	Attempts       int
 	LastError      string
