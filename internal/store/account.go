@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/dbplane/dbplane"
+)
+
+var (
+	errAccountNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Account not found")
+	errEmailTaken      = dbplane.Errorf(dbplane.CodeConflict, "An account with that email already exists")
+)
+
+const accountCols = `a.id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
+	(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
+	(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)`
+
+type scanner interface{ Scan(...any) error }
+
+func scanAccount(row scanner) (*dbplane.Account, error) {
+	var a dbplane.Account
+	var slots, storage sql.NullInt64
+	var created, updated int64
+	var suspended int
+	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &slots, &storage, &suspended, &created, &updated,
+		&a.DatabaseCount, &a.UsedBytes)
+	if err != nil {
+		return nil, err
+	}
+	a.Slots, a.StorageBytes = intPtr(slots), int64Ptr(storage)
+	a.Suspended = suspended != 0
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	return &a, nil
+}
+
+// CreateAccount inserts a. It returns CodeConflict when the email is taken.
+func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
+	now := db.Now()
+	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now))
+		return err
+	})
+	return translate(err, nil, errEmailTaken)
+}
+
+// Account returns one account, or CodeNotFound.
+func (db *DB) Account(ctx context.Context, id string) (*dbplane.Account, error) {
+	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
+	return a, translate(err, errAccountNotFound, nil)
+}
+
+// ListAccounts returns every account, oldest first.
+func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts a ORDER BY a.created_at, a.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// UpdateAccount applies u to the account in one transaction. Suspending
+// disables the account's enabled keys and marks them as disabled by the
+// suspension; unsuspending re-enables exactly those.
+func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
+		if err != nil {
+			return translate(err, errAccountNotFound, nil)
+		}
+		if u.Name != nil {
+			a.Name = *u.Name
+		}
+		if u.SlotsSet {
+			a.Slots = u.Slots
+		}
+		if u.StorageBytesSet {
+			a.StorageBytes = u.StorageBytes
+		}
+		if u.Suspended != nil && *u.Suspended != a.Suspended {
+			a.Suspended = *u.Suspended
+			if a.Suspended {
+				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 1, disabled_by_suspension = 1 WHERE account_id = ? AND disabled = 0`, id)
+			} else {
+				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 0, disabled_by_suspension = 0 WHERE account_id = ? AND disabled_by_suspension = 1`, id)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET name = ?, slots = ?, storage_bytes = ?, suspended = ?, updated_at = ? WHERE id = ?`,
+			a.Name, nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(db.Now()), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Account(ctx, id)
+}

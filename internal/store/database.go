@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"github.com/dbplane/dbplane"
+)
+
+const databaseCols = `d.id, d.numeric_id, d.account_id, d.server_id, d.host_id, d.engine, d.label, d.db_name, d.db_user, d.remote,
+	d.max_connections, d.sealed_password, d.status, d.size_bytes, d.size_refreshed_at, d.created_at, d.updated_at`
+
+func scanDatabase(row scanner) (*dbplane.Database, error) {
+	var d dbplane.Database
+	var server sql.NullString
+	var refreshed sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&d.ID, &d.NumericID, &d.AccountID, &server, &d.HostID, &d.Engine, &d.Label, &d.DBName, &d.DBUser, &d.Remote,
+		&d.MaxConnections, &d.SealedPassword, &d.Status, &d.SizeBytes, &refreshed, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	d.ServerID = server.String
+	d.SizeRefreshedAt = fromNullMS(refreshed)
+	d.CreatedAt, d.UpdatedAt = fromMS(created), fromMS(updated)
+	return &d, nil
+}
+
+func collectDatabases(rows *sql.Rows, err error) ([]*dbplane.Database, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Database
+	for rows.Next() {
+		d, err := scanDatabase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// NewDatabase is what InsertDatabase needs besides the row itself.
+type NewDatabase struct {
+	// Database is the row to insert; InsertDatabase fills NumericID, HostID,
+	// DBName, DBUser (through Names), Status and the timestamps.
+	Database *dbplane.Database
+	// Hosts are the candidate hosts, best first; the first with room wins.
+	Hosts []string
+	// Names returns the connection-level names for the n-th database of
+	// the account and engine. Nil keeps Database.DBName and DBUser.
+	Names func(n int64) (dbName, dbUser string)
+	// Intent is recorded in the same transaction; its names are filled in.
+	Intent *dbplane.Intent
+}
+
+// InsertDatabase checks every quota and inserts the database row and its
+// create intent in one write transaction, so N concurrent calls against M
+// free slots insert exactly M rows. It returns ErrAccountSuspended,
+// ErrOutOfSlots, ErrOutOfStorage, ErrDuplicateLabel or ErrHostFull.
+func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
+	d := nd.Database
+	now := db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var slots, storage sql.NullInt64
+		var suspended, count int
+		var used int64
+		err := tx.QueryRowContext(ctx, `SELECT a.slots, a.storage_bytes, a.suspended,
+			(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
+			(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)
+			FROM accounts a WHERE a.id = ?`, d.AccountID).Scan(&slots, &storage, &suspended, &count, &used)
+		if err != nil {
+			return translate(err, errAccountNotFound, nil)
+		}
+		switch {
+		case suspended != 0:
+			return dbplane.ErrAccountSuspended
+		case slots.Valid && int64(count) >= slots.Int64:
+			return dbplane.ErrOutOfSlots
+		case storage.Valid && used >= storage.Int64:
+			return dbplane.ErrOutOfStorage
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE account_id = ? AND label = ?`, d.AccountID, d.Label).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return dbplane.ErrDuplicateLabel
+		}
+		hostID, err := pickHost(ctx, tx, nd.Hosts)
+		if err != nil {
+			return err
+		}
+		d.HostID = hostID
+		if nd.Names != nil {
+			var n int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO name_counters (account_id, engine, last) VALUES (?, ?, 1)
+				ON CONFLICT (account_id, engine) DO UPDATE SET last = last + 1 RETURNING last`, d.AccountID, string(d.Engine)).Scan(&n)
+			if err != nil {
+				return err
+			}
+			d.DBName, d.DBUser = nd.Names(n)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM databases`).Scan(&d.NumericID); err != nil {
+			return err
+		}
+		d.Status = dbplane.StatusCreating
+		d.CreatedAt, d.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
+		_, err = tx.ExecContext(ctx, `INSERT INTO databases (id, numeric_id, account_id, server_id, host_id, engine, label, db_name, db_user, remote,
+			max_connections, sealed_password, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.NumericID, d.AccountID, nullString(d.ServerID), d.HostID, string(d.Engine), d.Label, d.DBName, d.DBUser, d.Remote,
+			d.MaxConnections, d.SealedPassword, string(d.Status), db.ms(now), db.ms(now))
+		if err != nil {
+			return translate(err, nil, dbplane.ErrDuplicateLabel)
+		}
+		in := nd.Intent
+		in.Kind, in.DatabaseID = dbplane.IntentCreate, d.ID
+		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+		return insertIntent(ctx, tx, in, db.ms(now))
+	})
+}
+
+// pickHost returns the first candidate host that is enabled and has room.
+func pickHost(ctx context.Context, tx *sql.Tx, candidates []string) (string, error) {
+	for _, id := range candidates {
+		var maxDB sql.NullInt64
+		var enabled, count int
+		err := tx.QueryRowContext(ctx, `SELECT h.max_databases, h.enabled, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id)
+			FROM hosts h WHERE h.id = ?`, id).Scan(&maxDB, &enabled, &count)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if enabled != 0 && (!maxDB.Valid || int64(count) < maxDB.Int64) {
+			return id, nil
+		}
+	}
+	return "", dbplane.ErrHostFull
+}
+
+// Database returns a database by ULID or numeric id, or ErrDatabaseNotFound.
+func (db *DB) Database(ctx context.Context, id string) (*dbplane.Database, error) {
+	where, arg := `d.id = ?`, any(id)
+	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+		where, arg = `d.numeric_id = ?`, n
+	}
+	d, err := scanDatabase(db.read.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where, arg))
+	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+}
+
+// AccountDatabase returns the account's database with that ULID. Another
+// account's database reads as ErrDatabaseNotFound, never as forbidden.
+func (db *DB) AccountDatabase(ctx context.Context, accountID, id string) (*dbplane.Database, error) {
+	d, err := scanDatabase(db.read.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, id, accountID))
+	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+}
+
+// ListDatabases returns the account's databases, oldest first.
+func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
+	return collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.account_id = ?
+		ORDER BY d.created_at, d.id`, accountID))
+}
+
+// HostDatabases returns every database row on a host.
+func (db *DB) HostDatabases(ctx context.Context, hostID string) ([]*dbplane.Database, error) {
+	return collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.host_id = ? ORDER BY d.numeric_id`, hostID))
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"github.com/dbplane/dbplane"
+)
+
+var errHostNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")
+
+const hostCols = `h.id, h.numeric_id, h.name, h.engine, h.hostname, h.port, h.username, h.sealed_password, h.admin_database,
+	h.public_hostname, h.public_port, h.tls, h.node_id, h.max_databases, h.enabled, h.created_at, h.updated_at,
+	(SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id)`
+
+func scanHost(row scanner) (*dbplane.Host, error) {
+	var h dbplane.Host
+	var node sql.NullString
+	var maxDB sql.NullInt64
+	var enabled int
+	var created, updated int64
+	err := row.Scan(&h.ID, &h.NumericID, &h.Name, &h.Engine, &h.Hostname, &h.Port, &h.Username, &h.SealedPassword, &h.Database,
+		&h.PublicHostname, &h.PublicPort, &h.TLS, &node, &maxDB, &enabled, &created, &updated, &h.DatabaseCount)
+	if err != nil {
+		return nil, err
+	}
+	h.NodeID = node.String
+	h.MaxDatabases = intPtr(maxDB)
+	h.Enabled = enabled != 0
+	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
+	return &h, nil
+}
+
+// hostWhere matches a host by UUID or by numeric id.
+func hostWhere(id string) (string, any) {
+	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+		return `h.numeric_id = ?`, n
+	}
+	return `h.id = ?`, id
+}
+
+// CreateHost inserts h and assigns its numeric id.
+func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
+	now := db.Now()
+	h.CreatedAt, h.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM hosts`).Scan(&h.NumericID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,
+			public_hostname, public_port, tls, node_id, max_databases, enabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			h.ID, h.NumericID, h.Name, string(h.Engine), h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database,
+			h.PublicHostname, h.PublicPort, string(h.TLS), nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(now), db.ms(now))
+		return err
+	})
+}
+
+// Host returns a host by UUID or numeric id, or CodeNotFound.
+func (db *DB) Host(ctx context.Context, id string) (*dbplane.Host, error) {
+	where, arg := hostWhere(id)
+	h, err := scanHost(db.read.QueryRowContext(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
+	return h, translate(err, errHostNotFound, nil)
+}
+
+// ListHosts returns every host, alphabetically by name (document 002).
+func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+hostCols+` FROM hosts h ORDER BY h.name, h.numeric_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Host
+	for rows.Next() {
+		h, err := scanHost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// UpdateHost writes every field of h.
+func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
+	h.UpdatedAt = db.Now().UTC().Truncate(1e6)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
+			public_hostname = ?, public_port = ?, tls = ?, node_id = ?, max_databases = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+			h.Name, h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database, h.PublicHostname, h.PublicPort, string(h.TLS),
+			nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(h.UpdatedAt), h.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errHostNotFound
+		}
+		return nil
+	})
+}
+
+// DeleteHost removes a host. It returns CodeConflict with the count while
+// databases (or engine changes in flight) remain on it.
+func (db *DB) DeleteHost(ctx context.Context, id string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		where, arg := hostWhere(id)
+		h, err := scanHost(tx.QueryRowContext(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
+		if err != nil {
+			return translate(err, errHostNotFound, nil)
+		}
+		var pending int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM intents WHERE host_id = ?`, h.ID).Scan(&pending); err != nil {
+			return err
+		}
+		if h.DatabaseCount > 0 {
+			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d database(s); delete them first", h.DatabaseCount)
+		}
+		if pending > 0 {
+			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d engine change(s) in flight; try again shortly", pending)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM hosts WHERE id = ?`, h.ID)
+		return err
+	})
+}

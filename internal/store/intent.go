@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/dbplane/dbplane"
+)
+
+var errBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
+
+func insertIntent(ctx context.Context, tx *sql.Tx, in *dbplane.Intent, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now)
+	return translate(err, nil, errBusy)
+}
+
+// BeginRotate records a rotate intent for the account's database. It
+// returns ErrDatabaseNotFound, or CodeConflict while another change is in
+// flight.
+func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Intent) (*dbplane.Database, error) {
+	var d *dbplane.Database
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		d, err = scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, in.DatabaseID, accountID))
+		if err != nil {
+			return translate(err, dbplane.ErrDatabaseNotFound, nil)
+		}
+		if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
+			return errBusy
+		}
+		in.Kind = dbplane.IntentRotate
+		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+		return insertIntent(ctx, tx, in, db.ms(db.Now()))
+	})
+	return d, err
+}
+
+// CompleteCreate marks the database active and forgets the intent.
+func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
+			return err
+		}
+		return deleteIntent(ctx, tx, in.ID)
+	})
+}
+
+// CompleteRotate stores the new sealed password and forgets the intent.
+func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE databases SET sealed_password = ?, updated_at = ? WHERE id = ?`,
+			in.SealedPassword, db.ms(db.Now()), in.DatabaseID); err != nil {
+			return err
+		}
+		return deleteIntent(ctx, tx, in.ID)
+	})
+}
+
+// UndoCreate deletes a database row whose creation failed and turns its
+// intent into a drop, so that whatever the engine made is removed even if
+// the process dies now. With dropOnEngine false (the names belong to
+// something dbplane did not make) the intent is simply deleted.
+func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+			return err
+		}
+		if !dropOnEngine {
+			return deleteIntent(ctx, tx, in.ID)
+		}
+		in.Kind = dbplane.IntentDrop
+		_, err := tx.ExecContext(ctx, `UPDATE intents SET kind = ? WHERE id = ?`, string(in.Kind), in.ID)
+		return err
+	})
+}
+
+// CompleteDrop forgets a drop intent (the row is already gone).
+func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+			return err
+		}
+		return deleteIntent(ctx, tx, in.ID)
+	})
+}
+
+// AbandonIntent forgets an intent whose engine change never ran (for
+// example a rotate refused before the engine was touched).
+func (db *DB) AbandonIntent(ctx context.Context, in *dbplane.Intent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return deleteIntent(ctx, tx, in.ID) })
+}
+
+// NoteIntentFailure counts a failed attempt and keeps its (scrubbed) error.
+func (db *DB) NoteIntentFailure(ctx context.Context, in *dbplane.Intent, msg string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE intents SET attempts = attempts + 1, last_error = ? WHERE id = ?`, msg, in.ID)
+		return err
+	})
+}
+
+func deleteIntent(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM intents WHERE id = ?`, id)
+	return err
+}
+
+// Intents returns every intent in flight, oldest first.
+func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at
+		FROM intents ORDER BY created_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Intent
+	for rows.Next() {
+		var in dbplane.Intent
+		var created int64
+		if err := rows.Scan(&in.ID, &in.Kind, &in.DatabaseID, &in.HostID, &in.DBName, &in.DBUser, &in.Remote, &in.SealedPassword,
+			&in.Attempts, &in.LastError, &created); err != nil {
+			return nil, err
+		}
+		in.CreatedAt = fromMS(created)
+		out = append(out, &in)
+	}
+	return out, rows.Err()
+}

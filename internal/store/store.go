@@ -1,0 +1,253 @@
+// Package store keeps dbplane's metadata: accounts, keys, hosts, databases
+// and the intents of engine changes in flight. SQLite (modernc.org/sqlite,
+// no cgo) is the default; SQL is written in the common subset with ?
+// placeholders so that a PostgreSQL dialect can follow (SPEC §8).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"github.com/dbplane/dbplane"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the metadata store. Writes go through one connection, so write
+// transactions are serialized and a check followed by an insert in one
+// transaction is atomic; reads use a pool of their own.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// NoMigrate refuses to migrate: Open fails when migrations are pending.
+	NoMigrate bool
+}
+
+// Open opens the store at url ("sqlite:/path/to/file.db" or a plain path),
+// creating the file and running migrations as needed. It refuses a schema
+// newer than this binary knows.
+func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	file, err := sqlitePath(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	dsn := func(txlock string) string {
+		q := url.Values{}
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", txlock)
+		return "file:" + file + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn("deferred"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{write: w, read: r, Now: time.Now}
+	if err := db.migrate(ctx, opt.NoMigrate); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func sqlitePath(raw string) (string, error) {
+	switch {
+	case strings.HasPrefix(raw, "sqlite:"):
+		raw = strings.TrimPrefix(raw, "sqlite:")
+		raw = strings.TrimPrefix(raw, "//")
+	case strings.HasPrefix(raw, "postgres:"), strings.HasPrefix(raw, "postgresql:"):
+		return "", dbplane.Errorf(dbplane.CodeInvalid, "the PostgreSQL metadata store is not built yet; use the default SQLite store")
+	}
+	if raw == "" {
+		return "", dbplane.Errorf(dbplane.CodeInvalid, "store path is empty")
+	}
+	return raw, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.write.Close(), db.read.Close())
+}
+
+func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
+	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var current int
+	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	latest := 0
+	for _, name := range names {
+		v, err := migrationVersion(name)
+		if err != nil {
+			return err
+		}
+		latest = v
+		if v <= current {
+			continue
+		}
+		if noMigrate {
+			return fmt.Errorf("migrate: schema is at version %d but this binary needs %d; run without --no-migrate", current, v)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, db.ms(db.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", path.Base(name), err)
+		}
+	}
+	if current > latest {
+		return fmt.Errorf("migrate: schema version %d is newer than this binary knows (%d); upgrade dbplane", current, latest)
+	}
+	return nil
+}
+
+func migrationVersion(name string) (int, error) {
+	base := path.Base(name)
+	i := strings.IndexByte(base, '_')
+	if i < 1 {
+		return 0, fmt.Errorf("migration %s: name must be NNNN_description.sql", base)
+	}
+	return strconv.Atoi(base[:i])
+}
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func nullMS(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func nullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return int64(*p)
+}
+
+func nullInt64(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	i := int(v.Int64)
+	return &i
+}
+
+func int64Ptr(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	i := v.Int64
+	return &i
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// translate turns driver errors into domain errors: no rows → notFound,
+// unique violations → conflict.
+func translate(err error, notFound, conflict *dbplane.Error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows) && notFound != nil:
+		return notFound
+	case isUnique(err) && conflict != nil:
+		return dbplane.Wrap(conflict, err)
+	}
+	return err
+}
+
+// isUnique reports SQLITE_CONSTRAINT_UNIQUE (2067) and
+// SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555)
+}
