@@ -1,0 +1,49 @@
+package mock
+
+import (
+	"context"
+
+	"github.com/dbplane/dbplane"
+)
+
+var _ dbplane.AccountService = (*AccountService)(nil)
+
+// AccountService is a dbplane.AccountService whose methods call its fields.
+type AccountService struct {
+	CreateAccountFn func(ctx context.Context, in dbplane.AccountInput) (*dbplane.Account, error)
+	AccountFn       func(ctx context.Context, id string) (*dbplane.Account, error)
+	ListAccountsFn  func(ctx context.Context) ([]*dbplane.Account, error)
+	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
+}
+
+// CreateAccount calls CreateAccountFn.
+func (s *AccountService) CreateAccount(ctx context.Context, in dbplane.AccountInput) (*dbplane.Account, error) {
+	if s.CreateAccountFn == nil {
+		return nil, notSet("AccountService.CreateAccount")
+	}
+	return s.CreateAccountFn(ctx, in)
+}
+
+// Account calls AccountFn.
+func (s *AccountService) Account(ctx context.Context, id string) (*dbplane.Account, error) {
+	if s.AccountFn == nil {
+		return nil, notSet("AccountService.Account")
+	}
+	return s.AccountFn(ctx, id)
+}
+
+// ListAccounts calls ListAccountsFn.
+func (s *AccountService) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
+	if s.ListAccountsFn == nil {
+		return nil, notSet("AccountService.ListAccounts")
+	}
+	return s.ListAccountsFn(ctx)
+}
+
+// UpdateAccount calls UpdateAccountFn.
+func (s *AccountService) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
+	if s.UpdateAccountFn == nil {
+		return nil, notSet("AccountService.UpdateAccount")
+	}
+	return s.UpdateAccountFn(ctx, id, u)
+}

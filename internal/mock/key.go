@@ -1,0 +1,49 @@
+package mock
+
+import (
+	"context"
+
+	"github.com/dbplane/dbplane"
+)
+
+var _ dbplane.KeyService = (*KeyService)(nil)
+
+// KeyService is a dbplane.KeyService whose methods call its fields.
+type KeyService struct {
+	AuthenticateFn   func(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error)
+	CreateKeyFn      func(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error)
+	ListKeysFn       func(ctx context.Context, accountID string) ([]*dbplane.APIKey, error)
+	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
+}
+
+// Authenticate calls AuthenticateFn.
+func (s *KeyService) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+	if s.AuthenticateFn == nil {
+		return nil, nil, notSet("KeyService.Authenticate")
+	}
+	return s.AuthenticateFn(ctx, raw)
+}
+
+// CreateKey calls CreateKeyFn.
+func (s *KeyService) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error) {
+	if s.CreateKeyFn == nil {
+		return nil, "", notSet("KeyService.CreateKey")
+	}
+	return s.CreateKeyFn(ctx, in)
+}
+
+// ListKeys calls ListKeysFn.
+func (s *KeyService) ListKeys(ctx context.Context, accountID string) ([]*dbplane.APIKey, error) {
+	if s.ListKeysFn == nil {
+		return nil, notSet("KeyService.ListKeys")
+	}
+	return s.ListKeysFn(ctx, accountID)
+}
+
+// SetKeyDisabled calls SetKeyDisabledFn.
+func (s *KeyService) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+	if s.SetKeyDisabledFn == nil {
+		return nil, notSet("KeyService.SetKeyDisabled")
+	}
+	return s.SetKeyDisabledFn(ctx, accountID, keyID, disabled)
+}
