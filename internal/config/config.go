@@ -1,0 +1,80 @@
+// Package config holds dbplane's settings: the Config struct, its defaults,
+// loading from flags, DBPLANE_* environment variables and an optional config
+// file, validation, and a redacted dump.
+//
+// Precedence, highest first: flags, environment, the --config file
+// (DBPLANE_CONFIG), Default(). The config file holds KEY=VALUE lines with the
+// same DBPLANE_* names as the environment. Settings that can hold a secret
+// also accept a _FILE twin naming a file that holds the value
+// (DBPLANE_STORE_FILE, --store-file), for Docker and systemd credentials.
+//
+// Only this package and internal/cli read the environment; everything else
+// is handed plain values by cli.
+package config
+
+import (
+	"path/filepath"
+	"time"
+)
+
+// Config is every setting of a dbplane process. Each field's comment names
+// its flag and environment variable; the config file uses the variable names.
+type Config struct {
+	DataDir string // --data-dir, DBPLANE_DATA_DIR; default "./data"
+	Listen  string // --listen, DBPLANE_LISTEN; default "127.0.0.1:8080"
+	// Store is the metadata store: "" means SQLite at DataDir/dbplane.db;
+	// otherwise "sqlite:<path>" or "postgres://..." (see StoreURL).
+	// --store, DBPLANE_STORE, or --store-file, DBPLANE_STORE_FILE.
+	Store string
+	// MasterKeyFile is the key file of internal/secret; "" means
+	// DataDir/master.key, generated on first run. --master-key-file,
+	// DBPLANE_MASTER_KEY_FILE.
+	MasterKeyFile string
+	// MasterKey is key-file text given inline ("k1:<base64>", several keys
+	// separated by commas, primary first) instead of a file. DBPLANE_MASTER_KEY
+	// only: there is no flag, so that it never shows in a process list.
+	// Exclusive with MasterKeyFile.
+	MasterKey       string
+	LogLevel        string        // --log-level, DBPLANE_LOG_LEVEL: debug|info|warn|error; default info
+	LogFormat       string        // --log-format, DBPLANE_LOG_FORMAT: text|json; default text
+	PasswordLength  int           // --password-length, DBPLANE_PASSWORD_LENGTH: 16..128; default 32
+	EngineTimeout   time.Duration // --engine-timeout, DBPLANE_ENGINE_TIMEOUT: per engine operation; default 10s
+	ShutdownTimeout time.Duration // --shutdown-timeout, DBPLANE_SHUTDOWN_TIMEOUT; default 15s
+	// DisabledEngines are engines that refuse new databases: mariadb,
+	// postgres, mongo. --disable-engine (repeatable, or a comma list),
+	// DBPLANE_DISABLED_ENGINES (comma list).
+	DisabledEngines []string
+	NoMigrate       bool          // --no-migrate, DBPLANE_NO_MIGRATE: serve without migrating the store
+	QuotaInterval   time.Duration // --quota-interval, DBPLANE_QUOTA_INTERVAL: watcher period, 0 disables it; default 5m
+	// Requests per minute per API key on the Pterodactyl application and
+	// client APIs. --rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION
+	// (default 240) and --rate-limit-client, DBPLANE_RATE_LIMIT_CLIENT
+	// (default 720).
+	RateLimitApplication int
+	RateLimitClient      int
+}
+
+// Default returns the settings used when nothing else is given.
+func Default() Config {
+	return Config{
+		DataDir:              "./data",
+		Listen:               "127.0.0.1:8080",
+		LogLevel:             "info",
+		LogFormat:            "text",
+		PasswordLength:       32,
+		EngineTimeout:        10 * time.Second,
+		ShutdownTimeout:      15 * time.Second,
+		QuotaInterval:        5 * time.Minute,
+		RateLimitApplication: 240,
+		RateLimitClient:      720,
+	}
+}
+
+// StoreURL returns the metadata store URL for store.Open: Store, or
+// "sqlite:" + DataDir/dbplane.db when Store is "".
+func (c Config) StoreURL() string {
+	if c.Store == "" {
+		return "sqlite:" + filepath.Join(c.DataDir, "dbplane.db")
+	}
+	return c.Store
+}
