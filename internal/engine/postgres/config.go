@@ -1,0 +1,148 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// Defaults for what cfg leaves out.
+const (
+	defaultPort           = 5432
+	defaultDatabase       = "postgres"
+	defaultAppName        = "dbplane"
+	defaultConnectTimeout = 5 * time.Second
+	defaultMaxConns       = 4
+)
+
+// params are the supported keys of engine.Config.Params; doc.go describes
+// them.
+var params = map[string]func(v string) error{
+	"application_name": func(v string) error {
+		if len(v) > 63 {
+			return errors.New("at most 63 bytes")
+		}
+		return nil
+	},
+	"connect_timeout": func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3600 {
+			return errors.New("must be whole seconds from 1 to 3600")
+		}
+		return nil
+	},
+	"max_conns": func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return errors.New("must be a number from 1 to 100")
+		}
+		return nil
+	},
+	"sslrootcert": func(v string) error {
+		if v == "" {
+			return errors.New("must be a file path or \"system\"")
+		}
+		return nil
+	},
+}
+
+// poolConfig validates cfg and turns it into a pool configuration. The
+// password is set on the parsed config, never written into the connection
+// string, so no parse error can quote it.
+func poolConfig(cfg engine.Config) (*pgxpool.Config, error) {
+	var problems []error
+	if cfg.Host == "" {
+		problems = append(problems, errors.New("host is required"))
+	}
+	port := cfg.Port
+	if port == 0 {
+		port = defaultPort
+	}
+	if port < 1 || port > 65535 {
+		problems = append(problems, fmt.Errorf("port %d is out of range", cfg.Port))
+	}
+	if cfg.User == "" {
+		problems = append(problems, errors.New("user is required"))
+	}
+	sslmode, err := sslMode(cfg.TLS)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	for k, v := range cfg.Params {
+		check, ok := params[k]
+		if !ok {
+			problems = append(problems, fmt.Errorf("unknown param %q", k))
+			continue
+		}
+		if err := check(v); err != nil {
+			problems = append(problems, fmt.Errorf("param %s: %w", k, err))
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		return nil, err
+	}
+
+	database := cfg.Database
+	if database == "" {
+		database = defaultDatabase
+	}
+	settings := [][2]string{
+		{"host", cfg.Host},
+		{"port", strconv.Itoa(port)},
+		{"user", cfg.User},
+		{"dbname", database},
+		{"sslmode", sslmode},
+		{"application_name", paramOr(cfg, "application_name", defaultAppName)},
+		{"connect_timeout", paramOr(cfg, "connect_timeout", strconv.Itoa(int(defaultConnectTimeout/time.Second)))},
+	}
+	if v, ok := cfg.Params["sslrootcert"]; ok {
+		settings = append(settings, [2]string{"sslrootcert", v})
+	}
+	var dsn strings.Builder
+	for _, kv := range settings {
+		dsn.WriteString(kv[0] + "=" + quoteDSN(kv[1]) + " ")
+	}
+
+	pc, err := pgxpool.ParseConfig(dsn.String())
+	if err != nil {
+		return nil, err
+	}
+	pc.ConnConfig.Password = cfg.Password
+	maxConns, _ := strconv.Atoi(paramOr(cfg, "max_conns", strconv.Itoa(defaultMaxConns)))
+	pc.MaxConns = int32(maxConns)
+	pc.MinConns = 0
+	pc.MinIdleConns = 0
+	pc.MaxConnIdleTime = 5 * time.Minute
+	pc.MaxConnLifetime = 30 * time.Minute
+	return pc, nil
+}
+
+// sslMode maps a TLS mode to libpq's sslmode; empty means libpq's default.
+func sslMode(m engine.TLSMode) (string, error) {
+	switch m {
+	case "":
+		return string(engine.TLSPrefer), nil
+	case engine.TLSDisable, engine.TLSPrefer, engine.TLSRequire, engine.TLSVerifyFull:
+		return string(m), nil
+	}
+	return "", fmt.Errorf("unknown TLS mode %q", m)
+}
+
+func paramOr(cfg engine.Config, key, def string) string {
+	if v, ok := cfg.Params[key]; ok {
+		return v
+	}
+	return def
+}
+
+// quoteDSN quotes a keyword/value connection string value.
+func quoteDSN(v string) string {
+	v = strings.ReplaceAll(v, `\`, `\\`)
+	return "'" + strings.ReplaceAll(v, "'", `\'`) + "'"
+}

@@ -1,0 +1,32 @@
+package postgres
+
+import "io"
+
+// Internals for the external test package: the pure rendering and hashing
+// functions, which golden and known-answer tests pin without a server.
+
+type (
+	Stmt  = stmt
+	State = state
+)
+
+var (
+	RenderInspect     = renderInspect
+	RenderEnsure      = renderEnsure
+	RenderDrop        = renderDrop
+	RenderSetPassword = renderSetPassword
+	RenderSetAccess   = renderSetAccess
+	ScramVerifier     = scramVerifier
+	ScramVerifierSalt = scramVerifierWithSalt
+	Translate         = translate
+)
+
+// Fixed queries, for the golden file that shows them.
+const (
+	VersionQuery    = versionQuery
+	PrivilegesQuery = privilegesQuery
+	SizesQuery      = sizesQuery
+)
+
+// SetRand replaces the salt source of a Conn opened by Driver.Open.
+func SetRand(c any, r io.Reader) { c.(*conn).rand = r }

@@ -1,0 +1,223 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// stmt is one statement for the server. Statements without Args go over the
+// simple protocol: utility statements (CREATE ROLE, ALTER DATABASE, ...)
+// take no bind parameters, so their identifiers are quoted and their one
+// value, a SCRAM verifier, is quoted as a literal.
+type stmt struct {
+	SQL  string
+	Args []any
+	// Drain marks a query that returns a count of backends it signalled:
+	// it is run again until that count is 0, so the backends are gone,
+	// not merely asked to go, when the operation returns.
+	Drain bool
+}
+
+// state is what the catalogs say about a database and its owner role, read
+// in one round trip (inspectQuery) before anything is changed.
+type state struct {
+	DBExists   bool
+	DBOwner    string // when DBExists
+	RoleExists bool
+	// RoleForeign marks a role that dbplane must not adopt, alter or drop:
+	// the admin itself, a role with any of SUPERUSER, CREATEROLE, CREATEDB,
+	// REPLICATION, BYPASSRLS, or a member of any other role. A tenant role
+	// made by EnsureDatabase is none of these, so a hit means the name
+	// belongs to someone else.
+	RoleForeign bool
+}
+
+// inspectQuery reads the state of database $1 and role $2.
+const inspectQuery = `SELECT
+  d.datname IS NOT NULL,
+  COALESCE(pg_get_userbyid(d.datdba), ''),
+  r.oid IS NOT NULL,
+  COALESCE(r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls
+    OR r.rolname = current_user
+    OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid), false)
+FROM (SELECT 1) AS one
+LEFT JOIN pg_database d ON d.datname = $1
+LEFT JOIN pg_roles r ON r.rolname = $2`
+
+// Queries that take no input.
+const (
+	versionQuery = `SHOW server_version`
+
+	privilegesQuery = `SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user`
+
+	// sizesQuery sizes every database in one round trip. pg_database_size
+	// raises an error, failing the whole query, for a database the admin may
+	// not connect to, so those rows come back NULL and are left out.
+	sizesQuery = `SELECT datname,
+  CASE WHEN has_database_privilege(oid, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'USAGE')
+    THEN pg_database_size(oid) END
+FROM pg_database
+WHERE NOT datistemplate`
+)
+
+// renderInspect renders the state query for a request's names.
+func renderInspect(database, owner string) (stmt, error) {
+	if err := checkNames(database, owner); err != nil {
+		return stmt{}, err
+	}
+	return stmt{SQL: inspectQuery, Args: []any{database, owner}}, nil
+}
+
+// renderEnsure renders what EnsureDatabase runs, given st, to converge on:
+// a LOGIN role with the verifier and connection limit, held by the admin so
+// that a non-superuser admin may hand it a database, owning the database,
+// which PUBLIC may neither connect to nor make temporary tables in.
+func renderEnsure(req engine.EnsureDatabaseRequest, verifier string, st state) ([]stmt, error) {
+	if err := checkNames(req.Database, req.Owner); err != nil {
+		return nil, err
+	}
+	if req.Remote != "" && req.Remote != "%" {
+		return nil, fmt.Errorf("remote %q: postgres takes only %q; host rules live in pg_hba.conf", req.Remote, "%")
+	}
+	if req.MaxConnections < 0 {
+		return nil, fmt.Errorf("max connections must be 0 (unlimited) or more, got %d", req.MaxConnections)
+	}
+	if st.DBExists && st.DBOwner != req.Owner {
+		return nil, &engine.Error{Op: opEnsure, Engine: name, Kind: engine.ErrExists,
+			Err: fmt.Errorf("database %s exists with another owner", req.Database)}
+	}
+	if st.RoleExists && st.RoleForeign {
+		return nil, errForeignRole(opEnsure, req.Owner)
+	}
+
+	db, role := quote(req.Database), quote(req.Owner)
+	limit := req.MaxConnections
+	if limit == 0 {
+		limit = -1
+	}
+	attrs := " PASSWORD " + engine.QuoteLiteral(verifier, false) + " CONNECTION LIMIT " + strconv.Itoa(limit)
+
+	var out []stmt
+	if st.RoleExists {
+		out = append(out, stmt{SQL: "ALTER ROLE " + role + " WITH" + attrs})
+	} else {
+		out = append(out, stmt{SQL: "CREATE ROLE " + role + " WITH LOGIN" + attrs})
+	}
+	// CREATE DATABASE ... OWNER needs the admin to be a member of (from
+	// PostgreSQL 16: able to SET ROLE to) the owner. A superuser already
+	// may; a CREATEROLE admin grants it to itself. The membership also lets
+	// it end the role's sessions and size its database.
+	out = append(out, stmt{SQL: "GRANT " + role + " TO CURRENT_USER"})
+	if !st.DBExists {
+		out = append(out, stmt{SQL: "CREATE DATABASE " + db + " OWNER " + role})
+	}
+	out = append(out, stmt{SQL: "REVOKE CONNECT, TEMPORARY ON DATABASE " + db + " FROM PUBLIC"})
+	return out, nil
+}
+
+// renderDrop renders what DropDatabase runs, given st. It touches only what
+// is the request's: the database if the owner owns it, the role if it is
+// not foreign. Logins are stopped before sessions are ended, so none come
+// back before the drops.
+func renderDrop(req engine.DropDatabaseRequest, st state) ([]stmt, error) {
+	if err := checkNames(req.Database, req.Owner); err != nil {
+		return nil, err
+	}
+	db, role := quote(req.Database), quote(req.Owner)
+	ours := st.RoleExists && !st.RoleForeign
+
+	var out []stmt
+	if ours {
+		out = append(out,
+			stmt{SQL: "ALTER ROLE " + role + " NOLOGIN"},
+			renderTerminate(req.Owner),
+		)
+	}
+	if st.DBExists && st.DBOwner == req.Owner && !st.RoleForeign {
+		out = append(out, stmt{SQL: "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"})
+	}
+	if ours {
+		out = append(out, stmt{SQL: "DROP ROLE IF EXISTS " + role})
+	}
+	return out, nil
+}
+
+// renderSetPassword renders the password change for an existing role.
+func renderSetPassword(req engine.SetPasswordRequest, verifier string, st state) ([]stmt, error) {
+	if err := engine.CheckName("user", req.Owner); err != nil {
+		return nil, err
+	}
+	if err := checkRole(opSetPassword, req.Owner, st); err != nil {
+		return nil, err
+	}
+	return []stmt{{SQL: "ALTER ROLE " + quote(req.Owner) + " WITH PASSWORD " + engine.QuoteLiteral(verifier, false)}}, nil
+}
+
+// renderSetAccess renders an access change. Every level sets both the LOGIN
+// attribute and the read-only default, so any level can follow any other.
+func renderSetAccess(req engine.SetAccessRequest, st state) ([]stmt, error) {
+	if err := checkNames(req.Database, req.Owner); err != nil {
+		return nil, err
+	}
+	if err := checkRole(opSetAccess, req.Owner, st); err != nil {
+		return nil, err
+	}
+	role := quote(req.Owner)
+	switch req.Access {
+	case engine.AccessActive:
+		return []stmt{
+			{SQL: "ALTER ROLE " + role + " LOGIN"},
+			{SQL: "ALTER ROLE " + role + " RESET default_transaction_read_only"},
+		}, nil
+	case engine.AccessReadOnly:
+		// The default applies to sessions that start after it is set, so
+		// the running ones are ended.
+		return []stmt{
+			{SQL: "ALTER ROLE " + role + " LOGIN"},
+			{SQL: "ALTER ROLE " + role + " SET default_transaction_read_only = on"},
+			renderTerminate(req.Owner),
+		}, nil
+	case engine.AccessLocked:
+		return []stmt{
+			{SQL: "ALTER ROLE " + role + " NOLOGIN"},
+			{SQL: "ALTER ROLE " + role + " SET default_transaction_read_only = on"},
+			renderTerminate(req.Owner),
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown access %q", req.Access)
+}
+
+// renderTerminate ends every session of role, wherever it is connected.
+func renderTerminate(role string) stmt {
+	return stmt{
+		SQL: `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE usename = $1 AND pid <> pg_backend_pid()`,
+		Args:  []any{role},
+		Drain: true,
+	}
+}
+
+func checkRole(op, owner string, st state) error {
+	if !st.RoleExists {
+		return &engine.Error{Op: op, Engine: name, Kind: engine.ErrNotExist,
+			Err: fmt.Errorf("role %s does not exist", owner)}
+	}
+	if st.RoleForeign {
+		return errForeignRole(op, owner)
+	}
+	return nil
+}
+
+func errForeignRole(op, owner string) error {
+	return &engine.Error{Op: op, Engine: name, Kind: engine.ErrExists,
+		Err: fmt.Errorf("role %s exists and is not a plain tenant role (privileged, the admin itself, or a member of other roles)", owner)}
+}
+
+func checkNames(database, owner string) error {
+	return errors.Join(engine.CheckName("database", database), engine.CheckName("user", owner))
+}
+
+func quote(ident string) string { return engine.QuoteIdent('"', ident) }
