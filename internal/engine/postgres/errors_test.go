@@ -18,7 +18,9 @@ import (
 )
 
 func TestTranslate(t *testing.T) {
-	pg := func(code string) error { return &pgconn.PgError{Severity: "ERROR", Code: code, Message: "server says no"} }
+	pg := func(code string) error {
+		return &pgconn.PgError{Severity: "ERROR", Code: code, Message: "server says no"}
+	}
 	tests := []struct {
 		name     string
 		err      error
