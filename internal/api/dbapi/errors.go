@@ -1,0 +1,127 @@
+package dbapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// wireError is how the management API reports an error: a status and a
+// machine code ("" = no code, as document 003 has for 400 name, 403 and 409).
+type wireError struct {
+	status int
+	code   string
+}
+
+// Errors of this surface that have no domain sentinel.
+var (
+	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
+	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
+	errNoPrincipal      = errors.New("dbapi: authenticate returned no key or account")
+	errNoCredentials    = errors.New("dbapi: service returned no credentials")
+)
+
+// sentinelTable is matched first, in order, with errors.Is: these errors
+// need a finer answer than their code gives. Document 003's error table
+// plus the extensions in docs/api-management.md.
+var sentinelTable = []struct {
+	err  error
+	wire wireError
+}{
+	{dbplane.ErrNoKey, wireError{http.StatusUnauthorized, "NO_KEY"}},
+	{dbplane.ErrBadKey, wireError{http.StatusUnauthorized, "BAD_KEY"}},
+	{dbplane.ErrKeyDisabled, wireError{http.StatusUnauthorized, "KEY_DISABLED"}},
+	{dbplane.ErrKeyExpired, wireError{http.StatusUnauthorized, "KEY_DISABLED"}},
+	{dbplane.ErrOutOfSlots, wireError{http.StatusPaymentRequired, "OUT_OF_SLOTS"}},
+	{dbplane.ErrOutOfStorage, wireError{http.StatusPaymentRequired, "OUT_OF_STORAGE"}},
+	// The tenant has slots; the deployment has no host with room. That is
+	// the operator's problem, not a payment one: 503, not 402.
+	{dbplane.ErrHostFull, wireError{http.StatusServiceUnavailable, "NO_CAPACITY"}},
+	{dbplane.ErrHostUnavailable, wireError{http.StatusServiceUnavailable, "HOST_UNAVAILABLE"}},
+	{errMethodNotAllowed, wireError{http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"}},
+}
+
+// codeTable maps every other error by its domain code.
+var codeTable = map[dbplane.Code]wireError{
+	dbplane.CodeInvalid:         {http.StatusBadRequest, ""},
+	dbplane.CodeEngineDisabled:  {http.StatusBadRequest, "ENGINE_DISABLED"},
+	dbplane.CodeUnauthenticated: {http.StatusUnauthorized, "BAD_KEY"},
+	dbplane.CodeQuotaExceeded:   {http.StatusPaymentRequired, "OUT_OF_SLOTS"},
+	dbplane.CodeForbidden:       {http.StatusForbidden, ""},
+	dbplane.CodeNotFound:        {http.StatusNotFound, "NOT_FOUND"},
+	dbplane.CodeConflict:        {http.StatusConflict, ""},
+	dbplane.CodeRateLimited:     {http.StatusTooManyRequests, "RATE_LIMITED"},
+	dbplane.CodeUnavailable:     {http.StatusServiceUnavailable, "HOST_UNAVAILABLE"},
+	dbplane.CodeInternal:        {http.StatusInternalServerError, "INTERNAL"},
+}
+
+var wireInternal = codeTable[dbplane.CodeInternal]
+
+// errorBody is document 003's error envelope.
+type errorBody struct {
+	OK    bool   `json:"ok"`
+	Error string `json:"error"`
+	Code  string `json:"code,omitempty"`
+}
+
+// lookup returns the status and code for err.
+func lookup(err error) wireError {
+	for _, s := range sentinelTable {
+		if errors.Is(err, s.err) {
+			return s.wire
+		}
+	}
+	if errors.Is(err, request.ErrBody) {
+		return wireError{http.StatusBadRequest, ""} // the body, not a field, is wrong
+	}
+	code := dbplane.ErrorCode(err)
+	if code == dbplane.CodeInvalid && dbplane.ErrorField(err) == "engine" {
+		// An engine this deployment does not know is not available on it
+		// either; clients written for document 003 branch on this code.
+		return codeTable[dbplane.CodeEngineDisabled]
+	}
+	if w, ok := codeTable[code]; ok {
+		return w
+	}
+	return wireInternal
+}
+
+// writeError writes err in the management API's envelope. It is the only
+// place that turns an error into a response. The cause of internal and
+// unavailable errors is logged once, here; it never reaches the client.
+func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	if ctx.Err() != nil {
+		h.logger.LogAttrs(ctx, slog.LevelInfo, "client gone",
+			slog.String("request_id", response.RequestID(r)), slog.String("path", r.URL.Path),
+			slog.Any("err", err))
+		return
+	}
+	wire := lookup(err)
+	msg := dbplane.ErrorMessage(err)
+	switch {
+	case wire.status == http.StatusInternalServerError:
+		msg = "Internal error"
+		h.logger.LogAttrs(ctx, slog.LevelError, "internal error",
+			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	case wire.status == http.StatusServiceUnavailable:
+		h.logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
+			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("code", wire.code), slog.Any("err", err))
+	}
+	if msg == "" {
+		msg = http.StatusText(wire.status)
+	}
+	if wire.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
+	if err := response.JSON(w, wire.status, errorBody{OK: false, Error: msg, Code: wire.code}); err != nil {
+		h.logger.LogAttrs(ctx, slog.LevelError, "write error response",
+			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+	}
+}

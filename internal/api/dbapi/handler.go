@@ -1,0 +1,104 @@
+package dbapi
+
+import (
+	"log/slog"
+	"net/http"
+	"path"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+)
+
+// Services are what the management API calls.
+type Services struct {
+	Keys      dbplane.KeyService
+	Databases dbplane.DatabaseService
+}
+
+// Options tune the handler.
+type Options struct {
+	// Logger receives one line per internal or unavailable error. Nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+type handler struct {
+	keys      dbplane.KeyService
+	databases dbplane.DatabaseService
+	logger    *slog.Logger
+	mux       *http.ServeMux
+	allow     map[string][]string // path pattern -> methods, for 405
+}
+
+// NewHandler returns the handler for every path under /api/v1/db. Mount it
+// at both "/api/v1/db" and "/api/v1/db/".
+func NewHandler(s Services, opt Options) http.Handler {
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h := &handler{
+		keys:      s.Keys,
+		databases: s.Databases,
+		logger:    logger,
+		mux:       http.NewServeMux(),
+		allow:     map[string][]string{},
+	}
+	h.routes()
+	return h
+}
+
+// ServeHTTP answers a path that is not in canonical form with the 404
+// envelope: left to itself, ServeMux would redirect it with an HTML body.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+		h.handleNotFound(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// auth authenticates the request's key before next runs, and puts the key
+// and its account into the context. Only user keys of accounts in good
+// standing pass.
+func (h *handler) auth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw := request.BearerKey(r)
+		if raw == "" {
+			h.writeError(w, r, dbplane.ErrNoKey)
+			return
+		}
+		key, acct, err := h.keys.Authenticate(r.Context(), raw)
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if key == nil || acct == nil {
+			h.writeError(w, r, errNoPrincipal)
+			return
+		}
+		if key.Kind != dbplane.KeyUser {
+			h.writeError(w, r, dbplane.ErrWrongKeyKind)
+			return
+		}
+		if acct.Suspended {
+			h.writeError(w, r, dbplane.ErrAccountSuspended)
+			return
+		}
+		ctx := dbplane.WithPrincipal(r.Context(), &dbplane.Principal{Key: key, Account: acct})
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
+// a trailing slash.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}
