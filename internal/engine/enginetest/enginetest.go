@@ -1,0 +1,500 @@
+// Package enginetest is the conformance suite every engine driver must pass,
+// against a real server (golang-migrate's dktesting idea, without Docker).
+// A driver's test wires it to a server from internal/dbtest:
+//
+//	srv := dbtest.Postgres(t)
+//	enginetest.Run(t, enginetest.Harness{
+//		Driver:  postgres.Driver{},
+//		Config:  srv.AdminConfig(),
+//		Limited: srv.NewLimitedUser,
+//		Connect: srv.ConnectAs,
+//		Exec:    srv.ExecAs, WriteStmt: "CREATE TABLE t (id int)", ReadStmt: "SELECT 1",
+//	})
+//
+// Every case uses fresh names (ct_<random>), runs in parallel with the
+// others and drops what it created, so the suite can run many times against
+// one server.
+package enginetest
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// Harness is what the suite needs to know about a driver and its server.
+type Harness struct {
+	Driver engine.Driver
+	// Config is the admin config of a real server.
+	Config engine.Config
+	// Limited returns the config of a login that lacks privileges dbplane
+	// needs. Nil skips that case.
+	Limited func(tb testing.TB) engine.Config
+	// Connect logs in as a tenant user to database and returns the login
+	// error.
+	Connect func(ctx context.Context, user, password, database string) error
+	// Exec logs in as a tenant user and runs one statement. Optional: with
+	// WriteStmt it enables the AccessSetter case.
+	Exec func(ctx context.Context, user, password, database, stmt string) error
+	// WriteStmt writes in a fresh database ("CREATE TABLE t (id int)"). It
+	// must succeed exactly once per database.
+	WriteStmt string
+	// ReadStmt only reads ("SELECT 1"). Empty: Connect stands in for it.
+	ReadStmt string
+}
+
+// opTimeout bounds each case.
+const opTimeout = time.Minute
+
+// Run runs the conformance suite as parallel subtests of t.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	if h.Driver == nil || h.Connect == nil {
+		t.Fatal("enginetest: Harness needs Driver and Connect")
+	}
+	c, err := h.Driver.Open(h.Config)
+	if err != nil {
+		t.Fatalf("%s: Open(admin config) = %v", h.Driver.Name(), err)
+	}
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	})
+	s := &suite{h: h, c: c}
+	cases := []struct {
+		name string
+		fn   func(t *testing.T)
+	}{
+		{"Ping", s.testPing},
+		{"PingWrongPassword", s.testPingWrongPassword},
+		{"PingUnreachable", s.testPingUnreachable},
+		{"Version", s.testVersion},
+		{"CheckPrivileges", s.testCheckPrivileges},
+		{"CheckPrivilegesLimited", s.testCheckPrivilegesLimited},
+		{"EnsureDatabase", s.testEnsureDatabase},
+		{"EnsureDatabaseAgain", s.testEnsureDatabaseAgain},
+		{"EnsureDatabaseForeignOwner", s.testEnsureDatabaseForeignOwner},
+		{"EnsureDatabaseParallel", s.testEnsureDatabaseParallel},
+		{"SetPassword", s.testSetPassword},
+		{"SetPasswordMissingUser", s.testSetPasswordMissingUser},
+		{"DropDatabase", s.testDropDatabase},
+		{"DropDatabaseMissing", s.testDropDatabaseMissing},
+		{"Isolation", s.testIsolation},
+		{"DatabaseSizes", s.testDatabaseSizes},
+		{"SetAccess", s.testSetAccess},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t)
+		})
+	}
+}
+
+type suite struct {
+	h Harness
+	c engine.Conn
+}
+
+// tenant is one database and its owner, as the suite created them.
+type tenant struct {
+	Database, Owner, Password string
+}
+
+func (tn tenant) ensureRequest() engine.EnsureDatabaseRequest {
+	return engine.EnsureDatabaseRequest{Database: tn.Database, Owner: tn.Owner, Password: tn.Password, Remote: "%"}
+}
+
+func (tn tenant) dropRequest() engine.DropDatabaseRequest {
+	return engine.DropDatabaseRequest{Database: tn.Database, Owner: tn.Owner, Remote: "%"}
+}
+
+// newTenant returns fresh names and a password; nothing is created.
+func newTenant() tenant {
+	id := random(10, lower)
+	return tenant{Database: "ct_" + id, Owner: "ct_" + id + "_o", Password: random(24, alnum)}
+}
+
+// ensure creates a fresh tenant, fails the test unless it was created, and
+// drops it when the test ends.
+func (s *suite) ensure(t *testing.T) tenant {
+	t.Helper()
+	tn := newTenant()
+	s.dropLater(t, tn)
+	ctx := ctxFor(t)
+	resp, err := s.c.EnsureDatabase(ctx, tn.ensureRequest())
+	if err != nil {
+		t.Fatalf("EnsureDatabase(%s, owner %s) = %v", tn.Database, tn.Owner, err)
+	}
+	if !resp.Created {
+		t.Errorf("EnsureDatabase(%s) of a new database: Created = false, want true", tn.Database)
+	}
+	return tn
+}
+
+// dropLater drops tn when the test ends, whether or not it exists by then.
+func (s *suite) dropLater(t *testing.T, tn tenant) {
+	t.Helper()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		if err := s.c.DropDatabase(ctx, tn.dropRequest()); err != nil {
+			t.Errorf("cleanup: DropDatabase(%s, owner %s) = %v", tn.Database, tn.Owner, err)
+		}
+	})
+}
+
+// connectOK fails the test unless tn's owner can log in with password.
+func (s *suite) connectOK(t *testing.T, tn tenant, password, why string) {
+	t.Helper()
+	if err := s.h.Connect(ctxFor(t), tn.Owner, password, tn.Database); err != nil {
+		t.Errorf("%s: Connect(%s to %s) = %v, want nil", why, tn.Owner, tn.Database, err)
+	}
+}
+
+// connectRefused fails the test if user can log in to database.
+func (s *suite) connectRefused(t *testing.T, user, password, database, why string) {
+	t.Helper()
+	if err := s.h.Connect(ctxFor(t), user, password, database); err == nil {
+		t.Errorf("%s: Connect(%s to %s) = nil, want the login refused", why, user, database)
+	}
+}
+
+// noSecret fails the test if err's text holds any of secrets.
+func noSecret(t *testing.T, call string, err error, secrets ...string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	for _, s := range secrets {
+		if s != "" && strings.Contains(err.Error(), s) {
+			t.Errorf("%s error text holds a password: %q", call, err)
+		}
+	}
+}
+
+// ctxFor bounds a case's calls; it is cancelled when the test ends.
+func ctxFor(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// openAs opens a second Conn with cfg, closed when the test ends.
+func (s *suite) openAs(t *testing.T, cfg engine.Config) engine.Conn {
+	t.Helper()
+	c, err := s.h.Driver.Open(cfg)
+	if err != nil {
+		t.Fatalf("Open(%s@%s:%d) = %v", cfg.User, cfg.Host, cfg.Port, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func (s *suite) testPing(t *testing.T) {
+	if err := s.c.Ping(ctxFor(t)); err != nil {
+		t.Errorf("Ping() as admin = %v, want nil", err)
+	}
+}
+
+func (s *suite) testPingWrongPassword(t *testing.T) {
+	cfg := s.h.Config
+	cfg.Password = "Wrong" + random(20, alnum)
+	err := s.openAs(t, cfg).Ping(ctxFor(t))
+	if !errors.Is(err, engine.ErrAccessDenied) {
+		t.Errorf("Ping() with a wrong password = %v, want ErrAccessDenied", err)
+	}
+	noSecret(t, "Ping() with a wrong password", err, cfg.Password, s.h.Config.Password)
+}
+
+func (s *suite) testPingUnreachable(t *testing.T) {
+	port, err := closedPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.h.Config
+	cfg.Host, cfg.Port = "127.0.0.1", port
+	ctx, cancel := context.WithTimeout(ctxFor(t), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	err = s.openAs(t, cfg).Ping(ctx)
+	took := time.Since(start)
+	if !errors.Is(err, engine.ErrUnreachable) {
+		t.Errorf("Ping() on closed port %d = %v, want ErrUnreachable", port, err)
+	}
+	if took > 5*time.Second {
+		t.Errorf("Ping() on closed port %d took %v, want under 5s", port, took)
+	}
+	noSecret(t, "Ping() on a closed port", err, cfg.Password)
+}
+
+// closedPort returns a loopback port nothing listens on (a moment ago).
+func closedPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	return port, l.Close()
+}
+
+func (s *suite) testVersion(t *testing.T) {
+	v, err := s.c.Version(ctxFor(t))
+	if err != nil || strings.TrimSpace(v) == "" {
+		t.Errorf("Version() = %q, %v; want a version string", v, err)
+	}
+}
+
+func (s *suite) testCheckPrivileges(t *testing.T) {
+	if err := s.c.CheckPrivileges(ctxFor(t)); err != nil {
+		t.Errorf("CheckPrivileges() as admin = %v, want nil", err)
+	}
+}
+
+func (s *suite) testCheckPrivilegesLimited(t *testing.T) {
+	if s.h.Limited == nil {
+		t.Skip("Harness.Limited is nil")
+	}
+	cfg := s.h.Limited(t)
+	c := s.openAs(t, cfg)
+	ctx := ctxFor(t)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("Ping() as limited user %s = %v, want nil (it can log in)", cfg.User, err)
+	}
+	err := c.CheckPrivileges(ctx)
+	if !errors.Is(err, engine.ErrAccessDenied) {
+		t.Errorf("CheckPrivileges() as limited user %s = %v, want ErrAccessDenied", cfg.User, err)
+	}
+	noSecret(t, "CheckPrivileges() as limited user", err, cfg.Password)
+}
+
+func (s *suite) testEnsureDatabase(t *testing.T) {
+	tn := s.ensure(t)
+	s.connectOK(t, tn, tn.Password, "owner after EnsureDatabase")
+	s.connectRefused(t, tn.Owner, "Wrong"+random(20, alnum), tn.Database, "owner with a wrong password")
+}
+
+func (s *suite) testEnsureDatabaseAgain(t *testing.T) {
+	tn := s.ensure(t)
+	old := tn.Password
+	tn.Password = random(24, alnum)
+	resp, err := s.c.EnsureDatabase(ctxFor(t), tn.ensureRequest())
+	if err != nil {
+		t.Fatalf("second EnsureDatabase(%s) with a new password = %v, want nil", tn.Database, err)
+	}
+	if resp.Created {
+		t.Errorf("second EnsureDatabase(%s): Created = true, want false", tn.Database)
+	}
+	s.connectOK(t, tn, tn.Password, "new password after a second EnsureDatabase")
+	s.connectRefused(t, tn.Owner, old, tn.Database, "old password after a second EnsureDatabase")
+
+	// A third call with the same request converges too.
+	if _, err := s.c.EnsureDatabase(ctxFor(t), tn.ensureRequest()); err != nil {
+		t.Errorf("third EnsureDatabase(%s), same request = %v, want nil", tn.Database, err)
+	}
+	s.connectOK(t, tn, tn.Password, "password after a third EnsureDatabase")
+}
+
+func (s *suite) testEnsureDatabaseForeignOwner(t *testing.T) {
+	tn := s.ensure(t)
+	intruder := newTenant()
+	intruder.Database = tn.Database
+	// If the driver made the intruder's user before noticing, drop it too.
+	s.dropLater(t, tenant{Database: newTenant().Database, Owner: intruder.Owner})
+
+	_, err := s.c.EnsureDatabase(ctxFor(t), intruder.ensureRequest())
+	if !errors.Is(err, engine.ErrExists) {
+		t.Errorf("EnsureDatabase(%s, other owner %s) = %v, want ErrExists", tn.Database, intruder.Owner, err)
+	}
+	noSecret(t, "EnsureDatabase() of a foreign database", err, intruder.Password, tn.Password, s.h.Config.Password)
+	s.connectRefused(t, intruder.Owner, intruder.Password, tn.Database, "other owner after ErrExists")
+	s.connectOK(t, tn, tn.Password, "real owner after another owner's EnsureDatabase")
+}
+
+func (s *suite) testEnsureDatabaseParallel(t *testing.T) {
+	const n = 8
+	tenants := make([]tenant, n)
+	for i := range tenants {
+		tenants[i] = newTenant()
+		s.dropLater(t, tenants[i])
+	}
+	ctx := ctxFor(t)
+	errs := make([]error, n)
+	created := make([]bool, n)
+	var wg sync.WaitGroup
+	for i, tn := range tenants {
+		wg.Go(func() {
+			resp, err := s.c.EnsureDatabase(ctx, tn.ensureRequest())
+			errs[i], created[i] = err, resp.Created
+		})
+	}
+	wg.Wait()
+	for i, tn := range tenants {
+		if errs[i] != nil {
+			t.Errorf("parallel EnsureDatabase(%s) = %v, want nil", tn.Database, errs[i])
+			continue
+		}
+		if !created[i] {
+			t.Errorf("parallel EnsureDatabase(%s): Created = false, want true", tn.Database)
+		}
+		s.connectOK(t, tn, tn.Password, "owner after a parallel EnsureDatabase")
+	}
+}
+
+func (s *suite) testSetPassword(t *testing.T) {
+	tn := s.ensure(t)
+	old := tn.Password
+	tn.Password = random(24, alnum)
+	err := s.c.SetPassword(ctxFor(t), engine.SetPasswordRequest{Owner: tn.Owner, Remote: "%", Password: tn.Password})
+	if err != nil {
+		t.Fatalf("SetPassword(%s) = %v, want nil", tn.Owner, err)
+	}
+	s.connectRefused(t, tn.Owner, old, tn.Database, "old password after SetPassword")
+	s.connectOK(t, tn, tn.Password, "new password after SetPassword")
+}
+
+func (s *suite) testSetPasswordMissingUser(t *testing.T) {
+	tn := newTenant()
+	err := s.c.SetPassword(ctxFor(t), engine.SetPasswordRequest{Owner: tn.Owner, Remote: "%", Password: tn.Password})
+	if !errors.Is(err, engine.ErrNotExist) {
+		t.Errorf("SetPassword(missing user %s) = %v, want ErrNotExist", tn.Owner, err)
+	}
+	noSecret(t, "SetPassword() of a missing user", err, tn.Password, s.h.Config.Password)
+}
+
+func (s *suite) testDropDatabase(t *testing.T) {
+	tn := s.ensure(t)
+	ctx := ctxFor(t)
+	if err := s.c.DropDatabase(ctx, tn.dropRequest()); err != nil {
+		t.Fatalf("DropDatabase(%s) = %v, want nil", tn.Database, err)
+	}
+	s.connectRefused(t, tn.Owner, tn.Password, tn.Database, "owner after DropDatabase")
+	if err := s.c.DropDatabase(ctx, tn.dropRequest()); err != nil {
+		t.Errorf("second DropDatabase(%s) = %v, want nil (already gone is success)", tn.Database, err)
+	}
+	if sz, ok := s.c.(engine.Sizer); ok {
+		sizes, err := sz.DatabaseSizes(ctx)
+		if err != nil {
+			t.Errorf("DatabaseSizes() after DropDatabase = %v", err)
+		} else if _, ok := sizes[tn.Database]; ok {
+			t.Errorf("DatabaseSizes() after DropDatabase(%s) still lists it", tn.Database)
+		}
+	}
+	// The database is gone: another owner can create it afresh.
+	again := newTenant()
+	again.Database = tn.Database
+	s.dropLater(t, again)
+	resp, err := s.c.EnsureDatabase(ctx, again.ensureRequest())
+	if err != nil || !resp.Created {
+		t.Errorf("EnsureDatabase(%s, new owner) after DropDatabase = Created %v, %v; want true, nil", tn.Database, resp.Created, err)
+	}
+}
+
+func (s *suite) testDropDatabaseMissing(t *testing.T) {
+	tn := newTenant()
+	if err := s.c.DropDatabase(ctxFor(t), tn.dropRequest()); err != nil {
+		t.Errorf("DropDatabase(never created %s) = %v, want nil", tn.Database, err)
+	}
+}
+
+func (s *suite) testIsolation(t *testing.T) {
+	a, b := s.ensure(t), s.ensure(t)
+	s.connectRefused(t, a.Owner, a.Password, b.Database, "a tenant to another tenant's database")
+	s.connectRefused(t, b.Owner, b.Password, a.Database, "a tenant to another tenant's database")
+	s.connectRefused(t, a.Owner, b.Password, b.Database, "a tenant with another tenant's password")
+	s.connectOK(t, a, a.Password, "tenant a to its own database")
+	s.connectOK(t, b, b.Password, "tenant b to its own database")
+}
+
+func (s *suite) testDatabaseSizes(t *testing.T) {
+	sz, ok := s.c.(engine.Sizer)
+	if !ok {
+		t.Skipf("%s's Conn does not implement engine.Sizer", s.h.Driver.Name())
+	}
+	a, b := s.ensure(t), s.ensure(t)
+	sizes, err := sz.DatabaseSizes(ctxFor(t))
+	if err != nil {
+		t.Fatalf("DatabaseSizes() = %v", err)
+	}
+	for _, tn := range []tenant{a, b} {
+		n, ok := sizes[tn.Database]
+		if !ok {
+			t.Errorf("DatabaseSizes() lists %d databases but not %s", len(sizes), tn.Database)
+			continue
+		}
+		if n < 0 {
+			t.Errorf("DatabaseSizes()[%s] = %d, want >= 0", tn.Database, n)
+		}
+	}
+}
+
+func (s *suite) testSetAccess(t *testing.T) {
+	as, ok := s.c.(engine.AccessSetter)
+	if !ok {
+		t.Skipf("%s's Conn does not implement engine.AccessSetter", s.h.Driver.Name())
+	}
+	if s.h.Exec == nil || s.h.WriteStmt == "" {
+		t.Skip("Harness.Exec or Harness.WriteStmt is unset")
+	}
+	tn := s.ensure(t)
+	ctx := ctxFor(t)
+	set := func(a engine.Access) {
+		t.Helper()
+		req := engine.SetAccessRequest{Database: tn.Database, Owner: tn.Owner, Remote: "%", Access: a}
+		if err := as.SetAccess(ctx, req); err != nil {
+			t.Fatalf("SetAccess(%s, %s) = %v, want nil", tn.Owner, a, err)
+		}
+	}
+	read := func(why string) {
+		t.Helper()
+		if s.h.ReadStmt == "" {
+			s.connectOK(t, tn, tn.Password, why)
+			return
+		}
+		if err := s.h.Exec(ctx, tn.Owner, tn.Password, tn.Database, s.h.ReadStmt); err != nil {
+			t.Errorf("%s: Exec(%q) = %v, want nil", why, s.h.ReadStmt, err)
+		}
+	}
+
+	set(engine.AccessReadOnly)
+	set(engine.AccessReadOnly) // idempotent
+	if err := s.h.Exec(ctx, tn.Owner, tn.Password, tn.Database, s.h.WriteStmt); err == nil {
+		t.Errorf("read_only: Exec(%q) = nil, want it refused", s.h.WriteStmt)
+	}
+	read("read_only")
+
+	set(engine.AccessLocked)
+	s.connectRefused(t, tn.Owner, tn.Password, tn.Database, "locked")
+
+	set(engine.AccessActive)
+	set(engine.AccessActive)
+	if err := s.h.Exec(ctx, tn.Owner, tn.Password, tn.Database, s.h.WriteStmt); err != nil {
+		t.Errorf("active again: Exec(%q) = %v, want nil", s.h.WriteStmt, err)
+	}
+	read("active again")
+}
+
+const (
+	lower = "abcdefghijklmnopqrstuvwxyz"
+	alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+// random returns n characters of charset from crypto/rand.
+func random(n int, charset string) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = charset[int(b[i])%len(charset)]
+	}
+	return string(b)
+}
