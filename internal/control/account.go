@@ -1,0 +1,43 @@
+package control
+
+import (
+	"context"
+
+	"github.com/dbplane/dbplane"
+)
+
+// CreateAccount validates and inserts an account.
+func (s *Service) CreateAccount(ctx context.Context, in dbplane.AccountInput) (*dbplane.Account, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	id, err := newUUID(s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	a := &dbplane.Account{ID: id, Email: in.Email, Name: in.Name, Role: in.Role, Slots: in.Slots, StorageBytes: in.StorageBytes}
+	if err := s.store.CreateAccount(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.store.Account(ctx, id)
+}
+
+// Account returns one account.
+func (s *Service) Account(ctx context.Context, id string) (*dbplane.Account, error) {
+	return s.store.Account(ctx, id)
+}
+
+// ListAccounts returns every account, oldest first.
+func (s *Service) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
+	return s.store.ListAccounts(ctx)
+}
+
+// UpdateAccount changes quotas, name or suspension. Suspending disables the
+// account's keys at once; unsuspending re-enables only the keys the
+// suspension disabled.
+func (s *Service) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	return s.store.UpdateAccount(ctx, id, u)
+}

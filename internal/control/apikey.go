@@ -1,0 +1,87 @@
+package control
+
+import (
+	"context"
+	"crypto/sha256"
+	"strings"
+
+	"github.com/dbplane/dbplane"
+)
+
+// Key prefixes say what a key is when it turns up in a log or a leak scan.
+const (
+	userKeyPrefix  = "dbpu_"
+	adminKeyPrefix = "dbpa_"
+	keyRandomLen   = 40
+	keyShownPrefix = 12
+	maxKeyLen      = 256
+)
+
+// Authenticate finds the key for a raw bearer key.
+func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, nil, dbplane.ErrNoKey
+	}
+	if len(raw) > maxKeyLen {
+		return nil, nil, dbplane.ErrBadKey
+	}
+	sum := sha256.Sum256([]byte(raw))
+	k, a, err := s.store.KeyByHash(ctx, sum[:])
+	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+		return nil, nil, dbplane.ErrBadKey
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if k.Disabled {
+		return nil, nil, dbplane.ErrKeyDisabled
+	}
+	if k.ExpiresAt != nil && !s.opt.Now().Before(*k.ExpiresAt) {
+		return nil, nil, dbplane.ErrKeyExpired
+	}
+	return k, a, nil
+}
+
+// CreateKey mints a key. The key itself is returned once and only its
+// SHA-256 hash is stored.
+func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error) {
+	if err := in.Validate(); err != nil {
+		return nil, "", err
+	}
+	id, err := newUUID(s.opt.Rand)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := randomString(s.opt.Rand, keyRandomLen, alnum)
+	if err != nil {
+		return nil, "", err
+	}
+	raw := userKeyPrefix + body
+	if in.Kind == dbplane.KeyAdmin {
+		raw = adminKeyPrefix + body
+	}
+	sum := sha256.Sum256([]byte(raw))
+	k := &dbplane.APIKey{
+		ID: id, AccountID: in.AccountID, Kind: in.Kind, Name: in.Name, Prefix: raw[:keyShownPrefix],
+		Hash: sum[:], Permissions: in.Permissions, ExpiresAt: in.ExpiresAt,
+	}
+	if err := s.store.CreateKey(ctx, k); err != nil {
+		return nil, "", err
+	}
+	return k, dbplane.Secret(raw), nil
+}
+
+// ListKeys returns the account's keys, without key material.
+func (s *Service) ListKeys(ctx context.Context, accountID string) ([]*dbplane.APIKey, error) {
+	if _, err := s.store.Account(ctx, accountID); err != nil {
+		return nil, err
+	}
+	return s.store.ListKeys(ctx, accountID)
+}
+
+// SetKeyDisabled disables or enables a key; it takes effect on the next
+// request.
+func (s *Service) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled)
+}

@@ -1,0 +1,143 @@
+// Package control implements dbplane's services: the naming scheme, quotas,
+// keys, hosts and databases, and applying engine changes through intents
+// that survive a crash. It is the only package that combines the store and
+// the engines.
+package control
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+// Sealer seals stored credentials; *secret.Sealer implements it. aad binds a
+// sealed value to the row it belongs to.
+type Sealer interface {
+	Seal(plaintext, aad []byte) ([]byte, error)
+	Open(sealed, aad []byte) ([]byte, error)
+}
+
+// Options tune a Service. Zero values take the defaults.
+type Options struct {
+	Logger *slog.Logger
+	// Now and Rand default to time.Now and crypto/rand.Reader.
+	Now  func() time.Time
+	Rand io.Reader
+	// PasswordLength of generated database passwords; default 32.
+	PasswordLength int
+	// DisabledEngines are refused with ENGINE_DISABLED even when hosts exist.
+	DisabledEngines []string
+	// EngineTimeout bounds each engine operation; default 10s.
+	EngineTimeout time.Duration
+	// Hook, when set, is called at named points of engine changes
+	// ("create:recorded", "create:engine-done", "rotate:recorded",
+	// "rotate:engine-done"). Crash tests use it to stop the process there.
+	Hook func(step string)
+}
+
+// Service implements the dbplane service interfaces.
+type Service struct {
+	store   *store.DB
+	engines *engine.Registry
+	sealer  Sealer
+	opt     Options
+	log     *slog.Logger
+
+	mu    sync.Mutex
+	conns map[string]*hostConn // by host id
+
+	locks keyedMutex // serializes changes per database
+}
+
+var (
+	_ dbplane.AccountService  = (*Service)(nil)
+	_ dbplane.KeyService      = (*Service)(nil)
+	_ dbplane.HostService     = (*Service)(nil)
+	_ dbplane.DatabaseService = (*Service)(nil)
+)
+
+// New returns a Service. It starts nothing: call Reconcile at start-up and
+// run Run in the background.
+func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Service {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Rand == nil {
+		opt.Rand = rand.Reader
+	}
+	if opt.PasswordLength == 0 {
+		opt.PasswordLength = 32
+	}
+	if opt.EngineTimeout == 0 {
+		opt.EngineTimeout = 10 * time.Second
+	}
+	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}}
+}
+
+// Close closes every cached engine connection.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, hc := range s.conns {
+		hc.conn.Close()
+		delete(s.conns, id)
+	}
+	return nil
+}
+
+func (s *Service) hook(step string) {
+	if s.opt.Hook != nil {
+		s.opt.Hook(step)
+	}
+}
+
+// engineCtx detaches an engine change from the request that asked for it,
+// so a client that hangs up cannot leave it half done, and bounds it.
+func (s *Service) engineCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), s.opt.EngineTimeout)
+}
+
+// keyedMutex is a set of mutexes by key, created on demand.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedEntry{}
+	}
+	e := k.m[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.m[key] = e
+	}
+	e.refs++
+	k.mu.Unlock()
+	e.Lock()
+	return func() {
+		e.Unlock()
+		k.mu.Lock()
+		e.refs--
+		if e.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}

@@ -1,0 +1,256 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+func databaseAAD(id string) []byte { return []byte("db:" + id) }
+
+// ListDatabases returns the account's databases, oldest first.
+func (s *Service) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
+	return s.store.ListDatabases(ctx, accountID)
+}
+
+// engineAvailable returns ErrEngineDisabled unless this deployment serves e.
+func (s *Service) engineAvailable(e dbplane.Engine) error {
+	if slices.Contains(s.opt.DisabledEngines, string(e)) || !s.engines.Has(string(e)) {
+		return dbplane.ErrEngineDisabled
+	}
+	return nil
+}
+
+// CreateDatabase provisions a database and its user for a management API
+// label. The row and its intent are recorded first (with every quota checked
+// in the same transaction), then the engine runs, then the row is marked
+// active; a crash in between is finished by Reconcile.
+func (s *Service) CreateDatabase(ctx context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error) {
+	if err := dbplane.ValidateLabel(in.Label); err != nil {
+		return nil, err
+	}
+	e, err := dbplane.ParseEngine("engine", in.Engine)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.engineAvailable(e); err != nil {
+		return nil, err
+	}
+	hosts, err := s.candidateHosts(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if len(hosts) == 0 {
+		return nil, dbplane.ErrEngineDisabled
+	}
+	d := &dbplane.Database{AccountID: in.AccountID, Engine: e, Label: in.Label, Remote: "%"}
+	names := func(n int64) (string, string) { return dbplane.ManagedNames(e, in.AccountID, n) }
+	return s.provision(ctx, d, hosts, names)
+}
+
+// provision inserts d with its create intent and applies it on the engine.
+func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []string, names func(int64) (string, string)) (*dbplane.Credentials, error) {
+	now := s.opt.Now()
+	id, err := newULID(now, s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	d.ID = id
+	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
+	if err != nil {
+		return nil, err
+	}
+	if d.SealedPassword, err = s.sealer.Seal([]byte(password), databaseAAD(id)); err != nil {
+		return nil, err
+	}
+	intentID, err := newULID(now, s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	in := &dbplane.Intent{ID: intentID}
+	if err := s.store.InsertDatabase(ctx, store.NewDatabase{Database: d, Hosts: hosts, Names: names, Intent: in}); err != nil {
+		return nil, err
+	}
+	s.hook("create:recorded")
+
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
+	if err := s.applyCreate(ectx, in, d, password); err != nil {
+		return nil, s.undoCreate(ectx, in, err)
+	}
+	s.hook("create:engine-done")
+	if err := s.store.CompleteCreate(ectx, in); err != nil {
+		return nil, err
+	}
+	d.Status = dbplane.StatusActive
+	return s.credentials(ctx, d, password)
+}
+
+func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string) error {
+	c, _, err := s.conn(ctx, in.HostID)
+	if err != nil {
+		return err
+	}
+	_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{
+		Database: in.DBName, Owner: in.DBUser, Password: password, Remote: in.Remote, MaxConnections: d.MaxConnections,
+	})
+	return err
+}
+
+// undoCreate removes the row of a create that failed and returns the error
+// to report. Names that already belonged to something else are left alone
+// on the engine; otherwise a drop intent replaces the create intent and is
+// tried at once, and again by Reconcile if the host is down.
+func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause error) error {
+	theirs := errors.Is(cause, engine.ErrExists)
+	if err := s.store.UndoCreate(ctx, in, !theirs); err != nil {
+		s.log.Error("undo create", "database_id", in.DatabaseID, "err", err)
+		return dbplane.Wrap(dbplane.ErrHostUnavailable, cause)
+	}
+	if theirs {
+		return &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The database host already has a database with the generated name", Err: cause}
+	}
+	if err := s.applyDrop(ctx, in); err != nil {
+		s.log.Warn("drop after failed create; will retry", "database_id", in.DatabaseID, "host_id", in.HostID, "err", err)
+	}
+	return translateEngine(cause)
+}
+
+func (s *Service) applyDrop(ctx context.Context, in *dbplane.Intent) error {
+	c, _, err := s.conn(ctx, in.HostID)
+	if err != nil {
+		return err
+	}
+	if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote}); err != nil {
+		return err
+	}
+	return s.store.CompleteDrop(ctx, in)
+}
+
+// RevealDatabase returns the account's database with its current password.
+func (s *Service) RevealDatabase(ctx context.Context, accountID, id string) (*dbplane.Credentials, error) {
+	d, err := s.store.AccountDatabase(ctx, accountID, id)
+	if err != nil {
+		return nil, err
+	}
+	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
+	if err != nil {
+		return nil, fmt.Errorf("unseal password of database %s: %w", d.ID, err)
+	}
+	return s.credentials(ctx, d, string(pw))
+}
+
+// RotatePassword sets a new password on the engine and then stores it. The
+// intent holds the new password sealed, so a crash after the engine changed
+// is finished by Reconcile and the stored password always logs in.
+func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*dbplane.Credentials, error) {
+	unlock := s.locks.lock(id)
+	defer unlock()
+	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.sealer.Seal([]byte(password), databaseAAD(id))
+	if err != nil {
+		return nil, err
+	}
+	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	in := &dbplane.Intent{ID: intentID, DatabaseID: id, SealedPassword: sealed}
+	d, err := s.store.BeginRotate(ctx, accountID, in)
+	if err != nil {
+		return nil, err
+	}
+	s.hook("rotate:recorded")
+
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
+	if err := s.applyRotate(ectx, in, password); err != nil {
+		if !errors.Is(err, engine.ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
+			// The server refused the statement: nothing changed.
+			if aerr := s.store.AbandonIntent(ectx, in); aerr != nil {
+				s.log.Error("abandon rotate intent", "database_id", id, "err", aerr)
+			}
+		}
+		return nil, translateEngine(err)
+	}
+	s.hook("rotate:engine-done")
+	if err := s.store.CompleteRotate(ectx, in); err != nil {
+		return nil, err
+	}
+	d.SealedPassword = sealed
+	return s.credentials(ctx, d, password)
+}
+
+func (s *Service) applyRotate(ctx context.Context, in *dbplane.Intent, password string) error {
+	c, _, err := s.conn(ctx, in.HostID)
+	if err != nil {
+		return err
+	}
+	return c.SetPassword(ctx, engine.SetPasswordRequest{Owner: in.DBUser, Remote: in.Remote, Password: password})
+}
+
+// credentials builds the create/reveal/rotate view of d.
+func (s *Service) credentials(ctx context.Context, d *dbplane.Database, password string) (*dbplane.Credentials, error) {
+	h, err := s.store.Host(ctx, d.HostID)
+	if err != nil {
+		return nil, err
+	}
+	h.Password, h.SealedPassword = "", nil
+	return &dbplane.Credentials{
+		Database:         d,
+		Host:             h,
+		Password:         dbplane.Secret(password),
+		ConnectionString: ConnectionString(d, h, password),
+	}, nil
+}
+
+// ConnectionString returns the URL a tenant connects with: mysql://,
+// postgresql:// or mongodb://...?authSource=<db>, with the user and password
+// escaped and the host's public address (SPEC §3).
+func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbplane.Secret {
+	host, port := h.PublicAddress()
+	u := url.URL{
+		User: url.UserPassword(d.DBUser, password),
+		Host: net.JoinHostPort(host, strconv.Itoa(port)),
+		Path: "/" + d.DBName,
+	}
+	switch d.Engine {
+	case dbplane.EnginePostgres:
+		u.Scheme = "postgresql"
+	case dbplane.EngineMongo:
+		u.Scheme = "mongodb"
+		u.RawQuery = "authSource=" + url.QueryEscape(d.DBName)
+	default:
+		u.Scheme = "mysql"
+	}
+	return dbplane.Secret(u.String())
+}
+
+// translateEngine turns an engine error into the domain error to report.
+func translateEngine(err error) error {
+	var de *dbplane.Error
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, engine.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
+		return dbplane.Wrap(dbplane.ErrHostUnavailable, err)
+	case errors.Is(err, engine.ErrAccessDenied):
+		return &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The database host rejected dbplane's credentials", Err: err}
+	case errors.Is(err, engine.ErrExists):
+		return &dbplane.Error{Code: dbplane.CodeConflict, Message: "The database already exists on the host", Err: err}
+	case errors.Is(err, engine.ErrNotExist):
+		return &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The database user is missing on the host", Err: err}
+	}
+	return err
+}

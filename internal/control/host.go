@@ -1,0 +1,222 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// hostConn is a cached engine connection, valid while the host row it was
+// made from is unchanged.
+type hostConn struct {
+	conn    engine.Conn
+	updated time.Time
+}
+
+func hostAAD(id string) []byte { return []byte("host:" + id) }
+
+func (s *Service) engineConfig(h *dbplane.Host) engine.Config {
+	return engine.Config{
+		Host: h.Hostname, Port: h.Port, User: h.Username, Password: string(h.Password),
+		Database: h.Database, TLS: engine.TLSMode(h.TLS),
+	}
+}
+
+// unseal fills h.Password from h.SealedPassword.
+func (s *Service) unseal(h *dbplane.Host) error {
+	pw, err := s.sealer.Open(h.SealedPassword, hostAAD(h.ID))
+	if err != nil {
+		return fmt.Errorf("unseal password of host %s: %w", h.ID, err)
+	}
+	h.Password = dbplane.Secret(pw)
+	return nil
+}
+
+// conn returns the cached connection for a host, opening one if the host
+// changed since it was cached.
+func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplane.Host, error) {
+	h, err := s.store.Host(ctx, hostID)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if hc := s.conns[h.ID]; hc != nil {
+		if hc.updated.Equal(h.UpdatedAt) {
+			return hc.conn, h, nil
+		}
+		hc.conn.Close()
+		delete(s.conns, h.ID)
+	}
+	if err := s.unseal(h); err != nil {
+		return nil, nil, err
+	}
+	c, err := s.engines.Open(string(h.Engine), s.engineConfig(h), h.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
+	}
+	s.conns[h.ID] = &hostConn{conn: c, updated: h.UpdatedAt}
+	return c, h, nil
+}
+
+func (s *Service) dropConn(hostID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if hc := s.conns[hostID]; hc != nil {
+		hc.conn.Close()
+		delete(s.conns, hostID)
+	}
+}
+
+// ListHosts returns every host, alphabetically.
+func (s *Service) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
+	return s.store.ListHosts(ctx)
+}
+
+// Host returns one host by UUID or numeric id.
+func (s *Service) Host(ctx context.Context, id string) (*dbplane.Host, error) {
+	return s.store.Host(ctx, id)
+}
+
+// CreateHost checks that the host answers and that its admin user holds
+// every privilege dbplane needs, then stores it with its password sealed.
+func (s *Service) CreateHost(ctx context.Context, in dbplane.HostInput) (*dbplane.Host, error) {
+	h := &dbplane.Host{}
+	if err := in.Apply(h, true); err != nil {
+		return nil, err
+	}
+	if !s.engines.Has(string(h.Engine)) {
+		return nil, dbplane.FieldErrorf("engine", "This build of dbplane has no %s engine.", h.Engine)
+	}
+	if t := s.check(ctx, h); !t.Success {
+		return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+	}
+	id, err := newUUID(s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	h.ID = id
+	if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(id)); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateHost(ctx, h); err != nil {
+		return nil, err
+	}
+	return s.store.Host(ctx, id)
+}
+
+// UpdateHost applies in; when the connection details change, it checks
+// them again before storing them. An omitted password keeps the old one.
+func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInput) (*dbplane.Host, error) {
+	h, err := s.store.Host(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.unseal(h); err != nil {
+		return nil, err
+	}
+	before := s.engineConfig(h)
+	if err := in.Apply(h, false); err != nil {
+		return nil, err
+	}
+	after := s.engineConfig(h)
+	if !sameConfig(before, after) {
+		if t := s.check(ctx, h); !t.Success {
+			return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+		}
+	}
+	if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateHost(ctx, h); err != nil {
+		return nil, err
+	}
+	s.dropConn(h.ID)
+	return s.store.Host(ctx, h.ID)
+}
+
+func sameConfig(a, b engine.Config) bool {
+	return a.Host == b.Host && a.Port == b.Port && a.User == b.User && a.Password == b.Password &&
+		a.Database == b.Database && a.TLS == b.TLS
+}
+
+// DeleteHost removes a host without databases.
+func (s *Service) DeleteHost(ctx context.Context, id string) error {
+	h, err := s.store.Host(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteHost(ctx, h.ID); err != nil {
+		return err
+	}
+	s.dropConn(h.ID)
+	return nil
+}
+
+// TestHost checks connectivity, the server version and every privilege.
+func (s *Service) TestHost(ctx context.Context, id string) (dbplane.HostTest, error) {
+	h, err := s.store.Host(ctx, id)
+	if err != nil {
+		return dbplane.HostTest{}, err
+	}
+	if err := s.unseal(h); err != nil {
+		return dbplane.HostTest{}, err
+	}
+	return s.check(ctx, h), nil
+}
+
+// check opens a fresh connection with h's settings and reports the first
+// thing that is wrong, in words an operator can act on.
+func (s *Service) check(ctx context.Context, h *dbplane.Host) dbplane.HostTest {
+	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
+	defer cancel()
+	c, err := s.engines.Open(string(h.Engine), s.engineConfig(h), h.ID)
+	if err != nil {
+		return dbplane.HostTest{Message: "Invalid connection settings: " + err.Error()}
+	}
+	defer c.Close()
+	addr := h.Hostname + ":" + strconv.Itoa(h.Port)
+	if err := c.Ping(ctx); err != nil {
+		switch {
+		case errors.Is(err, engine.ErrAccessDenied):
+			return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s but the credentials for %q were rejected: %v", addr, h.Username, err)}
+		case errors.Is(err, engine.ErrUnreachable):
+			return dbplane.HostTest{Message: fmt.Sprintf("Could not connect to %s: %v", addr, err)}
+		}
+		return dbplane.HostTest{Message: fmt.Sprintf("Connection to %s failed: %v", addr, err)}
+	}
+	version, err := c.Version(ctx)
+	if err != nil {
+		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s but could not read the server version: %v", addr, err)}
+	}
+	if err := c.CheckPrivileges(ctx); err != nil {
+		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s (%s) but the user %q lacks privileges dbplane needs: %v", addr, version, h.Username, err)}
+	}
+	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}
+}
+
+// candidateHosts returns the enabled hosts of an engine, emptiest first.
+func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
+	hosts, err := s.store.ListHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var hs []*dbplane.Host
+	for _, h := range hosts {
+		if h.Engine == e && h.Enabled {
+			hs = append(hs, h)
+		}
+	}
+	sort.SliceStable(hs, func(i, j int) bool { return hs[i].DatabaseCount < hs[j].DatabaseCount })
+	ids := make([]string, len(hs))
+	for i, h := range hs {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}

@@ -1,0 +1,105 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// Reconcile finishes or undoes every engine change still in flight: it runs
+// at start-up, before the server takes requests, so whatever a crash left
+// half done is settled. With minAge > 0 only intents at least that old are
+// touched, so a periodic pass never races a request still working on one.
+// It returns the errors of intents it could not settle (their hosts may be
+// down); they are retried on the next pass.
+func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
+	intents, err := s.store.Intents(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	var errs []error
+	for _, in := range intents {
+		if minAge > 0 && s.opt.Now().Sub(in.CreatedAt) < minAge {
+			continue
+		}
+		if err := s.settle(ctx, in); err != nil {
+			msg := scrubbed(err)
+			if nerr := s.store.NoteIntentFailure(ctx, in, msg); nerr != nil {
+				errs = append(errs, nerr)
+			}
+			s.log.Warn("engine change not settled; will retry", "intent_id", in.ID, "kind", string(in.Kind),
+				"database_id", in.DatabaseID, "host_id", in.HostID, "attempts", in.Attempts+1, "err", msg)
+			errs = append(errs, fmt.Errorf("%s %s: %s", in.Kind, in.DatabaseID, msg))
+			continue
+		}
+		s.log.Info("engine change settled", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
+	}
+	return errors.Join(errs...)
+}
+
+// scrubbed is the text of an error that is safe to store: engine errors are
+// already scrubbed of passwords by the registry middleware.
+func scrubbed(err error) string { return err.Error() }
+
+func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
+	unlock := s.locks.lock(in.DatabaseID)
+	defer unlock()
+	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
+	defer cancel()
+	switch in.Kind {
+	case dbplane.IntentCreate:
+		d, err := s.store.Database(ctx, in.DatabaseID)
+		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+			// The row is gone: undo whatever the engine made.
+			if err := s.store.UndoCreate(ctx, in, true); err != nil {
+				return err
+			}
+			return s.applyDrop(ctx, in)
+		}
+		if err != nil {
+			return err
+		}
+		pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
+		if err != nil {
+			return err
+		}
+		if err := s.applyCreate(ctx, in, d, string(pw)); err != nil {
+			if errors.Is(err, engine.ErrExists) {
+				return s.store.UndoCreate(ctx, in, false)
+			}
+			return err
+		}
+		return s.store.CompleteCreate(ctx, in)
+	case dbplane.IntentRotate:
+		pw, err := s.sealer.Open(in.SealedPassword, databaseAAD(in.DatabaseID))
+		if err != nil {
+			return err
+		}
+		if err := s.applyRotate(ctx, in, string(pw)); err != nil {
+			return err
+		}
+		return s.store.CompleteRotate(ctx, in)
+	case dbplane.IntentDrop:
+		return s.applyDrop(ctx, in)
+	}
+	return fmt.Errorf("unknown intent kind %q", in.Kind)
+}
+
+// Run retries unsettled engine changes every interval until ctx is done.
+func (s *Service) Run(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			// Errors are logged per intent inside Reconcile.
+			_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
+		}
+	}
+}
