@@ -15,10 +15,24 @@ import (
 
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/enginetest"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+func TestDriver_Conformance(t *testing.T) {
+	srv := dbtest.MariaDB(t)
+	enginetest.Run(t, enginetest.Harness{
+		Driver:    mariadb.Driver{},
+		Config:    srv.AdminConfig(),
+		Limited:   srv.NewLimitedUser,
+		Connect:   srv.ConnectAs,
+		Exec:      srv.ExecAs,
+		WriteStmt: "CREATE TABLE t (id INT)",
+		ReadStmt:  "SELECT 1",
+	})
+}
 
 // testCtx bounds one test's calls to the server.
 func testCtx(tb testing.TB) context.Context {
