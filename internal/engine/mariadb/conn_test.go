@@ -516,3 +516,31 @@ func TestConn_Cancelled(t *testing.T) {
 		t.Errorf("Ping(cancelled) = %v, want context.Canceled", err)
 	}
 }
+
+// TestConn_TLS runs against the test server, which offers no TLS: prefer
+// falls back to plain TCP, require and verify-full refuse to.
+func TestConn_TLS(t *testing.T) {
+	t.Parallel()
+	srv := dbtest.MariaDB(t)
+	if srv.AdminConfig().TLS != engine.TLSDisable {
+		t.Skip("the server offers TLS")
+	}
+	for _, tc := range []struct {
+		mode engine.TLSMode
+		want error
+	}{
+		{engine.TLSDisable, nil},
+		{engine.TLSPrefer, nil},
+		{engine.TLSRequire, engine.ErrUnreachable},
+		{engine.TLSVerifyFull, engine.ErrUnreachable},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			cfg := srv.AdminConfig()
+			cfg.TLS = tc.mode
+			err := mustOpen(t, cfg).Ping(testCtx(t))
+			if !errors.Is(err, tc.want) { // errors.Is(err, nil) is err == nil
+				t.Errorf("Ping() with TLS %s on a server without TLS = %v, want %v", tc.mode, err, tc.want)
+			}
+		})
+	}
+}
