@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dbplane/dbplane"
 )
@@ -65,7 +66,7 @@ func decodeError(err error, v any) error {
 	// the only handle ("json: unknown field \"x\""). The status is 400
 	// whatever the text says; only the message depends on it.
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		name = strings.Trim(name, `"`)
+		name = shorten(strings.Trim(name, `"`))
 		return bodyError(name, fmt.Sprintf("Unknown field %q", name), err)
 	}
 	var de *dbplane.Error
@@ -120,6 +121,19 @@ func jsonKind(t reflect.Type) string {
 		return "an array"
 	}
 	return ""
+}
+
+// shorten caps a client-chosen name before it is echoed back.
+func shorten(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 func bodyError(field, msg string, cause error) error {

@@ -44,6 +44,8 @@ func TestDecodeJSON(t *testing.T) {
 		{name: "TwoValues", body: `{"name":"a"}{"name":"b"}`, wantMsg: "Request body must be a single JSON value"},
 		{name: "TrailingGarbage", body: `{"name":"a"} x`, wantMsg: "Request body must be a single JSON value"},
 		{name: "UnknownField", body: `{"name":"a","x":1}`, wantMsg: `Unknown field "x"`, wantField: "x"},
+		{name: "UnknownFieldLong", body: `{"` + strings.Repeat("é", 100) + `":1}`,
+			wantMsg: `Unknown field "` + strings.Repeat("é", 32) + `..."`, wantField: strings.Repeat("é", 32) + "..."},
 		{name: "WrongType", body: `{"name":5}`, wantMsg: `Field "name" must be a string`, wantField: "name"},
 		{name: "WrongTypeNumber", body: `{"port":"5"}`, wantMsg: `Field "port" must be a number`, wantField: "port"},
 		{name: "OutOfRange", body: `{"port":1e40}`, wantMsg: `Field "port" must be a whole number in range`, wantField: "port"},

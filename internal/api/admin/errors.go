@@ -1,0 +1,124 @@
+package admin
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// wireError is how the admin API reports an error: a status and a code.
+type wireError struct {
+	status int
+	code   string
+}
+
+// Errors of this surface that have no domain sentinel.
+var (
+	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
+	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
+	errNotAdmin         = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator"}
+	errNoPrincipal      = errors.New("admin: authenticate returned no key or account")
+	errNoResult         = errors.New("admin: service returned nothing")
+)
+
+// sentinelTable is matched first, in order, with errors.Is.
+var sentinelTable = []struct {
+	err  error
+	wire wireError
+}{
+	// A body that cannot be read is the request's fault (400); a body that
+	// reads but fails a service's rules is a validation error (422).
+	{request.ErrBody, wireError{http.StatusBadRequest, "invalid"}},
+	{errMethodNotAllowed, wireError{http.StatusMethodNotAllowed, "method_not_allowed"}},
+}
+
+// codeTable maps every other error by its domain code; the wire code is the
+// domain code's name.
+var codeTable = map[dbplane.Code]wireError{
+	dbplane.CodeInvalid:         {http.StatusUnprocessableEntity, "invalid"},
+	dbplane.CodeEngineDisabled:  {http.StatusUnprocessableEntity, "engine_disabled"},
+	dbplane.CodeUnauthenticated: {http.StatusUnauthorized, "unauthenticated"},
+	dbplane.CodeForbidden:       {http.StatusForbidden, "forbidden"},
+	dbplane.CodeNotFound:        {http.StatusNotFound, "not_found"},
+	dbplane.CodeConflict:        {http.StatusConflict, "conflict"},
+	dbplane.CodeQuotaExceeded:   {http.StatusConflict, "quota_exceeded"},
+	dbplane.CodeRateLimited:     {http.StatusTooManyRequests, "rate_limited"},
+	dbplane.CodeUnavailable:     {http.StatusServiceUnavailable, "unavailable"},
+	dbplane.CodeInternal:        {http.StatusInternalServerError, "internal"},
+}
+
+// errorBody is the admin API's one error shape.
+type errorBody struct {
+	Error errorJSON `json:"error"`
+}
+
+type errorJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func lookup(err error) wireError {
+	for _, s := range sentinelTable {
+		if errors.Is(err, s.err) {
+			return s.wire
+		}
+	}
+	if w, ok := codeTable[dbplane.ErrorCode(err)]; ok {
+		return w
+	}
+	return codeTable[dbplane.CodeInternal]
+}
+
+// writeError writes err in the admin API's error shape. It is the only
+// place that turns an error into a response. The cause of internal and
+// unavailable errors is logged once, here; it never reaches the client.
+func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	if ctx.Err() != nil {
+		h.logger.LogAttrs(ctx, slog.LevelInfo, "client gone",
+			slog.String("request_id", response.RequestID(r)), slog.String("path", r.URL.Path),
+			slog.Any("err", err))
+		return
+	}
+	wire := lookup(err)
+	msg, field := dbplane.ErrorMessage(err), dbplane.ErrorField(err)
+	switch wire.status {
+	case http.StatusInternalServerError:
+		msg, field = "Internal error", ""
+		h.logger.LogAttrs(ctx, slog.LevelError, "internal error",
+			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	case http.StatusServiceUnavailable:
+		h.logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
+			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
+	if msg == "" {
+		msg = http.StatusText(wire.status)
+	}
+	body := errorBody{Error: errorJSON{Code: wire.code, Message: msg, Field: field}}
+	if err := response.JSON(w, wire.status, body); err != nil {
+		h.logger.LogAttrs(ctx, slog.LevelError, "write error response",
+			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+	}
+}
+
+// dataBody is the admin API's success envelope.
+type dataBody struct {
+	Data any `json:"data"`
+}
+
+// writeData writes data in the success envelope.
+func (h *handler) writeData(w http.ResponseWriter, r *http.Request, status int, data any) {
+	if err := response.JSON(w, status, dataBody{Data: data}); err != nil {
+		h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
+			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+	}
+}

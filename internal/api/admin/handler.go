@@ -1,0 +1,128 @@
+package admin
+
+import (
+	"log/slog"
+	"net/http"
+	"path"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+)
+
+// Services are what the admin API calls.
+type Services struct {
+	Keys     dbplane.KeyService
+	Hosts    dbplane.HostService
+	Accounts dbplane.AccountService
+}
+
+// Options tune the handler.
+type Options struct {
+	// Logger receives one line per internal or unavailable error. Nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+type handler struct {
+	keys     dbplane.KeyService
+	hosts    dbplane.HostService
+	accounts dbplane.AccountService
+	logger   *slog.Logger
+	mux      *http.ServeMux
+	allow    map[string][]string // path pattern -> methods, for 405
+}
+
+// NewHandler returns the handler for every path under /api/admin. Mount it
+// at both "/api/admin" and "/api/admin/".
+func NewHandler(s Services, opt Options) http.Handler {
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h := &handler{
+		keys:     s.Keys,
+		hosts:    s.Hosts,
+		accounts: s.Accounts,
+		logger:   logger,
+		mux:      http.NewServeMux(),
+		allow:    map[string][]string{},
+	}
+	h.routes()
+	return h
+}
+
+// ServeHTTP answers a path that is not in canonical form with a 404 in this
+// API's shape: left to itself, ServeMux would redirect it with an HTML body.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+		h.handleNotFound(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// require authenticates the request's key and checks that it holds perm
+// before next runs. Only admin keys of admin accounts in good standing
+// pass; a user key is 403, not 401, because it is a valid key.
+func (h *handler) require(perm dbplane.Permission, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw := request.BearerKey(r)
+		if raw == "" {
+			h.writeError(w, r, dbplane.ErrNoKey)
+			return
+		}
+		key, acct, err := h.keys.Authenticate(r.Context(), raw)
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if key == nil || acct == nil {
+			h.writeError(w, r, errNoPrincipal)
+			return
+		}
+		if key.Kind != dbplane.KeyAdmin {
+			h.writeError(w, r, dbplane.ErrWrongKeyKind)
+			return
+		}
+		if acct.Suspended {
+			h.writeError(w, r, dbplane.ErrAccountSuspended)
+			return
+		}
+		if acct.Role != dbplane.RoleAdmin {
+			// An admin key outlives a demotion of its account; the key
+			// stops working with it.
+			h.writeError(w, r, errNotAdmin)
+			return
+		}
+		if !key.Can(perm) {
+			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
+				"This API key lacks the %s permission", string(perm)))
+			return
+		}
+		ctx := dbplane.WithPrincipal(r.Context(), &dbplane.Principal{Key: key, Account: acct})
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// notNull returns a 422 for a field that was given as null but cannot be.
+func notNull(field string) error {
+	return dbplane.FieldErrorf(field, "The %s field cannot be null.", field)
+}
+
+// required returns a 422 for a missing field.
+func required(field string) error {
+	return dbplane.FieldErrorf(field, "The %s field is required.", field)
+}
+
+// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
+// a trailing slash.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}

@@ -1,0 +1,221 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// hostJSON is a database host as document 002 shows it, plus dbplane's
+// fields. It never carries the password.
+type hostJSON struct {
+	ID             string  `json:"id"`
+	NumericID      int64   `json:"numericId"`
+	Name           string  `json:"name"`
+	Engine         string  `json:"engine"`
+	Hostname       string  `json:"hostname"`
+	Port           int     `json:"port"`
+	Username       string  `json:"username"`
+	Database       string  `json:"database"`
+	PublicHostname string  `json:"publicHostname"`
+	PublicPort     int     `json:"publicPort"`
+	TLS            string  `json:"tls"`
+	NodeID         *string `json:"nodeId"`       // null when not linked to a node
+	MaxDatabases   *int    `json:"maxDatabases"` // null = unlimited
+	DatabaseCount  int     `json:"databaseCount"`
+	Enabled        bool    `json:"enabled"`
+	CreatedAt      string  `json:"createdAt"`
+	UpdatedAt      string  `json:"updatedAt"`
+}
+
+// hostRequest is the create and update body: document 002's fields plus
+// engine, publicHostname, publicPort, tls and enabled. Every field tells
+// omitted from null.
+type hostRequest struct {
+	Name           request.Optional[string]         `json:"name"`
+	Engine         request.Optional[string]         `json:"engine"`
+	Hostname       request.Optional[string]         `json:"hostname"`
+	Port           request.Optional[int]            `json:"port"`
+	Username       request.Optional[string]         `json:"username"`
+	Password       request.Optional[dbplane.Secret] `json:"password"`
+	Database       request.Optional[string]         `json:"database"`
+	PublicHostname request.Optional[string]         `json:"publicHostname"`
+	PublicPort     request.Optional[int]            `json:"publicPort"`
+	TLS            request.Optional[string]         `json:"tls"`
+	NodeID         request.Optional[string]         `json:"nodeId"`
+	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
+	Enabled        request.Optional[bool]           `json:"enabled"`
+}
+
+func toHostJSON(h *dbplane.Host) hostJSON {
+	pubHost, pubPort := h.PublicAddress()
+	out := hostJSON{
+		ID:             h.ID,
+		NumericID:      h.NumericID,
+		Name:           h.Name,
+		Engine:         string(h.Engine),
+		Hostname:       h.Hostname,
+		Port:           h.Port,
+		Username:       h.Username,
+		Database:       h.Database,
+		PublicHostname: pubHost,
+		PublicPort:     pubPort,
+		TLS:            string(h.TLS),
+		MaxDatabases:   h.MaxDatabases,
+		DatabaseCount:  h.DatabaseCount,
+		Enabled:        h.Enabled,
+		CreatedAt:      response.Time(h.CreatedAt),
+		UpdatedAt:      response.Time(h.UpdatedAt),
+	}
+	if h.NodeID != "" {
+		id := h.NodeID
+		out.NodeID = &id
+	}
+	return out
+}
+
+// input turns the body into a HostInput. null clears the fields that have
+// an empty state (database, publicHostname, publicPort, nodeId, and
+// maxDatabases, where null is unlimited); any other field given as null is
+// a 422.
+func (b *hostRequest) input() (dbplane.HostInput, error) {
+	for _, f := range []struct {
+		name string
+		null bool
+	}{
+		{"name", b.Name.Null}, {"engine", b.Engine.Null}, {"hostname", b.Hostname.Null},
+		{"port", b.Port.Null}, {"username", b.Username.Null}, {"password", b.Password.Null},
+		{"tls", b.TLS.Null}, {"enabled", b.Enabled.Null},
+	} {
+		if f.null {
+			return dbplane.HostInput{}, notNull(f.name)
+		}
+	}
+	return dbplane.HostInput{
+		Name:            b.Name.Ptr(),
+		Engine:          b.Engine.Ptr(),
+		Hostname:        b.Hostname.Ptr(),
+		Port:            b.Port.Ptr(),
+		Username:        b.Username.Ptr(),
+		Password:        b.Password.Ptr(),
+		Database:        nullIsZero(b.Database),
+		PublicHostname:  nullIsZero(b.PublicHostname),
+		PublicPort:      nullIsZero(b.PublicPort), // 0 = the admin port
+		TLS:             b.TLS.Ptr(),
+		NodeID:          nullIsZero(b.NodeID),
+		MaxDatabasesSet: b.MaxDatabases.Set,
+		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited
+		Enabled:         b.Enabled.Ptr(),
+	}, nil
+}
+
+// nullIsZero returns nil when the field was omitted, a pointer to the zero
+// value when it was null, and the value otherwise.
+func nullIsZero[T any](o request.Optional[T]) *T {
+	if o.Null {
+		return new(T)
+	}
+	return o.Ptr()
+}
+
+// handleHostList lists hosts alphabetically by name, with live counts.
+func (h *handler) handleHostList(w http.ResponseWriter, r *http.Request) {
+	hosts, err := h.hosts.ListHosts(r.Context())
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	out := make([]hostJSON, 0, len(hosts))
+	for _, host := range hosts {
+		out = append(out, toHostJSON(host))
+	}
+	h.writeData(w, r, http.StatusOK, out)
+}
+
+// handleHostGet returns one host by UUID or numeric id.
+func (h *handler) handleHostGet(w http.ResponseWriter, r *http.Request) {
+	host, err := h.hosts.Host(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeHost(w, r, http.StatusOK, host)
+}
+
+// handleHostCreate adds a host. The service tests the connection and the
+// privileges first; a failure is a 422 with the reason.
+func (h *handler) handleHostCreate(w http.ResponseWriter, r *http.Request) {
+	var body hostRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	in, err := body.input()
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	host, err := h.hosts.CreateHost(r.Context(), in)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeHost(w, r, http.StatusCreated, host)
+}
+
+// handleHostUpdate changes the fields given; an omitted password keeps the
+// old one.
+func (h *handler) handleHostUpdate(w http.ResponseWriter, r *http.Request) {
+	var body hostRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	in, err := body.input()
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	host, err := h.hosts.UpdateHost(r.Context(), r.PathValue("id"), in)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeHost(w, r, http.StatusOK, host)
+}
+
+// handleHostDelete removes a host that has no databases; otherwise 409
+// with the count.
+func (h *handler) handleHostDelete(w http.ResponseWriter, r *http.Request) {
+	if err := h.hosts.DeleteHost(r.Context(), r.PathValue("id")); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	response.NoContent(w)
+}
+
+type hostTestJSON struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+// handleHostTest checks connectivity, version and privileges. A failed
+// check is a 200 with success false; only an unknown host is an error.
+func (h *handler) handleHostTest(w http.ResponseWriter, r *http.Request) {
+	res, err := h.hosts.TestHost(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeData(w, r, http.StatusOK, hostTestJSON{Success: res.Success, Message: res.Message})
+}
+
+func (h *handler) writeHost(w http.ResponseWriter, r *http.Request, status int, host *dbplane.Host) {
+	if host == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	h.writeData(w, r, status, toHostJSON(host))
+}

@@ -1,0 +1,144 @@
+package admin
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// keyJSON is a key's metadata. It never carries the key or its hash.
+type keyJSON struct {
+	ID          string   `json:"id"`
+	AccountID   string   `json:"accountId"`
+	Name        string   `json:"name"`
+	Prefix      string   `json:"prefix"`
+	Kind        string   `json:"kind"`
+	Permissions []string `json:"permissions"`
+	Disabled    bool     `json:"disabled"`
+	ExpiresAt   *string  `json:"expiresAt"`
+	CreatedAt   string   `json:"createdAt"`
+	LastUsedAt  *string  `json:"lastUsedAt"`
+}
+
+// createdKeyJSON is the create response: the only place the key is shown.
+type createdKeyJSON struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+	keyJSON
+}
+
+// keyCreateRequest mints a user key. expiresAt is RFC 3339; omitted or
+// null, the key does not expire.
+type keyCreateRequest struct {
+	Name      string                   `json:"name"`
+	ExpiresAt request.Optional[string] `json:"expiresAt"`
+}
+
+// keyUpdateRequest enables or disables a key.
+type keyUpdateRequest struct {
+	Disabled request.Optional[bool] `json:"disabled"`
+}
+
+func toKeyJSON(k *dbplane.APIKey) keyJSON {
+	perms := make([]string, 0, len(k.Permissions))
+	for _, p := range k.Permissions {
+		perms = append(perms, string(p))
+	}
+	return keyJSON{
+		ID:          k.ID,
+		AccountID:   k.AccountID,
+		Name:        k.Name,
+		Prefix:      k.Prefix,
+		Kind:        string(k.Kind),
+		Permissions: perms,
+		Disabled:    k.Disabled,
+		ExpiresAt:   response.TimePtr(k.ExpiresAt),
+		CreatedAt:   response.Time(k.CreatedAt),
+		LastUsedAt:  response.TimePtr(k.LastUsedAt),
+	}
+}
+
+// handleKeyList lists an account's keys, without the keys themselves.
+func (h *handler) handleKeyList(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	// An unknown account is a 404, not an empty list.
+	if _, err := h.accounts.Account(r.Context(), id); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	keys, err := h.keys.ListKeys(r.Context(), id)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	out := make([]keyJSON, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, toKeyJSON(k))
+	}
+	h.writeData(w, r, http.StatusOK, out)
+}
+
+// handleKeyCreate mints a user key for the account and shows it once.
+func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
+	var body keyCreateRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name}
+	if s := body.ExpiresAt.Ptr(); s != nil {
+		t, err := time.Parse(time.RFC3339, *s)
+		if err != nil {
+			h.writeError(w, r, dbplane.FieldErrorf("expiresAt",
+				"The expiresAt must be an RFC 3339 time such as 2026-05-20T09:30:00Z."))
+			return
+		}
+		in.ExpiresAt = &t
+	}
+	if _, err := h.accounts.Account(r.Context(), in.AccountID); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	key, raw, err := h.keys.CreateKey(r.Context(), in)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if key == nil || raw == "" {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	kj := toKeyJSON(key)
+	h.writeData(w, r, http.StatusCreated, createdKeyJSON{ID: kj.ID, Key: string(raw), keyJSON: kj})
+}
+
+// handleKeyUpdate disables or enables one of the account's keys; a
+// disabled key stops working at once.
+func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
+	var body keyUpdateRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if !body.Disabled.Set {
+		h.writeError(w, r, required("disabled"))
+		return
+	}
+	if body.Disabled.Null {
+		h.writeError(w, r, notNull("disabled"))
+		return
+	}
+	key, err := h.keys.SetKeyDisabled(r.Context(), r.PathValue("id"), r.PathValue("keyId"), body.Disabled.Value)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if key == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	h.writeData(w, r, http.StatusOK, toKeyJSON(key))
+}
