@@ -18,7 +18,7 @@ const (
 	defaultDatabase       = "postgres"
 	defaultAppName        = "dbplane"
 	defaultConnectTimeout = 5 * time.Second
-	defaultMaxConns       = 4
+	defaultMaxConns       = 16
 )
 
 // params are the supported keys of engine.Config.Params; doc.go describes

@@ -14,7 +14,7 @@
 //
 //	application_name  shown in pg_stat_activity (default "dbplane")
 //	connect_timeout   seconds to wait for a connection, 1 to 3600 (default 5)
-//	max_conns         admin connections in the pool, 1 to 100 (default 4)
+//	max_conns         admin connections in the pool, 1 to 100 (default 16)
 //	sslrootcert       PEM file of CAs to trust, or "system"; with require it
 //	                  makes libpq-style verify-ca
 //
@@ -59,9 +59,29 @@
 // alter or drop a role that is not a plain tenant role: the admin itself, a
 // role with SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS, or a
 // member of any role. EnsureDatabase returns ErrExists when the database
-// exists with another owner. DropDatabase removes only what belongs to the
-// request: the database if the named role owns it, and the role if it is a
-// plain tenant role; anything else counts as already gone.
+// exists with another owner. EnsureDatabase on an existing role sets its
+// password and connection limit and leaves its access level alone.
+// DropDatabase removes only what belongs to the request: the database if
+// the named role owns it, and the role if it is a plain tenant role;
+// anything else counts as already gone. Before dropping the role it drops
+// what the role owns in the admin database (DROP OWNED BY); objects it owns
+// in any third database make DROP ROLE fail with SQLSTATE 2BP01.
+//
+// On PostgreSQL 13 and 14 PUBLIC may create in schema public of every
+// database it may connect to, template1 included, and whatever lands in
+// template1 is copied into every database made later. Operators of those
+// versions should run, in template1 and in the admin database:
+//
+//	REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+//
+// # Concurrency
+//
+// Each change runs on one admin session that holds a session advisory lock
+// keyed on the owner's name (pg_advisory_lock, in the admin database) from
+// its first look at the catalogs to its last statement. Operations on one
+// tenant from several goroutines or dbplane replicas therefore queue
+// instead of failing with "tuple concurrently updated"; a change that still
+// races with someone outside dbplane is retried from a fresh look.
 //
 // # Access levels
 //

@@ -67,6 +67,22 @@ func translate(op string, err error) error {
 	return e
 }
 
+// transient reports whether err is a server error that the same statements
+// may not meet again: a serialization failure, a deadlock, or an internal
+// error such as "tuple concurrently updated", which two ALTER ROLEs of the
+// same role at once can raise.
+func transient(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	if !ok {
+		return false
+	}
+	switch pgErr.Code {
+	case "40001", "40P01", "XX000":
+		return true
+	}
+	return false
+}
+
 // unreachable reports whether err means the server could not be reached or
 // went away: a failed dial, a dropped connection, a timeout. A context
 // cancelled by the caller is not the server's fault.

@@ -76,6 +76,25 @@ func TestTranslate(t *testing.T) {
 	}
 }
 
+func TestTransient(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"tuple concurrently updated", &pgconn.PgError{Code: "XX000", Message: "tuple concurrently updated"}, true},
+		{"serialization failure", &pgconn.PgError{Code: "40001"}, true},
+		{"deadlock", fmt.Errorf("exec: %w", &pgconn.PgError{Code: "40P01"}), true},
+		{"duplicate", &pgconn.PgError{Code: "42710"}, false},
+		{"not a server error", io.ErrUnexpectedEOF, false},
+	}
+	for _, tc := range tests {
+		if got := postgres.Transient(postgres.Translate("ensure database", tc.err)); got != tc.want {
+			t.Errorf("transient(%s) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestTranslate_PassThrough(t *testing.T) {
 	if err := postgres.Translate("ping", nil); err != nil {
 		t.Errorf("Translate(nil) = %v, want nil", err)

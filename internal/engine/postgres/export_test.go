@@ -11,7 +11,6 @@ type (
 )
 
 var (
-	RenderInspect     = renderInspect
 	RenderEnsure      = renderEnsure
 	RenderDrop        = renderDrop
 	RenderSetPassword = renderSetPassword
@@ -19,10 +18,15 @@ var (
 	ScramVerifier     = scramVerifier
 	ScramVerifierSalt = scramVerifierWithSalt
 	Translate         = translate
+	Transient         = transient
+	LockKey           = lockKey
 )
 
 // Fixed queries, for the golden file that shows them.
 const (
+	InspectQuery    = inspectQuery
+	LockQuery       = lockQuery
+	UnlockQuery     = unlockQuery
 	VersionQuery    = versionQuery
 	PrivilegesQuery = privilegesQuery
 	SizesQuery      = sizesQuery

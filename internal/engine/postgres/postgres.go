@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -51,10 +50,6 @@ var (
 	_ engine.AccessSetter = (*conn)(nil)
 )
 
-// drainTimeout bounds how long an operation waits for terminated backends
-// to exit when ctx has no earlier deadline.
-const drainTimeout = 10 * time.Second
-
 func (c *conn) Ping(ctx context.Context) error {
 	return translate(opPing, c.pool.Ping(ctx))
 }
@@ -97,41 +92,21 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 		return engine.EnsureDatabaseResponse{}, &engine.Error{Op: opEnsure, Engine: name, Err: err}
 	}
 	// A concurrent Ensure for the same names can create the role or the
-	// database between our look and our CREATE. Each such loss means one
-	// more object exists, so after at most two the next look converges.
-	for attempt := 0; ; attempt++ {
-		st, err := c.inspect(ctx, opEnsure, req.Database, req.Owner)
-		if err != nil {
-			return engine.EnsureDatabaseResponse{}, err
-		}
-		stmts, err := renderEnsure(req, verifier, st)
-		if err != nil {
-			return engine.EnsureDatabaseResponse{}, translate(opEnsure, err)
-		}
-		err = c.run(ctx, opEnsure, stmts)
-		if errors.Is(err, engine.ErrExists) && attempt < 2 {
-			continue
-		}
-		if err != nil {
-			return engine.EnsureDatabaseResponse{}, err
-		}
-		return engine.EnsureDatabaseResponse{Created: !st.DBExists}, nil
-	}
+	// database between our look and our CREATE: look again and converge.
+	raced := func(err error) bool { return errors.Is(err, engine.ErrExists) }
+	created, err := c.apply(ctx, opEnsure, req.Database, req.Owner, raced, func(st state) ([]stmt, error) {
+		return renderEnsure(req, verifier, st)
+	})
+	return engine.EnsureDatabaseResponse{Created: created}, err
 }
 
 func (c *conn) DropDatabase(ctx context.Context, req engine.DropDatabaseRequest) error {
-	st, err := c.inspect(ctx, opDrop, req.Database, req.Owner)
-	if err != nil {
-		return err
-	}
-	stmts, err := renderDrop(req, st)
-	if err != nil {
-		return translate(opDrop, err)
-	}
-	err = c.run(ctx, opDrop, stmts)
-	if errors.Is(err, engine.ErrNotExist) {
-		return nil // dropped by someone else meanwhile
-	}
+	// A concurrent Drop can remove the role between our look and our
+	// ALTER ROLE: look again, and find less to do.
+	raced := func(err error) bool { return errors.Is(err, engine.ErrNotExist) }
+	_, err := c.apply(ctx, opDrop, req.Database, req.Owner, raced, func(st state) ([]stmt, error) {
+		return renderDrop(req, st)
+	})
 	return err
 }
 
@@ -140,30 +115,18 @@ func (c *conn) SetPassword(ctx context.Context, req engine.SetPasswordRequest) e
 	if err != nil {
 		return &engine.Error{Op: opSetPassword, Engine: name, Err: err}
 	}
-	if err := engine.CheckName("user", req.Owner); err != nil {
-		return translate(opSetPassword, err)
-	}
-	st, err := c.inspectRole(ctx, opSetPassword, req.Owner)
-	if err != nil {
-		return err
-	}
-	stmts, err := renderSetPassword(req, verifier, st)
-	if err != nil {
-		return translate(opSetPassword, err)
-	}
-	return c.run(ctx, opSetPassword, stmts)
+	// No database is named; "" matches none, and renderSetPassword ignores it.
+	_, err = c.apply(ctx, opSetPassword, "", req.Owner, never, func(st state) ([]stmt, error) {
+		return renderSetPassword(req, verifier, st)
+	})
+	return err
 }
 
 func (c *conn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error {
-	st, err := c.inspect(ctx, opSetAccess, req.Database, req.Owner)
-	if err != nil {
-		return err
-	}
-	stmts, err := renderSetAccess(req, st)
-	if err != nil {
-		return translate(opSetAccess, err)
-	}
-	return c.run(ctx, opSetAccess, stmts)
+	_, err := c.apply(ctx, opSetAccess, req.Database, req.Owner, never, func(st state) ([]stmt, error) {
+		return renderSetAccess(req, st)
+	})
+	return err
 }
 
 // DatabaseSizes returns the size in bytes of every non-template database the
@@ -193,78 +156,4 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 func (c *conn) Close() error {
 	c.pool.Close()
 	return nil
-}
-
-// inspect reads the state of a database and its owner role.
-func (c *conn) inspect(ctx context.Context, op, database, owner string) (state, error) {
-	q, err := renderInspect(database, owner)
-	if err != nil {
-		return state{}, translate(op, err)
-	}
-	var st state
-	err = c.pool.QueryRow(ctx, q.SQL, q.Args...).Scan(&st.DBExists, &st.DBOwner, &st.RoleExists, &st.RoleForeign)
-	if err != nil {
-		return state{}, translate(op, err)
-	}
-	return st, nil
-}
-
-// inspectRole is inspect for an operation that names no database.
-func (c *conn) inspectRole(ctx context.Context, op, owner string) (state, error) {
-	var st state
-	err := c.pool.QueryRow(ctx, inspectQuery, "", owner).Scan(&st.DBExists, &st.DBOwner, &st.RoleExists, &st.RoleForeign)
-	if err != nil {
-		return state{}, translate(op, err)
-	}
-	return st, nil
-}
-
-// run executes stmts in order, each on its own (CREATE DATABASE and DROP
-// DATABASE may not run inside a transaction block), and stops at the first
-// error.
-func (c *conn) run(ctx context.Context, op string, stmts []stmt) error {
-	for _, s := range stmts {
-		var err error
-		switch {
-		case s.Drain:
-			err = c.drain(ctx, s)
-		case len(s.Args) == 0:
-			// Simple protocol: one round trip, and no prepared statement
-			// holding a verifier stays cached on either side.
-			_, err = c.pool.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
-		default:
-			_, err = c.pool.Exec(ctx, s.SQL, s.Args...)
-		}
-		if err != nil {
-			return translate(op, err)
-		}
-	}
-	return nil
-}
-
-// drain runs a terminate query until it finds no backend left, so callers
-// can rely on the sessions being gone when the operation returns.
-func (c *conn) drain(ctx context.Context, s stmt) error {
-	deadline := time.Now().Add(drainTimeout)
-	wait := time.Millisecond
-	for {
-		var n int64
-		if err := c.pool.QueryRow(ctx, s.SQL, s.Args...).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d sessions still running %s after they were terminated", n, drainTimeout)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		wait = min(2*wait, 50*time.Millisecond)
-	}
 }

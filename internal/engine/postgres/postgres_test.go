@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,6 +229,86 @@ func TestConn_ReadOnlyIsAdvisory(t *testing.T) {
 	}
 	if _, err := s.Exec(ctx, "CREATE TABLE t (id int)"); err != nil {
 		t.Errorf("CREATE TABLE after the owner lifts the default = %v; read_only is now enforced, update doc.go", err)
+	}
+}
+
+// TestConn_SameNamesConcurrently: operations racing on one tenant converge
+// instead of failing with the server's "tuple concurrently updated".
+func TestConn_SameNamesConcurrently(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	const n = 4
+	tn := newTenant()
+	together := func(what string, f func(ctx context.Context) error) {
+		t.Helper()
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = f(testContext(t)) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("%s #%d of %d at once = %v, want nil", what, i, n, err)
+			}
+		}
+	}
+
+	var created atomic.Int32
+	req := engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password}
+	together("EnsureDatabase", func(ctx context.Context) error {
+		res, err := c.EnsureDatabase(ctx, req)
+		if res.Created {
+			created.Add(1)
+		}
+		return err
+	})
+	t.Cleanup(func() {
+		c.DropDatabase(context.Background(), engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner})
+	})
+	if got := created.Load(); got != 1 {
+		t.Errorf("%d concurrent EnsureDatabase: Created = true %d times, want once", n, got)
+	}
+	mustConnect(t, srv, tn.owner, tn.password, tn.db)
+
+	together("SetPassword", func(ctx context.Context) error {
+		return c.SetPassword(ctx, engine.SetPasswordRequest{Owner: tn.owner, Password: tn.password})
+	})
+	together("SetAccess", func(ctx context.Context) error {
+		return c.(engine.AccessSetter).SetAccess(ctx, engine.SetAccessRequest{Database: tn.db, Owner: tn.owner, Access: engine.AccessLocked})
+	})
+	together("DropDatabase", func(ctx context.Context) error {
+		return c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner})
+	})
+	if db, role := exists(t, srv, tn); db || role {
+		t.Errorf("after concurrent DropDatabase: database exists %v, role exists %v; want both gone", db, role)
+	}
+}
+
+// TestConn_DropRemovesObjectsInAdminDatabase: before PostgreSQL 15 any role
+// may create in schema public of the admin database; what the tenant owns
+// there must not keep DropDatabase from dropping the role. Simulated here by
+// handing the tenant a table.
+func TestConn_DropRemovesObjectsInAdminDatabase(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	ctx := testContext(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	table := engine.QuoteIdent('"', tn.owner+"_leftover")
+	for _, stmt := range []string{
+		"CREATE TABLE public." + table + " (id int)",
+		"ALTER TABLE public." + table + ` OWNER TO "` + tn.owner + `"`,
+	} {
+		if _, err := srv.AdminDB().ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner}); err != nil {
+		t.Fatalf("DropDatabase() with a table in the admin database = %v, want nil", err)
+	}
+	if db, role := exists(t, srv, tn); db || role {
+		t.Errorf("after DropDatabase: database exists %v, role exists %v; want both gone", db, role)
 	}
 }
 

@@ -3,7 +3,9 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
+	"strings"
 
 	"github.com/dbplane/dbplane/internal/engine"
 )
@@ -47,6 +49,22 @@ FROM (SELECT 1) AS one
 LEFT JOIN pg_database d ON d.datname = $1
 LEFT JOIN pg_roles r ON r.rolname = $2`
 
+// The owner's advisory lock, held by apply for the length of an operation
+// (a session lock: CREATE DATABASE cannot run in a transaction).
+const (
+	lockQuery   = `SELECT pg_advisory_lock($1)`
+	unlockQuery = `SELECT pg_advisory_unlock($1)`
+)
+
+// lockKey is the advisory lock key of a role: 64 bits of FNV-1a over a
+// dbplane prefix and the name. Two names that collide merely wait for each
+// other.
+func lockKey(owner string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("dbplane/postgres role " + owner))
+	return int64(h.Sum64())
+}
+
 // Queries that take no input.
 const (
 	versionQuery = `SHOW server_version`
@@ -62,14 +80,6 @@ const (
 FROM pg_database
 WHERE NOT datistemplate`
 )
-
-// renderInspect renders the state query for a request's names.
-func renderInspect(database, owner string) (stmt, error) {
-	if err := checkNames(database, owner); err != nil {
-		return stmt{}, err
-	}
-	return stmt{SQL: inspectQuery, Args: []any{database, owner}}, nil
-}
 
 // renderEnsure renders what EnsureDatabase runs, given st, to converge on:
 // a LOGIN role with the verifier and connection limit, held by the admin so
@@ -140,10 +150,20 @@ func renderDrop(req engine.DropDatabaseRequest, st state) ([]stmt, error) {
 		out = append(out, stmt{SQL: "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"})
 	}
 	if ours {
-		out = append(out, stmt{SQL: "DROP ROLE IF EXISTS " + role})
+		// DROP ROLE fails while the role owns anything or holds any
+		// privilege. Its database is gone; what it may have made in the
+		// admin database (PUBLIC may create in schema public there before
+		// PostgreSQL 15) goes too.
+		out = append(out,
+			stmt{SQL: "DROP OWNED BY " + role},
+			stmt{SQL: "DROP ROLE IF EXISTS " + role},
+		)
 	}
 	return out, nil
 }
+
+// createsDatabase reports whether s is renderEnsure's CREATE DATABASE.
+func createsDatabase(s stmt) bool { return strings.HasPrefix(s.SQL, "CREATE DATABASE ") }
 
 // renderSetPassword renders the password change for an existing role.
 func renderSetPassword(req engine.SetPasswordRequest, verifier string, st state) ([]stmt, error) {

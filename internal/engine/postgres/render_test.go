@@ -48,10 +48,12 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	foreignDB := postgres.State{DBExists: true, DBOwner: "someone_else", RoleExists: true}
 	foreignRole := postgres.State{DBExists: true, DBOwner: goldenOwner, RoleExists: true, RoleForeign: true}
 
-	inspect, err := postgres.RenderInspect(goldenDB, goldenOwner)
-	must(t, "RenderInspect", err)
 	cases := map[string][]postgres.Stmt{
-		"inspect": {inspect},
+		"inspect": {{SQL: postgres.InspectQuery, Args: []any{goldenDB, goldenOwner}}},
+		"lock": {
+			{SQL: postgres.LockQuery, Args: []any{postgres.LockKey(goldenOwner)}},
+			{SQL: postgres.UnlockQuery, Args: []any{postgres.LockKey(goldenOwner)}},
+		},
 		"queries": {{SQL: postgres.VersionQuery}, {SQL: postgres.PrivilegesQuery}, {SQL: postgres.SizesQuery}},
 	}
 	add := func(name string) func([]postgres.Stmt, error) {
@@ -115,7 +117,11 @@ func formatStmts(stmts []postgres.Stmt) string {
 		}
 		b.WriteString(s.SQL + ";\n")
 		if len(s.Args) > 0 {
-			fmt.Fprintf(&b, "-- args: %q\n", s.Args)
+			args := make([]string, len(s.Args))
+			for i, a := range s.Args {
+				args[i] = fmt.Sprintf("%#v", a)
+			}
+			fmt.Fprintf(&b, "-- args: %s\n", strings.Join(args, ", "))
 		}
 		if s.Drain {
 			b.WriteString("-- repeated until it returns 0\n")

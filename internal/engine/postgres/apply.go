@@ -1,0 +1,168 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+const (
+	// maxAttempts bounds apply's looks at the server.
+	maxAttempts = 4
+	// drainTimeout bounds how long an operation waits for terminated
+	// backends to exit when ctx has no earlier deadline.
+	drainTimeout = 10 * time.Second
+	// unlockTimeout bounds the unlock after an operation, which runs even
+	// when the operation's ctx is done.
+	unlockTimeout = 5 * time.Second
+)
+
+// apply is how every change is made: on one admin session, it takes the
+// owner's advisory lock, reads the state of database and owner, renders the
+// statements that take it to the wanted state and runs them.
+//
+// The lock serializes dbplane's own operations on one role, from any
+// replica: PostgreSQL answers two ALTER ROLEs of one role at once with
+// "tuple concurrently updated" or a unique violation, and two Ensures would
+// both see "missing". Should a statement still fail because the state moved
+// under it (raced: someone outside the lock), or with a transient server
+// error, apply starts over from a fresh look; the operations are idempotent.
+// It reports whether one of its runs created the database.
+func (c *conn) apply(ctx context.Context, op, database, owner string, raced func(error) bool, render func(state) ([]stmt, error)) (created bool, err error) {
+	pc, err := c.pool.Acquire(ctx)
+	if err != nil {
+		return false, translate(op, err)
+	}
+	key := lockKey(owner)
+	locked := false
+	defer func() {
+		if locked {
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+			_, uerr := pc.Exec(uctx, unlockQuery, key)
+			cancel()
+			if uerr == nil {
+				pc.Release()
+				return
+			}
+		}
+		// The lock may be held, or the session be broken: end the session,
+		// which releases the lock, and let the pool replace it.
+		cctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
+		pc.Conn().Close(cctx)
+		cancel()
+		pc.Release()
+	}()
+
+	// One round trip: lock, then look. Each statement of the batch takes
+	// its own snapshot, so the look sees what the previous holder did.
+	b := &pgx.Batch{}
+	b.Queue(lockQuery, key)
+	b.Queue(inspectQuery, database, owner)
+	br := pc.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return false, translate(op, err)
+	}
+	locked = true
+	st, err := scanState(br.QueryRow())
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return false, translate(op, err)
+	}
+
+	for attempt := 1; ; attempt++ {
+		stmts, err := render(st)
+		if err != nil {
+			return created, translate(op, err)
+		}
+		done, err := run(ctx, pc, stmts)
+		for _, s := range stmts[:done] {
+			created = created || createsDatabase(s)
+		}
+		if err == nil {
+			return created, nil
+		}
+		err = translate(op, err)
+		if attempt == maxAttempts || !(raced(err) || transient(err)) {
+			return created, err
+		}
+		if err := sleep(ctx, time.Duration(attempt)*(5*time.Millisecond+rand.N(10*time.Millisecond))); err != nil {
+			return created, translate(op, err)
+		}
+		if st, err = scanState(pc.QueryRow(ctx, inspectQuery, database, owner)); err != nil {
+			return created, translate(op, err)
+		}
+	}
+}
+
+func never(error) bool { return false }
+
+func scanState(row pgx.Row) (state, error) {
+	var st state
+	err := row.Scan(&st.DBExists, &st.DBOwner, &st.RoleExists, &st.RoleForeign)
+	return st, err
+}
+
+// run executes stmts in order on one session, each on its own (CREATE
+// DATABASE and DROP DATABASE may not run inside a transaction block), and
+// stops at the first error. It returns how many statements succeeded.
+func run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, error) {
+	for i, s := range stmts {
+		var err error
+		switch {
+		case s.Drain:
+			err = drain(ctx, pc, s)
+		case len(s.Args) == 0:
+			// Simple protocol: one round trip, and no prepared statement
+			// holding a verifier stays cached on either side.
+			_, err = pc.Exec(ctx, s.SQL, pgx.QueryExecModeSimpleProtocol)
+		default:
+			_, err = pc.Exec(ctx, s.SQL, s.Args...)
+		}
+		if err != nil {
+			return i, err
+		}
+	}
+	return len(stmts), nil
+}
+
+// drain runs a terminate query until it finds no backend left, so callers
+// can rely on the sessions being gone when the operation returns.
+func drain(ctx context.Context, pc *pgxpool.Conn, s stmt) error {
+	deadline := time.Now().Add(drainTimeout)
+	wait := time.Millisecond
+	for {
+		var n int64
+		if err := pc.QueryRow(ctx, s.SQL, s.Args...).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d sessions still running %s after they were terminated", n, drainTimeout)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+		wait = min(2*wait, 50*time.Millisecond)
+	}
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
