@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/config"
+	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+// runInit creates the data directory, the master key and the metadata
+// store, then an admin account with one admin key holding every permission.
+// The key alone goes to stdout so scripts can capture it; everything else
+// goes to stderr.
+func runInit(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	email := fs.String("admin-email", "admin@localhost", "email of the admin account to create")
+	cfg, rest, err := config.Load(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	sealer, err := openSealer(cfg, e.stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.CountKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%s is already initialised (it holds %d API key(s)); mint more keys through /api/admin", cfg.DataDir, n)
+	}
+	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
+	acct, err := svc.CreateAccount(ctx, dbplane.AccountInput{Email: *email, Name: "Administrator", Role: dbplane.RoleAdmin})
+	if err != nil {
+		return fmt.Errorf("create admin account: %s", dbplane.ErrorMessage(err))
+	}
+	_, key, err := svc.CreateKey(ctx, dbplane.KeyInput{
+		AccountID: acct.ID, Kind: dbplane.KeyAdmin, Name: "init", Permissions: dbplane.AllPermissions(),
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "created admin account %s (%s); its admin API key follows, shown once:\n", acct.Email, acct.ID)
+	fmt.Fprintln(e.stdout, string(key))
+	return nil
+}

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/dbplane/dbplane/internal/api/admin"
+	"github.com/dbplane/dbplane/internal/api/dbapi"
+	"github.com/dbplane/dbplane/internal/config"
+	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	"github.com/dbplane/dbplane/internal/engine/postgres"
+	"github.com/dbplane/dbplane/internal/http/server"
+	"github.com/dbplane/dbplane/internal/secret"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+// reconcileInterval is how often unsettled engine changes are retried.
+const reconcileInterval = 30 * time.Second
+
+// Server is a running dbplane: store, engines, services and HTTP server.
+type Server struct {
+	cfg    config.Config
+	log    *slog.Logger
+	store  *store.DB
+	svc    *control.Service
+	http   *server.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// ServerOptions are what tests and benchmarks inject.
+type ServerOptions struct {
+	Logs io.Writer // default stderr
+	// Hook is passed to control.Options.Hook (crash tests).
+	Hook func(step string)
+}
+
+// OpenServer builds every component from cfg, settles engine changes left
+// in flight, and starts listening. Close stops it.
+func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Server, error) {
+	if opt.Logs == nil {
+		opt.Logs = os.Stderr
+	}
+	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
+	sealer, err := openSealer(cfg, opt.Logs)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
+	if err != nil {
+		return nil, err
+	}
+	engines := newEngines(logger, cfg)
+	svc := control.New(st, engines, sealer, control.Options{
+		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
+		EngineTimeout: cfg.EngineTimeout, Hook: opt.Hook,
+	})
+	if err := svc.Reconcile(ctx, 0); err != nil {
+		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
+	}
+	srv := server.New(server.Options{
+		Addr:   cfg.Listen,
+		Logger: logger,
+		Handlers: server.Handlers{
+			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc}, admin.Options{Logger: logger}),
+		},
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	})
+	if err := srv.Open(); err != nil {
+		svc.Close()
+		st.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: logger, store: st, svc: svc, http: srv}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		svc.Run(bg, reconcileInterval)
+	}()
+	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
+	return s, nil
+}
+
+// URL is the base URL the server listens on.
+func (s *Server) URL() string { return s.http.URL() }
+
+// Service exposes the control service (benchmarks and tests).
+func (s *Server) Service() *control.Service { return s.svc }
+
+// Close stops taking requests, waits for those in flight and for the
+// background work, then closes the engines and the store.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.http.Close(ctx)
+	s.cancel()
+	s.wg.Wait()
+	return errors.Join(err, s.svc.Close(), s.store.Close())
+}
+
+func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
+	if cfg.MasterKey != "" {
+		primary, others, err := secret.ParseKeys([]byte(cfg.MasterKey))
+		if err != nil {
+			return nil, fmt.Errorf("DBPLANE_MASTER_KEY: %w", err)
+		}
+		return secret.NewSealer(primary, others...)
+	}
+	sealer, created, err := secret.LoadOrCreate(cfg.DataDir, cfg.MasterKeyFile, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(w, "created a new master key in %s (mode 0600): back it up, sealed passwords cannot be read without it\n", cfg.DataDir)
+	}
+	return sealer, nil
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg, rest, err := config.Load(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr})
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	s.log.Info("shutting down")
+	return s.Close()
+}
+
+// runReconcile settles engine changes left in flight and exits; serve does
+// the same at start-up.
+func runReconcile(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg, _, err := config.Load(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
+	sealer, err := openSealer(cfg, e.stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	engines := newEngines(logger, cfg)
+	svc := control.New(st, engines, sealer, control.Options{Logger: logger, EngineTimeout: cfg.EngineTimeout})
+	defer svc.Close()
+	if err := svc.Reconcile(ctx, 0); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "every engine change is settled")
+	return nil
+}
+
+// newEngines is the one place that knows every engine driver.
+func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
+	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{})
+}
