@@ -1,0 +1,66 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// route sends a request to the surface that owns its path. It matches
+// prefixes itself rather than through ServeMux, which would answer
+// "/api/v1/db" and unclean paths with an HTML redirect instead of letting
+// the surface answer in its own envelope.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	h := s.opt.Handlers
+	switch {
+	case p == "/healthz":
+		s.handleHealth(w, r)
+	case under(p, "/api/v1/db") && h.DBAPI != nil:
+		h.DBAPI.ServeHTTP(w, r)
+	case under(p, "/api/admin") && h.Admin != nil:
+		h.Admin.ServeHTTP(w, r)
+	case (under(p, "/api/application") || under(p, "/api/client")) && h.Ptero != nil:
+		h.Ptero.ServeHTTP(w, r)
+	case h.Web != nil:
+		h.Web.ServeHTTP(w, r)
+	default:
+		_ = response.JSON(w, http.StatusNotFound, plainError{Error: "Not found"})
+	}
+}
+
+// under reports whether path is prefix or below it.
+func under(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+// plainError is the surface-neutral error body, for paths no surface owns.
+type plainError struct {
+	Error string `json:"error"`
+}
+
+type healthJSON struct {
+	Status string `json:"status"`
+}
+
+// handleHealth answers GET /healthz: 200 when Options.Health is nil or
+// passes, 503 otherwise. The reason goes to the log only.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		_ = response.JSON(w, http.StatusMethodNotAllowed, plainError{Error: "Method not allowed"})
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if s.opt.Health != nil {
+		if err := s.opt.Health(r.Context()); err != nil {
+			s.logger.LogAttrs(r.Context(), slog.LevelWarn, "health check failed",
+				slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+			_ = response.JSON(w, http.StatusServiceUnavailable, healthJSON{Status: "unavailable"})
+			return
+		}
+	}
+	_ = response.JSON(w, http.StatusOK, healthJSON{Status: "ok"})
+}
