@@ -1,0 +1,146 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dbplane/dbplane/internal/cli"
+	"github.com/dbplane/dbplane/internal/config"
+	"github.com/dbplane/dbplane/internal/dbtest"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// instance is a dbplane initialised in a temp dir and serving on :0.
+type instance struct {
+	srv      *cli.Server
+	url      string
+	adminKey string
+	dataDir  string
+	logs     *syncBuffer
+}
+
+func mustInit(tb testing.TB, dataDir string) string {
+	tb.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := cli.Main(context.Background(), []string{"init", "--data-dir", dataDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		tb.Fatalf("dbplane init exit %d: %s", code, stderr.String())
+	}
+	return strings.TrimSpace(stdout.String())
+}
+
+func startInstance(tb testing.TB) *instance {
+	tb.Helper()
+	dir := tb.TempDir()
+	key := mustInit(tb, dir)
+	cfg := config.Default()
+	cfg.DataDir, cfg.Listen, cfg.LogLevel = dir, "127.0.0.1:0", "debug"
+	logs := &syncBuffer{}
+	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
+	if err != nil {
+		tb.Fatalf("OpenServer: %v", err)
+	}
+	tb.Cleanup(func() { srv.Close() })
+	return &instance{srv: srv, url: srv.URL(), adminKey: key, dataDir: dir, logs: logs}
+}
+
+type response struct {
+	status int
+	body   []byte
+}
+
+func (r response) json(tb testing.TB) map[string]any {
+	tb.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		tb.Fatalf("response %d is not JSON: %v: %s", r.status, err, r.body)
+	}
+	return m
+}
+
+// data returns body["data"] as a map.
+func (r response) data(tb testing.TB) map[string]any {
+	tb.Helper()
+	d, ok := r.json(tb)["data"].(map[string]any)
+	if !ok {
+		tb.Fatalf("response %d has no data object: %s", r.status, r.body)
+	}
+	return d
+}
+
+func (in *instance) do(tb testing.TB, method, path, key string, body any) response {
+	tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, in.url+path, rd)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, body: b}
+}
+
+func (in *instance) mustDo(tb testing.TB, want int, method, path, key string, body any) response {
+	tb.Helper()
+	r := in.do(tb, method, path, key, body)
+	if r.status != want {
+		tb.Fatalf("%s %s = %d %s, want %d", method, path, r.status, r.body, want)
+	}
+	return r
+}
+
+func (in *instance) addHost(tb testing.TB, srv *dbtest.Server) map[string]any {
+	tb.Helper()
+	cfg := srv.AdminConfig()
+	return in.mustDo(tb, 201, "POST", "/api/admin/database-hosts", in.adminKey, map[string]any{
+		"name": srv.Engine() + "-host", "engine": srv.Engine(), "hostname": cfg.Host, "port": cfg.Port,
+		"username": cfg.User, "password": cfg.Password, "tls": "disable",
+	}).data(tb)
+}
+
+// addTenant creates an account and a user key for it.
+func (in *instance) addTenant(tb testing.TB, email string, slots any) (accountID, key string) {
+	tb.Helper()
+	a := in.mustDo(tb, 201, "POST", "/api/admin/accounts", in.adminKey, map[string]any{
+		"email": email, "name": email, "slots": slots, "storageBytes": nil,
+	}).data(tb)
+	accountID = a["id"].(string)
+	k := in.mustDo(tb, 201, "POST", "/api/admin/accounts/"+accountID+"/keys", in.adminKey, map[string]any{"name": "ci"}).data(tb)
+	return accountID, k["key"].(string)
+}
+
+func cliMain(args []string, stdout, stderr io.Writer) int {
+	return cli.Main(context.Background(), args, strings.NewReader(""), stdout, stderr)
+}
