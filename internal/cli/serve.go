@@ -78,6 +78,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger}),
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc}, admin.Options{Logger: logger}),
 		},
+		// A create or rotate waits on an engine: leave it room past the
+		// engine timeout so the client gets the answer, not a cut.
+		WriteTimeout:    2*cfg.EngineTimeout + 30*time.Second,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
 	if err := srv.Open(); err != nil {
