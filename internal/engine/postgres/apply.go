@@ -92,7 +92,7 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, raced func
 		if attempt == maxAttempts || !(raced(err) || transient(err)) {
 			return created, err
 		}
-		if err := sleep(ctx, time.Duration(attempt)*(5*time.Millisecond+rand.N(10*time.Millisecond))); err != nil {
+		if err := sleep(ctx, backoff(attempt)); err != nil {
 			return created, translate(op, err)
 		}
 		if st, err = scanState(pc.QueryRow(ctx, inspectQuery, database, owner)); err != nil {
@@ -102,6 +102,26 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, raced func
 }
 
 func never(error) bool { return false }
+
+// retry runs f until it succeeds, fails with a non-transient error, or has
+// run maxAttempts times, and translates what it returns.
+func (c *conn) retry(ctx context.Context, op string, f func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := translate(op, f())
+		if err == nil || attempt == maxAttempts || !transient(err) {
+			return err
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return translate(op, err)
+		}
+	}
+}
+
+// backoff is the wait before attempt+1: a few milliseconds, growing, with
+// jitter so that racing callers do not meet again.
+func backoff(attempt int) time.Duration {
+	return time.Duration(attempt) * (5*time.Millisecond + rand.N(10*time.Millisecond))
+}
 
 func scanState(row pgx.Row) (state, error) {
 	var st state

@@ -78,10 +78,14 @@
 //
 // Each change runs on one admin session that holds a session advisory lock
 // keyed on the owner's name (pg_advisory_lock, in the admin database) from
-// its first look at the catalogs to its last statement. Operations on one
-// tenant from several goroutines or dbplane replicas therefore queue
-// instead of failing with "tuple concurrently updated"; a change that still
-// races with someone outside dbplane is retried from a fresh look.
+// its first look at the catalogs to its last statement. SetPassword, which
+// must cost one round trip like a bare ALTER ROLE, is a single DO block
+// that takes the same key as a transaction lock, checks the role and
+// alters it; it needs PL/pgSQL in the admin database (installed by
+// default). Operations on one tenant from several goroutines or dbplane
+// replicas therefore queue instead of failing with "tuple concurrently
+// updated"; a change that still races with someone outside dbplane, or
+// meets a transient error, is retried from a fresh look.
 //
 // # Access levels
 //

@@ -115,11 +115,14 @@ func (c *conn) SetPassword(ctx context.Context, req engine.SetPasswordRequest) e
 	if err != nil {
 		return &engine.Error{Op: opSetPassword, Engine: name, Err: err}
 	}
-	// No database is named; "" matches none, and renderSetPassword ignores it.
-	_, err = c.apply(ctx, opSetPassword, "", req.Owner, never, func(st state) ([]stmt, error) {
-		return renderSetPassword(req, verifier, st)
+	stmts, err := renderSetPassword(req, verifier)
+	if err != nil {
+		return translate(opSetPassword, err)
+	}
+	return c.retry(ctx, opSetPassword, func() error {
+		_, err := c.pool.Exec(ctx, stmts[0].SQL, pgx.QueryExecModeSimpleProtocol)
+		return err
 	})
-	return err
 }
 
 func (c *conn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error {

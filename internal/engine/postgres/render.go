@@ -37,14 +37,18 @@ type state struct {
 	RoleForeign bool
 }
 
+// foreignRole is true for a role r that dbplane must not adopt, alter or
+// drop (see state.RoleForeign).
+const foreignRole = `r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls
+    OR r.rolname = current_user
+    OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid)`
+
 // inspectQuery reads the state of database $1 and role $2.
 const inspectQuery = `SELECT
   d.datname IS NOT NULL,
   COALESCE(pg_get_userbyid(d.datdba), ''),
   r.oid IS NOT NULL,
-  COALESCE(r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls
-    OR r.rolname = current_user
-    OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid), false)
+  COALESCE(` + foreignRole + `, false)
 FROM (SELECT 1) AS one
 LEFT JOIN pg_database d ON d.datname = $1
 LEFT JOIN pg_roles r ON r.rolname = $2`
@@ -165,15 +169,33 @@ func renderDrop(req engine.DropDatabaseRequest, st state) ([]stmt, error) {
 // createsDatabase reports whether s is renderEnsure's CREATE DATABASE.
 func createsDatabase(s stmt) bool { return strings.HasPrefix(s.SQL, "CREATE DATABASE ") }
 
-// renderSetPassword renders the password change for an existing role.
-func renderSetPassword(req engine.SetPasswordRequest, verifier string, st state) ([]stmt, error) {
+// renderSetPassword renders a password change as one DO block, so that a
+// rotation costs one round trip, as a bare ALTER ROLE does. In one
+// transaction it takes the owner's advisory lock (which waits for, and
+// holds off, apply's session lock on the same key), refuses a foreign role
+// with duplicate_object, and sets the verifier. A missing role fails the
+// ALTER with undefined_object. The name, checked to be [a-z0-9_], appears
+// quoted as an identifier and as a literal; PL/pgSQL takes no bind
+// parameters either.
+func renderSetPassword(req engine.SetPasswordRequest, verifier string) ([]stmt, error) {
 	if err := engine.CheckName("user", req.Owner); err != nil {
 		return nil, err
 	}
-	if err := checkRole(opSetPassword, req.Owner, st); err != nil {
-		return nil, err
+	lit := engine.QuoteLiteral(req.Owner, false)
+	body := `
+BEGIN
+  PERFORM pg_advisory_xact_lock(` + strconv.FormatInt(lockKey(req.Owner), 10) + `);
+  IF EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = ` + lit + ` AND (` + foreignRole + `)) THEN
+    RAISE EXCEPTION 'role % is not a plain tenant role', ` + lit + ` USING ERRCODE = 'duplicate_object';
+  END IF;
+  ALTER ROLE ` + quote(req.Owner) + ` WITH PASSWORD ` + engine.QuoteLiteral(verifier, false) + `;
+END
+`
+	const tag = "$dbplane$"
+	if strings.Contains(body, tag) {
+		return nil, errors.New("password change does not fit in a dollar-quoted block") // not for base64 verifiers
 	}
-	return []stmt{{SQL: "ALTER ROLE " + quote(req.Owner) + " WITH PASSWORD " + engine.QuoteLiteral(verifier, false)}}, nil
+	return []stmt{{SQL: "DO " + tag + body + tag}}, nil
 }
 
 // renderSetAccess renders an access change. Every level sets both the LOGIN

@@ -73,7 +73,7 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	add("drop_gone")(postgres.RenderDrop(drop, postgres.State{}))
 	add("drop_foreign_database")(postgres.RenderDrop(drop, foreignDB))
 	add("drop_foreign_role")(postgres.RenderDrop(drop, foreignRole))
-	add("set_password")(postgres.RenderSetPassword(engine.SetPasswordRequest{Owner: goldenOwner, Password: goldenPassword}, v, ours))
+	add("set_password")(postgres.RenderSetPassword(engine.SetPasswordRequest{Owner: goldenOwner, Password: goldenPassword}, v))
 	add("set_access_active")(postgres.RenderSetAccess(access(engine.AccessActive), ours))
 	add("set_access_read_only")(postgres.RenderSetAccess(access(engine.AccessReadOnly), ours))
 	add("set_access_locked")(postgres.RenderSetAccess(access(engine.AccessLocked), ours))
@@ -143,10 +143,11 @@ func TestRender_NoPlaintextPassword(t *testing.T) {
 	}
 }
 
-// TestRender_OnlyQuotedIdentifiers checks that every name reaches SQL text
-// double-quoted, and only as an identifier or a bound argument.
+// TestRender_OnlyQuotedIdentifiers checks that names reach SQL text only
+// quoted: double-quoted as identifiers, or single-quoted as literals where
+// PL/pgSQL needs the value; otherwise they are bound arguments.
 func TestRender_OnlyQuotedIdentifiers(t *testing.T) {
-	quoted := regexp.MustCompile(`"[^"]*"`)
+	quoted := regexp.MustCompile(`"[^"]*"|'(?:[^']|'')*'`)
 	for name, stmts := range renderCases(t, goldenVerifier(t)) {
 		for _, s := range stmts {
 			bare := quoted.ReplaceAllString(s.SQL, "")
@@ -194,12 +195,9 @@ func TestRender_Errors(t *testing.T) {
 		{"drop empty name", func() ([]postgres.Stmt, error) {
 			return postgres.RenderDrop(engine.DropDatabaseRequest{Owner: goldenOwner}, postgres.State{})
 		}, nil},
-		{"set password missing role", func() ([]postgres.Stmt, error) {
-			return postgres.RenderSetPassword(engine.SetPasswordRequest{Owner: goldenOwner, Password: goldenPassword}, v, postgres.State{})
-		}, engine.ErrNotExist},
-		{"set password foreign role", func() ([]postgres.Stmt, error) {
-			return postgres.RenderSetPassword(engine.SetPasswordRequest{Owner: "postgres", Password: goldenPassword}, v, postgres.State{RoleExists: true, RoleForeign: true})
-		}, engine.ErrExists},
+		{"set password bad name", func() ([]postgres.Stmt, error) {
+			return postgres.RenderSetPassword(engine.SetPasswordRequest{Owner: "x'; DROP ROLE postgres; --", Password: goldenPassword}, v)
+		}, nil},
 		{"set access missing role", func() ([]postgres.Stmt, error) {
 			return postgres.RenderSetAccess(access, postgres.State{})
 		}, engine.ErrNotExist},
