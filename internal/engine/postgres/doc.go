@@ -15,8 +15,9 @@
 //	application_name  shown in pg_stat_activity (default "dbplane")
 //	connect_timeout   seconds to wait for a connection, 1 to 3600 (default 5)
 //	max_conns         admin connections in the pool, 1 to 100 (default 16)
-//	sslrootcert       PEM file of CAs to trust, or "system"; with require it
-//	                  makes libpq-style verify-ca
+//	sslrootcert       PEM file of CAs to trust, which turns require into
+//	                  libpq's verify-ca; or "system" for the system's CAs,
+//	                  which always verifies in full, as libpq does
 //
 // Any other key is an error. The PG* environment variables and
 // ~/.postgresql files are read by pgx as libpq reads them, but every key
