@@ -106,4 +106,8 @@ type KeyService interface {
 	ListKeys(ctx context.Context, accountID string) ([]*APIKey, error)
 	// SetKeyDisabled returns CodeNotFound when the key is not the account's.
 	SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*APIKey, error)
+	// ListAdminKeys returns every admin key of every account.
+	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
+	// DeleteKey removes a key; it stops working at once. CodeNotFound.
+	DeleteKey(ctx context.Context, keyID string) error
 }

@@ -44,8 +44,25 @@ type Database struct {
 	Status          Status
 	SizeBytes       int64
 	SizeRefreshedAt *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Why the database is restricted; Status follows these once the engine
+	// has applied them (DesiredStatus).
+	AdminDisabled      bool // an operator disabled it
+	SuspensionDisabled bool // its account is suspended
+	OverQuota          bool // its account's measured storage is over quota
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// DesiredStatus is the status the flags call for. Status catches up with it
+// once the engine change is applied.
+func (d *Database) DesiredStatus() Status {
+	switch {
+	case d.AdminDisabled || d.SuspensionDisabled:
+		return StatusDisabled
+	case d.OverQuota:
+		return StatusOverQuota
+	}
+	return StatusActive
 }
 
 // Credentials is a database with its password and connection string, as the

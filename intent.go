@@ -10,6 +10,7 @@ const (
 	IntentCreate IntentKind = "create" // ensure database + user with the stored password
 	IntentDrop   IntentKind = "drop"   // drop database + user, then the row
 	IntentRotate IntentKind = "rotate" // set SealedPassword on the engine, then store it
+	IntentAccess IntentKind = "access" // make the engine's access match DesiredStatus, then store it
 )
 
 // Intent is an engine change in flight. It is written in the same

@@ -85,3 +85,13 @@ func (s *Service) ListKeys(ctx context.Context, accountID string) ([]*dbplane.AP
 func (s *Service) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
 	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled)
 }
+
+// ListAdminKeys returns every admin key, without key material.
+func (s *Service) ListAdminKeys(ctx context.Context) ([]*dbplane.APIKey, error) {
+	return s.store.ListKeysOfKind(ctx, dbplane.KeyAdmin)
+}
+
+// DeleteKey removes a key; it stops working on the next request.
+func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
+	return s.store.DeleteKey(ctx, keyID)
+}

@@ -14,6 +14,8 @@ type KeyService struct {
 	CreateKeyFn      func(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error)
 	ListKeysFn       func(ctx context.Context, accountID string) ([]*dbplane.APIKey, error)
 	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
+	ListAdminKeysFn  func(ctx context.Context) ([]*dbplane.APIKey, error)
+	DeleteKeyFn      func(ctx context.Context, keyID string) error
 }
 
 // Authenticate calls AuthenticateFn.
@@ -46,4 +48,20 @@ func (s *KeyService) SetKeyDisabled(ctx context.Context, accountID, keyID string
 		return nil, notSet("KeyService.SetKeyDisabled")
 	}
 	return s.SetKeyDisabledFn(ctx, accountID, keyID, disabled)
+}
+
+// ListAdminKeys calls ListAdminKeysFn.
+func (s *KeyService) ListAdminKeys(ctx context.Context) ([]*dbplane.APIKey, error) {
+	if s.ListAdminKeysFn == nil {
+		return nil, notSet("KeyService.ListAdminKeys")
+	}
+	return s.ListAdminKeysFn(ctx)
+}
+
+// DeleteKey calls DeleteKeyFn.
+func (s *KeyService) DeleteKey(ctx context.Context, keyID string) error {
+	if s.DeleteKeyFn == nil {
+		return notSet("KeyService.DeleteKey")
+	}
+	return s.DeleteKeyFn(ctx, keyID)
 }

@@ -76,7 +76,10 @@ func (db *DB) KeyByHash(ctx context.Context, hash []byte) (*dbplane.APIKey, *dbp
 
 // ListKeys returns an account's keys, oldest first.
 func (db *DB) ListKeys(ctx context.Context, accountID string) ([]*dbplane.APIKey, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.account_id = ? ORDER BY k.created_at, k.id`, accountID)
+	return collectKeys(db.read.QueryContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.account_id = ? ORDER BY k.created_at, k.id`, accountID))
+}
+
+func collectKeys(rows *sql.Rows, err error) ([]*dbplane.APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -116,4 +119,23 @@ func (db *DB) CountKeys(ctx context.Context) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_keys`).Scan(&n)
 	return n, err
+}
+
+// ListKeysOfKind returns every key of a kind, oldest first.
+func (db *DB) ListKeysOfKind(ctx context.Context, kind dbplane.KeyKind) ([]*dbplane.APIKey, error) {
+	return collectKeys(db.read.QueryContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.kind = ? ORDER BY k.created_at, k.id`, string(kind)))
+}
+
+// DeleteKey removes a key, or returns CodeNotFound.
+func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM api_keys WHERE id = ?`, keyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errKeyNotFound
+		}
+		return nil
+	})
 }

@@ -1,0 +1,55 @@
+package dbplane
+
+import (
+	"context"
+	"time"
+)
+
+// DatabaseFilter narrows the admin list of databases. Empty fields match all.
+type DatabaseFilter struct {
+	AccountID string
+	HostID    string
+	ServerID  string
+	Status    Status
+	Page      Page
+}
+
+// HostMeasurement is what one quota pass found on one host.
+type HostMeasurement struct {
+	HostID    string
+	HostName  string
+	Databases int // rows measured
+	Error     string
+	Took      time.Duration
+}
+
+// QuotaReport is the outcome of one pass of the quota watcher.
+type QuotaReport struct {
+	StartedAt time.Time
+	Took      time.Duration
+	Hosts     []HostMeasurement
+	// Changed lists the databases whose status changed in this pass.
+	Changed []StatusChange
+}
+
+// StatusChange is one database moving between statuses.
+type StatusChange struct {
+	DatabaseID string
+	AccountID  string
+	From, To   Status
+}
+
+// AdminDatabaseService is the operator's view of every database.
+type AdminDatabaseService interface {
+	ListAllDatabases(ctx context.Context, f DatabaseFilter) ([]*Database, int, error)
+	// Database returns any database by ULID or numeric id.
+	Database(ctx context.Context, ref string) (*Database, error)
+	// SetDatabaseDisabled disables (logins refused on the engine, sessions
+	// ended) or enables a database.
+	SetDatabaseDisabled(ctx context.Context, ref string, disabled bool) (*Database, error)
+	// DeleteDatabase drops the database and its user, then the row.
+	DeleteDatabase(ctx context.Context, ref string) error
+	// RefreshQuota runs one pass of the quota watcher and returns when it is
+	// done.
+	RefreshQuota(ctx context.Context) (*QuotaReport, error)
+}
