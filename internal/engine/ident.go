@@ -6,17 +6,20 @@ import (
 )
 
 // CheckName is the drivers' last line of defence: database and user names
-// must be 1–63 bytes of [a-z0-9_], starting with a letter. The control plane
-// validates before calling, so a failure here is a bug, never tenant input.
+// must be 1–63 bytes of [A-Za-z0-9_-], starting with a letter (Pterodactyl's
+// alpha_dash names carry upper case and dashes; dbplane's own are
+// [a-z0-9_]). The control plane validates before calling, so a failure here
+// is a bug, never tenant input.
 func CheckName(kind, s string) error {
 	if len(s) < 1 || len(s) > 63 {
 		return fmt.Errorf("engine: %s name must be 1 to 63 bytes, got %d", kind, len(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		ok := ('a' <= c && c <= 'z') || c == '_' || (i > 0 && '0' <= c && c <= '9')
+		letter := ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+		ok := letter || (i > 0 && (c == '_' || c == '-' || ('0' <= c && c <= '9')))
 		if !ok {
-			return fmt.Errorf("engine: %s name %q has a character outside [a-z0-9_] or starts with a digit", kind, s)
+			return fmt.Errorf("engine: %s name %q has a character outside [A-Za-z0-9_-] or does not start with a letter", kind, s)
 		}
 	}
 	return nil

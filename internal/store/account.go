@@ -73,7 +73,8 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 
 // UpdateAccount applies u to the account in one transaction. Suspending
 // disables the account's enabled keys and marks them as disabled by the
-// suspension; unsuspending re-enables exactly those.
+// suspension, and flags its databases; unsuspending re-enables exactly those
+// keys and clears only the suspension's flag.
 func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
@@ -97,6 +98,10 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 0, disabled_by_suspension = 0 WHERE account_id = ? AND disabled_by_suspension = 1`, id)
 			}
 			if err != nil {
+				return err
+			}
+			// The databases follow through access intents (control).
+			if _, err := tx.ExecContext(ctx, `UPDATE databases SET suspension_disabled = ? WHERE account_id = ?`, boolInt(a.Suspended), id); err != nil {
 				return err
 			}
 		}

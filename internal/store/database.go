@@ -9,18 +9,22 @@ import (
 )
 
 const databaseCols = `d.id, d.numeric_id, d.account_id, d.server_id, d.host_id, d.engine, d.label, d.db_name, d.db_user, d.remote,
-	d.max_connections, d.sealed_password, d.status, d.size_bytes, d.size_refreshed_at, d.created_at, d.updated_at`
+	d.max_connections, d.sealed_password, d.status, d.size_bytes, d.size_refreshed_at, d.created_at, d.updated_at,
+	d.admin_disabled, d.suspension_disabled, d.over_quota`
 
 func scanDatabase(row scanner) (*dbplane.Database, error) {
 	var d dbplane.Database
 	var server sql.NullString
 	var refreshed sql.NullInt64
 	var created, updated int64
+	var adminDisabled, suspDisabled, overQuota int
 	err := row.Scan(&d.ID, &d.NumericID, &d.AccountID, &server, &d.HostID, &d.Engine, &d.Label, &d.DBName, &d.DBUser, &d.Remote,
-		&d.MaxConnections, &d.SealedPassword, &d.Status, &d.SizeBytes, &refreshed, &created, &updated)
+		&d.MaxConnections, &d.SealedPassword, &d.Status, &d.SizeBytes, &refreshed, &created, &updated,
+		&adminDisabled, &suspDisabled, &overQuota)
 	if err != nil {
 		return nil, err
 	}
+	d.AdminDisabled, d.SuspensionDisabled, d.OverQuota = adminDisabled != 0, suspDisabled != 0, overQuota != 0
 	d.ServerID = server.String
 	d.SizeRefreshedAt = fromNullMS(refreshed)
 	d.CreatedAt, d.UpdatedAt = fromMS(created), fromMS(updated)
@@ -57,7 +61,8 @@ type NewDatabase struct {
 	Intent *dbplane.Intent
 }
 
-// InsertDatabase checks every quota and inserts the database row and its
+// InsertDatabase checks every quota (and the server's databaseLimit when
+// the database belongs to a server) and inserts the database row and its
 // create intent in one write transaction, so N concurrent calls against M
 // free slots insert exactly M rows. It returns ErrAccountSuspended,
 // ErrOutOfSlots, ErrOutOfStorage, ErrDuplicateLabel or ErrHostFull.
@@ -82,6 +87,18 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 			return dbplane.ErrOutOfSlots
 		case storage.Valid && used >= storage.Int64:
 			return dbplane.ErrOutOfStorage
+		}
+		if d.ServerID != "" {
+			var limit sql.NullInt64
+			var onServer int
+			err := tx.QueryRowContext(ctx, `SELECT s.database_limit, (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id)
+				FROM servers s WHERE s.id = ?`, d.ServerID).Scan(&limit, &onServer)
+			if err != nil {
+				return translate(err, errServerNotFound, nil)
+			}
+			if limit.Valid && int64(onServer) >= limit.Int64 {
+				return dbplane.ErrServerLimit
+			}
 		}
 		var taken int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE account_id = ? AND label = ?`, d.AccountID, d.Label).Scan(&taken); err != nil {

@@ -246,7 +246,7 @@ func TestDriver_State(t *testing.T) {
 	if !errors.Is(err, engine.ErrNotExist) {
 		t.Errorf("SetAccess(missing user) = %v, want ErrNotExist", err)
 	}
-	if _, err := c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: "Bad-Name", Owner: "u", Password: "p"}); err == nil {
+	if _, err := c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: "bad name", Owner: "u", Password: "p"}); err == nil {
 		t.Error("EnsureDatabase(invalid name) = nil, want an error")
 	}
 }

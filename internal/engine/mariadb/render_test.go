@@ -189,9 +189,9 @@ func TestRender_Rejects(t *testing.T) {
 			_, err := mariadb.RenderEnsure(req, mariadb.EnsureState{})
 			return err
 		}},
-		{"database upper case", func() error {
+		{"database starting with a digit", func() error {
 			req := good
-			req.Database = "Abc"
+			req.Database = "9abc"
 			_, err := mariadb.RenderEnsureProbe(req)
 			return err
 		}},

@@ -183,8 +183,8 @@ func TestRender_Errors(t *testing.T) {
 		{"ensure quote in database name", func() ([]postgres.Stmt, error) {
 			return postgres.RenderEnsure(with(func(r *engine.EnsureDatabaseRequest) { r.Database = `x"; DROP DATABASE y; --` }), v, postgres.State{})
 		}, nil},
-		{"ensure upper-case owner", func() ([]postgres.Stmt, error) {
-			return postgres.RenderEnsure(with(func(r *engine.EnsureDatabaseRequest) { r.Owner = "Owner" }), v, postgres.State{})
+		{"ensure owner starting with a digit", func() ([]postgres.Stmt, error) {
+			return postgres.RenderEnsure(with(func(r *engine.EnsureDatabaseRequest) { r.Owner = "9owner" }), v, postgres.State{})
 		}, nil},
 		{"ensure database owned by another role", func() ([]postgres.Stmt, error) {
 			return postgres.RenderEnsure(ensure, v, postgres.State{DBExists: true, DBOwner: "someone_else", RoleExists: true})

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/dbplane/dbplane"
+)
+
+var (
+	errNodeNotFound    = dbplane.Errorf(dbplane.CodeNotFound, "Node not found")
+	errServerNotFound  = dbplane.Errorf(dbplane.CodeNotFound, "Server not found")
+	errSubuserNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Subuser not found")
+)
+
+// refWhere matches a row by UUID, numeric id or (for servers) identifier.
+func refWhere(alias, ref string, identifier bool) (string, any) {
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		return alias + `.numeric_id = ?`, n
+	}
+	if identifier && len(ref) == 8 {
+		return alias + `.identifier = ?`, ref
+	}
+	return alias + `.id = ?`, ref
+}
+
+// CreateNode inserts n and assigns its numeric id.
+func (db *DB) CreateNode(ctx context.Context, n *dbplane.Node) error {
+	now := db.Now()
+	n.CreatedAt, n.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM nodes`).Scan(&n.NumericID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO nodes (id, numeric_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			n.ID, n.NumericID, n.Name, db.ms(now), db.ms(now))
+		return err
+	})
+}
+
+func scanNode(row scanner) (*dbplane.Node, error) {
+	var n dbplane.Node
+	var created, updated int64
+	if err := row.Scan(&n.ID, &n.NumericID, &n.Name, &created, &updated); err != nil {
+		return nil, err
+	}
+	n.CreatedAt, n.UpdatedAt = fromMS(created), fromMS(updated)
+	return &n, nil
+}
+
+// Node returns a node by UUID or numeric id.
+func (db *DB) Node(ctx context.Context, ref string) (*dbplane.Node, error) {
+	where, arg := refWhere("n", ref, false)
+	n, err := scanNode(db.read.QueryRowContext(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n WHERE `+where, arg))
+	return n, translate(err, errNodeNotFound, nil)
+}
+
+// ListNodes returns every node by numeric id.
+func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n ORDER BY n.numeric_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Node
+	for rows.Next() {
+		n, err := scanNode(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+const serverCols = `s.id, s.numeric_id, s.identifier, s.name, s.owner_id, s.node_id, s.database_limit, s.created_at, s.updated_at,
+	(SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id)`
+
+func scanServer(row scanner) (*dbplane.Server, error) {
+	var s dbplane.Server
+	var limit sql.NullInt64
+	var created, updated int64
+	if err := row.Scan(&s.ID, &s.NumericID, &s.Identifier, &s.Name, &s.OwnerID, &s.NodeID, &limit, &created, &updated, &s.DatabaseCount); err != nil {
+		return nil, err
+	}
+	s.DatabaseLimit = intPtr(limit)
+	s.CreatedAt, s.UpdatedAt = fromMS(created), fromMS(updated)
+	return &s, nil
+}
+
+func collectServers(rows *sql.Rows, err error) ([]*dbplane.Server, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Server
+	for rows.Next() {
+		s, err := scanServer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CreateServer inserts s after checking that its owner and node exist.
+func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
+	now := db.Now()
+	s.CreatedAt, s.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, s.OwnerID).Scan(&n); err != nil || n == 0 {
+			return dbplane.FieldErrorf("ownerId", "The ownerId must be an existing account.")
+		}
+		where, arg := refWhere("n", s.NodeID, false)
+		if err := tx.QueryRowContext(ctx, `SELECT n.id FROM nodes n WHERE `+where, arg).Scan(&s.NodeID); err != nil {
+			return dbplane.FieldErrorf("nodeId", "The nodeId must be an existing node.")
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM servers`).Scan(&s.NumericID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, s.NumericID, s.Identifier, s.Name, s.OwnerID, s.NodeID, nullInt(s.DatabaseLimit), db.ms(now), db.ms(now))
+		return err
+	})
+}
+
+// Server returns a server by UUID, numeric id or identifier.
+func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
+	where, arg := refWhere("s", ref, true)
+	s, err := scanServer(db.read.QueryRowContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where, arg))
+	return s, translate(err, errServerNotFound, nil)
+}
+
+// UpdateServer writes s's name and database limit.
+func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?, updated_at = ? WHERE id = ?`,
+			s.Name, nullInt(s.DatabaseLimit), db.ms(db.Now()), s.ID)
+		return err
+	})
+}
+
+// DeleteServer removes a server without databases.
+func (db *DB) DeleteServer(ctx context.Context, id string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errServerNotFound
+		}
+		return nil
+	})
+}
+
+// ListServers returns a page of servers by numeric id, and the total.
+// With accountID set, only the servers it owns or is a subuser of.
+func (db *DB) ListServers(ctx context.Context, accountID string, p dbplane.Page) ([]*dbplane.Server, int, error) {
+	where, args := `1 = 1`, []any{}
+	if accountID != "" {
+		where = `(s.owner_id = ? OR s.id IN (SELECT server_id FROM subusers WHERE account_id = ?))`
+		args = append(args, accountID, accountID)
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM servers s WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	list, err := collectServers(db.read.QueryContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where+
+		` ORDER BY s.numeric_id LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())...))
+	return list, total, err
+}
+
+// Subuser returns an account's subuser entry on a server, or CodeNotFound.
+func (db *DB) Subuser(ctx context.Context, serverID, accountID string) (*dbplane.Subuser, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
+	su, err := scanSubuser(row)
+	return su, translate(err, errSubuserNotFound, nil)
+}
+
+func scanSubuser(row scanner) (*dbplane.Subuser, error) {
+	var su dbplane.Subuser
+	var perms string
+	var created int64
+	if err := row.Scan(&su.ServerID, &su.AccountID, &perms, &created); err != nil {
+		return nil, err
+	}
+	if perms != "" {
+		su.Permissions = strings.Split(perms, ",")
+	}
+	su.CreatedAt = fromMS(created)
+	return &su, nil
+}
+
+// SetSubuser inserts or replaces a subuser's permissions.
+func (db *DB) SetSubuser(ctx context.Context, su *dbplane.Subuser) error {
+	now := db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, su.AccountID).Scan(&n); err != nil || n == 0 {
+			return dbplane.FieldErrorf("accountId", "The accountId must be an existing account.")
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO subusers (server_id, account_id, permissions, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (server_id, account_id) DO UPDATE SET permissions = excluded.permissions`,
+			su.ServerID, su.AccountID, strings.Join(su.Permissions, ","), db.ms(now))
+		return err
+	})
+}
+
+// ListSubusers returns a server's subusers.
+func (db *DB) ListSubusers(ctx context.Context, serverID string) ([]*dbplane.Subuser, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? ORDER BY created_at, account_id`, serverID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*dbplane.Subuser
+	for rows.Next() {
+		su, err := scanSubuser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, su)
+	}
+	return out, rows.Err()
+}
+
+// RemoveSubuser deletes a subuser, or returns CodeNotFound.
+func (db *DB) RemoveSubuser(ctx context.Context, serverID, accountID string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errSubuserNotFound
+		}
+		return nil
+	})
+}

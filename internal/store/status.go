@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/dbplane/dbplane"
+)
+
+// ServerDatabases returns a page of a server's databases and the total.
+func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, serverID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	list, err := collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ?
+		ORDER BY d.numeric_id LIMIT ? OFFSET ?`, serverID, p.PerPage, p.Offset()))
+	return list, total, err
+}
+
+// ServerDatabase returns the server's database with that numeric id or
+// ULID; another server's reads as ErrDatabaseNotFound.
+func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
+	where, arg := `d.id = ?`, any(ref)
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		where, arg = `d.numeric_id = ?`, n
+	}
+	d, err := scanDatabase(db.read.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ? AND `+where, serverID, arg))
+	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+}
+
+// ListAllDatabases returns a filtered page of every database and the total.
+func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) {
+	where, args := `1 = 1`, []any{}
+	add := func(cond, v string) {
+		if v != "" {
+			where += ` AND ` + cond
+			args = append(args, v)
+		}
+	}
+	add(`d.account_id = ?`, f.AccountID)
+	add(`d.host_id = ?`, f.HostID)
+	add(`d.server_id = ?`, f.ServerID)
+	add(`d.status = ?`, string(f.Status))
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases d WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	list, err := collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where+
+		` ORDER BY d.numeric_id LIMIT ? OFFSET ?`, append(args, f.Page.PerPage, f.Page.Offset())...))
+	return list, total, err
+}
+
+// beginIntent records an intent for an existing database in tx. It returns
+// the row, or CodeConflict while another change is in flight.
+func (db *DB) beginIntent(ctx context.Context, tx *sql.Tx, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
+	d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
+	if err != nil {
+		return nil, translate(err, dbplane.ErrDatabaseNotFound, nil)
+	}
+	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
+		return nil, errBusy
+	}
+	in.Kind = kind
+	in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+	return d, insertIntent(ctx, tx, in, db.ms(db.Now()))
+}
+
+// BeginDrop marks a database deleting and records its drop intent.
+func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
+	var d *dbplane.Database
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
+			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID)
+		return err
+	})
+	return d, err
+}
+
+// BeginAccess records an access intent for a database whose status is
+// behind its flags, and returns the row.
+func (db *DB) BeginAccess(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
+	var d *dbplane.Database
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		d, err = db.beginIntent(ctx, tx, dbplane.IntentAccess, in)
+		return err
+	})
+	return d, err
+}
+
+// CompleteAccess stores the status the engine now enforces and forgets the
+// intent.
+func (db *DB) CompleteAccess(ctx context.Context, in *dbplane.Intent, applied dbplane.Status) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
+			string(applied), db.ms(db.Now()), in.DatabaseID); err != nil {
+			return err
+		}
+		return deleteIntent(ctx, tx, in.ID)
+	})
+}
+
+// SetAdminDisabled sets a database's admin flag; the engine follows through
+// an access intent.
+func (db *DB) SetAdminDisabled(ctx context.Context, id string, disabled bool) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE databases SET admin_disabled = ?, updated_at = ? WHERE id = ?`, boolInt(disabled), db.ms(db.Now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dbplane.ErrDatabaseNotFound
+		}
+		return nil
+	})
+}
+
+// Drifted returns the ids of settled databases (active, over_quota or
+// disabled) whose status differs from what their flags call for and that
+// have no change in flight.
+func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
+	where, args := ``, []any{}
+	if accountID != "" {
+		where, args = ` AND d.account_id = ?`, []any{accountID}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT d.id FROM databases d
+		WHERE d.status IN ('active', 'over_quota', 'disabled')
+		AND d.status <> CASE WHEN d.admin_disabled = 1 OR d.suspension_disabled = 1 THEN 'disabled'
+			WHEN d.over_quota = 1 THEN 'over_quota' ELSE 'active' END
+		AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.database_id = d.id)`+where+` ORDER BY d.numeric_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// UpdateSizes stores the sizes measured on a host, by database name, and
+// stamps every database of that host found in sizes.
+func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
+	n := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE databases SET size_bytes = ?, size_refreshed_at = ? WHERE host_id = ? AND db_name = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		ts := db.ms(at)
+		for name, size := range sizes {
+			res, err := stmt.ExecContext(ctx, size, ts, hostID, name)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// RecomputeOverQuota sets every database's over_quota flag from its
+// account's measured total against storageBytes: over when the total is
+// above the quota.
+func (db *DB) RecomputeOverQuota(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `WITH usage AS (
+				SELECT a.id AS account_id, CASE WHEN a.storage_bytes IS NOT NULL
+					AND COALESCE((SELECT SUM(d.size_bytes) FROM databases d WHERE d.account_id = a.id), 0) > a.storage_bytes
+					THEN 1 ELSE 0 END AS over
+				FROM accounts a)
+			UPDATE databases SET over_quota = (SELECT over FROM usage WHERE usage.account_id = databases.account_id)
+			WHERE over_quota <> (SELECT over FROM usage WHERE usage.account_id = databases.account_id)`)
+		return err
+	})
+}
+
+// Setting returns a deployment setting, creating it with generate on first use.
+func (db *DB) Setting(ctx context.Context, key string, generate func() (string, error)) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if err != sql.ErrNoRows {
+		return "", err
+	}
+	nv, err := generate()
+	if err != nil {
+		return "", err
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, nv); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	})
+	return v, err
+}
