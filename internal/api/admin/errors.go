@@ -21,6 +21,8 @@ var (
 	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
 	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
 	errNotAdmin         = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator"}
+	errSubuserExists    = &dbplane.Error{Code: dbplane.CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
+	errKeyNotFound      = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "API key not found"}
 	errNoPrincipal      = errors.New("admin: authenticate returned no key or account")
 	errNoResult         = errors.New("admin: service returned nothing")
 )
@@ -118,7 +120,12 @@ type dataBody struct {
 // writeData writes data in the success envelope.
 func (h *handler) writeData(w http.ResponseWriter, r *http.Request, status int, data any) {
 	if err := response.JSON(w, status, dataBody{Data: data}); err != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		h.logWriteError(r, err)
 	}
+}
+
+// logWriteError logs a response that could not be written.
+func (h *handler) logWriteError(r *http.Request, err error) {
+	h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
+		slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
 }

@@ -11,9 +11,11 @@ import (
 
 // Services are what the admin API calls.
 type Services struct {
-	Keys     dbplane.KeyService
-	Hosts    dbplane.HostService
-	Accounts dbplane.AccountService
+	Keys      dbplane.KeyService
+	Hosts     dbplane.HostService
+	Accounts  dbplane.AccountService
+	Servers   dbplane.ServerService        // nodes, servers and subusers
+	Databases dbplane.AdminDatabaseService // every database, and the quota pass
 }
 
 // Options tune the handler.
@@ -24,12 +26,14 @@ type Options struct {
 }
 
 type handler struct {
-	keys     dbplane.KeyService
-	hosts    dbplane.HostService
-	accounts dbplane.AccountService
-	logger   *slog.Logger
-	mux      *http.ServeMux
-	allow    map[string][]string // path pattern -> methods, for 405
+	keys      dbplane.KeyService
+	hosts     dbplane.HostService
+	accounts  dbplane.AccountService
+	servers   dbplane.ServerService
+	databases dbplane.AdminDatabaseService
+	logger    *slog.Logger
+	mux       *http.ServeMux
+	allow     map[string][]string // path pattern -> methods, for 405
 }
 
 // NewHandler returns the handler for every path under /api/admin. Mount it
@@ -40,12 +44,14 @@ func NewHandler(s Services, opt Options) http.Handler {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	h := &handler{
-		keys:     s.Keys,
-		hosts:    s.Hosts,
-		accounts: s.Accounts,
-		logger:   logger,
-		mux:      http.NewServeMux(),
-		allow:    map[string][]string{},
+		keys:      s.Keys,
+		hosts:     s.Hosts,
+		accounts:  s.Accounts,
+		servers:   s.Servers,
+		databases: s.Databases,
+		logger:    logger,
+		mux:       http.NewServeMux(),
+		allow:     map[string][]string{},
 	}
 	h.routes()
 	return h

@@ -345,7 +345,7 @@ func TestRoutes(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{name: "Unknown", method: http.MethodGet, path: "/api/admin/nope", wantStatus: http.StatusNotFound},
-		{name: "UnknownWithKey", method: http.MethodGet, path: "/api/admin/nodes", header: bearer(adminKey), wantStatus: http.StatusNotFound},
+		{name: "UnknownWithKey", method: http.MethodGet, path: "/api/admin/audit", header: bearer(adminKey), wantStatus: http.StatusNotFound},
 		{name: "Root", method: http.MethodGet, path: "/api/admin", wantStatus: http.StatusNotFound},
 		{name: "RootSlash", method: http.MethodGet, path: "/api/admin/", wantStatus: http.StatusNotFound},
 		{name: "TrailingSlash", method: http.MethodGet, path: "/api/admin/database-hosts/", wantStatus: http.StatusNotFound},
@@ -367,8 +367,45 @@ func TestRoutes(t *testing.T) {
 			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, PATCH"},
 		},
 		{
-			name: "KeyWrongMethod", method: http.MethodDelete, path: "/api/admin/accounts/a1/keys/k1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PATCH"},
+			name: "KeyWrongMethod", method: http.MethodGet, path: "/api/admin/accounts/a1/keys/k1",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PATCH, DELETE"},
 		},
+		{
+			name: "AdminKeysWrongMethod", method: http.MethodDelete, path: "/api/admin/keys",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+		},
+		{
+			name: "AdminKeyWrongMethod", method: http.MethodGet, path: "/api/admin/keys/k1",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PATCH, DELETE"},
+		},
+		{
+			name: "NodeWrongMethod", method: http.MethodDelete, path: "/api/admin/nodes/1",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD"},
+		},
+		{
+			name: "ServerWrongMethod", method: http.MethodPut, path: "/api/admin/servers/1",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
+		},
+		{
+			name: "SubusersWrongMethod", method: http.MethodPut, path: "/api/admin/servers/1/subusers",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+		},
+		{
+			name: "SubuserWrongMethod", method: http.MethodGet, path: "/api/admin/servers/1/subusers/a1",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PUT, DELETE"},
+		},
+		{
+			name: "DatabasesWrongMethod", method: http.MethodPost, path: "/api/admin/databases",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD"},
+		},
+		{
+			name: "DatabaseDisableWrongMethod", method: http.MethodGet, path: "/api/admin/databases/1/disable",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+		},
+		{
+			name: "QuotaRefreshWrongMethod", method: http.MethodGet, path: "/api/admin/quota/refresh",
+			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+		},
+		{name: "QuotaRoot", method: http.MethodGet, path: "/api/admin/quota", header: bearer(adminKey), wantStatus: http.StatusNotFound},
 	})
 }

@@ -13,6 +13,14 @@ const (
 	accountsWrite = "accounts:write"
 	keysRead      = "keys:read"
 	keysWrite     = "keys:write"
+	nodesRead     = "nodes:read"
+	nodesWrite    = "nodes:write"
+	serversRead   = "servers:read"
+	serversWrite  = "servers:write"
+	// Every database, whatever surface made it, and the quota pass that
+	// changes their statuses.
+	databasesRead  = "server_databases:read"
+	databasesWrite = "server_databases:write"
 )
 
 // routes lists every route of the admin API.
@@ -36,6 +44,37 @@ func (h *handler) routes() {
 	h.handle("GET /api/admin/accounts/{id}/keys", h.require(keysRead, h.handleKeyList))
 	h.handle("POST /api/admin/accounts/{id}/keys", h.require(keysWrite, h.handleKeyCreate))
 	h.handle("PATCH /api/admin/accounts/{id}/keys/{keyId}", h.require(keysWrite, h.handleKeyUpdate))
+	h.handle("DELETE /api/admin/accounts/{id}/keys/{keyId}", h.require(keysWrite, h.handleKeyDelete))
+
+	// Admin keys of every admin account.
+	h.handle("GET /api/admin/keys", h.require(keysRead, h.handleAdminKeyList))
+	h.handle("POST /api/admin/keys", h.require(keysWrite, h.handleAdminKeyCreate))
+	h.handle("PATCH /api/admin/keys/{id}", h.require(keysWrite, h.handleAdminKeyUpdate))
+	h.handle("DELETE /api/admin/keys/{id}", h.require(keysWrite, h.handleAdminKeyDelete))
+
+	// Nodes.
+	h.handle("GET /api/admin/nodes", h.require(nodesRead, h.handleNodeList))
+	h.handle("POST /api/admin/nodes", h.require(nodesWrite, h.handleNodeCreate))
+	h.handle("GET /api/admin/nodes/{id}", h.require(nodesRead, h.handleNodeGet))
+
+	// Servers and their subusers.
+	h.handle("GET /api/admin/servers", h.require(serversRead, h.handleServerList))
+	h.handle("POST /api/admin/servers", h.require(serversWrite, h.handleServerCreate))
+	h.handle("GET /api/admin/servers/{id}", h.require(serversRead, h.handleServerGet))
+	h.handle("PATCH /api/admin/servers/{id}", h.require(serversWrite, h.handleServerUpdate))
+	h.handle("DELETE /api/admin/servers/{id}", h.require(serversWrite, h.handleServerDelete))
+	h.handle("GET /api/admin/servers/{id}/subusers", h.require(serversRead, h.handleSubuserList))
+	h.handle("POST /api/admin/servers/{id}/subusers", h.require(serversWrite, h.handleSubuserCreate))
+	h.handle("PUT /api/admin/servers/{id}/subusers/{accountId}", h.require(serversWrite, h.handleSubuserPut))
+	h.handle("DELETE /api/admin/servers/{id}/subusers/{accountId}", h.require(serversWrite, h.handleSubuserDelete))
+
+	// Every database, and the quota watcher on demand.
+	h.handle("GET /api/admin/databases", h.require(databasesRead, h.handleDatabaseList))
+	h.handle("GET /api/admin/databases/{id}", h.require(databasesRead, h.handleDatabaseGet))
+	h.handle("DELETE /api/admin/databases/{id}", h.require(databasesWrite, h.handleDatabaseDelete))
+	h.handle("POST /api/admin/databases/{id}/disable", h.require(databasesWrite, h.handleDatabaseDisable))
+	h.handle("POST /api/admin/databases/{id}/enable", h.require(databasesWrite, h.handleDatabaseEnable))
+	h.handle("POST /api/admin/quota/refresh", h.require(databasesWrite, h.handleQuotaRefresh))
 
 	// Every path above answers other methods with 405 and an Allow header;
 	// every other path under /api/admin is 404.

@@ -33,7 +33,13 @@ const (
 	suspendedKey = "dbp_admin_suspended_0123456789"
 	disabledKey  = "dbp_admin_disabled_0123456789"
 	requestID    = "req-admin-1"
+	// permsKeyPrefix + "nodes:read,keys:write" is an admin key that holds
+	// exactly those permissions (see permKey).
+	permsKeyPrefix = "dbp_admin_perms_"
 )
+
+// permKey returns a raw admin key that holds exactly perms.
+func permKey(perms ...string) string { return permsKeyPrefix + strings.Join(perms, ",") }
 
 var (
 	t0           = time.Date(2026, 5, 20, 9, 30, 0, 0, time.UTC)
@@ -51,15 +57,18 @@ func readPermissions() []dbplane.Permission {
 }
 
 type mocks struct {
-	keys     *mock.KeyService
-	hosts    *mock.HostService
-	accounts *mock.AccountService
+	keys      *mock.KeyService
+	hosts     *mock.HostService
+	accounts  *mock.AccountService
+	servers   *fakeServers
+	databases *mock.AdminDatabaseService
 }
 
 // newMocks returns services where Authenticate knows the keys above and
 // every other method is unset (a call is a 500 that fails the test).
 func newMocks() *mocks {
-	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{}}
+	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{},
+		servers: &fakeServers{}, databases: &mock.AdminDatabaseService{}}
 	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
@@ -85,6 +94,13 @@ func newMocks() *mocks {
 			return key(dbplane.AllPermissions()...), &a, nil
 		case disabledKey:
 			return nil, nil, dbplane.ErrKeyDisabled
+		}
+		if list, ok := strings.CutPrefix(raw, permsKeyPrefix); ok {
+			var perms []dbplane.Permission
+			for _, p := range strings.Split(list, ",") {
+				perms = append(perms, dbplane.Permission(p))
+			}
+			return key(perms...), adminAccount, nil
 		}
 		return nil, nil, dbplane.ErrBadKey
 	}
@@ -120,7 +136,8 @@ func runScenarios(t *testing.T, scenarios []scenario) {
 				sc.setup(t, m)
 			}
 			var logs bytes.Buffer
-			h := admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts},
+			h := admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
+				Servers: m.servers, Databases: m.databases},
 				admin.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 			var body io.Reader
 			if sc.body != "" {
@@ -175,8 +192,8 @@ func runScenarios(t *testing.T, scenarios []scenario) {
 	}
 }
 
-// checkEnvelope asserts {"data": ...} on 2xx and
-// {"error":{"code","message","field"?}} otherwise, nothing more.
+// checkEnvelope asserts {"data": ...} (plus "meta" on a paginated list)
+// on 2xx and {"error":{"code","message","field"?}} otherwise, nothing more.
 func checkEnvelope(t *testing.T, status int, body []byte) {
 	t.Helper()
 	var env map[string]json.RawMessage
@@ -184,8 +201,17 @@ func checkEnvelope(t *testing.T, status int, body []byte) {
 		t.Fatalf("body is not a JSON object: %v: %s", err, body)
 	}
 	if status < 300 {
-		if env["data"] == nil || len(env) != 1 {
-			t.Errorf("success body = %s, want exactly {data}", body)
+		want := 1
+		if env["meta"] != nil {
+			want = 2
+			var meta map[string]json.RawMessage
+			if err := json.Unmarshal(env["meta"], &meta); err != nil || len(meta) != 3 ||
+				meta["page"] == nil || meta["perPage"] == nil || meta["total"] == nil {
+				t.Errorf("success body = %s, want meta {page, perPage, total}", body)
+			}
+		}
+		if env["data"] == nil || len(env) != want {
+			t.Errorf("success body = %s, want exactly {data} or {data, meta}", body)
 		}
 		return
 	}

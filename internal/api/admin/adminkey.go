@@ -1,0 +1,226 @@
+package admin
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// adminKeyCreateRequest mints an admin key. accountId defaults to the
+// calling key's account; expiresAt is RFC 3339, omitted or null for never.
+type adminKeyCreateRequest struct {
+	Name        string                     `json:"name"`
+	Permissions request.Optional[[]string] `json:"permissions"`
+	AccountID   request.Optional[string]   `json:"accountId"`
+	ExpiresAt   request.Optional[string]   `json:"expiresAt"`
+}
+
+// adminKeyPermissions checks that the permissions were given and that each
+// is one dbplane knows; it drops duplicates and keeps the order.
+func adminKeyPermissions(o request.Optional[[]string]) ([]dbplane.Permission, error) {
+	if !o.Set {
+		return nil, required("permissions")
+	}
+	if o.Null {
+		return nil, notNull("permissions")
+	}
+	all := dbplane.AllPermissions()
+	out := make([]dbplane.Permission, 0, len(o.Value))
+	for _, s := range o.Value {
+		p := dbplane.Permission(s)
+		if !slices.Contains(all, p) {
+			return nil, dbplane.FieldErrorf("permissions",
+				"Unknown permission %q; permissions are <resource>:read or <resource>:write for %s.", s, strings.Join(dbplane.AdminResources, ", "))
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// parseExpiry reads an optional RFC 3339 expiresAt.
+func parseExpiry(o request.Optional[string]) (*time.Time, error) {
+	s := o.Ptr()
+	if s == nil {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return nil, dbplane.FieldErrorf("expiresAt",
+			"The expiresAt must be an RFC 3339 time such as 2026-05-20T09:30:00Z.")
+	}
+	return &t, nil
+}
+
+// handleAdminKeyList lists every admin key of every account, without the
+// keys themselves.
+func (h *handler) handleAdminKeyList(w http.ResponseWriter, r *http.Request) {
+	keys, err := h.keys.ListAdminKeys(r.Context())
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	out := make([]keyJSON, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, toKeyJSON(k))
+	}
+	h.writeData(w, r, http.StatusOK, out)
+}
+
+// handleAdminKeyCreate mints an admin key and shows it once. A key can
+// grant only permissions it holds itself, so keys:write cannot be turned
+// into more than the caller has; the owner must be an admin account,
+// since admin keys of other accounts are refused at the door.
+func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
+	var body adminKeyCreateRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	caller := dbplane.PrincipalFrom(r.Context())
+	if caller == nil || caller.Key == nil || caller.Account == nil {
+		h.writeError(w, r, errNoPrincipal)
+		return
+	}
+	if body.AccountID.Null {
+		h.writeError(w, r, notNull("accountId"))
+		return
+	}
+	perms, err := adminKeyPermissions(body.Permissions)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	expires, err := parseExpiry(body.ExpiresAt)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	for _, p := range perms {
+		if !caller.Key.Can(p) {
+			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
+				"This API key cannot grant the %s permission, which it does not hold", string(p)))
+			return
+		}
+	}
+	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires}
+	if id := body.AccountID.Ptr(); id != nil && *id != caller.Account.ID {
+		acct, err := h.accounts.Account(r.Context(), *id)
+		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+			h.writeError(w, r, dbplane.FieldErrorf("accountId", "No account with that id."))
+			return
+		}
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if acct == nil {
+			h.writeError(w, r, errNoResult)
+			return
+		}
+		if acct.Role != dbplane.RoleAdmin {
+			h.writeError(w, r, dbplane.FieldErrorf("accountId", "Admin keys belong to admin accounts; this account's role is %s.", string(acct.Role)))
+			return
+		}
+		in.AccountID = acct.ID
+	}
+	key, raw, err := h.keys.CreateKey(r.Context(), in)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if key == nil || raw == "" {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	kj := toKeyJSON(key)
+	h.writeData(w, r, http.StatusCreated, createdKeyJSON{ID: kj.ID, Key: string(raw), keyJSON: kj})
+}
+
+// adminKey finds an admin key by id; a user key's id is a 404 here (user
+// keys live under /accounts/{id}/keys).
+func (h *handler) adminKey(r *http.Request, id string) (*dbplane.APIKey, error) {
+	keys, err := h.keys.ListAdminKeys(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if k != nil && k.ID == id {
+			return k, nil
+		}
+	}
+	return nil, errKeyNotFound
+}
+
+// handleAdminKeyUpdate disables or enables an admin key; a disabled key
+// stops working at once.
+func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
+	var body keyUpdateRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if !body.Disabled.Set {
+		h.writeError(w, r, required("disabled"))
+		return
+	}
+	if body.Disabled.Null {
+		h.writeError(w, r, notNull("disabled"))
+		return
+	}
+	k, err := h.adminKey(r, r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	key, err := h.keys.SetKeyDisabled(r.Context(), k.AccountID, k.ID, body.Disabled.Value)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if key == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	h.writeData(w, r, http.StatusOK, toKeyJSON(key))
+}
+
+// handleAdminKeyDelete deletes an admin key; it stops working at once.
+func (h *handler) handleAdminKeyDelete(w http.ResponseWriter, r *http.Request) {
+	k, err := h.adminKey(r, r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if err := h.keys.DeleteKey(r.Context(), k.ID); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	response.NoContent(w)
+}
+
+// handleKeyDelete deletes one of an account's user keys.
+func (h *handler) handleKeyDelete(w http.ResponseWriter, r *http.Request) {
+	accountID, keyID := r.PathValue("id"), r.PathValue("keyId")
+	keys, err := h.keys.ListKeys(r.Context(), accountID)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(keys, func(k *dbplane.APIKey) bool { return k != nil && k.ID == keyID })
+	if i < 0 {
+		h.writeError(w, r, errKeyNotFound)
+		return
+	}
+	if err := h.keys.DeleteKey(r.Context(), keyID); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	response.NoContent(w)
+}
