@@ -117,6 +117,7 @@ var (
 	ErrOutOfSlots       = &Error{Code: CodeQuotaExceeded, Message: "No free database slots"}
 	ErrOutOfStorage     = &Error{Code: CodeQuotaExceeded, Message: "Storage quota reached"}
 	ErrHostFull         = &Error{Code: CodeQuotaExceeded, Message: "No database host has room for another database"}
+	ErrServerLimit      = &Error{Code: CodeQuotaExceeded, Message: "The server has reached its database limit"}
 	ErrEngineDisabled   = &Error{Code: CodeEngineDisabled, Message: "The requested engine is not available on this deployment"}
 	ErrHostUnavailable  = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
 	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}

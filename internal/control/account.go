@@ -39,5 +39,18 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, u dbplane.Accoun
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.UpdateAccount(ctx, id, u)
+	a, err := s.store.UpdateAccount(ctx, id, u)
+	if err != nil || u.Suspended == nil {
+		return a, err
+	}
+	// The store flagged the databases in the same transaction; now the
+	// engines follow. Failures are retried by the background reconciler.
+	drifted, err := s.store.Drifted(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.converge(ctx, drifted); err != nil {
+		s.log.Warn("suspension not yet applied on every engine; will retry", "account_id", id, "err", err)
+	}
+	return s.store.Account(ctx, id)
 }

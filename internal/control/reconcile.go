@@ -38,6 +38,15 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 		}
 		s.log.Info("engine change settled", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
 	}
+	// Statuses behind their flags (a status change that failed before its
+	// intent was written, or a host that was down) catch up here.
+	drifted, err := s.store.Drifted(ctx, "")
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	if _, err := s.converge(ctx, drifted); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -85,6 +94,8 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 		return s.store.CompleteRotate(ctx, in)
 	case dbplane.IntentDrop:
 		return s.applyDrop(ctx, in)
+	case dbplane.IntentAccess:
+		return s.settleAccess(ctx, in)
 	}
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }

@@ -1,0 +1,99 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// accessFor maps a public status to what the engine enforces.
+func accessFor(s dbplane.Status) engine.Access {
+	switch s {
+	case dbplane.StatusDisabled:
+		return engine.AccessLocked
+	case dbplane.StatusOverQuota:
+		return engine.AccessReadOnly
+	}
+	return engine.AccessActive
+}
+
+// converge brings each database's engine access in line with its flags:
+// an access intent is recorded, the engine changes, then the status is
+// stored. It returns the changes made and the errors of those it could not
+// make; Reconcile retries those.
+func (s *Service) converge(ctx context.Context, ids []string) ([]dbplane.StatusChange, error) {
+	var changes []dbplane.StatusChange
+	var errs []error
+	for _, id := range ids {
+		ch, err := s.convergeOne(ctx, id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("database %s: %w", id, err))
+			continue
+		}
+		if ch != nil {
+			changes = append(changes, *ch)
+		}
+	}
+	return changes, errors.Join(errs...)
+}
+
+func (s *Service) convergeOne(ctx context.Context, id string) (*dbplane.StatusChange, error) {
+	unlock := s.locks.lock(id)
+	defer unlock()
+	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
+	if err != nil {
+		return nil, err
+	}
+	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
+	d, err := s.store.BeginAccess(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	from, to := d.Status, d.DesiredStatus()
+	if from == to {
+		return nil, s.store.AbandonIntent(ctx, in)
+	}
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
+	if err := s.applyAccess(ectx, in, to); err != nil {
+		// The intent stays: Reconcile applies it once the host answers.
+		return nil, translateEngine(err)
+	}
+	if err := s.store.CompleteAccess(ectx, in, to); err != nil {
+		return nil, err
+	}
+	s.log.Info("database status changed", "database_id", id, "from", string(from), "to", string(to))
+	return &dbplane.StatusChange{DatabaseID: id, AccountID: d.AccountID, From: from, To: to}, nil
+}
+
+func (s *Service) applyAccess(ctx context.Context, in *dbplane.Intent, to dbplane.Status) error {
+	c, _, err := s.conn(ctx, in.HostID)
+	if err != nil {
+		return err
+	}
+	setter, ok := c.(engine.AccessSetter)
+	if !ok {
+		return &engine.Error{Op: "set access", Kind: engine.ErrUnsupported, Err: errors.New("engine cannot restrict access")}
+	}
+	return setter.SetAccess(ctx, engine.SetAccessRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote, Access: accessFor(to)})
+}
+
+// settleAccess finishes an access intent left by a crash: the flags in the
+// row are the truth, so it applies whatever they call for now.
+func (s *Service) settleAccess(ctx context.Context, in *dbplane.Intent) error {
+	d, err := s.store.Database(ctx, in.DatabaseID)
+	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+		return s.store.AbandonIntent(ctx, in)
+	}
+	if err != nil {
+		return err
+	}
+	to := d.DesiredStatus()
+	if err := s.applyAccess(ctx, in, to); err != nil {
+		return err
+	}
+	return s.store.CompleteAccess(ctx, in, to)
+}

@@ -1,0 +1,162 @@
+package control
+
+import (
+	"context"
+	"slices"
+
+	"github.com/dbplane/dbplane"
+)
+
+const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// ServerDatabases returns a page of a server's databases.
+func (s *Service) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	return s.store.ServerDatabases(ctx, serverID, p)
+}
+
+// ServerDatabase returns one of a server's databases.
+func (s *Service) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
+	return s.store.ServerDatabase(ctx, serverID, ref)
+}
+
+// CreateServerDatabase provisions a Pterodactyl database: s{server}_{name}
+// owned by the server's owner, on the given host or on one picked
+// automatically (hosts linked to the server's node first).
+func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDatabaseInput) (*dbplane.Credentials, error) {
+	srv, err := s.store.Server(ctx, in.ServerID)
+	if err != nil {
+		return nil, err
+	}
+	if in.MinNameLength == 0 {
+		in.MinNameLength = 1
+	}
+	if err := dbplane.ValidateServerDatabaseName(in.Name, in.MinNameLength); err != nil {
+		return nil, err
+	}
+	if in.Remote == "" {
+		in.Remote = "%"
+	}
+	if err := dbplane.ValidateRemote(in.Remote); err != nil {
+		return nil, err
+	}
+	if in.MaxConnections < 0 {
+		return nil, dbplane.FieldErrorf("max_connections", "The max_connections must be 0 or more.")
+	}
+	var e dbplane.Engine
+	var hosts []string
+	if in.HostID != "" {
+		h, err := s.store.Host(ctx, in.HostID)
+		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+			return nil, dbplane.FieldErrorf("host", "The selected host is invalid.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		e, hosts = h.Engine, []string{h.ID}
+	} else {
+		if e, err = dbplane.ParseEngine("engine", in.Engine); err != nil {
+			return nil, err
+		}
+		if hosts, err = s.serverHosts(ctx, srv, e); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.engineAvailable(e); err != nil {
+		return nil, err
+	}
+	if len(hosts) == 0 {
+		return nil, dbplane.ErrEngineDisabled
+	}
+	if e != dbplane.EngineMariaDB && in.Remote != "%" {
+		return nil, dbplane.FieldErrorf("remote", "Only %% is supported on %s hosts; access rules live in the server's own configuration.", e)
+	}
+	suffix, err := randomString(s.opt.Rand, 10, lowerAlnum)
+	if err != nil {
+		return nil, err
+	}
+	dbName, dbUser := dbplane.ServerDatabaseNames(srv.NumericID, in.Name, suffix)
+	d := &dbplane.Database{
+		AccountID: srv.OwnerID, ServerID: srv.ID, Engine: e, Label: dbName, DBName: dbName, DBUser: dbUser,
+		Remote: in.Remote, MaxConnections: in.MaxConnections,
+	}
+	return s.provision(ctx, d, hosts, nil)
+}
+
+// serverHosts returns the enabled hosts of an engine for a server: those
+// linked to its node first, emptiest first within each group.
+func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplane.Engine) ([]string, error) {
+	all, err := s.candidateHosts(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := s.store.ListHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	linked := map[string]bool{}
+	for _, h := range hosts {
+		if h.NodeID != "" && h.NodeID == srv.NodeID {
+			linked[h.ID] = true
+		}
+	}
+	slices.SortStableFunc(all, func(a, b string) int {
+		switch {
+		case linked[a] && !linked[b]:
+			return -1
+		case linked[b] && !linked[a]:
+			return 1
+		}
+		return 0
+	})
+	return all, nil
+}
+
+// RotateServerDatabase sets a new password on one of a server's databases.
+func (s *Service) RotateServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Credentials, error) {
+	d, err := s.store.ServerDatabase(ctx, serverID, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.RotatePassword(ctx, d.AccountID, d.ID)
+}
+
+// DeleteServerDatabase drops one of a server's databases.
+func (s *Service) DeleteServerDatabase(ctx context.Context, serverID, ref string) error {
+	d, err := s.store.ServerDatabase(ctx, serverID, ref)
+	if err != nil {
+		return err
+	}
+	return s.deleteDatabase(ctx, d.ID)
+}
+
+// DatabaseCredentials returns d with its password and host.
+func (s *Service) DatabaseCredentials(ctx context.Context, d *dbplane.Database) (*dbplane.Credentials, error) {
+	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
+	if err != nil {
+		return nil, err
+	}
+	return s.credentials(ctx, d, string(pw))
+}
+
+// deleteDatabase records a drop intent, drops the database and its user on
+// the engine, then deletes the row. When the host cannot be reached the
+// database stays "deleting" and the reconciler finishes the drop later:
+// nothing is orphaned on the host.
+func (s *Service) deleteDatabase(ctx context.Context, id string) error {
+	unlock := s.locks.lock(id)
+	defer unlock()
+	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
+	if err != nil {
+		return err
+	}
+	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
+	if _, err := s.store.BeginDrop(ctx, in); err != nil {
+		return err
+	}
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
+	if err := s.applyDrop(ectx, in); err != nil {
+		return translateEngine(err)
+	}
+	return nil
+}
