@@ -26,7 +26,9 @@ func (s *Service) CreateNode(ctx context.Context, name string) (*dbplane.Node, e
 }
 
 // ListNodes returns every node.
-func (s *Service) ListNodes(ctx context.Context) ([]*dbplane.Node, error) { return s.store.ListNodes(ctx) }
+func (s *Service) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
+	return s.store.ListNodes(ctx)
+}
 
 // Node returns a node by UUID or numeric id.
 func (s *Service) Node(ctx context.Context, ref string) (*dbplane.Node, error) {
