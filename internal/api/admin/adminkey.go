@@ -35,7 +35,7 @@ func adminKeyPermissions(o request.Optional[[]string]) ([]dbplane.Permission, er
 		p := dbplane.Permission(s)
 		if !slices.Contains(all, p) {
 			return nil, dbplane.FieldErrorf("permissions",
-				"Unknown permission %q; permissions are <resource>:read or <resource>:write for %s.", s, strings.Join(dbplane.AdminResources, ", "))
+				"Unknown permission %q; a permission is a resource and :read or :write, for the resources %s.", s, strings.Join(dbplane.AdminResources, ", "))
 		}
 		if !slices.Contains(out, p) {
 			out = append(out, p)
