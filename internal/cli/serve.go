@@ -76,7 +76,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc}, admin.Options{Logger: logger}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc}, admin.Options{Logger: logger}),
 		},
 		// A create or rotate waits on an engine: leave it room past the
 		// engine timeout so the client gets the answer, not a cut.
@@ -96,6 +96,13 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		defer s.wg.Done()
 		svc.Run(bg, reconcileInterval)
 	}()
+	if cfg.QuotaInterval > 0 {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			svc.RunQuota(bg, cfg.QuotaInterval)
+		}()
+	}
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
 	return s, nil
 }
