@@ -167,3 +167,9 @@ func (s *Service) RemoveSubuser(ctx context.Context, serverRef, accountID string
 	}
 	return s.store.RemoveSubuser(ctx, srv.ID, accountID)
 }
+
+// HashIDSalt returns the deployment's salt for the client API's database
+// hashids, made on first use and kept in the store so ids stay stable.
+func (s *Service) HashIDSalt(ctx context.Context) (string, error) {
+	return s.store.Setting(ctx, "hashid_salt", func() (string, error) { return randomString(s.opt.Rand, 32, alnum) })
+}
