@@ -60,7 +60,7 @@ type mocks struct {
 	keys      *mock.KeyService
 	hosts     *mock.HostService
 	accounts  *mock.AccountService
-	servers   *fakeServers
+	servers   *mock.ServerService
 	databases *mock.AdminDatabaseService
 }
 
@@ -68,7 +68,7 @@ type mocks struct {
 // every other method is unset (a call is a 500 that fails the test).
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{},
-		servers: &fakeServers{}, databases: &mock.AdminDatabaseService{}}
+		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}}
 	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
