@@ -3,6 +3,7 @@ package mariadb
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dbplane/dbplane/internal/engine"
 )
@@ -93,6 +94,9 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 		)
 		if err := rows.Scan(&name, &size); err != nil {
 			return nil, translate(opSizes, err)
+		}
+		if rest, ok := strings.CutPrefix(name, tablespacePrefix); ok {
+			name = decodeFilename(rest)
 		}
 		sizes[name] += size
 	}

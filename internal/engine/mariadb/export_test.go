@@ -17,6 +17,7 @@ var (
 	RenderSetPassword     = renderSetPassword
 	RenderSetAccess       = renderSetAccess
 	RenderSizes           = renderSizes
+	DecodeFilename        = decodeFilename
 	RenderKill            = renderKill
 	PasswordHash          = passwordHash
 	Translate             = translate
