@@ -1,0 +1,263 @@
+package ptero
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/response"
+)
+
+// clientDatabaseJSON is document 001's server_database object.
+type clientDatabaseJSON struct {
+	Object     string                   `json:"object"`
+	Attributes clientDatabaseAttributes `json:"attributes"`
+}
+
+type clientDatabaseAttributes struct {
+	ID              string                   `json:"id"` // hashid
+	Host            clientHostJSON           `json:"host"`
+	Name            string                   `json:"name"`
+	Username        string                   `json:"username"`
+	ConnectionsFrom string                   `json:"connections_from"`
+	MaxConnections  int                      `json:"max_connections"`
+	Relationships   *clientDatabaseRelations `json:"relationships,omitempty"`
+}
+
+// clientHostJSON is the host's public address.
+type clientHostJSON struct {
+	Address string `json:"address"`
+	Port    int    `json:"port"`
+}
+
+type clientDatabaseRelations struct {
+	Password any `json:"password"` // passwordJSON or nullResource
+}
+
+type clientCreateRequest struct {
+	Database json.RawMessage `json:"database"`
+	Remote   json.RawMessage `json:"remote"`
+	Engine   json.RawMessage `json:"engine"` // dbplane extension, optional
+}
+
+// clientView renders databases of one server for one request.
+type clientView struct {
+	h *handler
+	r *http.Request
+	l *lookups
+	// password: with the password relationship; seePassword: filled in
+	// rather than a null resource.
+	password, seePassword bool
+}
+
+func (v *clientView) render(d *dbplane.Database, c *dbplane.Credentials) (clientDatabaseJSON, error) {
+	if v.password && v.seePassword && c == nil {
+		var err error
+		if c, err = v.h.databases.DatabaseCredentials(v.r.Context(), d); err != nil {
+			return clientDatabaseJSON{}, fmt.Errorf("credentials of database %d: %w", d.NumericID, err)
+		}
+		if c == nil {
+			return clientDatabaseJSON{}, errNoResult
+		}
+	}
+	if c != nil {
+		v.l.remember(c.Host)
+	}
+	host, err := v.l.host(d.HostID)
+	if err != nil {
+		return clientDatabaseJSON{}, err
+	}
+	addr, port := host.PublicAddress()
+	out := clientDatabaseJSON{Object: "server_database", Attributes: clientDatabaseAttributes{
+		ID: v.h.hashIDs.Encode(d.NumericID), Host: clientHostJSON{Address: addr, Port: port},
+		Name: d.DBName, Username: d.DBUser, ConnectionsFrom: d.Remote, MaxConnections: d.MaxConnections,
+	}}
+	switch {
+	case v.password && v.seePassword:
+		out.Attributes.Relationships = &clientDatabaseRelations{Password: toPasswordJSON(c.Password)}
+	case v.password:
+		out.Attributes.Relationships = &clientDatabaseRelations{Password: nullRelationship}
+	}
+	return out, nil
+}
+
+// clientRead resolves the server for a read and checks include=password
+// against database.view_password: asking for passwords without it is 403.
+func (h *handler) clientRead(r *http.Request) (*dbplane.Server, *clientView, error) {
+	s, access, err := h.clientServer(r, dbplane.PermDatabaseRead)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := &clientView{h: h, r: r, l: h.lookups(r.Context()), password: includes(r)["password"]}
+	if v.password {
+		if !access.Can(dbplane.PermDatabaseViewPassword) {
+			return nil, nil, errPermission
+		}
+		v.seePassword = true
+	}
+	return s, v, nil
+}
+
+// clientDatabaseRef decodes {database}; a string that is not one of ours
+// is 404.
+func (h *handler) clientDatabaseRef(r *http.Request) (string, error) {
+	id, ok := h.hashIDs.Decode(r.PathValue("database"))
+	if !ok {
+		return "", errNotFound
+	}
+	return itoa(id), nil
+}
+
+// maxClientDatabases bounds the client list, which Pterodactyl does not
+// paginate: it fetches pages of 100 until it has them all or this many.
+const maxClientDatabases = 1000
+
+// handleClientDatabaseList lists every database of the server (document
+// 001: no pagination).
+func (h *handler) handleClientDatabaseList(w http.ResponseWriter, r *http.Request) {
+	s, v, err := h.clientRead(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	var dbs []*dbplane.Database
+	for page := 1; len(dbs) < maxClientDatabases; page++ {
+		got, total, err := h.databases.ServerDatabases(r.Context(), s.ID, dbplane.Page{Page: page, PerPage: maxPerPage})
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		dbs = append(dbs, got...)
+		if len(got) == 0 || len(dbs) >= total {
+			break
+		}
+	}
+	out := listJSON[clientDatabaseJSON]{Object: "list", Data: make([]clientDatabaseJSON, 0, len(dbs))}
+	for _, d := range dbs {
+		dj, err := v.render(d, nil)
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		out.Data = append(out.Data, dj)
+	}
+	h.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleClientDatabaseGet returns one database of the server.
+func (h *handler) handleClientDatabaseGet(w http.ResponseWriter, r *http.Request) {
+	s, v, err := h.clientRead(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	ref, err := h.clientDatabaseRef(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	d, err := h.databases.ServerDatabase(r.Context(), s.ID, ref)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if d == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	out, err := v.render(d, nil)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, out)
+}
+
+// writeCredentials answers create and rotate: 200 with the password
+// relationship, filled in when the caller may view passwords.
+func (h *handler) writeCredentials(w http.ResponseWriter, r *http.Request, access dbplane.ServerAccess, c *dbplane.Credentials) {
+	if c == nil || c.Database == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	v := &clientView{h: h, r: r, l: h.lookups(r.Context()), password: true,
+		seePassword: access.Can(dbplane.PermDatabaseViewPassword)}
+	out, err := v.render(c.Database, c)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleClientDatabaseCreate creates a database on a host dbplane picks
+// (SPEC §4.4): 200, with the password.
+func (h *handler) handleClientDatabaseCreate(w http.ResponseWriter, r *http.Request) {
+	s, access, err := h.clientServer(r, dbplane.PermDatabaseCreate)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	var in clientCreateRequest
+	if err := decodeBody(w, r, &in); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	var v validator
+	name := v.name(in.Database, 3)
+	remote := v.remote(in.Remote)
+	engine := v.engine(in.Engine)
+	if err := v.err(); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	c, err := h.databases.CreateServerDatabase(r.Context(), dbplane.ServerDatabaseInput{
+		ServerID: s.ID, Name: name, Remote: remote, Engine: engine, MinNameLength: 3,
+	})
+	if err != nil {
+		h.writeError(w, r, uniqueName(err, "The database name you have selected is already in use by this server."))
+		return
+	}
+	h.writeCredentials(w, r, access, c)
+}
+
+// handleClientDatabaseRotate sets a new password on the engine and returns
+// it: 200 (document 001).
+func (h *handler) handleClientDatabaseRotate(w http.ResponseWriter, r *http.Request) {
+	s, access, err := h.clientServer(r, dbplane.PermDatabaseUpdate)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	ref, err := h.clientDatabaseRef(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	c, err := h.databases.RotateServerDatabase(r.Context(), s.ID, ref)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeCredentials(w, r, access, c)
+}
+
+// handleClientDatabaseDelete drops the database and its user: 204.
+func (h *handler) handleClientDatabaseDelete(w http.ResponseWriter, r *http.Request) {
+	s, _, err := h.clientServer(r, dbplane.PermDatabaseDelete)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	ref, err := h.clientDatabaseRef(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if err := h.databases.DeleteServerDatabase(r.Context(), s.ID, ref); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	response.NoContent(w)
+}

@@ -1,0 +1,231 @@
+package ptero
+
+import (
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
+)
+
+// Services are what the Pterodactyl surfaces call.
+type Services struct {
+	Keys      dbplane.KeyService
+	Servers   dbplane.ServerService
+	Databases dbplane.ServerDatabaseService
+	Hosts     dbplane.HostService
+}
+
+// Options tune the handler.
+type Options struct {
+	// Logger receives one line per internal or unavailable error. Nil
+	// discards them.
+	Logger *slog.Logger
+	// HashSalt keys the client API's string database ids. Every replica of
+	// a deployment must use the same salt, and changing it changes every
+	// id clients have stored.
+	HashSalt string
+	// ApplicationRate and ClientRate are requests per minute per API key
+	// (or per client address for requests without a valid key); 0 means
+	// 240 and 720.
+	ApplicationRate, ClientRate int
+	// Now is the clock of the rate limiter; nil means time.Now.
+	Now func() time.Time
+	// PublicURL is the scheme and host clients reach the panel at
+	// ("https://panel.example.com"), for meta.resource and pagination
+	// links. "" takes them from each request.
+	PublicURL string
+}
+
+// Default rate limits, requests per minute per key.
+const (
+	DefaultApplicationRate = 240
+	DefaultClientRate      = 720
+)
+
+type handler struct {
+	keys      dbplane.KeyService
+	servers   dbplane.ServerService
+	databases dbplane.ServerDatabaseService
+	hosts     dbplane.HostService
+	logger    *slog.Logger
+	hashIDs   *hashIDs
+	appLimit  *limiter
+	userLimit *limiter
+	publicURL string
+	mux       *http.ServeMux
+	allow     map[string][]string // path pattern -> methods, for 405
+}
+
+// NewHandler returns the handler for every path under /api/application
+// (document 000) and /api/client (document 001).
+func NewHandler(s Services, opt Options) http.Handler {
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	appRate, clientRate := opt.ApplicationRate, opt.ClientRate
+	if appRate <= 0 {
+		appRate = DefaultApplicationRate
+	}
+	if clientRate <= 0 {
+		clientRate = DefaultClientRate
+	}
+	h := &handler{
+		keys:      s.Keys,
+		servers:   s.Servers,
+		databases: s.Databases,
+		hosts:     s.Hosts,
+		logger:    logger,
+		hashIDs:   newHashIDs(opt.HashSalt),
+		appLimit:  newLimiter(appRate, now),
+		userLimit: newLimiter(clientRate, now),
+		publicURL: strings.TrimRight(opt.PublicURL, "/"),
+		mux:       http.NewServeMux(),
+		allow:     map[string][]string{},
+	}
+	h.routes()
+	return h
+}
+
+// ServeHTTP answers a path that is not in canonical form with a 404 in this
+// API's shape: left to itself, ServeMux would redirect it with an HTML body.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+		h.handleNotFound(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// limiterFor returns the limiter of the API r is addressed to.
+func (h *handler) limiterFor(r *http.Request) *limiter {
+	if p := r.URL.Path; p == "/api/client" || strings.HasPrefix(p, "/api/client/") {
+		return h.userLimit
+	}
+	return h.appLimit
+}
+
+// limit counts r against bucket and sets the rate-limit headers. It writes
+// the 429 and returns false when the bucket is exhausted.
+func (h *handler) limit(w http.ResponseWriter, r *http.Request, bucket string) bool {
+	q := h.limiterFor(r).take(bucket)
+	hd := w.Header()
+	hd.Set("X-RateLimit-Limit", strconv.Itoa(q.limit))
+	hd.Set("X-RateLimit-Remaining", strconv.Itoa(q.remaining))
+	if q.retryAfter > 0 {
+		hd.Set("Retry-After", q.retryAfterSeconds())
+		hd.Set("X-RateLimit-Reset", strconv.FormatInt(q.reset.Unix(), 10))
+		h.writeError(w, r, errRateLimited)
+		return false
+	}
+	return true
+}
+
+// limitAnonymous counts a request that carries no valid key against its
+// client address.
+func (h *handler) limitAnonymous(w http.ResponseWriter, r *http.Request) bool {
+	return h.limit(w, r, "ip:"+request.ClientIP(r))
+}
+
+// authenticate checks the request's key, counts the request against it and
+// returns the principal. kind is the key kind the API takes. On failure
+// it has written the response.
+func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbplane.KeyKind) (*dbplane.Principal, bool) {
+	raw := request.BearerKey(r)
+	if raw == "" {
+		if h.limitAnonymous(w, r) {
+			h.writeError(w, r, dbplane.ErrNoKey)
+		}
+		return nil, false
+	}
+	key, acct, err := h.keys.Authenticate(r.Context(), raw)
+	if err == nil && (key == nil || acct == nil) {
+		err = errNoPrincipal
+	}
+	if err != nil {
+		if h.limitAnonymous(w, r) {
+			h.writeError(w, r, err)
+		}
+		return nil, false
+	}
+	if !h.limit(w, r, "key:"+key.ID) {
+		return nil, false
+	}
+	switch {
+	case key.Kind != kind:
+		h.writeError(w, r, dbplane.ErrWrongKeyKind)
+		return nil, false
+	case acct.Suspended:
+		h.writeError(w, r, dbplane.ErrAccountSuspended)
+		return nil, false
+	}
+	return &dbplane.Principal{Key: key, Account: acct}, true
+}
+
+// application guards an application API route: an admin key of an admin
+// account that holds perm.
+func (h *handler) application(perm dbplane.Permission, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := h.authenticate(w, r, dbplane.KeyAdmin)
+		if !ok {
+			return
+		}
+		if p.Account.Role != dbplane.RoleAdmin {
+			// An admin key outlives a demotion of its account; the key
+			// stops working with it.
+			h.writeError(w, r, errNotAdmin)
+			return
+		}
+		if !p.Key.Can(perm) {
+			h.writeError(w, r, errPermission)
+			return
+		}
+		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
+	}
+}
+
+// client guards a client API route: a user key. What the key's account
+// may do on a server is checked per route (clientServer).
+func (h *handler) client(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := h.authenticate(w, r, dbplane.KeyUser)
+		if !ok {
+			return
+		}
+		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
+	}
+}
+
+// baseURL is the scheme and host links point at.
+func (h *handler) baseURL(r *http.Request) string {
+	if h.publicURL != "" {
+		return h.publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
+// a trailing slash.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
+}

@@ -1,0 +1,85 @@
+package ptero
+
+import (
+	"strconv"
+	"sync"
+	"time"
+)
+
+// limiter counts requests per bucket (a key id, or a client address for
+// requests that carry no valid key) in fixed one-minute windows that open
+// at a bucket's first request, as Laravel's throttle middleware does. It
+// is in memory: each replica counts on its own.
+type limiter struct {
+	limit int
+	now   func() time.Time
+
+	mu        sync.Mutex
+	windows   map[string]*window
+	lastSweep time.Time
+}
+
+type window struct {
+	start time.Time
+	count int
+}
+
+const rateWindow = time.Minute
+
+func newLimiter(limit int, now func() time.Time) *limiter {
+	return &limiter{limit: limit, now: now, windows: map[string]*window{}}
+}
+
+// quota is what a request learnt from the limiter, for the headers.
+type quota struct {
+	limit      int
+	remaining  int
+	retryAfter time.Duration // > 0 when the request was refused
+	reset      time.Time
+}
+
+// take counts one request against bucket. A refused request is not
+// counted.
+func (l *limiter) take(bucket string) quota {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	w := l.windows[bucket]
+	if w == nil || now.Sub(w.start) >= rateWindow || now.Before(w.start) {
+		w = &window{start: now}
+		l.windows[bucket] = w
+	}
+	q := quota{limit: l.limit, reset: w.start.Add(rateWindow)}
+	if w.count >= l.limit {
+		q.retryAfter = q.reset.Sub(now)
+		return q
+	}
+	w.count++
+	q.remaining = l.limit - w.count
+	return q
+}
+
+// sweep drops closed windows, at most once a window, so that the map holds
+// only buckets seen in the last two minutes.
+func (l *limiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < rateWindow {
+		return
+	}
+	l.lastSweep = now
+	for k, w := range l.windows {
+		if now.Sub(w.start) >= rateWindow {
+			delete(l.windows, k)
+		}
+	}
+}
+
+// retryAfterSeconds rounds up, so that a client that waits that long is
+// let in.
+func (q quota) retryAfterSeconds() string {
+	s := int64((q.retryAfter + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	return strconv.FormatInt(s, 10)
+}
