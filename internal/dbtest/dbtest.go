@@ -170,6 +170,9 @@ func openExisting(name, raw string) (*Server, error) {
 	if err != nil {
 		return nil, errors.New("cannot parse the URL") // url's error would repeat the password
 	}
+	if name == engineMongo {
+		return openExistingMongo(u)
+	}
 	s := &Server{engine: name, host: u.Hostname(), tls: engine.TLSDisable}
 	if u.User != nil {
 		s.user = u.User.Username()
@@ -222,6 +225,9 @@ func openExisting(name, raw string) (*Server, error) {
 // drops it in tb.Cleanup and returns its config.
 func (s *Server) NewLimitedUser(tb testing.TB) engine.Config {
 	tb.Helper()
+	if s.engine == engineMongo {
+		return s.mongoNewLimitedUser(tb)
+	}
 	name := "lim_" + randomString(10, lower)
 	password := randomString(24, alnum)
 	var create, drop string
@@ -248,6 +254,9 @@ func (s *Server) NewLimitedUser(tb testing.TB) engine.Config {
 // tb.Cleanup and returns its name. Use URL(name) to reach it.
 func (s *Server) NewDatabase(tb testing.TB) string {
 	tb.Helper()
+	if s.engine == engineMongo {
+		return s.mongoNewDatabase(tb)
+	}
 	name := "t_" + randomString(12, lower)
 	q := byte('`')
 	drop := "DROP DATABASE IF EXISTS "

@@ -14,6 +14,10 @@
 //		enginetest.Run(t, enginetest.Harness{Driver: mariadb.Driver{}, Config: srv.AdminConfig(), Connect: srv.ConnectAs})
 //	}
 //
+// Mongo starts FerretDB v1 (built by scripts/build-ferretdb.sh), which
+// speaks MongoDB's wire protocol; see Mongo for where it finds the binary
+// and what ConnectAs and ExecAs mean there.
+//
 // With go test -short every server-backed test is skipped. When the server
 // binaries are missing a test is skipped, unless CI=true, where it fails.
 // DBPLANE_TEST_MARIADB_URL (mysql://user:pass@host:port/) and

@@ -50,7 +50,7 @@ type Server struct {
 	stopErr  error
 }
 
-// Engine returns "mariadb" or "postgres".
+// Engine returns "mariadb", "postgres" or "mongo".
 func (s *Server) Engine() string { return s.engine }
 
 // Addr returns the TCP address the server listens on.
@@ -77,6 +77,9 @@ func (s *Server) AdminDB() *sql.DB { return s.db }
 // DBPLANE_TEST_*_URL overrides take: mysql://root:pw@127.0.0.1:port/db or
 // postgres://postgres:pw@127.0.0.1:port/db?sslmode=disable.
 func (s *Server) URL(database string) string {
+	if s.engine == engineMongo {
+		return s.mongoURL(database)
+	}
 	u := url.URL{
 		Scheme: "mysql",
 		User:   url.UserPassword(s.user, s.password),
@@ -93,6 +96,9 @@ func (s *Server) URL(database string) string {
 // ConnectAs logs in over TCP as user to database and runs SELECT 1. It
 // returns the login error, so a wrong password fails.
 func (s *Server) ConnectAs(ctx context.Context, user, password, database string) error {
+	if s.engine == engineMongo {
+		return s.mongoConnectAs(ctx, user, password, database)
+	}
 	db, err := s.open(user, password, database)
 	if err != nil {
 		return err
@@ -108,6 +114,9 @@ func (s *Server) ConnectAs(ctx context.Context, user, password, database string)
 // ExecAs logs in as user to database and runs one statement, to probe what
 // the user may do.
 func (s *Server) ExecAs(ctx context.Context, user, password, database, stmt string) error {
+	if s.engine == engineMongo {
+		return s.mongoExecAs(ctx, user, password, database, stmt)
+	}
 	db, err := s.open(user, password, database)
 	if err != nil {
 		return err
