@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"strings"
+	"time"
 
 	"github.com/dbplane/dbplane"
 )
@@ -37,8 +38,16 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 	if k.Disabled {
 		return nil, nil, dbplane.ErrKeyDisabled
 	}
-	if k.ExpiresAt != nil && !s.opt.Now().Before(*k.ExpiresAt) {
+	now := s.opt.Now()
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
 		return nil, nil, dbplane.ErrKeyExpired
+	}
+	// lastUsedAt is kept to the minute, so the hot path writes at most once
+	// a minute per key.
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= time.Minute {
+		if err := s.store.TouchKey(ctx, k.ID, now); err != nil {
+			s.log.Warn("record key use", "key_id", k.ID, "err", err)
+		}
 	}
 	return k, a, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/dbplane/dbplane"
 )
@@ -137,5 +138,13 @@ func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
 			return errKeyNotFound
 		}
 		return nil
+	})
+}
+
+// TouchKey records when a key was last used.
+func (db *DB) TouchKey(ctx context.Context, keyID string, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, db.ms(at), keyID)
+		return err
 	})
 }
