@@ -388,6 +388,9 @@ func TestAuthenticate(t *testing.T) {
 	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
 		t.Fatalf("Authenticate(fresh key) = %v", err)
 	}
+	if keys, _ := f.svc.ListKeys(ctx, f.account.ID); len(keys) != 1 || keys[0].LastUsedAt == nil {
+		t.Errorf("after use, keys = %+v, want lastUsedAt set", keys)
+	}
 	for _, tc := range []struct {
 		raw  string
 		want error
