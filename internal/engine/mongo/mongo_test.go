@@ -163,6 +163,26 @@ func TestConn_FerretDB(t *testing.T) {
 	if err := c.CheckPrivileges(ctx); err != nil {
 		t.Errorf("CheckPrivileges() as FerretDB admin = %v, want nil", err)
 	}
+
+	// Not enforced: a connection opened before a password change keeps
+	// working; only new logins need the new password.
+	err = srv.WithMongoAs(ctx, b.owner, b.password, b.db, func(ctx context.Context, cl *mgo.Client) error {
+		coll := cl.Database(b.db).Collection("t")
+		if _, err := coll.InsertOne(ctx, bson.D{{Key: "x", Value: 1}}); err != nil {
+			return err
+		}
+		if err := c.SetPassword(ctx, engine.SetPasswordRequest{Owner: b.owner, Password: randomString(24, alnum)}); err != nil {
+			t.Fatalf("SetPassword(%s) = %v", b.owner, err)
+		}
+		_, err := coll.InsertOne(ctx, bson.D{{Key: "x", Value: 2}})
+		return err
+	})
+	if err != nil {
+		t.Errorf("insert on a connection opened before SetPassword = %v; the package doc says it keeps working", err)
+	}
+	if err := srv.ConnectAs(ctx, b.owner, b.password, b.db); err == nil {
+		t.Errorf("new login with the old password after SetPassword = nil, want refused")
+	}
 }
 
 // TestConn_NoPasswordInLogsOrErrors runs operations through a Registry
