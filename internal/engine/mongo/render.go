@@ -182,9 +182,9 @@ func renderSetPassword(req engine.SetPasswordRequest, db string) ([]cmd, error) 
 }
 
 // renderKillSessions ends owner's sessions and their operations (MongoDB
-// only; FerretDB v1 has no sessions to kill).
+// only; FerretDB v1 has no sessions to kill). A user already gone has none.
 func renderKillSessions(db, owner string) cmd {
-	return cmd{DB: adminDB, Doc: bson.D{{Key: "killAllSessionsByPattern", Value: bson.A{
+	return cmd{DB: adminDB, Ignore: []int32{codeUserNotFound}, Doc: bson.D{{Key: "killAllSessionsByPattern", Value: bson.A{
 		bson.D{{Key: "users", Value: bson.A{bson.D{{Key: "user", Value: owner}, {Key: "db", Value: db}}}}},
 	}}}}
 }
