@@ -400,6 +400,11 @@ func runScenarios(t *testing.T, scenarios []scenario) {
 					t.Errorf("%s %s log = %q, want it to contain %q", sc.method, sc.path, logs.String(), s)
 				}
 			}
+			for _, s := range secrets {
+				if strings.Contains(logs.String(), s) {
+					t.Errorf("%s %s log contains %q: %s", sc.method, sc.path, s, logs.String())
+				}
+			}
 			if w.Code >= 400 {
 				// Error bodies and logs never carry a password.
 				for _, s := range secrets {

@@ -1,0 +1,40 @@
+package ptero_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/dbplane/dbplane/internal/api/ptero"
+)
+
+// FuzzCreateBody checks that no create body is a 500 (SPEC §6: bad input
+// gets a 4xx) and that errors never echo a password.
+func FuzzCreateBody(f *testing.F) {
+	for _, s := range []string{
+		``, `{}`, `null`, `[]`, `{"database":"my_database","remote":"%","host":1}`, `{"database":"abc","remote":"%"}`,
+		`{"database":5,"remote":[],"host":"x"}`, `{"database":"a","remote":"%","host":1e99}`, `{"host":"-1"}`,
+		`{"database":"a","remote":"%","engine":"postgres"}`, `{"max_connections":"7"}`, `"\ud800"`, `{"database":"\u0000"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		m := newMocks()
+		var logs bytes.Buffer
+		h := newHandler(m, &logs, ptero.Options{ApplicationRate: 1 << 30, ClientRate: 1 << 30})
+		for _, c := range []struct{ key, path string }{{appKey, appDBs}, {ownerKey, clientDBs}} {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, newRequest(http.MethodPost, c.path, body, bearer(c.key)))
+			switch w.Code {
+			case http.StatusOK, http.StatusCreated, http.StatusBadRequest, http.StatusUnprocessableEntity:
+			default:
+				t.Fatalf("POST %s %q = %d: %s", c.path, body, w.Code, w.Body)
+			}
+			if w.Code >= 400 && strings.Contains(w.Body.String(), dbPassword) {
+				t.Fatalf("POST %s %q = %d leaks the password", c.path, body, w.Code)
+			}
+		}
+	})
+}
