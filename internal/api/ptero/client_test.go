@@ -2,6 +2,7 @@ package ptero_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -125,8 +126,8 @@ func TestClientDatabaseCreate(t *testing.T) {
 			wantStatus: http.StatusBadRequest},
 		{name: "NoBody", method: http.MethodPost, path: clientDBs, header: bearer(ownerKey), wantStatus: http.StatusUnprocessableEntity},
 		{name: "ServerLimit", method: http.MethodPost, path: clientDBs, header: bearer(ownerKey), body: doc001,
-			setup:      failCreate(dbplane.Errorf(dbplane.CodeQuotaExceeded, "The server has reached its database limit")),
-			wantStatus: http.StatusBadRequest, wantCalls: []string{"create my_database"}},
+			setup: failCreate(dbplane.Wrap(dbplane.ErrServerLimit, errors.New("5 of 5"))), wantStatus: http.StatusBadRequest,
+			wantCalls: []string{"create my_database"}},
 		{name: "Duplicate", method: http.MethodPost, path: clientDBs, header: bearer(ownerKey), body: doc001,
 			setup:      failCreate(dbplane.Errorf(dbplane.CodeConflict, "taken")),
 			wantStatus: http.StatusUnprocessableEntity, wantCalls: []string{"create my_database"}},

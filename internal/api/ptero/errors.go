@@ -53,6 +53,7 @@ var sentinelTable = []struct {
 	// Pterodactyl's DisplayExceptions for "no room": 400.
 	{dbplane.ErrHostFull, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", detailNoHost}},
 	{dbplane.ErrEngineDisabled, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", ""}},
+	{dbplane.ErrServerLimit, wireError{http.StatusBadRequest, "TooManyDatabasesException", detailTooMany}},
 	{dbplane.ErrOutOfSlots, wireError{http.StatusBadRequest, "TooManyDatabasesException", ""}},
 	{dbplane.ErrOutOfStorage, wireError{http.StatusBadRequest, "TooManyDatabasesException", ""}},
 }
@@ -64,9 +65,9 @@ var codeTable = map[dbplane.Code]wireError{
 	dbplane.CodeForbidden:       {http.StatusForbidden, "AccessDeniedHttpException", ""},
 	dbplane.CodeNotFound:        {http.StatusNotFound, "NotFoundHttpException", detailNotFound},
 	dbplane.CodeConflict:        {http.StatusConflict, "ConflictHttpException", ""},
-	// The server's databaseLimit (and any other quota without a sentinel
-	// above): Pterodactyl's TooManyDatabasesException.
-	dbplane.CodeQuotaExceeded:  {http.StatusBadRequest, "TooManyDatabasesException", detailTooMany},
+	// Any other quota: Pterodactyl's TooManyDatabasesException, in the
+	// quota's own words.
+	dbplane.CodeQuotaExceeded:  {http.StatusBadRequest, "TooManyDatabasesException", ""},
 	dbplane.CodeEngineDisabled: {http.StatusBadRequest, "NoSuitableDatabaseHostException", ""},
 	dbplane.CodeRateLimited:    {http.StatusTooManyRequests, "TooManyRequestsHttpException", "Too Many Attempts."},
 	dbplane.CodeUnavailable:    {http.StatusServiceUnavailable, "ServiceUnavailableHttpException", ""},
