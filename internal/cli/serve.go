@@ -18,6 +18,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	"github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/secret"
@@ -192,5 +193,5 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 
 // newEngines is the one place that knows every engine driver.
 func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
-	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{})
+	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 }

@@ -58,7 +58,7 @@ func (s *Service) convergeOne(ctx context.Context, id string) (*dbplane.StatusCh
 	}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	if err := s.applyAccess(ectx, in, to); err != nil {
+	if err := s.applyAccessOrRecord(ectx, in, to); err != nil {
 		// The intent stays: Reconcile applies it once the host answers.
 		return nil, translateEngine(err)
 	}
@@ -92,8 +92,23 @@ func (s *Service) settleAccess(ctx context.Context, in *dbplane.Intent) error {
 		return err
 	}
 	to := d.DesiredStatus()
-	if err := s.applyAccess(ctx, in, to); err != nil {
+	if err := s.applyAccessOrRecord(ctx, in, to); err != nil {
 		return err
 	}
 	return s.store.CompleteAccess(ctx, in, to)
+}
+
+// applyAccessOrRecord applies the access on the engine. An engine that
+// cannot restrict access at all (FerretDB v1 has no roles) cannot be made
+// to: the status is still recorded, so quotas, the API and the dashboard
+// stay truthful about the account, and a warning says it is not enforced
+// (docs/engines.md). Retrying would only block the database's other
+// changes forever.
+func (s *Service) applyAccessOrRecord(ctx context.Context, in *dbplane.Intent, to dbplane.Status) error {
+	err := s.applyAccess(ctx, in, to)
+	if errors.Is(err, engine.ErrUnsupported) {
+		s.log.Warn("the engine cannot enforce this status; recorded only", "database_id", in.DatabaseID, "host_id", in.HostID, "status", string(to))
+		return nil
+	}
+	return err
 }

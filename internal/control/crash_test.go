@@ -17,6 +17,7 @@ import (
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	"github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
@@ -57,7 +58,7 @@ func openService(dataDir string, hook func(string)) (*realService, error) {
 	if err != nil {
 		return nil, err
 	}
-	engines := engine.NewRegistry(engine.Options{}, mariadb.Driver{}, postgres.Driver{})
+	engines := engine.NewRegistry(engine.Options{}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 	svc := control.New(st, engines, sealer, control.Options{Hook: hook})
 	return &realService{svc: svc, st: st, dataDir: dataDir}, nil
 }
@@ -96,7 +97,7 @@ func hostInput(srv *dbtest.Server) dbplane.HostInput {
 	pw := dbplane.Secret(cfg.Password)
 	return dbplane.HostInput{
 		Name: ptr(srv.Engine() + "-1"), Engine: ptr(srv.Engine()), Hostname: &cfg.Host, Port: &cfg.Port,
-		Username: &cfg.User, Password: &pw, TLS: ptr("disable"),
+		Username: &cfg.User, Password: &pw, TLS: ptr("disable"), Database: &cfg.Database,
 	}
 }
 

@@ -3,6 +3,7 @@ package control_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dbplane/dbplane"
@@ -195,5 +196,25 @@ func TestServerDatabases(t *testing.T) {
 	}
 	if len(f.fake.Databases()) != 0 {
 		t.Errorf("engine still holds %v", f.fake.Databases())
+	}
+}
+
+func TestSetDatabaseDisabled_EngineThatCannotEnforceRecordsTheStatus(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	d := f.mustCreate(t, f.account.ID, "one").Database
+	f.fake.Fail(enginefake.OpSetAccess, &engine.Error{Op: "set access", Kind: engine.ErrUnsupported, Err: errors.New("no roles")})
+	got, err := f.svc.SetDatabaseDisabled(ctx, d.ID, true)
+	if err != nil || got.Status != dbplane.StatusDisabled {
+		t.Fatalf("SetDatabaseDisabled on an engine without access control = %v, %v; want disabled recorded", got, err)
+	}
+	if intents, _ := f.st.Intents(ctx); len(intents) != 0 {
+		t.Errorf("%d intents left; an unenforceable status must not block the database", len(intents))
+	}
+	if !strings.Contains(f.logs.String(), "cannot enforce") {
+		t.Error("no warning that the status is not enforced")
+	}
+	if _, err := f.svc.RotatePassword(ctx, f.account.ID, d.ID); err != nil {
+		t.Errorf("rotate after an unenforced status change = %v", err)
 	}
 }

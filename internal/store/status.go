@@ -150,17 +150,22 @@ func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
 	return ids, rows.Err()
 }
 
-// UpdateSizes stores the sizes measured on a host, by database name, and
-// stamps every database of that host found in sizes.
+// UpdateSizes stores the sizes measured on a host, by database name. A
+// settled database the host no longer lists (a tenant dropped it, or an
+// empty MongoDB database) measures 0. It returns how many rows it matched.
 func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		ts := db.ms(at)
+		if _, err := tx.ExecContext(ctx, `UPDATE databases SET size_bytes = 0, size_refreshed_at = ?
+			WHERE host_id = ? AND status IN ('active', 'over_quota', 'disabled')`, ts, hostID); err != nil {
+			return err
+		}
 		stmt, err := tx.PrepareContext(ctx, `UPDATE databases SET size_bytes = ?, size_refreshed_at = ? WHERE host_id = ? AND db_name = ?`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		ts := db.ms(at)
 		for name, size := range sizes {
 			res, err := stmt.ExecContext(ctx, size, ts, hostID, name)
 			if err != nil {
