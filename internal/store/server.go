@@ -15,13 +15,10 @@ var (
 	errSubuserNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Subuser not found")
 )
 
-// refWhere matches a row by UUID, numeric id or (for servers) identifier.
-func refWhere(alias, ref string, identifier bool) (string, any) {
+// refWhere matches a row by UUID or numeric id.
+func refWhere(alias, ref string) (string, any) {
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		return alias + `.numeric_id = ?`, n
-	}
-	if identifier && len(ref) == 8 {
-		return alias + `.identifier = ?`, ref
 	}
 	return alias + `.id = ?`, ref
 }
@@ -52,7 +49,7 @@ func scanNode(row scanner) (*dbplane.Node, error) {
 
 // Node returns a node by UUID or numeric id.
 func (db *DB) Node(ctx context.Context, ref string) (*dbplane.Node, error) {
-	where, arg := refWhere("n", ref, false)
+	where, arg := refWhere("n", ref)
 	n, err := scanNode(db.read.QueryRowContext(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n WHERE `+where, arg))
 	return n, translate(err, errNodeNotFound, nil)
 }
@@ -115,7 +112,7 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, s.OwnerID).Scan(&n); err != nil || n == 0 {
 			return dbplane.FieldErrorf("ownerId", "The ownerId must be an existing account.")
 		}
-		where, arg := refWhere("n", s.NodeID, false)
+		where, arg := refWhere("n", s.NodeID)
 		if err := tx.QueryRowContext(ctx, `SELECT n.id FROM nodes n WHERE `+where, arg).Scan(&s.NodeID); err != nil {
 			return dbplane.FieldErrorf("nodeId", "The nodeId must be an existing node.")
 		}
@@ -129,9 +126,17 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 	})
 }
 
-// Server returns a server by UUID, numeric id or identifier.
+// Server returns a server by UUID, numeric id or identifier. An 8-character
+// reference is tried as an identifier first, since an identifier can be all
+// digits; then as a numeric id.
 func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
-	where, arg := refWhere("s", ref, true)
+	if len(ref) == 8 {
+		s, err := scanServer(db.read.QueryRowContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE s.identifier = ?`, ref))
+		if err != sql.ErrNoRows {
+			return s, err
+		}
+	}
+	where, arg := refWhere("s", ref)
 	s, err := scanServer(db.read.QueryRowContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where, arg))
 	return s, translate(err, errServerNotFound, nil)
 }

@@ -290,3 +290,34 @@ func TestCreateAccount_EmailTaken(t *testing.T) {
 		t.Fatalf("CreateAccount with a taken email = %v, want conflict", err)
 	}
 }
+
+func TestServer_IdentifierOfDigitsIsFoundBeforeANumericID(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	mustAccount(t, db, "acc", nil)
+	n := &dbplane.Node{ID: "node-uuid", Name: "n"}
+	if err := db.CreateNode(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"aaaaaaaa-0000-4000-8000-000000000000", "12345678-0000-4000-8000-000000000000"} {
+		s := &dbplane.Server{ID: id, Identifier: id[:8], Name: "s", OwnerID: "acc", NodeID: "1"}
+		if err := db.CreateServer(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for ref, want := range map[string]string{
+		"12345678":                             "12345678-0000-4000-8000-000000000000",
+		"aaaaaaaa":                             "aaaaaaaa-0000-4000-8000-000000000000",
+		"1":                                    "aaaaaaaa-0000-4000-8000-000000000000",
+		"2":                                    "12345678-0000-4000-8000-000000000000",
+		"12345678-0000-4000-8000-000000000000": "12345678-0000-4000-8000-000000000000",
+	} {
+		s, err := db.Server(ctx, ref)
+		if err != nil || s.ID != want {
+			t.Errorf("Server(%q) = %v, %v; want %s", ref, s, err, want)
+		}
+	}
+	if _, err := db.Server(ctx, "99999999"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("Server(unknown) = %v, want not found", err)
+	}
+}
