@@ -14,6 +14,7 @@ import (
 
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
+	"github.com/dbplane/dbplane/internal/api/ptero"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -72,12 +73,21 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	if err := svc.Reconcile(ctx, 0); err != nil {
 		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
 	}
+	salt, err := svc.HashIDSalt(ctx)
+	if err != nil {
+		svc.Close()
+		st.Close()
+		return nil, err
+	}
 	srv := server.New(server.Options{
 		Addr:   cfg.Listen,
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger}),
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc}, admin.Options{Logger: logger}),
+			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
+				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
+			}),
 		},
 		// A create or rotate waits on an engine: leave it room past the
 		// engine timeout so the client gets the answer, not a cut.
