@@ -18,7 +18,8 @@ const (
 
 // Account is a person or tenant. Quotas are nil when unlimited.
 type Account struct {
-	ID           string // ULID
+	ID           string // UUID
+	NumericID    int64  // Pterodactyl's user id
 	Email        string
 	Name         string
 	Role         Role

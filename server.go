@@ -19,16 +19,17 @@ type Node struct {
 
 // Server is a tenant workload (Pterodactyl's server).
 type Server struct {
-	ID            string // UUID; Pterodactyl's uuid
-	NumericID     int64
-	Identifier    string // first 8 characters of the UUID
-	Name          string
-	OwnerID       string
-	NodeID        string
-	DatabaseLimit *int // nil = unlimited, 0 = none
-	DatabaseCount int  // live, filled on reads
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	ID             string // UUID; Pterodactyl's uuid
+	NumericID      int64
+	Identifier     string // first 8 characters of the UUID
+	Name           string
+	OwnerID        string
+	OwnerNumericID int64 // the owner's NumericID, filled on reads
+	NodeID         string
+	DatabaseLimit  *int // nil = unlimited, 0 = none
+	DatabaseCount  int  // live, filled on reads
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // ServerInput creates a server.

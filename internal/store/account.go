@@ -12,7 +12,7 @@ var (
 	errEmailTaken      = dbplane.Errorf(dbplane.CodeConflict, "An account with that email already exists")
 )
 
-const accountCols = `a.id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
+const accountCols = `a.id, a.numeric_id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
 	(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
 	(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)`
 
@@ -23,11 +23,13 @@ func scanAccount(row scanner) (*dbplane.Account, error) {
 	var slots, storage sql.NullInt64
 	var created, updated int64
 	var suspended int
-	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &slots, &storage, &suspended, &created, &updated,
+	var numeric sql.NullInt64
+	err := row.Scan(&a.ID, &numeric, &a.Email, &a.Name, &a.Role, &slots, &storage, &suspended, &created, &updated,
 		&a.DatabaseCount, &a.UsedBytes)
 	if err != nil {
 		return nil, err
 	}
+	a.NumericID = numeric.Int64
 	a.Slots, a.StorageBytes = intPtr(slots), int64Ptr(storage)
 	a.Suspended = suspended != 0
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
@@ -39,9 +41,12 @@ func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 	now := db.Now()
 	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now))
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM accounts`).Scan(&a.NumericID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.NumericID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now))
 		return err
 	})
 	return translate(err, nil, errEmailTaken)

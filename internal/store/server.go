@@ -73,13 +73,14 @@ func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
 }
 
 const serverCols = `s.id, s.numeric_id, s.identifier, s.name, s.owner_id, s.node_id, s.database_limit, s.created_at, s.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id)`
+	(SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id),
+	(SELECT COALESCE(a.numeric_id, 0) FROM accounts a WHERE a.id = s.owner_id)`
 
 func scanServer(row scanner) (*dbplane.Server, error) {
 	var s dbplane.Server
 	var limit sql.NullInt64
 	var created, updated int64
-	if err := row.Scan(&s.ID, &s.NumericID, &s.Identifier, &s.Name, &s.OwnerID, &s.NodeID, &limit, &created, &updated, &s.DatabaseCount); err != nil {
+	if err := row.Scan(&s.ID, &s.NumericID, &s.Identifier, &s.Name, &s.OwnerID, &s.NodeID, &limit, &created, &updated, &s.DatabaseCount, &s.OwnerNumericID); err != nil {
 		return nil, err
 	}
 	s.DatabaseLimit = intPtr(limit)

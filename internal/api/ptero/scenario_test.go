@@ -67,7 +67,7 @@ func ptr[T any](v T) *T { return &v }
 
 func fixtureServer() *dbplane.Server {
 	return &dbplane.Server{ID: serverUUID, NumericID: 1, Identifier: serverIdent, Name: "Survival",
-		OwnerID: ownerAccount.ID, NodeID: "node-1", DatabaseLimit: ptr(5), DatabaseCount: 2, CreatedAt: t0, UpdatedAt: t1}
+		OwnerID: ownerAccount.ID, OwnerNumericID: 7, NodeID: "node-1", DatabaseLimit: ptr(5), DatabaseCount: 2, CreatedAt: t0, UpdatedAt: t1}
 }
 
 func fixtureNode() *dbplane.Node {

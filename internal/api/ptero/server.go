@@ -51,9 +51,7 @@ type appServerAttributes struct {
 	Suspended     bool              `json:"suspended"`
 	Limits        limitsJSON        `json:"limits"`
 	FeatureLimits featureLimitsJSON `json:"feature_limits"`
-	// User is null: dbplane accounts have no numeric id (see
-	// docs/api-pterodactyl.md).
-	User      *int64 `json:"user"`
+	User      *int64 `json:"user"` // the owner account's numericId
 	Node      *int64 `json:"node"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
@@ -105,7 +103,7 @@ func (h *handler) handleAppServerList(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Data = append(out.Data, appServerJSON{Object: "server", Attributes: appServerAttributes{
 			ID: s.NumericID, UUID: s.ID, Identifier: s.Identifier, Name: s.Name,
-			Limits: noLimits, FeatureLimits: featureLimits(s), Node: node,
+			Limits: noLimits, FeatureLimits: featureLimits(s), Node: node, User: ownerNumericID(s),
 			CreatedAt: formatTime(s.CreatedAt), UpdatedAt: formatTime(s.UpdatedAt),
 		}})
 	}
@@ -208,4 +206,13 @@ func isHexString(s string) bool {
 		}
 	}
 	return true
+}
+
+// ownerNumericID is the server object's "user": nil when unknown.
+func ownerNumericID(s *dbplane.Server) *int64 {
+	if s.OwnerNumericID == 0 {
+		return nil
+	}
+	id := s.OwnerNumericID
+	return &id
 }
