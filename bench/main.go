@@ -1,0 +1,376 @@
+// Command bench measures dbplane end to end against the targets of SPEC §7.
+//
+// It starts throwaway MariaDB and PostgreSQL servers (internal/dbtest) and a
+// real dbplane server in this process, and compares what dbplane does over
+// HTTP with the raw engine operations it runs, measured in the same run and
+// interleaved so that drift affects both:
+//
+//   - create: sequential POST /api/v1/db/databases vs raw EnsureDatabase;
+//   - rotate: sequential POST .../rotate vs raw SetPassword;
+//   - reads: requests/s of the list and reveal endpoints vs a bare net/http
+//     handler, same client loop;
+//   - concurrent: parallel creates against an account with exactly -slots
+//     slots vs parallel raw EnsureDatabase, plus errors and over-allocation.
+//
+// It prints one table (or JSON with -json) and exits non-zero only when
+// something failed, never because a target was missed. See
+// docs/benchmarks.md.
+//
+//	go run ./bench -n 100
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dbplane/dbplane/internal/dbtest"
+)
+
+// SPEC §7 targets.
+const (
+	targetCreate     = 1.2 // dbplane/raw mean latency, at most
+	targetRotate     = 1.3 // dbplane/raw mean latency, at most
+	targetReads      = 0.5 // dbplane/bare requests per second, at least
+	targetConcurrent = 0.8 // dbplane/raw creates per second, at least
+)
+
+var allPhases = []string{"create", "rotate", "reads", "concurrent"}
+
+type flags struct {
+	n, warmup      int
+	engines        []string
+	duration       time.Duration
+	rounds         int
+	readClients    int
+	readDBs        int
+	clients, slots int
+	phases         []string
+	json, verbose  bool
+	cpuProfile     string
+	blockProfile   string
+	mutexProfile   string
+	traceFile      string
+	memProfile     string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*flags, error) {
+	f := &flags{}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	engines := fs.String("engines", "mariadb,postgres", "engines to measure, comma separated")
+	phases := fs.String("phases", strings.Join(allPhases, ","), "phases to run, comma separated: "+strings.Join(allPhases, ", "))
+	fs.IntVar(&f.n, "n", 200, "sequential creates and rotates per engine, each way")
+	fs.IntVar(&f.warmup, "warmup", -1, "unrecorded warm-up rounds before each sequential measurement (-1: n/10, at least 5)")
+	fs.DurationVar(&f.duration, "duration", 3*time.Second, "how long each read target is driven, in total")
+	fs.IntVar(&f.rounds, "rounds", 3, "read rounds: each target runs duration/rounds per round, order rotating")
+	fs.IntVar(&f.readClients, "read-clients", 16, "concurrent clients of the read measurement")
+	fs.IntVar(&f.readDBs, "read-databases", 20, "databases of the account the read endpoints list")
+	fs.IntVar(&f.clients, "clients", 64, "parallel clients of the concurrent create measurement")
+	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
+	fs.BoolVar(&f.json, "json", false, "print machine-readable JSON instead of the table")
+	fs.BoolVar(&f.verbose, "v", false, "send dbplane's own log (level error) to stderr")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the measurements (server, client and engines' Go side) to `file`")
+	fs.StringVar(&f.blockProfile, "blockprofile", "", "write a blocking profile to `file`")
+	fs.StringVar(&f.mutexProfile, "mutexprofile", "", "write a mutex contention profile to `file`")
+	fs.StringVar(&f.memProfile, "memprofile", "", "write an allocation profile to `file`")
+	fs.StringVar(&f.traceFile, "trace", "", "write a runtime/trace execution trace to `file`")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	f.engines = splitList(*engines)
+	f.phases = splitList(*phases)
+	for _, p := range f.phases {
+		if !slices.Contains(allPhases, p) {
+			return nil, fmt.Errorf("-phases: unknown phase %q (want %s)", p, strings.Join(allPhases, ", "))
+		}
+	}
+	if f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 {
+		return nil, errors.New("-n, -clients, -slots, -read-clients, -read-databases and -duration must be positive")
+	}
+	if f.warmup < 0 {
+		f.warmup = max(5, f.n/10)
+	}
+	return f, nil
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 2
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+
+	var logs io.Writer
+	if f.verbose {
+		logs = stderr
+	}
+	logf("starting %s and dbplane ...", strings.Join(f.engines, ", "))
+	t0 := time.Now()
+	h, err := Start(ctx, HarnessOptions{Engines: f.engines, Logs: logs})
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	defer func() {
+		if err := h.Close(); err != nil {
+			logf("cleanup: %v", err)
+		}
+	}()
+	logf("ready in %s: dbplane at %s", time.Since(t0).Round(time.Millisecond), h.Base)
+
+	res := &Result{
+		Machine: machine(h),
+		Settings: Settings{
+			N: f.n, Warmup: f.warmup, Duration: f.duration.String(), Concurrency: f.readClients,
+			Slots: f.slots, Clients: f.clients,
+		},
+	}
+	for _, e := range h.Engines {
+		res.Settings.Engines = append(res.Settings.Engines, e.Name)
+	}
+	for _, name := range h.Skipped {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s skipped: %v", name, dbtest.ErrNotInstalled))
+	}
+
+	stopProfiles, err := startProfiles(f)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	measure(ctx, h, f, res, logf)
+	if err := stopProfiles(); err != nil {
+		res.Errors = append(res.Errors, err.Error())
+	}
+
+	if f.json {
+		err = WriteJSON(stdout, res)
+	} else {
+		err = WriteTable(stdout, res)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	if len(res.Errors) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// measure runs the phases and fills res. A failed phase is recorded in
+// res.Errors and the others still run.
+func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(string, ...any)) {
+	want := func(p string) bool { return slices.Contains(f.phases, p) }
+	fail := func(err error) {
+		logf("ERROR: %v", err)
+		res.Errors = append(res.Errors, err.Error())
+	}
+
+	for _, e := range h.Engines {
+		var created *Created
+		if want("create") {
+			logf("%s: %d sequential creates each way (+%d warm-up) ...", e.Name, f.n, f.warmup)
+			s, c, err := h.MeasureCreate(ctx, e, f.warmup, f.n)
+			if err != nil {
+				fail(err)
+			} else {
+				created = c
+				res.Rows = append(res.Rows, seqRows("create "+e.Name, s, targetCreate)...)
+				res.Breakdown = append(res.Breakdown, breakdown("create", e.Name, s))
+			}
+		}
+		if want("rotate") {
+			if created == nil {
+				var err error
+				if created, err = h.SetupRotate(ctx, e, 20); err != nil {
+					fail(err)
+					continue
+				}
+			}
+			logf("%s: %d sequential rotates each way (+%d warm-up) ...", e.Name, f.n, f.warmup)
+			s, err := h.MeasureRotate(ctx, e, created, f.warmup, f.n)
+			if err != nil {
+				fail(err)
+			} else {
+				res.Rows = append(res.Rows, seqRows("rotate "+e.Name, s, targetRotate)...)
+				res.Breakdown = append(res.Breakdown, breakdown("rotate", e.Name, s))
+			}
+		}
+	}
+
+	if want("reads") {
+		e := h.Engines[0]
+		logf("reads: %d clients, %s per target (account with %d %s databases) ...", f.readClients, f.duration, f.readDBs, e.Name)
+		if err := reads(ctx, h, e, f, res); err != nil {
+			fail(err)
+		}
+	}
+
+	if want("concurrent") {
+		for _, e := range h.Engines {
+			logf("%s: %d clients, %d slots, %d attempts; raw %d in two halves ...", e.Name, f.clients, f.slots, f.slots+f.clients, f.slots)
+			c, err := h.MeasureConcurrent(ctx, e, f.slots, f.clients)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			p := "concurrent " + e.Name
+			res.Rows = append(res.Rows,
+				ratioRow(p+" creates", "per s", c.HTTPRate, c.RawRate, AtLeast, targetConcurrent),
+				countRow(p+" errors", float64(c.Errors), 0),
+				countRow(p+" over-allocation", float64(max(c.Rows, c.EngineDBs, c.EngineUsers)-f.slots), 0),
+			)
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d created, %d refused OUT_OF_SLOTS; %d rows, %d engine databases, %d engine users for %d slots",
+				p, c.Created, c.Refused, c.Rows, c.EngineDBs, c.EngineUsers, f.slots))
+			if c.Errors > 0 {
+				res.Errors = append(res.Errors, fmt.Sprintf("%s: %d failed requests, first: %s", p, c.Errors, c.FirstErr))
+			}
+			if c.Rows != f.slots || c.EngineDBs != f.slots || c.EngineUsers != f.slots {
+				res.Errors = append(res.Errors, fmt.Sprintf("%s: want exactly %d databases, got %d rows, %d engine databases, %d engine users",
+					p, f.slots, c.Rows, c.EngineDBs, c.EngineUsers))
+			}
+		}
+	}
+}
+
+func reads(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result) error {
+	ra, err := h.SetupReads(ctx, e, f.readDBs)
+	if err != nil {
+		return err
+	}
+	bare, err := StartBare()
+	if err != nil {
+		return err
+	}
+	defer bare.Close()
+	r, err := h.MeasureReads(ctx, ra, bare, f.readClients, f.rounds, f.duration)
+	if err != nil {
+		return err
+	}
+	res.Rows = append(res.Rows,
+		ratioRow(fmt.Sprintf("list (%d databases)", f.readDBs), "req/s", r.List, r.Bare, AtLeast, targetReads),
+		ratioRow("reveal", "req/s", r.Reveal, r.Bare, AtLeast, targetReads),
+	)
+	if r.Errors > 0 {
+		return fmt.Errorf("reads: %d failed requests, first: %s", r.Errors, r.FirstErr)
+	}
+	return nil
+}
+
+func seqRows(prefix string, s *Seq, target float64) []Row {
+	hs, rs := Summarize(s.HTTP), Summarize(s.Raw)
+	return []Row{
+		ratioRow(prefix+" mean", "ms", hs.Mean, rs.Mean, AtMost, target),
+		ratioRow(prefix+" p50", "ms", hs.P50, rs.P50, Info, 0),
+		ratioRow(prefix+" p95", "ms", hs.P95, rs.P95, Info, 0),
+	}
+}
+
+func breakdown(op, eng string, s *Seq) Breakdown {
+	before, after := Summarize(s.Before), Summarize(s.After)
+	return Breakdown{
+		Op: op, Engine: eng,
+		Before: before.Mean, Eng: Summarize(s.Engine).Mean, After: after.Mean,
+		Total: Summarize(s.HTTP).Mean, Raw: Summarize(s.Raw).Mean,
+		BeforeMax: before.Max, AfterMax: after.Max,
+	}
+}
+
+func machine(h *Harness) Machine {
+	m := Machine{
+		GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH,
+		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Engines: map[string]string{},
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if fs := strings.Fields(string(b)); len(fs) >= 3 {
+			m.LoadAvg = strings.Join(fs[:3], " ")
+		}
+	}
+	for _, e := range h.Engines {
+		m.Engines[e.Name] = e.Version
+	}
+	return m
+}
+
+// startProfiles starts the profiles asked for; the returned func stops
+// them and writes the files.
+func startProfiles(f *flags) (func() error, error) {
+	var stops []func() error
+	if f.cpuProfile != "" {
+		out, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(out); err != nil {
+			out.Close()
+			return nil, err
+		}
+		stops = append(stops, func() error { pprof.StopCPUProfile(); return out.Close() })
+	}
+	if f.traceFile != "" {
+		out, err := os.Create(f.traceFile)
+		if err != nil {
+			return nil, errors.Join(err, runStops(stops))
+		}
+		if err := trace.Start(out); err != nil {
+			out.Close()
+			return nil, errors.Join(err, runStops(stops))
+		}
+		stops = append(stops, func() error { trace.Stop(); return out.Close() })
+	}
+	if f.blockProfile != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+		stops = append(stops, func() error { return writeProfile("block", f.blockProfile) })
+	}
+	if f.mutexProfile != "" {
+		runtime.SetMutexProfileFraction(5)
+		stops = append(stops, func() error { return writeProfile("mutex", f.mutexProfile) })
+	}
+	if f.memProfile != "" {
+		stops = append(stops, func() error { return writeProfile("allocs", f.memProfile) })
+	}
+	return func() error { return runStops(stops) }, nil
+}
+
+func runStops(stops []func() error) error {
+	var err error
+	for _, s := range slices.Backward(stops) {
+		err = errors.Join(err, s())
+	}
+	return err
+}
+
+func writeProfile(name, path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = pprof.Lookup(name).WriteTo(out, 0)
+	return errors.Join(err, out.Close())
+}

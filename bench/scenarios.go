@@ -1,0 +1,467 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Seq is the outcome of a sequential measurement: per-operation latencies
+// of dbplane over HTTP and of the raw engine operation, measured one after
+// the other in alternating order so that drift hits both.
+type Seq struct {
+	HTTP, Raw []time.Duration
+	// Before, Engine, After split each HTTP operation at the control
+	// service's hook points (see Breakdown).
+	Before, Engine, After []time.Duration
+}
+
+// Created is what a create measurement leaves behind for the rotate one.
+type Created struct {
+	Key    string   // the account's user key
+	IDs    []string // databases created over HTTP
+	RawDBs []RawDB  // databases created raw
+}
+
+// timeHTTP runs op with the hook clock on and splits its duration at the
+// hook points.
+func (h *Harness) timeHTTP(s *Seq, keep bool, op func() error) error {
+	h.hooks.reset()
+	h.hooks.on.Store(true)
+	t0 := time.Now()
+	var err error
+	labeled(sideClient, func() { err = op() })
+	t1 := time.Now()
+	h.hooks.on.Store(false)
+	if err != nil || !keep {
+		return err
+	}
+	s.HTTP = append(s.HTTP, t1.Sub(t0))
+	rec, done := h.hooks.get()
+	if !rec.IsZero() && !done.IsZero() && !rec.Before(t0) && !done.Before(rec) && !t1.Before(done) {
+		s.Before = append(s.Before, rec.Sub(t0))
+		s.Engine = append(s.Engine, done.Sub(rec))
+		s.After = append(s.After, t1.Sub(done))
+	}
+	return nil
+}
+
+func timeRaw(s *Seq, keep bool, op func() error) error {
+	t0 := time.Now()
+	var err error
+	labeled(sideRaw, func() { err = op() })
+	d := time.Since(t0)
+	if err == nil && keep {
+		s.Raw = append(s.Raw, d)
+	}
+	return err
+}
+
+// alternate runs warm+n rounds of one HTTP and one raw operation, HTTP
+// first in even rounds and raw first in odd ones. The first warm rounds
+// are not recorded.
+func alternate(ctx context.Context, warm, n int, httpOp, rawOp func(i int, keep bool) error) error {
+	for i := range warm + n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		keep := i >= warm
+		first, second := httpOp, rawOp
+		if i%2 == 1 {
+			first, second = rawOp, httpOp
+		}
+		if err := first(i, keep); err != nil {
+			return err
+		}
+		if err := second(i, keep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MeasureCreate times n sequential POST /api/v1/db/databases against n raw
+// EnsureDatabase calls with fresh names, after warm unrecorded rounds. The
+// databases are left in place for MeasureRotate.
+func (h *Harness) MeasureCreate(ctx context.Context, e *Engine, warm, n int) (*Seq, *Created, error) {
+	_, key, err := h.NewAccount(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Seq{}
+	c := &Created{Key: key}
+	err = alternate(ctx, warm, n,
+		func(i int, keep bool) error {
+			return h.timeHTTP(s, keep, func() error {
+				id, err := h.CreateHTTP(ctx, key, fmt.Sprintf("seq-%d", i), e.Name)
+				if err != nil {
+					return fmt.Errorf("create %s over HTTP: %w", e.Name, err)
+				}
+				c.IDs = append(c.IDs, id)
+				return nil
+			})
+		},
+		func(i int, keep bool) error {
+			return timeRaw(s, keep, func() error {
+				r, err := e.EnsureRaw(ctx)
+				if err != nil {
+					return fmt.Errorf("raw %s EnsureDatabase: %w", e.Name, err)
+				}
+				c.RawDBs = append(c.RawDBs, r)
+				return nil
+			})
+		})
+	return s, c, err
+}
+
+// MeasureRotate times n sequential POST .../rotate against n raw
+// SetPassword calls on owners made the same way, cycling through c's
+// databases.
+func (h *Harness) MeasureRotate(ctx context.Context, e *Engine, c *Created, warm, n int) (*Seq, error) {
+	if len(c.IDs) == 0 || len(c.RawDBs) == 0 {
+		return nil, errors.New("rotate: no databases to rotate")
+	}
+	s := &Seq{}
+	err := alternate(ctx, warm, n,
+		func(i int, keep bool) error {
+			return h.timeHTTP(s, keep, func() error {
+				if err := h.RotateHTTP(ctx, c.Key, c.IDs[i%len(c.IDs)]); err != nil {
+					return fmt.Errorf("rotate %s over HTTP: %w", e.Name, err)
+				}
+				return nil
+			})
+		},
+		func(i int, keep bool) error {
+			return timeRaw(s, keep, func() error {
+				if err := e.SetPasswordRaw(ctx, c.RawDBs[i%len(c.RawDBs)]); err != nil {
+					return fmt.Errorf("raw %s SetPassword: %w", e.Name, err)
+				}
+				return nil
+			})
+		})
+	return s, err
+}
+
+// SetupRotate makes m databases each way, untimed, for a rotate
+// measurement without a create measurement before it.
+func (h *Harness) SetupRotate(ctx context.Context, e *Engine, m int) (*Created, error) {
+	_, key, err := h.NewAccount(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &Created{Key: key}
+	for i := range m {
+		id, err := h.CreateHTTP(ctx, key, fmt.Sprintf("rot-%d", i), e.Name)
+		if err != nil {
+			return nil, fmt.Errorf("create %s over HTTP: %w", e.Name, err)
+		}
+		r, err := e.EnsureRaw(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("raw %s EnsureDatabase: %w", e.Name, err)
+		}
+		c.IDs, c.RawDBs = append(c.IDs, id), append(c.RawDBs, r)
+	}
+	return c, nil
+}
+
+// Profile labels: goroutines of the bench's own client loops carry
+// side=client, those running raw engine operations side=raw; dbplane's
+// server goroutines carry none, so
+//
+//	go tool pprof -tagignore 'side=client|raw' bench.bin cpu.out
+//
+// shows the server's work alone, and -tagfocus side=raw the raw driver's.
+const (
+	sideClient = "client"
+	sideRaw    = "raw"
+)
+
+// labeled runs f with the side label on this goroutine and every goroutine
+// it starts.
+func labeled(side string, f func()) {
+	pprof.Do(context.Background(), pprof.Labels("side", side), func(context.Context) { f() })
+}
+
+// ---- reads ----
+
+// Reads is requests per second of the two read endpoints and of a bare
+// net/http handler, under the same client loop.
+type Reads struct {
+	Bare, List, Reveal float64 // requests per second
+	Errors             int64
+	FirstErr           string
+}
+
+// ReadAccount is an account holding m databases on e, for the read
+// endpoints.
+type ReadAccount struct {
+	Key string
+	IDs []string
+}
+
+// SetupReads creates an account with m databases on e over HTTP.
+func (h *Harness) SetupReads(ctx context.Context, e *Engine, m int) (*ReadAccount, error) {
+	_, key, err := h.NewAccount(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	ra := &ReadAccount{Key: key}
+	for i := range m {
+		id, err := h.CreateHTTP(ctx, key, fmt.Sprintf("read-%d", i), e.Name)
+		if err != nil {
+			return nil, fmt.Errorf("create %s over HTTP: %w", e.Name, err)
+		}
+		ra.IDs = append(ra.IDs, id)
+	}
+	return ra, nil
+}
+
+// Bare is a bare net/http server answering "ok" on a loopback listener.
+type Bare struct {
+	URL string
+	srv *http.Server
+}
+
+// StartBare starts the baseline server of the read measurement.
+func StartBare() (*Bare, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok"))
+	})}
+	go srv.Serve(ln)
+	return &Bare{URL: "http://" + ln.Addr().String() + "/", srv: srv}, nil
+}
+
+// Close stops the bare server.
+func (b *Bare) Close() error { return b.srv.Close() }
+
+// Load runs clients goroutines that each send requests back to back for
+// d, and returns how many completed, how many failed, and the wall time
+// until the last one finished. req builds the i-th request of a worker.
+func Load(ctx context.Context, client *http.Client, clients int, d time.Duration, req func(worker, i int) (*http.Request, error)) (ok, failed int64, elapsed time.Duration, firstErr error) {
+	var stop atomic.Bool
+	var errOnce sync.Once
+	var okN, failN atomic.Int64
+	start := time.Now()
+	timer := time.AfterFunc(d, func() { stop.Store(true) })
+	defer timer.Stop()
+	var wg sync.WaitGroup
+	for w := range clients {
+		wg.Go(func() {
+			pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("side", sideClient)))
+			var good, bad int64
+			for i := 0; !stop.Load() && ctx.Err() == nil; i++ {
+				r, err := req(w, i)
+				if err == nil {
+					var resp *http.Response
+					if resp, err = client.Do(r); err == nil {
+						_, err = io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if err == nil && resp.StatusCode != http.StatusOK {
+							err = fmt.Errorf("%s %s: HTTP %d", r.Method, r.URL.Path, resp.StatusCode)
+						}
+					}
+				}
+				if err != nil {
+					bad++
+					errOnce.Do(func() { firstErr = err })
+					continue
+				}
+				good++
+			}
+			okN.Add(good)
+			failN.Add(bad)
+		})
+	}
+	wg.Wait()
+	return okN.Load(), failN.Load(), time.Since(start), firstErr
+}
+
+// MeasureReads measures GET /api/v1/db/databases and
+// GET /api/v1/db/databases/{id} against the bare handler, in rounds of the
+// three (order rotating) that add up to d each, after a short warm-up.
+func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare, clients, rounds int, d time.Duration) (*Reads, error) {
+	mk := func(url string, key string) func(w, i int) (*http.Request, error) {
+		return func(w, i int) (*http.Request, error) {
+			r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err == nil {
+				r.Header.Set("Authorization", "Bearer "+key)
+			}
+			return r, err
+		}
+	}
+	targets := []struct {
+		name string
+		req  func(w, i int) (*http.Request, error)
+	}{
+		{"bare", mk(bare.URL, ra.Key)},
+		{"list", mk(h.Base+"/api/v1/db/databases", ra.Key)},
+		{"reveal", func(w, i int) (*http.Request, error) {
+			id := ra.IDs[(w*7+i)%len(ra.IDs)]
+			return mk(h.Base+"/api/v1/db/databases/"+id, ra.Key)(w, i)
+		}},
+	}
+	res := &Reads{}
+	var firstErr error
+	note := func(failed int64, err error) {
+		res.Errors += failed
+		if firstErr == nil && err != nil {
+			firstErr = err
+		}
+	}
+	// Warm-up: connections, caches, the read pool.
+	for _, t := range targets {
+		_, failed, _, err := Load(ctx, h.Client, clients, 300*time.Millisecond, t.req)
+		note(failed, err)
+	}
+	if rounds < 1 {
+		rounds = 1
+	}
+	seg := d / time.Duration(rounds)
+	count := make([]int64, len(targets))
+	took := make([]time.Duration, len(targets))
+	for r := range rounds {
+		for j := range targets {
+			k := (j + r) % len(targets)
+			ok, failed, el, err := Load(ctx, h.Client, clients, seg, targets[k].req)
+			note(failed, err)
+			count[k] += ok
+			took[k] += el
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rate := func(k int) float64 { return float64(count[k]) / took[k].Seconds() }
+	res.Bare, res.List, res.Reveal = rate(0), rate(1), rate(2)
+	if firstErr != nil {
+		res.FirstErr = firstErr.Error()
+	}
+	return res, nil
+}
+
+// ---- concurrent creates ----
+
+// Concurrent is the outcome of the parallel create measurement.
+type Concurrent struct {
+	HTTPRate, RawRate float64 // creates per second
+	Created, Refused  int     // over HTTP: 201s and OUT_OF_SLOTS refusals
+	Errors            int     // every other failure, HTTP and raw
+	FirstErr          string
+	Rows              int // database rows of the account
+	EngineDBs         int // databases on the engine with the account's slug
+	EngineUsers       int // users on the engine with the account's slug
+}
+
+// parallel runs f(0..total-1) on clients goroutines and returns the wall
+// time.
+func parallel(clients, total int, f func(i int)) time.Duration {
+	var next atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= total {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// MeasureConcurrent has clients goroutines try slots+clients creates over
+// HTTP on an account with exactly slots free slots, between two raw runs
+// of slots/2 parallel EnsureDatabase calls each (so drift hits both), and
+// then counts rows and engine objects to catch any over-allocation.
+func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clients int) (*Concurrent, error) {
+	res := &Concurrent{}
+	var mu sync.Mutex
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		res.Errors++
+		if res.FirstErr == "" {
+			res.FirstErr = err.Error()
+		}
+	}
+	raw := func(n int) (d time.Duration) {
+		labeled(sideRaw, func() {
+			d = parallel(clients, n, func(int) {
+				if _, err := e.EnsureRaw(ctx); err != nil {
+					fail(fmt.Errorf("raw %s EnsureDatabase: %w", e.Name, err))
+				}
+			})
+		})
+		return d
+	}
+
+	// Warm-up: grow both engine pools and the HTTP connection pool.
+	_, warmKey, err := h.NewAccount(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	warm := min(clients, 16)
+	labeled(sideClient, func() {
+		parallel(clients, warm, func(i int) {
+			if _, err := h.CreateHTTP(ctx, warmKey, fmt.Sprintf("warm-%d", i), e.Name); err != nil {
+				fail(fmt.Errorf("warm-up create %s over HTTP: %w", e.Name, err))
+			}
+		})
+	})
+	raw(warm)
+
+	acct, key, err := h.NewAccount(ctx, &slots)
+	if err != nil {
+		return nil, err
+	}
+	first := slots / 2
+	t1 := raw(first)
+	var created, refused atomic.Int64
+	var th time.Duration
+	labeled(sideClient, func() {
+		th = parallel(clients, slots+clients, func(i int) {
+			_, err := h.CreateHTTP(ctx, key, fmt.Sprintf("par-%d", i), e.Name)
+			var ae *APIError
+			switch {
+			case err == nil:
+				created.Add(1)
+			case errors.As(err, &ae) && ae.Code == "OUT_OF_SLOTS":
+				refused.Add(1)
+			default:
+				fail(fmt.Errorf("create %s over HTTP: %w", e.Name, err))
+			}
+		})
+	})
+	t2 := raw(slots - first)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Created, res.Refused = int(created.Load()), int(refused.Load())
+	res.HTTPRate = float64(res.Created) / th.Seconds()
+	res.RawRate = float64(slots) / (t1 + t2).Seconds()
+
+	dbs, err := h.Server.Service().ListDatabases(ctx, acct)
+	if err != nil {
+		return nil, fmt.Errorf("list rows: %w", err)
+	}
+	res.Rows = len(dbs)
+	if res.EngineDBs, res.EngineUsers, err = e.CountManaged(ctx, acct); err != nil {
+		return nil, fmt.Errorf("count %s databases: %w", e.Name, err)
+	}
+	return res, nil
+}
