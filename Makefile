@@ -2,7 +2,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 MODULE  := github.com/dbplane/dbplane
 GO      ?= go
 
-.PHONY: build run test test-short lint fuzz bench check
+.PHONY: build run test test-short lint fuzz bench check ferretdb
 
 build: ## static binary in bin/
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X $(MODULE)/internal/cli.version=$(VERSION)" -o bin/dbplane ./cmd/dbplane
@@ -11,8 +11,11 @@ run: build ## init a data dir (once) and serve on 127.0.0.1:8080
 	@test -f data/dbplane.db || ./bin/dbplane init --data-dir ./data
 	./bin/dbplane serve --data-dir ./data
 
-test: ## everything; starts throwaway MariaDB and PostgreSQL (CI=true makes them mandatory)
+test: ferretdb ## everything; starts throwaway MariaDB, PostgreSQL and FerretDB (CI=true makes them mandatory)
 	$(GO) test -race -count=1 -timeout 40m ./...
+
+ferretdb: ## build FerretDB v1.24.2 into .cache/ferretdb for the mongo tests (once; a no-op after)
+	scripts/build-ferretdb.sh
 
 test-short: ## no database servers
 	$(GO) test -short -count=1 ./...
