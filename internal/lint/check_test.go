@@ -38,6 +38,8 @@ func TestCheck(t *testing.T) {
 		{"APIOK", pkgInfo{path: m("internal/api/dbapi"), imports: []string{m(""), m("internal/http/request"), m("internal/http/response")}}, ""},
 		{"APIImportsControl", pkgInfo{path: m("internal/api/admin"), imports: []string{m("internal/control")}}, "not allowed"},
 		{"APIImportsAPI", pkgInfo{path: m("internal/api/ptero"), imports: []string{m("internal/api/dbapi")}}, "not allowed"},
+		{"APITestOK", pkgInfo{path: m("internal/api/apitest"), imports: []string{m(""), m("internal/http/response"), goCmp + "/cmp"}}, ""},
+		{"APITestImportsAPI", pkgInfo{path: m("internal/api/apitest"), imports: []string{m("internal/api/admin")}}, "not allowed"},
 		{"ServerOK", pkgInfo{path: m("internal/http/server"), imports: []string{m("internal/api/admin"), m("internal/web"), m("internal/http/request"), m("")}}, ""},
 		{"ServerImportsStore", pkgInfo{path: m("internal/http/server"), imports: []string{m("internal/store")}}, "not allowed"},
 		{"CLIImportsAll", pkgInfo{path: m("internal/cli"), imports: []string{m("internal/engine/mariadb"), m("internal/store"), m("internal/http/server")}}, ""},

@@ -49,6 +49,7 @@ var rules = []rule{
 	{pkg: "internal/http/request", allow: []string{""}},
 	{pkg: "internal/http/response", allow: []string{""}},
 	{pkg: "internal/http/server", allow: []string{"", "internal/api/*", "internal/web", "internal/http/*"}},
+	{pkg: "internal/api/apitest", allow: []string{"", "internal/http/*"}, testSupport: true}, // scenario runner for the surfaces' tests
 	{pkg: "internal/api/*", allow: []string{"", "internal/http/request", "internal/http/response"}},
 	{pkg: "internal/web", allow: []string{"", "internal/http/request", "internal/http/response"}},
 	{pkg: "internal/cli", allow: []string{"..."}}, // the composition root

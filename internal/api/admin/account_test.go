@@ -39,16 +39,16 @@ func TestAccountList(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: "/api/admin/accounts", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
 					return []*dbplane.Account{adminAccount, fixtureAccount()}, nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
-		{name: "NoKey", method: http.MethodGet, path: "/api/admin/accounts", wantStatus: http.StatusUnauthorized},
-		{name: "UserKey", method: http.MethodGet, path: "/api/admin/accounts", header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "NoKey", Method: http.MethodGet, Path: "/api/admin/accounts", WantStatus: http.StatusUnauthorized},
+		{Name: "UserKey", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -71,41 +71,41 @@ func TestAccountCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"email":"tenant@example.com","name":"Tenant","slots":5,"storageBytes":1073741824}`,
-			setup: createValidates(func(t *testing.T, in dbplane.AccountInput) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"tenant@example.com","name":"Tenant","slots":5,"storageBytes":1073741824}`,
+			Setup: createValidates(func(t *testing.T, in dbplane.AccountInput) {
 				want := dbplane.AccountInput{Email: "tenant@example.com", Name: "Tenant", Slots: ptr(5), StorageBytes: ptr(int64(1073741824))}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("CreateAccount() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusCreated,
+			WantStatus: http.StatusCreated,
 		},
 		{
-			name: "Unlimited", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"email":"ops@example.com","name":"Ops","role":"admin","slots":null}`,
-			setup: createValidates(nil), wantStatus: http.StatusCreated,
+			Name: "Unlimited", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"email":"ops@example.com","name":"Ops","role":"admin","slots":null}`,
+			Setup: createValidates(nil), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "BadEmail", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"email":"nope","name":"X"}`, setup: createValidates(nil), wantStatus: http.StatusUnprocessableEntity,
+			Name: "BadEmail", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"nope","name":"X"}`, Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "NegativeSlots", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"email":"a@example.com","name":"X","slots":-1}`, setup: createValidates(nil), wantStatus: http.StatusUnprocessableEntity,
+			Name: "NegativeSlots", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"a@example.com","name":"X","slots":-1}`, Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "EmailTaken", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"email":"a@example.com","name":"X"}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "EmailTaken", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"a@example.com","name":"X"}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.accounts.CreateAccountFn = func(context.Context, dbplane.AccountInput) (*dbplane.Account, error) {
 					return nil, dbplane.Errorf(dbplane.CodeConflict, "An account with that email exists")
 				}
 			},
-			wantStatus: http.StatusConflict,
+			WantStatus: http.StatusConflict,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
-		{name: "UnknownField", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"password":"x"}`, wantStatus: http.StatusBadRequest},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
+		{Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"password":"x"}`, WantStatus: http.StatusBadRequest},
 	})
 }
 
@@ -113,12 +113,12 @@ func TestAccountGet(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: "/api/admin/accounts/" + tenantID, header: bearer(readOnlyKey),
-			setup: accountReturns(tenantID), wantStatus: http.StatusOK,
+			Name: "OK", Method: http.MethodGet, Path: "/api/admin/accounts/" + tenantID, Header: bearer(readOnlyKey),
+			Setup: accountReturns(tenantID), WantStatus: http.StatusOK,
 		},
 		{
-			name: "NotFound", method: http.MethodGet, path: "/api/admin/accounts/nope", header: bearer(adminKey),
-			setup: accountMissing, wantStatus: http.StatusNotFound,
+			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/accounts/nope", Header: bearer(adminKey),
+			Setup: accountMissing, WantStatus: http.StatusNotFound,
 		},
 	})
 }
@@ -154,53 +154,53 @@ func TestAccountUpdate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "Quotas", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"slots":null,"storageBytes":1048576}`,
-			setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Name: "Quotas", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"slots":null,"storageBytes":1048576}`,
+			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				want := dbplane.AccountUpdate{SlotsSet: true, StorageBytesSet: true, StorageBytes: ptr(int64(1048576))}
 				if diff := cmp.Diff(want, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "Suspend", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"suspended":true,"name":"Renamed"}`,
-			setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Name: "Suspend", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"suspended":true,"name":"Renamed"}`,
+			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				want := dbplane.AccountUpdate{Name: ptr("Renamed"), Suspended: ptr(true)}
 				if diff := cmp.Diff(want, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "Nothing", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{}`,
-			setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Name: "Nothing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
+			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				if diff := cmp.Diff(dbplane.AccountUpdate{}, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
-		{name: "NullName", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"name":null}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "NullSuspended", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"suspended":null}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "NullSuspended", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "NegativeStorage", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"storageBytes":-5}`,
-			setup: updateValidates(nil), wantStatus: http.StatusUnprocessableEntity,
+			Name: "NegativeStorage", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"storageBytes":-5}`,
+			Setup: updateValidates(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "NotFound", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"suspended":false}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":false}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.accounts.UpdateAccountFn = func(context.Context, string, dbplane.AccountUpdate) (*dbplane.Account, error) {
 					return nil, errAccountNotFound
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "WrongType", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"suspended":"yes"}`, wantStatus: http.StatusBadRequest},
-		{name: "EmailNotPatchable", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"email":"x@example.com"}`, wantStatus: http.StatusBadRequest},
-		{name: "KeysPermissionOnly", method: http.MethodPatch, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
+		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":"yes"}`, WantStatus: http.StatusBadRequest},
+		{Name: "EmailNotPatchable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"email":"x@example.com"}`, WantStatus: http.StatusBadRequest},
+		{Name: "KeysPermissionOnly", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 	})
 }

@@ -41,11 +41,11 @@ func TestAdminKeyList(t *testing.T) {
 	const path = "/api/admin/keys"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(permKey("keys:read")), setup: listAdminKeys,
-			wantStatus: http.StatusOK, notContains: append(adminKeySecrets, `"key"`, "hash"),
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(permKey("keys:read")), Setup: listAdminKeys,
+			WantStatus: http.StatusOK, NotContains: append(adminKeySecrets, `"key"`, "hash"),
 		},
-		{name: "WriteOnly", method: http.MethodGet, path: path, header: bearer(permKey("keys:write")), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodGet, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "WriteOnly", Method: http.MethodGet, Path: path, Header: bearer(permKey("keys:write")), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -79,21 +79,21 @@ func TestAdminKeyCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"deploy","permissions":["servers:read","servers:write","servers:read"]}`,
-			setup: create(func(t *testing.T, in dbplane.KeyInput) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"deploy","permissions":["servers:read","servers:write","servers:read"]}`,
+			Setup: create(func(t *testing.T, in dbplane.KeyInput) {
 				want := dbplane.KeyInput{AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Name: "deploy",
 					Permissions: []dbplane.Permission{"servers:read", "servers:write"}}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("CreateKey() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusCreated, notContains: []string{keyHash, adminKey},
+			WantStatus: http.StatusCreated, NotContains: []string{keyHash, adminKey},
 		},
 		{
-			name: "OtherAdminAccount", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"ops","permissions":["nodes:read"],"accountId":"` + otherAdminID + `","expiresAt":"2027-01-01T00:00:00Z"}`,
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OtherAdminAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"ops","permissions":["nodes:read"],"accountId":"` + otherAdminID + `","expiresAt":"2027-01-01T00:00:00Z"}`,
+			Setup: func(t *testing.T, m *mocks) {
 				otherAccount(dbplane.RoleAdmin)(t, m)
 				create(func(t *testing.T, in dbplane.KeyInput) {
 					want := dbplane.KeyInput{AccountID: otherAdminID, Kind: dbplane.KeyAdmin, Name: "ops",
@@ -103,44 +103,44 @@ func TestAdminKeyCreate(t *testing.T) {
 					}
 				})(t, m)
 			},
-			wantStatus: http.StatusCreated,
+			WantStatus: http.StatusCreated,
 		},
 		{
-			name: "UserAccount", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"name":"ops","permissions":[],"accountId":"` + otherAdminID + `"}`,
-			setup: otherAccount(dbplane.RoleUser), wantStatus: http.StatusUnprocessableEntity,
+			Name: "UserAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"ops","permissions":[],"accountId":"` + otherAdminID + `"}`,
+			Setup: otherAccount(dbplane.RoleUser), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "UnknownAccount", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"ops","permissions":[],"accountId":"nope"}`, setup: otherAccount(dbplane.RoleAdmin), wantStatus: http.StatusUnprocessableEntity,
+			Name: "UnknownAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"ops","permissions":[],"accountId":"nope"}`, Setup: otherAccount(dbplane.RoleAdmin), WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "NullAccount", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"ops","permissions":[],"accountId":null}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "NullAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ops","permissions":[],"accountId":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "UnknownPermission", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"x","permissions":["servers:read","servers:admin"]}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "UnknownPermission", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"x","permissions":["servers:read","servers:admin"]}`, WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "MissingPermissions", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"x"}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "NullPermissions", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"x","permissions":null}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "MissingPermissions", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"x"}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "NullPermissions", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"x","permissions":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "EmptyPermissions", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"x","permissions":[]}`,
-			setup: create(nil), wantStatus: http.StatusCreated,
-		},
-		{
-			name: "GrantsOnlyWhatItHolds", method: http.MethodPost, path: path, header: bearer(permKey("keys:write", "nodes:read")),
-			body: `{"name":"x","permissions":["nodes:read","nodes:write"]}`, wantStatus: http.StatusForbidden,
+			Name: "EmptyPermissions", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"x","permissions":[]}`,
+			Setup: create(nil), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "GrantsWhatItHolds", method: http.MethodPost, path: path, header: bearer(permKey("keys:write", "nodes:read")),
-			body: `{"name":"x","permissions":["nodes:read","keys:write"]}`, setup: create(nil), wantStatus: http.StatusCreated,
+			Name: "GrantsOnlyWhatItHolds", Method: http.MethodPost, Path: path, Header: bearer(permKey("keys:write", "nodes:read")),
+			Body: `{"name":"x","permissions":["nodes:read","nodes:write"]}`, WantStatus: http.StatusForbidden,
 		},
 		{
-			name: "EmptyName", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":" ","permissions":[]}`,
-			setup: create(nil), wantStatus: http.StatusUnprocessableEntity, notContains: adminKeySecrets,
+			Name: "GrantsWhatItHolds", Method: http.MethodPost, Path: path, Header: bearer(permKey("keys:write", "nodes:read")),
+			Body: `{"name":"x","permissions":["nodes:read","keys:write"]}`, Setup: create(nil), WantStatus: http.StatusCreated,
 		},
-		{name: "BadExpiry", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"x","permissions":[],"expiresAt":"soon"}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "KindNotAccepted", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"x","permissions":[],"kind":"user"}`, wantStatus: http.StatusBadRequest},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{"name":"x","permissions":[]}`, wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodPost, path: path, header: bearer(userKey), body: `{"name":"x","permissions":[]}`, wantStatus: http.StatusForbidden},
+		{
+			Name: "EmptyName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":" ","permissions":[]}`,
+			Setup: create(nil), WantStatus: http.StatusUnprocessableEntity, NotContains: adminKeySecrets,
+		},
+		{Name: "BadExpiry", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"x","permissions":[],"expiresAt":"soon"}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "KindNotAccepted", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"x","permissions":[],"kind":"user"}`, WantStatus: http.StatusBadRequest},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{"name":"x","permissions":[]}`, WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodPost, Path: path, Header: bearer(userKey), Body: `{"name":"x","permissions":[]}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -159,16 +159,16 @@ func TestAdminKeyUpdate(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "Disable", method: http.MethodPatch, path: path, header: bearer(permKey("keys:write")), body: `{"disabled":true}`,
-			setup: setDisabled, wantStatus: http.StatusOK, notContains: adminKeySecrets},
-		{name: "Enable", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":false}`, setup: setDisabled, wantStatus: http.StatusOK},
-		{name: "Missing", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "Null", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":null}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "Disable", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write")), Body: `{"disabled":true}`,
+			Setup: setDisabled, WantStatus: http.StatusOK, NotContains: adminKeySecrets},
+		{Name: "Enable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":false}`, Setup: setDisabled, WantStatus: http.StatusOK},
+		{Name: "Missing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "UserKeyID", method: http.MethodPatch, path: "/api/admin/keys/01HVKEY0000000000000000001", header: bearer(adminKey),
-			body: `{"disabled":true}`, setup: listAdminKeys, wantStatus: http.StatusNotFound,
+			Name: "UserKeyID", Method: http.MethodPatch, Path: "/api/admin/keys/01HVKEY0000000000000000001", Header: bearer(adminKey),
+			Body: `{"disabled":true}`, Setup: listAdminKeys, WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPatch, path: path, header: bearer(readOnlyKey), body: `{"disabled":true}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{"disabled":true}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -185,10 +185,10 @@ func TestAdminKeyDelete(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodDelete, path: path, header: bearer(permKey("keys:write")), setup: del, wantStatus: http.StatusNoContent},
-		{name: "NotFound", method: http.MethodDelete, path: "/api/admin/keys/nope", header: bearer(adminKey), setup: listAdminKeys, wantStatus: http.StatusNotFound},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodDelete, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("keys:write")), Setup: del, WantStatus: http.StatusNoContent},
+		{Name: "NotFound", Method: http.MethodDelete, Path: "/api/admin/keys/nope", Header: bearer(adminKey), Setup: listAdminKeys, WantStatus: http.StatusNotFound},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodDelete, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -205,8 +205,8 @@ func TestKeyDelete(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodDelete, path: path, header: bearer(permKey("keys:write")),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("keys:write")),
+			Setup: func(t *testing.T, m *mocks) {
 				list(t, m)
 				m.keys.DeleteKeyFn = func(_ context.Context, keyID string) error {
 					if keyID != "01HVKEY0000000000000000001" {
@@ -215,12 +215,12 @@ func TestKeyDelete(t *testing.T) {
 					return nil
 				}
 			},
-			wantStatus: http.StatusNoContent,
+			WantStatus: http.StatusNoContent,
 		},
 		{
-			name: "OtherAccountsKey", method: http.MethodDelete, path: "/api/admin/accounts/01HVOTHER000000000000000/keys/01HVKEY0000000000000000001",
-			header: bearer(adminKey), setup: list, wantStatus: http.StatusNotFound,
+			Name: "OtherAccountsKey", Method: http.MethodDelete, Path: "/api/admin/accounts/01HVOTHER000000000000000/keys/01HVKEY0000000000000000001",
+			Header: bearer(adminKey), Setup: list, WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})
 }

@@ -56,45 +56,45 @@ func TestDatabaseList(t *testing.T) {
 	page1 := dbplane.Page{Page: 1, PerPage: 50}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(permKey("server_databases:read")),
-			setup: list(dbplane.DatabaseFilter{Page: page1}), wantStatus: http.StatusOK, notContains: databaseSecrets,
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(permKey("server_databases:read")),
+			Setup: list(dbplane.DatabaseFilter{Page: page1}), WantStatus: http.StatusOK, NotContains: databaseSecrets,
 		},
 		{
-			name: "Filtered", method: http.MethodGet,
-			path:   path + "?accountId=" + tenantID + "&hostId=7&serverId=d3f1a2b4&status=over_quota&page=3&perPage=10",
-			header: bearer(readOnlyKey),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "Filtered", Method: http.MethodGet,
+			Path:   path + "?accountId=" + tenantID + "&hostId=7&serverId=d3f1a2b4&status=over_quota&page=3&perPage=10",
+			Header: bearer(readOnlyKey),
+			Setup: func(t *testing.T, m *mocks) {
 				hostReturns("7")(t, m)
 				serverReturns("d3f1a2b4")(t, m)
 				list(dbplane.DatabaseFilter{AccountID: tenantID, HostID: fixtureHost().ID, ServerID: serverID,
 					Status: dbplane.StatusOverQuota, Page: dbplane.Page{Page: 3, PerPage: 10}})(t, m)
 			},
-			wantStatus: http.StatusOK, notContains: append(databaseSecrets, hostPassword),
+			WantStatus: http.StatusOK, NotContains: append(databaseSecrets, hostPassword),
 		},
 		{
-			name: "InternalStatus", method: http.MethodGet, path: path + "?status=failed", header: bearer(readOnlyKey),
-			setup: list(dbplane.DatabaseFilter{Status: dbplane.StatusFailed, Page: page1}), wantStatus: http.StatusOK,
+			Name: "InternalStatus", Method: http.MethodGet, Path: path + "?status=failed", Header: bearer(readOnlyKey),
+			Setup: list(dbplane.DatabaseFilter{Status: dbplane.StatusFailed, Page: page1}), WantStatus: http.StatusOK,
 		},
-		{name: "BadStatus", method: http.MethodGet, path: path + "?status=broken", header: bearer(readOnlyKey), wantStatus: http.StatusUnprocessableEntity},
-		{name: "BadPage", method: http.MethodGet, path: path + "?page=-1", header: bearer(readOnlyKey), wantStatus: http.StatusUnprocessableEntity},
+		{Name: "BadStatus", Method: http.MethodGet, Path: path + "?status=broken", Header: bearer(readOnlyKey), WantStatus: http.StatusUnprocessableEntity},
+		{Name: "BadPage", Method: http.MethodGet, Path: path + "?page=-1", Header: bearer(readOnlyKey), WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "UnknownHost", method: http.MethodGet, path: path + "?hostId=99", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnknownHost", Method: http.MethodGet, Path: path + "?hostId=99", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.HostFn = func(context.Context, string) (*dbplane.Host, error) {
 					return nil, dbplane.Errorf(dbplane.CodeNotFound, "Host not found")
 				}
 			},
-			wantStatus: http.StatusUnprocessableEntity,
+			WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "UnknownServer", method: http.MethodGet, path: path + "?serverId=nope", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnknownServer", Method: http.MethodGet, Path: path + "?serverId=nope", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ServerFn = func(context.Context, string) (*dbplane.Server, error) { return nil, errServerNotFound }
 			},
-			wantStatus: http.StatusUnprocessableEntity,
+			WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "HostsPermissionOnly", method: http.MethodGet, path: path, header: bearer(permKey("database_hosts:read")), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodGet, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "HostsPermissionOnly", Method: http.MethodGet, Path: path, Header: bearer(permKey("database_hosts:read")), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -111,17 +111,17 @@ func TestDatabaseGet(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "ByULID", method: http.MethodGet, path: "/api/admin/databases/" + databaseID, header: bearer(readOnlyKey), setup: get(databaseID),
-			wantStatus: http.StatusOK, notContains: databaseSecrets},
-		{name: "ByNumericID", method: http.MethodGet, path: "/api/admin/databases/41", header: bearer(readOnlyKey), setup: get("41"), wantStatus: http.StatusOK},
+		{Name: "ByULID", Method: http.MethodGet, Path: "/api/admin/databases/" + databaseID, Header: bearer(readOnlyKey), Setup: get(databaseID),
+			WantStatus: http.StatusOK, NotContains: databaseSecrets},
+		{Name: "ByNumericID", Method: http.MethodGet, Path: "/api/admin/databases/41", Header: bearer(readOnlyKey), Setup: get("41"), WantStatus: http.StatusOK},
 		{
-			name: "NotFound", method: http.MethodGet, path: "/api/admin/databases/99", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/databases/99", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.DatabaseFn = func(context.Context, string) (*dbplane.Database, error) { return nil, errDatabaseNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "NoPermission", method: http.MethodGet, path: "/api/admin/databases/41", header: bearer(noPermKey), wantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodGet, Path: "/api/admin/databases/41", Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -143,30 +143,30 @@ func TestDatabaseDisable(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "Disable", method: http.MethodPost, path: "/api/admin/databases/41/disable", header: bearer(permKey("server_databases:write")),
-			setup: set(true, false), wantStatus: http.StatusOK, notContains: databaseSecrets},
-		{name: "Enable", method: http.MethodPost, path: "/api/admin/databases/41/enable", header: bearer(adminKey),
-			setup: set(false, false), wantStatus: http.StatusOK},
-		{name: "EnableWhileSuspended", method: http.MethodPost, path: "/api/admin/databases/41/enable", header: bearer(adminKey),
-			setup: set(false, true), wantStatus: http.StatusOK},
+		{Name: "Disable", Method: http.MethodPost, Path: "/api/admin/databases/41/disable", Header: bearer(permKey("server_databases:write")),
+			Setup: set(true, false), WantStatus: http.StatusOK, NotContains: databaseSecrets},
+		{Name: "Enable", Method: http.MethodPost, Path: "/api/admin/databases/41/enable", Header: bearer(adminKey),
+			Setup: set(false, false), WantStatus: http.StatusOK},
+		{Name: "EnableWhileSuspended", Method: http.MethodPost, Path: "/api/admin/databases/41/enable", Header: bearer(adminKey),
+			Setup: set(false, true), WantStatus: http.StatusOK},
 		{
-			name: "HostDown", method: http.MethodPost, path: "/api/admin/databases/41/disable", header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "HostDown", Method: http.MethodPost, Path: "/api/admin/databases/41/disable", Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.SetDatabaseDisabledFn = func(context.Context, string, bool) (*dbplane.Database, error) {
 					return nil, dbplane.Wrap(dbplane.ErrHostUnavailable, errDialSecret)
 				}
 			},
-			wantStatus: http.StatusServiceUnavailable, notInBody: []string{"10.0.0.5"},
+			WantStatus: http.StatusServiceUnavailable, NotInBody: []string{"10.0.0.5"},
 		},
 		{
-			name: "NotFound", method: http.MethodPost, path: "/api/admin/databases/99/disable", header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPost, Path: "/api/admin/databases/99/disable", Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.SetDatabaseDisabledFn = func(context.Context, string, bool) (*dbplane.Database, error) { return nil, errDatabaseNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: "/api/admin/databases/41/disable", header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
-		{name: "EnableReadOnlyKey", method: http.MethodPost, path: "/api/admin/databases/41/enable", header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: "/api/admin/databases/41/disable", Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "EnableReadOnlyKey", Method: http.MethodPost, Path: "/api/admin/databases/41/enable", Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -191,10 +191,10 @@ func TestDatabaseDelete(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodDelete, path: path, header: bearer(permKey("server_databases:write")), setup: del(nil), wantStatus: http.StatusNoContent},
-		{name: "NotFound", method: http.MethodDelete, path: path, header: bearer(adminKey), setup: del(errDatabaseNotFound), wantStatus: http.StatusNotFound},
-		{name: "HostDown", method: http.MethodDelete, path: path, header: bearer(adminKey), setup: del(dbplane.ErrHostUnavailable), wantStatus: http.StatusServiceUnavailable},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
+		{Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("server_databases:write")), Setup: del(nil), WantStatus: http.StatusNoContent},
+		{Name: "NotFound", Method: http.MethodDelete, Path: path, Header: bearer(adminKey), Setup: del(errDatabaseNotFound), WantStatus: http.StatusNotFound},
+		{Name: "HostDown", Method: http.MethodDelete, Path: path, Header: bearer(adminKey), Setup: del(dbplane.ErrHostUnavailable), WantStatus: http.StatusServiceUnavailable},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -203,8 +203,8 @@ func TestQuotaRefresh(t *testing.T) {
 	const path = "/api/admin/quota/refresh"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(permKey("server_databases:write")),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("server_databases:write")),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RefreshQuotaFn = func(context.Context) (*dbplane.QuotaReport, error) {
 					return &dbplane.QuotaReport{
 						StartedAt: t1, Took: 1530 * time.Millisecond,
@@ -219,26 +219,26 @@ func TestQuotaRefresh(t *testing.T) {
 					}, nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NothingToDo", method: http.MethodPost, path: path, header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NothingToDo", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RefreshQuotaFn = func(context.Context) (*dbplane.QuotaReport, error) {
 					return &dbplane.QuotaReport{StartedAt: t1}, nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "StoreFails", method: http.MethodPost, path: path, header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "StoreFails", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RefreshQuotaFn = func(context.Context) (*dbplane.QuotaReport, error) { return nil, errDialSecret }
 			},
-			wantStatus: http.StatusInternalServerError, notInBody: []string{"10.0.0.5"}, wantLog: []string{"10.0.0.5"},
+			WantStatus: http.StatusInternalServerError, NotInBody: []string{"10.0.0.5"}, WantLog: []string{"10.0.0.5"},
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
-		{name: "AccountsWrite", method: http.MethodPost, path: path, header: bearer(permKey("accounts:write")), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodPost, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "AccountsWrite", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodPost, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }

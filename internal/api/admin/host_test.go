@@ -79,38 +79,38 @@ func TestHostList(t *testing.T) {
 	unlinked.PublicHostname, unlinked.Database, unlinked.TLS, unlinked.Enabled = "", "", dbplane.TLSRequire, false
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.ListHostsFn = func(context.Context) ([]*dbplane.Host, error) {
 					return []*dbplane.Host{fixtureHost(), unlinked}, nil
 				}
 			},
-			wantStatus: http.StatusOK, notContains: hostSecrets,
+			WantStatus: http.StatusOK, NotContains: hostSecrets,
 		},
 		{
-			name: "Empty", method: http.MethodGet, path: path, header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Empty", Method: http.MethodGet, Path: path, Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.ListHostsFn = func(context.Context) ([]*dbplane.Host, error) { return nil, nil }
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
-		{name: "NoKey", method: http.MethodGet, path: path, wantStatus: http.StatusUnauthorized,
-			wantHeader: map[string]string{"WWW-Authenticate": "Bearer"}},
-		{name: "BadKey", method: http.MethodGet, path: path, header: bearer("nope"), wantStatus: http.StatusUnauthorized},
-		{name: "KeyDisabled", method: http.MethodGet, path: path, header: bearer(disabledKey), wantStatus: http.StatusUnauthorized},
-		{name: "UserKey", method: http.MethodGet, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
-		{name: "NoPermission", method: http.MethodGet, path: path, header: bearer(noPermKey), wantStatus: http.StatusForbidden},
-		{name: "Demoted", method: http.MethodGet, path: path, header: bearer(demotedKey), wantStatus: http.StatusForbidden},
-		{name: "Suspended", method: http.MethodGet, path: path, header: bearer(suspendedKey), wantStatus: http.StatusForbidden},
+		{Name: "NoKey", Method: http.MethodGet, Path: path, WantStatus: http.StatusUnauthorized,
+			WantHeader: map[string]string{"WWW-Authenticate": "Bearer"}},
+		{Name: "BadKey", Method: http.MethodGet, Path: path, Header: bearer("nope"), WantStatus: http.StatusUnauthorized},
+		{Name: "KeyDisabled", Method: http.MethodGet, Path: path, Header: bearer(disabledKey), WantStatus: http.StatusUnauthorized},
+		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
+		{Name: "Demoted", Method: http.MethodGet, Path: path, Header: bearer(demotedKey), WantStatus: http.StatusForbidden},
+		{Name: "Suspended", Method: http.MethodGet, Path: path, Header: bearer(suspendedKey), WantStatus: http.StatusForbidden},
 		{
-			name: "Internal", method: http.MethodGet, path: path, header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Internal", Method: http.MethodGet, Path: path, Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.ListHostsFn = func(context.Context) ([]*dbplane.Host, error) {
 					return nil, errors.New("select hosts: sqlite: disk I/O error")
 				}
 			},
-			wantStatus: http.StatusInternalServerError, notInBody: []string{"sqlite", "select hosts"},
-			wantLog: []string{"request_id=" + requestID, "disk I/O error"},
+			WantStatus: http.StatusInternalServerError, NotInBody: []string{"sqlite", "select hosts"},
+			WantLog: []string{"request_id=" + requestID, "disk I/O error"},
 		},
 	})
 }
@@ -119,24 +119,24 @@ func TestHostGet(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{
-			name: "ByUUID", method: http.MethodGet, path: "/api/admin/database-hosts/3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c",
-			header: bearer(readOnlyKey), setup: hostReturns("3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c"),
-			wantStatus: http.StatusOK, notContains: hostSecrets,
+			Name: "ByUUID", Method: http.MethodGet, Path: "/api/admin/database-hosts/3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c",
+			Header: bearer(readOnlyKey), Setup: hostReturns("3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c"),
+			WantStatus: http.StatusOK, NotContains: hostSecrets,
 		},
 		{
-			name: "ByNumericID", method: http.MethodGet, path: "/api/admin/database-hosts/7",
-			header: bearer(readOnlyKey), setup: hostReturns("7"), wantStatus: http.StatusOK,
+			Name: "ByNumericID", Method: http.MethodGet, Path: "/api/admin/database-hosts/7",
+			Header: bearer(readOnlyKey), Setup: hostReturns("7"), WantStatus: http.StatusOK,
 		},
 		{
-			name: "NotFound", method: http.MethodGet, path: "/api/admin/database-hosts/nope", header: bearer(adminKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/database-hosts/nope", Header: bearer(adminKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.HostFn = func(context.Context, string) (*dbplane.Host, error) {
 					return nil, dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "NoKey", method: http.MethodGet, path: "/api/admin/database-hosts/7", wantStatus: http.StatusUnauthorized},
+		{Name: "NoKey", Method: http.MethodGet, Path: "/api/admin/database-hosts/7", WantStatus: http.StatusUnauthorized},
 	})
 }
 
@@ -148,8 +148,8 @@ func TestHostCreate(t *testing.T) {
 		`"password":"` + hostPassword + `","database":"panel","nodeId":"node-uuid","maxDatabases":200}`
 	runScenarios(t, []scenario{
 		{
-			name: "Document002", method: http.MethodPost, path: path, header: bearer(adminKey), body: doc002,
-			setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
+			Name: "Document002", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: doc002,
+			Setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				want := dbplane.HostInput{
 					Name: ptr("MySQL Server 2"), Hostname: ptr("mysql2.example.com"), Port: ptr(3306),
 					Username: ptr("pterodactyl"), Password: ptr(dbplane.Secret(hostPassword)), Database: ptr("panel"),
@@ -159,69 +159,69 @@ func TestHostCreate(t *testing.T) {
 					t.Errorf("CreateHost() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusCreated, notContains: hostSecrets,
+			WantStatus: http.StatusCreated, NotContains: hostSecrets,
 		},
 		{
-			name: "Extensions", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"PG","engine":"postgres","hostname":"10.0.0.9","username":"dbplane","password":"` + hostPassword +
+			Name: "Extensions", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"PG","engine":"postgres","hostname":"10.0.0.9","username":"dbplane","password":"` + hostPassword +
 				`","publicHostname":"pg.example.com","publicPort":6432,"tls":"require","enabled":false,"maxDatabases":null,"nodeId":null}`,
-			setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
+			Setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				if !in.MaxDatabasesSet || in.MaxDatabases != nil {
 					t.Errorf("CreateHost() maxDatabases = (%v, %v), want set to unlimited", in.MaxDatabasesSet, in.MaxDatabases)
 				}
 			}),
-			wantStatus: http.StatusCreated, notContains: hostSecrets,
+			WantStatus: http.StatusCreated, NotContains: hostSecrets,
 		},
 		{
-			name: "MissingName", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"hostname":"h","username":"u","password":"` + hostPassword + `"}`,
-			setup: createHostApplies(nil), wantStatus: http.StatusUnprocessableEntity, notContains: hostSecrets,
+			Name: "MissingName", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"hostname":"h","username":"u","password":"` + hostPassword + `"}`,
+			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets,
 		},
 		{
-			name: "BadPort", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"name":"n","hostname":"h","username":"u","password":"p","port":70000}`,
-			setup: createHostApplies(nil), wantStatus: http.StatusUnprocessableEntity,
+			Name: "BadPort", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"n","hostname":"h","username":"u","password":"p","port":70000}`,
+			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "NullName", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":null,"hostname":"h","username":"u","password":"p"}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "NullName", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":null,"hostname":"h","username":"u","password":"p"}`, WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "ConnectionFails", method: http.MethodPost, path: path, header: bearer(adminKey), body: doc002,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "ConnectionFails", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: doc002,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.CreateHostFn = func(context.Context, dbplane.HostInput) (*dbplane.Host, error) {
 					return nil, &dbplane.Error{Code: dbplane.CodeInvalid,
 						Message: "The host user lacks the CREATE USER privilege",
 						Err:     errors.New("mariadb: check privileges: engine: access denied")}
 				}
 			},
-			wantStatus: http.StatusUnprocessableEntity, notContains: hostSecrets, notInBody: []string{"engine:"},
+			WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets, NotInBody: []string{"engine:"},
 		},
 		{
-			name: "Unavailable", method: http.MethodPost, path: path, header: bearer(adminKey), body: doc002,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Unavailable", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: doc002,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.CreateHostFn = func(context.Context, dbplane.HostInput) (*dbplane.Host, error) {
 					return nil, dbplane.Wrap(dbplane.ErrHostUnavailable, errors.New("dial tcp 10.1.1.1:3306: i/o timeout"))
 				}
 			},
-			wantStatus: http.StatusServiceUnavailable, notContains: hostSecrets, notInBody: []string{"10.1.1.1"},
-			wantLog: []string{"10.1.1.1", "request_id=" + requestID},
+			WantStatus: http.StatusServiceUnavailable, NotContains: hostSecrets, NotInBody: []string{"10.1.1.1"},
+			WantLog: []string{"10.1.1.1", "request_id=" + requestID},
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: doc002, wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodPost, path: path, header: bearer(userKey), body: doc002, wantStatus: http.StatusForbidden},
-		{name: "BadJSON", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":`, wantStatus: http.StatusBadRequest},
-		{name: "EmptyBody", method: http.MethodPost, path: path, header: bearer(adminKey), wantStatus: http.StatusBadRequest},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: doc002, WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodPost, Path: path, Header: bearer(userKey), Body: doc002, WantStatus: http.StatusForbidden},
+		{Name: "BadJSON", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":`, WantStatus: http.StatusBadRequest},
+		{Name: "EmptyBody", Method: http.MethodPost, Path: path, Header: bearer(adminKey), WantStatus: http.StatusBadRequest},
 		{
-			name: "UnknownField", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"n","rootPassword":"x"}`, wantStatus: http.StatusBadRequest,
-		},
-		{
-			name: "WrongType", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"n","port":"3306"}`, wantStatus: http.StatusBadRequest,
+			Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"n","rootPassword":"x"}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "WrongTypeOptional", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"n","maxDatabases":"lots"}`, wantStatus: http.StatusBadRequest,
+			Name: "WrongType", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"n","port":"3306"}`, WantStatus: http.StatusBadRequest,
+		},
+		{
+			Name: "WrongTypeOptional", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"n","maxDatabases":"lots"}`, WantStatus: http.StatusBadRequest,
 		},
 	})
 }
@@ -231,56 +231,56 @@ func TestHostUpdate(t *testing.T) {
 	const path = "/api/admin/database-hosts/3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c"
 	runScenarios(t, []scenario{
 		{
-			name: "MaxDatabases", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"maxDatabases":250}`,
-			setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+			Name: "MaxDatabases", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"maxDatabases":250}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				want := dbplane.HostInput{MaxDatabasesSet: true, MaxDatabases: ptr(250)}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusOK, notContains: hostSecrets,
+			WantStatus: http.StatusOK, NotContains: hostSecrets,
 		},
 		{
-			name: "NullsClear", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null}`,
-			setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+			Name: "NullsClear", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				want := dbplane.HostInput{MaxDatabasesSet: true, NodeID: ptr(""), PublicHostname: ptr(""),
 					PublicPort: ptr(0), Database: ptr("")}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NewPassword", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"password":"An0therS3cret","enabled":false}`,
-			setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+			Name: "NewPassword", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"An0therS3cret","enabled":false}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				if in.Password == nil || *in.Password != "An0therS3cret" {
 					t.Errorf("UpdateHost() password not passed through")
 				}
 			}),
-			wantStatus: http.StatusOK, notContains: []string{"An0therS3cret", hostPassword},
+			WantStatus: http.StatusOK, NotContains: []string{"An0therS3cret", hostPassword},
 		},
 		{
-			name: "NullPassword", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"password":null}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "NullPassword", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":null}`, WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "EngineChange", method: http.MethodPatch, path: path, header: bearer(adminKey),
-			body: `{"engine":"postgres"}`, setup: updateHostApplies(nil), wantStatus: http.StatusUnprocessableEntity,
+			Name: "EngineChange", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"engine":"postgres"}`, Setup: updateHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "NotFound", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.UpdateHostFn = func(context.Context, string, dbplane.HostInput) (*dbplane.Host, error) {
 					return nil, dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPatch, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
-		{name: "UnknownField", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"id":"x"}`, wantStatus: http.StatusBadRequest},
+		{Name: "ReadOnlyKey", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
+		{Name: "UnknownField", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"id":"x"}`, WantStatus: http.StatusBadRequest},
 	})
 }
 
@@ -298,18 +298,18 @@ func TestHostDelete(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodDelete, path: path, header: bearer(adminKey), setup: deleteReturns(nil), wantStatus: http.StatusNoContent},
+		{Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(adminKey), Setup: deleteReturns(nil), WantStatus: http.StatusNoContent},
 		{
-			name: "HasDatabases", method: http.MethodDelete, path: path, header: bearer(adminKey),
-			setup:      deleteReturns(dbplane.Errorf(dbplane.CodeConflict, "Host has 3 databases")),
-			wantStatus: http.StatusConflict,
+			Name: "HasDatabases", Method: http.MethodDelete, Path: path, Header: bearer(adminKey),
+			Setup:      deleteReturns(dbplane.Errorf(dbplane.CodeConflict, "Host has 3 databases")),
+			WantStatus: http.StatusConflict,
 		},
 		{
-			name: "NotFound", method: http.MethodDelete, path: path, header: bearer(adminKey),
-			setup:      deleteReturns(dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")),
-			wantStatus: http.StatusNotFound,
+			Name: "NotFound", Method: http.MethodDelete, Path: path, Header: bearer(adminKey),
+			Setup:      deleteReturns(dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")),
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -323,89 +323,89 @@ func TestHostTest(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "Success", method: http.MethodPost, path: path, header: bearer(readOnlyKey),
-			setup:      testReturns(dbplane.HostTest{Success: true, Message: "Connection successful"}, nil),
-			wantStatus: http.StatusOK,
+			Name: "Success", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey),
+			Setup:      testReturns(dbplane.HostTest{Success: true, Message: "Connection successful"}, nil),
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "MissingPrivilege", method: http.MethodPost, path: path, header: bearer(adminKey),
-			setup:      testReturns(dbplane.HostTest{Message: "Connected to MariaDB 11.4.2; missing privilege: CREATE USER"}, nil),
-			wantStatus: http.StatusOK,
+			Name: "MissingPrivilege", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Setup:      testReturns(dbplane.HostTest{Message: "Connected to MariaDB 11.4.2; missing privilege: CREATE USER"}, nil),
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NotFound", method: http.MethodPost, path: path, header: bearer(adminKey),
-			setup:      testReturns(dbplane.HostTest{}, dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")),
-			wantStatus: http.StatusNotFound,
+			Name: "NotFound", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Setup:      testReturns(dbplane.HostTest{}, dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")),
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "NoPermission", method: http.MethodPost, path: path, header: bearer(noPermKey), wantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodPost, Path: path, Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
 	})
 }
 
 func TestRoutes(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
-		{name: "Unknown", method: http.MethodGet, path: "/api/admin/nope", wantStatus: http.StatusNotFound},
-		{name: "UnknownWithKey", method: http.MethodGet, path: "/api/admin/audit", header: bearer(adminKey), wantStatus: http.StatusNotFound},
-		{name: "Root", method: http.MethodGet, path: "/api/admin", wantStatus: http.StatusNotFound},
-		{name: "RootSlash", method: http.MethodGet, path: "/api/admin/", wantStatus: http.StatusNotFound},
-		{name: "TrailingSlash", method: http.MethodGet, path: "/api/admin/database-hosts/", wantStatus: http.StatusNotFound},
-		{name: "DoubleSlash", method: http.MethodGet, path: "/api/admin//database-hosts", wantStatus: http.StatusNotFound},
+		{Name: "Unknown", Method: http.MethodGet, Path: "/api/admin/nope", WantStatus: http.StatusNotFound},
+		{Name: "UnknownWithKey", Method: http.MethodGet, Path: "/api/admin/audit", Header: bearer(adminKey), WantStatus: http.StatusNotFound},
+		{Name: "Root", Method: http.MethodGet, Path: "/api/admin", WantStatus: http.StatusNotFound},
+		{Name: "RootSlash", Method: http.MethodGet, Path: "/api/admin/", WantStatus: http.StatusNotFound},
+		{Name: "TrailingSlash", Method: http.MethodGet, Path: "/api/admin/database-hosts/", WantStatus: http.StatusNotFound},
+		{Name: "DoubleSlash", Method: http.MethodGet, Path: "/api/admin//database-hosts", WantStatus: http.StatusNotFound},
 		{
-			name: "HostsWrongMethod", method: http.MethodPut, path: "/api/admin/database-hosts",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+			Name: "HostsWrongMethod", Method: http.MethodPut, Path: "/api/admin/database-hosts",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
 		},
 		{
-			name: "HostWrongMethod", method: http.MethodPut, path: "/api/admin/database-hosts/7",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
+			Name: "HostWrongMethod", Method: http.MethodPut, Path: "/api/admin/database-hosts/7",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
 		},
 		{
-			name: "TestWrongMethod", method: http.MethodGet, path: "/api/admin/database-hosts/7/test",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+			Name: "TestWrongMethod", Method: http.MethodGet, Path: "/api/admin/database-hosts/7/test",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "POST"},
 		},
 		{
-			name: "AccountWrongMethod", method: http.MethodDelete, path: "/api/admin/accounts/a1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, PATCH"},
+			Name: "AccountWrongMethod", Method: http.MethodDelete, Path: "/api/admin/accounts/a1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, PATCH"},
 		},
 		{
-			name: "KeyWrongMethod", method: http.MethodGet, path: "/api/admin/accounts/a1/keys/k1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PATCH, DELETE"},
+			Name: "KeyWrongMethod", Method: http.MethodGet, Path: "/api/admin/accounts/a1/keys/k1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "PATCH, DELETE"},
 		},
 		{
-			name: "AdminKeysWrongMethod", method: http.MethodDelete, path: "/api/admin/keys",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+			Name: "AdminKeysWrongMethod", Method: http.MethodDelete, Path: "/api/admin/keys",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
 		},
 		{
-			name: "AdminKeyWrongMethod", method: http.MethodGet, path: "/api/admin/keys/k1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PATCH, DELETE"},
+			Name: "AdminKeyWrongMethod", Method: http.MethodGet, Path: "/api/admin/keys/k1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "PATCH, DELETE"},
 		},
 		{
-			name: "NodeWrongMethod", method: http.MethodDelete, path: "/api/admin/nodes/1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD"},
+			Name: "NodeWrongMethod", Method: http.MethodDelete, Path: "/api/admin/nodes/1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD"},
 		},
 		{
-			name: "ServerWrongMethod", method: http.MethodPut, path: "/api/admin/servers/1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
+			Name: "ServerWrongMethod", Method: http.MethodPut, Path: "/api/admin/servers/1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
 		},
 		{
-			name: "SubusersWrongMethod", method: http.MethodPut, path: "/api/admin/servers/1/subusers",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+			Name: "SubusersWrongMethod", Method: http.MethodPut, Path: "/api/admin/servers/1/subusers",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
 		},
 		{
-			name: "SubuserWrongMethod", method: http.MethodGet, path: "/api/admin/servers/1/subusers/a1",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "PUT, DELETE"},
+			Name: "SubuserWrongMethod", Method: http.MethodGet, Path: "/api/admin/servers/1/subusers/a1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "PUT, DELETE"},
 		},
 		{
-			name: "DatabasesWrongMethod", method: http.MethodPost, path: "/api/admin/databases",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD"},
+			Name: "DatabasesWrongMethod", Method: http.MethodPost, Path: "/api/admin/databases",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD"},
 		},
 		{
-			name: "DatabaseDisableWrongMethod", method: http.MethodGet, path: "/api/admin/databases/1/disable",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+			Name: "DatabaseDisableWrongMethod", Method: http.MethodGet, Path: "/api/admin/databases/1/disable",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "POST"},
 		},
 		{
-			name: "QuotaRefreshWrongMethod", method: http.MethodGet, path: "/api/admin/quota/refresh",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+			Name: "QuotaRefreshWrongMethod", Method: http.MethodGet, Path: "/api/admin/quota/refresh",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "POST"},
 		},
-		{name: "QuotaRoot", method: http.MethodGet, path: "/api/admin/quota", header: bearer(adminKey), wantStatus: http.StatusNotFound},
+		{Name: "QuotaRoot", Method: http.MethodGet, Path: "/api/admin/quota", Header: bearer(adminKey), WantStatus: http.StatusNotFound},
 	})
 }

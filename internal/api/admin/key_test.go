@@ -30,8 +30,8 @@ func TestKeyList(t *testing.T) {
 	const path = "/api/admin/accounts/" + tenantID + "/keys"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(readOnlyKey),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(readOnlyKey),
+			Setup: func(t *testing.T, m *mocks) {
 				accountReturns(tenantID)(t, m)
 				m.keys.ListKeysFn = func(_ context.Context, accountID string) ([]*dbplane.APIKey, error) {
 					if accountID != tenantID {
@@ -42,10 +42,10 @@ func TestKeyList(t *testing.T) {
 					return []*dbplane.APIKey{fixtureKey(), disabled}, nil
 				}
 			},
-			wantStatus: http.StatusOK, notContains: append(keySecrets, `"key"`, "hash"),
+			WantStatus: http.StatusOK, NotContains: append(keySecrets, `"key"`, "hash"),
 		},
-		{name: "AccountNotFound", method: http.MethodGet, path: path, header: bearer(adminKey), setup: accountMissing, wantStatus: http.StatusNotFound},
-		{name: "NoPermission", method: http.MethodGet, path: path, header: bearer(noPermKey), wantStatus: http.StatusForbidden},
+		{Name: "AccountNotFound", Method: http.MethodGet, Path: path, Header: bearer(adminKey), Setup: accountMissing, WantStatus: http.StatusNotFound},
+		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -70,43 +70,43 @@ func TestKeyCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"ci"}`,
-			setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ci"}`,
+			Setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
 				want := dbplane.KeyInput{AccountID: tenantID, Kind: dbplane.KeyUser, Name: "ci"}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("CreateKey() input (-want +got):\n%s", diff)
 				}
 			}),
-			wantStatus: http.StatusCreated, notContains: []string{keyHash, adminKey},
+			WantStatus: http.StatusCreated, NotContains: []string{keyHash, adminKey},
 		},
 		{
-			name: "Expiring", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"ci","expiresAt":"2027-01-01T00:00:00+02:00"}`,
-			setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
+			Name: "Expiring", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"ci","expiresAt":"2027-01-01T00:00:00+02:00"}`,
+			Setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
 				want := time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC)
 				if in.ExpiresAt == nil || !in.ExpiresAt.Equal(want) {
 					t.Errorf("CreateKey() expiresAt = %v, want %v", in.ExpiresAt, want)
 				}
 			}),
-			wantStatus: http.StatusCreated,
+			WantStatus: http.StatusCreated,
 		},
 		{
-			name: "BadExpiry", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"ci","expiresAt":"tomorrow"}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "BadExpiry", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"ci","expiresAt":"tomorrow"}`, WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "EmptyName", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"  "}`,
-			setup: createValidates(nil), wantStatus: http.StatusUnprocessableEntity, notContains: keySecrets,
+			Name: "EmptyName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"  "}`,
+			Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity, NotContains: keySecrets,
 		},
 		{
-			name: "AccountNotFound", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"ci"}`,
-			setup: accountMissing, wantStatus: http.StatusNotFound,
+			Name: "AccountNotFound", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ci"}`,
+			Setup: accountMissing, WantStatus: http.StatusNotFound,
 		},
 		{
-			name: "PermissionsNotAccepted", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"ci","permissions":["keys:write"]}`, wantStatus: http.StatusBadRequest,
+			Name: "PermissionsNotAccepted", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"ci","permissions":["keys:write"]}`, WantStatus: http.StatusBadRequest,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{"name":"ci"}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{"name":"ci"}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -124,22 +124,22 @@ func TestKeyUpdate(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "Disable", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":true}`,
-			setup: setDisabled, wantStatus: http.StatusOK, notContains: keySecrets},
-		{name: "Enable", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":false}`,
-			setup: setDisabled, wantStatus: http.StatusOK},
-		{name: "Missing", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "Null", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":null}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "WrongType", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":"yes"}`, wantStatus: http.StatusBadRequest},
+		{Name: "Disable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":true}`,
+			Setup: setDisabled, WantStatus: http.StatusOK, NotContains: keySecrets},
+		{Name: "Enable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":false}`,
+			Setup: setDisabled, WantStatus: http.StatusOK},
+		{Name: "Missing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":null}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":"yes"}`, WantStatus: http.StatusBadRequest},
 		{
-			name: "NotFound", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"disabled":true}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":true}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.keys.SetKeyDisabledFn = func(context.Context, string, string, bool) (*dbplane.APIKey, error) {
 					return nil, dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPatch, path: path, header: bearer(readOnlyKey), body: `{"disabled":true}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{"disabled":true}`, WantStatus: http.StatusForbidden},
 	})
 }

@@ -27,18 +27,18 @@ func TestNodeList(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodGet, path: path, header: bearer(permKey("nodes:read")), setup: list, wantStatus: http.StatusOK},
+		{Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(permKey("nodes:read")), Setup: list, WantStatus: http.StatusOK},
 		{
-			name: "Empty", method: http.MethodGet, path: path, header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Empty", Method: http.MethodGet, Path: path, Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ListNodesFn = func(context.Context) ([]*dbplane.Node, error) { return nil, nil }
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
-		{name: "WriteOnly", method: http.MethodGet, path: path, header: bearer(permKey("nodes:write")), wantStatus: http.StatusForbidden},
-		{name: "NoPermission", method: http.MethodGet, path: path, header: bearer(noPermKey), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodGet, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
-		{name: "NoKey", method: http.MethodGet, path: path, wantStatus: http.StatusUnauthorized},
+		{Name: "WriteOnly", Method: http.MethodGet, Path: path, Header: bearer(permKey("nodes:write")), WantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
+		{Name: "NoKey", Method: http.MethodGet, Path: path, WantStatus: http.StatusUnauthorized},
 	})
 }
 
@@ -59,23 +59,23 @@ func TestNodeCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(permKey("nodes:write")),
-			body: `{"name":"  fra-1 "}`, setup: create("fra-1"), wantStatus: http.StatusCreated,
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("nodes:write")),
+			Body: `{"name":"  fra-1 "}`, Setup: create("fra-1"), WantStatus: http.StatusCreated,
 		},
-		{name: "MissingName", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "BlankName", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"  "}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "UnknownField", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"a","fqdn":"x"}`, wantStatus: http.StatusBadRequest},
+		{Name: "MissingName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "BlankName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"  "}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"a","fqdn":"x"}`, WantStatus: http.StatusBadRequest},
 		{
-			name: "Taken", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"fra-1"}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Taken", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"fra-1"}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.CreateNodeFn = func(context.Context, string) (*dbplane.Node, error) {
 					return nil, dbplane.Errorf(dbplane.CodeConflict, "A node with that name exists")
 				}
 			},
-			wantStatus: http.StatusConflict,
+			WantStatus: http.StatusConflict,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{"name":"a"}`, wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodPost, path: path, header: bearer(userKey), body: `{"name":"a"}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{"name":"a"}`, WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodPost, Path: path, Header: bearer(userKey), Body: `{"name":"a"}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -92,15 +92,15 @@ func TestNodeGet(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "ByUUID", method: http.MethodGet, path: "/api/admin/nodes/" + nodeID, header: bearer(readOnlyKey), setup: get(nodeID), wantStatus: http.StatusOK},
-		{name: "ByNumericID", method: http.MethodGet, path: "/api/admin/nodes/3", header: bearer(readOnlyKey), setup: get("3"), wantStatus: http.StatusOK},
+		{Name: "ByUUID", Method: http.MethodGet, Path: "/api/admin/nodes/" + nodeID, Header: bearer(readOnlyKey), Setup: get(nodeID), WantStatus: http.StatusOK},
+		{Name: "ByNumericID", Method: http.MethodGet, Path: "/api/admin/nodes/3", Header: bearer(readOnlyKey), Setup: get("3"), WantStatus: http.StatusOK},
 		{
-			name: "NotFound", method: http.MethodGet, path: "/api/admin/nodes/99", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/nodes/99", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.NodeFn = func(context.Context, string) (*dbplane.Node, error) { return nil, errNodeNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ServersPermissionOnly", method: http.MethodGet, path: "/api/admin/nodes/3", header: bearer(permKey("servers:read")), wantStatus: http.StatusForbidden},
+		{Name: "ServersPermissionOnly", Method: http.MethodGet, Path: "/api/admin/nodes/3", Header: bearer(permKey("servers:read")), WantStatus: http.StatusForbidden},
 	})
 }

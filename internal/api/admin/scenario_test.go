@@ -4,24 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/api/admin"
+	"github.com/dbplane/dbplane/internal/api/apitest"
 	"github.com/dbplane/dbplane/internal/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // Raw keys the default Authenticate knows.
 const (
@@ -110,86 +104,24 @@ func newMocks() *mocks {
 func bearer(k string) map[string]string { return map[string]string{"Authorization": "Bearer " + k} }
 
 // scenario is one request against the handler (PocketBase ApiScenario).
-type scenario struct {
-	name        string
-	method      string
-	path        string
-	header      map[string]string
-	body        string
-	setup       func(t *testing.T, m *mocks)
-	wantStatus  int
-	wantHeader  map[string]string
-	wantLog     []string // substrings the log must hold
-	notContains []string // substrings neither the body nor the log may hold
-	notInBody   []string // substrings the body may not hold (causes that belong in the log)
-	// The body is compared with testdata/<test>/<name>.golden, indented for
-	// reading. Set -update to rewrite. A 204 must have no body.
+type scenario = apitest.Scenario[*mocks]
+
+// surface runs scenarios against the admin handler on fresh mocks.
+var surface = apitest.Surface[*mocks]{
+	URL:       "http://dbplane.test",
+	RequestID: requestID,
+	Mocks:     newMocks,
+	Handler: func(m *mocks, logs io.Writer) http.Handler {
+		return admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
+			Servers: m.servers, Databases: m.databases},
+			admin.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	},
+	Shape: checkEnvelope,
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			m := newMocks()
-			if sc.setup != nil {
-				sc.setup(t, m)
-			}
-			var logs bytes.Buffer
-			h := admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
-				Servers: m.servers, Databases: m.databases},
-				admin.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-			var body io.Reader
-			if sc.body != "" {
-				body = strings.NewReader(sc.body)
-			}
-			r := httptest.NewRequest(sc.method, "http://dbplane.test"+sc.path, body)
-			r = r.WithContext(dbplane.WithRequestID(r.Context(), requestID))
-			for k, v := range sc.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
-
-			if w.Code != sc.wantStatus {
-				t.Errorf("%s %s status = %d, want %d; body: %s", sc.method, sc.path, w.Code, sc.wantStatus, w.Body)
-			}
-			for k, want := range sc.wantHeader {
-				if got := w.Header().Get(k); got != want {
-					t.Errorf("%s %s header %s = %q, want %q", sc.method, sc.path, k, got, want)
-				}
-			}
-			if w.Code == http.StatusNoContent {
-				if w.Body.Len() != 0 {
-					t.Errorf("%s %s = 204 with body %q, want none", sc.method, sc.path, w.Body)
-				}
-			} else {
-				if got := w.Header().Get("Content-Type"); got != "application/json" {
-					t.Errorf("%s %s Content-Type = %q, want application/json", sc.method, sc.path, got)
-				}
-				checkEnvelope(t, w.Code, w.Body.Bytes())
-				checkGolden(t, w.Body.Bytes())
-			}
-			for _, s := range sc.notContains {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-				if strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log contains %q: %s", sc.method, sc.path, s, logs.String())
-				}
-			}
-			for _, s := range sc.notInBody {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-			}
-			for _, s := range sc.wantLog {
-				if !strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log = %q, want it to contain %q", sc.method, sc.path, logs.String(), s)
-				}
-			}
-		})
-	}
+	surface.Run(t, scenarios)
 }
 
 // checkEnvelope asserts {"data": ...} (plus "meta" on a paginated list)
@@ -229,33 +161,5 @@ func checkEnvelope(t *testing.T, status int, body []byte) {
 	}
 	if e.Error != nil && e.Error.Field != nil && *e.Error.Field == "" {
 		t.Errorf("error body = %s: field is present but empty; omit it", body)
-	}
-}
-
-func checkGolden(t *testing.T, body []byte) {
-	t.Helper()
-	var indented bytes.Buffer
-	if err := json.Indent(&indented, body, "", "  "); err != nil {
-		t.Fatalf("indent body: %v: %s", err, body)
-	}
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, indented.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("no golden file %s: run go test -update", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, indented.Bytes()) {
-		t.Errorf("body differs from %s:\n got: %s\nwant: %s", path, indented.Bytes(), want)
 	}
 }

@@ -48,18 +48,18 @@ func TestServerList(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "Defaults", method: http.MethodGet, path: "/api/admin/servers", header: bearer(permKey("servers:read")),
-			setup: list(dbplane.Page{Page: 1, PerPage: 50}), wantStatus: http.StatusOK,
+			Name: "Defaults", Method: http.MethodGet, Path: "/api/admin/servers", Header: bearer(permKey("servers:read")),
+			Setup: list(dbplane.Page{Page: 1, PerPage: 50}), WantStatus: http.StatusOK,
 		},
 		{
-			name: "Page", method: http.MethodGet, path: "/api/admin/servers?page=2&perPage=5", header: bearer(readOnlyKey),
-			setup: list(dbplane.Page{Page: 2, PerPage: 5}), wantStatus: http.StatusOK,
+			Name: "Page", Method: http.MethodGet, Path: "/api/admin/servers?page=2&perPage=5", Header: bearer(readOnlyKey),
+			Setup: list(dbplane.Page{Page: 2, PerPage: 5}), WantStatus: http.StatusOK,
 		},
-		{name: "PageZero", method: http.MethodGet, path: "/api/admin/servers?page=0", header: bearer(readOnlyKey), wantStatus: http.StatusUnprocessableEntity},
-		{name: "PerPageTooBig", method: http.MethodGet, path: "/api/admin/servers?perPage=101", header: bearer(readOnlyKey), wantStatus: http.StatusUnprocessableEntity},
-		{name: "PerPageNotNumber", method: http.MethodGet, path: "/api/admin/servers?perPage=ten", header: bearer(readOnlyKey), wantStatus: http.StatusUnprocessableEntity},
-		{name: "NodesPermissionOnly", method: http.MethodGet, path: "/api/admin/servers", header: bearer(permKey("nodes:read")), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodGet, path: "/api/admin/servers", header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "PageZero", Method: http.MethodGet, Path: "/api/admin/servers?page=0", Header: bearer(readOnlyKey), WantStatus: http.StatusUnprocessableEntity},
+		{Name: "PerPageTooBig", Method: http.MethodGet, Path: "/api/admin/servers?perPage=101", Header: bearer(readOnlyKey), WantStatus: http.StatusUnprocessableEntity},
+		{Name: "PerPageNotNumber", Method: http.MethodGet, Path: "/api/admin/servers?perPage=ten", Header: bearer(readOnlyKey), WantStatus: http.StatusUnprocessableEntity},
+		{Name: "NodesPermissionOnly", Method: http.MethodGet, Path: "/api/admin/servers", Header: bearer(permKey("nodes:read")), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodGet, Path: "/api/admin/servers", Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -83,60 +83,60 @@ func TestServerCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(permKey("servers:write")),
-			body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":3}`,
-			setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3", DatabaseLimit: ptr(3)}), wantStatus: http.StatusCreated,
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write")),
+			Body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":3}`,
+			Setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3", DatabaseLimit: ptr(3)}), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "LimitOmitted", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3"}`,
-			setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3"}), wantStatus: http.StatusCreated,
+			Name: "LimitOmitted", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3"}`,
+			Setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3"}), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "LimitNull", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":null}`,
-			setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3"}), wantStatus: http.StatusCreated,
+			Name: "LimitNull", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":null}`,
+			Setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3"}), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "LimitZero", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":0}`,
-			setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3", DatabaseLimit: ptr(0)}), wantStatus: http.StatusCreated,
+			Name: "LimitZero", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":0}`,
+			Setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3", DatabaseLimit: ptr(0)}), WantStatus: http.StatusCreated,
 		},
 		{
-			name: "NegativeLimit", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":-1}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "NegativeLimit", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":-1}`, WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "MissingOwner", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"S","nodeId":"3"}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "MissingNode", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"S","ownerId":"a"}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "BlankName", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":" ","ownerId":"a","nodeId":"3"}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "MissingOwner", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","nodeId":"3"}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "MissingNode", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","ownerId":"a"}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "BlankName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":" ","ownerId":"a","nodeId":"3"}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "UnknownOwner", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"S","ownerId":"nope","nodeId":"3"}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnknownOwner", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","ownerId":"nope","nodeId":"3"}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.CreateServerFn = func(context.Context, dbplane.ServerInput) (*dbplane.Server, error) {
 					return nil, dbplane.FieldErrorf("ownerId", "No account with that id.")
 				}
 			},
-			wantStatus: http.StatusUnprocessableEntity,
+			WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "UnknownField", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"name":"S","ownerId":"a","nodeId":"3","uuid":"x"}`, wantStatus: http.StatusBadRequest},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
+		{Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","ownerId":"a","nodeId":"3","uuid":"x"}`, WantStatus: http.StatusBadRequest},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 	})
 }
 
 func TestServerGet(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
-		{name: "ByUUID", method: http.MethodGet, path: "/api/admin/servers/" + serverID, header: bearer(readOnlyKey), setup: serverReturns(serverID), wantStatus: http.StatusOK},
-		{name: "ByNumericID", method: http.MethodGet, path: "/api/admin/servers/12", header: bearer(readOnlyKey), setup: serverReturns("12"), wantStatus: http.StatusOK},
-		{name: "ByIdentifier", method: http.MethodGet, path: "/api/admin/servers/d3f1a2b4", header: bearer(readOnlyKey), setup: serverReturns("d3f1a2b4"), wantStatus: http.StatusOK},
+		{Name: "ByUUID", Method: http.MethodGet, Path: "/api/admin/servers/" + serverID, Header: bearer(readOnlyKey), Setup: serverReturns(serverID), WantStatus: http.StatusOK},
+		{Name: "ByNumericID", Method: http.MethodGet, Path: "/api/admin/servers/12", Header: bearer(readOnlyKey), Setup: serverReturns("12"), WantStatus: http.StatusOK},
+		{Name: "ByIdentifier", Method: http.MethodGet, Path: "/api/admin/servers/d3f1a2b4", Header: bearer(readOnlyKey), Setup: serverReturns("d3f1a2b4"), WantStatus: http.StatusOK},
 		{
-			name: "NotFound", method: http.MethodGet, path: "/api/admin/servers/99", header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/servers/99", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ServerFn = func(context.Context, string) (*dbplane.Server, error) { return nil, errServerNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "NoPermission", method: http.MethodGet, path: "/api/admin/servers/12", header: bearer(noPermKey), wantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodGet, Path: "/api/admin/servers/12", Header: bearer(noPermKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -165,35 +165,35 @@ func TestServerUpdate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "LimitNull", method: http.MethodPatch, path: path, header: bearer(permKey("servers:write")), body: `{"databaseLimit":null}`,
-			setup: update(dbplane.ServerUpdate{DatabaseLimitSet: true}), wantStatus: http.StatusOK,
+			Name: "LimitNull", Method: http.MethodPatch, Path: path, Header: bearer(permKey("servers:write")), Body: `{"databaseLimit":null}`,
+			Setup: update(dbplane.ServerUpdate{DatabaseLimitSet: true}), WantStatus: http.StatusOK,
 		},
 		{
-			name: "LimitZero", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"databaseLimit":0}`,
-			setup: update(dbplane.ServerUpdate{DatabaseLimitSet: true, DatabaseLimit: ptr(0)}), wantStatus: http.StatusOK,
+			Name: "LimitZero", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"databaseLimit":0}`,
+			Setup: update(dbplane.ServerUpdate{DatabaseLimitSet: true, DatabaseLimit: ptr(0)}), WantStatus: http.StatusOK,
 		},
 		{
-			name: "Rename", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"name":" Creative "}`,
-			setup: update(dbplane.ServerUpdate{Name: ptr("Creative")}), wantStatus: http.StatusOK,
+			Name: "Rename", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":" Creative "}`,
+			Setup: update(dbplane.ServerUpdate{Name: ptr("Creative")}), WantStatus: http.StatusOK,
 		},
 		{
-			name: "Nothing", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{}`,
-			setup: update(dbplane.ServerUpdate{}), wantStatus: http.StatusOK,
+			Name: "Nothing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
+			Setup: update(dbplane.ServerUpdate{}), WantStatus: http.StatusOK,
 		},
-		{name: "NullName", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"name":null}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "BlankName", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"name":""}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "NegativeLimit", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"databaseLimit":-2}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "OwnerNotPatchable", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"ownerId":"x"}`, wantStatus: http.StatusBadRequest},
+		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "BlankName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":""}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "NegativeLimit", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"databaseLimit":-2}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "OwnerNotPatchable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"ownerId":"x"}`, WantStatus: http.StatusBadRequest},
 		{
-			name: "NotFound", method: http.MethodPatch, path: path, header: bearer(adminKey), body: `{"name":"x"}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":"x"}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.UpdateServerFn = func(context.Context, string, dbplane.ServerUpdate) (*dbplane.Server, error) {
 					return nil, errServerNotFound
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPatch, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -211,13 +211,13 @@ func TestServerDelete(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodDelete, path: path, header: bearer(permKey("servers:write")), setup: del(nil), wantStatus: http.StatusNoContent},
+		{Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("servers:write")), Setup: del(nil), WantStatus: http.StatusNoContent},
 		{
-			name: "HasDatabases", method: http.MethodDelete, path: path, header: bearer(adminKey),
-			setup: del(dbplane.Errorf(dbplane.CodeConflict, "The server has 2 database(s); delete them first")), wantStatus: http.StatusConflict,
+			Name: "HasDatabases", Method: http.MethodDelete, Path: path, Header: bearer(adminKey),
+			Setup: del(dbplane.Errorf(dbplane.CodeConflict, "The server has 2 database(s); delete them first")), WantStatus: http.StatusConflict,
 		},
-		{name: "NotFound", method: http.MethodDelete, path: path, header: bearer(adminKey), setup: del(errServerNotFound), wantStatus: http.StatusNotFound},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
+		{Name: "NotFound", Method: http.MethodDelete, Path: path, Header: bearer(adminKey), Setup: del(errServerNotFound), WantStatus: http.StatusNotFound},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -230,8 +230,8 @@ func TestSubuserList(t *testing.T) {
 	const path = "/api/admin/servers/12/subusers"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(permKey("servers:read")),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(permKey("servers:read")),
+			Setup: func(t *testing.T, m *mocks) {
 				m.servers.ListSubusersFn = func(_ context.Context, ref string) ([]*dbplane.Subuser, error) {
 					if ref != "12" {
 						t.Errorf("ListSubusers(%q), want 12", ref)
@@ -241,16 +241,16 @@ func TestSubuserList(t *testing.T) {
 					return []*dbplane.Subuser{fixtureSubuser(dbplane.PermDatabaseRead, dbplane.PermDatabaseViewPassword), none}, nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "ServerNotFound", method: http.MethodGet, path: path, header: bearer(readOnlyKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "ServerNotFound", Method: http.MethodGet, Path: path, Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ListSubusersFn = func(context.Context, string) ([]*dbplane.Subuser, error) { return nil, errServerNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "NoPermission", method: http.MethodGet, path: path, header: bearer(permKey("servers:write")), wantStatus: http.StatusForbidden},
+		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(permKey("servers:write")), WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -273,32 +273,32 @@ func TestSubuserPut(t *testing.T) {
 	const path = "/api/admin/servers/12/subusers/" + tenantID
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPut, path: path, header: bearer(permKey("servers:write")),
-			body:       `{"permissions":["database.read","database.view_password","database.read"]}`,
-			setup:      setSubuser(tenantID, []string{"database.read", "database.view_password"}),
-			wantStatus: http.StatusOK,
+			Name: "OK", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write")),
+			Body:       `{"permissions":["database.read","database.view_password","database.read"]}`,
+			Setup:      setSubuser(tenantID, []string{"database.read", "database.view_password"}),
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NoPermissions", method: http.MethodPut, path: path, header: bearer(adminKey), body: `{"permissions":[]}`,
-			setup: setSubuser(tenantID, []string{}), wantStatus: http.StatusOK,
+			Name: "NoPermissions", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{"permissions":[]}`,
+			Setup: setSubuser(tenantID, []string{}), WantStatus: http.StatusOK,
 		},
 		{
-			name: "UnknownPermission", method: http.MethodPut, path: path, header: bearer(adminKey),
-			body: `{"permissions":["database.read","control.console"]}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "UnknownPermission", Method: http.MethodPut, Path: path, Header: bearer(adminKey),
+			Body: `{"permissions":["database.read","control.console"]}`, WantStatus: http.StatusUnprocessableEntity,
 		},
-		{name: "Missing", method: http.MethodPut, path: path, header: bearer(adminKey), body: `{}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "Null", method: http.MethodPut, path: path, header: bearer(adminKey), body: `{"permissions":null}`, wantStatus: http.StatusUnprocessableEntity},
-		{name: "WrongType", method: http.MethodPut, path: path, header: bearer(adminKey), body: `{"permissions":"database.read"}`, wantStatus: http.StatusBadRequest},
+		{Name: "Missing", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "Null", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{"permissions":null}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "WrongType", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{"permissions":"database.read"}`, WantStatus: http.StatusBadRequest},
 		{
-			name: "UnknownAccount", method: http.MethodPut, path: path, header: bearer(adminKey), body: `{"permissions":[]}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnknownAccount", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{"permissions":[]}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.SetSubuserFn = func(context.Context, string, string, []string) (*dbplane.Subuser, error) {
 					return nil, errAccountNotFound
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPut, path: path, header: bearer(readOnlyKey), body: `{"permissions":[]}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPut, Path: path, Header: bearer(readOnlyKey), Body: `{"permissions":[]}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -312,31 +312,31 @@ func TestSubuserCreate(t *testing.T) {
 	}
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(permKey("servers:write")),
-			body: `{"accountId":"01HVOTHER000000000000000","permissions":["database.create"]}`,
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write")),
+			Body: `{"accountId":"01HVOTHER000000000000000","permissions":["database.create"]}`,
+			Setup: func(t *testing.T, m *mocks) {
 				existing(t, m)
 				setSubuser("01HVOTHER000000000000000", []string{"database.create"})(t, m)
 			},
-			wantStatus: http.StatusCreated,
+			WantStatus: http.StatusCreated,
 		},
 		{
-			name: "AlreadySubuser", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"accountId":"` + tenantID + `","permissions":["database.create"]}`, setup: existing, wantStatus: http.StatusConflict,
+			Name: "AlreadySubuser", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"accountId":"` + tenantID + `","permissions":["database.create"]}`, Setup: existing, WantStatus: http.StatusConflict,
 		},
-		{name: "MissingAccount", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"permissions":[]}`, wantStatus: http.StatusUnprocessableEntity},
+		{Name: "MissingAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"permissions":[]}`, WantStatus: http.StatusUnprocessableEntity},
 		{
-			name: "UnknownPermission", method: http.MethodPost, path: path, header: bearer(adminKey),
-			body: `{"accountId":"a","permissions":["database.drop"]}`, wantStatus: http.StatusUnprocessableEntity,
+			Name: "UnknownPermission", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"accountId":"a","permissions":["database.drop"]}`, WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
-			name: "ServerNotFound", method: http.MethodPost, path: path, header: bearer(adminKey), body: `{"accountId":"a","permissions":[]}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "ServerNotFound", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"accountId":"a","permissions":[]}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ListSubusersFn = func(context.Context, string) ([]*dbplane.Subuser, error) { return nil, errServerNotFound }
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodPost, path: path, header: bearer(readOnlyKey), body: `{}`, wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 	})
 }
 
@@ -354,12 +354,12 @@ func TestSubuserDelete(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodDelete, path: path, header: bearer(permKey("servers:write")), setup: remove(nil), wantStatus: http.StatusNoContent},
+		{Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("servers:write")), Setup: remove(nil), WantStatus: http.StatusNoContent},
 		{
-			name: "NotASubuser", method: http.MethodDelete, path: path, header: bearer(adminKey),
-			setup: remove(dbplane.Errorf(dbplane.CodeNotFound, "Subuser not found")), wantStatus: http.StatusNotFound,
+			Name: "NotASubuser", Method: http.MethodDelete, Path: path, Header: bearer(adminKey),
+			Setup: remove(dbplane.Errorf(dbplane.CodeNotFound, "Subuser not found")), WantStatus: http.StatusNotFound,
 		},
-		{name: "ReadOnlyKey", method: http.MethodDelete, path: path, header: bearer(readOnlyKey), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodDelete, path: path, header: bearer(userKey), wantStatus: http.StatusForbidden},
+		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodDelete, Path: path, Header: bearer(userKey), WantStatus: http.StatusForbidden},
 	})
 }

@@ -65,90 +65,90 @@ func TestDatabaseList(t *testing.T) {
 
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup:      listReturns(fixtureDatabase(), never, over, creating, disabled),
-			wantStatus: http.StatusOK, notContains: append(secrets, "password", "connectionString", `"creating"`),
+			Name: "OK", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup:      listReturns(fixtureDatabase(), never, over, creating, disabled),
+			WantStatus: http.StatusOK, NotContains: append(secrets, "password", "connectionString", `"creating"`),
 		},
 		{
-			name: "Empty", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup: listReturns(), wantStatus: http.StatusOK,
+			Name: "Empty", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup: listReturns(), WantStatus: http.StatusOK,
 		},
 		{
-			name: "TokenScheme", method: http.MethodGet, path: "/api/v1/db/databases",
-			header: map[string]string{"Authorization": "Token " + userKey},
-			setup:  listReturns(), wantStatus: http.StatusOK,
+			Name: "TokenScheme", Method: http.MethodGet, Path: "/api/v1/db/databases",
+			Header: map[string]string{"Authorization": "Token " + userKey},
+			Setup:  listReturns(), WantStatus: http.StatusOK,
 		},
 		{
-			name: "BareKey", method: http.MethodGet, path: "/api/v1/db/databases",
-			header: map[string]string{"Authorization": userKey},
-			setup:  listReturns(), wantStatus: http.StatusOK,
+			Name: "BareKey", Method: http.MethodGet, Path: "/api/v1/db/databases",
+			Header: map[string]string{"Authorization": userKey},
+			Setup:  listReturns(), WantStatus: http.StatusOK,
 		},
 		{
-			name: "NoKey", method: http.MethodGet, path: "/api/v1/db/databases",
-			wantStatus: http.StatusUnauthorized, wantHeader: map[string]string{"WWW-Authenticate": "Bearer"},
+			Name: "NoKey", Method: http.MethodGet, Path: "/api/v1/db/databases",
+			WantStatus: http.StatusUnauthorized, WantHeader: map[string]string{"WWW-Authenticate": "Bearer"},
 		},
 		{
-			name: "EmptyBearer", method: http.MethodGet, path: "/api/v1/db/databases",
-			header: map[string]string{"Authorization": "Bearer   "}, wantStatus: http.StatusUnauthorized,
+			Name: "EmptyBearer", Method: http.MethodGet, Path: "/api/v1/db/databases",
+			Header: map[string]string{"Authorization": "Bearer   "}, WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "BadKey", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer("dbp_nope"),
-			wantStatus: http.StatusUnauthorized, notContains: []string{"dbp_nope"},
+			Name: "BadKey", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer("dbp_nope"),
+			WantStatus: http.StatusUnauthorized, NotContains: []string{"dbp_nope"},
 		},
 		{
-			name: "KeyDisabled", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(disabledKey),
-			wantStatus: http.StatusUnauthorized,
+			Name: "KeyDisabled", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(disabledKey),
+			WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "KeyExpired", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(expiredKey),
-			wantStatus: http.StatusUnauthorized,
+			Name: "KeyExpired", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(expiredKey),
+			WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "AdminKey", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(adminKey),
-			wantStatus: http.StatusForbidden,
+			Name: "AdminKey", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(adminKey),
+			WantStatus: http.StatusForbidden,
 		},
 		{
-			name: "Suspended", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(suspendedKey),
-			wantStatus: http.StatusForbidden,
+			Name: "Suspended", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(suspendedKey),
+			WantStatus: http.StatusForbidden,
 		},
 		{
-			name: "AuthInternal", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "AuthInternal", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.keys.AuthenticateFn = func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
 					return nil, nil, errors.New("query keys: sqlite: database is locked (/var/lib/dbplane/meta.db)")
 				}
 			},
-			wantStatus: http.StatusInternalServerError,
-			wantLog:    []string{"request_id=" + requestID, "database is locked"},
+			WantStatus: http.StatusInternalServerError,
+			WantLog:    []string{"request_id=" + requestID, "database is locked"},
 		},
 		{
-			name: "AuthNoPrincipal", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "AuthNoPrincipal", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.keys.AuthenticateFn = func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
 					return nil, nil, nil
 				}
 			},
-			wantStatus: http.StatusInternalServerError,
+			WantStatus: http.StatusInternalServerError,
 		},
 		{
-			name: "RateLimited", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "RateLimited", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.ListDatabasesFn = func(context.Context, string) ([]*dbplane.Database, error) {
 					return nil, dbplane.Errorf(dbplane.CodeRateLimited, "Too many requests; try again in 3 seconds.")
 				}
 			},
-			wantStatus: http.StatusTooManyRequests,
+			WantStatus: http.StatusTooManyRequests,
 		},
 		{
-			name: "Internal", method: http.MethodGet, path: "/api/v1/db/databases", header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Internal", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.ListDatabasesFn = func(context.Context, string) ([]*dbplane.Database, error) {
 					return nil, &dbplane.Error{Code: dbplane.CodeInternal, Message: "select from databases: no such table",
 						Err: errors.New("sqlite: no such table: databases")}
 				}
 			},
-			wantStatus: http.StatusInternalServerError, notInBody: []string{"no such table", "select from", "sqlite"},
-			wantLog: []string{"request_id=" + requestID, "level=ERROR"},
+			WantStatus: http.StatusInternalServerError, NotInBody: []string{"no such table", "select from", "sqlite"},
+			WantLog: []string{"request_id=" + requestID, "level=ERROR"},
 		},
 	})
 }
@@ -158,9 +158,9 @@ func TestDatabaseCreate(t *testing.T) {
 	const path = "/api/v1/db/databases"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app","engine":"mariadb"}`,
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app","engine":"mariadb"}`,
+			Setup: func(t *testing.T, m *mocks) {
 				m.databases.CreateDatabaseFn = func(_ context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error) {
 					want := dbplane.CreateDatabaseInput{AccountID: account.ID, Label: "my-app", Engine: "mariadb"}
 					if diff := cmp.Diff(want, in); diff != "" {
@@ -169,13 +169,13 @@ func TestDatabaseCreate(t *testing.T) {
 					return fixtureCredentials(password), nil
 				}
 			},
-			wantStatus:  http.StatusCreated,
-			notContains: []string{"sealed", "host-admin-pw", "sizeBytes", userKey},
+			WantStatus:  http.StatusCreated,
+			NotContains: []string{"sealed", "host-admin-pw", "sizeBytes", userKey},
 		},
 		{
-			name: "DefaultEngine", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`,
-			setup: func(t *testing.T, m *mocks) {
+			Name: "DefaultEngine", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`,
+			Setup: func(t *testing.T, m *mocks) {
 				m.databases.CreateDatabaseFn = func(_ context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error) {
 					if in.Engine != "" {
 						t.Errorf("CreateDatabase() engine = %q, want \"\" (the service defaults to mariadb)", in.Engine)
@@ -183,109 +183,109 @@ func TestDatabaseCreate(t *testing.T) {
 					return fixtureCredentials(password), nil
 				}
 			},
-			wantStatus: http.StatusCreated,
+			WantStatus: http.StatusCreated,
 		},
 		{
-			name: "InvalidName", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"-bad"}`, setup: createFails(dbplane.ValidateLabel("-bad")),
-			wantStatus: http.StatusBadRequest, notContains: secrets,
+			Name: "InvalidName", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"-bad"}`, Setup: createFails(dbplane.ValidateLabel("-bad")),
+			WantStatus: http.StatusBadRequest, NotContains: secrets,
 		},
 		{
-			name: "NameTooLong", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"` + strings.Repeat("a", 64) + `"}`, setup: createFails(dbplane.ValidateLabel(strings.Repeat("a", 64))),
-			wantStatus: http.StatusBadRequest,
+			Name: "NameTooLong", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"` + strings.Repeat("a", 64) + `"}`, Setup: createFails(dbplane.ValidateLabel(strings.Repeat("a", 64))),
+			WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "EngineDisabled", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app","engine":"mongo"}`, setup: createFails(dbplane.ErrEngineDisabled),
-			wantStatus: http.StatusBadRequest,
+			Name: "EngineDisabled", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app","engine":"mongo"}`, Setup: createFails(dbplane.ErrEngineDisabled),
+			WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "UnknownEngine", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app","engine":"oracle"}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnknownEngine", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app","engine":"oracle"}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.CreateDatabaseFn = func(_ context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error) {
 					_, err := dbplane.ParseEngine("engine", in.Engine)
 					return nil, err
 				}
 			},
-			wantStatus: http.StatusBadRequest,
+			WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "OutOfSlots", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(dbplane.ErrOutOfSlots), wantStatus: http.StatusPaymentRequired,
+			Name: "OutOfSlots", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(dbplane.ErrOutOfSlots), WantStatus: http.StatusPaymentRequired,
 		},
 		{
-			name: "OutOfStorage", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(dbplane.ErrOutOfStorage), wantStatus: http.StatusPaymentRequired,
+			Name: "OutOfStorage", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(dbplane.ErrOutOfStorage), WantStatus: http.StatusPaymentRequired,
 		},
 		{
-			name: "HostFull", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(dbplane.ErrHostFull), wantStatus: http.StatusServiceUnavailable,
+			Name: "HostFull", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(dbplane.ErrHostFull), WantStatus: http.StatusServiceUnavailable,
 		},
 		{
-			name: "HostUnavailable", method: http.MethodPost, path: path, header: bearer(userKey),
-			body:       `{"name":"my-app"}`,
-			setup:      createFails(dbplane.Wrap(dbplane.ErrHostUnavailable, errors.New("mariadb: ensure database: dial tcp 10.0.0.5:3306: connection refused"))),
-			wantStatus: http.StatusServiceUnavailable, wantLog: []string{"request_id=" + requestID, "connection refused", "level=WARN"},
+			Name: "HostUnavailable", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body:       `{"name":"my-app"}`,
+			Setup:      createFails(dbplane.Wrap(dbplane.ErrHostUnavailable, errors.New("mariadb: ensure database: dial tcp 10.0.0.5:3306: connection refused"))),
+			WantStatus: http.StatusServiceUnavailable, WantLog: []string{"request_id=" + requestID, "connection refused", "level=WARN"},
 		},
 		{
-			name: "Duplicate", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(dbplane.ErrDuplicateLabel), wantStatus: http.StatusConflict,
+			Name: "Duplicate", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(dbplane.ErrDuplicateLabel), WantStatus: http.StatusConflict,
 		},
 		{
-			name: "SuspendedByService", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(dbplane.ErrAccountSuspended), wantStatus: http.StatusForbidden,
+			Name: "SuspendedByService", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(dbplane.ErrAccountSuspended), WantStatus: http.StatusForbidden,
 		},
 		{
-			name: "Internal", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(errors.New("insert database: constraint failed")),
-			wantStatus: http.StatusInternalServerError, notInBody: []string{"insert database", "constraint"},
-			wantLog: []string{"insert database: constraint failed"},
+			Name: "Internal", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(errors.New("insert database: constraint failed")),
+			WantStatus: http.StatusInternalServerError, NotInBody: []string{"insert database", "constraint"},
+			WantLog: []string{"insert database: constraint failed"},
 		},
 		{
-			name: "NilCredentials", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app"}`, setup: createFails(nil), wantStatus: http.StatusInternalServerError,
+			Name: "NilCredentials", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app"}`, Setup: createFails(nil), WantStatus: http.StatusInternalServerError,
 		},
 		{
-			name: "BadJSON", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":`, wantStatus: http.StatusBadRequest,
+			Name: "BadJSON", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "UnknownField", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app","remote":"%"}`, wantStatus: http.StatusBadRequest,
+			Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app","remote":"%"}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "WrongType", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":5}`, wantStatus: http.StatusBadRequest,
+			Name: "WrongType", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":5}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "EngineWrongType", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"my-app","engine":5}`, wantStatus: http.StatusBadRequest,
+			Name: "EngineWrongType", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"my-app","engine":5}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "EmptyBody", method: http.MethodPost, path: path, header: bearer(userKey),
-			wantStatus: http.StatusBadRequest,
+			Name: "EmptyBody", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "TwoValues", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"a"}{"name":"b"}`, wantStatus: http.StatusBadRequest,
+			Name: "TwoValues", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"a"}{"name":"b"}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "TooLarge", method: http.MethodPost, path: path, header: bearer(userKey),
-			body: `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, wantStatus: http.StatusBadRequest,
+			Name: "TooLarge", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, WantStatus: http.StatusBadRequest,
 		},
 		{
-			name: "NoKeyBeforeBody", method: http.MethodPost, path: path, body: `{"name":`,
-			wantStatus: http.StatusUnauthorized,
+			Name: "NoKeyBeforeBody", Method: http.MethodPost, Path: path, Body: `{"name":`,
+			WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "BadKey", method: http.MethodPost, path: path, header: bearer("nope"), body: `{"name":"a"}`,
-			wantStatus: http.StatusUnauthorized,
+			Name: "BadKey", Method: http.MethodPost, Path: path, Header: bearer("nope"), Body: `{"name":"a"}`,
+			WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "Suspended", method: http.MethodPost, path: path, header: bearer(suspendedKey), body: `{"name":"a"}`,
-			wantStatus: http.StatusForbidden,
+			Name: "Suspended", Method: http.MethodPost, Path: path, Header: bearer(suspendedKey), Body: `{"name":"a"}`,
+			WantStatus: http.StatusForbidden,
 		},
 	})
 }
@@ -295,8 +295,8 @@ func TestDatabaseReveal(t *testing.T) {
 	const path = "/api/v1/db/databases/01HVDB00000000000000000001"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodGet, path: path, header: bearer(userKey),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(userKey),
+			Setup: func(t *testing.T, m *mocks) {
 				m.databases.RevealDatabaseFn = func(_ context.Context, accountID, id string) (*dbplane.Credentials, error) {
 					if accountID != account.ID || id != "01HVDB00000000000000000001" {
 						t.Errorf("RevealDatabase(%q, %q), want (%q, %q)", accountID, id, account.ID, "01HVDB00000000000000000001")
@@ -304,39 +304,39 @@ func TestDatabaseReveal(t *testing.T) {
 					return fixtureCredentials(password), nil
 				}
 			},
-			wantStatus: http.StatusOK, notContains: []string{"sealed", "host-admin-pw", userKey},
+			WantStatus: http.StatusOK, NotContains: []string{"sealed", "host-admin-pw", userKey},
 		},
 		{
-			name: "NeverMeasured", method: http.MethodGet, path: path, header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NeverMeasured", Method: http.MethodGet, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RevealDatabaseFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					c := fixtureCredentials(password)
 					c.Database.SizeRefreshedAt, c.Database.SizeBytes, c.Database.Status = nil, 0, dbplane.StatusFailed
 					return c, nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NotFound", method: http.MethodGet, path: path, header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodGet, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RevealDatabaseFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					return nil, dbplane.ErrDatabaseNotFound
 				}
 			},
-			wantStatus: http.StatusNotFound, notContains: secrets,
+			WantStatus: http.StatusNotFound, NotContains: secrets,
 		},
 		{
-			name: "NoKey", method: http.MethodGet, path: path, wantStatus: http.StatusUnauthorized,
+			Name: "NoKey", Method: http.MethodGet, Path: path, WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "Unavailable", method: http.MethodGet, path: path, header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Unavailable", Method: http.MethodGet, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RevealDatabaseFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					return nil, dbplane.Errorf(dbplane.CodeUnavailable, "The secret key is not loaded")
 				}
 			},
-			wantStatus: http.StatusServiceUnavailable,
+			WantStatus: http.StatusServiceUnavailable,
 		},
 	})
 }
@@ -346,8 +346,8 @@ func TestDatabaseRotate(t *testing.T) {
 	const path = "/api/v1/db/databases/01HVDB00000000000000000001/rotate"
 	runScenarios(t, []scenario{
 		{
-			name: "OK", method: http.MethodPost, path: path, header: bearer(userKey),
-			setup: func(t *testing.T, m *mocks) {
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Setup: func(t *testing.T, m *mocks) {
 				m.databases.RotatePasswordFn = func(_ context.Context, accountID, id string) (*dbplane.Credentials, error) {
 					if accountID != account.ID || id != "01HVDB00000000000000000001" {
 						t.Errorf("RotatePassword(%q, %q), want (%q, %q)", accountID, id, account.ID, "01HVDB00000000000000000001")
@@ -355,41 +355,41 @@ func TestDatabaseRotate(t *testing.T) {
 					return fixtureCredentials(password2), nil
 				}
 			},
-			wantStatus: http.StatusOK, notContains: []string{password, "sealed", "sizeBytes", userKey},
+			WantStatus: http.StatusOK, NotContains: []string{password, "sealed", "sizeBytes", userKey},
 		},
 		{
-			name: "BodyIgnored", method: http.MethodPost, path: path, header: bearer(userKey), body: `{"x":1}`,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "BodyIgnored", Method: http.MethodPost, Path: path, Header: bearer(userKey), Body: `{"x":1}`,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RotatePasswordFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					return fixtureCredentials(password2), nil
 				}
 			},
-			wantStatus: http.StatusOK,
+			WantStatus: http.StatusOK,
 		},
 		{
-			name: "NotFound", method: http.MethodPost, path: path, header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NotFound", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RotatePasswordFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					return nil, dbplane.ErrDatabaseNotFound
 				}
 			},
-			wantStatus: http.StatusNotFound,
+			WantStatus: http.StatusNotFound,
 		},
 		{
-			name: "HostUnavailable", method: http.MethodPost, path: path, header: bearer(userKey),
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "HostUnavailable", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.RotatePasswordFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
 					return nil, dbplane.Wrap(dbplane.ErrHostUnavailable, errors.New("postgres: set password: i/o timeout"))
 				}
 			},
-			wantStatus: http.StatusServiceUnavailable, notInBody: []string{"i/o timeout", "postgres:"},
-			wantLog: []string{"i/o timeout"},
+			WantStatus: http.StatusServiceUnavailable, NotInBody: []string{"i/o timeout", "postgres:"},
+			WantLog: []string{"i/o timeout"},
 		},
 		{
-			name: "BadKey", method: http.MethodPost, path: path, header: bearer("nope"), wantStatus: http.StatusUnauthorized,
+			Name: "BadKey", Method: http.MethodPost, Path: path, Header: bearer("nope"), WantStatus: http.StatusUnauthorized,
 		},
 		{
-			name: "KeyDisabled", method: http.MethodPost, path: path, header: bearer(disabledKey), wantStatus: http.StatusUnauthorized,
+			Name: "KeyDisabled", Method: http.MethodPost, Path: path, Header: bearer(disabledKey), WantStatus: http.StatusUnauthorized,
 		},
 	})
 }
@@ -397,25 +397,25 @@ func TestDatabaseRotate(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
-		{name: "UnknownRoute", method: http.MethodGet, path: "/api/v1/db/nope", wantStatus: http.StatusNotFound},
-		{name: "UnknownRouteWithKey", method: http.MethodGet, path: "/api/v1/db/nope", header: bearer(userKey), wantStatus: http.StatusNotFound},
-		{name: "Root", method: http.MethodGet, path: "/api/v1/db", wantStatus: http.StatusNotFound},
-		{name: "RootSlash", method: http.MethodGet, path: "/api/v1/db/", wantStatus: http.StatusNotFound},
-		{name: "TrailingSlash", method: http.MethodGet, path: "/api/v1/db/databases/", wantStatus: http.StatusNotFound},
-		{name: "DoubleSlash", method: http.MethodGet, path: "/api/v1/db//databases", wantStatus: http.StatusNotFound},
-		{name: "DotDot", method: http.MethodGet, path: "/api/v1/db/databases/../databases", wantStatus: http.StatusNotFound},
-		{name: "DeepPath", method: http.MethodPost, path: "/api/v1/db/databases/x/rotate/now", wantStatus: http.StatusNotFound},
+		{Name: "UnknownRoute", Method: http.MethodGet, Path: "/api/v1/db/nope", WantStatus: http.StatusNotFound},
+		{Name: "UnknownRouteWithKey", Method: http.MethodGet, Path: "/api/v1/db/nope", Header: bearer(userKey), WantStatus: http.StatusNotFound},
+		{Name: "Root", Method: http.MethodGet, Path: "/api/v1/db", WantStatus: http.StatusNotFound},
+		{Name: "RootSlash", Method: http.MethodGet, Path: "/api/v1/db/", WantStatus: http.StatusNotFound},
+		{Name: "TrailingSlash", Method: http.MethodGet, Path: "/api/v1/db/databases/", WantStatus: http.StatusNotFound},
+		{Name: "DoubleSlash", Method: http.MethodGet, Path: "/api/v1/db//databases", WantStatus: http.StatusNotFound},
+		{Name: "DotDot", Method: http.MethodGet, Path: "/api/v1/db/databases/../databases", WantStatus: http.StatusNotFound},
+		{Name: "DeepPath", Method: http.MethodPost, Path: "/api/v1/db/databases/x/rotate/now", WantStatus: http.StatusNotFound},
 		{
-			name: "ListWrongMethod", method: http.MethodDelete, path: "/api/v1/db/databases",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
+			Name: "ListWrongMethod", Method: http.MethodDelete, Path: "/api/v1/db/databases",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, POST"},
 		},
 		{
-			name: "RevealWrongMethod", method: http.MethodDelete, path: "/api/v1/db/databases/01HV",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "GET, HEAD"},
+			Name: "RevealWrongMethod", Method: http.MethodDelete, Path: "/api/v1/db/databases/01HV",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD"},
 		},
 		{
-			name: "RotateWrongMethod", method: http.MethodGet, path: "/api/v1/db/databases/01HV/rotate",
-			wantStatus: http.StatusMethodNotAllowed, wantHeader: map[string]string{"Allow": "POST"},
+			Name: "RotateWrongMethod", Method: http.MethodGet, Path: "/api/v1/db/databases/01HV/rotate",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "POST"},
 		},
 	})
 }

@@ -4,23 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"io"
 	"log/slog"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/api/apitest"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // Raw keys the default Authenticate knows.
 const (
@@ -80,80 +74,23 @@ func newMocks() *mocks {
 func bearer(k string) map[string]string { return map[string]string{"Authorization": "Bearer " + k} }
 
 // scenario is one request against the handler (PocketBase ApiScenario).
-type scenario struct {
-	name        string
-	method      string
-	path        string
-	header      map[string]string
-	body        string
-	setup       func(t *testing.T, m *mocks)
-	wantStatus  int
-	wantHeader  map[string]string
-	wantLog     []string // substrings the log must hold
-	notContains []string // substrings neither the body nor the log may hold
-	notInBody   []string // substrings the body may not hold (causes that belong in the log)
-	// wantBody is compared with testdata/<test>/<name>.golden, a JSON body
-	// indented for reading. Set -update to rewrite.
+type scenario = apitest.Scenario[*mocks]
+
+// surface runs scenarios against the management handler on fresh mocks.
+var surface = apitest.Surface[*mocks]{
+	URL:       "http://dbplane.test",
+	RequestID: requestID,
+	Mocks:     newMocks,
+	Handler: func(m *mocks, logs io.Writer) http.Handler {
+		return dbapi.NewHandler(dbapi.Services{Keys: m.keys, Databases: m.databases},
+			dbapi.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	},
+	Shape: checkEnvelope,
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			m := newMocks()
-			if sc.setup != nil {
-				sc.setup(t, m)
-			}
-			var logs bytes.Buffer
-			h := dbapi.NewHandler(dbapi.Services{Keys: m.keys, Databases: m.databases},
-				dbapi.Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-
-			var body io.Reader
-			if sc.body != "" {
-				body = strings.NewReader(sc.body)
-			}
-			r := httptest.NewRequest(sc.method, "http://dbplane.test"+sc.path, body)
-			r = r.WithContext(dbplane.WithRequestID(r.Context(), requestID))
-			for k, v := range sc.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
-
-			if w.Code != sc.wantStatus {
-				t.Errorf("%s %s status = %d, want %d; body: %s", sc.method, sc.path, w.Code, sc.wantStatus, w.Body)
-			}
-			if got := w.Header().Get("Content-Type"); got != "application/json" {
-				t.Errorf("%s %s Content-Type = %q, want application/json", sc.method, sc.path, got)
-			}
-			for k, want := range sc.wantHeader {
-				if got := w.Header().Get(k); got != want {
-					t.Errorf("%s %s header %s = %q, want %q", sc.method, sc.path, k, got, want)
-				}
-			}
-			checkEnvelope(t, w.Code, w.Body.Bytes())
-			checkGolden(t, w.Body.Bytes())
-			for _, s := range sc.notContains {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-				if strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log contains %q: %s", sc.method, sc.path, s, logs.String())
-				}
-			}
-			for _, s := range sc.notInBody {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-			}
-			for _, s := range sc.wantLog {
-				if !strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log = %q, want it to contain %q", sc.method, sc.path, logs.String(), s)
-				}
-			}
-		})
-	}
+	surface.Run(t, scenarios)
 }
 
 // checkEnvelope asserts document 003's envelope: {"ok":true,"data":...} on
@@ -182,33 +119,5 @@ func checkEnvelope(t *testing.T, status int, body []byte) {
 	}
 	if e.Code != nil && *e.Code == "" {
 		t.Errorf("error body = %s: code is present but empty; omit it", body)
-	}
-}
-
-func checkGolden(t *testing.T, body []byte) {
-	t.Helper()
-	var indented bytes.Buffer
-	if err := json.Indent(&indented, body, "", "  "); err != nil {
-		t.Fatalf("indent body: %v: %s", err, body)
-	}
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, indented.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("no golden file %s: run go test -update", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, indented.Bytes()) {
-		t.Errorf("body differs from %s:\n got: %s\nwant: %s", path, indented.Bytes(), want)
 	}
 }

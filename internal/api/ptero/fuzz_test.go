@@ -26,7 +26,7 @@ func FuzzCreateBody(f *testing.F) {
 		h := newHandler(m, &logs, ptero.Options{ApplicationRate: 1 << 30, ClientRate: 1 << 30})
 		for _, c := range []struct{ key, path string }{{appKey, appDBs}, {ownerKey, clientDBs}} {
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, newRequest(http.MethodPost, c.path, body, bearer(c.key)))
+			h.ServeHTTP(w, surface.Request(http.MethodPost, c.path, body, bearer(c.key)))
 			switch w.Code {
 			case http.StatusOK, http.StatusCreated, http.StatusBadRequest, http.StatusUnprocessableEntity:
 			default:

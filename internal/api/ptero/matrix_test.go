@@ -24,7 +24,7 @@ func cell(t *testing.T, key string, rt route) (int, string) {
 	var logs bytes.Buffer
 	h := newHandler(m, &logs, ptero.Options{})
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, newRequest(rt.method, rt.path, rt.body, bearer(key)))
+	h.ServeHTTP(w, surface.Request(rt.method, rt.path, rt.body, bearer(key)))
 	var e struct {
 		Errors []struct {
 			Code string `json:"code"`

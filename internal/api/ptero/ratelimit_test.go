@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbplane/dbplane/internal/api/apitest"
 	"github.com/dbplane/dbplane/internal/api/ptero"
 )
 
@@ -23,7 +24,7 @@ func TestRateLimit(t *testing.T) {
 		if key != "" {
 			header = bearer(key)
 		}
-		r := newRequest(http.MethodGet, path, "", header)
+		r := surface.Request(http.MethodGet, path, "", header)
 		r.RemoteAddr = "192.0.2.7:5555"
 		h.ServeHTTP(w, r)
 		return w
@@ -54,7 +55,7 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("X-RateLimit-Reset = %q, want %q", got, want)
 	}
 	checkShape(t, w.Code, w.Body.Bytes())
-	checkGolden(t, w.Body.Bytes())
+	apitest.Golden(t, w.Body.Bytes())
 
 	// Another key, and the client API, count on their own.
 	expect("other app key", do(appReadKey, appDBs), http.StatusOK, "3", "2")

@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,11 +17,10 @@ import (
 	"time"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/api/apitest"
 	"github.com/dbplane/dbplane/internal/api/ptero"
 	"github.com/dbplane/dbplane/internal/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // Raw keys the default Authenticate knows. A client key "sub:<perms>"
 // belongs to a subuser holding the comma-separated database permissions.
@@ -300,21 +296,19 @@ func (c *fixedClock) Advance(d time.Duration) {
 }
 
 // scenario is one request against the handler (PocketBase ApiScenario).
-type scenario struct {
-	name        string
-	method      string
-	path        string
-	header      map[string]string
-	body        string
-	setup       func(t *testing.T, m *mocks)
-	wantStatus  int
-	wantHeader  map[string]string
-	wantCalls   []string // the changing service calls, in order; nil = none
-	wantLog     []string // substrings the log must hold
-	notContains []string // substrings neither the body nor the log may hold
-	notInBody   []string // substrings the body may not hold
-	// The body is compared with testdata/<test>/<name>.golden, indented
-	// for reading. Set -update to rewrite. A 204 must have no body.
+type scenario = apitest.Scenario[*mocks]
+
+// surface runs scenarios against the Pterodactyl handler on fresh mocks.
+var surface = apitest.Surface[*mocks]{
+	URL:       "http://panel.test",
+	RequestID: requestID,
+	Mocks:     newMocks,
+	Handler: func(m *mocks, logs io.Writer) http.Handler {
+		return newHandler(m, logs, ptero.Options{})
+	},
+	Shape: checkShape,
+	Calls: (*mocks).recorded,
+	Check: checkEvery,
 }
 
 func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {
@@ -328,92 +322,36 @@ func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {
 	return ptero.NewHandler(ptero.Services{Keys: m.keys, Servers: m.servers, Databases: m.databases, Hosts: m.hosts}, opt)
 }
 
-func newRequest(method, path, body string, header map[string]string) *http.Request {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	r := httptest.NewRequest(method, "http://panel.test"+path, rd)
-	r = r.WithContext(dbplane.WithRequestID(r.Context(), requestID))
-	for k, v := range header {
-		r.Header.Set(k, v)
-	}
-	return r
-}
-
 func runScenarios(t *testing.T, scenarios []scenario) {
 	t.Helper()
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			m := newMocks()
-			if sc.setup != nil {
-				sc.setup(t, m)
-			}
-			var logs bytes.Buffer
-			h := newHandler(m, &logs, ptero.Options{})
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, newRequest(sc.method, sc.path, sc.body, sc.header))
+	surface.Run(t, scenarios)
+}
 
-			if w.Code != sc.wantStatus {
-				t.Errorf("%s %s status = %d, want %d; body: %s", sc.method, sc.path, w.Code, sc.wantStatus, w.Body)
-			}
-			for k, want := range sc.wantHeader {
-				if got := w.Header().Get(k); got != want {
-					t.Errorf("%s %s header %s = %q, want %q", sc.method, sc.path, k, got, want)
-				}
-			}
-			for _, k := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining"} {
-				if w.Header().Get(k) == "" {
-					t.Errorf("%s %s has no %s header", sc.method, sc.path, k)
-				}
-			}
-			if got := m.recorded(); !slices.Equal(got, sc.wantCalls) {
-				t.Errorf("%s %s service calls = %q, want %q", sc.method, sc.path, got, sc.wantCalls)
-			}
-			if w.Code == http.StatusNoContent {
-				if w.Body.Len() != 0 {
-					t.Errorf("%s %s = 204 with body %q, want none", sc.method, sc.path, w.Body)
-				}
-			} else {
-				if got := w.Header().Get("Content-Type"); got != "application/json" {
-					t.Errorf("%s %s Content-Type = %q, want application/json", sc.method, sc.path, got)
-				}
-				checkShape(t, w.Code, w.Body.Bytes())
-				checkGolden(t, w.Body.Bytes())
-			}
-			for _, s := range append(sc.notContains, keySecrets...) {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-				if strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log contains %q: %s", sc.method, sc.path, s, logs.String())
-				}
-			}
-			for _, s := range sc.notInBody {
-				if strings.Contains(w.Body.String(), s) {
-					t.Errorf("%s %s body contains %q: %s", sc.method, sc.path, s, w.Body)
-				}
-			}
-			for _, s := range sc.wantLog {
-				if !strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log = %q, want it to contain %q", sc.method, sc.path, logs.String(), s)
-				}
-			}
-			for _, s := range secrets {
-				if strings.Contains(logs.String(), s) {
-					t.Errorf("%s %s log contains %q: %s", sc.method, sc.path, s, logs.String())
-				}
-			}
-			if w.Code >= 400 {
-				// Error bodies and logs never carry a password.
-				for _, s := range secrets {
-					if strings.Contains(w.Body.String(), s) || strings.Contains(logs.String(), s) {
-						t.Errorf("%s %s = %d leaks %q", sc.method, sc.path, w.Code, s)
-					}
-				}
-			}
-		})
+// checkEvery asserts what holds for every response: rate-limit headers,
+// no key material anywhere, and no password in the log or in an error.
+func checkEvery(t *testing.T, sc scenario, w *httptest.ResponseRecorder, logs string) {
+	t.Helper()
+	for _, k := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining"} {
+		if w.Header().Get(k) == "" {
+			t.Errorf("%s %s has no %s header", sc.Method, sc.Path, k)
+		}
+	}
+	for _, s := range keySecrets {
+		if strings.Contains(w.Body.String(), s) {
+			t.Errorf("%s %s body contains %q: %s", sc.Method, sc.Path, s, w.Body)
+		}
+		if strings.Contains(logs, s) {
+			t.Errorf("%s %s log contains %q: %s", sc.Method, sc.Path, s, logs)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Errorf("%s %s log contains %q: %s", sc.Method, sc.Path, s, logs)
+		}
+		// Error bodies never carry a password.
+		if w.Code >= 400 && strings.Contains(w.Body.String(), s) {
+			t.Errorf("%s %s = %d leaks %q", sc.Method, sc.Path, w.Code, s)
+		}
 	}
 }
 
@@ -456,33 +394,5 @@ func checkShape(t *testing.T, status int, body []byte) {
 			x.Meta.SourceField == "" || x.Meta.Rule == "") {
 			t.Errorf("422 entry %+v: want ValidationException with meta.source_field and meta.rule", x)
 		}
-	}
-}
-
-func checkGolden(t *testing.T, body []byte) {
-	t.Helper()
-	var indented bytes.Buffer
-	if err := json.Indent(&indented, body, "", "  "); err != nil {
-		t.Fatalf("indent body: %v: %s", err, body)
-	}
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, indented.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("no golden file %s: run go test -update", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(want, indented.Bytes()) {
-		t.Errorf("body differs from %s:\n got: %s\nwant: %s", path, indented.Bytes(), want)
 	}
 }

@@ -13,10 +13,10 @@ func TestAppServerList(t *testing.T) {
 	t.Parallel()
 	const path = "/api/application/servers"
 	runScenarios(t, []scenario{
-		{name: "OK", method: http.MethodGet, path: path, header: bearer(appReadKey), wantStatus: http.StatusOK},
+		{Name: "OK", Method: http.MethodGet, Path: path, Header: bearer(appReadKey), WantStatus: http.StatusOK},
 		{
-			name: "UnlimitedNoNode", method: http.MethodGet, path: path + "?per_page=1", header: bearer(appKey), wantStatus: http.StatusOK,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "UnlimitedNoNode", Method: http.MethodGet, Path: path + "?per_page=1", Header: bearer(appKey), WantStatus: http.StatusOK,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
 					s := fixtureServer()
 					s.DatabaseLimit, s.NodeID = nil, ""
@@ -24,24 +24,24 @@ func TestAppServerList(t *testing.T) {
 				}
 			},
 		},
-		{name: "PerPage101", method: http.MethodGet, path: path + "?per_page=101", header: bearer(appKey), wantStatus: http.StatusBadRequest},
-		{name: "NoPermission", method: http.MethodGet, path: path, header: bearer(appWriteKey), wantStatus: http.StatusForbidden},
-		{name: "UserKey", method: http.MethodGet, path: path, header: bearer(ownerKey), wantStatus: http.StatusForbidden},
+		{Name: "PerPage101", Method: http.MethodGet, Path: path + "?per_page=101", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
+		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(appWriteKey), WantStatus: http.StatusForbidden},
+		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(ownerKey), WantStatus: http.StatusForbidden},
 		{
-			name: "Internal", method: http.MethodGet, path: path, header: bearer(appKey), wantStatus: http.StatusInternalServerError,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "Internal", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
 					return nil, 0, errors.New("select servers: timeout")
 				}
 			},
-			wantLog: []string{"select servers: timeout"}, notInBody: []string{"timeout"},
+			WantLog: []string{"select servers: timeout"}, NotInBody: []string{"timeout"},
 		},
 		{
-			name: "NodeFails", method: http.MethodGet, path: path, header: bearer(appKey), wantStatus: http.StatusInternalServerError,
-			setup: func(_ *testing.T, m *mocks) {
+			Name: "NodeFails", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
+			Setup: func(_ *testing.T, m *mocks) {
 				m.servers.NodeFn = func(context.Context, string) (*dbplane.Node, error) { return nil, errors.New("select node: busy") }
 			},
-			wantLog: []string{"select node: busy"},
+			WantLog: []string{"select node: busy"},
 		},
 	})
 }
