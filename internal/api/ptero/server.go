@@ -51,10 +51,10 @@ type appServerAttributes struct {
 	Suspended     bool              `json:"suspended"`
 	Limits        limitsJSON        `json:"limits"`
 	FeatureLimits featureLimitsJSON `json:"feature_limits"`
-	User      *int64 `json:"user"` // the owner account's numericId
-	Node      *int64 `json:"node"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	User          *int64            `json:"user"` // the owner account's numericId
+	Node          *int64            `json:"node"`
+	CreatedAt     string            `json:"created_at"`
+	UpdatedAt     string            `json:"updated_at"`
 }
 
 // clientServerJSON is the client API's server object.
