@@ -72,41 +72,26 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // pass; a user key is 403, not 401, because it is a valid key.
 func (h *handler) require(perm dbplane.Permission, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		raw := request.BearerKey(r)
-		if raw == "" {
-			h.writeError(w, r, dbplane.ErrNoKey)
-			return
+		p, err := request.Authenticate(r, h.keys)
+		if err == nil {
+			err = request.Admit(p, dbplane.KeyAdmin)
 		}
-		key, acct, err := h.keys.Authenticate(r.Context(), raw)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
 		}
-		if key == nil || acct == nil {
-			h.writeError(w, r, errNoPrincipal)
-			return
-		}
-		if key.Kind != dbplane.KeyAdmin {
-			h.writeError(w, r, dbplane.ErrWrongKeyKind)
-			return
-		}
-		if acct.Suspended {
-			h.writeError(w, r, dbplane.ErrAccountSuspended)
-			return
-		}
-		if acct.Role != dbplane.RoleAdmin {
+		if p.Account.Role != dbplane.RoleAdmin {
 			// An admin key outlives a demotion of its account; the key
 			// stops working with it.
 			h.writeError(w, r, errNotAdmin)
 			return
 		}
-		if !key.Can(perm) {
+		if !p.Key.Can(perm) {
 			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
 				"This API key lacks the %s permission", string(perm)))
 			return
 		}
-		ctx := dbplane.WithPrincipal(r.Context(), &dbplane.Principal{Key: key, Account: acct})
-		next(w, r.WithContext(ctx))
+		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
 	}
 }
 

@@ -21,7 +21,6 @@ type wireError struct {
 var (
 	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
 	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
-	errNoPrincipal      = errors.New("dbapi: authenticate returned no key or account")
 	errNoCredentials    = errors.New("dbapi: service returned no credentials")
 )
 

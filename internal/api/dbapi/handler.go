@@ -63,30 +63,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // standing pass.
 func (h *handler) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		raw := request.BearerKey(r)
-		if raw == "" {
-			h.writeError(w, r, dbplane.ErrNoKey)
-			return
+		p, err := request.Authenticate(r, h.keys)
+		if err == nil {
+			err = request.Admit(p, dbplane.KeyUser)
 		}
-		key, acct, err := h.keys.Authenticate(r.Context(), raw)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
 		}
-		if key == nil || acct == nil {
-			h.writeError(w, r, errNoPrincipal)
-			return
-		}
-		if key.Kind != dbplane.KeyUser {
-			h.writeError(w, r, dbplane.ErrWrongKeyKind)
-			return
-		}
-		if acct.Suspended {
-			h.writeError(w, r, dbplane.ErrAccountSuspended)
-			return
-		}
-		ctx := dbplane.WithPrincipal(r.Context(), &dbplane.Principal{Key: key, Account: acct})
-		next(w, r.WithContext(ctx))
+		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
 	}
 }
 

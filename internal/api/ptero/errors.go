@@ -36,7 +36,6 @@ var (
 	errPermission  = &dbplane.Error{Code: dbplane.CodeForbidden, Message: detailUnauthorized}
 	errNotAdmin    = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator."}
 	errRateLimited = &dbplane.Error{Code: dbplane.CodeRateLimited, Message: "Too Many Attempts."}
-	errNoPrincipal = errors.New("ptero: authenticate returned no key or account")
 	errNoResult    = errors.New("ptero: service returned nothing")
 )
 

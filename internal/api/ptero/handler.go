@@ -140,35 +140,21 @@ func (h *handler) limitAnonymous(w http.ResponseWriter, r *http.Request) bool {
 // returns the principal. kind is the key kind the API takes. On failure
 // it has written the response.
 func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbplane.KeyKind) (*dbplane.Principal, bool) {
-	raw := request.BearerKey(r)
-	if raw == "" {
-		if h.limitAnonymous(w, r) {
-			h.writeError(w, r, dbplane.ErrNoKey)
-		}
-		return nil, false
-	}
-	key, acct, err := h.keys.Authenticate(r.Context(), raw)
-	if err == nil && (key == nil || acct == nil) {
-		err = errNoPrincipal
-	}
+	p, err := request.Authenticate(r, h.keys)
 	if err != nil {
 		if h.limitAnonymous(w, r) {
 			h.writeError(w, r, err)
 		}
 		return nil, false
 	}
-	if !h.limit(w, r, "key:"+key.ID) {
+	if !h.limit(w, r, "key:"+p.Key.ID) {
 		return nil, false
 	}
-	switch {
-	case key.Kind != kind:
-		h.writeError(w, r, dbplane.ErrWrongKeyKind)
-		return nil, false
-	case acct.Suspended:
-		h.writeError(w, r, dbplane.ErrAccountSuspended)
+	if err := request.Admit(p, kind); err != nil {
+		h.writeError(w, r, err)
 		return nil, false
 	}
-	return &dbplane.Principal{Key: key, Account: acct}, true
+	return p, true
 }
 
 // application guards an application API route: an admin key of an admin

@@ -1,0 +1,44 @@
+package request
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/dbplane/dbplane"
+)
+
+// errNoPrincipal is a key service that returned neither a principal nor an
+// error: a bug, reported as an internal error.
+var errNoPrincipal = errors.New("request: authenticate returned no key or account")
+
+// Authenticate returns the principal of r's API key (see BearerKey) as keys
+// knows it. It returns dbplane.ErrNoKey when r carries no key, and the
+// error of keys.Authenticate as it is; each surface maps them to its own
+// statuses.
+func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal, error) {
+	raw := BearerKey(r)
+	if raw == "" {
+		return nil, dbplane.ErrNoKey
+	}
+	key, acct, err := keys.Authenticate(r.Context(), raw)
+	if err != nil {
+		return nil, err
+	}
+	if key == nil || acct == nil {
+		return nil, errNoPrincipal
+	}
+	return &dbplane.Principal{Key: key, Account: acct}, nil
+}
+
+// Admit returns nil when p's key is of the kind an API takes and its
+// account is in good standing: dbplane.ErrWrongKeyKind or
+// dbplane.ErrAccountSuspended otherwise, checked in that order.
+func Admit(p *dbplane.Principal, kind dbplane.KeyKind) error {
+	switch {
+	case p.Key.Kind != kind:
+		return dbplane.ErrWrongKeyKind
+	case p.Account.Suspended:
+		return dbplane.ErrAccountSuspended
+	}
+	return nil
+}
