@@ -3,7 +3,6 @@ package admin
 import (
 	"log/slog"
 	"net/http"
-	"path"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -60,7 +59,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 // ServeHTTP answers a path that is not in canonical form with a 404 in this
 // API's shape: left to itself, ServeMux would redirect it with an HTML body.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+	if !request.Canonical(r) {
 		h.handleNotFound(w, r)
 		return
 	}
@@ -103,17 +102,4 @@ func notNull(field string) error {
 // required returns a 422 for a missing field.
 func required(field string) error {
 	return dbplane.FieldErrorf(field, "The %s field is required.", field)
-}
-
-// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
-// a trailing slash.
-func cleanPath(p string) string {
-	if p == "" || p[0] != '/' {
-		p = "/" + p
-	}
-	np := path.Clean(p)
-	if p[len(p)-1] == '/' && np != "/" {
-		np += "/"
-	}
-	return np
 }

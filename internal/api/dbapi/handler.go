@@ -3,7 +3,6 @@ package dbapi
 import (
 	"log/slog"
 	"net/http"
-	"path"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -51,7 +50,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 // ServeHTTP answers a path that is not in canonical form with the 404
 // envelope: left to itself, ServeMux would redirect it with an HTML body.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+	if !request.Canonical(r) {
 		h.handleNotFound(w, r)
 		return
 	}
@@ -73,17 +72,4 @@ func (h *handler) auth(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
 	}
-}
-
-// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
-// a trailing slash.
-func cleanPath(p string) string {
-	if p == "" || p[0] != '/' {
-		p = "/" + p
-	}
-	np := path.Clean(p)
-	if p[len(p)-1] == '/' && np != "/" {
-		np += "/"
-	}
-	return np
 }

@@ -3,7 +3,6 @@ package ptero
 import (
 	"log/slog"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -99,7 +98,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 // ServeHTTP answers a path that is not in canonical form with a 404 in this
 // API's shape: left to itself, ServeMux would redirect it with an HTML body.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+	if !request.Canonical(r) {
 		h.handleNotFound(w, r)
 		return
 	}
@@ -201,17 +200,4 @@ func (h *handler) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-// cleanPath is ServeMux's notion of a canonical path: path.Clean that keeps
-// a trailing slash.
-func cleanPath(p string) string {
-	if p == "" || p[0] != '/' {
-		p = "/" + p
-	}
-	np := path.Clean(p)
-	if p[len(p)-1] == '/' && np != "/" {
-		np += "/"
-	}
-	return np
 }
