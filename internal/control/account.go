@@ -40,6 +40,7 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, u dbplane.Accoun
 		return nil, err
 	}
 	a, err := s.store.UpdateAccount(ctx, id, u)
+	s.forgetKeys() // a principal carries its account
 	if err != nil || u.Suspended == nil {
 		return a, err
 	}

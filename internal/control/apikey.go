@@ -18,6 +18,18 @@ const (
 	maxKeyLen      = 256
 )
 
+// keyCacheTTL bounds how long an authenticated key is reused without
+// reading the store. Every change the service makes to keys or accounts
+// clears the cache at once, so a disabled key stops working on the next
+// request; the TTL only bounds changes made by another replica.
+const keyCacheTTL = 5 * time.Second
+
+type cachedKey struct {
+	key     *dbplane.APIKey
+	account *dbplane.Account
+	until   time.Time
+}
+
 // Authenticate finds the key for a raw bearer key.
 func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 	raw = strings.TrimSpace(raw)
@@ -28,17 +40,14 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 		return nil, nil, dbplane.ErrBadKey
 	}
 	sum := sha256.Sum256([]byte(raw))
-	k, a, err := s.store.KeyByHash(ctx, sum[:])
-	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
-		return nil, nil, dbplane.ErrBadKey
-	}
+	now := s.opt.Now()
+	k, a, err := s.lookupKey(ctx, sum, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	if k.Disabled {
 		return nil, nil, dbplane.ErrKeyDisabled
 	}
-	now := s.opt.Now()
 	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
 		return nil, nil, dbplane.ErrKeyExpired
 	}
@@ -48,8 +57,54 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 		if err := s.store.TouchKey(ctx, k.ID, now); err != nil {
 			s.log.Warn("record key use", "key_id", k.ID, "err", err)
 		}
+		s.keyMu.Lock()
+		if c := s.keys[sum]; c != nil && c.key.ID == k.ID {
+			used := now
+			cp := *c.key
+			cp.LastUsedAt = &used
+			c.key = &cp
+		}
+		s.keyMu.Unlock()
 	}
 	return k, a, nil
+}
+
+func (s *Service) lookupKey(ctx context.Context, sum [32]byte, now time.Time) (*dbplane.APIKey, *dbplane.Account, error) {
+	s.keyMu.Lock()
+	c := s.keys[sum]
+	gen := s.keyGen
+	s.keyMu.Unlock()
+	if c != nil && now.Before(c.until) {
+		return c.key, c.account, nil
+	}
+	k, a, err := s.store.KeyByHash(ctx, sum[:])
+	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+		return nil, nil, dbplane.ErrBadKey
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	s.keyMu.Lock()
+	if s.keyGen == gen { // nothing changed keys while we read
+		if len(s.keys) >= maxCachedKeys {
+			clear(s.keys)
+		}
+		s.keys[sum] = &cachedKey{key: k, account: a, until: now.Add(keyCacheTTL)}
+	}
+	s.keyMu.Unlock()
+	return k, a, nil
+}
+
+// maxCachedKeys bounds the cache; past it the cache starts again.
+const maxCachedKeys = 10000
+
+// forgetKeys clears the authentication cache after a change to keys or
+// accounts.
+func (s *Service) forgetKeys() {
+	s.keyMu.Lock()
+	clear(s.keys)
+	s.keyGen++
+	s.keyMu.Unlock()
 }
 
 // CreateKey mints a key. The key itself is returned once and only its
@@ -92,6 +147,7 @@ func (s *Service) ListKeys(ctx context.Context, accountID string) ([]*dbplane.AP
 // SetKeyDisabled disables or enables a key; it takes effect on the next
 // request.
 func (s *Service) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+	defer s.forgetKeys()
 	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled)
 }
 
@@ -102,5 +158,6 @@ func (s *Service) ListAdminKeys(ctx context.Context) ([]*dbplane.APIKey, error) 
 
 // DeleteKey removes a key; it stops working on the next request.
 func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
+	defer s.forgetKeys()
 	return s.store.DeleteKey(ctx, keyID)
 }

@@ -54,6 +54,10 @@ type Service struct {
 	conns map[string]*hostConn // by host id
 
 	locks keyedMutex // serializes changes per database
+
+	keyMu  sync.Mutex
+	keys   map[[32]byte]*cachedKey // authenticated keys by hash
+	keyGen uint64                  // bumped by every change to keys or accounts
 }
 
 var (
@@ -81,7 +85,7 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second
 	}
-	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}}
+	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}, keys: map[[32]byte]*cachedKey{}}
 }
 
 // Close closes every cached engine connection.

@@ -200,13 +200,13 @@ func (s *Service) applyRotate(ctx context.Context, in *dbplane.Intent, password 
 	return c.SetPassword(ctx, engine.SetPasswordRequest{Owner: in.DBUser, Remote: in.Remote, Password: password})
 }
 
-// credentials builds the create/reveal/rotate view of d.
+// credentials builds the create/reveal/rotate view of d. The host comes
+// from the connection cache; its DatabaseCount is not kept current there.
 func (s *Service) credentials(ctx context.Context, d *dbplane.Database, password string) (*dbplane.Credentials, error) {
-	h, err := s.store.Host(ctx, d.HostID)
+	_, h, err := s.conn(ctx, d.HostID)
 	if err != nil {
 		return nil, err
 	}
-	h.Password, h.SealedPassword = "", nil
 	return &dbplane.Credentials{
 		Database:         d,
 		Host:             h,

@@ -6,17 +6,16 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// hostConn is a cached engine connection, valid while the host row it was
-// made from is unchanged.
+// hostConn is a cached engine connection and the host row it was made
+// from, without the password.
 type hostConn struct {
-	conn    engine.Conn
-	updated time.Time
+	conn engine.Conn
+	host *dbplane.Host
 }
 
 func hostAAD(id string) []byte { return []byte("host:" + id) }
@@ -38,21 +37,21 @@ func (s *Service) unseal(h *dbplane.Host) error {
 	return nil
 }
 
-// conn returns the cached connection for a host, opening one if the host
-// changed since it was cached.
+// conn returns the connection and host row for a host, from the cache when
+// it holds them. The cache is dropped whenever the service changes the host
+// (UpdateHost, DeleteHost), so a create or rotate reads no host row from the
+// store. With several replicas a host change made elsewhere reaches this one
+// when its cached connection fails or it restarts.
 func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplane.Host, error) {
+	s.mu.Lock()
+	hc := s.conns[hostID]
+	s.mu.Unlock()
+	if hc != nil {
+		return hc.conn, hc.host, nil
+	}
 	h, err := s.store.Host(ctx, hostID)
 	if err != nil {
 		return nil, nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if hc := s.conns[h.ID]; hc != nil {
-		if hc.updated.Equal(h.UpdatedAt) {
-			return hc.conn, h, nil
-		}
-		hc.conn.Close()
-		delete(s.conns, h.ID)
 	}
 	if err := s.unseal(h); err != nil {
 		return nil, nil, err
@@ -61,8 +60,16 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 	if err != nil {
 		return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
 	}
-	s.conns[h.ID] = &hostConn{conn: c, updated: h.UpdatedAt}
-	return c, h, nil
+	pub := *h
+	pub.Password, pub.SealedPassword = "", nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if hc := s.conns[h.ID]; hc != nil { // another request won the race
+		c.Close()
+		return hc.conn, hc.host, nil
+	}
+	s.conns[h.ID] = &hostConn{conn: c, host: &pub}
+	return c, &pub, nil
 }
 
 func (s *Service) dropConn(hostID string) {

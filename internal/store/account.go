@@ -54,13 +54,13 @@ func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 
 // Account returns one account, or CodeNotFound.
 func (db *DB) Account(ctx context.Context, id string) (*dbplane.Account, error) {
-	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
+	a, err := scanAccount(db.readRow(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
 	return a, translate(err, errAccountNotFound, nil)
 }
 
 // ListAccounts returns every account, oldest first.
 func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts a ORDER BY a.created_at, a.id`)
+	rows, err := db.readRows(ctx, `SELECT `+accountCols+` FROM accounts a ORDER BY a.created_at, a.id`)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func (db *DB) CreateKey(ctx context.Context, k *dbplane.APIKey) error {
 
 // KeyByHash returns the key with that hash and its account, or CodeNotFound.
 func (db *DB) KeyByHash(ctx context.Context, hash []byte) (*dbplane.APIKey, *dbplane.Account, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT `+keyCols+`, a.id, a.email, a.name, a.role, a.suspended
+	row := db.readRow(ctx, `SELECT `+keyCols+`, a.id, a.email, a.name, a.role, a.suspended
 		FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ?`, hash)
 	var a dbplane.Account
 	var suspended int
@@ -77,7 +77,7 @@ func (db *DB) KeyByHash(ctx context.Context, hash []byte) (*dbplane.APIKey, *dbp
 
 // ListKeys returns an account's keys, oldest first.
 func (db *DB) ListKeys(ctx context.Context, accountID string) ([]*dbplane.APIKey, error) {
-	return collectKeys(db.read.QueryContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.account_id = ? ORDER BY k.created_at, k.id`, accountID))
+	return collectKeys(db.readRows(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.account_id = ? ORDER BY k.created_at, k.id`, accountID))
 }
 
 func collectKeys(rows *sql.Rows, err error) ([]*dbplane.APIKey, error) {
@@ -118,13 +118,13 @@ func (db *DB) SetKeyDisabled(ctx context.Context, accountID, keyID string, disab
 // CountKeys returns how many keys exist; init uses it to refuse a second run.
 func (db *DB) CountKeys(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_keys`).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM api_keys`).Scan(&n)
 	return n, err
 }
 
 // ListKeysOfKind returns every key of a kind, oldest first.
 func (db *DB) ListKeysOfKind(ctx context.Context, kind dbplane.KeyKind) ([]*dbplane.APIKey, error) {
-	return collectKeys(db.read.QueryContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.kind = ? ORDER BY k.created_at, k.id`, string(kind)))
+	return collectKeys(db.readRows(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.kind = ? ORDER BY k.created_at, k.id`, string(kind)))
 }
 
 // DeleteKey removes a key, or returns CodeNotFound.

@@ -60,13 +60,13 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 // Host returns a host by UUID or numeric id, or CodeNotFound.
 func (db *DB) Host(ctx context.Context, id string) (*dbplane.Host, error) {
 	where, arg := hostWhere(id)
-	h, err := scanHost(db.read.QueryRowContext(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
+	h, err := scanHost(db.readRow(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
 	return h, translate(err, errHostNotFound, nil)
 }
 
 // ListHosts returns every host, alphabetically by name (document 002).
 func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+hostCols+` FROM hosts h ORDER BY h.name, h.numeric_id`)
+	rows, err := db.readRows(ctx, `SELECT `+hostCols+` FROM hosts h ORDER BY h.name, h.numeric_id`)
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func deleteIntent(ctx context.Context, tx *sql.Tx, id string) error {
 
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at
+	rows, err := db.readRows(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at
 		FROM intents ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err

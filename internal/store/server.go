@@ -50,13 +50,13 @@ func scanNode(row scanner) (*dbplane.Node, error) {
 // Node returns a node by UUID or numeric id.
 func (db *DB) Node(ctx context.Context, ref string) (*dbplane.Node, error) {
 	where, arg := refWhere("n", ref)
-	n, err := scanNode(db.read.QueryRowContext(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n WHERE `+where, arg))
+	n, err := scanNode(db.readRow(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n WHERE `+where, arg))
 	return n, translate(err, errNodeNotFound, nil)
 }
 
 // ListNodes returns every node by numeric id.
 func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n ORDER BY n.numeric_id`)
+	rows, err := db.readRows(ctx, `SELECT n.id, n.numeric_id, n.name, n.created_at, n.updated_at FROM nodes n ORDER BY n.numeric_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -132,13 +132,13 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 // digits; then as a numeric id.
 func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
 	if len(ref) == 8 {
-		s, err := scanServer(db.read.QueryRowContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE s.identifier = ?`, ref))
+		s, err := scanServer(db.readRow(ctx, `SELECT `+serverCols+` FROM servers s WHERE s.identifier = ?`, ref))
 		if err != sql.ErrNoRows {
 			return s, err
 		}
 	}
 	where, arg := refWhere("s", ref)
-	s, err := scanServer(db.read.QueryRowContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where, arg))
+	s, err := scanServer(db.readRow(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where, arg))
 	return s, translate(err, errServerNotFound, nil)
 }
 
@@ -181,17 +181,17 @@ func (db *DB) ListServers(ctx context.Context, accountID string, p dbplane.Page)
 		args = append(args, accountID, accountID)
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM servers s WHERE `+where, args...).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM servers s WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	list, err := collectServers(db.read.QueryContext(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where+
+	list, err := collectServers(db.readRows(ctx, `SELECT `+serverCols+` FROM servers s WHERE `+where+
 		` ORDER BY s.numeric_id LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())...))
 	return list, total, err
 }
 
 // Subuser returns an account's subuser entry on a server, or CodeNotFound.
 func (db *DB) Subuser(ctx context.Context, serverID, accountID string) (*dbplane.Subuser, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
+	row := db.readRow(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
 	su, err := scanSubuser(row)
 	return su, translate(err, errSubuserNotFound, nil)
 }
@@ -227,7 +227,7 @@ func (db *DB) SetSubuser(ctx context.Context, su *dbplane.Subuser) error {
 
 // ListSubusers returns a server's subusers.
 func (db *DB) ListSubusers(ctx context.Context, serverID string) ([]*dbplane.Subuser, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? ORDER BY created_at, account_id`, serverID)
+	rows, err := db.readRows(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? ORDER BY created_at, account_id`, serverID)
 	if err != nil {
 		return nil, err
 	}

@@ -12,10 +12,10 @@ import (
 // ServerDatabases returns a page of a server's databases and the total.
 func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, serverID).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, serverID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	list, err := collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ?
+	list, err := collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ?
 		ORDER BY d.numeric_id LIMIT ? OFFSET ?`, serverID, p.PerPage, p.Offset()))
 	return list, total, err
 }
@@ -27,7 +27,7 @@ func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplan
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		where, arg = `d.numeric_id = ?`, n
 	}
-	d, err := scanDatabase(db.read.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ? AND `+where, serverID, arg))
+	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ? AND `+where, serverID, arg))
 	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
 }
 
@@ -45,10 +45,10 @@ func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([
 	add(`d.server_id = ?`, f.ServerID)
 	add(`d.status = ?`, string(f.Status))
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases d WHERE `+where, args...).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM databases d WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	list, err := collectDatabases(db.read.QueryContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where+
+	list, err := collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where+
 		` ORDER BY d.numeric_id LIMIT ? OFFSET ?`, append(args, f.Page.PerPage, f.Page.Offset())...))
 	return list, total, err
 }
@@ -130,7 +130,7 @@ func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
 	if accountID != "" {
 		where, args = ` AND d.account_id = ?`, []any{accountID}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT d.id FROM databases d
+	rows, err := db.readRows(ctx, `SELECT d.id FROM databases d
 		WHERE d.status IN ('active', 'over_quota', 'disabled')
 		AND d.status <> CASE WHEN d.admin_disabled = 1 OR d.suspension_disabled = 1 THEN 'disabled'
 			WHEN d.over_quota = 1 THEN 'over_quota' ELSE 'active' END
@@ -181,24 +181,53 @@ func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]i
 
 // RecomputeOverQuota sets every database's over_quota flag from its
 // account's measured total against storageBytes: over when the total is
-// above the quota.
+// above the quota. Totals are summed in one pass over the databases, and
+// only accounts whose flag changes are written.
 func (db *DB) RecomputeOverQuota(ctx context.Context) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `WITH usage AS (
-				SELECT a.id AS account_id, CASE WHEN a.storage_bytes IS NOT NULL
-					AND COALESCE((SELECT SUM(d.size_bytes) FROM databases d WHERE d.account_id = a.id), 0) > a.storage_bytes
-					THEN 1 ELSE 0 END AS over
-				FROM accounts a)
-			UPDATE databases SET over_quota = (SELECT over FROM usage WHERE usage.account_id = databases.account_id)
-			WHERE over_quota <> (SELECT over FROM usage WHERE usage.account_id = databases.account_id)`)
-		return err
+		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes, COALESCE(SUM(d.size_bytes), 0),
+				COALESCE(MIN(d.over_quota), 0), COALESCE(MAX(d.over_quota), 0)
+			FROM accounts a JOIN databases d ON d.account_id = a.id GROUP BY a.id`)
+		if err != nil {
+			return err
+		}
+		type change struct {
+			account string
+			over    int
+		}
+		var changes []change
+		for rows.Next() {
+			var id string
+			var quota sql.NullInt64
+			var total int64
+			var minOver, maxOver int
+			if err := rows.Scan(&id, &quota, &total, &minOver, &maxOver); err != nil {
+				rows.Close()
+				return err
+			}
+			over := boolInt(quota.Valid && total > quota.Int64)
+			if minOver != over || maxOver != over {
+				changes = append(changes, change{id, over})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if _, err := tx.ExecContext(ctx, `UPDATE databases SET over_quota = ? WHERE account_id = ? AND over_quota <> ?`,
+				c.over, c.account, c.over); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
 // Setting returns a deployment setting, creating it with generate on first use.
 func (db *DB) Setting(ctx context.Context, key string, generate func() (string, error)) (string, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := db.readRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err == nil {
 		return v, nil
 	}
