@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/dbplane/dbplane"
@@ -80,25 +79,15 @@ func lookup(err error) wireError {
 // place that turns an error into a response. The cause of internal and
 // unavailable errors is logged once, here; it never reaches the client.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	ctx := r.Context()
-	if ctx.Err() != nil {
-		h.logger.LogAttrs(ctx, slog.LevelInfo, "client gone",
-			slog.String("request_id", response.RequestID(r)), slog.String("path", r.URL.Path),
-			slog.Any("err", err))
+	if response.Gone(h.logger, r, err) {
 		return
 	}
 	wire := lookup(err)
 	msg, field := dbplane.ErrorMessage(err), dbplane.ErrorField(err)
+	response.LogCause(h.logger, r, wire.status, err)
 	switch wire.status {
 	case http.StatusInternalServerError:
 		msg, field = "Internal error", ""
-		h.logger.LogAttrs(ctx, slog.LevelError, "internal error",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
-	case http.StatusServiceUnavailable:
-		h.logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	}
@@ -107,8 +96,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	body := errorBody{Error: errorJSON{Code: wire.code, Message: msg, Field: field}}
 	if err := response.JSON(w, wire.status, body); err != nil {
-		h.logger.LogAttrs(ctx, slog.LevelError, "write error response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		response.LogWrite(h.logger, r, "write error response", err)
 	}
 }
 
@@ -126,6 +114,5 @@ func (h *handler) writeData(w http.ResponseWriter, r *http.Request, status int, 
 
 // logWriteError logs a response that could not be written.
 func (h *handler) logWriteError(r *http.Request, err error) {
-	h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
-		slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+	response.LogWrite(h.logger, r, "write response", err)
 }

@@ -1,7 +1,6 @@
 package dbapi
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/dbplane/dbplane"
@@ -172,7 +171,6 @@ func (h *handler) handleDatabaseRotate(w http.ResponseWriter, r *http.Request) {
 // writeOK writes data in the success envelope.
 func (h *handler) writeOK(w http.ResponseWriter, r *http.Request, status int, data any) {
 	if err := response.JSON(w, status, okBody{OK: true, Data: data}); err != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		response.LogWrite(h.logger, r, "write response", err)
 	}
 }

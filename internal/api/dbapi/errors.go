@@ -93,25 +93,19 @@ func lookup(err error) wireError {
 // place that turns an error into a response. The cause of internal and
 // unavailable errors is logged once, here; it never reaches the client.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	ctx := r.Context()
-	if ctx.Err() != nil {
-		h.logger.LogAttrs(ctx, slog.LevelInfo, "client gone",
-			slog.String("request_id", response.RequestID(r)), slog.String("path", r.URL.Path),
-			slog.Any("err", err))
+	if response.Gone(h.logger, r, err) {
 		return
 	}
 	wire := lookup(err)
 	msg := dbplane.ErrorMessage(err)
-	switch {
-	case wire.status == http.StatusInternalServerError:
+	var attrs []slog.Attr
+	if wire.status == http.StatusServiceUnavailable {
+		// Which 503 it was: no capacity or a host that is down.
+		attrs = append(attrs, slog.String("code", wire.code))
+	}
+	response.LogCause(h.logger, r, wire.status, err, attrs...)
+	if wire.status == http.StatusInternalServerError {
 		msg = "Internal error"
-		h.logger.LogAttrs(ctx, slog.LevelError, "internal error",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
-	case wire.status == http.StatusServiceUnavailable:
-		h.logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.String("code", wire.code), slog.Any("err", err))
 	}
 	if msg == "" {
 		msg = http.StatusText(wire.status)
@@ -120,7 +114,6 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	}
 	if err := response.JSON(w, wire.status, errorBody{OK: false, Error: msg, Code: wire.code}); err != nil {
-		h.logger.LogAttrs(ctx, slog.LevelError, "write error response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		response.LogWrite(h.logger, r, "write error response", err)
 	}
 }

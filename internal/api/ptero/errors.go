@@ -3,7 +3,6 @@ package ptero
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -193,23 +192,12 @@ func lookup(err error) wireError {
 // that turns an error into a response. The cause of internal and
 // unavailable errors is logged once, here; it never reaches the client.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	ctx := r.Context()
-	if ctx.Err() != nil {
-		h.logger.LogAttrs(ctx, slog.LevelInfo, "client gone",
-			slog.String("request_id", response.RequestID(r)), slog.String("path", r.URL.Path),
-			slog.Any("err", err))
+	if response.Gone(h.logger, r, err) {
 		return
 	}
 	status, entries := describe(err)
+	response.LogCause(h.logger, r, status, err)
 	switch status {
-	case http.StatusInternalServerError:
-		h.logger.LogAttrs(ctx, slog.LevelError, "internal error",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
-	case http.StatusServiceUnavailable:
-		h.logger.LogAttrs(ctx, slog.LevelWarn, "service unavailable",
-			slog.String("request_id", response.RequestID(r)), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	case http.StatusMethodNotAllowed:
@@ -219,15 +207,13 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 	}
 	if err := response.JSON(w, status, errorBody{Errors: entries}); err != nil {
-		h.logger.LogAttrs(ctx, slog.LevelError, "write error response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		response.LogWrite(h.logger, r, "write error response", err)
 	}
 }
 
 // writeJSON writes a success body.
 func (h *handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	if err := response.JSON(w, status, v); err != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelError, "write response",
-			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		response.LogWrite(h.logger, r, "write response", err)
 	}
 }

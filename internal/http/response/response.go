@@ -1,6 +1,7 @@
 // Package response writes HTTP responses for every surface: JSON bodies,
-// empty bodies, timestamps in the wire format and the request id. It knows
-// no envelope; each surface wraps its own.
+// empty bodies, timestamps in the wire format, the request id, and the log
+// lines that go with an error response. It knows no envelope; each surface
+// wraps its own.
 package response
 
 import (
