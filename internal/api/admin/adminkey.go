@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -44,20 +43,6 @@ func adminKeyPermissions(o request.Optional[[]string]) ([]dbplane.Permission, er
 	return out, nil
 }
 
-// parseExpiry reads an optional RFC 3339 expiresAt.
-func parseExpiry(o request.Optional[string]) (*time.Time, error) {
-	s := o.Ptr()
-	if s == nil {
-		return nil, nil
-	}
-	t, err := time.Parse(time.RFC3339, *s)
-	if err != nil {
-		return nil, dbplane.FieldErrorf("expiresAt",
-			"The expiresAt must be an RFC 3339 time such as 2026-05-20T09:30:00Z.")
-	}
-	return &t, nil
-}
-
 // handleAdminKeyList lists every admin key of every account, without the
 // keys themselves.
 func (h *handler) handleAdminKeyList(w http.ResponseWriter, r *http.Request) {
@@ -66,11 +51,7 @@ func (h *handler) handleAdminKeyList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	out := make([]keyJSON, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, toKeyJSON(k))
-	}
-	h.writeData(w, r, http.StatusOK, out)
+	h.writeKeys(w, r, keys)
 }
 
 // handleAdminKeyCreate mints an admin key and shows it once. A key can
@@ -130,17 +111,7 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		in.AccountID = acct.ID
 	}
-	key, raw, err := h.keys.CreateKey(r.Context(), in)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	if key == nil || raw == "" {
-		h.writeError(w, r, errNoResult)
-		return
-	}
-	kj := toKeyJSON(key)
-	h.writeData(w, r, http.StatusCreated, createdKeyJSON{ID: kj.ID, Key: string(raw), keyJSON: kj})
+	h.createKey(w, r, in)
 }
 
 // adminKey finds an admin key by id; a user key's id is a 404 here (user
@@ -161,17 +132,9 @@ func (h *handler) adminKey(r *http.Request, id string) (*dbplane.APIKey, error) 
 // handleAdminKeyUpdate disables or enables an admin key; a disabled key
 // stops working at once.
 func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
-	var body keyUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	disabled, err := decodeKeyUpdate(w, r)
+	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if !body.Disabled.Set {
-		h.writeError(w, r, required("disabled"))
-		return
-	}
-	if body.Disabled.Null {
-		h.writeError(w, r, notNull("disabled"))
 		return
 	}
 	k, err := h.adminKey(r, r.PathValue("id"))
@@ -179,16 +142,7 @@ func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	key, err := h.keys.SetKeyDisabled(r.Context(), k.AccountID, k.ID, body.Disabled.Value)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	if key == nil {
-		h.writeError(w, r, errNoResult)
-		return
-	}
-	h.writeData(w, r, http.StatusOK, toKeyJSON(key))
+	h.setKeyDisabled(w, r, k.AccountID, k.ID, disabled)
 }
 
 // handleAdminKeyDelete deletes an admin key; it stops working at once.

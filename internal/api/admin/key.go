@@ -74,11 +74,7 @@ func (h *handler) handleKeyList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	out := make([]keyJSON, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, toKeyJSON(k))
-	}
-	h.writeData(w, r, http.StatusOK, out)
+	h.writeKeys(w, r, keys)
 }
 
 // handleKeyCreate mints a user key for the account and shows it once.
@@ -88,20 +84,21 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name}
-	if s := body.ExpiresAt.Ptr(); s != nil {
-		t, err := time.Parse(time.RFC3339, *s)
-		if err != nil {
-			h.writeError(w, r, dbplane.FieldErrorf("expiresAt",
-				"The expiresAt must be an RFC 3339 time such as 2026-05-20T09:30:00Z."))
-			return
-		}
-		in.ExpiresAt = &t
+	expires, err := parseExpiry(body.ExpiresAt)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
 	}
+	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires}
 	if _, err := h.accounts.Account(r.Context(), in.AccountID); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
+	h.createKey(w, r, in)
+}
+
+// createKey mints the key and shows it once.
+func (h *handler) createKey(w http.ResponseWriter, r *http.Request, in dbplane.KeyInput) {
 	key, raw, err := h.keys.CreateKey(r.Context(), in)
 	if err != nil {
 		h.writeError(w, r, err)
@@ -118,20 +115,32 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 // handleKeyUpdate disables or enables one of the account's keys; a
 // disabled key stops working at once.
 func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
-	var body keyUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	disabled, err := decodeKeyUpdate(w, r)
+	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
+	h.setKeyDisabled(w, r, r.PathValue("id"), r.PathValue("keyId"), disabled)
+}
+
+// decodeKeyUpdate reads a keyUpdateRequest, in which disabled is required.
+func decodeKeyUpdate(w http.ResponseWriter, r *http.Request) (disabled bool, err error) {
+	var body keyUpdateRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		return false, err
+	}
 	if !body.Disabled.Set {
-		h.writeError(w, r, required("disabled"))
-		return
+		return false, required("disabled")
 	}
 	if body.Disabled.Null {
-		h.writeError(w, r, notNull("disabled"))
-		return
+		return false, notNull("disabled")
 	}
-	key, err := h.keys.SetKeyDisabled(r.Context(), r.PathValue("id"), r.PathValue("keyId"), body.Disabled.Value)
+	return body.Disabled.Value, nil
+}
+
+// setKeyDisabled disables or enables the key and writes it.
+func (h *handler) setKeyDisabled(w http.ResponseWriter, r *http.Request, accountID, keyID string, disabled bool) {
+	key, err := h.keys.SetKeyDisabled(r.Context(), accountID, keyID, disabled)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -141,4 +150,27 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.writeData(w, r, http.StatusOK, toKeyJSON(key))
+}
+
+// writeKeys writes keys' metadata, without the keys themselves.
+func (h *handler) writeKeys(w http.ResponseWriter, r *http.Request, keys []*dbplane.APIKey) {
+	out := make([]keyJSON, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, toKeyJSON(k))
+	}
+	h.writeData(w, r, http.StatusOK, out)
+}
+
+// parseExpiry reads an optional RFC 3339 expiresAt.
+func parseExpiry(o request.Optional[string]) (*time.Time, error) {
+	s := o.Ptr()
+	if s == nil {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return nil, dbplane.FieldErrorf("expiresAt",
+			"The expiresAt must be an RFC 3339 time such as 2026-05-20T09:30:00Z.")
+	}
+	return &t, nil
 }
