@@ -107,6 +107,13 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		defer s.wg.Done()
 		svc.Run(bg, reconcileInterval)
 	}()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := st.RunCheckpoints(bg, time.Second); err != nil {
+			logger.Error("metadata store checkpoints stopped", "err", err)
+		}
+	}()
 	if cfg.QuotaInterval > 0 {
 		s.wg.Add(1)
 		go func() {

@@ -63,7 +63,10 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		q.Set("_txlock", txlock)
 		return "file:" + file + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	// The writer never checkpoints: the fsync of a checkpoint would land in
+	// some request's commit. RunCheckpoints does it in the background and
+	// Close at the end.
+	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -99,13 +102,37 @@ func sqlitePath(raw string) (string, error) {
 	return raw, nil
 }
 
-// Close closes both pools.
+// Close checkpoints the write-ahead log and closes both pools.
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, v any) bool {
 		v.(*sql.Stmt).Close()
 		return true
 	})
-	return errors.Join(db.write.Close(), db.read.Close())
+	_, cerr := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return errors.Join(cerr, db.write.Close(), db.read.Close())
+}
+
+// Checkpoint copies the write-ahead log into the database file without
+// blocking writers (a passive checkpoint, on a reader connection).
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	return err
+}
+
+// RunCheckpoints checkpoints every interval until ctx is done.
+func (db *DB) RunCheckpoints(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+		}
+	}
 }
 
 // prepared returns the read pool's prepared statement for q.
