@@ -25,8 +25,7 @@ type handler struct {
 	keys      dbplane.KeyService
 	databases dbplane.DatabaseService
 	logger    *slog.Logger
-	mux       *http.ServeMux
-	allow     map[string][]string // path pattern -> methods, for 405
+	mux       *request.Mux
 }
 
 // NewHandler returns the handler for every path under /api/v1/db. Mount it
@@ -40,20 +39,15 @@ func NewHandler(s Services, opt Options) http.Handler {
 		keys:      s.Keys,
 		databases: s.Databases,
 		logger:    logger,
-		mux:       http.NewServeMux(),
-		allow:     map[string][]string{},
 	}
+	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h
 }
 
-// ServeHTTP answers a path that is not in canonical form with the 404
-// envelope: left to itself, ServeMux would redirect it with an HTML body.
+// ServeHTTP routes r; every answer, 404 and 405 included, is in this
+// surface's shape.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !request.Canonical(r) {
-		h.handleNotFound(w, r)
-		return
-	}
 	h.mux.ServeHTTP(w, r)
 }
 

@@ -56,8 +56,7 @@ type handler struct {
 	appLimit  *limiter
 	userLimit *limiter
 	publicURL string
-	mux       *http.ServeMux
-	allow     map[string][]string // path pattern -> methods, for 405
+	mux       *request.Mux
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -88,20 +87,15 @@ func NewHandler(s Services, opt Options) http.Handler {
 		appLimit:  newLimiter(appRate, now),
 		userLimit: newLimiter(clientRate, now),
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
-		mux:       http.NewServeMux(),
-		allow:     map[string][]string{},
 	}
+	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h
 }
 
-// ServeHTTP answers a path that is not in canonical form with a 404 in this
-// API's shape: left to itself, ServeMux would redirect it with an HTML body.
+// ServeHTTP routes r; every answer, 404 and 405 included, is in this
+// surface's shape.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !request.Canonical(r) {
-		h.handleNotFound(w, r)
-		return
-	}
 	h.mux.ServeHTTP(w, r)
 }
 
