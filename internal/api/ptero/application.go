@@ -2,7 +2,6 @@ package ptero
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 
@@ -88,11 +87,8 @@ func (v *appView) render(d *dbplane.Database, c *dbplane.Credentials, withPasswo
 	ctx := v.r.Context()
 	if withPassword && c == nil {
 		var err error
-		if c, err = v.h.databases.DatabaseCredentials(ctx, d); err != nil {
-			return appDatabaseJSON{}, fmt.Errorf("credentials of database %d: %w", d.NumericID, err)
-		}
-		if c == nil {
-			return appDatabaseJSON{}, errNoResult
+		if c, err = v.h.databaseCredentials(ctx, d); err != nil {
+			return appDatabaseJSON{}, err
 		}
 	}
 	if c != nil {

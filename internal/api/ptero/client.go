@@ -2,7 +2,6 @@ package ptero
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/dbplane/dbplane"
@@ -54,11 +53,8 @@ type clientView struct {
 func (v *clientView) render(d *dbplane.Database, c *dbplane.Credentials) (clientDatabaseJSON, error) {
 	if v.password && v.seePassword && c == nil {
 		var err error
-		if c, err = v.h.databases.DatabaseCredentials(v.r.Context(), d); err != nil {
-			return clientDatabaseJSON{}, fmt.Errorf("credentials of database %d: %w", d.NumericID, err)
-		}
-		if c == nil {
-			return clientDatabaseJSON{}, errNoResult
+		if c, err = v.h.databaseCredentials(v.r.Context(), d); err != nil {
+			return clientDatabaseJSON{}, err
 		}
 	}
 	if c != nil {
@@ -107,6 +103,20 @@ func (h *handler) clientDatabaseRef(r *http.Request) (string, error) {
 		return "", errNotFound
 	}
 	return itoa(id), nil
+}
+
+// clientDatabase resolves {server}, checking that the caller holds perm on
+// it, and then {database}.
+func (h *handler) clientDatabase(r *http.Request, perm string) (*dbplane.Server, dbplane.ServerAccess, string, error) {
+	s, access, err := h.clientServer(r, perm)
+	if err != nil {
+		return nil, dbplane.ServerAccess{}, "", err
+	}
+	ref, err := h.clientDatabaseRef(r)
+	if err != nil {
+		return nil, dbplane.ServerAccess{}, "", err
+	}
+	return s, access, ref, nil
 }
 
 // maxClientDatabases bounds the client list, which Pterodactyl does not
@@ -225,12 +235,7 @@ func (h *handler) handleClientDatabaseCreate(w http.ResponseWriter, r *http.Requ
 // handleClientDatabaseRotate sets a new password on the engine and returns
 // it: 200 (document 001).
 func (h *handler) handleClientDatabaseRotate(w http.ResponseWriter, r *http.Request) {
-	s, access, err := h.clientServer(r, dbplane.PermDatabaseUpdate)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	ref, err := h.clientDatabaseRef(r)
+	s, access, ref, err := h.clientDatabase(r, dbplane.PermDatabaseUpdate)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -245,12 +250,7 @@ func (h *handler) handleClientDatabaseRotate(w http.ResponseWriter, r *http.Requ
 
 // handleClientDatabaseDelete drops the database and its user: 204.
 func (h *handler) handleClientDatabaseDelete(w http.ResponseWriter, r *http.Request) {
-	s, _, err := h.clientServer(r, dbplane.PermDatabaseDelete)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	ref, err := h.clientDatabaseRef(r)
+	s, _, ref, err := h.clientDatabase(r, dbplane.PermDatabaseDelete)
 	if err != nil {
 		h.writeError(w, r, err)
 		return

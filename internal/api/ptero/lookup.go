@@ -20,6 +20,19 @@ func (h *handler) lookups(ctx context.Context) *lookups {
 	return &lookups{h: h, ctx: ctx, hosts: map[string]*dbplane.Host{}, nodes: map[string]*dbplane.Node{}}
 }
 
+// databaseCredentials fetches d's password, for a response that shows it;
+// a service that returns none is an internal error.
+func (h *handler) databaseCredentials(ctx context.Context, d *dbplane.Database) (*dbplane.Credentials, error) {
+	c, err := h.databases.DatabaseCredentials(ctx, d)
+	if err != nil {
+		return nil, fmt.Errorf("credentials of database %d: %w", d.NumericID, err)
+	}
+	if c == nil {
+		return nil, errNoResult
+	}
+	return c, nil
+}
+
 // host returns the host of a database. The database exists, so a missing
 // host is an internal error, never a 404 for the request.
 func (l *lookups) host(id string) (*dbplane.Host, error) {
