@@ -120,17 +120,13 @@ func (h *handler) handleDatabaseCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := dbplane.PrincipalFrom(r.Context())
-	creds, err := h.databases.CreateDatabase(r.Context(), dbplane.CreateDatabaseInput{
+	creds, err := credentials(h.databases.CreateDatabase(r.Context(), dbplane.CreateDatabaseInput{
 		AccountID: p.Account.ID,
 		Label:     in.Name,
 		Engine:    in.Engine,
-	})
+	}))
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if creds == nil || creds.Database == nil {
-		h.writeError(w, r, errNoCredentials)
 		return
 	}
 	h.writeOK(w, r, http.StatusCreated, toCredentialsJSON(creds))
@@ -140,13 +136,9 @@ func (h *handler) handleDatabaseCreate(w http.ResponseWriter, r *http.Request) {
 // decrypts; it does not reset. Another account's id is 404.
 func (h *handler) handleDatabaseReveal(w http.ResponseWriter, r *http.Request) {
 	p := dbplane.PrincipalFrom(r.Context())
-	creds, err := h.databases.RevealDatabase(r.Context(), p.Account.ID, r.PathValue("id"))
+	creds, err := credentials(h.databases.RevealDatabase(r.Context(), p.Account.ID, r.PathValue("id")))
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if creds == nil || creds.Database == nil {
-		h.writeError(w, r, errNoCredentials)
 		return
 	}
 	h.writeOK(w, r, http.StatusOK, toRevealJSON(creds))
@@ -156,16 +148,24 @@ func (h *handler) handleDatabaseReveal(w http.ResponseWriter, r *http.Request) {
 // the old one is refused once this returns. No request body.
 func (h *handler) handleDatabaseRotate(w http.ResponseWriter, r *http.Request) {
 	p := dbplane.PrincipalFrom(r.Context())
-	creds, err := h.databases.RotatePassword(r.Context(), p.Account.ID, r.PathValue("id"))
+	creds, err := credentials(h.databases.RotatePassword(r.Context(), p.Account.ID, r.PathValue("id")))
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	if creds == nil || creds.Database == nil {
-		h.writeError(w, r, errNoCredentials)
-		return
-	}
 	h.writeOK(w, r, http.StatusOK, toCredentialsJSON(creds))
+}
+
+// credentials passes on what a service call returned, making credentials
+// without a database, or none at all, an internal error.
+func credentials(c *dbplane.Credentials, err error) (*dbplane.Credentials, error) {
+	if err != nil {
+		return nil, err
+	}
+	if c == nil || c.Database == nil {
+		return nil, errNoCredentials
+	}
+	return c, nil
 }
 
 // writeOK writes data in the success envelope.
