@@ -134,6 +134,15 @@ func (h *handler) handleHostList(w http.ResponseWriter, r *http.Request) {
 	h.writeData(w, r, http.StatusOK, out)
 }
 
+// decodeHost reads the body of a create or update.
+func decodeHost(w http.ResponseWriter, r *http.Request) (dbplane.HostInput, error) {
+	var body hostRequest
+	if err := request.DecodeJSON(w, r, &body); err != nil {
+		return dbplane.HostInput{}, err
+	}
+	return body.input()
+}
+
 // handleHostGet returns one host by UUID or numeric id.
 func (h *handler) handleHostGet(w http.ResponseWriter, r *http.Request) {
 	host, err := h.hosts.Host(r.Context(), r.PathValue("id"))
@@ -147,12 +156,7 @@ func (h *handler) handleHostGet(w http.ResponseWriter, r *http.Request) {
 // handleHostCreate adds a host. The service tests the connection and the
 // privileges first; a failure is a 422 with the reason.
 func (h *handler) handleHostCreate(w http.ResponseWriter, r *http.Request) {
-	var body hostRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	in, err := body.input()
+	in, err := decodeHost(w, r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -168,12 +172,7 @@ func (h *handler) handleHostCreate(w http.ResponseWriter, r *http.Request) {
 // handleHostUpdate changes the fields given; an omitted password keeps the
 // old one.
 func (h *handler) handleHostUpdate(w http.ResponseWriter, r *http.Request) {
-	var body hostRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	in, err := body.input()
+	in, err := decodeHost(w, r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
