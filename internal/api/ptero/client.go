@@ -167,13 +167,9 @@ func (h *handler) handleClientDatabaseGet(w http.ResponseWriter, r *http.Request
 		h.writeError(w, r, err)
 		return
 	}
-	d, err := h.databases.ServerDatabase(r.Context(), s.ID, ref)
+	d, err := h.serverDatabase(r.Context(), s.ID, ref)
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if d == nil {
-		h.writeError(w, r, errNoResult)
 		return
 	}
 	out, err := v.render(d, nil)

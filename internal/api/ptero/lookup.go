@@ -20,6 +20,19 @@ func (h *handler) lookups(ctx context.Context) *lookups {
 	return &lookups{h: h, ctx: ctx, hosts: map[string]*dbplane.Host{}, nodes: map[string]*dbplane.Node{}}
 }
 
+// serverDatabase fetches the database ref of a server; a service that
+// returns none without an error is an internal error.
+func (h *handler) serverDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
+	d, err := h.databases.ServerDatabase(ctx, serverID, ref)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, errNoResult
+	}
+	return d, nil
+}
+
 // databaseCredentials fetches d's password, for a response that shows it;
 // a service that returns none is an internal error.
 func (h *handler) databaseCredentials(ctx context.Context, d *dbplane.Database) (*dbplane.Credentials, error) {
