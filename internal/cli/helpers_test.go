@@ -126,7 +126,7 @@ func (in *instance) addHost(tb testing.TB, srv *dbtest.Server) map[string]any {
 	cfg := srv.AdminConfig()
 	return in.mustDo(tb, 201, "POST", "/api/admin/database-hosts", in.adminKey, map[string]any{
 		"name": srv.Engine() + "-host", "engine": srv.Engine(), "hostname": cfg.Host, "port": cfg.Port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable",
+		"username": cfg.User, "password": cfg.Password, "tls": "disable", "database": cfg.Database,
 	}).data(tb)
 }
 
