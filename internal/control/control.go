@@ -55,6 +55,8 @@ type Service struct {
 
 	locks keyedMutex // serializes changes per database
 
+	reads readCache // accounts' database lists between writes
+
 	keyMu  sync.Mutex
 	keys   map[[32]byte]*cachedKey // authenticated keys by hash
 	keyGen uint64                  // bumped by every change to keys or accounts

@@ -18,7 +18,11 @@ func databaseAAD(id string) []byte { return []byte("db:" + id) }
 
 // ListDatabases returns the account's databases, oldest first.
 func (s *Service) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
-	return s.store.ListDatabases(ctx, accountID)
+	l, err := s.accountDatabases(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(l), nil
 }
 
 // engineAvailable returns ErrEngineDisabled unless this deployment serves e.
@@ -137,10 +141,16 @@ func (s *Service) applyDrop(ctx context.Context, in *dbplane.Intent) error {
 
 // RevealDatabase returns the account's database with its current password.
 func (s *Service) RevealDatabase(ctx context.Context, accountID, id string) (*dbplane.Credentials, error) {
-	d, err := s.store.AccountDatabase(ctx, accountID, id)
+	l, err := s.accountDatabases(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
+	i := slices.IndexFunc(l, func(d *dbplane.Database) bool { return d.ID == id })
+	if i < 0 {
+		return nil, dbplane.ErrDatabaseNotFound
+	}
+	cp := *l[i]
+	d := &cp
 	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
 	if err != nil {
 		return nil, fmt.Errorf("unseal password of database %s: %w", d.ID, err)

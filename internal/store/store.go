@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -37,6 +38,9 @@ type DB struct {
 	// the driver would otherwise parse every query again (a fifth of the
 	// CPU of a read request).
 	stmts sync.Map // string → *sql.Stmt
+	// gen counts committed write transactions; read caches above the store
+	// are valid while it is unchanged.
+	gen atomic.Uint64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -237,8 +241,13 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	defer db.gen.Add(1) // even a failed commit may have changed something
 	return tx.Commit()
 }
+
+// Generation changes after every write transaction of this process. A
+// cache filled at generation g is current while Generation() == g.
+func (db *DB) Generation() uint64 { return db.gen.Load() }
 
 func (db *DB) ms(t time.Time) int64 { return t.UnixMilli() }
 
