@@ -11,8 +11,6 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/config"
-	"github.com/dbplane/dbplane/internal/control"
-	"github.com/dbplane/dbplane/internal/store"
 )
 
 const quotaUsage = `Usage: dbplane quota refresh [flags]
@@ -55,19 +53,10 @@ func runQuotaRefresh(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("unexpected arguments %q", rest)
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	sealer, err := openSealer(cfg, e.stderr)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc := control.New(st, newEngines(logger, cfg), sealer, control.Options{
-		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
-		EngineTimeout: cfg.EngineTimeout,
-	})
 	defer svc.Close()
 	rep, err := svc.RefreshQuota(ctx)
 	if err != nil {

@@ -17,13 +17,8 @@ import (
 	"github.com/dbplane/dbplane/internal/api/ptero"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
-	"github.com/dbplane/dbplane/internal/engine"
-	"github.com/dbplane/dbplane/internal/engine/mariadb"
-	"github.com/dbplane/dbplane/internal/engine/mongo"
-	"github.com/dbplane/dbplane/internal/engine/postgres"
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/secret"
-	"github.com/dbplane/dbplane/internal/store"
 )
 
 // reconcileInterval is how often unsettled engine changes are retried.
@@ -33,8 +28,7 @@ const reconcileInterval = 30 * time.Second
 type Server struct {
 	cfg    config.Config
 	log    *slog.Logger
-	store  *store.DB
-	svc    *control.Service
+	svc    *service
 	http   *server.Server
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -54,29 +48,20 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Logs = os.Stderr
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
-	sealer, err := openSealer(cfg, opt.Logs)
-	if err != nil {
-		return nil, err
-	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
+	svc, err := openService(ctx, cfg, logger, opt.Logs, opt.Hook)
 	if err != nil {
 		return nil, err
 	}
-	engines := newEngines(logger, cfg)
-	svc := control.New(st, engines, sealer, control.Options{
-		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
-		EngineTimeout: cfg.EngineTimeout, Hook: opt.Hook,
-	})
+	st := svc.store
 	if err := svc.Reconcile(ctx, 0); err != nil {
 		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
 	}
 	salt, err := svc.HashIDSalt(ctx)
 	if err != nil {
 		svc.Close()
-		st.Close()
 		return nil, err
 	}
 	srv := server.New(server.Options{
@@ -96,10 +81,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	})
 	if err := srv.Open(); err != nil {
 		svc.Close()
-		st.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: logger, store: st, svc: svc, http: srv}
+	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.wg.Add(1)
@@ -129,7 +113,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 func (s *Server) URL() string { return s.http.URL() }
 
 // Service exposes the control service (benchmarks and tests).
-func (s *Server) Service() *control.Service { return s.svc }
+func (s *Server) Service() *control.Service { return s.svc.Service }
 
 // Close stops taking requests, waits for those in flight and for the
 // background work, then closes the engines and the store.
@@ -139,7 +123,7 @@ func (s *Server) Close() error {
 	err := s.http.Close(ctx)
 	s.cancel()
 	s.wg.Wait()
-	return errors.Join(err, s.svc.Close(), s.store.Close())
+	return errors.Join(err, s.svc.Close())
 }
 
 func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
@@ -189,26 +173,14 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	sealer, err := openSealer(cfg, e.stderr)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	engines := newEngines(logger, cfg)
-	svc := control.New(st, engines, sealer, control.Options{Logger: logger, EngineTimeout: cfg.EngineTimeout})
 	defer svc.Close()
 	if err := svc.Reconcile(ctx, 0); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stderr, "every engine change is settled")
 	return nil
-}
-
-// newEngines is the one place that knows every engine driver.
-func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
-	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 }

@@ -113,16 +113,10 @@ func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 
 // RunQuota runs the quota watcher every interval until ctx is done.
 func (s *Service) RunQuota(ctx context.Context, interval time.Duration) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			if _, err := s.RefreshQuota(ctx); err != nil {
-				s.log.Error("quota pass failed", "err", err)
-			}
+	every(ctx, interval, func() {
+		if _, err := s.RefreshQuota(ctx); err != nil {
+			s.log.Error("quota pass failed", "err", err)
 		}
-	}
+	})
+	return nil
 }

@@ -102,15 +102,21 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 
 // Run retries unsettled engine changes every interval until ctx is done.
 func (s *Service) Run(ctx context.Context, interval time.Duration) error {
+	// Errors are logged per intent inside Reconcile.
+	every(ctx, interval, func() { _ = s.Reconcile(ctx, 2*s.opt.EngineTimeout) })
+	return nil
+}
+
+// every calls fn each interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, fn func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
-			// Errors are logged per intent inside Reconcile.
-			_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
+			fn()
 		}
 	}
 }

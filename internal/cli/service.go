@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+
+	"github.com/dbplane/dbplane/internal/config"
+	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	"github.com/dbplane/dbplane/internal/engine/mongo"
+	"github.com/dbplane/dbplane/internal/engine/postgres"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+// service is the control service with the store it runs on, as serve and
+// the one-shot commands (reconcile, quota) build it from a configuration.
+type service struct {
+	*control.Service
+	store *store.DB
+}
+
+// openService opens the sealer, the store (migrating it unless
+// cfg.NoMigrate) and the engines, and builds the control service.
+func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string)) (*service, error) {
+	sealer, err := openSealer(cfg, notes)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
+	if err != nil {
+		return nil, err
+	}
+	svc := control.New(st, newEngines(logger, cfg), sealer, control.Options{
+		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
+		EngineTimeout: cfg.EngineTimeout, Hook: hook,
+	})
+	return &service{Service: svc, store: st}, nil
+}
+
+// Close closes the engines' connections, then the store.
+func (s *service) Close() error {
+	return errors.Join(s.Service.Close(), s.store.Close())
+}
+
+// newEngines is the one place that knows every engine driver.
+func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
+	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
+}
