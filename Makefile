@@ -32,7 +32,8 @@ fuzz: ## each fuzz target for 20s
 	  done; \
 	done
 
-bench: ## the end-to-end benchmark against real MariaDB and PostgreSQL (prints ratios)
+bench: ## the end-to-end benchmark against real MariaDB and PostgreSQL (prints ratios), then memory with 100,000 databases
 	$(GO) run ./bench
+	$(GO) run ./bench/memory
 
 check: lint test

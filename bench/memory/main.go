@@ -1,0 +1,275 @@
+// Command memory measures dbplane's resident memory with many databases in
+// the metadata store (SPEC §7: under 64 MiB RSS with 100,000 databases).
+//
+// It builds the dbplane binary, initialises a data dir, fills the store
+// with -databases rows spread over accounts (straight into SQLite, in one
+// transaction, with passwords sealed under the data dir's master key), then
+// runs `dbplane serve` as a child process, drives the read paths and a
+// quota pass over HTTP, and reads the child's peak RSS (VmHWM) from /proc.
+//
+//	go run ./bench/memory -databases 100000
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/secret"
+)
+
+const targetMiB = 64
+
+func main() {
+	n := flag.Int("databases", 100000, "databases in the metadata store")
+	perAccount := flag.Int("per-account", 100, "databases per account")
+	flag.Parse()
+	if err := run(*n, *perAccount); err != nil {
+		fmt.Fprintln(os.Stderr, "memory:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, perAccount int) error {
+	dir, err := os.MkdirTemp("", "dbplane-memory-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "dbplane")
+	logf("building dbplane")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/dbplane").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v: %s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	out, err := exec.Command(bin, "init", "--data-dir", data).Output()
+	if err != nil {
+		return fmt.Errorf("dbplane init: %w", err)
+	}
+	adminKey := strings.TrimSpace(string(out))
+
+	start := time.Now()
+	accounts, err := fill(data, n, perAccount)
+	if err != nil {
+		return err
+	}
+	logf("filled the store with %d databases over %d accounts in %s", n, len(accounts), time.Since(start).Round(time.Millisecond))
+
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(bin, "serve", "--data-dir", data, "--listen", "127.0.0.1:"+strconv.Itoa(port), "--log-level", "error")
+	cmd.Env = append(os.Environ(), "DBPLANE_QUOTA_INTERVAL=0")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	if err := waitHealthy(base); err != nil {
+		return err
+	}
+	idle := rss(cmd.Process.Pid)
+
+	c := &client{base: base}
+	steps := 0
+	for i, acct := range accounts[:min(20, len(accounts))] {
+		var key struct{ Data struct{ Key string } }
+		if err := c.do("POST", "/api/admin/accounts/"+acct+"/keys", adminKey, `{"name":"mem"}`, &key); err != nil {
+			return err
+		}
+		var list struct{ Data struct{ Databases []struct{ ID string } } }
+		if err := c.do("GET", "/api/v1/db/databases", key.Data.Key, "", &list); err != nil {
+			return err
+		}
+		if len(list.Data.Databases) != perAccount {
+			return fmt.Errorf("account %d lists %d databases, want %d", i, len(list.Data.Databases), perAccount)
+		}
+		for _, d := range list.Data.Databases[:5] {
+			if err := c.do("GET", "/api/v1/db/databases/"+d.ID, key.Data.Key, "", nil); err != nil {
+				return err
+			}
+		}
+		steps += 6
+	}
+	for page := 1; page <= 20; page++ {
+		if err := c.do("GET", "/api/admin/databases?perPage=100&page="+strconv.Itoa(page), adminKey, "", nil); err != nil {
+			return err
+		}
+	}
+	if err := c.do("GET", "/api/admin/accounts", adminKey, "", nil); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	var rep struct {
+		Data struct {
+			Hosts []struct {
+				Databases int
+				Error     *string
+			}
+		}
+	}
+	if err := c.do("POST", "/api/admin/quota/refresh", adminKey, "", &rep); err != nil {
+		return err
+	}
+	pass := time.Since(t0)
+	peak, now := rss(cmd.Process.Pid), rssNow(cmd.Process.Pid)
+	verdict := "PASS"
+	if peak > targetMiB<<20 {
+		verdict = "MISS"
+	}
+	fmt.Printf("dbplane memory — %d databases, %d accounts in the metadata store\n", n, len(accounts))
+	fmt.Printf("  RSS after start (peak so far)       %6.1f MiB\n", mib(idle))
+	fmt.Printf("  RSS peak after reads and a quota pass %4.1f MiB   target < %d MiB   %s\n", mib(peak), targetMiB, verdict)
+	fmt.Printf("  RSS at the end                      %6.1f MiB\n", mib(now))
+	fmt.Printf("  %d management requests, 20 admin list pages, account list; quota pass %s (host unreachable: %v)\n",
+		steps, pass.Round(time.Millisecond), len(rep.Data.Hosts) == 1 && rep.Data.Hosts[0].Error != nil)
+	return nil
+}
+
+// fill writes accounts and databases straight into the store's SQLite file,
+// the way the store lays them out, in one transaction: going through the
+// API would take hours and measure nothing more.
+func fill(data string, n, perAccount int) ([]string, error) {
+	sealer, _, err := secret.LoadOrCreate(data, "", rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data, "dbplane.db")+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	now := time.Now().UnixMilli()
+	hostPW, err := sealer.Seal([]byte("unused"), []byte("host:mem-host"))
+	if err != nil {
+		return nil, err
+	}
+	// An unreachable host: the quota pass skips it and still recomputes
+	// every account over all its rows.
+	if _, err := tx.Exec(`INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, tls, enabled, created_at, updated_at)
+		VALUES ('mem-host', 1, 'mem', 'mariadb', '127.0.0.1', 1, 'root', ?, 'disable', 1, ?, ?)`, hostPW, now, now); err != nil {
+		return nil, err
+	}
+	var accounts []string
+	insDB, err := tx.Prepare(`INSERT INTO databases (id, numeric_id, account_id, host_id, engine, label, db_name, db_user, remote,
+		sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, 'mem-host', 'mariadb', ?, ?, ?, '%', ?, 'active', ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer insDB.Close()
+	for i := 0; i < n; i++ {
+		if i%perAccount == 0 {
+			id := fmt.Sprintf("00000000-0000-4000-8000-%012d", len(accounts)+1)
+			if _, err := tx.Exec(`INSERT INTO accounts (id, numeric_id, email, name, role, storage_bytes, created_at, updated_at)
+				VALUES (?, ?, ?, ?, 'user', ?, ?, ?)`, id, len(accounts)+2, fmt.Sprintf("a%d@example.com", len(accounts)), "a", int64(1)<<40, now, now); err != nil {
+				return nil, err
+			}
+			accounts = append(accounts, id)
+		}
+		acct := accounts[len(accounts)-1]
+		id := fmt.Sprintf("01MEM%021d", i)
+		sealed, err := sealer.Seal([]byte("password-password-password-12345"), []byte("db:"+id))
+		if err != nil {
+			return nil, err
+		}
+		name, user := dbplane.ManagedNames(dbplane.EngineMariaDB, acct, int64(i%perAccount+1))
+		if _, err := insDB.Exec(id, i+1, acct, fmt.Sprintf("db-%d", i%perAccount), name, user, sealed, int64(i), now+int64(i), now); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, tx.Commit()
+}
+
+type client struct{ base string }
+
+func (c *client) do(method, path, key, body string, out any) error {
+	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+func waitHealthy(base string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		if res, err := http.Get(base + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("dbplane did not become healthy at %s", base)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// rss returns the peak resident set (VmHWM) of pid in bytes.
+func rss(pid int) int64 { return procStatus(pid, "VmHWM:") }
+
+// rssNow returns the current resident set (VmRSS) of pid in bytes.
+func rssNow(pid int) int64 { return procStatus(pid, "VmRSS:") }
+
+func procStatus(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return -1
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "memory: "+format+"\n", args...) }
