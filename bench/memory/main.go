@@ -95,7 +95,9 @@ func run(n, perAccount int) error {
 		if err := c.do("POST", "/api/admin/accounts/"+acct+"/keys", adminKey, `{"name":"mem"}`, &key); err != nil {
 			return err
 		}
-		var list struct{ Data struct{ Databases []struct{ ID string } } }
+		var list struct {
+			Data struct{ Databases []struct{ ID string } }
+		}
 		if err := c.do("GET", "/api/v1/db/databases", key.Data.Key, "", &list); err != nil {
 			return err
 		}
