@@ -12,12 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
-	"github.com/dbplane/dbplane/internal/engine/mongo"
+	mongodriver "github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
@@ -58,7 +61,7 @@ func openService(dataDir string, hook func(string)) (*realService, error) {
 	if err != nil {
 		return nil, err
 	}
-	engines := engine.NewRegistry(engine.Options{}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
+	engines := engine.NewRegistry(engine.Options{}, mariadb.Driver{}, postgres.Driver{}, mongodriver.Driver{})
 	svc := control.New(st, engines, sealer, control.Options{Hook: hook})
 	return &realService{svc: svc, st: st, dataDir: dataDir}, nil
 }
@@ -107,8 +110,8 @@ func TestCrash_ReconcilerFinishesEveryStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts database servers")
 	}
-	servers := map[string]func(testing.TB) *dbtest.Server{"mariadb": dbtest.MariaDB, "postgres": dbtest.Postgres}
-	for _, eng := range []string{"mariadb", "postgres"} {
+	servers := map[string]func(testing.TB) *dbtest.Server{"mariadb": dbtest.MariaDB, "postgres": dbtest.Postgres, "mongo": dbtest.Mongo}
+	for _, eng := range []string{"mariadb", "postgres", "mongo"} {
 		for _, step := range []string{"create:recorded", "create:engine-done", "rotate:recorded", "rotate:engine-done"} {
 			t.Run(eng+"/"+step, func(t *testing.T) {
 				srv := servers[eng](t)
@@ -186,6 +189,9 @@ func TestCrash_ReconcilerFinishesEveryStep(t *testing.T) {
 // engineObjects lists the databases and users on srv whose names carry slug.
 func engineObjects(tb testing.TB, srv *dbtest.Server, slug string) (dbs, users []string) {
 	tb.Helper()
+	if srv.Engine() == "mongo" {
+		return mongoObjects(tb, srv, slug)
+	}
 	q1, q2 := `SELECT schema_name FROM information_schema.SCHEMATA WHERE schema_name LIKE ?`,
 		`SELECT DISTINCT user FROM mysql.user WHERE user LIKE ?`
 	if srv.Engine() == "postgres" {
@@ -212,4 +218,41 @@ func queryStrings(tb testing.TB, db *sql.DB, q string, args ...any) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// mongoObjects lists, as the admin user, the databases whose names carry
+// slug and the users defined on them.
+func mongoObjects(tb testing.TB, srv *dbtest.Server, slug string) (dbs, users []string) {
+	tb.Helper()
+	cfg := srv.AdminConfig()
+	err := srv.WithMongoAs(context.Background(), cfg.User, cfg.Password, cfg.Database, func(ctx context.Context, c *mongo.Client) error {
+		names, err := c.ListDatabaseNames(ctx, bson.D{})
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if !strings.Contains(n, "_"+slug+"_") {
+				continue
+			}
+			dbs = append(dbs, n)
+			var info struct {
+				Users []struct {
+					User string `bson:"user"`
+				} `bson:"users"`
+			}
+			if err := c.Database(n).RunCommand(ctx, bson.D{{Key: "usersInfo", Value: 1}}).Decode(&info); err != nil {
+				return err
+			}
+			for _, u := range info.Users {
+				users = append(users, u.User)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("list mongo databases and users: %v", err)
+	}
+	slices.Sort(dbs)
+	slices.Sort(users)
+	return dbs, users
 }
