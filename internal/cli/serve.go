@@ -78,6 +78,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		// engine timeout so the client gets the answer, not a cut.
 		WriteTimeout:    2*cfg.EngineTimeout + 30*time.Second,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		Health:          st.Ping,
 	})
 	if err := srv.Open(); err != nil {
 		svc.Close()

@@ -116,6 +116,12 @@ func (db *DB) Close() error {
 	return errors.Join(cerr, db.write.Close(), db.read.Close())
 }
 
+// Ping checks that the store answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
 // Checkpoint copies the write-ahead log into the database file without
 // blocking writers (a passive checkpoint, on a reader connection).
 func (db *DB) Checkpoint(ctx context.Context) error {
