@@ -90,11 +90,36 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires}
-	if _, err := h.accounts.Account(r.Context(), in.AccountID); err != nil {
+	acct, err := h.accounts.Account(r.Context(), in.AccountID)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if err := canActAs(r, acct); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	h.createKey(w, r, in)
+}
+
+// canActAs refuses to let the calling admin key mint or re-enable a user
+// key that could do more than the caller: a user key reveals and rotates
+// its account's passwords (server_databases:read and :write), and a user
+// key of an admin account reaches every server on the client API, so that
+// takes every permission.
+func canActAs(r *http.Request, acct *dbplane.Account) error {
+	caller := dbplane.PrincipalFrom(r.Context())
+	need := []dbplane.Permission{"server_databases:read", "server_databases:write"}
+	if acct.Role == dbplane.RoleAdmin {
+		need = dbplane.AllPermissions()
+	}
+	for _, p := range need {
+		if caller == nil || !caller.Key.Can(p) {
+			return dbplane.Errorf(dbplane.CodeForbidden,
+				"A user key of this account can do what the %s permission allows, which this API key does not hold", string(p))
+		}
+	}
+	return nil
 }
 
 // createKey mints the key and shows it once.
@@ -119,6 +144,17 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.writeError(w, r, err)
 		return
+	}
+	if !disabled {
+		acct, err := h.accounts.Account(r.Context(), r.PathValue("id"))
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if err := canActAs(r, acct); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
 	}
 	h.setKeyDisabled(w, r, r.PathValue("id"), r.PathValue("keyId"), disabled)
 }

@@ -69,6 +69,12 @@ func TestKeyCreate(t *testing.T) {
 		}
 	}
 	runScenarios(t, []scenario{
+		// A user key reveals its account's passwords: a key that holds only
+		// keys:write must not mint one (it would read what it cannot).
+		{
+			Name: "KeysOnlyKeyCannotMint", Method: http.MethodPost, Path: path, Header: bearer(permKey("keys:read", "keys:write")),
+			Body: `{"name":"ci"}`, Setup: accountReturns(tenantID), WantStatus: http.StatusForbidden, NotContains: []string{mintedKey},
+		},
 		{
 			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ci"}`,
 			Setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
@@ -127,7 +133,11 @@ func TestKeyUpdate(t *testing.T) {
 		{Name: "Disable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":true}`,
 			Setup: setDisabled, WantStatus: http.StatusOK, NotContains: keySecrets},
 		{Name: "Enable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":false}`,
-			Setup: setDisabled, WantStatus: http.StatusOK},
+			Setup: func(t *testing.T, m *mocks) { accountReturns(tenantID)(t, m); setDisabled(t, m) }, WantStatus: http.StatusOK},
+		// Enabling a user key hands out what the key can do: reading and
+		// rotating the account's passwords.
+		{Name: "EnableNeedsDatabasePermissions", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:read", "keys:write")),
+			Body: `{"disabled":false}`, Setup: accountReturns(tenantID), WantStatus: http.StatusForbidden},
 		{Name: "Missing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":"yes"}`, WantStatus: http.StatusBadRequest},
