@@ -27,8 +27,9 @@ func accessFor(s dbplane.Status) engine.Access {
 func (s *Service) converge(ctx context.Context, ids []string) ([]dbplane.StatusChange, error) {
 	var changes []dbplane.StatusChange
 	var errs []error
+	down := downHosts{}
 	for _, id := range ids {
-		ch, err := s.convergeOne(ctx, id)
+		ch, err := s.convergeOne(ctx, id, down)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("database %s: %w", id, err))
 			continue
@@ -40,7 +41,7 @@ func (s *Service) converge(ctx context.Context, ids []string) ([]dbplane.StatusC
 	return changes, errors.Join(errs...)
 }
 
-func (s *Service) convergeOne(ctx context.Context, id string) (*dbplane.StatusChange, error) {
+func (s *Service) convergeOne(ctx context.Context, id string, down downHosts) (*dbplane.StatusChange, error) {
 	unlock := s.locks.lock(id)
 	defer unlock()
 	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
@@ -56,13 +57,24 @@ func (s *Service) convergeOne(ctx context.Context, id string) (*dbplane.StatusCh
 	if from == to {
 		return nil, s.store.AbandonIntent(ctx, in)
 	}
+	if err := down.check(d.HostID); err != nil {
+		// Its host did not answer earlier in this pass: do not wait for it
+		// again; the drift sweep applies the change once it answers.
+		if aerr := s.store.AbandonIntent(ctx, in); aerr != nil {
+			return nil, aerr
+		}
+		return nil, err
+	}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
 	if err := s.applyAccessOrRecord(ectx, in, to); err != nil {
+		down.note(d.HostID, err)
 		// The intent stays: Reconcile applies it once the host answers.
 		return nil, translateEngine(err)
 	}
-	if err := s.store.CompleteAccess(ectx, in, to); err != nil {
+	sctx, scancel := s.storeCtx(ctx)
+	defer scancel()
+	if err := s.store.CompleteAccess(sctx, in, to); err != nil {
 		return nil, err
 	}
 	s.log.Info("database status changed", "database_id", id, "from", string(from), "to", string(to))
@@ -111,4 +123,22 @@ func (s *Service) applyAccessOrRecord(ctx context.Context, in *dbplane.Intent, t
 		return nil
 	}
 	return err
+}
+
+// downHosts remembers, for one pass over many databases, the hosts that did
+// not answer, so that a dead host costs one engine timeout per pass instead
+// of one per database (SPEC §6: a host that is down fails fast).
+type downHosts map[string]error
+
+func (d downHosts) note(hostID string, err error) {
+	if errors.Is(err, engine.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {
+		d[hostID] = err
+	}
+}
+
+func (d downHosts) check(hostID string) error {
+	if err, ok := d[hostID]; ok {
+		return dbplane.Wrap(dbplane.ErrHostUnavailable, fmt.Errorf("skipped, host %s did not answer earlier in this pass: %w", hostID, err))
+	}
+	return nil
 }

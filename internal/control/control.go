@@ -50,8 +50,9 @@ type Service struct {
 	opt     Options
 	log     *slog.Logger
 
-	mu    sync.Mutex
-	conns map[string]*hostConn // by host id
+	mu      sync.Mutex
+	conns   map[string]*hostConn // by host id
+	connGen uint64               // bumped by every dropConn
 
 	locks keyedMutex // serializes changes per database
 
@@ -111,6 +112,16 @@ func (s *Service) hook(step string) {
 // so a client that hangs up cannot leave it half done, and bounds it.
 func (s *Service) engineCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), s.opt.EngineTimeout)
+}
+
+// storeTimeout bounds the store writes that settle an engine change.
+const storeTimeout = 30 * time.Second
+
+// storeCtx is for the store writes after an engine call: they must run
+// even when the engine used up its own deadline or the client went away,
+// or a finished change would wait for the reconciler.
+func (s *Service) storeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 }
 
 // keyedMutex is a set of mutexes by key, created on demand.

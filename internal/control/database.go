@@ -88,13 +88,24 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
 	if err := s.applyCreate(ectx, in, d, password); err != nil {
-		return nil, s.undoCreate(ectx, in, err)
+		return nil, s.undoCreate(ctx, in, err)
 	}
 	s.hook("create:engine-done")
-	if err := s.store.CompleteCreate(ectx, in); err != nil {
+	sctx, scancel := s.storeCtx(ctx)
+	defer scancel()
+	desired, err := s.store.CompleteCreate(sctx, in)
+	if err != nil {
 		return nil, err
 	}
 	d.Status = dbplane.StatusActive
+	if desired != dbplane.StatusActive {
+		// The account was suspended or went over quota while the engine
+		// worked: restrict the new database too.
+		if _, err := s.converge(sctx, []string{d.ID}); err != nil {
+			s.log.Warn("new database not yet restricted; will retry", "database_id", d.ID, "err", err)
+		}
+		d.Status = desired
+	}
 	return s.credentials(ctx, d, password)
 }
 
@@ -115,14 +126,20 @@ func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplan
 // tried at once, and again by Reconcile if the host is down.
 func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause error) error {
 	theirs := errors.Is(cause, engine.ErrExists)
-	if err := s.store.UndoCreate(ctx, in, !theirs); err != nil {
+	sctx, cancel := s.storeCtx(ctx)
+	defer cancel()
+	if err := s.store.UndoCreate(sctx, in, !theirs); err != nil {
 		s.log.Error("undo create", "database_id", in.DatabaseID, "err", err)
 		return dbplane.Wrap(dbplane.ErrHostUnavailable, cause)
 	}
 	if theirs {
-		return &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The database host already has a database with the generated name", Err: cause}
+		// The name is someone else's on the host (for example a database
+		// left from a panel migration): the tenant can pick another.
+		return &dbplane.Error{Code: dbplane.CodeConflict, Field: "database", Message: "A database with that name already exists on the database host", Err: cause}
 	}
-	if err := s.applyDrop(ctx, in); err != nil {
+	ectx, ecancel := s.engineCtx(ctx)
+	defer ecancel()
+	if err := s.applyDrop(ectx, in); err != nil {
 		s.log.Warn("drop after failed create; will retry", "database_id", in.DatabaseID, "host_id", in.HostID, "err", err)
 	}
 	return translateEngine(cause)
@@ -136,7 +153,9 @@ func (s *Service) applyDrop(ctx context.Context, in *dbplane.Intent) error {
 	if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote}); err != nil {
 		return err
 	}
-	return s.store.CompleteDrop(ctx, in)
+	sctx, cancel := s.storeCtx(ctx)
+	defer cancel()
+	return s.store.CompleteDrop(sctx, in)
 }
 
 // RevealDatabase returns the account's database with its current password.
@@ -185,17 +204,22 @@ func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*db
 
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	if err := s.applyRotate(ectx, in, password); err != nil {
-		if !errors.Is(err, engine.ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
+	err = s.applyRotate(ectx, in, password)
+	sctx, scancel := s.storeCtx(ctx)
+	defer scancel()
+	if err != nil {
+		if refused(err) {
 			// The server refused the statement: nothing changed.
-			if aerr := s.store.AbandonIntent(ectx, in); aerr != nil {
+			if aerr := s.store.AbandonIntent(sctx, in); aerr != nil {
 				s.log.Error("abandon rotate intent", "database_id", id, "err", aerr)
 			}
 		}
+		// Otherwise the change may have happened: the intent stays and
+		// Reconcile applies the new password, which is always safe.
 		return nil, translateEngine(err)
 	}
 	s.hook("rotate:engine-done")
-	if err := s.store.CompleteRotate(ectx, in); err != nil {
+	if err := s.store.CompleteRotate(sctx, in); err != nil {
 		return nil, err
 	}
 	d.SealedPassword = sealed
@@ -245,6 +269,14 @@ func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbp
 		u.Scheme = "mysql"
 	}
 	return dbplane.Secret(u.String())
+}
+
+// refused reports whether the server answered an engine call with an error
+// of its own (a server code), so the change certainly did not happen. A
+// dial failure, a timeout or a broken connection may hide a change that did.
+func refused(err error) bool {
+	var ee *engine.Error
+	return errors.As(err, &ee) && ee.Code != "" && !errors.Is(err, engine.ErrUnreachable)
 }
 
 // translateEngine turns an engine error into the domain error to report.

@@ -41,43 +41,58 @@ func (s *Service) unseal(h *dbplane.Host) error {
 // it holds them. The cache is dropped whenever the service changes the host
 // (UpdateHost, DeleteHost), so a create or rotate reads no host row from the
 // store. With several replicas a host change made elsewhere reaches this one
-// when its cached connection fails or it restarts.
+// when it restarts.
 func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplane.Host, error) {
-	s.mu.Lock()
-	hc := s.conns[hostID]
-	s.mu.Unlock()
-	if hc != nil {
-		return hc.conn, hc.host, nil
+	for {
+		s.mu.Lock()
+		hc := s.conns[hostID]
+		gen := s.connGen
+		s.mu.Unlock()
+		if hc != nil {
+			return hc.conn, hc.host, nil
+		}
+		h, err := s.store.Host(ctx, hostID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.unseal(h); err != nil {
+			return nil, nil, err
+		}
+		c, err := s.engines.Open(string(h.Engine), s.engineConfig(h), h.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
+		}
+		pub := *h
+		pub.Password, pub.SealedPassword = "", nil
+		s.mu.Lock()
+		if hc := s.conns[h.ID]; hc != nil { // another call cached one first
+			s.mu.Unlock()
+			c.Close()
+			return hc.conn, hc.host, nil
+		}
+		if s.connGen != gen {
+			// A host changed while this one was read: read it again.
+			s.mu.Unlock()
+			c.Close()
+			continue
+		}
+		s.conns[h.ID] = &hostConn{conn: c, host: &pub}
+		s.mu.Unlock()
+		return c, &pub, nil
 	}
-	h, err := s.store.Host(ctx, hostID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.unseal(h); err != nil {
-		return nil, nil, err
-	}
-	c, err := s.engines.Open(string(h.Engine), s.engineConfig(h), h.ID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
-	}
-	pub := *h
-	pub.Password, pub.SealedPassword = "", nil
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if hc := s.conns[h.ID]; hc != nil { // another request won the race
-		c.Close()
-		return hc.conn, hc.host, nil
-	}
-	s.conns[h.ID] = &hostConn{conn: c, host: &pub}
-	return c, &pub, nil
 }
 
+// dropConn forgets a host's cached connection after the host changed. The
+// old connection is closed outside the lock: closing a pool waits for the
+// calls in flight on it, which must not hold up other hosts.
 func (s *Service) dropConn(hostID string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if hc := s.conns[hostID]; hc != nil {
-		hc.conn.Close()
-		delete(s.conns, hostID)
+	hc := s.conns[hostID]
+	delete(s.conns, hostID)
+	s.connGen++
+	s.mu.Unlock()
+	if hc != nil {
+		go hc.conn.Close()
 	}
 }
 

@@ -22,11 +22,17 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	var errs []error
+	down := downHosts{}
 	for _, in := range intents {
 		if minAge > 0 && s.opt.Now().Sub(in.CreatedAt) < minAge {
 			continue
 		}
-		if err := s.settle(ctx, in); err != nil {
+		err := down.check(in.HostID)
+		if err == nil {
+			err = s.settle(ctx, in)
+			down.note(in.HostID, err)
+		}
+		if err != nil {
 			msg := scrubbed(err)
 			if nerr := s.store.NoteIntentFailure(ctx, in, msg); nerr != nil {
 				errs = append(errs, nerr)
@@ -82,7 +88,9 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 			}
 			return err
 		}
-		return s.store.CompleteCreate(ctx, in)
+		// A status the flags call for is applied by the drift sweep.
+		_, err = s.store.CompleteCreate(ctx, in)
+		return err
 	case dbplane.IntentRotate:
 		pw, err := s.sealer.Open(in.SealedPassword, databaseAAD(in.DatabaseID))
 		if err != nil {

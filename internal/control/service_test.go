@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
@@ -334,7 +335,9 @@ func TestRotatePassword_RefusedChangesNothing(t *testing.T) {
 	f := newFixture(t, control.Options{})
 	ctx := context.Background()
 	cr := f.mustCreate(t, f.account.ID, "app")
-	f.fake.Fail(enginefake.OpSetPassword, engine.ErrAccessDenied)
+	// The server answered with an error of its own: nothing changed.
+	f.fake.Fail(enginefake.OpSetPassword, &engine.Error{Op: "set password", Engine: "mariadb", Code: "1227",
+		Kind: engine.ErrAccessDenied, Err: errors.New("access denied; you need the CREATE USER privilege")})
 	if _, err := f.svc.RotatePassword(ctx, f.account.ID, cr.Database.ID); dbplane.ErrorCode(err) != dbplane.CodeUnavailable {
 		t.Fatalf("RotatePassword = %v, want unavailable", err)
 	}
@@ -345,6 +348,52 @@ func TestRotatePassword_RefusedChangesNothing(t *testing.T) {
 	if rev.Password != cr.Password || !f.fake.Login(cr.Database.DBName, cr.Database.DBUser, string(cr.Password)) {
 		t.Error("a refused rotate changed the stored or the engine password")
 	}
+}
+
+// An error without a server code (a broken connection, say) may hide a
+// change that happened: the new password stays in the intent and Reconcile
+// applies it.
+func TestRotatePassword_UnclassifiedErrorKeepsTheIntent(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	cr := f.mustCreate(t, f.account.ID, "app")
+	f.fake.FailAfter(enginefake.OpSetPassword, errors.New("invalid connection"))
+	if _, err := f.svc.RotatePassword(ctx, f.account.ID, cr.Database.ID); err == nil {
+		t.Fatal("RotatePassword = nil, want the error")
+	}
+	if intents, _ := f.st.Intents(ctx); len(intents) != 1 {
+		t.Fatalf("%d intents, want the rotate kept", len(intents))
+	}
+	f.fake.FailAfter(enginefake.OpSetPassword, nil)
+	if err := f.svc.Reconcile(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := f.svc.RevealDatabase(ctx, f.account.ID, cr.Database.ID)
+	if !f.fake.Login(cr.Database.DBName, cr.Database.DBUser, string(rev.Password)) {
+		t.Error("after Reconcile the stored password does not log in")
+	}
+}
+
+// A create whose engine call uses up the engine timeout is still undone:
+// the slot and the name are free at once and nothing appears later.
+func TestCreateDatabase_TimeoutIsUndone(t *testing.T) {
+	f := newFixture(t, control.Options{EngineTimeout: 100 * time.Millisecond})
+	ctx := context.Background()
+	f.fake.SetHook(enginefake.OpEnsure, func() { time.Sleep(150 * time.Millisecond) })
+	if _, err := f.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: f.account.ID, Label: "slow"}); err == nil {
+		t.Fatal("CreateDatabase past the engine timeout = nil, want an error")
+	}
+	f.fake.SetHook(enginefake.OpEnsure, nil)
+	if list, _ := f.svc.ListDatabases(ctx, f.account.ID); len(list) != 0 {
+		t.Fatalf("a timed-out create left %d rows", len(list))
+	}
+	if err := f.svc.Reconcile(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if dbs := f.fake.Databases(); len(dbs) != 0 {
+		t.Errorf("after Reconcile the engine holds %v, want nothing", dbs)
+	}
+	f.mustCreate(t, f.account.ID, "slow")
 }
 
 func TestCreateHost_ChecksConnectionAndPrivileges(t *testing.T) {

@@ -3,8 +3,11 @@ package control_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
@@ -216,5 +219,40 @@ func TestSetDatabaseDisabled_EngineThatCannotEnforceRecordsTheStatus(t *testing.
 	}
 	if _, err := f.svc.RotatePassword(ctx, f.account.ID, d.ID); err != nil {
 		t.Errorf("rotate after an unenforced status change = %v", err)
+	}
+}
+
+// A host that does not answer costs one engine timeout per pass, not one
+// per database: suspending an account with many databases on a hung host
+// tries the host once, and the drift sweep applies the rest later.
+func TestSuspension_HungHostIsTriedOncePerPass(t *testing.T) {
+	f := newFixture(t, control.Options{EngineTimeout: 50 * time.Millisecond})
+	ctx := context.Background()
+	for i := range 10 {
+		f.mustCreate(t, f.account.ID, fmt.Sprintf("db%d", i))
+	}
+	var mu sync.Mutex
+	calls := 0
+	f.fake.SetHook(enginefake.OpSetAccess, func() {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+	})
+	if _, err := f.svc.UpdateAccount(ctx, f.account.ID, dbplane.AccountUpdate{Suspended: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("the hung host was tried %d times in one pass, want 1", calls)
+	}
+	f.fake.SetHook(enginefake.OpSetAccess, nil)
+	if err := f.svc.Reconcile(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := f.svc.ListDatabases(ctx, f.account.ID)
+	for _, d := range list {
+		if d.Status != dbplane.StatusDisabled {
+			t.Errorf("%s after the host answered: %s, want disabled", d.Label, d.Status)
+		}
 	}
 }

@@ -41,10 +41,11 @@ func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 	now := db.Now()
 	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM accounts`).Scan(&a.NumericID); err != nil {
+		var err error
+		if a.NumericID, err = nextID(ctx, tx, "accounts"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, a.NumericID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now))
 		return err

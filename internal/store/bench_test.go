@@ -24,7 +24,7 @@ func BenchmarkQuotaPass(b *testing.B) {
 		if err := db.InsertDatabase(ctx, nd); err != nil {
 			b.Fatal(err)
 		}
-		if err := db.CompleteCreate(ctx, nd.Intent); err != nil {
+		if _, err := db.CompleteCreate(ctx, nd.Intent); err != nil {
 			b.Fatal(err)
 		}
 		sizes[nd.Database.DBName] = int64(i)

@@ -121,7 +121,7 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 			}
 			d.DBName, d.DBUser = nd.Names(n)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM databases`).Scan(&d.NumericID); err != nil {
+		if d.NumericID, err = nextID(ctx, tx, "databases"); err != nil {
 			return err
 		}
 		d.Status = dbplane.StatusCreating

@@ -45,10 +45,11 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 	now := db.Now()
 	h.CreatedAt, h.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM hosts`).Scan(&h.NumericID); err != nil {
+		var err error
+		if h.NumericID, err = nextID(ctx, tx, "hosts"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,
+		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,
 			public_hostname, public_port, tls, node_id, max_databases, enabled, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			h.ID, h.NumericID, h.Name, string(h.Engine), h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database,

@@ -37,15 +37,26 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 	return d, err
 }
 
-// CompleteCreate marks the database active and forgets the intent.
-func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+// CompleteCreate marks the database active and forgets the intent. It
+// returns the status the row's flags call for, which is not active when the
+// account was suspended or went over quota meanwhile; the caller then
+// restricts the database.
+func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.Status, error) {
+	desired := dbplane.StatusActive
+	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
 			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
 			return err
 		}
+		d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
+		if err == nil {
+			desired = d.DesiredStatus()
+		} else if err != sql.ErrNoRows {
+			return err
+		}
 		return deleteIntent(ctx, tx, in.ID)
 	})
+	return desired, err
 }
 
 // CompleteRotate stores the new sealed password and forgets the intent.

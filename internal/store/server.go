@@ -28,10 +28,11 @@ func (db *DB) CreateNode(ctx context.Context, n *dbplane.Node) error {
 	now := db.Now()
 	n.CreatedAt, n.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM nodes`).Scan(&n.NumericID); err != nil {
+		var err error
+		if n.NumericID, err = nextID(ctx, tx, "nodes"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO nodes (id, numeric_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO nodes (id, numeric_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			n.ID, n.NumericID, n.Name, db.ms(now), db.ms(now))
 		return err
 	})
@@ -117,10 +118,11 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 		if err := tx.QueryRowContext(ctx, `SELECT n.id FROM nodes n WHERE `+where, arg).Scan(&s.NodeID); err != nil {
 			return dbplane.FieldErrorf("nodeId", "The nodeId must be an existing node.")
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(numeric_id), 0) + 1 FROM servers`).Scan(&s.NumericID); err != nil {
+		var err error
+		if s.NumericID, err = nextID(ctx, tx, "servers"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)
+		_, err = tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, s.NumericID, s.Identifier, s.Name, s.OwnerID, s.NodeID, nullInt(s.DatabaseLimit), db.ms(now), db.ms(now))
 		return err

@@ -255,6 +255,17 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // cache filled at generation g is current while Generation() == g.
 func (db *DB) Generation() uint64 { return db.gen.Load() }
 
+// nextID returns the next numeric id of a table. Ids come from a counter,
+// not MAX()+1, so a deleted row's id is never handed out again.
+func nextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `UPDATE sequences SET last = last + 1 WHERE name = ? RETURNING last`, table).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("next %s id: %w", table, err)
+	}
+	return id, nil
+}
+
 func (db *DB) ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }

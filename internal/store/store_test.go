@@ -321,3 +321,26 @@ func TestServer_IdentifierOfDigitsIsFoundBeforeANumericID(t *testing.T) {
 		t.Errorf("Server(unknown) = %v, want not found", err)
 	}
 }
+
+func TestNumericIDs_AreNeverReused(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	mustAccount(t, db, "acc", nil)
+	mustHost(t, db, "h1", nil)
+	var ids []int64
+	for i, label := range []string{"a", "b", "c"} {
+		nd := newDB("acc", label, "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, nd.Database.NumericID)
+		if i == 1 { // delete the newest before making the next
+			if err := db.UndoCreate(ctx, nd.Intent, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if ids[2] == ids[1] || ids[2] != ids[1]+1 {
+		t.Errorf("numeric ids %v: the deleted #%d was handed out again", ids, ids[1])
+	}
+}
