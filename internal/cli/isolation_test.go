@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dbplane/dbplane/internal/cli"
+	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
@@ -141,5 +144,19 @@ func TestHostTest_NamesTheMissingPrivilege(t *testing.T) {
 		if strings.Contains(body, cfg.Password) {
 			t.Errorf("%s: the error carries the host password", srv.Engine())
 		}
+	}
+}
+
+func TestServe_RefusesASecondServerOnOneDataDir(t *testing.T) {
+	in := startInstance(t)
+	cfg := config.Default()
+	cfg.DataDir, cfg.Listen = in.dataDir, "127.0.0.1:0"
+	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: io.Discard})
+	if err == nil {
+		srv.Close()
+		t.Fatal("a second serve on the same data dir started")
+	}
+	if !strings.Contains(err.Error(), "another dbplane serve") {
+		t.Errorf("error = %v, want it to name the running serve", err)
 	}
 }

@@ -51,10 +51,19 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
+	unlock, held, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	if held {
+		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
+	}
 	svc, err := openService(ctx, cfg, logger, opt.Logs, opt.Hook)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
+	svc.unlock = unlock
 	st := svc.store
 	if err := svc.Reconcile(ctx, 0); err != nil {
 		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
@@ -179,9 +188,20 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	if err := svc.Reconcile(ctx, 0); err != nil {
+	// With serve running, changes younger than twice the engine timeout
+	// may still be in a request's hands: leave those to serve.
+	minAge := time.Duration(0)
+	if unlock, held, err := lockDataDir(cfg.DataDir); err != nil {
+		return err
+	} else if held {
+		minAge = 2 * cfg.EngineTimeout
+		fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
+	} else {
+		defer unlock()
+	}
+	if err := svc.Reconcile(ctx, minAge); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stderr, "every engine change is settled")
+	fmt.Fprintln(e.stderr, "engine changes are settled")
 	return nil
 }

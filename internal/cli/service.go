@@ -19,7 +19,8 @@ import (
 // the one-shot commands (reconcile, quota) build it from a configuration.
 type service struct {
 	*control.Service
-	store *store.DB
+	store  *store.DB
+	unlock func() // releases the data dir's serve lock, if taken
 }
 
 // openService opens the sealer, the store (migrating it unless
@@ -42,7 +43,11 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 
 // Close closes the engines' connections, then the store.
 func (s *service) Close() error {
-	return errors.Join(s.Service.Close(), s.store.Close())
+	err := errors.Join(s.Service.Close(), s.store.Close())
+	if s.unlock != nil {
+		s.unlock()
+	}
+	return err
 }
 
 // newEngines is the one place that knows every engine driver.
