@@ -22,6 +22,7 @@ var (
 	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
 	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
 	errNoCredentials    = errors.New("dbapi: service returned no credentials")
+	errRateLimited      = &dbplane.Error{Code: dbplane.CodeRateLimited, Message: "Too many requests; retry after the time in Retry-After"}
 )
 
 // sentinelTable is matched first, in order, with errors.Is: these errors

@@ -3,6 +3,7 @@ package dbapi
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -19,13 +20,22 @@ type Options struct {
 	// Logger receives one line per internal or unavailable error. Nil
 	// discards them.
 	Logger *slog.Logger
+	// Rate is requests per minute per key (and per client address for
+	// requests without a valid key); 0 means DefaultRate.
+	Rate int
+	// Now is the rate limiter's clock; nil means time.Now.
+	Now func() time.Time
 }
+
+// DefaultRate is the management API's default limit per key and minute.
+const DefaultRate = 720
 
 type handler struct {
 	keys      dbplane.KeyService
 	databases dbplane.DatabaseService
 	logger    *slog.Logger
 	mux       *request.Mux
+	limiter   *request.RateLimiter
 }
 
 // NewHandler returns the handler for every path under /api/v1/db. Mount it
@@ -35,10 +45,15 @@ func NewHandler(s Services, opt Options) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	rate := opt.Rate
+	if rate <= 0 {
+		rate = DefaultRate
+	}
 	h := &handler{
 		keys:      s.Keys,
 		databases: s.Databases,
 		logger:    logger,
+		limiter:   request.NewRateLimiter(rate, opt.Now),
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
@@ -57,6 +72,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := request.Authenticate(r, h.keys)
+		bucket := "ip:" + request.ClientIP(r)
+		if err == nil {
+			bucket = "key:" + p.Key.ID
+		}
+		if !h.limiter.Limit(w, bucket) {
+			h.writeError(w, r, errRateLimited)
+			return
+		}
 		if err == nil {
 			err = request.Admit(p, dbplane.KeyUser)
 		}

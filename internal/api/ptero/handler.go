@@ -3,7 +3,6 @@ package ptero
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,8 +52,8 @@ type handler struct {
 	hosts     dbplane.HostService
 	logger    *slog.Logger
 	hashIDs   *hashIDs
-	appLimit  *limiter
-	userLimit *limiter
+	appLimit  *request.RateLimiter
+	userLimit *request.RateLimiter
 	publicURL string
 	mux       *request.Mux
 }
@@ -84,8 +83,8 @@ func NewHandler(s Services, opt Options) http.Handler {
 		hosts:     s.Hosts,
 		logger:    logger,
 		hashIDs:   newHashIDs(opt.HashSalt),
-		appLimit:  newLimiter(appRate, now),
-		userLimit: newLimiter(clientRate, now),
+		appLimit:  request.NewRateLimiter(appRate, now),
+		userLimit: request.NewRateLimiter(clientRate, now),
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
@@ -100,7 +99,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // limiterFor returns the limiter of the API r is addressed to.
-func (h *handler) limiterFor(r *http.Request) *limiter {
+func (h *handler) limiterFor(r *http.Request) *request.RateLimiter {
 	if p := r.URL.Path; p == "/api/client" || strings.HasPrefix(p, "/api/client/") {
 		return h.userLimit
 	}
@@ -110,13 +109,7 @@ func (h *handler) limiterFor(r *http.Request) *limiter {
 // limit counts r against bucket and sets the rate-limit headers. It writes
 // the 429 and returns false when the bucket is exhausted.
 func (h *handler) limit(w http.ResponseWriter, r *http.Request, bucket string) bool {
-	q := h.limiterFor(r).take(bucket)
-	hd := w.Header()
-	hd.Set("X-RateLimit-Limit", strconv.Itoa(q.limit))
-	hd.Set("X-RateLimit-Remaining", strconv.Itoa(q.remaining))
-	if q.retryAfter > 0 {
-		hd.Set("Retry-After", q.retryAfterSeconds())
-		hd.Set("X-RateLimit-Reset", strconv.FormatInt(q.reset.Unix(), 10))
+	if !h.limiterFor(r).Limit(w, bucket) {
 		h.writeError(w, r, errRateLimited)
 		return false
 	}

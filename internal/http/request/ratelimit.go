@@ -1,16 +1,17 @@
-package ptero
+package request
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// limiter counts requests per bucket (a key id, or a client address for
+// RateLimiter counts requests per bucket (a key id, or a client address for
 // requests that carry no valid key) in fixed one-minute windows that open
 // at a bucket's first request, as Laravel's throttle middleware does. It
 // is in memory: each replica counts on its own.
-type limiter struct {
+type RateLimiter struct {
 	limit int
 	now   func() time.Time
 
@@ -26,8 +27,13 @@ type window struct {
 
 const rateWindow = time.Minute
 
-func newLimiter(limit int, now func() time.Time) *limiter {
-	return &limiter{limit: limit, now: now, windows: map[string]*window{}}
+// NewRateLimiter allows limit requests a minute per bucket; now is the
+// clock (nil: time.Now).
+func NewRateLimiter(limit int, now func() time.Time) *RateLimiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &RateLimiter{limit: limit, now: now, windows: map[string]*window{}}
 }
 
 // quota is what a request learnt from the limiter, for the headers.
@@ -38,9 +44,26 @@ type quota struct {
 	reset      time.Time
 }
 
+// Limit counts one request against bucket and sets X-RateLimit-Limit and
+// X-RateLimit-Remaining. When the bucket is exhausted it also sets
+// Retry-After and X-RateLimit-Reset and returns false: the caller writes
+// its surface's 429.
+func (l *RateLimiter) Limit(w http.ResponseWriter, bucket string) bool {
+	q := l.take(bucket)
+	hd := w.Header()
+	hd.Set("X-RateLimit-Limit", strconv.Itoa(q.limit))
+	hd.Set("X-RateLimit-Remaining", strconv.Itoa(q.remaining))
+	if q.retryAfter > 0 {
+		hd.Set("Retry-After", q.retryAfterSeconds())
+		hd.Set("X-RateLimit-Reset", strconv.FormatInt(q.reset.Unix(), 10))
+		return false
+	}
+	return true
+}
+
 // take counts one request against bucket. A refused request is not
 // counted.
-func (l *limiter) take(bucket string) quota {
+func (l *RateLimiter) take(bucket string) quota {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -62,7 +85,7 @@ func (l *limiter) take(bucket string) quota {
 
 // sweep drops closed windows, at most once a window, so that the map holds
 // only buckets seen in the last two minutes.
-func (l *limiter) sweep(now time.Time) {
+func (l *RateLimiter) sweep(now time.Time) {
 	if now.Sub(l.lastSweep) < rateWindow {
 		return
 	}
