@@ -95,4 +95,7 @@ type DatabaseService interface {
 	// RotatePassword sets a new password on the engine first; the old one is
 	// refused when it returns.
 	RotatePassword(ctx context.Context, accountID, id string) (*Credentials, error)
+	// Engines returns the engines a create can use now: not disabled by
+	// the deployment and served by at least one enabled host.
+	Engines(ctx context.Context) ([]Engine, error)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/secret"
+	"github.com/dbplane/dbplane/internal/web"
 )
 
 // reconcileInterval is how often unsettled engine changes are retried.
@@ -81,6 +82,12 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc}, admin.Options{Logger: logger}),
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
+			}),
+			Web: web.NewHandler(web.Services{
+				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
+				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
+			}, web.Options{
+				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText, Secure: cfg.SecureCookies,
 			}),
 		},
 		// A create or rotate waits on an engine: leave it room past the

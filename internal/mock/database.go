@@ -14,6 +14,15 @@ type DatabaseService struct {
 	CreateDatabaseFn func(ctx context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error)
 	RevealDatabaseFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
 	RotatePasswordFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
+	EnginesFn        func(ctx context.Context) ([]dbplane.Engine, error)
+}
+
+// Engines calls EnginesFn.
+func (s *DatabaseService) Engines(ctx context.Context) ([]dbplane.Engine, error) {
+	if s.EnginesFn == nil {
+		return nil, notSet("DatabaseService.Engines")
+	}
+	return s.EnginesFn(ctx)
 }
 
 // ListDatabases calls ListDatabasesFn.
