@@ -1,7 +1,5 @@
 package web
 
-
-
 // routes lists every page of the dashboard. Pages that change something
 // are POSTs behind a form token; GETs change nothing.
 func (h *handler) routes() {
