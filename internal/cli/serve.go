@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -128,6 +129,10 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 
 // URL is the base URL the server listens on.
 func (s *Server) URL() string { return s.http.URL() }
+
+// Handler is the whole HTTP handler, middleware included, for benchmarks
+// that measure server time without a network round trip.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Service exposes the control service (benchmarks and tests).
 func (s *Server) Service() *control.Service { return s.svc.Service }

@@ -56,7 +56,7 @@ type appOptions struct {
 	config func(*config.Config)
 }
 
-func newApp(t *testing.T, opts ...appOptions) *app {
+func newApp(t testing.TB, opts ...appOptions) *app {
 	t.Helper()
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
@@ -87,7 +87,7 @@ func newApp(t *testing.T, opts ...appOptions) *app {
 }
 
 // api calls the JSON API and returns the "data" member.
-func (a *app) api(t *testing.T, want int, method, path, key string, body any) map[string]any {
+func (a *app) api(t testing.TB, want int, method, path, key string, body any) map[string]any {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -122,7 +122,7 @@ func (a *app) api(t *testing.T, want int, method, path, key string, body any) ma
 
 // tenant creates an account with slots (nil = unlimited) and a password,
 // and returns its id.
-func (a *app) tenant(t *testing.T, email string, slots any, password string) string {
+func (a *app) tenant(t testing.TB, email string, slots any, password string) string {
 	t.Helper()
 	acct := a.api(t, 201, "POST", "/api/admin/accounts", a.adminKey, map[string]any{"email": email, "name": email, "slots": slots})
 	id := acct["id"].(string)
