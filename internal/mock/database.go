@@ -15,6 +15,8 @@ type DatabaseService struct {
 	RevealDatabaseFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
 	RotatePasswordFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
 	EnginesFn        func(ctx context.Context) ([]dbplane.Engine, error)
+
+	DeleteOwnDatabaseFn func(ctx context.Context, accountID, id, confirmLabel string) error
 }
 
 // Engines calls EnginesFn.
@@ -55,4 +57,12 @@ func (s *DatabaseService) RotatePassword(ctx context.Context, accountID, id stri
 		return nil, notSet("DatabaseService.RotatePassword")
 	}
 	return s.RotatePasswordFn(ctx, accountID, id)
+}
+
+// DeleteOwnDatabase calls DeleteOwnDatabaseFn.
+func (s *DatabaseService) DeleteOwnDatabase(ctx context.Context, accountID, id, confirmLabel string) error {
+	if s.DeleteOwnDatabaseFn == nil {
+		return notSet("DatabaseService.DeleteOwnDatabase")
+	}
+	return s.DeleteOwnDatabaseFn(ctx, accountID, id, confirmLabel)
 }
