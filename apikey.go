@@ -110,4 +110,8 @@ type KeyService interface {
 	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
 	// DeleteKey removes a key; it stops working at once. CodeNotFound.
 	DeleteKey(ctx context.Context, keyID string) error
+	// DeleteAccountKey removes one of the account's keys; it stops working
+	// at once. It returns CodeNotFound when the key is not the account's,
+	// so a tenant deletes only its own keys.
+	DeleteAccountKey(ctx context.Context, accountID, keyID string) error
 }
