@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -219,5 +220,38 @@ func TestPasswordLink(t *testing.T) {
 	c.t = c.t.Add(control.PasswordLinkTTL)
 	if _, err := f.svc.UsePasswordLink(ctx, fresh, "a long password 3"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("an expired link = %v", err)
+	}
+}
+
+func TestSweepSessions(t *testing.T) {
+	ctx := context.Background()
+	f, c := newSignInFixture(t)
+	a := f.account
+	if err := f.svc.SetPassword(ctx, a.ID, "a fine password"); err != nil {
+		t.Fatal(err)
+	}
+	_, old, _ := f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{})
+	c.t = c.t.Add(2 * time.Hour) // past the idle timeout
+	_, fresh, _ := f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{})
+	if err := f.svc.SweepSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(f.dir, "dbplane.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("%d sessions after the sweep, want 1 (the fresh one)", n)
+	}
+	if _, _, err := f.svc.SessionByToken(ctx, fresh); err != nil {
+		t.Errorf("the fresh session was swept: %v", err)
+	}
+	if _, _, err := f.svc.SessionByToken(ctx, old); !errors.Is(err, dbplane.ErrNoSession) {
+		t.Errorf("the idle session = %v", err)
 	}
 }
