@@ -13,8 +13,7 @@ var (
 )
 
 const accountCols = `a.id, a.numeric_id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
-	(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)`
+	a.database_count, a.used_bytes`
 
 type scanner interface{ Scan(...any) error }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // SeedDatabases inserts n settled database rows for an account on a host in
-// one transaction, as fast as SQLite allows: benchmarks need tens of
+// one transaction, counters included, as fast as SQLite allows: benchmarks need tens of
 // thousands of rows, and InsertDatabase one by one would take minutes.
 func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -27,6 +27,41 @@ func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int)
 				return err
 			}
 		}
-		return nil
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count + ?, used_bytes = used_bytes + ? WHERE id = ?`,
+			n, n, accountID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + ? WHERE id = ?`, n, hostID)
+		return err
 	})
+}
+
+// CounterDrift returns, for every account, server and host whose counters
+// differ from what their rows say, a line naming it: database_count against
+// COUNT(*), and the account's used_bytes against SUM(size_bytes).
+func CounterDrift(ctx context.Context, db *DB) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT 'account ' || a.id, a.database_count, (SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id) FROM accounts a
+		UNION ALL
+		SELECT 'account used_bytes ' || a.id, a.used_bytes, (SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id) FROM accounts a
+		UNION ALL
+		SELECT 'server ' || s.id, s.database_count, (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id) FROM servers s
+		UNION ALL
+		SELECT 'host ' || h.id, h.database_count, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id) FROM hosts h`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var what string
+		var counter, actual int64
+		if err := rows.Scan(&what, &counter, &actual); err != nil {
+			return nil, err
+		}
+		if counter != actual {
+			out = append(out, fmt.Sprintf("%s: counter %d, rows say %d", what, counter, actual))
+		}
+	}
+	return out, rows.Err()
 }

@@ -76,7 +76,7 @@ func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 // something dbplane did not make) the intent is simply deleted.
 func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
 		if !dropOnEngine {
@@ -91,7 +91,7 @@ func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine b
 // CompleteDrop forgets a drop intent (the row is already gone).
 func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
 		return deleteIntent(ctx, tx, in.ID)

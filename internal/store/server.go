@@ -74,7 +74,7 @@ func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
 }
 
 const serverCols = `s.id, s.numeric_id, s.identifier, s.name, s.owner_id, s.node_id, s.database_limit, s.created_at, s.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id),
+	s.database_count,
 	(SELECT COALESCE(a.numeric_id, 0) FROM accounts a WHERE a.id = s.owner_id)`
 
 func scanServer(row scanner) (*dbplane.Server, error) {
@@ -157,20 +157,14 @@ func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 func (db *DB) DeleteServer(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, id).Scan(&n); err != nil {
-			return err
+		if err := tx.QueryRowContext(ctx, `SELECT database_count FROM servers WHERE id = ?`, id).Scan(&n); err != nil {
+			return translate(err, errServerNotFound, nil)
 		}
 		if n > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errServerNotFound
-		}
-		return nil
+		_, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
+		return err
 	})
 }
 

@@ -157,33 +157,56 @@ func TestInsertDatabase_Quotas(t *testing.T) {
 }
 
 func TestInsertDatabase_ConcurrentCreatesTakeExactlyTheFreeSlots(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", ptr(10))
-	mustHost(t, db, "h1", nil)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok, refused := 0, 0
-	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := db.InsertDatabase(ctx, newDB("acc", fmt.Sprintf("l%d", i), "h1"))
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				ok++
-			case errors.Is(err, dbplane.ErrOutOfSlots):
-				refused++
-			default:
-				t.Errorf("InsertDatabase: %v", err)
-			}
-		}()
+	tests := []struct {
+		name                  string
+		slots, hostMax, limit *int
+		want                  error
+	}{
+		{name: "account slots", slots: ptr(10), want: dbplane.ErrOutOfSlots},
+		{name: "host maxDatabases", hostMax: ptr(10), want: dbplane.ErrHostFull},
+		{name: "server databaseLimit", limit: ptr(10), want: dbplane.ErrServerLimit},
 	}
-	wg.Wait()
-	if ok != 10 || refused != 40 {
-		t.Errorf("50 concurrent inserts with 10 slots: %d created, %d refused; want 10 and 40", ok, refused)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := mustOpen(t)
+			ctx := context.Background()
+			mustAccount(t, db, "acc", tc.slots)
+			mustHost(t, db, "h1", tc.hostMax)
+			if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
+				t.Fatal(err)
+			}
+			srv := &dbplane.Server{ID: "srv", Identifier: "srv00001", Name: "s", OwnerID: "acc", NodeID: "node", DatabaseLimit: tc.limit}
+			if err := db.CreateServer(ctx, srv); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok, refused := 0, 0
+			for i := range 50 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					nd := newDB("acc", fmt.Sprintf("l%d", i), "h1")
+					nd.Database.ServerID = srv.ID
+					err := db.InsertDatabase(ctx, nd)
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						ok++
+					case errors.Is(err, tc.want):
+						refused++
+					default:
+						t.Errorf("InsertDatabase: %v", err)
+					}
+				}()
+			}
+			wg.Wait()
+			if ok != 10 || refused != 40 {
+				t.Errorf("50 concurrent inserts with 10 places: %d created, %d refused; want 10 and 40", ok, refused)
+			}
+		})
 	}
 }
 
