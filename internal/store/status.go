@@ -100,6 +100,9 @@ func (db *DB) BeginAccess(ctx context.Context, in *dbplane.Intent) (*dbplane.Dat
 // intent.
 func (db *DB) CompleteAccess(ctx context.Context, in *dbplane.Intent, applied dbplane.Status) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
 			string(applied), db.ms(db.Now()), in.DatabaseID); err != nil {
 			return err
