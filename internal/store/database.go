@@ -97,7 +97,7 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 			d.DBName, d.DBUser = nd.Names(n)
 		}
 		var err error
-		if d.NumericID, err = nextID(ctx, tx, "databases"); err != nil {
+		if d.NumericID, err = db.dialect.nextID(ctx, tx, "databases"); err != nil {
 			return err
 		}
 		if d.HostID, err = reserveHost(ctx, tx, nd.Hosts); err != nil {

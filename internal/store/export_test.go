@@ -18,7 +18,7 @@ func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int)
 		}
 		defer stmt.Close()
 		for i := range n {
-			id, err := nextID(ctx, tx, "databases")
+			id, err := db.dialect.nextID(ctx, tx, "databases")
 			if err != nil {
 				return err
 			}

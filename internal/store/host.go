@@ -46,7 +46,7 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 	h.CreatedAt, h.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if h.NumericID, err = nextID(ctx, tx, "hosts"); err != nil {
+		if h.NumericID, err = db.dialect.nextID(ctx, tx, "hosts"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,

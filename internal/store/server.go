@@ -29,7 +29,7 @@ func (db *DB) CreateNode(ctx context.Context, n *dbplane.Node) error {
 	n.CreatedAt, n.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if n.NumericID, err = nextID(ctx, tx, "nodes"); err != nil {
+		if n.NumericID, err = db.dialect.nextID(ctx, tx, "nodes"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO nodes (id, numeric_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
@@ -119,7 +119,7 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 			return dbplane.FieldErrorf("nodeId", "The nodeId must be an existing node.")
 		}
 		var err error
-		if s.NumericID, err = nextID(ctx, tx, "servers"); err != nil {
+		if s.NumericID, err = db.dialect.nextID(ctx, tx, "servers"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)

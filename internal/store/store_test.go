@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -365,5 +366,21 @@ func TestNumericIDs_AreNeverReused(t *testing.T) {
 	}
 	if ids[2] == ids[1] || ids[2] != ids[1]+1 {
 		t.Errorf("numeric ids %v: the deleted #%d was handed out again", ids, ids[1])
+	}
+}
+
+func TestOpen_PostgresIsRefusedClearly(t *testing.T) {
+	for _, url := range []string{"postgres://dbplane:hunter2@db.internal/meta", "postgresql://dbplane:hunter2@db.internal/meta"} {
+		db, err := store.Open(context.Background(), url, store.Options{})
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%s) = nil error, want a refusal until the PostgreSQL store is built", url)
+		}
+		if dbplane.ErrorCode(err) != dbplane.CodeInvalid || !strings.Contains(err.Error(), "PostgreSQL metadata store is not built yet") {
+			t.Errorf("Open(postgres URL) = %v, want invalid: the PostgreSQL metadata store is not built yet", err)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("Open(postgres URL) error %q repeats the password", err)
+		}
 	}
 }
