@@ -159,9 +159,13 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current int
-	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	current := 0
+	for v := range applied {
+		current = max(current, v)
 	}
 	latest := 0
 	for _, name := range names {
@@ -171,6 +175,13 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		}
 		latest = v
 		if v <= current {
+			if !applied[v] {
+				// Migrations are numbered on parallel branches: a store
+				// migrated by a build that lacked this one must not run
+				// without it, and applying it after later ones is not safe.
+				return fmt.Errorf("migrate: %s was never applied to this store, but later migrations were (a build without it migrated the store); recreate the store or apply the file by hand",
+					path.Base(name))
+			}
 			continue
 		}
 		if noMigrate {
@@ -195,6 +206,24 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		return fmt.Errorf("migrate: schema version %d is newer than this binary knows (%d); upgrade dbplane", current, latest)
 	}
 	return nil
+}
+
+// appliedMigrations returns the versions recorded in schema_migrations.
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 func migrationVersion(name string) (int, error) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -382,5 +383,34 @@ func TestOpen_PostgresIsRefusedClearly(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Open(postgres URL) error %q repeats the password", err)
 		}
+	}
+}
+
+// TestOpen_RefusesAStoreThatSkippedAMigration: migrations are numbered on
+// parallel branches, so a store can hold version 7 without 6 when a build
+// lacking 6 migrated it. Open must say so, not run without it.
+func TestOpen_RefusesAStoreThatSkippedAMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "meta.db")
+	db, err := store.Open(ctx, "sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 6`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db, err = store.Open(ctx, "sqlite:"+path, store.Options{})
+	if err == nil {
+		db.Close()
+		t.Fatal("Open of a store without migration 6 but with 7 = nil error, want a refusal")
+	}
+	if !strings.Contains(err.Error(), "0006_counters.sql was never applied") {
+		t.Errorf("Open of a store without migration 6 = %v, want it to name 0006_counters.sql", err)
 	}
 }
