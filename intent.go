@@ -32,4 +32,11 @@ type Intent struct {
 	Attempts       int
 	LastError      string
 	CreatedAt      time.Time
+	// Token fences the intent: it changes with every claim, and a change
+	// of the intent made with an older token is refused, so a worker that
+	// lost the intent to another stops.
+	Token int64
+	// LeasedAt is when the holder took the intent: at its creation or at
+	// the last claim; the Unix epoch once a failed attempt gave it back.
+	LeasedAt time.Time
 }

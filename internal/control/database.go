@@ -145,9 +145,16 @@ func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplan
 // tried at once, and again by Reconcile if the host is down.
 func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause error) error {
 	theirs := errors.Is(cause, engine.ErrExists)
+	s.hook("create:engine-failed")
 	sctx, cancel := s.storeCtx(ctx)
 	defer cancel()
 	if err := s.store.UndoCreate(sctx, in, !theirs); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			// The reconciler took the create over while this request was
+			// stalled: what it settles stands, and this request stops.
+			s.log.Warn("create taken over by the reconciler", "database_id", in.DatabaseID)
+			return err
+		}
 		s.log.Error("undo create", "database_id", in.DatabaseID, "err", err)
 		return dbplane.Wrap(dbplane.ErrHostUnavailable, cause)
 	}

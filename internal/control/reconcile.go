@@ -8,12 +8,16 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // Reconcile finishes or undoes every engine change still in flight: it runs
 // at start-up, before the server takes requests, so whatever a crash left
-// half done is settled. With minAge > 0 only intents at least that old are
-// touched, so a periodic pass never races a request still working on one.
+// half done is settled. With minAge > 0 only intents whose lease is at
+// least that old are touched, so a periodic pass leaves a request the time
+// to finish its own. Each intent is claimed first: its token moves on, and
+// a request (or another pass) that held it can no longer change it, so a
+// late store write of the old holder cannot undo what this pass settles.
 // It returns the errors of intents it could not settle (their hosts may be
 // down); they are retried on the next pass.
 func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
@@ -24,13 +28,23 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 	var errs []error
 	down := downHosts{}
 	for _, in := range intents {
-		if minAge > 0 && s.opt.Now().Sub(in.CreatedAt) < minAge {
+		if minAge > 0 && s.opt.Now().Sub(in.LeasedAt) < minAge {
 			continue
+		}
+		if err := s.store.ClaimIntent(ctx, in, minAge); err != nil {
+			if !errors.Is(err, store.ErrLeaseLost) {
+				errs = append(errs, fmt.Errorf("claim %s %s: %w", in.Kind, in.DatabaseID, err))
+			}
+			continue // another worker has it
 		}
 		err := down.check(in.HostID)
 		if err == nil {
 			err = s.settle(ctx, in)
 			down.note(in.HostID, err)
+		}
+		if errors.Is(err, store.ErrLeaseLost) {
+			s.log.Info("engine change taken over by another worker", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
+			continue
 		}
 		if err != nil {
 			msg := scrubbed(err)

@@ -13,8 +13,7 @@ var (
 )
 
 const accountCols = `a.id, a.numeric_id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
-	(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)`
+	a.database_count, a.used_bytes`
 
 type scanner interface{ Scan(...any) error }
 
@@ -42,7 +41,7 @@ func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if a.NumericID, err = nextID(ctx, tx, "accounts"); err != nil {
+		if a.NumericID, err = db.dialect.nextID(ctx, tx, "accounts"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // BenchmarkQuotaPass is the store's part of one quota-watcher pass over
@@ -48,5 +49,38 @@ func BenchmarkQuotaPass(b *testing.B) {
 		if len(ids) != n {
 			b.Fatalf("drifted = %d, want %d (every database is over quota)", len(ids), n)
 		}
+	}
+}
+
+// BenchmarkInsertDatabase is the store's part of one create (the insert
+// with every quota checked, then the completion) with 0, 5,000 and 20,000
+// databases already in the account and on the host. The account has slots
+// and a storage quota and the host a maxDatabases, so every check runs.
+func BenchmarkInsertDatabase(b *testing.B) {
+	for _, existing := range []int{0, 5000, 20000} {
+		b.Run(fmt.Sprintf("existing=%d", existing), func(b *testing.B) {
+			db := mustOpen(b)
+			ctx := context.Background()
+			a := mustAccount(b, db, "acc", ptr(1<<30))
+			quota := int64(1 << 50)
+			if _, err := db.UpdateAccount(ctx, a.ID, dbplane.AccountUpdate{StorageBytesSet: true, StorageBytes: &quota}); err != nil {
+				b.Fatal(err)
+			}
+			mustHost(b, db, "h1", ptr(1<<30))
+			if err := store.SeedDatabases(ctx, db, "acc", "h1", existing); err != nil {
+				b.Fatal(err)
+			}
+			i := 0
+			for b.Loop() {
+				nd := newDB("acc", fmt.Sprintf("b%d", i), "h1")
+				i++
+				if err := db.InsertDatabase(ctx, nd); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := db.CompleteCreate(ctx, nd.Intent); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

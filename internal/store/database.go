@@ -64,40 +64,20 @@ type NewDatabase struct {
 // InsertDatabase checks every quota (and the server's databaseLimit when
 // the database belongs to a server) and inserts the database row and its
 // create intent in one write transaction, so N concurrent calls against M
-// free slots insert exactly M rows. It returns ErrAccountSuspended,
-// ErrOutOfSlots, ErrOutOfStorage, ErrDuplicateLabel or ErrHostFull.
+// free slots insert exactly M rows. The checks are conditional updates of
+// the counters (counters.go), so none of them grows with the store. It
+// returns ErrAccountSuspended, ErrOutOfSlots, ErrOutOfStorage,
+// ErrServerLimit, ErrDuplicateLabel or ErrHostFull.
 func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 	d := nd.Database
 	now := db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var slots, storage sql.NullInt64
-		var suspended, count int
-		var used int64
-		err := tx.QueryRowContext(ctx, `SELECT a.slots, a.storage_bytes, a.suspended,
-			(SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id),
-			(SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id)
-			FROM accounts a WHERE a.id = ?`, d.AccountID).Scan(&slots, &storage, &suspended, &count, &used)
-		if err != nil {
-			return translate(err, errAccountNotFound, nil)
-		}
-		switch {
-		case suspended != 0:
-			return dbplane.ErrAccountSuspended
-		case slots.Valid && int64(count) >= slots.Int64:
-			return dbplane.ErrOutOfSlots
-		case storage.Valid && used >= storage.Int64:
-			return dbplane.ErrOutOfStorage
+		if err := reserveAccount(ctx, tx, d.AccountID); err != nil {
+			return err
 		}
 		if d.ServerID != "" {
-			var limit sql.NullInt64
-			var onServer int
-			err := tx.QueryRowContext(ctx, `SELECT s.database_limit, (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id)
-				FROM servers s WHERE s.id = ?`, d.ServerID).Scan(&limit, &onServer)
-			if err != nil {
-				return translate(err, errServerNotFound, nil)
-			}
-			if limit.Valid && int64(onServer) >= limit.Int64 {
-				return dbplane.ErrServerLimit
+			if err := reserveServer(ctx, tx, d.ServerID); err != nil {
+				return err
 			}
 		}
 		var taken int
@@ -107,11 +87,6 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 		if taken > 0 {
 			return dbplane.ErrDuplicateLabel
 		}
-		hostID, err := pickHost(ctx, tx, nd.Hosts)
-		if err != nil {
-			return err
-		}
-		d.HostID = hostID
 		if nd.Names != nil {
 			var n int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO name_counters (account_id, engine, last) VALUES (?, ?, 1)
@@ -121,7 +96,11 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 			}
 			d.DBName, d.DBUser = nd.Names(n)
 		}
-		if d.NumericID, err = nextID(ctx, tx, "databases"); err != nil {
+		var err error
+		if d.NumericID, err = db.dialect.nextID(ctx, tx, "databases"); err != nil {
+			return err
+		}
+		if d.HostID, err = reserveHost(ctx, tx, nd.Hosts); err != nil {
 			return err
 		}
 		d.Status = dbplane.StatusCreating
@@ -138,26 +117,6 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
 		return insertIntent(ctx, tx, in, db.ms(now))
 	})
-}
-
-// pickHost returns the first candidate host that is enabled and has room.
-func pickHost(ctx context.Context, tx *sql.Tx, candidates []string) (string, error) {
-	for _, id := range candidates {
-		var maxDB sql.NullInt64
-		var enabled, count int
-		err := tx.QueryRowContext(ctx, `SELECT h.max_databases, h.enabled, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id)
-			FROM hosts h WHERE h.id = ?`, id).Scan(&maxDB, &enabled, &count)
-		if err == sql.ErrNoRows {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		if enabled != 0 && (!maxDB.Valid || int64(count) < maxDB.Int64) {
-			return id, nil
-		}
-	}
-	return "", dbplane.ErrHostFull
 }
 
 // Database returns a database by ULID or numeric id, or ErrDatabaseNotFound.

@@ -12,7 +12,7 @@ var errHostNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Database host not fo
 
 const hostCols = `h.id, h.numeric_id, h.name, h.engine, h.hostname, h.port, h.username, h.sealed_password, h.admin_database,
 	h.public_hostname, h.public_port, h.tls, h.node_id, h.max_databases, h.enabled, h.created_at, h.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id)`
+	h.database_count`
 
 func scanHost(row scanner) (*dbplane.Host, error) {
 	var h dbplane.Host
@@ -46,7 +46,7 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 	h.CreatedAt, h.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if h.NumericID, err = nextID(ctx, tx, "hosts"); err != nil {
+		if h.NumericID, err = db.dialect.nextID(ctx, tx, "hosts"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,

@@ -3,17 +3,65 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
+	"time"
 
 	"github.com/dbplane/dbplane"
 )
 
 var errBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
 
+// ErrLeaseLost is what a change of an intent returns when another worker
+// claimed the intent since this one took it: the caller must stop, and the
+// new holder finishes the change.
+var ErrLeaseLost = &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The change took too long and is being finished in the background; check again shortly"}
+
+// insertIntent records in, held by the caller (token 0) from now.
 func insertIntent(ctx context.Context, tx *sql.Tx, in *dbplane.Intent, now int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now)
+	in.Token, in.CreatedAt, in.LeasedAt = 0, fromMS(now), fromMS(now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now, now)
 	return translate(err, nil, errBusy)
+}
+
+// holdLease is the fence every change of an intent starts with: it
+// returns ErrLeaseLost unless the intent is still there with the caller's
+// token. The UPDATE (a no-op) rather than a SELECT takes the row's lock
+// where writers do not queue behind one lock, so the token cannot change
+// before the transaction ends.
+func holdLease(ctx context.Context, tx *sql.Tx, in *dbplane.Intent) error {
+	ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE intents SET token = token WHERE id = ? AND token = ?`, in.ID, in.Token))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// ClaimIntent takes in over for the caller: its token moves on, so
+// whoever held it before is fenced off, and its lease starts now. Unless
+// minAge is 0 (the caller is the only worker), only an intent whose lease
+// is at least minAge old is taken. It returns ErrLeaseLost when in is
+// gone, was claimed by another worker since it was read, or is not old
+// enough.
+func (db *DB) ClaimIntent(ctx context.Context, in *dbplane.Intent, minAge time.Duration) error {
+	now := db.Now()
+	cutoff := db.ms(now.Add(-minAge))
+	if minAge <= 0 {
+		cutoff = math.MaxInt64
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE intents SET token = token + 1, leased_at = ? WHERE id = ? AND token = ? AND leased_at <= ? RETURNING token`,
+			db.ms(now), in.ID, in.Token, cutoff).Scan(&in.Token)
+		if err == sql.ErrNoRows {
+			return ErrLeaseLost
+		}
+		in.LeasedAt = fromMS(db.ms(now))
+		return err
+	})
 }
 
 // BeginRotate records a rotate intent for the account's database. It
@@ -44,6 +92,9 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.Status, error) {
 	desired := dbplane.StatusActive
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
 			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
 			return err
@@ -62,6 +113,9 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 // CompleteRotate stores the new sealed password and forgets the intent.
 func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET sealed_password = ?, updated_at = ? WHERE id = ?`,
 			in.SealedPassword, db.ms(db.Now()), in.DatabaseID); err != nil {
 			return err
@@ -76,7 +130,10 @@ func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 // something dbplane did not make) the intent is simply deleted.
 func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
+		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
 		if !dropOnEngine {
@@ -91,7 +148,10 @@ func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine b
 // CompleteDrop forgets a drop intent (the row is already gone).
 func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM databases WHERE id = ?`, in.DatabaseID); err != nil {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
+		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
 		return deleteIntent(ctx, tx, in.ID)
@@ -101,13 +161,24 @@ func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
 // AbandonIntent forgets an intent whose engine change never ran (for
 // example a rotate refused before the engine was touched).
 func (db *DB) AbandonIntent(ctx context.Context, in *dbplane.Intent) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return deleteIntent(ctx, tx, in.ID) })
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
+		return deleteIntent(ctx, tx, in.ID)
+	})
 }
 
-// NoteIntentFailure counts a failed attempt and keeps its (scrubbed) error.
+// NoteIntentFailure counts a failed attempt, keeps its (scrubbed) error and
+// gives the lease back, so the next pass of any worker may claim the intent
+// at once.
 func (db *DB) NoteIntentFailure(ctx context.Context, in *dbplane.Intent, msg string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE intents SET attempts = attempts + 1, last_error = ? WHERE id = ?`, msg, in.ID)
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE intents SET attempts = attempts + 1, last_error = ?, leased_at = 0 WHERE id = ? AND token = ?`,
+			msg, in.ID, in.Token))
+		if err == nil && !ok {
+			return ErrLeaseLost
+		}
 		return err
 	})
 }
@@ -119,8 +190,8 @@ func deleteIntent(ctx context.Context, tx *sql.Tx, id string) error {
 
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
-	rows, err := db.readRows(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at
-		FROM intents ORDER BY created_at, id`)
+	rows, err := db.readRows(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
+		token, leased_at FROM intents ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +199,12 @@ func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
 	var out []*dbplane.Intent
 	for rows.Next() {
 		var in dbplane.Intent
-		var created int64
+		var created, leased int64
 		if err := rows.Scan(&in.ID, &in.Kind, &in.DatabaseID, &in.HostID, &in.DBName, &in.DBUser, &in.Remote, &in.SealedPassword,
-			&in.Attempts, &in.LastError, &created); err != nil {
+			&in.Attempts, &in.LastError, &created, &in.Token, &leased); err != nil {
 			return nil, err
 		}
-		in.CreatedAt = fromMS(created)
+		in.CreatedAt, in.LeasedAt = fromMS(created), fromMS(leased)
 		out = append(out, &in)
 	}
 	return out, rows.Err()

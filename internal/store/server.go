@@ -29,7 +29,7 @@ func (db *DB) CreateNode(ctx context.Context, n *dbplane.Node) error {
 	n.CreatedAt, n.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if n.NumericID, err = nextID(ctx, tx, "nodes"); err != nil {
+		if n.NumericID, err = db.dialect.nextID(ctx, tx, "nodes"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO nodes (id, numeric_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
@@ -74,7 +74,7 @@ func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
 }
 
 const serverCols = `s.id, s.numeric_id, s.identifier, s.name, s.owner_id, s.node_id, s.database_limit, s.created_at, s.updated_at,
-	(SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id),
+	s.database_count,
 	(SELECT COALESCE(a.numeric_id, 0) FROM accounts a WHERE a.id = s.owner_id)`
 
 func scanServer(row scanner) (*dbplane.Server, error) {
@@ -119,7 +119,7 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 			return dbplane.FieldErrorf("nodeId", "The nodeId must be an existing node.")
 		}
 		var err error
-		if s.NumericID, err = nextID(ctx, tx, "servers"); err != nil {
+		if s.NumericID, err = db.dialect.nextID(ctx, tx, "servers"); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)
@@ -157,20 +157,14 @@ func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 func (db *DB) DeleteServer(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, id).Scan(&n); err != nil {
-			return err
+		if err := tx.QueryRowContext(ctx, `SELECT database_count FROM servers WHERE id = ?`, id).Scan(&n); err != nil {
+			return translate(err, errServerNotFound, nil)
 		}
 		if n > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errServerNotFound
-		}
-		return nil
+		_, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
+		return err
 	})
 }
 

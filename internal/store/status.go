@@ -12,7 +12,8 @@ import (
 // ServerDatabases returns a page of a server's databases and the total.
 func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
 	var total int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM databases WHERE server_id = ?`, serverID).Scan(&total); err != nil {
+	err := db.readRow(ctx, `SELECT database_count FROM servers WHERE id = ?`, serverID).Scan(&total)
+	if err != nil && err != sql.ErrNoRows {
 		return nil, 0, err
 	}
 	list, err := collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ?
@@ -99,6 +100,9 @@ func (db *DB) BeginAccess(ctx context.Context, in *dbplane.Intent) (*dbplane.Dat
 // intent.
 func (db *DB) CompleteAccess(ctx context.Context, in *dbplane.Intent, applied dbplane.Status) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
 			string(applied), db.ms(db.Now()), in.DatabaseID); err != nil {
 			return err
@@ -152,7 +156,8 @@ func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
 
 // UpdateSizes stores the sizes measured on a host, by database name. A
 // settled database the host no longer lists (a tenant dropped it, or an
-// empty MongoDB database) measures 0. It returns how many rows it matched.
+// empty MongoDB database) measures 0. The used_bytes of the accounts with
+// databases on the host follow. It returns how many rows it matched.
 func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -174,7 +179,7 @@ func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]i
 			k, _ := res.RowsAffected()
 			n += int(k)
 		}
-		return nil
+		return refreshUsedBytes(ctx, tx, hostID)
 	})
 	return n, err
 }

@@ -1,7 +1,8 @@
 // Package store keeps dbplane's metadata: accounts, keys, hosts, databases
 // and the intents of engine changes in flight. SQLite (modernc.org/sqlite,
 // no cgo) is the default; SQL is written in the common subset with ?
-// placeholders so that a PostgreSQL dialect can follow (SPEC §8).
+// placeholders so that a PostgreSQL dialect can follow (SPEC §8); what
+// differs between the two lives in one dialect value (dialect.go).
 package store
 
 import (
@@ -11,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -20,20 +20,18 @@ import (
 	"sync/atomic"
 	"time"
 
-	"modernc.org/sqlite"
-
 	"github.com/dbplane/dbplane"
 )
 
 //go:embed migrations
 var migrations embed.FS
 
-// DB is the metadata store. Writes go through one connection, so write
-// transactions are serialized and a check followed by an insert in one
-// transaction is atomic; reads use a pool of their own.
+// DB is the metadata store. Writes and reads use pools of their own (for
+// SQLite, writes go through one connection).
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	dialect *dialect
+	write   *sql.DB
+	read    *sql.DB
 	// stmts caches prepared statements of the read pool by query text:
 	// the driver would otherwise parse every query again (a fifth of the
 	// CPU of a read request).
@@ -55,36 +53,15 @@ type Options struct {
 // creating the file and running migrations as needed. It refuses a schema
 // newer than this binary knows.
 func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
-	file, err := sqlitePath(rawURL)
+	d, source, err := parseStoreURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	dsn := func(txlock string) string {
-		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)"} {
-			q.Add("_pragma", p)
-		}
-		q.Set("_txlock", txlock)
-		return "file:" + file + "?" + q.Encode()
-	}
-	// The writer never checkpoints: the fsync of a checkpoint would land in
-	// some request's commit. RunCheckpoints does it in the background and
-	// Close at the end.
-	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
+	w, r, err := d.open(source)
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn("deferred"))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open store: %w", err)
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	db := &DB{write: w, read: r, Now: time.Now}
+	db := &DB{dialect: d, write: w, read: r, Now: time.Now}
 	if err := db.migrate(ctx, opt.NoMigrate); err != nil {
 		db.Close()
 		return nil, err
@@ -92,27 +69,17 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	return db, nil
 }
 
-func sqlitePath(raw string) (string, error) {
-	switch {
-	case strings.HasPrefix(raw, "sqlite:"):
-		raw = strings.TrimPrefix(raw, "sqlite:")
-		raw = strings.TrimPrefix(raw, "//")
-	case strings.HasPrefix(raw, "postgres:"), strings.HasPrefix(raw, "postgresql:"):
-		return "", dbplane.Errorf(dbplane.CodeInvalid, "the PostgreSQL metadata store is not built yet; use the default SQLite store")
-	}
-	if raw == "" {
-		return "", dbplane.Errorf(dbplane.CodeInvalid, "store path is empty")
-	}
-	return raw, nil
-}
-
-// Close checkpoints the write-ahead log and closes both pools.
+// Close closes both pools, after the dialect's last words (SQLite:
+// checkpoint the write-ahead log).
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, v any) bool {
 		v.(*sql.Stmt).Close()
 		return true
 	})
-	_, cerr := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	var cerr error
+	if db.dialect.beforeClose != nil {
+		cerr = db.dialect.beforeClose(db)
+	}
 	return errors.Join(cerr, db.write.Close(), db.read.Close())
 }
 
@@ -123,10 +90,12 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Checkpoint copies the write-ahead log into the database file without
-// blocking writers (a passive checkpoint, on a reader connection).
+// blocking writers (SQLite: a passive checkpoint, on a reader connection).
 func (db *DB) Checkpoint(ctx context.Context) error {
-	_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
-	return err
+	if db.dialect.checkpoint == nil {
+		return nil
+	}
+	return db.dialect.checkpoint(ctx, db)
 }
 
 // RunCheckpoints checkpoints every interval until ctx is done.
@@ -182,7 +151,7 @@ func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, e
 }
 
 func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	names, err := fs.Glob(migrations, db.dialect.migrations+"/*.sql")
 	if err != nil {
 		return err
 	}
@@ -190,9 +159,13 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current int
-	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	current := 0
+	for v := range applied {
+		current = max(current, v)
 	}
 	latest := 0
 	for _, name := range names {
@@ -202,6 +175,13 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		}
 		latest = v
 		if v <= current {
+			if !applied[v] {
+				// Migrations are numbered on parallel branches: a store
+				// migrated by a build that lacked this one must not run
+				// without it, and applying it after later ones is not safe.
+				return fmt.Errorf("migrate: %s was never applied to this store, but later migrations were (a build without it migrated the store); recreate the store or apply the file by hand",
+					path.Base(name))
+			}
 			continue
 		}
 		if noMigrate {
@@ -226,6 +206,24 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		return fmt.Errorf("migrate: schema version %d is newer than this binary knows (%d); upgrade dbplane", current, latest)
 	}
 	return nil
+}
+
+// appliedMigrations returns the versions recorded in schema_migrations.
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 func migrationVersion(name string) (int, error) {
@@ -254,17 +252,6 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // Generation changes after every write transaction of this process. A
 // cache filled at generation g is current while Generation() == g.
 func (db *DB) Generation() uint64 { return db.gen.Load() }
-
-// nextID returns the next numeric id of a table. Ids come from a counter,
-// not MAX()+1, so a deleted row's id is never handed out again.
-func nextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `UPDATE sequences SET last = last + 1 WHERE name = ? RETURNING last`, table).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("next %s id: %w", table, err)
-	}
-	return id, nil
-}
 
 func (db *DB) ms(t time.Time) int64 { return t.UnixMilli() }
 
@@ -341,11 +328,4 @@ func translate(err error, notFound, conflict *dbplane.Error) error {
 		return dbplane.Wrap(conflict, err)
 	}
 	return err
-}
-
-// isUnique reports SQLITE_CONSTRAINT_UNIQUE (2067) and
-// SQLITE_CONSTRAINT_PRIMARYKEY (1555).
-func isUnique(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555)
 }

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -157,33 +159,56 @@ func TestInsertDatabase_Quotas(t *testing.T) {
 }
 
 func TestInsertDatabase_ConcurrentCreatesTakeExactlyTheFreeSlots(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", ptr(10))
-	mustHost(t, db, "h1", nil)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok, refused := 0, 0
-	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := db.InsertDatabase(ctx, newDB("acc", fmt.Sprintf("l%d", i), "h1"))
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				ok++
-			case errors.Is(err, dbplane.ErrOutOfSlots):
-				refused++
-			default:
-				t.Errorf("InsertDatabase: %v", err)
-			}
-		}()
+	tests := []struct {
+		name                  string
+		slots, hostMax, limit *int
+		want                  error
+	}{
+		{name: "account slots", slots: ptr(10), want: dbplane.ErrOutOfSlots},
+		{name: "host maxDatabases", hostMax: ptr(10), want: dbplane.ErrHostFull},
+		{name: "server databaseLimit", limit: ptr(10), want: dbplane.ErrServerLimit},
 	}
-	wg.Wait()
-	if ok != 10 || refused != 40 {
-		t.Errorf("50 concurrent inserts with 10 slots: %d created, %d refused; want 10 and 40", ok, refused)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := mustOpen(t)
+			ctx := context.Background()
+			mustAccount(t, db, "acc", tc.slots)
+			mustHost(t, db, "h1", tc.hostMax)
+			if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
+				t.Fatal(err)
+			}
+			srv := &dbplane.Server{ID: "srv", Identifier: "srv00001", Name: "s", OwnerID: "acc", NodeID: "node", DatabaseLimit: tc.limit}
+			if err := db.CreateServer(ctx, srv); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok, refused := 0, 0
+			for i := range 50 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					nd := newDB("acc", fmt.Sprintf("l%d", i), "h1")
+					nd.Database.ServerID = srv.ID
+					err := db.InsertDatabase(ctx, nd)
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						ok++
+					case errors.Is(err, tc.want):
+						refused++
+					default:
+						t.Errorf("InsertDatabase: %v", err)
+					}
+				}()
+			}
+			wg.Wait()
+			if ok != 10 || refused != 40 {
+				t.Errorf("50 concurrent inserts with 10 places: %d created, %d refused; want 10 and 40", ok, refused)
+			}
+		})
 	}
 }
 
@@ -342,5 +367,50 @@ func TestNumericIDs_AreNeverReused(t *testing.T) {
 	}
 	if ids[2] == ids[1] || ids[2] != ids[1]+1 {
 		t.Errorf("numeric ids %v: the deleted #%d was handed out again", ids, ids[1])
+	}
+}
+
+func TestOpen_PostgresIsRefusedClearly(t *testing.T) {
+	for _, url := range []string{"postgres://dbplane:hunter2@db.internal/meta", "postgresql://dbplane:hunter2@db.internal/meta"} {
+		db, err := store.Open(context.Background(), url, store.Options{})
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%s) = nil error, want a refusal until the PostgreSQL store is built", url)
+		}
+		if dbplane.ErrorCode(err) != dbplane.CodeInvalid || !strings.Contains(err.Error(), "PostgreSQL metadata store is not built yet") {
+			t.Errorf("Open(postgres URL) = %v, want invalid: the PostgreSQL metadata store is not built yet", err)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("Open(postgres URL) error %q repeats the password", err)
+		}
+	}
+}
+
+// TestOpen_RefusesAStoreThatSkippedAMigration: migrations are numbered on
+// parallel branches, so a store can hold version 7 without 6 when a build
+// lacking 6 migrated it. Open must say so, not run without it.
+func TestOpen_RefusesAStoreThatSkippedAMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "meta.db")
+	db, err := store.Open(ctx, "sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 6`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db, err = store.Open(ctx, "sqlite:"+path, store.Options{})
+	if err == nil {
+		db.Close()
+		t.Fatal("Open of a store without migration 6 but with 7 = nil error, want a refusal")
+	}
+	if !strings.Contains(err.Error(), "0006_counters.sql was never applied") {
+		t.Errorf("Open of a store without migration 6 = %v, want it to name 0006_counters.sql", err)
 	}
 }
