@@ -301,7 +301,7 @@ func TestSnippets_Escapes(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"Az09-._~": "Az09-._~",
+		"Az09-._~":  "Az09-._~",
 		"a b+c&d=e": "a%20b%2Bc%26d%3De",
 		"ü/?#%":     "%C3%BC%2F%3F%23%25",
 	} {
