@@ -63,6 +63,18 @@ func (k *APIKey) Can(p Permission) bool {
 	return false
 }
 
+// Usable reports whether the key may authenticate at now: nil, or
+// ErrKeyDisabled or ErrKeyExpired.
+func (k *APIKey) Usable(now time.Time) error {
+	if k.Disabled {
+		return ErrKeyDisabled
+	}
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		return ErrKeyExpired
+	}
+	return nil
+}
+
 // KeyInput is what mints a key.
 type KeyInput struct {
 	AccountID   string

@@ -46,11 +46,8 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 	if err != nil {
 		return nil, nil, err
 	}
-	if k.Disabled {
-		return nil, nil, dbplane.ErrKeyDisabled
-	}
-	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
-		return nil, nil, dbplane.ErrKeyExpired
+	if err := k.Usable(now); err != nil {
+		return nil, nil, err
 	}
 	// lastUsedAt is kept to the minute, so the hot path writes at most once
 	// a minute per key.
