@@ -15,6 +15,7 @@ type Services struct {
 	Accounts  dbplane.AccountService
 	Servers   dbplane.ServerService        // nodes, servers and subusers
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
+	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
 }
 
 // Options tune the handler.
@@ -30,6 +31,7 @@ type handler struct {
 	accounts  dbplane.AccountService
 	servers   dbplane.ServerService
 	databases dbplane.AdminDatabaseService
+	signIn    dbplane.SignInService
 	logger    *slog.Logger
 	mux       *request.Mux
 }
@@ -47,6 +49,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		accounts:  s.Accounts,
 		servers:   s.Servers,
 		databases: s.Databases,
+		signIn:    s.SignIn,
 		logger:    logger,
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)

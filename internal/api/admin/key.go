@@ -103,20 +103,32 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // canActAs refuses to let the calling admin key mint or re-enable a user
-// key that could do more than the caller: a user key reveals and rotates
-// its account's passwords (server_databases:read and :write), and a user
-// key of an admin account reaches every server on the client API, so that
-// takes every permission.
+// key that could do more than the caller (actAsPermissions).
 func canActAs(r *http.Request, acct *dbplane.Account) error {
-	caller := dbplane.PrincipalFrom(r.Context())
-	need := []dbplane.Permission{"server_databases:read", "server_databases:write"}
+	return requireAll(r, actAsPermissions(acct),
+		"A user key of this account can do what the %s permission allows, which this API key does not hold")
+}
+
+// actAsPermissions is what a way into acct (a user key, a password, a
+// set-password link) can do, in admin permissions: every account reveals
+// and rotates its databases' passwords (server_databases:read and
+// :write), and an admin account reaches every server on the client API
+// and every operator page, so that takes every permission.
+func actAsPermissions(acct *dbplane.Account) []dbplane.Permission {
 	if acct.Role == dbplane.RoleAdmin {
-		need = dbplane.AllPermissions()
+		return dbplane.AllPermissions()
 	}
+	return []dbplane.Permission{"server_databases:read", "server_databases:write"}
+}
+
+// requireAll returns a forbidden error, format naming the first
+// permission of need that the calling key does not hold (SPEC §4.5: a key
+// hands out only what it could do itself).
+func requireAll(r *http.Request, need []dbplane.Permission, format string) error {
+	caller := dbplane.PrincipalFrom(r.Context())
 	for _, p := range need {
-		if caller == nil || !caller.Key.Can(p) {
-			return dbplane.Errorf(dbplane.CodeForbidden,
-				"A user key of this account can do what the %s permission allows, which this API key does not hold", string(p))
+		if caller == nil || caller.Key == nil || !caller.Key.Can(p) {
+			return dbplane.Errorf(dbplane.CodeForbidden, format, string(p))
 		}
 	}
 	return nil

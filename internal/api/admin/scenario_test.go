@@ -56,13 +56,14 @@ type mocks struct {
 	accounts  *mock.AccountService
 	servers   *mock.ServerService
 	databases *mock.AdminDatabaseService
+	signIn    *mock.SignInService
 }
 
 // newMocks returns services where Authenticate knows the keys above and
 // every other method is unset (a call is a 500 that fails the test).
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{},
-		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}}
+		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}, signIn: &mock.SignInService{}}
 	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
@@ -113,7 +114,7 @@ var surface = apitest.Surface[*mocks]{
 	Mocks:     newMocks,
 	Handler: func(m *mocks, logs io.Writer) http.Handler {
 		return admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
-			Servers: m.servers, Databases: m.databases},
+			Servers: m.servers, Databases: m.databases, SignIn: m.signIn},
 			admin.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	},
 	Shape: checkEnvelope,
