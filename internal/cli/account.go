@@ -80,7 +80,7 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 			return errors.New(dbplane.ErrorMessage(err))
 		}
 	}
-	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, nil)
+	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}

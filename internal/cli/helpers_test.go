@@ -52,10 +52,20 @@ func mustInit(tb testing.TB, dataDir string) string {
 
 func startInstance(tb testing.TB) *instance {
 	tb.Helper()
+	return startInstanceWith(tb, nil)
+}
+
+// startInstanceWith is startInstance with the configuration changed by
+// edit first.
+func startInstanceWith(tb testing.TB, edit func(*config.Config)) *instance {
+	tb.Helper()
 	dir := tb.TempDir()
 	key := mustInit(tb, dir)
 	cfg := config.Default()
 	cfg.DataDir, cfg.Listen, cfg.LogLevel = dir, "127.0.0.1:0", "debug"
+	if edit != nil {
+		edit(&cfg)
+	}
 	logs := &syncBuffer{}
 	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
 	if err != nil {

@@ -53,7 +53,7 @@ func runQuotaRefresh(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("unexpected arguments %q", rest)
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}

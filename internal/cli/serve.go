@@ -13,12 +13,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/api/ptero"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/http/server"
+	"github.com/dbplane/dbplane/internal/metrics"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/web"
 )
@@ -60,7 +62,11 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	if held {
 		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
 	}
-	svc, err := openService(ctx, cfg, logger, opt.Logs, opt.Hook)
+	// The metrics read the store through the service, which is made
+	// after them: the engines it holds report to the metrics.
+	var svc *service
+	mets := metrics.New(func(ctx context.Context) (*dbplane.Stats, error) { return svc.Stats(ctx) }, logger)
+	svc, err = openService(ctx, cfg, logger, opt.Logs, opt.Hook, mets.ObserveEngine)
 	if err != nil {
 		unlock()
 		return nil, err
@@ -96,6 +102,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		WriteTimeout:    2*cfg.EngineTimeout + 30*time.Second,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Health:          st.Ping,
+		Observe:         mets.ObserveRequest,
+		Metrics:         metricsHandler(cfg, mets),
+		MetricsToken:    cfg.MetricsToken,
 	})
 	if err := srv.Open(); err != nil {
 		svc.Close()
@@ -125,6 +134,14 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	}
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
 	return s, nil
+}
+
+// metricsHandler is /metrics, or nil when the deployment turned it off.
+func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
+	if cfg.NoMetrics {
+		return nil
+	}
+	return m.Handler()
 }
 
 // URL is the base URL the server listens on.
@@ -195,7 +212,7 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
@@ -25,7 +26,7 @@ type service struct {
 
 // openService opens the sealer, the store (migrating it unless
 // cfg.NoMigrate) and the engines, and builds the control service.
-func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string)) (*service, error) {
+func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string), observe engineObserver) (*service, error) {
 	sealer, err := openSealer(cfg, notes)
 	if err != nil {
 		return nil, err
@@ -34,7 +35,8 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 	if err != nil {
 		return nil, err
 	}
-	svc := control.New(st, newEngines(logger, cfg), sealer, control.Options{
+	engines := newEngines(logger, cfg, observe)
+	svc := control.New(st, engines, sealer, control.Options{
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
 		EngineTimeout: cfg.EngineTimeout, Hook: hook,
 	})
@@ -50,7 +52,12 @@ func (s *service) Close() error {
 	return err
 }
 
+// engineObserver is told of every engine operation (metrics); nil for
+// none.
+type engineObserver = func(engine, op, outcome string, took time.Duration)
+
 // newEngines is the one place that knows every engine driver.
-func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
-	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
+func newEngines(logger *slog.Logger, cfg config.Config, observe engineObserver) *engine.Registry {
+	opt := engine.Options{Logger: logger, Timeout: cfg.EngineTimeout, Observe: observe}
+	return engine.NewRegistry(opt, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 }

@@ -61,6 +61,11 @@ type Config struct {
 	// SecureCookies marks dashboard cookies Secure (serve over HTTPS or
 	// behind a TLS proxy). --secure-cookies, DBPLANE_SECURE_COOKIES.
 	SecureCookies bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	// --metrics-token, DBPLANE_METRICS_TOKEN (or _FILE). NoMetrics turns
+	// /metrics off: --no-metrics, DBPLANE_NO_METRICS.
+	MetricsToken string
+	NoMetrics    bool
 }
 
 // Default returns the settings used when nothing else is given.

@@ -58,6 +58,10 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.UpgradeURL }},
 	{flag: "upgrade-text", env: "DBPLANE_UPGRADE_TEXT", usage: "`text` of the dashboard's get-more link, or a note shown alone without --upgrade-url",
 		field: func(c *Config) any { return &c.UpgradeText }},
+	{flag: "metrics-token", env: "DBPLANE_METRICS_TOKEN", secret: true, twin: true, usage: "bearer `token` that GET /metrics requires (default: none, /metrics is open)",
+		field: func(c *Config) any { return &c.MetricsToken }},
+	{flag: "no-metrics", env: "DBPLANE_NO_METRICS", usage: "do not serve Prometheus metrics at /metrics",
+		field: func(c *Config) any { return &c.NoMetrics }},
 	{flag: "secure-cookies", env: "DBPLANE_SECURE_COOKIES", usage: "mark dashboard cookies Secure (__Host- prefix); set when users reach dbplane over HTTPS",
 		field: func(c *Config) any { return &c.SecureCookies }},
 }

@@ -18,6 +18,7 @@ type conn struct {
 	password string // the admin password, scrubbed from every error
 	log      *slog.Logger
 	timeout  time.Duration
+	observe  func(engine, op, outcome string, took time.Duration)
 }
 
 var (
@@ -118,11 +119,15 @@ func (c *conn) do(ctx context.Context, op, secret string, f func(context.Context
 	}
 	start := time.Now()
 	err := scrub(f(ctx), op, c.engine, c.password, secret)
+	took := time.Since(start)
+	if c.observe != nil {
+		c.observe(c.engine, op, Outcome(err), took)
+	}
 	attrs := []slog.Attr{
 		slog.String("engine", c.engine),
 		slog.String("op", op),
 		slog.String("host_id", c.hostID),
-		slog.Duration("took", time.Since(start)),
+		slog.Duration("took", took),
 	}
 	level := slog.LevelInfo
 	if err != nil {
@@ -131,6 +136,29 @@ func (c *conn) do(ctx context.Context, op, secret string, f func(context.Context
 	}
 	c.log.LogAttrs(ctx, level, "engine operation", attrs...)
 	return err
+}
+
+// Outcome names the result of an operation for metrics: "ok", the kind of
+// an engine error ("exists", "not_exist", "access_denied", "unreachable",
+// "unsupported"), "timeout", or "error".
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, ErrExists):
+		return "exists"
+	case errors.Is(err, ErrNotExist):
+		return "not_exist"
+	case errors.Is(err, ErrAccessDenied):
+		return "access_denied"
+	case errors.Is(err, ErrUnsupported):
+		return "unsupported"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, ErrUnreachable):
+		return "unreachable"
+	}
+	return "error"
 }
 
 // redacted replaces a secret in error text.

@@ -18,6 +18,10 @@ type Options struct {
 	// Timeout is applied to operations whose ctx has no deadline. Zero means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// Observe, when set, is called after every operation with the engine,
+	// the op name, how long it took and its outcome (Outcome); metrics use
+	// it.
+	Observe func(engine, op, outcome string, took time.Duration)
 }
 
 // Registry holds the engine drivers a deployment supports, by name. Wiring
@@ -85,5 +89,6 @@ func (r *Registry) Open(name string, cfg Config, hostID string) (Conn, error) {
 		password: cfg.Password,
 		log:      r.opt.Logger,
 		timeout:  r.opt.Timeout,
+		observe:  r.opt.Observe,
 	}, nil
 }

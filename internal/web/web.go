@@ -91,12 +91,23 @@ func NewHandler(s Services, opt Options) http.Handler {
 	h.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(h.crossOriginDenied))
-	h.root = securityHeaders(cop.Handler(h.mux))
+	h.root = securityHeaders(cop.Handler(noteRoute(h.mux)))
 	return h
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.root.ServeHTTP(w, r)
+}
+
+// noteRoute records the pattern of the page a request reaches, for the
+// server's metrics.
+func noteRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, p := mux.Handler(r); p != "" {
+			request.NoteRoute(r, p)
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders sets what every dashboard response carries: no inline

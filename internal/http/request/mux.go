@@ -28,7 +28,10 @@ func NewMux(notFound http.HandlerFunc, methodNotAllowed func(w http.ResponseWrit
 // Allow header. A GET route also answers HEAD, as ServeMux does.
 func (m *Mux) Handle(pattern string, fn http.HandlerFunc) {
 	method, p, _ := strings.Cut(pattern, " ")
-	m.mux.HandleFunc(pattern, fn)
+	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		NoteRoute(r, pattern)
+		fn(w, r)
+	})
 	if method == http.MethodGet {
 		m.allow[p] = append(m.allow[p], http.MethodGet, http.MethodHead)
 		return

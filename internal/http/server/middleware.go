@@ -108,6 +108,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
+		r, route := request.TrackRoute(r)
 		defer func() {
 			level := slog.LevelInfo
 			if r.URL.Path == "/healthz" {
@@ -116,6 +117,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			status := rec.status
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			if s.opt.Observe != nil {
+				s.opt.Observe(surfaceOf(r.URL.Path), route(), status, time.Since(start))
 			}
 			s.logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/dbplane/dbplane/internal/http/request"
 	"github.com/dbplane/dbplane/internal/http/response"
 )
 
@@ -18,6 +20,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/healthz":
 		s.handleHealth(w, r)
+	case p == "/metrics" && s.opt.Metrics != nil:
+		s.handleMetrics(w, r)
 	case under(p, "/api/v1/db") && h.DBAPI != nil:
 		h.DBAPI.ServeHTTP(w, r)
 	case under(p, "/api/admin") && h.Admin != nil:
@@ -29,6 +33,39 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	default:
 		_ = response.JSON(w, http.StatusNotFound, plainError{Error: "Not found"})
 	}
+}
+
+// surfaceOf names the surface that serves path, for metrics.
+func surfaceOf(p string) string {
+	switch {
+	case p == "/healthz":
+		return "health"
+	case p == "/metrics":
+		return "metrics"
+	case under(p, "/api/v1/db"):
+		return "dbapi"
+	case under(p, "/api/admin"):
+		return "admin"
+	case under(p, "/api/application"):
+		return "application"
+	case under(p, "/api/client"):
+		return "client"
+	}
+	return "web"
+}
+
+// handleMetrics serves /metrics, behind MetricsToken when it is set.
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	if tok := s.opt.MetricsToken; tok != "" {
+		got := request.BearerKey(r)
+		if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			_ = response.JSON(w, http.StatusUnauthorized, plainError{Error: "Missing or wrong metrics token"})
+			return
+		}
+	}
+	request.NoteRoute(r, "GET /metrics")
+	s.opt.Metrics.ServeHTTP(w, r)
 }
 
 // under reports whether path is prefix or below it.

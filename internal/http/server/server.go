@@ -33,6 +33,15 @@ type Options struct {
 	Handlers Handlers
 	// Health, when set, is called by GET /healthz; an error makes it 503.
 	Health func(ctx context.Context) error
+	// Metrics, when set, answers GET /metrics. MetricsToken, when set, is
+	// the bearer token it requires.
+	Metrics      http.Handler
+	MetricsToken string
+	// Observe, when set, is called after every request with its surface
+	// ("dbapi", "admin", "application", "client", "web", "health",
+	// "metrics"), the route pattern the surface matched ("" for none),
+	// the status and how long it took.
+	Observe func(surface, route string, status int, took time.Duration)
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Request-Id
 	// headers are believed. Empty: none are.
 	TrustedProxies []netip.Prefix
