@@ -116,3 +116,25 @@ type AccountService interface {
 	// UpdateAccount returns CodeNotFound or CodeInvalid.
 	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (*Account, error)
 }
+
+// Room says whether the account can make another database as its figures
+// stand: ErrAccountSuspended, ErrOutOfSlots, ErrOutOfStorage or nil. The
+// store checks the same rule atomically with each insert; Room is for
+// showing it ahead of time (a disabled "New database" button).
+func (a *Account) Room() error {
+	switch {
+	case a.Suspended:
+		return ErrAccountSuspended
+	case a.Slots != nil && a.DatabaseCount >= *a.Slots:
+		return ErrOutOfSlots
+	case a.StorageBytes != nil && a.UsedBytes >= *a.StorageBytes:
+		return ErrOutOfStorage
+	}
+	return nil
+}
+
+// OverQuota reports whether the account's measured storage is over its
+// quota, which revokes writes on its databases.
+func (a *Account) OverQuota() bool {
+	return a.StorageBytes != nil && a.UsedBytes > *a.StorageBytes
+}

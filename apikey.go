@@ -63,6 +63,18 @@ func (k *APIKey) Can(p Permission) bool {
 	return false
 }
 
+// Usable reports whether the key may authenticate at now: nil, or
+// ErrKeyDisabled or ErrKeyExpired.
+func (k *APIKey) Usable(now time.Time) error {
+	if k.Disabled {
+		return ErrKeyDisabled
+	}
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		return ErrKeyExpired
+	}
+	return nil
+}
+
 // KeyInput is what mints a key.
 type KeyInput struct {
 	AccountID   string
@@ -110,4 +122,8 @@ type KeyService interface {
 	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
 	// DeleteKey removes a key; it stops working at once. CodeNotFound.
 	DeleteKey(ctx context.Context, keyID string) error
+	// DeleteAccountKey removes one of the account's keys; it stops working
+	// at once. It returns CodeNotFound when the key is not the account's,
+	// so a tenant deletes only its own keys.
+	DeleteAccountKey(ctx context.Context, accountID, keyID string) error
 }

@@ -95,4 +95,17 @@ type DatabaseService interface {
 	// RotatePassword sets a new password on the engine first; the old one is
 	// refused when it returns.
 	RotatePassword(ctx context.Context, accountID, id string) (*Credentials, error)
+	// DeleteOwnDatabase drops one of the account's databases and its user on
+	// the engine, then its row: the tenant's delete (the management API has
+	// none). confirmLabel must be the database's label, typed by the tenant;
+	// otherwise it returns a CodeInvalid error for the field "confirm" and
+	// changes nothing. ErrDatabaseNotFound when the database is not the
+	// account's; CodeConflict while another change to it is in flight;
+	// ErrHostUnavailable when the host cannot be reached, in which case the
+	// database stays "deleting" and the drop is finished once the host
+	// answers.
+	DeleteOwnDatabase(ctx context.Context, accountID, id, confirmLabel string) error
+	// Engines returns the engines a create can use now: not disabled by
+	// the deployment and served by at least one enabled host.
+	Engines(ctx context.Context) ([]Engine, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 
 	"github.com/dbplane/dbplane"
@@ -63,5 +64,12 @@ func runInit(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "created admin account %s (%s); its admin API key follows, shown once:\n", acct.Email, acct.ID)
 	fmt.Fprintln(e.stdout, string(key))
+	link, until, err := svc.CreatePasswordLink(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  http://%s/set-password?token=%s\n",
+		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.Listen, url.QueryEscape(string(link)))
+	fmt.Fprintf(e.stderr, "or set it now: echo 'a long passphrase' | dbplane account set-password %s --data-dir %s\n", acct.Email, cfg.DataDir)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/secret"
+	"github.com/dbplane/dbplane/internal/web"
 )
 
 // reconcileInterval is how often unsettled engine changes are retried.
@@ -82,6 +84,12 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 			}),
+			Web: web.NewHandler(web.Services{
+				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
+				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
+			}, web.Options{
+				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText, Secure: cfg.SecureCookies,
+			}),
 		},
 		// A create or rotate waits on an engine: leave it room past the
 		// engine timeout so the client gets the answer, not a cut.
@@ -121,6 +129,10 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 
 // URL is the base URL the server listens on.
 func (s *Server) URL() string { return s.http.URL() }
+
+// Handler is the whole HTTP handler, middleware included, for benchmarks
+// that measure server time without a network round trip.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Service exposes the control service (benchmarks and tests).
 func (s *Server) Service() *control.Service { return s.svc.Service }

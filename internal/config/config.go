@@ -52,6 +52,15 @@ type Config struct {
 	// (default 720).
 	RateLimitApplication int
 	RateLimitClient      int
+	// Where the dashboard sends a tenant out of room to get more:
+	// --upgrade-url, DBPLANE_UPGRADE_URL (an http(s) link) and
+	// --upgrade-text, DBPLANE_UPGRADE_TEXT (its label, or a note shown
+	// alone when there is no link).
+	UpgradeURL  string
+	UpgradeText string
+	// SecureCookies marks dashboard cookies Secure (serve over HTTPS or
+	// behind a TLS proxy). --secure-cookies, DBPLANE_SECURE_COOKIES.
+	SecureCookies bool
 }
 
 // Default returns the settings used when nothing else is given.

@@ -54,6 +54,12 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.RateLimitApplication }},
 	{flag: "rate-limit-client", env: "DBPLANE_RATE_LIMIT_CLIENT", usage: "`requests` per minute per key on /api/client",
 		field: func(c *Config) any { return &c.RateLimitClient }},
+	{flag: "upgrade-url", env: "DBPLANE_UPGRADE_URL", usage: "`url` where the dashboard sends a tenant out of slots or storage to get more",
+		field: func(c *Config) any { return &c.UpgradeURL }},
+	{flag: "upgrade-text", env: "DBPLANE_UPGRADE_TEXT", usage: "`text` of the dashboard's get-more link, or a note shown alone without --upgrade-url",
+		field: func(c *Config) any { return &c.UpgradeText }},
+	{flag: "secure-cookies", env: "DBPLANE_SECURE_COOKIES", usage: "mark dashboard cookies Secure (__Host- prefix); set when users reach dbplane over HTTPS",
+		field: func(c *Config) any { return &c.SecureCookies }},
 }
 
 // lookupSetting returns the setting whose variable is env.

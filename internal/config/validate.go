@@ -53,6 +53,14 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		bad("DBPLANE_SHUTDOWN_TIMEOUT", fmt.Sprintf("must be positive, got %s", c.ShutdownTimeout))
 	}
+	if c.UpgradeURL != "" {
+		if u, err := url.Parse(c.UpgradeURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("DBPLANE_UPGRADE_URL", "must be an http:// or https:// URL")
+		}
+	}
+	if len(c.UpgradeText) > 200 {
+		bad("DBPLANE_UPGRADE_TEXT", "must be at most 200 characters")
+	}
 	for _, e := range c.DisabledEngines {
 		if !slices.Contains(engines, e) {
 			bad("DBPLANE_DISABLED_ENGINES", fmt.Sprintf("unknown engine %q, want %s", e, strings.Join(engines, ", ")))

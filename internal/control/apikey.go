@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"crypto/sha256"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,11 +46,8 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 	if err != nil {
 		return nil, nil, err
 	}
-	if k.Disabled {
-		return nil, nil, dbplane.ErrKeyDisabled
-	}
-	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
-		return nil, nil, dbplane.ErrKeyExpired
+	if err := k.Usable(now); err != nil {
+		return nil, nil, err
 	}
 	// lastUsedAt is kept to the minute, so the hot path writes at most once
 	// a minute per key.
@@ -113,6 +111,11 @@ func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.
 	if err := in.Validate(); err != nil {
 		return nil, "", err
 	}
+	// Validate has no clock: an expiry already past would mint a key that
+	// never works, which is always a mistake.
+	if in.ExpiresAt != nil && !s.opt.Now().Before(*in.ExpiresAt) {
+		return nil, "", dbplane.FieldErrorf("expiresAt", "The expiry must be in the future.")
+	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
 		return nil, "", err
@@ -160,4 +163,18 @@ func (s *Service) ListAdminKeys(ctx context.Context) ([]*dbplane.APIKey, error) 
 func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
 	defer s.forgetKeys()
 	return s.store.DeleteKey(ctx, keyID)
+}
+
+// DeleteAccountKey removes one of the account's keys. A key of another
+// account reads as not found, as in SetKeyDisabled. A key never changes
+// account, so checking and then deleting is not a race.
+func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
+	keys, err := s.store.ListKeys(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(keys, func(k *dbplane.APIKey) bool { return k.ID == keyID }) {
+		return dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
+	}
+	return s.DeleteKey(ctx, keyID)
 }

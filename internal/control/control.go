@@ -41,6 +41,12 @@ type Options struct {
 	// "rotate:recorded", "rotate:engine-done"). Crash tests use it to stop
 	// the process there; race tests, to hold a request there.
 	Hook func(step string)
+	// PasswordParams are argon2id's costs for account passwords; default
+	// DefaultPasswordParams.
+	PasswordParams PasswordParams
+	// SessionIdle and SessionAbsolute bound dashboard sessions; defaults
+	// DefaultSessionIdle and DefaultSessionAbsolute.
+	SessionIdle, SessionAbsolute time.Duration
 }
 
 // Service implements the dbplane service interfaces.
@@ -62,6 +68,9 @@ type Service struct {
 	keyMu  sync.Mutex
 	keys   map[[32]byte]*cachedKey // authenticated keys by hash
 	keyGen uint64                  // bumped by every change to keys or accounts
+
+	dummyOnce sync.Once // dummyHash, made on the first sign-in
+	dummyHash string
 }
 
 var (
@@ -85,6 +94,15 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	}
 	if opt.PasswordLength == 0 {
 		opt.PasswordLength = 32
+	}
+	if opt.PasswordParams == (PasswordParams{}) {
+		opt.PasswordParams = DefaultPasswordParams
+	}
+	if opt.SessionIdle <= 0 {
+		opt.SessionIdle = DefaultSessionIdle
+	}
+	if opt.SessionAbsolute <= 0 {
+		opt.SessionAbsolute = DefaultSessionAbsolute
 	}
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second

@@ -33,6 +33,25 @@ func (s *Service) engineAvailable(e dbplane.Engine) error {
 	return nil
 }
 
+// Engines returns the engines a create can use now, in the order of
+// dbplane.Engines.
+func (s *Service) Engines(ctx context.Context) ([]dbplane.Engine, error) {
+	hosts, err := s.store.ListHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []dbplane.Engine
+	for _, e := range dbplane.Engines {
+		if s.engineAvailable(e) != nil {
+			continue
+		}
+		if slices.ContainsFunc(hosts, func(h *dbplane.Host) bool { return h.Engine == e && h.Enabled }) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // CreateDatabase provisions a database and its user for a management API
 // label. The row and its intent are recorded first (with every quota checked
 // in the same transaction), then the engine runs, then the row is marked

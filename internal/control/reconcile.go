@@ -122,10 +122,16 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }
 
-// Run retries unsettled engine changes every interval until ctx is done.
+// Run retries unsettled engine changes and deletes expired dashboard
+// sessions every interval until ctx is done.
 func (s *Service) Run(ctx context.Context, interval time.Duration) error {
 	// Errors are logged per intent inside Reconcile.
-	every(ctx, interval, func() { _ = s.Reconcile(ctx, 2*s.opt.EngineTimeout) })
+	every(ctx, interval, func() {
+		_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
+		if err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sweep expired sessions", "err", err)
+		}
+	})
 	return nil
 }
 

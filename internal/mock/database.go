@@ -14,6 +14,17 @@ type DatabaseService struct {
 	CreateDatabaseFn func(ctx context.Context, in dbplane.CreateDatabaseInput) (*dbplane.Credentials, error)
 	RevealDatabaseFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
 	RotatePasswordFn func(ctx context.Context, accountID, id string) (*dbplane.Credentials, error)
+	EnginesFn        func(ctx context.Context) ([]dbplane.Engine, error)
+
+	DeleteOwnDatabaseFn func(ctx context.Context, accountID, id, confirmLabel string) error
+}
+
+// Engines calls EnginesFn.
+func (s *DatabaseService) Engines(ctx context.Context) ([]dbplane.Engine, error) {
+	if s.EnginesFn == nil {
+		return nil, notSet("DatabaseService.Engines")
+	}
+	return s.EnginesFn(ctx)
 }
 
 // ListDatabases calls ListDatabasesFn.
@@ -46,4 +57,12 @@ func (s *DatabaseService) RotatePassword(ctx context.Context, accountID, id stri
 		return nil, notSet("DatabaseService.RotatePassword")
 	}
 	return s.RotatePasswordFn(ctx, accountID, id)
+}
+
+// DeleteOwnDatabase calls DeleteOwnDatabaseFn.
+func (s *DatabaseService) DeleteOwnDatabase(ctx context.Context, accountID, id, confirmLabel string) error {
+	if s.DeleteOwnDatabaseFn == nil {
+		return notSet("DatabaseService.DeleteOwnDatabase")
+	}
+	return s.DeleteOwnDatabaseFn(ctx, accountID, id, confirmLabel)
 }

@@ -16,6 +16,8 @@ type KeyService struct {
 	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
 	ListAdminKeysFn  func(ctx context.Context) ([]*dbplane.APIKey, error)
 	DeleteKeyFn      func(ctx context.Context, keyID string) error
+	// DeleteAccountKeyFn is called by DeleteAccountKey.
+	DeleteAccountKeyFn func(ctx context.Context, accountID, keyID string) error
 }
 
 // Authenticate calls AuthenticateFn.
@@ -64,4 +66,12 @@ func (s *KeyService) DeleteKey(ctx context.Context, keyID string) error {
 		return notSet("KeyService.DeleteKey")
 	}
 	return s.DeleteKeyFn(ctx, keyID)
+}
+
+// DeleteAccountKey calls DeleteAccountKeyFn.
+func (s *KeyService) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
+	if s.DeleteAccountKeyFn == nil {
+		return notSet("KeyService.DeleteAccountKey")
+	}
+	return s.DeleteAccountKeyFn(ctx, accountID, keyID)
 }

@@ -159,20 +159,10 @@ func (h *handler) handleAdminKeyDelete(w http.ResponseWriter, r *http.Request) {
 	response.NoContent(w)
 }
 
-// handleKeyDelete deletes one of an account's user keys.
+// handleKeyDelete deletes one of an account's keys; the service refuses a
+// key of another account as not found.
 func (h *handler) handleKeyDelete(w http.ResponseWriter, r *http.Request) {
-	accountID, keyID := r.PathValue("id"), r.PathValue("keyId")
-	keys, err := h.keys.ListKeys(r.Context(), accountID)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	i := slices.IndexFunc(keys, func(k *dbplane.APIKey) bool { return k != nil && k.ID == keyID })
-	if i < 0 {
-		h.writeError(w, r, errKeyNotFound)
-		return
-	}
-	if err := h.keys.DeleteKey(r.Context(), keyID); err != nil {
+	if err := h.keys.DeleteAccountKey(r.Context(), r.PathValue("id"), r.PathValue("keyId")); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

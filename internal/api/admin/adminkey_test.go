@@ -195,31 +195,23 @@ func TestAdminKeyDelete(t *testing.T) {
 func TestKeyDelete(t *testing.T) {
 	t.Parallel()
 	const path = "/api/admin/accounts/" + tenantID + "/keys/01HVKEY0000000000000000001"
-	list := func(t *testing.T, m *mocks) {
-		m.keys.ListKeysFn = func(_ context.Context, accountID string) ([]*dbplane.APIKey, error) {
-			if accountID != tenantID {
-				return nil, nil
+	// deleteOwn is a service that deletes only the tenant's fixture key.
+	deleteOwn := func(t *testing.T, m *mocks) {
+		m.keys.DeleteAccountKeyFn = func(_ context.Context, accountID, keyID string) error {
+			if accountID != tenantID || keyID != "01HVKEY0000000000000000001" {
+				return dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
 			}
-			return []*dbplane.APIKey{fixtureKey()}, nil
+			return nil
 		}
 	}
 	runScenarios(t, []scenario{
 		{
 			Name: "OK", Method: http.MethodDelete, Path: path, Header: bearer(permKey("keys:write")),
-			Setup: func(t *testing.T, m *mocks) {
-				list(t, m)
-				m.keys.DeleteKeyFn = func(_ context.Context, keyID string) error {
-					if keyID != "01HVKEY0000000000000000001" {
-						t.Errorf("DeleteKey(%q), want the path's key", keyID)
-					}
-					return nil
-				}
-			},
-			WantStatus: http.StatusNoContent,
+			Setup: deleteOwn, WantStatus: http.StatusNoContent,
 		},
 		{
 			Name: "OtherAccountsKey", Method: http.MethodDelete, Path: "/api/admin/accounts/01HVOTHER000000000000000/keys/01HVKEY0000000000000000001",
-			Header: bearer(adminKey), Setup: list, WantStatus: http.StatusNotFound,
+			Header: bearer(adminKey), Setup: deleteOwn, WantStatus: http.StatusNotFound,
 		},
 		{Name: "ReadOnlyKey", Method: http.MethodDelete, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
 	})

@@ -1,0 +1,75 @@
+package control_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/control"
+)
+
+func TestCreateKey_ExpiryMustBeInTheFuture(t *testing.T) {
+	now := time.Date(2026, 5, 20, 9, 30, 0, 0, time.UTC)
+	f := newFixture(t, control.Options{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		expires *time.Time
+		ok      bool
+	}{
+		{"Never", nil, true},
+		{"Tomorrow", ptr(now.Add(24 * time.Hour)), true},
+		{"Now", ptr(now), false},
+		{"Yesterday", ptr(now.Add(-24 * time.Hour)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, raw, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: tc.name, ExpiresAt: tc.expires})
+			if tc.ok {
+				if err != nil || k == nil || raw == "" {
+					t.Fatalf("CreateKey(expires %v) = %v, %v, want a key", tc.expires, k, err)
+				}
+				return
+			}
+			if dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "expiresAt" {
+				t.Fatalf("CreateKey(expires %v) error = %v (field %q), want invalid expiresAt", tc.expires, err, dbplane.ErrorField(err))
+			}
+		})
+	}
+	keys, err := f.svc.ListKeys(ctx, f.account.ID)
+	if err != nil || len(keys) != 2 {
+		t.Errorf("ListKeys() = %d keys, %v; want the 2 accepted ones", len(keys), err)
+	}
+}
+
+func TestDeleteAccountKey_OnlyTheAccountsOwn(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	bob := f.mustAccount(t, "bob@example.com", nil)
+	k, raw, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "ci"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another account cannot delete it, and it keeps working.
+	if err := f.svc.DeleteAccountKey(ctx, bob.ID, k.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteAccountKey(bob, alice's key) = %v, want not found", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
+		t.Fatalf("Authenticate() after a refused delete = %v, want the key to work", err)
+	}
+	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, "no-such-key"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteAccountKey(unknown key) = %v, want not found", err)
+	}
+	// Its own account deletes it, and it stops working at once (the
+	// authentication cache is cleared).
+	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, k.ID); err != nil {
+		t.Fatalf("DeleteAccountKey(alice, alice's key) = %v", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrBadKey) {
+		t.Errorf("Authenticate() after delete = %v, want ErrBadKey", err)
+	}
+	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, k.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteAccountKey() twice = %v, want not found", err)
+	}
+}

@@ -1,0 +1,401 @@
+package browser_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// tab is one person's browser tab. Its methods act the way that person
+// does: open a page, fill the input labelled "Email", press the button
+// that says "Sign in", read the value next to "Password". Each step waits
+// for what it needs (never a fixed sleep) up to stepTimeout, and a step
+// that fails ends the test with what was looked for.
+type tab struct {
+	t    *testing.T
+	who  string
+	base string
+	// ctx is the tab without the journey's deadline (for artifacts);
+	// journey is the same tab bounded by it.
+	ctx, journey context.Context
+
+	mu      sync.Mutex
+	console []string // errors the page logged
+}
+
+// step returns a context for one step, bounded by stepTimeout and by the
+// journey's deadline.
+func (tb *tab) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.journey, stepTimeout)
+}
+
+// fail ends the test with what the tab was doing.
+func (tb *tab) fail(format string, args ...any) {
+	tb.t.Helper()
+	tb.t.Fatalf("%s: %s", tb.who, fmt.Sprintf(format, args...))
+}
+
+// open goes to path (relative to the dashboard) and returns the HTTP
+// status of the page.
+func (tb *tab) open(path string) int {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.base+path))
+	if err != nil {
+		tb.fail("open %s: %v", path, err)
+	}
+	return int(res.Status)
+}
+
+// where returns the path (and query) of the page the tab shows.
+func (tb *tab) where() string {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		tb.fail("read the location: %v", err)
+	}
+	return strings.TrimPrefix(loc, tb.base)
+}
+
+// query says which element a person looks for: a button or link by its
+// visible text, an input by its label, or the value that a label, a term
+// (<dt>) or a row header (<th>) names. In, when set, limits the search to
+// the table rows or list items whose text contains it (the row of one key,
+// one database); section limits it to the section, form or fieldset whose
+// heading is exactly that.
+type query struct {
+	Kind    string `json:"kind"` // "button", "link", "field", "value"
+	Text    string `json:"text"`
+	Row     string `json:"row,omitempty"`
+	Section string `json:"section,omitempty"`
+}
+
+func (q query) String() string {
+	s := fmt.Sprintf("the %s %q", q.Kind, q.Text)
+	switch q.Kind {
+	case "field":
+		s = fmt.Sprintf("the input labelled %q", q.Text)
+	case "value":
+		s = fmt.Sprintf("the value named %q", q.Text)
+	}
+	if q.Row != "" {
+		s += fmt.Sprintf(" in the row of %q", q.Row)
+	}
+	if q.Section != "" {
+		s += fmt.Sprintf(" in the section %q", q.Section)
+	}
+	return s
+}
+
+// finder is the JavaScript that resolves a query to the visible elements
+// that match it. Text is compared with white space collapsed; a label also
+// matches by its own text, without nested hints such as <small>.
+const finder = `((q) => {
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const own = (el) => norm([...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(" "));
+  const says = (el) => norm(el.textContent) === q.text || own(el) === q.text;
+  const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  let roots = [document.body];
+  if (q.row) {
+    roots = [...document.querySelectorAll("tr, li")].filter((r) => norm(r.textContent).includes(q.row));
+  }
+  if (q.section) {
+    roots = roots.flatMap((r) => [...r.querySelectorAll("section, form, fieldset, article, dialog, details")].filter((s) => {
+      const h = s.querySelector("h1, h2, h3, h4, legend, summary");
+      return h && norm(h.textContent) === q.section;
+    }));
+  }
+  const out = new Set();
+  for (const root of roots) {
+    if (q.kind === "button") {
+      root.querySelectorAll("button, input[type=submit], input[type=button]").forEach((b) => {
+        if (says(b) || (b.tagName === "INPUT" && norm(b.value) === q.text)) out.add(b);
+      });
+    } else if (q.kind === "link") {
+      root.querySelectorAll("a[href]").forEach((a) => { if (says(a)) out.add(a); });
+    } else if (q.kind === "field") {
+      root.querySelectorAll("label").forEach((l) => { if (says(l) && l.control) out.add(l.control); });
+    } else if (q.kind === "value") {
+      root.querySelectorAll("label").forEach((l) => {
+        if (!says(l)) return;
+        const el = l.control || (l.htmlFor && document.getElementById(l.htmlFor));
+        if (el) out.add(el);
+      });
+      root.querySelectorAll("dt").forEach((dt) => {
+        if (!says(dt)) return;
+        let dd = dt.nextElementSibling;
+        while (dd && dd.tagName !== "DD") dd = dd.nextElementSibling;
+        if (dd) out.add(dd);
+      });
+      root.querySelectorAll("th").forEach((th) => {
+        if (!says(th) || !th.parentElement) return;
+        const td = [...th.parentElement.children].find((c) => c.tagName === "TD");
+        if (td) out.add(td);
+      });
+    }
+  }
+  return [...out].filter(shown);
+})`
+
+// js returns the expression that finds q's elements.
+func (q query) js() string {
+	b, _ := json.Marshal(q)
+	return finder + "(" + string(b) + ")"
+}
+
+// one waits until q matches a visible element and returns its selector;
+// it fails when q matches more than one, since a person could not tell
+// which was meant either.
+func (tb *tab) one(q query) chromedp.JSPath {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	sel := chromedp.JSPath(q.js())
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(sel)); err != nil {
+		tb.fail("no %s on %s: %v\npage text: %s", q, tb.whereQuiet(), err, tb.textQuiet())
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](q.js()+".length"))
+	if err != nil {
+		tb.fail("count %s: %v", q, err)
+	}
+	if n != 1 {
+		tb.fail("%d elements match %s on %s; a person could not tell which is meant", n, q, tb.whereQuiet())
+	}
+	return sel
+}
+
+// count returns how many visible elements match q now, without waiting.
+func (tb *tab) count(q query) int {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](q.js()+".length"))
+	if err != nil {
+		tb.fail("count %s: %v", q, err)
+	}
+	return n
+}
+
+// has reports whether the page shows a button with this text.
+func (tb *tab) hasButton(text string) bool { return tb.count(query{Kind: "button", Text: text}) > 0 }
+
+// press clicks the button that says text and waits for the page it
+// loads; it returns that page's HTTP status. Use click for buttons that
+// do not load a page.
+func (tb *tab) press(text string, in ...query) int {
+	tb.t.Helper()
+	q := scoped(query{Kind: "button", Text: text}, in)
+	sel := tb.one(q)
+	tb.enabled(sel, q)
+	return tb.navigate(q, chromedp.Click(sel, chromedp.NodeVisible))
+}
+
+// follow clicks the link that says text and waits for its page.
+func (tb *tab) follow(text string, in ...query) int {
+	tb.t.Helper()
+	q := scoped(query{Kind: "link", Text: text}, in)
+	return tb.navigate(q, chromedp.Click(tb.one(q), chromedp.NodeVisible))
+}
+
+// navigate runs an action that loads a page and returns its status.
+func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) int {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, a)
+	if err != nil {
+		tb.fail("%s loaded no page: %v\npage text: %s", q, err, tb.textQuiet())
+	}
+	return int(res.Status)
+}
+
+// click clicks a button that stays on the page (a copy button).
+func (tb *tab) click(text string, in ...query) {
+	tb.t.Helper()
+	q := scoped(query{Kind: "button", Text: text}, in)
+	sel := tb.one(q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+		tb.fail("click %s: %v", q, err)
+	}
+}
+
+// enabled fails when the button is disabled: pressing it would do nothing
+// and the journey would only time out.
+func (tb *tab) enabled(sel chromedp.JSPath, q query) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(sel)+"[0].disabled"))
+	if err != nil {
+		tb.fail("read %s: %v", q, err)
+	}
+	if disabled {
+		tb.fail("%s is disabled\npage text: %s", q, tb.textQuiet())
+	}
+}
+
+// disabled reports whether the one button that says text is disabled.
+func (tb *tab) disabled(text string, in ...query) bool {
+	tb.t.Helper()
+	q := scoped(query{Kind: "button", Text: text}, in)
+	sel := tb.one(q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	d, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(sel)+"[0].disabled"))
+	if err != nil {
+		tb.fail("read %s: %v", q, err)
+	}
+	return d
+}
+
+// fill types value into the input labelled label, replacing what it held.
+// It types key by key, so the page's input listeners run as for a person.
+func (tb *tab) fill(label, value string, in ...query) {
+	tb.t.Helper()
+	q := scoped(query{Kind: "field", Text: label}, in)
+	sel := tb.one(q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Clear(sel), chromedp.SendKeys(sel, value)); err != nil {
+		tb.fail("type into %s: %v", q, err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Value(sel))
+	if err != nil || got != value {
+		tb.fail("%s holds %q after typing %q (%v)", q, got, value, err)
+	}
+}
+
+// choose picks the option whose visible text is option in the select
+// labelled label.
+func (tb *tab) choose(label, option string, in ...query) {
+	tb.t.Helper()
+	q := scoped(query{Kind: "field", Text: label}, in)
+	sel := tb.one(q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	opt, _ := json.Marshal(option)
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`((s, want) => {
+  const o = [...s.options].find((o) => o.textContent.replace(/\s+/g, " ").trim() === want);
+  if (!o) return false;
+  s.value = o.value;
+  s.dispatchEvent(new Event("input", {bubbles: true}));
+  s.dispatchEvent(new Event("change", {bubbles: true}));
+  return true;
+})(`+string(sel)+`[0], `+string(opt)+`)`))
+	if err != nil {
+		tb.fail("choose %q in %s: %v", option, q, err)
+	}
+	if !ok {
+		tb.fail("%s has no option %q\npage text: %s", q, option, tb.textQuiet())
+	}
+}
+
+// value returns what the page shows next to a label, term or row header
+// (an input's value, or an element's text, white space collapsed).
+func (tb *tab) value(name string, in ...query) string {
+	tb.t.Helper()
+	q := scoped(query{Kind: "value", Text: name}, in)
+	sel := tb.one(q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`((el) => {
+  if (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT") return el.value;
+  return el.textContent.replace(/\s+/g, " ").trim();
+})(`+string(sel)+`[0])`))
+	if err != nil {
+		tb.fail("read %s: %v", q, err)
+	}
+	return v
+}
+
+// text returns the page's visible text.
+func (tb *tab) text() string {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		tb.fail("read the page: %v", err)
+	}
+	return s
+}
+
+// waitText waits until the page's visible text contains s.
+func (tb *tab) waitText(s string) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	want, _ := json.Marshal(s)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.body && document.body.innerText.includes(`+string(want)+`)`,
+		chromedp.WithPollingMutation())); err != nil {
+		tb.fail("the page never said %q: %v\npage text: %s", s, err, tb.textQuiet())
+	}
+}
+
+// eval runs a JavaScript expression on the page.
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		tb.fail("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// textQuiet and whereQuiet are text and where for error messages: they
+// never fail and are bounded by a short timeout of their own.
+func (tb *tab) textQuiet() string {
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 2000 {
+		s = s[:2000] + "…"
+	}
+	return s
+}
+
+func (tb *tab) whereQuiet() string {
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "(unknown page)"
+	}
+	return strings.TrimPrefix(loc, tb.base)
+}
+
+// scoped applies the row and section limits of in (at most one) to q.
+func scoped(q query, in []query) query {
+	for _, s := range in {
+		if s.Row != "" {
+			q.Row = s.Row
+		}
+		if s.Section != "" {
+			q.Section = s.Section
+		}
+	}
+	return q
+}
+
+// inRow limits a search to the table rows or list items mentioning text.
+func inRow(text string) query { return query{Row: text} }
+
+// inSection limits a search to the section whose heading is heading.
+func inSection(heading string) query { return query{Section: heading} }

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/dbplane/dbplane"
+)
+
+// pageSize is how many rows a list page shows.
+const pageSize = 50
+
+type databasesView struct {
+	Databases []*dbplane.Database
+	Pager     pager
+	Engines   []dbplane.Engine
+	// Room is why no database can be made now, or nil.
+	Room        error
+	OverQuota   bool
+	UpgradeURL  string
+	UpgradeText string
+	// Form holds what a failed create sent back, and its error.
+	Label, Engine, Error string
+}
+
+// pager is one page of a list.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         int // 0 when there is none
+	Base               string
+}
+
+func newPager(r *http.Request, total int) pager {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pages := max(1, (total+pageSize-1)/pageSize)
+	page = min(max(page, 1), pages)
+	p := pager{Page: page, Pages: pages, Total: total, Base: r.URL.Path}
+	if page > 1 {
+		p.Prev = page - 1
+	}
+	if page < pages {
+		p.Next = page + 1
+	}
+	return p
+}
+
+// bounds returns the slice bounds of the page in a list of Total items.
+func (p pager) bounds() (int, int) {
+	lo := (p.Page - 1) * pageSize
+	return lo, min(lo+pageSize, p.Total)
+}
+
+// handleDatabases lists the account's databases with its usage.
+func (h *handler) handleDatabases(w http.ResponseWriter, r *http.Request) {
+	h.renderDatabases(w, r, http.StatusOK, databasesView{})
+}
+
+func (h *handler) renderDatabases(w http.ResponseWriter, r *http.Request, status int, dv databasesView) {
+	ctx := r.Context()
+	a := visitorFrom(ctx).account
+	dbs, err := h.svc.Databases.ListDatabases(ctx, a.ID)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	engines, err := h.svc.Databases.Engines(ctx)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	dv.Pager = newPager(r, len(dbs))
+	lo, hi := dv.Pager.bounds()
+	dv.Databases = dbs[lo:hi]
+	dv.Engines = engines
+	dv.Room = a.Room()
+	dv.OverQuota = a.OverQuota()
+	dv.UpgradeURL, dv.UpgradeText = h.opt.UpgradeURL, h.opt.UpgradeText
+	h.render(w, r, status, "databases", view{Title: "Databases", Nav: "databases", Data: dv})
+}
+
+// handleDatabaseCreate makes a database and shows its credentials once.
+func (h *handler) handleDatabaseCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := visitorFrom(ctx).account
+	label, eng := r.PostForm.Get("label"), r.PostForm.Get("engine")
+	cr, err := h.svc.Databases.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: a.ID, Label: label, Engine: eng})
+	if err != nil {
+		h.renderDatabases(w, r, statusOf(err), databasesView{Label: label, Engine: eng, Error: h.formError(r, err)})
+		return
+	}
+	http.Redirect(w, r, "/databases/"+cr.Database.ID+"?m=created", http.StatusSeeOther)
+}
