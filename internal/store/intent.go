@@ -59,8 +59,11 @@ func (db *DB) ClaimIntent(ctx context.Context, in *dbplane.Intent, minAge time.D
 		if err == sql.ErrNoRows {
 			return ErrLeaseLost
 		}
+		if err != nil {
+			return err
+		}
 		in.LeasedAt = fromMS(db.ms(now))
-		return err
+		return nil
 	})
 }
 
