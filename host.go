@@ -237,7 +237,19 @@ func validHostname(field, s string, check bool) error {
 type HostTest struct {
 	Success bool
 	Message string
+	// Grants, when the host answered but its user lacks privileges, are
+	// the statements that give the user what dbplane needs (AdminGrants).
+	Grants []string
 }
+
+// HostCheckFailed is the cause carried by CreateHost's and UpdateHost's
+// CodeInvalid error when the host fails its check, so that a form can
+// show the whole outcome (the grants to run, say) and not only the message.
+type HostCheckFailed struct {
+	Test HostTest
+}
+
+func (e *HostCheckFailed) Error() string { return "host check failed" }
 
 // HostService manages database hosts. ids are UUIDs or numeric ids.
 type HostService interface {
@@ -253,4 +265,9 @@ type HostService interface {
 	DeleteHost(ctx context.Context, id string) error
 	// TestHost checks connectivity, version and privileges.
 	TestHost(ctx context.Context, id string) (HostTest, error)
+	// TestHostSettings checks settings before they are saved: in as a new
+	// host when id is "", else in applied over the stored host id (an
+	// omitted password keeps the stored one). It stores nothing; invalid
+	// input is CodeInvalid.
+	TestHostSettings(ctx context.Context, id string, in HostInput) (HostTest, error)
 }

@@ -117,7 +117,7 @@ func (s *Service) CreateHost(ctx context.Context, in dbplane.HostInput) (*dbplan
 		return nil, dbplane.FieldErrorf("engine", "This build of dbplane has no %s engine.", h.Engine)
 	}
 	if t := s.check(ctx, h); !t.Success {
-		return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+		return nil, checkFailed(t)
 	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
@@ -150,7 +150,7 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 	after := s.engineConfig(h)
 	if !sameConfig(before, after) {
 		if t := s.check(ctx, h); !t.Success {
-			return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+			return nil, checkFailed(t)
 		}
 	}
 	if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
@@ -193,6 +193,12 @@ func (s *Service) TestHost(ctx context.Context, id string) (dbplane.HostTest, er
 	return s.check(ctx, h), nil
 }
 
+// checkFailed is the error of a create or update whose check failed: the
+// message for every surface, the whole outcome as its cause.
+func checkFailed(t dbplane.HostTest) error {
+	return &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message, Err: &dbplane.HostCheckFailed{Test: t}}
+}
+
 // check opens a fresh connection with h's settings and reports the first
 // thing that is wrong, in words an operator can act on.
 func (s *Service) check(ctx context.Context, h *dbplane.Host) dbplane.HostTest {
@@ -218,7 +224,11 @@ func (s *Service) check(ctx context.Context, h *dbplane.Host) dbplane.HostTest {
 		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s but could not read the server version: %v", addr, err)}
 	}
 	if err := c.CheckPrivileges(ctx); err != nil {
-		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s (%s) but the user %q lacks privileges dbplane needs: %v", addr, version, h.Username, err)}
+		t := dbplane.HostTest{Message: fmt.Sprintf("Connected to %s (%s) but the user %q lacks privileges dbplane needs: %v", addr, version, h.Username, err)}
+		if errors.Is(err, engine.ErrAccessDenied) {
+			t.Grants = dbplane.AdminGrants(h.Engine, h.Username, h.Database)
+		}
+		return t
 	}
 	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}
 }

@@ -16,6 +16,8 @@ type HostService struct {
 	UpdateHostFn func(ctx context.Context, id string, in dbplane.HostInput) (*dbplane.Host, error)
 	DeleteHostFn func(ctx context.Context, id string) error
 	TestHostFn   func(ctx context.Context, id string) (dbplane.HostTest, error)
+
+	TestHostSettingsFn func(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error)
 }
 
 // ListHosts calls ListHostsFn.
@@ -64,4 +66,12 @@ func (s *HostService) TestHost(ctx context.Context, id string) (dbplane.HostTest
 		return dbplane.HostTest{}, notSet("HostService.TestHost")
 	}
 	return s.TestHostFn(ctx, id)
+}
+
+// TestHostSettings calls TestHostSettingsFn.
+func (s *HostService) TestHostSettings(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error) {
+	if s.TestHostSettingsFn == nil {
+		return dbplane.HostTest{}, notSet("HostService.TestHostSettings")
+	}
+	return s.TestHostSettingsFn(ctx, id, in)
 }
