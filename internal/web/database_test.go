@@ -266,17 +266,65 @@ func TestDatabasePage(t *testing.T) {
 	}
 }
 
+// dbpAddHost registers a test server as a host through the admin API.
+func dbpAddHost(t *testing.T, a *app, name string, srv *dbtest.Server) {
+	t.Helper()
+	cfg := srv.AdminConfig()
+	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
+		"name": name, "engine": srv.Engine(), "hostname": cfg.Host, "port": cfg.Port, "username": cfg.User,
+		"password": cfg.Password, "database": cfg.Database, "tls": "disable",
+	})
+}
+
+// TestDatabasePage_Mongo reveals a MongoDB database (FerretDB in tests):
+// the connection string carries authSource, and there is no JDBC URL.
+func TestDatabasePage_Mongo(t *testing.T) {
+	ctx := context.Background()
+	mongo := dbtest.Mongo(t)
+	a := newApp(t)
+	dbpAddHost(t, a, "mongo-1", mongo)
+	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
+	b := a.signIn(t, "ada@example.com", "ada's long password")
+	id := dbpCreate(t, b, "events", "mongo")
+	stored, err := a.srv.Service().RevealDatabase(ctx, adaID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := stored.Database
+
+	p := b.get("/databases/" + id)
+	checkPage(t, "mongo database", p)
+	if !strings.Contains(p.text(), "MongoDB") || strings.Contains(p.body, string(stored.Password)) || strings.Contains(p.body, "mongodb://") {
+		t.Errorf("mongo page before reveal: %s", p.text())
+	}
+	p = b.post("/databases/"+id+"/reveal", nil)
+	if p.status != http.StatusOK || p.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("reveal = %d %q", p.status, p.header.Get("Cache-Control"))
+	}
+	checkPage(t, "mongo database revealed", p)
+	pw := dbpText(p, "db-password")
+	if pw != string(stored.Password) {
+		t.Fatalf("revealed %q, want the stored password", pw)
+	}
+	if err := mongo.ConnectAs(ctx, d.DBUser, pw, d.DBName); err != nil {
+		t.Errorf("the revealed password does not log in: %v", err)
+	}
+	uri := dbpText(p, "snippet-uri")
+	if uri != string(stored.ConnectionString) || !strings.HasSuffix(uri, "?authSource="+d.DBName) {
+		t.Errorf("mongo URI snippet = %q, want the service's, with authSource", uri)
+	}
+	if dbpByID(p, "snippet-jdbc") != nil || !strings.HasPrefix(dbpText(p, "snippet-cli"), "mongosh ") {
+		t.Errorf("mongo snippets: jdbc %v, cli %q", dbpByID(p, "snippet-jdbc") != nil, dbpText(p, "snippet-cli"))
+	}
+}
+
 // TestDatabasePage_Postgres reveals a PostgreSQL database and runs the
 // psql command line the page shows.
 func TestDatabasePage_Postgres(t *testing.T) {
 	ctx := context.Background()
-	a := newApp(t)
 	pg := dbtest.Postgres(t)
-	cfg := pg.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "pg-1", "engine": "postgres", "hostname": cfg.Host, "port": cfg.Port, "username": cfg.User,
-		"password": cfg.Password, "database": cfg.Database, "tls": "disable",
-	})
+	a := newApp(t)
+	dbpAddHost(t, a, "pg-1", pg)
 	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	b := a.signIn(t, "ada@example.com", "ada's long password")
 	id := dbpCreate(t, b, "analytics", "postgres")
