@@ -102,6 +102,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		WriteTimeout:    2*cfg.EngineTimeout + 30*time.Second,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Health:          st.Ping,
+		Ready:           svc.DownHosts,
 		Observe:         mets.ObserveRequest,
 		Metrics:         metricsHandler(cfg, mets),
 		MetricsToken:    cfg.MetricsToken,

@@ -35,8 +35,16 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 	if err != nil {
 		return nil, err
 	}
-	engines := newEngines(logger, cfg, observe)
-	svc := control.New(st, engines, sealer, control.Options{
+	// The service notes every engine operation for host health; it is
+	// made after the registry, which reports to it.
+	var svc *control.Service
+	engines := newEngines(logger, cfg, func(o engine.Observation) {
+		svc.NoteEngine(o)
+		if observe != nil {
+			observe(o.Engine, o.Op, o.Outcome, o.Took)
+		}
+	})
+	svc = control.New(st, engines, sealer, control.Options{
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
 		EngineTimeout: cfg.EngineTimeout, Hook: hook,
 	})
@@ -53,11 +61,11 @@ func (s *service) Close() error {
 }
 
 // engineObserver is told of every engine operation (metrics); nil for
-// none.
+// none. The control service notes each one too, for host health.
 type engineObserver = func(engine, op, outcome string, took time.Duration)
 
 // newEngines is the one place that knows every engine driver.
-func newEngines(logger *slog.Logger, cfg config.Config, observe engineObserver) *engine.Registry {
+func newEngines(logger *slog.Logger, cfg config.Config, observe func(engine.Observation)) *engine.Registry {
 	opt := engine.Options{Logger: logger, Timeout: cfg.EngineTimeout, Observe: observe}
 	return engine.NewRegistry(opt, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 }

@@ -71,6 +71,8 @@ type Service struct {
 
 	dummyOnce sync.Once // dummyHash, made on the first sign-in
 	dummyHash string
+
+	health hostHealth // what the last engine operation on each host found
 }
 
 var (

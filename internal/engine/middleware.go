@@ -18,7 +18,14 @@ type conn struct {
 	password string // the admin password, scrubbed from every error
 	log      *slog.Logger
 	timeout  time.Duration
-	observe  func(engine, op, outcome string, took time.Duration)
+	observe  func(Observation)
+}
+
+// Observation is one finished operation on a host.
+type Observation struct {
+	HostID, Engine, Op string
+	Outcome            string // see Outcome
+	Took               time.Duration
 }
 
 var (
@@ -121,7 +128,7 @@ func (c *conn) do(ctx context.Context, op, secret string, f func(context.Context
 	err := scrub(f(ctx), op, c.engine, c.password, secret)
 	took := time.Since(start)
 	if c.observe != nil {
-		c.observe(c.engine, op, Outcome(err), took)
+		c.observe(Observation{HostID: c.hostID, Engine: c.engine, Op: op, Outcome: Outcome(err), Took: took})
 	}
 	attrs := []slog.Attr{
 		slog.String("engine", c.engine),

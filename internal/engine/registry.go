@@ -18,10 +18,9 @@ type Options struct {
 	// Timeout is applied to operations whose ctx has no deadline. Zero means
 	// DefaultTimeout.
 	Timeout time.Duration
-	// Observe, when set, is called after every operation with the engine,
-	// the op name, how long it took and its outcome (Outcome); metrics use
-	// it.
-	Observe func(engine, op, outcome string, took time.Duration)
+	// Observe, when set, is called after every operation; metrics and the
+	// control plane's view of host health use it.
+	Observe func(Observation)
 }
 
 // Registry holds the engine drivers a deployment supports, by name. Wiring

@@ -82,7 +82,8 @@ func (m *Metrics) ObserveRequest(surface, route string, status int, took time.Du
 	m.latency.WithLabelValues(surface, route).Observe(took.Seconds())
 }
 
-// ObserveEngine records one engine operation (engine.Options.Observe).
+// ObserveEngine records one engine operation: its engine, op and
+// outcome (not its host, which would make a label per host).
 func (m *Metrics) ObserveEngine(engine, op, outcome string, took time.Duration) {
 	m.engineOps.WithLabelValues(engine, op, outcome).Inc()
 	m.engineLat.WithLabelValues(engine, op).Observe(took.Seconds())

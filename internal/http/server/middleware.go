@@ -111,7 +111,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		r, route := request.TrackRoute(r)
 		defer func() {
 			level := slog.LevelInfo
-			if r.URL.Path == "/healthz" {
+			if p := r.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
 				level = slog.LevelDebug
 			}
 			status := rec.status

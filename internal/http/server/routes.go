@@ -20,6 +20,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/healthz":
 		s.handleHealth(w, r)
+	case p == "/readyz":
+		s.handleReady(w, r)
 	case p == "/metrics" && s.opt.Metrics != nil:
 		s.handleMetrics(w, r)
 	case under(p, "/api/v1/db") && h.DBAPI != nil:
@@ -38,7 +40,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 // surfaceOf names the surface that serves path, for metrics.
 func surfaceOf(p string) string {
 	switch {
-	case p == "/healthz":
+	case p == "/healthz", p == "/readyz":
 		return "health"
 	case p == "/metrics":
 		return "metrics"
@@ -100,4 +102,44 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_ = response.JSON(w, http.StatusOK, healthJSON{Status: "ok"})
+}
+
+type readyJSON struct {
+	Status    string         `json:"status"`
+	HostsDown []hostDownJSON `json:"hostsDown"`
+}
+
+type hostDownJSON struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Problem string `json:"problem"`
+	Since   string `json:"since"`
+}
+
+// handleReady answers GET /readyz: 200 with the hosts this replica last
+// found down (which fail only the requests that need them), 503 when the
+// metadata store does not answer. Without Options.Ready it is /healthz.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.opt.Ready == nil {
+		s.handleHealth(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		_ = response.JSON(w, http.StatusMethodNotAllowed, plainError{Error: "Method not allowed"})
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	down, err := s.opt.Ready(r.Context())
+	if err != nil {
+		s.logger.LogAttrs(r.Context(), slog.LevelWarn, "readiness check failed",
+			slog.String("request_id", response.RequestID(r)), slog.Any("err", err))
+		_ = response.JSON(w, http.StatusServiceUnavailable, readyJSON{Status: "store unavailable", HostsDown: []hostDownJSON{}})
+		return
+	}
+	body := readyJSON{Status: "ready", HostsDown: make([]hostDownJSON, 0, len(down))}
+	for _, h := range down {
+		body.HostsDown = append(body.HostsDown, hostDownJSON{ID: h.HostID, Name: h.Name, Problem: h.Problem, Since: response.Time(h.Since)})
+	}
+	_ = response.JSON(w, http.StatusOK, body)
 }

@@ -15,6 +15,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/dbplane/dbplane"
 )
 
 // Handlers are the surfaces the server mounts. A nil handler's paths fall
@@ -33,6 +35,9 @@ type Options struct {
 	Handlers Handlers
 	// Health, when set, is called by GET /healthz; an error makes it 503.
 	Health func(ctx context.Context) error
+	// Ready, when set, is called by GET /readyz: it returns the hosts found
+	// down, or an error when the metadata store does not answer (503).
+	Ready func(ctx context.Context) ([]dbplane.HostHealth, error)
 	// Metrics, when set, answers GET /metrics. MetricsToken, when set, is
 	// the bearer token it requires.
 	Metrics      http.Handler

@@ -274,3 +274,23 @@ func TestServer_Timeouts(t *testing.T) {
 			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
 	}
 }
+
+func TestServer_Ready(t *testing.T) {
+	var logs bytes.Buffer
+	since := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	ready := server.New(server.Options{Logger: newLogger(&logs), Ready: func(context.Context) ([]dbplane.HostHealth, error) {
+		return []dbplane.HostHealth{{HostID: "h1", Name: "maria-1", Down: true, Problem: "The host cannot be reached", Since: since}}, nil
+	}}).Handler()
+	w := serve(ready, http.MethodGet, "/readyz", nil)
+	want := `{"status":"ready","hostsDown":[{"id":"h1","name":"maria-1","problem":"The host cannot be reached","since":"2026-12-03T08:00:00.000Z"}]}`
+	if w.Code != http.StatusOK || strings.TrimSpace(w.Body.String()) != want {
+		t.Errorf("GET /readyz = %d %s, want 200 %s", w.Code, w.Body, want)
+	}
+	sick := server.New(server.Options{Logger: newLogger(&logs), Ready: func(context.Context) ([]dbplane.HostHealth, error) {
+		return nil, errors.New("ping store: connection refused")
+	}}).Handler()
+	w = serve(sick, http.MethodGet, "/readyz", nil)
+	if w.Code != http.StatusServiceUnavailable || strings.Contains(w.Body.String(), "refused") {
+		t.Errorf("GET /readyz (store down) = %d %q, want 503 without the reason", w.Code, w.Body)
+	}
+}
