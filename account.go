@@ -115,6 +115,9 @@ type AccountService interface {
 	ListAccounts(ctx context.Context) ([]*Account, error)
 	// UpdateAccount returns CodeNotFound or CodeInvalid.
 	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (*Account, error)
+	// PreviewSuspension says what UpdateAccount with Suspended = suspend
+	// would change now; all zero when the account already is so.
+	PreviewSuspension(ctx context.Context, id string, suspend bool) (*SuspensionPreview, error)
 }
 
 // Room says whether the account can make another database as its figures
@@ -137,4 +140,20 @@ func (a *Account) Room() error {
 // quota, which revokes writes on its databases.
 func (a *Account) OverQuota() bool {
 	return a.StorageBytes != nil && a.UsedBytes > *a.StorageBytes
+}
+
+// SuspensionPreview says what suspending (Suspend) or unsuspending an
+// account would change now. It is a read: nothing changes until
+// UpdateAccount.
+type SuspensionPreview struct {
+	Suspend bool
+	// Keys are the API keys a suspension disables, or the ones an
+	// unsuspension enables again (only those the suspension disabled).
+	Keys int
+	// Databases are the databases whose status changes: logins refused on
+	// suspension, restored on unsuspension (a database an operator
+	// disabled stays disabled).
+	Databases int
+	// Sessions are the dashboard sessions a suspension signs out.
+	Sessions int
 }

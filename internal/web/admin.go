@@ -13,7 +13,8 @@ import (
 // with the powers of an admin account, through the same service calls the
 // admin API makes, so every rule is the services' own.
 func (h *handler) adminRoutes() {
-	h.adminHostRoutes() // database hosts (admin_hosts.go)
+	h.adminHostRoutes()    // database hosts (admin_hosts.go)
+	h.adminAccountRoutes() // accounts (admin_accounts.go)
 }
 
 // adminLink is one entry of the operator pages' own navigation.

@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAdminPagesHiddenFromUsers: every operator page is the 404 page for a
+// tenant, GET or POST, and a redirect to sign in when signed out; an
+// operator sees each of them, and each passes checkPage.
+func TestAdminPagesHiddenFromUsers(t *testing.T) {
+	a := newApp(t)
+	op, opID := a.admOperator(t)
+	host := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	a.tenant(t, "ada@example.com", 3, "ada's long password")
+	tenant := a.signIn(t, "ada@example.com", "ada's long password")
+	pages := []string{
+		"/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
+		"/admin/accounts", "/admin/accounts/" + opID,
+	}
+	posts := []string{
+		"/admin/hosts", "/admin/hosts/test", "/admin/hosts/" + host, "/admin/hosts/" + host + "/test",
+		"/admin/hosts/" + host + "/disable", "/admin/hosts/" + host + "/delete",
+		"/admin/accounts", "/admin/accounts/" + opID, "/admin/accounts/" + opID + "/suspend",
+		"/admin/accounts/" + opID + "/password-link",
+	}
+	for _, path := range pages {
+		p := op.get(path)
+		if p.status != http.StatusOK {
+			t.Errorf("operator GET %s = %d", path, p.status)
+			continue
+		}
+		checkPage(t, path, p)
+		if !strings.Contains(p.body, `aria-current="page"`) {
+			t.Errorf("%s marks no current page", path)
+		}
+		if p := tenant.get(path); p.status != http.StatusNotFound {
+			t.Errorf("tenant GET %s = %d, want 404", path, p.status)
+		}
+		if p := a.browser(t).get(path); p.status != http.StatusSeeOther {
+			t.Errorf("signed-out GET %s = %d, want 303", path, p.status)
+		}
+	}
+	for _, path := range posts {
+		if p := tenant.post(path, admForm("name", "x", "email", "x@example.com")); p.status != http.StatusNotFound {
+			t.Errorf("tenant POST %s = %d, want 404", path, p.status)
+		}
+	}
+	// Nothing the tenant sent changed anything.
+	if p := op.get("/admin/hosts/" + host); !p.hasButton("Disable") {
+		t.Error("the tenant's POST disabled the host")
+	}
+	if strings.Contains(op.get("/admin/accounts").text(), "x@example.com") {
+		t.Error("the tenant's POST created an account")
+	}
+}
