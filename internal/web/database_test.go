@@ -111,7 +111,7 @@ func TestDatabasePage(t *testing.T) {
 	}
 	checkPage(t, "database", p)
 	host, port := a.maria.Addr()
-	for _, want := range []string{"shop", "MariaDB / MySQL", "active", "Working normally.", "measured", "Your database is ready"} {
+	for _, want := range []string{"shop", "MariaDB / MySQL", "active", "Working normally.", "not measured yet", "Your database is ready"} {
 		if !strings.Contains(p.text(), want) {
 			t.Errorf("database page lacks %q: %s", want, p.text())
 		}
@@ -151,6 +151,13 @@ func TestDatabasePage(t *testing.T) {
 	}
 	if dbpByID(p, "snippet-cli") != nil {
 		t.Error("the database page shows snippets before reveal")
+	}
+	// After a quota pass the size says when it was measured.
+	if _, err := a.srv.Service().RefreshQuota(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.get("/databases/" + id); !strings.Contains(p.text(), "measured just now") {
+		t.Errorf("after a quota pass the page does not say when the size was measured: %s", p.text())
 	}
 
 	// Reveal: the stored password, no-store, and it logs in.
