@@ -10,6 +10,7 @@ type DatabaseFilter struct {
 	AccountID string
 	HostID    string
 	ServerID  string
+	Engine    Engine
 	Status    Status
 	Page      Page
 }

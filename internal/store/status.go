@@ -44,6 +44,7 @@ func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([
 	add(`d.account_id = ?`, f.AccountID)
 	add(`d.host_id = ?`, f.HostID)
 	add(`d.server_id = ?`, f.ServerID)
+	add(`d.engine = ?`, string(f.Engine))
 	add(`d.status = ?`, string(f.Status))
 	var total int
 	if err := db.readRow(ctx, `SELECT COUNT(*) FROM databases d WHERE `+where, args...).Scan(&total); err != nil {

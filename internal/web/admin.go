@@ -13,8 +13,9 @@ import (
 // with the powers of an admin account, through the same service calls the
 // admin API makes, so every rule is the services' own.
 func (h *handler) adminRoutes() {
-	h.adminHostRoutes()    // database hosts (admin_hosts.go)
-	h.adminAccountRoutes() // accounts (admin_accounts.go)
+	h.adminHostRoutes()     // database hosts (admin_hosts.go)
+	h.adminAccountRoutes()  // accounts (admin_accounts.go)
+	h.adminDatabaseRoutes() // every database, the quota pass (admin_databases.go)
 }
 
 // adminLink is one entry of the operator pages' own navigation.

@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dbplane/dbplane"
 )
 
 // TestAdminPagesHiddenFromUsers: every operator page is the 404 page for a
@@ -13,17 +16,24 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 	a := newApp(t)
 	op, opID := a.admOperator(t)
 	host := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
-	a.tenant(t, "ada@example.com", 3, "ada's long password")
+	ada := a.tenant(t, "ada@example.com", 3, "ada's long password")
+	cr, err := a.srv.Service().CreateDatabase(context.Background(), dbplane.CreateDatabaseInput{AccountID: ada, Label: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := cr.Database.ID
 	tenant := a.signIn(t, "ada@example.com", "ada's long password")
 	pages := []string{
 		"/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
 		"/admin/accounts", "/admin/accounts/" + opID,
+		"/admin/databases", "/admin/databases?engine=mariadb&status=active", "/admin/databases/" + db + "/delete",
 	}
 	posts := []string{
 		"/admin/hosts", "/admin/hosts/test", "/admin/hosts/" + host, "/admin/hosts/" + host + "/test",
 		"/admin/hosts/" + host + "/disable", "/admin/hosts/" + host + "/delete",
 		"/admin/accounts", "/admin/accounts/" + opID, "/admin/accounts/" + opID + "/suspend",
 		"/admin/accounts/" + opID + "/password-link",
+		"/admin/databases/quota-pass", "/admin/databases/" + db + "/disable", "/admin/databases/" + db + "/delete",
 	}
 	for _, path := range pages {
 		p := op.get(path)
@@ -53,5 +63,8 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 	}
 	if strings.Contains(op.get("/admin/accounts").text(), "x@example.com") {
 		t.Error("the tenant's POST created an account")
+	}
+	if d, err := a.srv.Service().Database(context.Background(), db); err != nil || d.AdminDisabled {
+		t.Errorf("the tenant's POST disabled or deleted a database: %v", err)
 	}
 }
