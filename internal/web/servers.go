@@ -85,6 +85,7 @@ type serverView struct {
 	// visitor may not view passwords. Note says what happened.
 	Shown    *serverDatabaseRow
 	Password string
+	URI      string // the connection string, with the password
 	Note     string
 	// Form holds what a failed create sent back, and its error.
 	Name, Remote, Engine, Error string
@@ -309,7 +310,7 @@ func (h *handler) showCredentials(w http.ResponseWriter, r *http.Request, s *dbp
 	// As the client API's create and rotate answers: the password with
 	// database.view_password (reveal checked database.read as well).
 	if access.Can(dbplane.PermDatabaseViewPassword) {
-		sv.Password = string(c.Password)
+		sv.Password, sv.URI = string(c.Password), string(c.ConnectionString)
 	}
 	h.renderServer(w, r, http.StatusOK, s, access, sv)
 }

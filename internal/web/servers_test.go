@@ -115,6 +115,9 @@ func TestServersPages_Owner(t *testing.T) {
 		t.Errorf("reveal showed another password or Cache-Control %q", r.header.Get("Cache-Control"))
 	}
 	checkPage(t, "server reveal", r)
+	if n := r.byID("shown-uri"); n == nil || !strings.Contains(nodeText(n), user) || !strings.Contains(nodeText(n), dbName) {
+		t.Errorf("reveal shows no connection string for %s", dbName)
+	}
 
 	// Rotate: the old password stops working.
 	r = ada.post("/servers/"+f.ident+"/databases/"+id+"/rotate", nil)
