@@ -66,6 +66,13 @@ func (h *handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 			accountView{PasswordError: "The two new passwords differ.", Field: "confirm"}, "")
 		return
 	}
+	// The current password is checked here as at sign-in: a session left
+	// open must not be a way to guess it at speed.
+	if !h.signInEmail.Limit(w, "change-password:"+v.account.ID) {
+		h.renderAccount(w, r, http.StatusTooManyRequests,
+			accountView{PasswordError: "Too many attempts. Wait a minute and try again.", Field: "current"}, "")
+		return
+	}
 	err := h.svc.SignIn.ChangePassword(r.Context(), v.account.ID,
 		dbplane.Secret(r.PostForm.Get("current")), dbplane.Secret(next), v.session.ID)
 	if err != nil {

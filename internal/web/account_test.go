@@ -221,3 +221,17 @@ func TestAdminSetsPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountPage_PasswordGuessesRateLimited(t *testing.T) {
+	a := newApp(t)
+	a.tenant(t, "ada@example.com", 3, "ada's long password")
+	b := a.signIn(t, "ada@example.com", "ada's long password")
+	var last *page
+	for i := 0; i < 12; i++ {
+		last = b.post("/account/password", url.Values{"current": {"guess number " + string(rune('a'+i))}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}})
+	}
+	if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+		t.Errorf("12th password change in a minute = %d (Retry-After %q), want 429", last.status, last.header.Get("Retry-After"))
+	}
+	checkPage(t, "rate limited", last)
+}
