@@ -226,6 +226,14 @@ func (tb *tab) follow(text string, in ...query) int {
 	return tb.navigate(q, chromedp.Click(tb.one(q), chromedp.NodeVisible)).status
 }
 
+// href returns where the link that says text goes, without following it
+// (it may leave the dashboard).
+func (tb *tab) href(text string, in ...query) string {
+	tb.t.Helper()
+	q := scoped(query{Kind: "link", Text: text}, in)
+	return eval[string](tb, string(tb.one(q))+`[0].href`)
+}
+
 // navigate runs an action that loads a page and returns the response.
 func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) response {
 	tb.t.Helper()
