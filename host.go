@@ -270,4 +270,7 @@ type HostService interface {
 	// omitted password keeps the stored one). It stores nothing; invalid
 	// input is CodeInvalid.
 	TestHostSettings(ctx context.Context, id string, in HostInput) (HostTest, error)
+	// HostHealth returns what this replica last saw of each host it has
+	// touched since it started (in memory; no engine is contacted).
+	HostHealth() []HostHealth
 }

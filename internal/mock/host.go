@@ -18,6 +18,7 @@ type HostService struct {
 	TestHostFn   func(ctx context.Context, id string) (dbplane.HostTest, error)
 
 	TestHostSettingsFn func(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error)
+	HostHealthFn       func() []dbplane.HostHealth
 }
 
 // ListHosts calls ListHostsFn.
@@ -74,4 +75,12 @@ func (s *HostService) TestHostSettings(ctx context.Context, id string, in dbplan
 		return dbplane.HostTest{}, notSet("HostService.TestHostSettings")
 	}
 	return s.TestHostSettingsFn(ctx, id, in)
+}
+
+// HostHealth calls HostHealthFn; unset, nothing was seen.
+func (s *HostService) HostHealth() []dbplane.HostHealth {
+	if s.HostHealthFn == nil {
+		return nil
+	}
+	return s.HostHealthFn()
 }

@@ -13,6 +13,7 @@ import (
 // with the powers of an admin account, through the same service calls the
 // admin API makes, so every rule is the services' own.
 func (h *handler) adminRoutes() {
+	h.adminOverviewRoutes() // the overview (admin_overview.go)
 	h.adminHostRoutes()     // database hosts (admin_hosts.go)
 	h.adminAccountRoutes()  // accounts (admin_accounts.go)
 	h.adminDatabaseRoutes() // every database, the quota pass (admin_databases.go)

@@ -24,12 +24,12 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 	db := cr.Database.ID
 	tenant := a.signIn(t, "ada@example.com", "ada's long password")
 	pages := []string{
-		"/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
+		"/admin", "/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
 		"/admin/accounts", "/admin/accounts/" + opID,
 		"/admin/databases", "/admin/databases?engine=mariadb&status=active", "/admin/databases/" + db + "/delete",
 	}
 	posts := []string{
-		"/admin/hosts", "/admin/hosts/test", "/admin/hosts/" + host, "/admin/hosts/" + host + "/test",
+		"/admin/check-hosts", "/admin/hosts", "/admin/hosts/test", "/admin/hosts/" + host, "/admin/hosts/" + host + "/test",
 		"/admin/hosts/" + host + "/disable", "/admin/hosts/" + host + "/delete",
 		"/admin/accounts", "/admin/accounts/" + opID, "/admin/accounts/" + opID + "/suspend",
 		"/admin/accounts/" + opID + "/password-link",
