@@ -70,21 +70,12 @@ func (h *handler) require(perm dbplane.Permission, next http.HandlerFunc) http.H
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := request.Authenticate(r, h.keys)
 		if err == nil {
-			err = request.Admit(p, dbplane.KeyAdmin)
+			// An admin key outlives a demotion of its account; the key
+			// stops working with it (dbplane.ErrNotAdmin).
+			err = p.Operate(perm, dbplane.AdminKeysOnly)
 		}
 		if err != nil {
 			h.writeError(w, r, err)
-			return
-		}
-		if p.Account.Role != dbplane.RoleAdmin {
-			// An admin key outlives a demotion of its account; the key
-			// stops working with it.
-			h.writeError(w, r, errNotAdmin)
-			return
-		}
-		if !p.Key.Can(perm) {
-			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
-				"This API key lacks the %s permission", string(perm)))
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))

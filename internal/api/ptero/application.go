@@ -76,7 +76,7 @@ func (h *handler) appView(r *http.Request, s *dbplane.Server) *appView {
 	p := dbplane.PrincipalFrom(r.Context())
 	return &appView{
 		h: h, r: r, server: s, l: h.lookups(r.Context()),
-		password: inc["password"], host: inc["host"], seeHosts: p.Key.Can(hostsRead),
+		password: inc["password"], host: inc["host"], seeHosts: p.CanOperate(hostsRead, dbplane.AdminKeysAndRootUserKeys),
 	}
 }
 

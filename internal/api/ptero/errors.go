@@ -33,7 +33,6 @@ const (
 var (
 	errNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: detailNotFound}
 	errPermission  = &dbplane.Error{Code: dbplane.CodeForbidden, Message: detailUnauthorized}
-	errNotAdmin    = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator."}
 	errRateLimited = &dbplane.Error{Code: dbplane.CodeRateLimited, Message: "Too Many Attempts."}
 	errNoResult    = errors.New("ptero: service returned nothing")
 )
@@ -48,6 +47,10 @@ var sentinelTable = []struct {
 	// of the wrong type are validation errors (422), reported per field by
 	// the handlers; what reaches here is malformed or unknown-field JSON.
 	{request.ErrBody, wireError{http.StatusBadRequest, "BadRequestHttpException", ""}},
+	// Application API keys (dbplane.Principal.Operate), in the panel's
+	// words.
+	{dbplane.ErrMissingPermission, wireError{http.StatusForbidden, "AccessDeniedHttpException", detailUnauthorized}},
+	{dbplane.ErrNotAdmin, wireError{http.StatusForbidden, "AccessDeniedHttpException", "This API key's account is not an administrator."}},
 	// Pterodactyl's DisplayExceptions for "no room": 400.
 	{dbplane.ErrHostFull, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", detailNoHost}},
 	{dbplane.ErrEngineDisabled, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", ""}},

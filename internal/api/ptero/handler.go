@@ -123,9 +123,8 @@ func (h *handler) limitAnonymous(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // authenticate checks the request's key, counts the request against it and
-// returns the principal. kind is the key kind the API takes. On failure
-// it has written the response.
-func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbplane.KeyKind) (*dbplane.Principal, bool) {
+// returns the principal. On failure it has written the response.
+func (h *handler) authenticate(w http.ResponseWriter, r *http.Request) (*dbplane.Principal, bool) {
 	p, err := request.Authenticate(r, h.keys)
 	if err != nil {
 		if h.limitAnonymous(w, r) {
@@ -136,29 +135,21 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbpl
 	if !h.limit(w, r, "key:"+p.Key.ID) {
 		return nil, false
 	}
-	if err := request.Admit(p, kind); err != nil {
-		h.writeError(w, r, err)
-		return nil, false
-	}
 	return p, true
 }
 
 // application guards an application API route: an admin key of an admin
-// account that holds perm.
+// account that holds perm, or a user key of an admin account (Pterodactyl
+// lets a root admin's account key in, SPEC §4.3). The rule is the
+// domain's (dbplane.Principal.Operate).
 func (h *handler) application(perm dbplane.Permission, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.authenticate(w, r, dbplane.KeyAdmin)
+		p, ok := h.authenticate(w, r)
 		if !ok {
 			return
 		}
-		if p.Account.Role != dbplane.RoleAdmin {
-			// An admin key outlives a demotion of its account; the key
-			// stops working with it.
-			h.writeError(w, r, errNotAdmin)
-			return
-		}
-		if !p.Key.Can(perm) {
-			h.writeError(w, r, errPermission)
+		if err := p.Operate(perm, dbplane.AdminKeysAndRootUserKeys); err != nil {
+			h.writeError(w, r, err)
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
@@ -169,8 +160,12 @@ func (h *handler) application(perm dbplane.Permission, next http.HandlerFunc) ht
 // may do on a server is checked per route (clientServer).
 func (h *handler) client(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.authenticate(w, r, dbplane.KeyUser)
+		p, ok := h.authenticate(w, r)
 		if !ok {
+			return
+		}
+		if err := request.Admit(p, dbplane.KeyUser); err != nil {
+			h.writeError(w, r, err)
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))

@@ -131,7 +131,8 @@ func TestApplicationPermissionMatrix(t *testing.T) {
 		{name: "write", key: appWriteKey, perms: []string{"server_databases:write"}},
 		{name: "none", key: appNoPermKey},
 		{name: "userKey", key: ownerKey},
-		{name: "adminAccountUserKey", key: adminUserKey},
+		// A root admin's account key holds every permission (SPEC §4.3).
+		{name: "adminAccountUserKey", key: adminUserKey, perms: []string{"servers:read", "server_databases:read", "server_databases:write"}},
 		{name: "demoted", key: demotedKey},
 		{name: "suspended", key: suspendedKey},
 	}

@@ -27,6 +27,9 @@ func TestAppServerList(t *testing.T) {
 		{Name: "PerPage101", Method: http.MethodGet, Path: path + "?per_page=101", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
 		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(appWriteKey), WantStatus: http.StatusForbidden},
 		{Name: "UserKey", Method: http.MethodGet, Path: path, Header: bearer(ownerKey), WantStatus: http.StatusForbidden},
+		// A user key of an admin account is Pterodactyl's root admin's
+		// account key: every permission on the application API.
+		{Name: "RootAdminUserKey", Method: http.MethodGet, Path: path, Header: bearer(adminUserKey), WantStatus: http.StatusOK},
 		{
 			Name: "Internal", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
