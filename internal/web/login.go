@@ -63,6 +63,13 @@ func (h *handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "login", view{Title: "Sign in", Data: lv})
 		return
 	}
+	// A browser that signs in again leaves its old session behind: end it
+	// on the server too, not only by overwriting the cookie.
+	if c, err := r.Cookie(h.cookieName); err == nil && c.Value != "" {
+		if err := h.svc.SignIn.SignOut(r.Context(), dbplane.Secret(c.Value)); err != nil {
+			h.log.Warn("end the previous session at sign-in", "err", err)
+		}
+	}
 	h.setCookie(w, token)
 	http.Redirect(w, r, lv.Next, http.StatusSeeOther)
 }
