@@ -122,4 +122,5 @@ var (
 	ErrHostUnavailable  = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
 	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}
 	ErrDuplicateLabel   = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
+	ErrSubuserExists    = &Error{Code: CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
 )

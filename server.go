@@ -133,6 +133,10 @@ type ServerService interface {
 
 	// SetSubuser adds a subuser or replaces its permissions.
 	SetSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*Subuser, error)
+	// AddSubuser adds a subuser. It returns ErrSubuserExists when the
+	// account already is one, atomically: of concurrent adds of one
+	// account, exactly one succeeds.
+	AddSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*Subuser, error)
 	ListSubusers(ctx context.Context, serverRef string) ([]*Subuser, error)
 	RemoveSubuser(ctx context.Context, serverRef, accountID string) error
 }

@@ -128,8 +128,22 @@ func (s *Service) ServerAccess(ctx context.Context, a *dbplane.Account, ref stri
 	return srv, dbplane.ServerAccess{Permissions: su.Permissions}, nil
 }
 
-// SetSubuser gives an account database permissions on a server.
+// SetSubuser gives an account database permissions on a server, adding
+// it as a subuser or replacing its permissions.
 func (s *Service) SetSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error) {
+	return s.putSubuser(ctx, serverRef, accountID, perms, s.store.SetSubuser)
+}
+
+// AddSubuser adds an account as a subuser of a server; ErrSubuserExists
+// when it already is one.
+func (s *Service) AddSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error) {
+	return s.putSubuser(ctx, serverRef, accountID, perms, s.store.AddSubuser)
+}
+
+// putSubuser checks a subuser's permissions and account, then writes it
+// with put.
+func (s *Service) putSubuser(ctx context.Context, serverRef, accountID string, perms []string,
+	put func(context.Context, *dbplane.Subuser) error) (*dbplane.Subuser, error) {
 	srv, err := s.store.Server(ctx, serverRef)
 	if err != nil {
 		return nil, err
@@ -144,7 +158,7 @@ func (s *Service) SetSubuser(ctx context.Context, serverRef, accountID string, p
 	}
 	perms = slices.Compact(slices.Sorted(slices.Values(perms)))
 	su := &dbplane.Subuser{ServerID: srv.ID, AccountID: accountID, Permissions: perms}
-	if err := s.store.SetSubuser(ctx, su); err != nil {
+	if err := put(ctx, su); err != nil {
 		return nil, err
 	}
 	return s.store.Subuser(ctx, srv.ID, accountID)

@@ -111,11 +111,9 @@ func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	if dbplane.Role(body.Role) == dbplane.RoleAdmin {
-		if err := requireAll(r, dbplane.AllPermissions(), "Creating an admin account needs every permission; this API key lacks %s"); err != nil {
-			h.writeError(w, r, err)
-			return
-		}
+	if err := dbplane.PrincipalFrom(r.Context()).CanCreateAccount(dbplane.Role(body.Role)); err != nil {
+		h.writeError(w, r, err)
+		return
 	}
 	a, err := h.accounts.CreateAccount(r.Context(), dbplane.AccountInput{
 		Email:        body.Email,
@@ -152,32 +150,31 @@ func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := body.update()
+	if err == nil {
+		err = u.Validate()
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
-	if u.Suspended != nil || body.Password.Set {
-		acct, err := h.accounts.Account(r.Context(), id)
-		if err != nil {
+	acct, err := h.accounts.Account(r.Context(), id)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if acct == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanChangeAccount(acct); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if pw := body.Password.Ptr(); pw != nil {
+		if err := h.setPassword(r, acct, dbplane.Secret(*pw)); err != nil {
 			h.writeError(w, r, err)
 			return
-		}
-		if acct == nil {
-			h.writeError(w, r, errNoResult)
-			return
-		}
-		if u.Suspended != nil && acct.Role == dbplane.RoleAdmin {
-			if err := requireAll(r, dbplane.AllPermissions(), "Suspending or unsuspending an admin account needs every permission; this API key lacks %s"); err != nil {
-				h.writeError(w, r, err)
-				return
-			}
-		}
-		if pw := body.Password.Ptr(); pw != nil {
-			if err := h.setPassword(r, acct, &u, dbplane.Secret(*pw)); err != nil {
-				h.writeError(w, r, err)
-				return
-			}
 		}
 	}
 	a, err := h.accounts.UpdateAccount(r.Context(), id, u)
@@ -191,15 +188,12 @@ func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 // setPassword sets acct's password once the rest of the update is known
 // to be valid. A password opens the dashboard, which can do what a user
 // key of the account can, so the calling key must hold what minting one
-// needs (canActAs).
-func (h *handler) setPassword(r *http.Request, acct *dbplane.Account, u *dbplane.AccountUpdate, pw dbplane.Secret) error {
+// needs (dbplane.Principal.CanActAs).
+func (h *handler) setPassword(r *http.Request, acct *dbplane.Account, pw dbplane.Secret) error {
 	if err := dbplane.ValidatePassword(pw); err != nil {
 		return err
 	}
-	if err := u.Validate(); err != nil {
-		return err
-	}
-	if err := requireAll(r, actAsPermissions(acct), "A password of this account can do what the %s permission allows, which this API key does not hold"); err != nil {
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 		return err
 	}
 	return h.signIn.SetPassword(r.Context(), acct.ID, pw)
@@ -218,7 +212,7 @@ func (h *handler) handlePasswordLinkCreate(w http.ResponseWriter, r *http.Reques
 		h.writeError(w, r, errNoResult)
 		return
 	}
-	if err := requireAll(r, actAsPermissions(acct), "A set-password link of this account can do what the %s permission allows, which this API key does not hold"); err != nil {
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

@@ -184,12 +184,12 @@ func TestAccountUpdate(t *testing.T) {
 		{
 			Name: "Quotas", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
 			Body: `{"slots":null,"storageBytes":1048576}`,
-			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				want := dbplane.AccountUpdate{SlotsSet: true, StorageBytesSet: true, StorageBytes: ptr(int64(1048576))}
 				if diff := cmp.Diff(want, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
-			}),
+			})),
 			WantStatus: http.StatusOK,
 		},
 		{
@@ -219,11 +219,11 @@ func TestAccountUpdate(t *testing.T) {
 		},
 		{
 			Name: "Nothing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
-			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				if diff := cmp.Diff(dbplane.AccountUpdate{}, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
-			}),
+			})),
 			WantStatus: http.StatusOK,
 		},
 		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
@@ -238,12 +238,22 @@ func TestAccountUpdate(t *testing.T) {
 		},
 		{
 			Name: "NotFoundRename", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":"X"}`,
-			Setup: func(_ *testing.T, m *mocks) {
-				m.accounts.UpdateAccountFn = func(context.Context, string, dbplane.AccountUpdate) (*dbplane.Account, error) {
-					return nil, errAccountNotFound
-				}
-			},
-			WantStatus: http.StatusNotFound,
+			Setup: accountMissing, WantStatus: http.StatusNotFound,
+		},
+		{
+			// SPEC §4.5: accounts:write alone changes nothing of an admin
+			// account, whose keys can do more (UpdateAccountFn unset).
+			Name: "RenameAdminAccountsWriteOnly", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(permKey("accounts:write")), Body: `{"name":"Mallory"}`, Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "QuotaAdminAccountsWriteOnly", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(permKey("accounts:write")), Body: `{"slots":0}`, Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			// There is no promotion: role is not a field of PATCH.
+			Name: "PromoteRefused", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"role":"admin"}`, WantStatus: http.StatusBadRequest,
 		},
 		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":"yes"}`, WantStatus: http.StatusBadRequest},
 		{Name: "EmailNotPatchable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"email":"x@example.com"}`, WantStatus: http.StatusBadRequest},

@@ -83,12 +83,9 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	for _, p := range perms {
-		if !caller.Key.Can(p) {
-			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
-				"This API key cannot grant the %s permission, which it does not hold", string(p)))
-			return
-		}
+	if err := caller.CanGrantKey(perms); err != nil {
+		h.writeError(w, r, err)
+		return
 	}
 	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires}
 	if id := body.AccountID.Ptr(); id != nil && *id != caller.Account.ID {

@@ -95,43 +95,11 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	if err := canActAs(r, acct); err != nil {
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	h.createKey(w, r, in)
-}
-
-// canActAs refuses to let the calling admin key mint or re-enable a user
-// key that could do more than the caller (actAsPermissions).
-func canActAs(r *http.Request, acct *dbplane.Account) error {
-	return requireAll(r, actAsPermissions(acct),
-		"A user key of this account can do what the %s permission allows, which this API key does not hold")
-}
-
-// actAsPermissions is what a way into acct (a user key, a password, a
-// set-password link) can do, in admin permissions: every account reveals
-// and rotates its databases' passwords (server_databases:read and
-// :write), and an admin account reaches every server on the client API
-// and every operator page, so that takes every permission.
-func actAsPermissions(acct *dbplane.Account) []dbplane.Permission {
-	if acct.Role == dbplane.RoleAdmin {
-		return dbplane.AllPermissions()
-	}
-	return []dbplane.Permission{"server_databases:read", "server_databases:write"}
-}
-
-// requireAll returns a forbidden error, format naming the first
-// permission of need that the calling key does not hold (SPEC §4.5: a key
-// hands out only what it could do itself).
-func requireAll(r *http.Request, need []dbplane.Permission, format string) error {
-	caller := dbplane.PrincipalFrom(r.Context())
-	for _, p := range need {
-		if caller == nil || caller.Key == nil || !caller.Key.Can(p) {
-			return dbplane.Errorf(dbplane.CodeForbidden, format, string(p))
-		}
-	}
-	return nil
 }
 
 // createKey mints the key and shows it once.
@@ -163,7 +131,7 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 			h.writeError(w, r, err)
 			return
 		}
-		if err := canActAs(r, acct); err != nil {
+		if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
