@@ -153,12 +153,17 @@ func checkEnvelope(t *testing.T, status int, body []byte) {
 			Code    string  `json:"code"`
 			Message string  `json:"message"`
 			Field   *string `json:"field"`
+			// Grants only on a host check that found privileges missing.
+			Grants *[]string `json:"grants"`
 		} `json:"error"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&e); err != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
-		t.Errorf("error body = %s, want {error:{code, message, field?}} (%v)", body, err)
+		t.Errorf("error body = %s, want {error:{code, message, field?, grants?}} (%v)", body, err)
+	}
+	if e.Error != nil && e.Error.Grants != nil && len(*e.Error.Grants) == 0 {
+		t.Errorf("error body = %s: grants is present but empty; omit it", body)
 	}
 	if e.Error != nil && e.Error.Field != nil && *e.Error.Field == "" {
 		t.Errorf("error body = %s: field is present but empty; omit it", body)
