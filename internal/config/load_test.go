@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +355,31 @@ func TestLoad_SubcommandFlags(t *testing.T) {
 	}
 	if *name != "db1" || c.Listen != ":7" || len(rest) != 1 || rest[0] != "extra" {
 		t.Errorf("Load() = name %q, listen %q, args %q; want db1, :7, [extra]", *name, c.Listen, rest)
+	}
+}
+
+// TestLoadFlags: only the named flags (and their -file twins) are
+// registered; the other settings still come from the environment.
+func TestLoadFlags(t *testing.T) {
+	t.Parallel()
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env := map[string]string{"DBPLANE_LISTEN": "127.0.0.1:9999"}
+	got, rest, err := config.LoadFlags(fs, []string{"--data-dir", "/d", "x"}, func(k string) string { return env[k] }, "data-dir", "store")
+	if err != nil {
+		t.Fatalf("LoadFlags() error = %v", err)
+	}
+	if got.DataDir != "/d" || got.Listen != "127.0.0.1:9999" || strings.Join(rest, " ") != "x" {
+		t.Errorf("LoadFlags() = data dir %q, listen %q, args %q; want /d, the environment's 127.0.0.1:9999, [x]", got.DataDir, got.Listen, rest)
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if want := []string{"config", "data-dir", "store", "store-file"}; !slices.Equal(names, want) {
+		t.Errorf("LoadFlags() registered %q, want %q", names, want)
+	}
+	fs = flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, _, err := config.LoadFlags(fs, []string{"--listen", ":1"}, nil, "data-dir"); err == nil {
+		t.Error("LoadFlags() accepted --listen, which it was not asked to register")
 	}
 }
