@@ -87,7 +87,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger}),
-			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
+			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 			}),
 			Web: web.NewHandler(web.Services{

@@ -50,8 +50,9 @@ func TestAppDatabaseList(t *testing.T) {
 			WantHeader: map[string]string{"X-RateLimit-Limit": "240", "X-RateLimit-Remaining": "239"}, NotContains: secrets},
 		{Name: "ByUUID", Method: http.MethodGet, Path: "/api/application/servers/" + serverUUID + "/databases",
 			Header: bearer(appReadKey), WantStatus: http.StatusOK, NotContains: secrets},
+		// Laravel's route binding finds a UUID in any case.
 		{Name: "ByUUIDUpper", Method: http.MethodGet, Path: "/api/application/servers/" + strings.ToUpper(serverUUID) + "/databases",
-			Header: bearer(appReadKey), WantStatus: http.StatusNotFound},
+			Header: bearer(appReadKey), WantStatus: http.StatusOK},
 		{Name: "IncludePassword", Method: http.MethodGet, Path: appDBs + "?include=password", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "IncludePasswordHost", Method: http.MethodGet, Path: appDBs + "?include=password,host", Header: bearer(appKey), WantStatus: http.StatusOK,
 			NotContains: []string{"10.0.0.5"}},

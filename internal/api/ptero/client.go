@@ -131,17 +131,10 @@ func (h *handler) handleClientDatabaseList(w http.ResponseWriter, r *http.Reques
 		h.writeError(w, r, err)
 		return
 	}
-	var dbs []*dbplane.Database
-	for page := 1; len(dbs) < maxClientDatabases; page++ {
-		got, total, err := h.databases.ServerDatabases(r.Context(), s.ID, dbplane.Page{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			h.writeError(w, r, err)
-			return
-		}
-		dbs = append(dbs, got...)
-		if len(got) == 0 || len(dbs) >= total {
-			break
-		}
+	dbs, err := h.allServerDatabases(r, s.ID)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
 	}
 	out := listJSON[clientDatabaseJSON]{Object: "list", Data: make([]clientDatabaseJSON, 0, len(dbs))}
 	for _, d := range dbs {

@@ -129,6 +129,17 @@ func (e *rangeError) Error() string {
 	return fmt.Sprintf("%q query parameter must be between %d and %d", e.name, e.min, e.max)
 }
 
+// filterError is the panel's InvalidFilterQuery: a filter[...] the list
+// does not take.
+type filterError struct {
+	unknown, allowed []string
+}
+
+func (e *filterError) Error() string {
+	return "Requested filter(s) `" + strings.Join(e.unknown, ", ") + "` are not allowed. Allowed filter(s) are `" +
+		strings.Join(e.allowed, ", ") + "`."
+}
+
 // domainFields maps the domain's field names to this surface's.
 var domainFields = map[string]string{
 	"name":           "database",
@@ -143,6 +154,7 @@ func describe(err error) (int, []errorJSON) {
 		ve *validationError
 		me *methodError
 		re *rangeError
+		fe *filterError
 	)
 	switch {
 	case errors.As(err, &ve):
@@ -155,6 +167,8 @@ func describe(err error) (int, []errorJSON) {
 	case errors.As(err, &me):
 		return http.StatusMethodNotAllowed, []errorJSON{{Code: "MethodNotAllowedHttpException", Status: "405",
 			Detail: fmt.Sprintf("The %s method is not supported for this route. Supported methods: %s.", me.method, me.allow)}}
+	case errors.As(err, &fe):
+		return http.StatusBadRequest, []errorJSON{{Code: "InvalidFilterQuery", Status: "400", Detail: fe.Error()}}
 	case errors.As(err, &re):
 		return http.StatusBadRequest, []errorJSON{{Code: "QueryValueOutOfRangeHttpException", Status: "400", Detail: re.Error()}}
 	}

@@ -13,6 +13,7 @@ import (
 // Services are what the Pterodactyl surfaces call.
 type Services struct {
 	Keys      dbplane.KeyService
+	Accounts  dbplane.AccountService // the users of the application API
 	Servers   dbplane.ServerService
 	Databases dbplane.ServerDatabaseService
 	Hosts     dbplane.HostService
@@ -47,6 +48,7 @@ const (
 
 type handler struct {
 	keys      dbplane.KeyService
+	accounts  dbplane.AccountService
 	servers   dbplane.ServerService
 	databases dbplane.ServerDatabaseService
 	hosts     dbplane.HostService
@@ -78,6 +80,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 	}
 	h := &handler{
 		keys:      s.Keys,
+		accounts:  s.Accounts,
 		servers:   s.Servers,
 		databases: s.Databases,
 		hosts:     s.Hosts,
@@ -93,8 +96,18 @@ func NewHandler(s Services, opt Options) http.Handler {
 }
 
 // ServeHTTP routes r; every answer, 404 and 405 included, is in this
-// surface's shape.
+// surface's shape. A trailing slash matches the route without it, as
+// Laravel's router does (SPEC §4.3).
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		if trimmed := strings.TrimRight(p, "/"); trimmed != "" {
+			u := *r.URL
+			u.Path, u.RawPath = trimmed, ""
+			r2 := *r
+			r2.URL = &u
+			r = &r2
+		}
+	}
 	h.mux.ServeHTTP(w, r)
 }
 

@@ -66,7 +66,7 @@ func TestRateLimit(t *testing.T) {
 	// Requests without a valid key count against the client address.
 	expect("no key 1", do("", appDBs), http.StatusUnauthorized, "3", "2")
 	expect("bad key", do("nope", appDBs), http.StatusUnauthorized, "3", "1")
-	expect("unknown route", do("", "/api/application/nodes"), http.StatusNotFound, "3", "0")
+	expect("unknown route", do("", "/api/application/eggs"), http.StatusNotFound, "3", "0")
 	expect("no key over", do("", appDBs), http.StatusTooManyRequests, "3", "0")
 
 	// The window closes a minute after it opened.
