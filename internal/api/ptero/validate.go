@@ -3,6 +3,7 @@ package ptero
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -25,15 +26,45 @@ var (
 	remoteChars = regexp.MustCompile(`^[A-Za-z0-9_\-/.%:]+$`)
 )
 
-// decodeBody reads a JSON object into v (a struct of json.RawMessage
-// fields, so that each field's type is checked here, per field, as
-// Laravel's validator does). An empty body is an empty object, so that a
-// request without one is told which fields are required.
+// decodeBody reads the body into v, a struct of json.RawMessage fields,
+// so that each field's type is checked here, per field, as Laravel's
+// validator does. Like Laravel it takes a JSON object or an
+// application/x-www-form-urlencoded form (each field a string; the last
+// of repeated ones), and ignores fields the route does not know. An empty
+// body is an empty object, so that a request without one is told which
+// fields are required.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil
 	}
-	return request.DecodeJSON(w, r, v)
+	fields := map[string]json.RawMessage{}
+	if isForm(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, request.MaxBodyBytes)
+		if err := r.ParseForm(); err != nil {
+			return &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Request body is not a valid form",
+				Err: fmt.Errorf("%w: %w", request.ErrBody, err)}
+		}
+		for k, vals := range r.PostForm {
+			raw, err := json.Marshal(vals[len(vals)-1])
+			if err != nil {
+				return err
+			}
+			fields[k] = raw
+		}
+	} else if err := request.DecodeJSON(w, r, &fields); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// isForm reports whether r's body is a URL-encoded form.
+func isForm(r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/x-www-form-urlencoded"
 }
 
 // validator collects one failure per field, in Laravel's words.
