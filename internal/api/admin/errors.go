@@ -19,7 +19,6 @@ type wireError struct {
 var (
 	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
 	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
-	errNotAdmin         = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator"}
 	errKeyNotFound      = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "API key not found"}
 	errNoPrincipal      = errors.New("admin: authenticate returned no key or account")
 	errNoResult         = errors.New("admin: service returned nothing")
