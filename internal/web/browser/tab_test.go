@@ -102,7 +102,8 @@ func (q query) String() string {
 // that match it. Text is compared with white space collapsed; a label also
 // matches by its own text, without nested hints such as <small>, and a
 // button by its accessible name (aria-label: "Copy password" for a button
-// that shows "Copy").
+// that shows "Copy"). A <summary> counts as a button: it opens its
+// <details>.
 const finder = `((q) => {
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const own = (el) => norm([...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(" "));
@@ -125,7 +126,7 @@ const finder = `((q) => {
   const out = new Set();
   for (const root of roots) {
     if (q.kind === "button") {
-      root.querySelectorAll("button, input[type=submit], input[type=button]").forEach((b) => {
+      root.querySelectorAll("button, input[type=submit], input[type=button], summary").forEach((b) => {
         if (says(b) || (b.tagName === "INPUT" && norm(b.value) === q.text)) out.add(b);
       });
     } else if (q.kind === "link") {
