@@ -17,6 +17,9 @@ func (h *handler) adminRoutes() {
 	h.adminHostRoutes()     // database hosts (admin_hosts.go)
 	h.adminAccountRoutes()  // accounts (admin_accounts.go)
 	h.adminDatabaseRoutes() // every database, the quota pass (admin_databases.go)
+	h.adminServerRoutes()   // servers and subusers (admin_servers.go)
+	h.adminNodeRoutes()     // nodes (admin_nodes.go)
+	h.adminKeyRoutes()      // admin keys (admin_keys.go)
 }
 
 // adminLink is one entry of the operator pages' own navigation.

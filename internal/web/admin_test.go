@@ -22,11 +22,22 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := cr.Database.ID
+	node, err := a.srv.Service().CreateNode(context.Background(), "node-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := a.srv.Service().CreateServer(context.Background(), dbplane.ServerInput{Name: "mc", OwnerID: ada, NodeID: node.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := a.srv.Service().ListAdminKeys(context.Background())
+	key := keys[0].ID
 	tenant := a.signIn(t, "ada@example.com", "ada's long password")
 	pages := []string{
 		"/admin", "/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
 		"/admin/accounts", "/admin/accounts/" + opID,
 		"/admin/databases", "/admin/databases?engine=mariadb&status=active", "/admin/databases/" + db + "/delete",
+		"/admin/nodes", "/admin/servers", "/admin/servers/" + srv.ID, "/admin/keys",
 	}
 	posts := []string{
 		"/admin/check-hosts", "/admin/hosts", "/admin/hosts/test", "/admin/hosts/" + host, "/admin/hosts/" + host + "/test",
@@ -34,6 +45,8 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 		"/admin/accounts", "/admin/accounts/" + opID, "/admin/accounts/" + opID + "/suspend",
 		"/admin/accounts/" + opID + "/password-link",
 		"/admin/databases/quota-pass", "/admin/databases/" + db + "/disable", "/admin/databases/" + db + "/delete",
+		"/admin/nodes", "/admin/servers", "/admin/servers/" + srv.ID, "/admin/servers/" + srv.ID + "/delete",
+		"/admin/servers/" + srv.ID + "/subusers", "/admin/keys", "/admin/keys/" + key + "/disable", "/admin/keys/" + key + "/delete",
 	}
 	for _, path := range pages {
 		p := op.get(path)
@@ -63,6 +76,12 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 	}
 	if strings.Contains(op.get("/admin/accounts").text(), "x@example.com") {
 		t.Error("the tenant's POST created an account")
+	}
+	if ks, _ := a.srv.Service().ListAdminKeys(context.Background()); len(ks) != 1 || ks[0].Disabled {
+		t.Error("the tenant's POST made, disabled or deleted an admin key")
+	}
+	if _, err := a.srv.Service().Server(context.Background(), srv.ID); err != nil {
+		t.Error("the tenant's POST deleted the server")
 	}
 	if d, err := a.srv.Service().Database(context.Background(), db); err != nil || d.AdminDisabled {
 		t.Errorf("the tenant's POST disabled or deleted a database: %v", err)
