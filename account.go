@@ -65,7 +65,11 @@ func (in *AccountInput) Validate() error {
 // AccountUpdate changes an account. Nil fields are left alone; a Set flag
 // distinguishes "set to unlimited" (nil value) from "not given".
 type AccountUpdate struct {
-	Name            *string
+	Name *string
+	// Role changes the account's role. Demoting the last admin account is
+	// refused (ErrLastAdmin); a demoted account's admin keys stop working
+	// at the door (ErrNotAdmin) and its dashboard loses the operator pages.
+	Role            *Role
 	SlotsSet        bool
 	Slots           *int
 	StorageBytesSet bool
@@ -81,6 +85,9 @@ func (u *AccountUpdate) Validate() error {
 			return FieldErrorf("name", "The name must be 1 to 255 characters.")
 		}
 		u.Name = &n
+	}
+	if u.Role != nil && *u.Role != RoleUser && *u.Role != RoleAdmin {
+		return FieldErrorf("role", "The role must be user or admin.")
 	}
 	return validateQuotas(u.Slots, u.StorageBytes)
 }

@@ -122,5 +122,6 @@ var (
 	ErrHostUnavailable  = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
 	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}
 	ErrDuplicateLabel   = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
+	ErrLastAdmin        = &Error{Code: CodeConflict, Field: "role", Message: "This is the last admin account; make another account admin first"}
 	ErrSubuserExists    = &Error{Code: CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
 )

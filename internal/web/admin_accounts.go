@@ -116,11 +116,20 @@ func (h *handler) handleAdminAccountUpdate(w http.ResponseWriter, r *http.Reques
 	}
 	f := readAdminAccountForm(r)
 	u := dbplane.AccountUpdate{Name: &f.Name, SlotsSet: true, StorageBytesSet: true}
+	if f.Role != "" {
+		role := dbplane.Role(f.Role)
+		u.Role = &role
+	}
 	if u.Slots, err = adminInt(r, "slots", "slots"); err == nil {
 		u.StorageBytes, err = adminParseSize("storageBytes", f.Storage)
 	}
 	if err == nil {
-		if _, err = h.svc.Accounts.UpdateAccount(r.Context(), a.ID, u); err == nil {
+		var saved *dbplane.Account
+		if saved, err = h.svc.Accounts.UpdateAccount(r.Context(), a.ID, u); err == nil {
+			if saved.Role != dbplane.RoleAdmin && saved.ID == visitorFrom(r.Context()).account.ID {
+				http.Redirect(w, r, "/", http.StatusSeeOther) // no longer an operator
+				return
+			}
 			http.Redirect(w, r, "/admin/accounts/"+a.ID+"?m=saved", http.StatusSeeOther)
 			return
 		}
@@ -129,7 +138,7 @@ func (h *handler) handleAdminAccountUpdate(w http.ResponseWriter, r *http.Reques
 		h.notFound(w, r)
 		return
 	}
-	f.Email, f.Role = a.Email, string(a.Role)
+	f.Email = a.Email
 	h.renderAdminAccount(w, r, statusOf(err), a, adminAccountView{Form: f, Error: h.formError(r, err)})
 }
 

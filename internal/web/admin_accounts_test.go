@@ -79,7 +79,7 @@ func TestAdminAccountSuspend(t *testing.T) {
 // its quotas, and hands it a set-password link that works once.
 func TestAdminAccountCreateEditLink(t *testing.T) {
 	a := newApp(t)
-	op, _ := a.admOperator(t)
+	op, opID := a.admOperator(t)
 
 	p := op.post("/admin/accounts", admForm("email", "bob@example.com", "name", "Bob", "role", "user", "slots", "2", "storage", "lots"))
 	admStatus(t, "create with a bad size", p, http.StatusUnprocessableEntity)
@@ -105,6 +105,23 @@ func TestAdminAccountCreateEditLink(t *testing.T) {
 	}
 	if p := op.post(acctURL, admForm("name", "", "slots", "-1")); p.status != http.StatusUnprocessableEntity {
 		t.Errorf("invalid quotas = %d, want 422", p.status)
+	}
+
+	// Roles: bob becomes an operator; the last admin cannot be demoted.
+	admStatus(t, "promote", op.post(acctURL, admForm("name", "Robert", "role", "admin", "slots", "5")), http.StatusSeeOther)
+	if p := op.get(acctURL); !strings.Contains(p.body, `<option value="admin" selected>`) {
+		t.Error("bob was not promoted")
+	}
+	admStatus(t, "demote", op.post(acctURL, admForm("name", "Robert", "role", "user", "slots", "5")), http.StatusSeeOther)
+	accounts, _ := a.srv.Service().ListAccounts(context.Background())
+	for _, acct := range accounts {
+		if acct.Email == "admin@localhost" { // made by init
+			admStatus(t, "demote admin@localhost", op.post("/admin/accounts/"+acct.ID, admForm("name", "Administrator", "role", "user")), http.StatusSeeOther)
+		}
+	}
+	p = op.post("/admin/accounts/"+opID, admForm("name", "Operator", "role", "user"))
+	if p.status != http.StatusConflict || !strings.Contains(p.text(), "last admin") {
+		t.Errorf("demoting the last admin = %d %s", p.status, p.text())
 	}
 
 	// A set-password link is shown once, in a no-store response.
