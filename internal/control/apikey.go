@@ -10,11 +10,9 @@ import (
 	"github.com/dbplane/dbplane"
 )
 
-// Key prefixes say what a key is when it turns up in a log or a leak scan.
+// Limits of keys. Their prefixes (dbplane.KeyFormat.Layout) say what a
+// key is when it turns up in a log or a leak scan.
 const (
-	userKeyPrefix  = "dbpu_"
-	adminKeyPrefix = "dbpa_"
-	keyRandomLen   = 40
 	keyShownPrefix = 12
 	maxKeyLen      = 256
 )
@@ -120,14 +118,12 @@ func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.
 	if err != nil {
 		return nil, "", err
 	}
-	body, err := randomString(s.opt.Rand, keyRandomLen, alnum)
+	prefix, n := in.Format.Layout(in.Kind)
+	body, err := randomString(s.opt.Rand, n, alnum)
 	if err != nil {
 		return nil, "", err
 	}
-	raw := userKeyPrefix + body
-	if in.Kind == dbplane.KeyAdmin {
-		raw = adminKeyPrefix + body
-	}
+	raw := prefix + body
 	sum := sha256.Sum256([]byte(raw))
 	k := &dbplane.APIKey{
 		ID: id, AccountID: in.AccountID, Kind: in.Kind, Name: in.Name, Prefix: raw[:keyShownPrefix],

@@ -17,6 +17,7 @@ type adminKeyCreateRequest struct {
 	Permissions request.Optional[[]string] `json:"permissions"`
 	AccountID   request.Optional[string]   `json:"accountId"`
 	ExpiresAt   request.Optional[string]   `json:"expiresAt"`
+	Format      string                     `json:"format"` // dbplane, pterodactyl (ptla_) or pelican (papp_)
 }
 
 // adminKeyPermissions checks that the permissions were given and that each
@@ -87,7 +88,8 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires}
+	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires,
+		Format: dbplane.KeyFormat(body.Format)}
 	if id := body.AccountID.Ptr(); id != nil && *id != caller.Account.ID {
 		acct, err := h.accounts.Account(r.Context(), *id)
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {

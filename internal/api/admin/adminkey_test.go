@@ -91,6 +91,18 @@ func TestAdminKeyCreate(t *testing.T) {
 			WantStatus: http.StatusCreated, NotContains: []string{keyHash, adminKey},
 		},
 		{
+			Name: "PterodactylFormat", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"panel","permissions":["servers:read"],"format":"pterodactyl"}`,
+			Setup: create(func(t *testing.T, in dbplane.KeyInput) {
+				want := dbplane.KeyInput{AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Name: "panel",
+					Permissions: []dbplane.Permission{"servers:read"}, Format: dbplane.KeyFormatPterodactyl}
+				if diff := cmp.Diff(want, in); diff != "" {
+					t.Errorf("CreateKey() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusCreated,
+		},
+		{
 			Name: "OtherAdminAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body: `{"name":"ops","permissions":["nodes:read"],"accountId":"` + otherAdminID + `","expiresAt":"2027-01-01T00:00:00Z"}`,
 			Setup: func(t *testing.T, m *mocks) {

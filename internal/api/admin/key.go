@@ -31,10 +31,12 @@ type createdKeyJSON struct {
 }
 
 // keyCreateRequest mints a user key. expiresAt is RFC 3339; omitted or
-// null, the key does not expire.
+// null, the key does not expire. format is dbplane (the default),
+// pterodactyl (ptlc_ + 43 characters) or pelican (pacc_ + 43).
 type keyCreateRequest struct {
 	Name      string                   `json:"name"`
 	ExpiresAt request.Optional[string] `json:"expiresAt"`
+	Format    string                   `json:"format"`
 }
 
 // keyUpdateRequest enables or disables a key.
@@ -89,7 +91,8 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires}
+	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires,
+		Format: dbplane.KeyFormat(body.Format)}
 	acct, err := h.accounts.Account(r.Context(), in.AccountID)
 	if err != nil {
 		h.writeError(w, r, err)
