@@ -29,7 +29,7 @@ var problems = map[string]string{
 // NoteEngine records one engine operation; the engine registry calls it
 // (engine.Options.Observe).
 func (s *Service) NoteEngine(o engine.Observation) {
-	if o.HostID == "" || o.Op == "close" {
+	if o.HostID == "" || o.Op == engine.OpClose {
 		return
 	}
 	now := s.opt.Now()
