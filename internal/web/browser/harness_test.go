@@ -23,7 +23,7 @@ import (
 // -race on a small machine next to the other packages' tests.
 const (
 	journeyTimeout = 5 * time.Minute
-	stepTimeout    = 90 * time.Second
+	stepTimeout    = 45 * time.Second
 )
 
 // browserCandidates are where the browser may be: Debian's

@@ -2,6 +2,7 @@ package browser_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,8 +27,15 @@ func TestOperatorJourney(t *testing.T) {
 	op := b.tab("operator")
 	op.signIn(adminEmail, adminPW)
 
+	if st := op.follow("Operator", inSection("Main")); st != http.StatusOK {
+		t.Fatalf("the Operator link gave %d", st)
+	}
+	op.waitText("Overview")
+
 	// A host whose user lacks privileges.
-	op.open("/admin/hosts")
+	if st := op.follow("Hosts", inSection("Operator pages")); st != http.StatusOK {
+		t.Fatalf("the Hosts link gave %d", st)
+	}
 	op.waitText("maria-1")
 	op.follow("New host")
 	lim := a.maria.NewLimitedUser(t)
@@ -140,6 +148,60 @@ func TestOperatorJourney(t *testing.T) {
 	connect(t, a.maria, user, pw, dbName, true)
 	mo.signIn("mo@example.com", moPW)
 	mo.waitText("blog")
+
+	// The overview: both MariaDB hosts up once checked, the database
+	// counted.
+	op.follow("Overview", inSection("Operator pages"))
+	op.press("Check hosts now")
+	for _, h := range []string{"maria-1", "maria-2", "pg-1"} {
+		op.one(query{Kind: "link", Text: h, Row: h})
+		if state := op.cellText(h, 2); !strings.HasPrefix(state, "up") {
+			t.Errorf("the overview says host %s is %q, want up", h, state)
+		}
+	}
+
+	// Every database: the operator finds mo's and disables it; mo's page
+	// says so and the engine refuses its login, until enabled again.
+	op.follow("Databases", inSection("Operator pages"))
+	op.choose("Account", "mo@example.com", inSection("Filter"))
+	op.press("Filter")
+	if n := op.count(query{Kind: "button", Text: "Disable blog"}); n != 1 {
+		t.Fatalf("the filtered list has %d Disable blog buttons, want 1\n%s", n, op.textQuiet())
+	}
+	op.press("Disable blog")
+	mo.open("/")
+	if st := mo.cellText("blog", 3); !strings.HasPrefix(st, "disabled") {
+		t.Errorf("mo's list says blog is %q after the operator disabled it", st)
+	}
+	connect(t, a.maria, user, pw, dbName, false)
+	op.press("Enable blog")
+	connect(t, a.maria, user, pw, dbName, true)
+
+	// And deletes it, typing its name.
+	op.follow("Delete blog")
+	op.fill("Type "+dbName+" to confirm", dbName)
+	if st := op.press("Delete"); st != http.StatusOK {
+		t.Fatalf("the operator's Delete gave %d: %s", st, op.textQuiet())
+	}
+	if exists(t, a.maria, dbName) {
+		t.Errorf("%s is still on MariaDB after the operator deleted it", dbName)
+	}
+	mo.open("/")
+	mo.waitText("No databases yet.")
+}
+
+// cellText returns the text of column col (1-based) of the table row that
+// mentions row.
+func (tb *tab) cellText(row string, col int) string {
+	tb.t.Helper()
+	tb.one(query{Kind: "link", Text: row, Row: row})
+	b, _ := json.Marshal(row)
+	return eval[string](tb, `(() => {
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const tr = [...document.querySelectorAll("tr")].find((r) => norm(r.textContent).includes(`+string(b)+`));
+  const cell = tr && tr.children[`+strconv.Itoa(col-1)+`];
+  return cell ? norm(cell.textContent) : "";
+})()`)
 }
 
 // namesMissingPrivilege reports whether text names one of the MariaDB

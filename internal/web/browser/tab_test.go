@@ -101,14 +101,14 @@ func (q query) String() string {
 // finder is the JavaScript that resolves a query to the visible elements
 // that match it. Text is compared with white space collapsed; a label also
 // matches by its own text, without nested hints such as <small>, and a
-// button by its accessible name (aria-label: "Copy password" for a button
-// that shows "Copy"). A <summary> counts as a button: it opens its
+// button or link by its accessible name (aria-label: "Copy password" for a
+// button that shows "Copy", "Delete blog" for a link that shows "Delete"). A <summary> counts as a button: it opens its
 // <details>.
 const finder = `((q) => {
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const own = (el) => norm([...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(" "));
   const says = (el) => norm(el.textContent) === q.text || own(el) === q.text ||
-    (q.kind === "button" && norm(el.getAttribute("aria-label")) === q.text);
+    ((q.kind === "button" || q.kind === "link") && norm(el.getAttribute("aria-label")) === q.text);
   const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let roots = [document.body];
   if (q.row) {
