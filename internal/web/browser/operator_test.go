@@ -18,7 +18,10 @@ import (
 // and shows the GRANT), fixes it on the engine with that GRANT, tests
 // again and creates the host; creates a tenant account and a set-password
 // link the tenant uses; then suspends the account: the tenant is signed
-// out and the engine refuses its database's login, until unsuspended.
+// out and the engine refuses its database's login, until unsuspended. The
+// overview shows every host up once checked; on the databases page the
+// operator disables the tenant's database (the tenant's list says so, the
+// engine refuses the login), enables it and deletes it.
 func TestOperatorJourney(t *testing.T) {
 	a := newApp(t)
 	adminPW := "the operator's long passphrase"
