@@ -29,6 +29,8 @@ type adminHostsView struct {
 	adminFrame
 	Hosts []*dbplane.Host
 	Nodes map[string]string // node id → name
+	// Health is what this replica last saw of each host, by host id.
+	Health map[string]dbplane.HostHealth
 }
 
 // adminHostForm is what the host form holds, as typed, to show it again after
@@ -79,8 +81,12 @@ func (h *handler) handleAdminHosts(w http.ResponseWriter, r *http.Request) {
 	for _, n := range nodes {
 		names[n.ID] = n.Name
 	}
+	health := map[string]dbplane.HostHealth{}
+	for _, hh := range h.svc.Hosts.HostHealth() {
+		health[hh.HostID] = hh
+	}
 	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")],
-		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: names}})
+		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: names, Health: health}})
 }
 
 func (h *handler) handleAdminHostNew(w http.ResponseWriter, r *http.Request) {

@@ -164,7 +164,7 @@ func TestAdminOverview(t *testing.T) {
 	checkPage(t, "admin-overview checked", p)
 	row := func(p *page, name string) string {
 		for _, tr := range p.all("tr") {
-			if txt := strings.Join(strings.Fields(nodeText(tr)), " "); strings.HasPrefix(txt, name+"MariaDB") {
+			if txt := strings.Join(strings.Fields(nodeText(tr)), " "); strings.HasPrefix(strings.ReplaceAll(txt, " ", ""), name+"MariaDB") {
 				return txt
 			}
 		}
@@ -180,6 +180,13 @@ func TestAdminOverview(t *testing.T) {
 	p = op.get("/admin")
 	if r := row(p, "maria-hang"); !strings.Contains(r, "down") || !strings.Contains(r, "did not answer") {
 		t.Errorf("the overview after the check reads %q for maria-hang", r)
+	}
+	hosts := op.get("/admin/hosts")
+	if r := row(hosts, "maria-hang"); !strings.Contains(r, "down") {
+		t.Errorf("the hosts list reads %q for maria-hang, want down", r)
+	}
+	if r := row(hosts, "maria-1"); strings.Contains(r, "down") {
+		t.Errorf("the hosts list reads %q for maria-1", r)
 	}
 	if strings.Contains(p.body, cfg.Password) || strings.Contains(a.logs.String(), cfg.Password) {
 		t.Error("the host password appears in the overview or the logs")
