@@ -89,6 +89,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger}),
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
+				ServerCreateRate: cfg.RateLimitServerCreate,
 			}),
 			Web: web.NewHandler(web.Services{
 				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,

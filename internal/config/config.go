@@ -52,6 +52,10 @@ type Config struct {
 	// (default 720).
 	RateLimitApplication int
 	RateLimitClient      int
+	// Databases one server may create a minute over /api/client (the
+	// panel's per-server create throttle): --rate-limit-server-create,
+	// DBPLANE_RATE_LIMIT_SERVER_CREATE; 0 disables it; default 10.
+	RateLimitServerCreate int
 	// Where the dashboard sends a tenant out of room to get more:
 	// --upgrade-url, DBPLANE_UPGRADE_URL (an http(s) link) and
 	// --upgrade-text, DBPLANE_UPGRADE_TEXT (its label, or a note shown
@@ -71,16 +75,17 @@ type Config struct {
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		DataDir:              "./data",
-		Listen:               "127.0.0.1:8080",
-		LogLevel:             "info",
-		LogFormat:            "text",
-		PasswordLength:       32,
-		EngineTimeout:        10 * time.Second,
-		ShutdownTimeout:      15 * time.Second,
-		QuotaInterval:        5 * time.Minute,
-		RateLimitApplication: 240,
-		RateLimitClient:      720,
+		DataDir:               "./data",
+		Listen:                "127.0.0.1:8080",
+		LogLevel:              "info",
+		LogFormat:             "text",
+		PasswordLength:        32,
+		EngineTimeout:         10 * time.Second,
+		ShutdownTimeout:       15 * time.Second,
+		QuotaInterval:         5 * time.Minute,
+		RateLimitApplication:  240,
+		RateLimitClient:       720,
+		RateLimitServerCreate: 10,
 	}
 }
 

@@ -75,6 +75,9 @@ func (c Config) Validate() error {
 	if c.RateLimitClient < 1 {
 		bad("DBPLANE_RATE_LIMIT_CLIENT", fmt.Sprintf("must be at least 1 request per minute, got %d", c.RateLimitClient))
 	}
+	if c.RateLimitServerCreate < 0 {
+		bad("DBPLANE_RATE_LIMIT_SERVER_CREATE", fmt.Sprintf("must be 0 (off) or positive, got %d", c.RateLimitServerCreate))
+	}
 	return errors.Join(errs...)
 }
 

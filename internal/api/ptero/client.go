@@ -195,6 +195,12 @@ func (h *handler) handleClientDatabaseCreate(w http.ResponseWriter, r *http.Requ
 		h.writeError(w, r, err)
 		return
 	}
+	// Creates are throttled per server, whoever asks; the headers then
+	// describe this throttle rather than the key's.
+	if h.createLimit != nil && !h.createLimit.Limit(w, "server:"+s.ID) {
+		h.writeError(w, r, errRateLimited)
+		return
+	}
 	var in clientCreateRequest
 	if err := decodeBody(w, r, &in); err != nil {
 		h.writeError(w, r, err)

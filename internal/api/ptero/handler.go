@@ -32,7 +32,11 @@ type Options struct {
 	// (or per client address for requests without a valid key); 0 means
 	// 240 and 720.
 	ApplicationRate, ClientRate int
-	// Now is the clock of the rate limiter; nil means time.Now.
+	// ServerCreateRate is how many databases one server may create a
+	// minute over the client API (the panel's per-server create
+	// throttle); 0 means no such limit. Over it, a create is 429.
+	ServerCreateRate int
+	// Now is the clock of the rate limiters; nil means time.Now.
 	Now func() time.Time
 	// PublicURL is the scheme and host clients reach the panel at
 	// ("https://panel.example.com"), for meta.resource and pagination
@@ -56,8 +60,10 @@ type handler struct {
 	hashIDs   *hashIDs
 	appLimit  *request.RateLimiter
 	userLimit *request.RateLimiter
-	publicURL string
-	mux       *request.Mux
+	// createLimit counts client creates per server; nil when off.
+	createLimit *request.RateLimiter
+	publicURL   string
+	mux         *request.Mux
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -89,6 +95,9 @@ func NewHandler(s Services, opt Options) http.Handler {
 		appLimit:  request.NewRateLimiter(appRate, now),
 		userLimit: request.NewRateLimiter(clientRate, now),
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
+	}
+	if opt.ServerCreateRate > 0 {
+		h.createLimit = request.NewRateLimiter(opt.ServerCreateRate, now)
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
