@@ -107,7 +107,7 @@ func (h *handler) handleAccountList(w http.ResponseWriter, r *http.Request) {
 // everything, so only a key that holds every permission creates one.
 func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	var body accountCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -145,7 +145,7 @@ func (h *handler) handleAccountGet(w http.ResponseWriter, r *http.Request) {
 // setting it ends every session of the account.
 func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	var body accountUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

@@ -61,7 +61,7 @@ func (h *handler) handleAdminKeyList(w http.ResponseWriter, r *http.Request) {
 // since admin keys of other accounts are refused at the door.
 func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 	var body adminKeyCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

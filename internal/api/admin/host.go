@@ -137,7 +137,7 @@ func (h *handler) handleHostList(w http.ResponseWriter, r *http.Request) {
 // decodeHost reads the body of a create or update.
 func decodeHost(w http.ResponseWriter, r *http.Request) (dbplane.HostInput, error) {
 	var body hostRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		return dbplane.HostInput{}, err
 	}
 	return body.input()

@@ -82,7 +82,7 @@ func (h *handler) handleKeyList(w http.ResponseWriter, r *http.Request) {
 // handleKeyCreate mints a user key for the account and shows it once.
 func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 	var body keyCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -145,7 +145,7 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 // decodeKeyUpdate reads a keyUpdateRequest, in which disabled is required.
 func decodeKeyUpdate(w http.ResponseWriter, r *http.Request) (disabled bool, err error) {
 	var body keyUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		return false, err
 	}
 	if !body.Disabled.Set {

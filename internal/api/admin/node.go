@@ -60,7 +60,7 @@ func (h *handler) handleNodeList(w http.ResponseWriter, r *http.Request) {
 // handleNodeCreate creates a node from {"name": "..."}.
 func (h *handler) handleNodeCreate(w http.ResponseWriter, r *http.Request) {
 	var body nodeCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

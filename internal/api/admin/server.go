@@ -100,7 +100,7 @@ func (h *handler) handleServerList(w http.ResponseWriter, r *http.Request) {
 // handleServerCreate creates a server for an owner account on a node.
 func (h *handler) handleServerCreate(w http.ResponseWriter, r *http.Request) {
 	var body serverCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -130,7 +130,7 @@ func (h *handler) handleServerGet(w http.ResponseWriter, r *http.Request) {
 // handleServerUpdate changes the fields given.
 func (h *handler) handleServerUpdate(w http.ResponseWriter, r *http.Request) {
 	var body serverUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -233,7 +233,7 @@ func (h *handler) handleSubuserList(w http.ResponseWriter, r *http.Request) {
 // (dbplane.Principal.CanGrantSubuser).
 func (h *handler) handleSubuserPut(w http.ResponseWriter, r *http.Request) {
 	var body subuserPutRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -259,7 +259,7 @@ func (h *handler) handleSubuserPut(w http.ResponseWriter, r *http.Request) {
 // exactly one is a 201.
 func (h *handler) handleSubuserCreate(w http.ResponseWriter, r *http.Request) {
 	var body subuserCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

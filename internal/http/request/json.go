@@ -46,6 +46,57 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// ErrNullBody is DecodeObject's answer to a body that is JSON null: it
+// reads, but holds no object (as a field given null is refused where it
+// cannot be null). It is CodeInvalid without ErrBody, so the admin API
+// answers 422 and the management API 400, its one status for bad input.
+var ErrNullBody = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "The request body cannot be null; send a JSON object"}
+
+// DecodeObject is DecodeJSON for dbplane's own surfaces, where a body is
+// a JSON object: a body of null, which DecodeJSON leaves v untouched for
+// (a PATCH that changed nothing and answered 200), is ErrNullBody.
+// The Pterodactyl surfaces use DecodeJSON, taking null as no input, as
+// Laravel does.
+func DecodeObject(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return DecodeJSON(w, r, v)
+	}
+	sniff := &firstByte{r: r.Body}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{sniff, r.Body}
+	if err := DecodeJSON(w, r, v); err != nil {
+		return err
+	}
+	if sniff.first == 'n' { // the one value was null
+		return ErrNullBody
+	}
+	return nil
+}
+
+// firstByte remembers the first byte of its reader's JSON value, after
+// white space.
+type firstByte struct {
+	r     io.Reader
+	first byte
+}
+
+func (f *firstByte) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	for _, b := range p[:n] {
+		if f.first != 0 {
+			break
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+		default:
+			f.first = b
+		}
+	}
+	return n, err
+}
+
 func decodeError(err error, v any) error {
 	var (
 		tooLarge *http.MaxBytesError
