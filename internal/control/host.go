@@ -148,6 +148,9 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 		return nil, err
 	}
 	after := s.engineConfig(h)
+	if err := passwordStays(before, after, in); err != nil {
+		return nil, err
+	}
 	if !sameConfig(before, after) {
 		if t := s.check(ctx, h); !t.Success {
 			return nil, checkFailed(t)

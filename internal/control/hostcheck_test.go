@@ -46,6 +46,16 @@ func TestTestHostSettings(t *testing.T) {
 	if got, err := f.svc.TestHostSettings(ctx, id, dbplane.HostInput{Username: ptr("weak"), Password: &pw}); err != nil || got.Success || len(got.Grants) == 0 {
 		t.Errorf("stored host with a weak user = %+v, %v; want a failure with grants", got, err)
 	}
+	// The stored password goes only where it was saved for: another
+	// address or user needs it typed again, to test or to save.
+	for _, in := range []dbplane.HostInput{{Hostname: ptr("evil.example")}, {Port: ptr(3307)}, {Username: ptr("other")}} {
+		if _, err := f.svc.TestHostSettings(ctx, id, in); dbplane.ErrorField(err) != "password" {
+			t.Errorf("TestHostSettings(%+v) without a password = %v, want a password field error", in, err)
+		}
+		if _, err := f.svc.UpdateHost(ctx, id, in); dbplane.ErrorField(err) != "password" {
+			t.Errorf("UpdateHost(%+v) without a password = %v, want a password field error", in, err)
+		}
+	}
 	// Nothing was stored.
 	if h, _ := f.svc.Host(ctx, id); h.Name != "fake-1" || h.Username != "root" {
 		t.Errorf("testing settings changed the host: %s %s", h.Name, h.Username)

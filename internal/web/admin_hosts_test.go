@@ -105,6 +105,12 @@ func TestAdminHostGrantFix(t *testing.T) {
 		t.Errorf("an empty name = %d %s, want 422 naming the field", p.status, p.text())
 	}
 
+	// The stored password is not sent to another address.
+	moved := admForm("name", "maria-lim2", "hostname", "127.0.0.2", "port", strconv.Itoa(lim.Port), "username", lim.User, "tls", "disable")
+	if p := op.post(hostURL+"/test", moved); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text(), "password again") {
+		t.Errorf("Test connection at another address without the password = %d %s", p.status, p.text())
+	}
+
 	// Disable and enable.
 	admStatus(t, "Disable", op.post(hostURL+"/disable", nil), http.StatusSeeOther)
 	if p := op.get(hostURL); !p.hasButton("Enable") || !strings.Contains(p.text(), "disabled") {
