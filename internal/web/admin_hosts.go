@@ -231,6 +231,7 @@ func (h *handler) renderHostForm(w http.ResponseWriter, r *http.Request, status 
 	title := "New host"
 	if host != nil {
 		title = "Host " + host.Name
+		v.Form.Engine = string(host.Engine) // not a field of the edit form
 	}
 	h.render(w, r, status, "admin-host", view{Title: title, Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")], Data: v})
 }
