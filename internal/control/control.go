@@ -73,6 +73,8 @@ type Service struct {
 	dummyHash string
 
 	health hostHealth // what the last engine operation on each host found
+
+	pwSlots passwordSlots // bounds concurrent argon2id work
 }
 
 var (
@@ -109,7 +111,8 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second
 	}
-	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}, keys: map[[32]byte]*cachedKey{}}
+	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}, keys: map[[32]byte]*cachedKey{},
+		pwSlots: newPasswordSlots()}
 }
 
 // Close closes every cached engine connection.

@@ -115,6 +115,9 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 				if err == nil { // a suspended account is signed out everywhere
 					_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, id)
 				}
+				if err == nil { // and its set-password links stop working
+					_, err = tx.ExecContext(ctx, `DELETE FROM password_links WHERE account_id = ?`, id)
+				}
 			} else {
 				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 0, disabled_by_suspension = 0 WHERE account_id = ? AND disabled_by_suspension = 1`, id)
 			}

@@ -48,3 +48,19 @@ func FuzzSafeNext(f *testing.F) {
 		}
 	})
 }
+
+func TestClientBucket(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.7:1234":             "ip:192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:443": "ip:2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:443": "ip:2001:db8:1:2::/64",
+		"[::ffff:192.0.2.7]:80":      "ip:192.0.2.7",
+		"not-an-address":             "ip:not-an-address",
+	} {
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.RemoteAddr = addr
+		if got := clientBucket(r); got != want {
+			t.Errorf("clientBucket(%s) = %q, want %q", addr, got, want)
+		}
+	}
+}
