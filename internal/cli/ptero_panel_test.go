@@ -140,6 +140,26 @@ func TestPterodactylPanelLeniency(t *testing.T) {
 		t.Error("the subuser's list carries the password")
 	}
 
+	// Pelican's database hosts: the same server added again, linked to
+	// the node (dbplane tests the connection first), shown with its node
+	// and databases, then removed.
+	cfg := maria.AdminConfig()
+	ph := in.mustDo(t, 201, "POST", "/api/application/database-hosts", in.adminKey, map[string]any{
+		"name": "pelican-host", "host": cfg.Host, "port": cfg.Port, "username": cfg.User, "password": cfg.Password,
+		"driver": "mariadb", "node_ids": []any{node["numericId"]},
+	}).json(t)
+	phID := fmt.Sprint(ph["attributes"].(map[string]any)["id"])
+	got = in.mustDo(t, 200, "GET", "/api/application/database-hosts/"+phID+"?include=nodes", in.adminKey, nil).json(t)["attributes"].(map[string]any)
+	if nodes := got["relationships"].(map[string]any)["nodes"].(map[string]any)["data"].([]any); len(nodes) != 1 {
+		t.Errorf("Pelican host's nodes = %v, want the node", nodes)
+	}
+	first := in.mustDo(t, 200, "GET", "/api/application/database-hosts/"+fmt.Sprint(host["numericId"])+"?include=databases", in.adminKey, nil).json(t)
+	if dbs := first["attributes"].(map[string]any)["relationships"].(map[string]any)["databases"].(map[string]any)["data"].([]any); len(dbs) != 1 {
+		t.Errorf("first host's databases = %v, want the one server database", dbs)
+	}
+	in.mustDo(t, 409, "DELETE", "/api/application/database-hosts/"+fmt.Sprint(host["numericId"]), in.adminKey, nil)
+	in.mustDo(t, 204, "DELETE", "/api/application/database-hosts/"+phID, in.adminKey, nil)
+
 	// A client-API form create: the server's limit (2) is reached at the
 	// second.
 	in.doForm(t, 200, "POST", base, clientKey, url.Values{"database": {"second"}, "remote": {"%"}})

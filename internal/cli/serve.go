@@ -87,7 +87,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
 			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger}),
-			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
+			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 				ServerCreateRate: cfg.RateLimitServerCreate,
 			}),
@@ -185,15 +185,28 @@ func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 	return sealer, nil
 }
 
+const serveUsage = `Usage: dbplane serve [flags]
+
+Run the HTTP server: the APIs, the dashboard, /healthz, /readyz and
+/metrics, the quota watcher and the reconciler. It migrates the metadata
+store on start unless --no-migrate.
+`
+
+const reconcileUsage = `Usage: dbplane reconcile [flags]
+
+Finish or undo the engine changes left in flight (after a crash, or while a
+host was down), then exit. With serve running on the same data dir, only
+changes older than twice the engine timeout are touched.
+`
+
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, serveUsage)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr})
 	if err != nil {
@@ -208,10 +221,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 // the same at start-up.
 func runReconcile(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, _, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, reconcileUsage, engineFlags...)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
 	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)

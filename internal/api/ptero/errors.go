@@ -146,6 +146,9 @@ var domainFields = map[string]string{
 	"label":          "database",
 	"hostId":         "host",
 	"maxConnections": "max_connections",
+	"hostname":       "host",
+	"nodeId":         "node_ids",
+	"maxDatabases":   "max_databases",
 }
 
 // describe turns err into its status and error entries.

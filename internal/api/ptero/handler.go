@@ -17,6 +17,9 @@ type Services struct {
 	Servers   dbplane.ServerService
 	Databases dbplane.ServerDatabaseService
 	Hosts     dbplane.HostService
+	// AdminDatabases lists a host's databases (include=databases on
+	// Pelican's database hosts).
+	AdminDatabases dbplane.AdminDatabaseService
 }
 
 // Options tune the handler.
@@ -56,10 +59,12 @@ type handler struct {
 	servers   dbplane.ServerService
 	databases dbplane.ServerDatabaseService
 	hosts     dbplane.HostService
-	logger    *slog.Logger
-	hashIDs   *hashIDs
-	appLimit  *request.RateLimiter
-	userLimit *request.RateLimiter
+	// adminDatabases lists databases by host.
+	adminDatabases dbplane.AdminDatabaseService
+	logger         *slog.Logger
+	hashIDs        *hashIDs
+	appLimit       *request.RateLimiter
+	userLimit      *request.RateLimiter
 	// createLimit counts client creates per server; nil when off.
 	createLimit *request.RateLimiter
 	publicURL   string
@@ -85,16 +90,17 @@ func NewHandler(s Services, opt Options) http.Handler {
 		clientRate = DefaultClientRate
 	}
 	h := &handler{
-		keys:      s.Keys,
-		accounts:  s.Accounts,
-		servers:   s.Servers,
-		databases: s.Databases,
-		hosts:     s.Hosts,
-		logger:    logger,
-		hashIDs:   newHashIDs(opt.HashSalt),
-		appLimit:  request.NewRateLimiter(appRate, now),
-		userLimit: request.NewRateLimiter(clientRate, now),
-		publicURL: strings.TrimRight(opt.PublicURL, "/"),
+		keys:           s.Keys,
+		accounts:       s.Accounts,
+		servers:        s.Servers,
+		databases:      s.Databases,
+		hosts:          s.Hosts,
+		adminDatabases: s.AdminDatabases,
+		logger:         logger,
+		hashIDs:        newHashIDs(opt.HashSalt),
+		appLimit:       request.NewRateLimiter(appRate, now),
+		userLimit:      request.NewRateLimiter(clientRate, now),
+		publicURL:      strings.TrimRight(opt.PublicURL, "/"),
 	}
 	if opt.ServerCreateRate > 0 {
 		h.createLimit = request.NewRateLimiter(opt.ServerCreateRate, now)

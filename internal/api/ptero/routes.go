@@ -21,6 +21,12 @@ func (h *handler) routes() {
 	h.mux.Handle("GET /api/application/users/{user}", h.application(accountsRead, h.handleAppUserGet))
 	h.mux.Handle("GET /api/application/nodes", h.application(nodesRead, h.handleAppNodeList))
 	h.mux.Handle("GET /api/application/nodes/{node}", h.application(nodesRead, h.handleAppNodeGet))
+	// Pelican's database hosts.
+	h.mux.Handle("GET /api/application/database-hosts", h.application(hostsRead, h.handleAppHostList))
+	h.mux.Handle("POST /api/application/database-hosts", h.application(hostsWrite, h.handleAppHostCreate))
+	h.mux.Handle("GET /api/application/database-hosts/{host}", h.application(hostsRead, h.handleAppHostGet))
+	h.mux.Handle("PATCH /api/application/database-hosts/{host}", h.application(hostsWrite, h.handleAppHostUpdate))
+	h.mux.Handle("DELETE /api/application/database-hosts/{host}", h.application(hostsWrite, h.handleAppHostDelete))
 	h.mux.Handle("GET /api/application/servers", h.application(serversRead, h.handleAppServerList))
 	h.mux.Handle("GET /api/application/servers/{server}", h.application(serversRead, h.handleAppServerGet))
 	h.mux.Handle("GET /api/application/servers/{server}/databases", h.application(serverDatabaseRead, h.handleAppDatabaseList))

@@ -32,15 +32,17 @@ const (
 	// servers:read and server_databases:write: sees servers, none of
 	// their includes.
 	serversOnlyKey = "ptla_servers_0123456789"
-	demotedKey     = "ptla_demoted_0123456789"
-	suspendedKey   = "ptla_suspended_0123456789"
-	disabledKey    = "ptla_disabled_0123456789"
-	expiredKey     = "ptla_expired_0123456789"
-	ownerKey       = "ptlc_owner_0123456789"
-	otherKey       = "ptlc_other_0123456789"
-	adminUserKey   = "ptlc_admin_0123456789" // a user key of an admin account
-	subPrefix      = "sub:"
-	requestID      = "req-ptero-1"
+	// database_hosts:read only: hosts, none of their includes.
+	hostsOnlyKey = "ptla_hosts_0123456789"
+	demotedKey   = "ptla_demoted_0123456789"
+	suspendedKey = "ptla_suspended_0123456789"
+	disabledKey  = "ptla_disabled_0123456789"
+	expiredKey   = "ptla_expired_0123456789"
+	ownerKey     = "ptlc_owner_0123456789"
+	otherKey     = "ptlc_other_0123456789"
+	adminUserKey = "ptlc_admin_0123456789" // a user key of an admin account
+	subPrefix    = "sub:"
+	requestID    = "req-ptero-1"
 
 	dbPassword        = "Sup3rS3cretPassw0rdValue123456AB"
 	newPassword       = "N3wRotatedPassw0rdValue12345678X"
@@ -121,6 +123,7 @@ type mocks struct {
 	servers   *mock.ServerService
 	databases *mock.ServerDatabaseService
 	hosts     *mock.HostService
+	adminDBs  *mock.AdminDatabaseService
 
 	mu    sync.Mutex
 	calls []string // service calls that change something, for assertions
@@ -158,6 +161,10 @@ func authenticate(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Acco
 	case raw == appWriteKey:
 		k := adminKeyWith("server_databases:write")
 		k.ID = "key-app-write"
+		return k, adminAccount, nil
+	case raw == hostsOnlyKey:
+		k := adminKeyWith("database_hosts:read")
+		k.ID = "key-app-hosts"
 		return k, adminAccount, nil
 	case raw == serversOnlyKey:
 		k := adminKeyWith("servers:read", "server_databases:write")
@@ -219,7 +226,7 @@ func serverAccess(_ context.Context, a *dbplane.Account, ref string) (*dbplane.S
 // newMocks returns services that know the fixtures. Tests replace single
 // functions to inject failures or check arguments.
 func newMocks() *mocks {
-	m := &mocks{keys: &mock.KeyService{}, accounts: &mock.AccountService{}, servers: &mock.ServerService{}, databases: &mock.ServerDatabaseService{}, hosts: &mock.HostService{}}
+	m := &mocks{keys: &mock.KeyService{}, accounts: &mock.AccountService{}, servers: &mock.ServerService{}, databases: &mock.ServerDatabaseService{}, hosts: &mock.HostService{}, adminDBs: &mock.AdminDatabaseService{}}
 	m.keys.AuthenticateFn = authenticate
 	m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
 		return fixtureAccounts(), nil
@@ -355,7 +362,8 @@ func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {
 	if opt.Now == nil {
 		opt.Now = (&fixedClock{now: t0}).Now
 	}
-	return ptero.NewHandler(ptero.Services{Keys: m.keys, Accounts: m.accounts, Servers: m.servers, Databases: m.databases, Hosts: m.hosts}, opt)
+	return ptero.NewHandler(ptero.Services{Keys: m.keys, Accounts: m.accounts, Servers: m.servers, Databases: m.databases,
+		Hosts: m.hosts, AdminDatabases: m.adminDBs}, opt)
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {

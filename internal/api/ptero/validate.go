@@ -3,9 +3,12 @@ package ptero
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,12 +47,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 			return &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Request body is not a valid form",
 				Err: fmt.Errorf("%w: %w", request.ErrBody, err)}
 		}
-		for k, vals := range r.PostForm {
-			raw, err := json.Marshal(vals[len(vals)-1])
-			if err != nil {
-				return err
-			}
-			fields[k] = raw
+		if err := formFields(r.PostForm, fields); err != nil {
+			return err
 		}
 	} else if err := request.DecodeJSON(w, r, &fields); err != nil {
 		return err
@@ -59,6 +58,34 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		return err
 	}
 	return json.Unmarshal(raw, v)
+}
+
+// formFields turns a form into JSON fields: name=v is the string v (the
+// last of repeated ones), and PHP's arrays name[]=a&name[]=b (or
+// name[0]=a) are the array ["a","b"].
+func formFields(form url.Values, fields map[string]json.RawMessage) error {
+	arrays := map[string][]string{}
+	keys := slices.Sorted(maps.Keys(form))
+	for _, k := range keys {
+		vals := form[k]
+		if base, _, ok := strings.Cut(k, "["); ok && strings.HasSuffix(k, "]") && base != "" {
+			arrays[base] = append(arrays[base], vals...)
+			continue
+		}
+		raw, err := json.Marshal(vals[len(vals)-1])
+		if err != nil {
+			return err
+		}
+		fields[k] = raw
+	}
+	for k, vals := range arrays {
+		raw, err := json.Marshal(vals)
+		if err != nil {
+			return err
+		}
+		fields[k] = raw
+	}
+	return nil
 }
 
 // isForm reports whether r's body is a URL-encoded form.
