@@ -77,13 +77,20 @@ func TestAccountPage_ChangePassword(t *testing.T) {
 		t.Fatalf("a refused change signed the other session out")
 	}
 
-	// A good change keeps this session and ends the other.
+	// A good change keeps this browser signed in, in a new session, and
+	// ends every other: a copy of this browser's old cookie too.
+	oldCookie := one.c.Jar.Cookies(mustURL(t, a.url))
 	p = one.post("/account/password", url.Values{"current": {old}, "password": {next}, "confirm": {next}})
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account?m=password" {
 		t.Fatalf("change password = %d %s: %s", p.status, p.header.Get("Location"), p.text())
 	}
 	if signedOut(one) {
-		t.Errorf("the session that changed the password was signed out")
+		t.Errorf("the browser that changed the password was signed out")
+	}
+	copied := a.browser(t)
+	copied.c.Jar.SetCookies(mustURL(t, a.url), oldCookie)
+	if !signedOut(copied) {
+		t.Errorf("a copy of the cookie from before the password change still works")
 	}
 	if !signedOut(two) {
 		t.Errorf("the other session survived the password change")
