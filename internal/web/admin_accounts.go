@@ -23,6 +23,35 @@ func (h *handler) adminAccountRoutes() {
 	m.HandleFunc("POST /admin/accounts/{id}/suspend", a(h.handleAdminAccountSuspend(true)))
 	m.HandleFunc("POST /admin/accounts/{id}/unsuspend", a(h.handleAdminAccountSuspend(false)))
 	m.HandleFunc("POST /admin/accounts/{id}/password-link", a(h.handleAdminPasswordLink))
+	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/disable", a(h.handleAdminAccountKeyDisabled(true)))
+	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/enable", a(h.handleAdminAccountKeyDisabled(false)))
+	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/delete", a(h.handleAdminAccountKeyDelete))
+}
+
+// handleAdminAccountKeyDisabled disables or enables one of the account's
+// keys; a key of another account is not found.
+func (h *handler) handleAdminAccountKeyDisabled(disabled bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if _, err := h.svc.Keys.SetKeyDisabled(r.Context(), id, r.PathValue("key"), disabled); err != nil {
+			h.serviceError(w, r, err)
+			return
+		}
+		m := "key-enabled"
+		if disabled {
+			m = "key-disabled"
+		}
+		http.Redirect(w, r, "/admin/accounts/"+url.PathEscape(id)+"?m="+m, http.StatusSeeOther)
+	}
+}
+
+func (h *handler) handleAdminAccountKeyDelete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := h.svc.Keys.DeleteAccountKey(r.Context(), id, r.PathValue("key")); err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/accounts/"+url.PathEscape(id)+"?m=key-deleted", http.StatusSeeOther)
 }
 
 // adminAccountForm is the account form as typed.
@@ -59,10 +88,13 @@ type adminAccountView struct {
 const adminAccountDatabasesShown = 20
 
 var adminAccountFlash = map[string]string{
-	"created":     "Account created. Give it a password with a set-password link.",
-	"saved":       "Account saved.",
-	"suspended":   "Account suspended: its keys are disabled, its databases refuse logins and it is signed out.",
-	"unsuspended": "Account unsuspended: what the suspension changed is restored.",
+	"created":      "Account created. Give it a password with a set-password link.",
+	"saved":        "Account saved.",
+	"suspended":    "Account suspended: its keys are disabled, its databases refuse logins and it is signed out.",
+	"unsuspended":  "Account unsuspended: what the suspension changed is restored.",
+	"key-disabled": "Key disabled: it is refused from the next request.",
+	"key-enabled":  "Key enabled.",
+	"key-deleted":  "Key deleted.",
 }
 
 func (h *handler) handleAdminAccounts(w http.ResponseWriter, r *http.Request) {

@@ -147,3 +147,42 @@ func TestAdminAccountCreateEditLink(t *testing.T) {
 		t.Error("the set-password token appears in the logs")
 	}
 }
+
+// TestAdminAccountKeys disables, enables and deletes a tenant's key from
+// its account page; another account's key is not found there.
+func TestAdminAccountKeys(t *testing.T) {
+	a := newApp(t)
+	op, _ := a.admOperator(t)
+	ada := a.tenant(t, "ada@example.com", nil, "ada's long password")
+	bob := a.tenant(t, "bob@example.com", nil, "bob's long password")
+	k := a.api(t, 201, "POST", "/api/admin/accounts/"+ada+"/keys", a.adminKey, map[string]any{"name": "ci"})
+	bobKey := a.api(t, 201, "POST", "/api/admin/accounts/"+bob+"/keys", a.adminKey, map[string]any{"name": "bob-ci"})
+	key, id := k["key"].(string), k["id"].(string)
+	use := func(want int) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", a.url+"/api/v1/db/databases", nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET /api/v1/db/databases with ada's key = %d, want %d", res.StatusCode, want)
+		}
+	}
+	use(http.StatusOK)
+	page := op.get("/admin/accounts/" + ada)
+	if !strings.Contains(page.text(), "ci") || !page.hasButton("Disable") {
+		t.Fatalf("the account page lacks the key: %s", page.text())
+	}
+	admNoSecret(t, "account page", page, key)
+	base := "/admin/accounts/" + ada + "/keys/"
+	admStatus(t, "Disable", op.post(base+id+"/disable", nil), http.StatusSeeOther)
+	use(http.StatusUnauthorized)
+	admStatus(t, "Enable", op.post(base+id+"/enable", nil), http.StatusSeeOther)
+	use(http.StatusOK)
+	admStatus(t, "another account's key", op.post(base+bobKey["id"].(string)+"/disable", nil), http.StatusNotFound)
+	admStatus(t, "Delete", op.post(base+id+"/delete", nil), http.StatusSeeOther)
+	use(http.StatusUnauthorized)
+}

@@ -31,7 +31,7 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys, _ := a.srv.Service().ListAdminKeys(context.Background())
-	key := keys[0].ID
+	key, keyAcct := keys[0].ID, keys[0].AccountID
 	tenant := a.signIn(t, "ada@example.com", "ada's long password")
 	pages := []string{
 		"/admin", "/admin/hosts", "/admin/hosts/new", "/admin/hosts/" + host,
@@ -47,6 +47,7 @@ func TestAdminPagesHiddenFromUsers(t *testing.T) {
 		"/admin/databases/quota-pass", "/admin/databases/" + db + "/disable", "/admin/databases/" + db + "/delete",
 		"/admin/nodes", "/admin/servers", "/admin/servers/" + srv.ID, "/admin/servers/" + srv.ID + "/delete",
 		"/admin/servers/" + srv.ID + "/subusers", "/admin/keys", "/admin/keys/" + key + "/disable", "/admin/keys/" + key + "/delete",
+		"/admin/accounts/" + keyAcct + "/keys/" + key + "/disable", "/admin/accounts/" + keyAcct + "/keys/" + key + "/delete",
 	}
 	for _, path := range pages {
 		p := op.get(path)
