@@ -46,16 +46,17 @@ type AccountInput struct {
 // Validate reports the first invalid field.
 func (in *AccountInput) Validate() error {
 	in.Email = strings.TrimSpace(in.Email)
-	in.Name = strings.TrimSpace(in.Name)
 	if in.Role == "" {
 		in.Role = RoleUser
 	}
 	if err := validateEmail(in.Email); err != nil {
 		return err
 	}
-	if in.Name == "" || len(in.Name) > 255 {
-		return FieldErrorf("name", "The name must be 1 to 255 characters.")
+	name, err := ValidateName("name", in.Name, 255)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.Role != RoleUser && in.Role != RoleAdmin {
 		return FieldErrorf("role", "The role must be user or admin.")
 	}
@@ -80,9 +81,9 @@ type AccountUpdate struct {
 // Validate reports the first invalid field.
 func (u *AccountUpdate) Validate() error {
 	if u.Name != nil {
-		n := strings.TrimSpace(*u.Name)
-		if n == "" || len(n) > 255 {
-			return FieldErrorf("name", "The name must be 1 to 255 characters.")
+		n, err := ValidateName("name", *u.Name, 255)
+		if err != nil {
+			return err
 		}
 		u.Name = &n
 	}
@@ -95,6 +96,9 @@ func (u *AccountUpdate) Validate() error {
 func validateEmail(s string) error {
 	if len(s) == 0 || len(s) > 254 {
 		return FieldErrorf("email", "The email must be 1 to 254 characters.")
+	}
+	if err := ValidateText("email", s); err != nil {
+		return err
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {

@@ -2,7 +2,6 @@ package dbplane
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -125,10 +124,11 @@ type KeyInput struct {
 
 // Validate reports the first invalid field.
 func (in *KeyInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
-		return FieldErrorf("name", "The name must be 1 to 100 characters.")
+	name, err := ValidateName("name", in.Name, 100)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.Kind != KeyAdmin && in.Kind != KeyUser {
 		return FieldErrorf("kind", "The kind must be admin or user.")
 	}

@@ -128,6 +128,9 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 			}
 			return nil
 		}
+		if err := ValidateText(field, *p); err != nil {
+			return err
+		}
 		v := strings.TrimSpace(*p)
 		if (required && v == "") || len(v) > max {
 			return FieldErrorf(field, "The %s must be 1 to %d characters.", field, max)

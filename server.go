@@ -3,7 +3,6 @@ package dbplane
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -42,10 +41,11 @@ type ServerInput struct {
 
 // Validate reports the first invalid field.
 func (in *ServerInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 191 {
-		return FieldErrorf("name", "The name must be 1 to 191 characters.")
+	name, err := ValidateName("name", in.Name, 191)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.OwnerID == "" {
 		return FieldErrorf("ownerId", "The ownerId field is required.")
 	}

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -56,5 +57,53 @@ func TestSubuserCreate_Concurrent(t *testing.T) {
 		if statuses[http.StatusCreated] != 1 || statuses[http.StatusConflict] != parallel-1 {
 			t.Errorf("round %d: %d concurrent POST subusers answered %v, want one 201 and %d 409", round, parallel, statuses, parallel-1)
 		}
+	}
+}
+
+// TestNames_RefuseControlAndBidi: names and free text refuse control
+// characters, NUL, newlines, bidi controls and invalid UTF-8 on every
+// admin create, at the domain edge (SPEC §6); on main they were stored.
+func TestNames_RefuseControlAndBidi(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	owner, _ := in.addTenant(t, "names@example.com", nil)
+	node := in.mustDo(t, http.StatusCreated, "POST", "/api/admin/nodes", in.adminKey, map[string]any{"name": "node"}).data(t)
+	bad := map[string]string{"NUL": "a\x00b", "Newline": "a\nb", "RLO": "invoice\u202egpj.exe", "LRI": "a\u2066b", "Escape": "a\x1b[31mb"}
+	for why, name := range bad {
+		for _, req := range []struct {
+			method, path string
+			body         map[string]any
+		}{
+			{"POST", "/api/admin/accounts", map[string]any{"email": "x@example.com", "name": name}},
+			{"PATCH", "/api/admin/accounts/" + owner, map[string]any{"name": name}},
+			{"POST", "/api/admin/nodes", map[string]any{"name": name}},
+			{"POST", "/api/admin/servers", map[string]any{"name": name, "ownerId": owner, "nodeId": node["id"]}},
+			{"POST", "/api/admin/accounts/" + owner + "/keys", map[string]any{"name": name}},
+			{"POST", "/api/admin/keys", map[string]any{"name": name, "permissions": []string{"nodes:read"}}},
+			{"POST", "/api/admin/database-hosts", map[string]any{"name": name, "engine": "mariadb", "hostname": "127.0.0.1", "port": 1, "username": "root", "password": "pw"}},
+		} {
+			r := in.do(t, req.method, req.path, in.adminKey, req.body)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s %s with a name holding %s = %d %s, want 422", req.method, req.path, why, r.status, r.body)
+			}
+		}
+	}
+	// Invalid UTF-8 never reaches the domain as U+FFFD: the body is refused.
+	req, err := http.NewRequest("POST", in.url+"/api/admin/nodes", strings.NewReader("{\"name\":\"a\xffb\"}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+in.adminKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("POST /api/admin/nodes with invalid UTF-8 = %d, want 400", res.StatusCode)
+	}
+	list := in.mustDo(t, http.StatusOK, "GET", "/api/admin/nodes", in.adminKey, nil)
+	if n := strings.Count(string(list.body), `"id"`); n != 1 {
+		t.Errorf("GET /api/admin/nodes lists %d nodes, want only the good one: %s", n, list.body)
 	}
 }

@@ -10,9 +10,9 @@ import (
 
 // CreateNode adds a node.
 func (s *Service) CreateNode(ctx context.Context, name string) (*dbplane.Node, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 191 {
-		return nil, dbplane.FieldErrorf("name", "The name must be 1 to 191 characters.")
+	name, err := dbplane.ValidateName("name", name, 191)
+	if err != nil {
+		return nil, err
 	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
@@ -64,9 +64,9 @@ func (s *Service) UpdateServer(ctx context.Context, ref string, u dbplane.Server
 		return nil, err
 	}
 	if u.Name != nil {
-		n := strings.TrimSpace(*u.Name)
-		if n == "" || len(n) > 191 {
-			return nil, dbplane.FieldErrorf("name", "The name must be 1 to 191 characters.")
+		n, err := dbplane.ValidateName("name", *u.Name, 191)
+		if err != nil {
+			return nil, err
 		}
 		srv.Name = n
 	}

@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,48 +54,34 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 var ErrNullBody = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "The request body cannot be null; send a JSON object"}
 
 // DecodeObject is DecodeJSON for dbplane's own surfaces, where a body is
-// a JSON object: a body of null, which DecodeJSON leaves v untouched for
-// (a PATCH that changed nothing and answered 200), is ErrNullBody.
-// The Pterodactyl surfaces use DecodeJSON, taking null as no input, as
-// Laravel does.
+// a JSON object of valid UTF-8. A body of null, which DecodeJSON leaves v
+// untouched for (a PATCH that changed nothing and answered 200), is
+// ErrNullBody; a body that is not valid UTF-8, which encoding/json would
+// quietly turn into U+FFFD, is a body error. The Pterodactyl surfaces use
+// DecodeJSON, taking null as no input, as Laravel does.
 func DecodeObject(w http.ResponseWriter, r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		return DecodeJSON(w, r, v)
 	}
-	sniff := &firstByte{r: r.Body}
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{sniff, r.Body}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return bodyError("", "Request body too large", err)
+		}
+		return bodyError("", "Request body could not be read", err)
+	}
+	if !utf8.Valid(b) {
+		return bodyError("", "Request body must be valid UTF-8", nil)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
 	if err := DecodeJSON(w, r, v); err != nil {
 		return err
 	}
-	if sniff.first == 'n' { // the one value was null
+	if string(bytes.TrimSpace(b)) == "null" {
 		return ErrNullBody
 	}
 	return nil
-}
-
-// firstByte remembers the first byte of its reader's JSON value, after
-// white space.
-type firstByte struct {
-	r     io.Reader
-	first byte
-}
-
-func (f *firstByte) Read(p []byte) (int, error) {
-	n, err := f.r.Read(p)
-	for _, b := range p[:n] {
-		if f.first != 0 {
-			break
-		}
-		switch b {
-		case ' ', '\t', '\r', '\n':
-		default:
-			f.first = b
-		}
-	}
-	return n, err
 }
 
 func decodeError(err error, v any) error {

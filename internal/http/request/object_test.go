@@ -26,6 +26,10 @@ func TestDecodeObject(t *testing.T) {
 		{"NullTwice", `null null`, request.ErrBody},
 		{"Empty", ``, request.ErrBody},
 		{"Nonsense", `nul`, request.ErrBody},
+		// encoding/json would store U+FFFD in its place.
+		{"InvalidUTF8", "{\"name\":\"ops\xffteam\"}", request.ErrBody},
+		{"EscapedControl", `{"name":"ops\u0000team"}`, nil}, // the domain refuses it, with the field
+		{"TooLarge", `{"name":"` + strings.Repeat("a", request.MaxBodyBytes) + `"}`, request.ErrBody},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
