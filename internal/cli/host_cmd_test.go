@@ -12,10 +12,18 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// hostArgs are the flags of "host add" for an engine config.
+// hostArgs are the flags of "host add" for a MariaDB config.
 func hostArgs(name string, cfg engine.Config) []string {
-	return []string{"host", "add", name, "--engine", "mariadb", "--hostname", cfg.Host, "--port", fmt.Sprint(cfg.Port),
+	return engineHostArgs(name, "mariadb", cfg)
+}
+
+func engineHostArgs(name, eng string, cfg engine.Config) []string {
+	args := []string{"host", "add", name, "--engine", eng, "--hostname", cfg.Host, "--port", fmt.Sprint(cfg.Port),
 		"--username", cfg.User, "--password-stdin", "--tls", "disable"}
+	if cfg.Database != "" {
+		args = append(args, "--database", cfg.Database)
+	}
+	return args
 }
 
 // hostIDs returns the hosts' numeric ids by name, from host list -o json.
@@ -139,4 +147,26 @@ func TestHostCommands_Remove(t *testing.T) {
 		t.Errorf("host list after remove = %s, want []", r.stdout)
 	}
 	in.mustCLI(t, 3, in.adminKey, "host", "remove", fmt.Sprint(host["numericId"]))
+}
+
+// TestHostCommands_PostgresGrants: on PostgreSQL too, the statement host
+// add prints is what the role lacks: run by the superuser, it makes the
+// same add succeed.
+func TestHostCommands_PostgresGrants(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	srv := dbtest.Postgres(t)
+	lim := srv.NewLimitedUser(t)
+	r := in.cli(t, in.adminKey, lim.Password+"\n", engineHostArgs("pg", "postgres", lim)...)
+	grant := dbplane.AdminGrants(dbplane.EnginePostgres, lim.User, lim.Database)[0]
+	if r.code != 2 || !strings.Contains(r.stderr, "\n  "+grant+"\n") {
+		t.Fatalf("host add with a role lacking CREATEROLE: exit %d, want 2 with %q on stderr:\n%s", r.code, grant, r.stderr)
+	}
+	if _, err := srv.AdminDB().ExecContext(context.Background(), grant); err != nil {
+		t.Fatalf("run the printed statement: %v", err)
+	}
+	r = in.cli(t, in.adminKey, lim.Password+"\n", engineHostArgs("pg", "postgres", lim)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "postgres") {
+		t.Errorf("host add after running the statement: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
