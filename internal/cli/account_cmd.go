@@ -17,7 +17,8 @@ var accountGroup = &group{
 		"account's id or its email.",
 	subs: []sub{
 		{name: "list", summary: "list every account, oldest first, with its usage and quotas", setup: accountList},
-		{name: "create", args: "EMAIL", nargs: 1, summary: "create an account (role user unless --role admin)", setup: accountCreate},
+		{name: "create", args: "EMAIL", nargs: 1, summary: "create an account (role user unless --role admin)", setup: accountCreate,
+			example: "dbplane account create ada@example.com --name Ada --slots 5 --storage 10GiB"},
 		{name: "show", args: "ACCOUNT", nargs: 1, summary: "show one account", setup: accountShow},
 		{name: "update", args: "ACCOUNT", nargs: 1, summary: "change the name, quotas or dashboard password given", setup: accountUpdate},
 		{name: "suspend", args: "ACCOUNT", nargs: 1, summary: "suspend an account: its keys and databases are disabled", setup: accountSuspend(true)},

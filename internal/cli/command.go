@@ -24,6 +24,7 @@ type sub struct {
 	args    string // the positional arguments, for the usage line: "ID"
 	nargs   int    // how many positional arguments it takes
 	summary string
+	example string // a command line, shown by -h
 	// setup registers the subcommand's own flags on fs and returns what
 	// runs it once they are parsed.
 	setup func(fs *flag.FlagSet) runFunc
@@ -87,6 +88,9 @@ func (g *group) runHTTP(ctx context.Context, e env, s sub, args []string) error 
 			fmt.Fprint(w, " "+s.args)
 		}
 		fmt.Fprintf(w, " [flags]\n\n%s\n", s.summary)
+		if s.example != "" {
+			fmt.Fprintf(w, "\nExample:\n  %s\n", s.example)
+		}
 		if hasFlags(own) {
 			fmt.Fprintln(w, "\nFlags:")
 			own.SetOutput(w)

@@ -20,7 +20,8 @@ var databaseGroup = &group{
 	subs: []sub{
 		{name: "list", summary: "list databases, filtered (admin key); --mine lists the user key's own", setup: databaseList},
 		{name: "show", args: "ID", nargs: 1, summary: "show one database, with its status and flags (admin key; no password)", setup: databaseShow},
-		{name: "create", args: "NAME", nargs: 1, summary: "create a database for the user key's account and print its password and connection string", setup: databaseCreate},
+		{name: "create", args: "NAME", nargs: 1, summary: "create a database for the user key's account and print its password and connection string", setup: databaseCreate,
+			example: "DBPLANE_TOKEN=$USER_KEY dbplane database create my-app --engine postgres -o json | jq -r .connectionString"},
 		{name: "reveal", args: "ID", nargs: 1, summary: "print a database's password and connection string (user key; the password is not changed)", setup: databaseReveal},
 		{name: "rotate", args: "ID", nargs: 1, summary: "set a new password and print it; the old one stops working at once (user key)", setup: databaseRotate},
 		{name: "disable", args: "ID", nargs: 1, summary: "refuse the database's logins and end its sessions (admin key)", setup: databaseAction("disable")},

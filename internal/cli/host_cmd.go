@@ -18,7 +18,8 @@ var hostGroup = &group{
 	about: "Manage database hosts (admin key with database_hosts:read, and :write to change them).",
 	subs: []sub{
 		{name: "list", summary: "list the hosts, alphabetically by name, with their live database counts", setup: hostList},
-		{name: "add", args: "NAME", nargs: 1, summary: "add a host; dbplane tests the connection and every privilege first,\nand prints the GRANT statements the host's user lacks when that fails", setup: hostAdd},
+		{name: "add", args: "NAME", nargs: 1, summary: "add a host; dbplane tests the connection and every privilege first,\nand prints the GRANT statements the host's user lacks when that fails", setup: hostAdd,
+			example: "echo \"$PW\" | dbplane host add db1 --engine mariadb --hostname 10.0.0.5 --username dbplane --password-stdin --max-databases 500"},
 		{name: "test", args: "ID", nargs: 1, summary: "test a host's connection, version and privileges (exit 1 when a check fails)", setup: hostTest},
 		{name: "update", args: "ID", nargs: 1, summary: "change the flags given and leave the rest (an omitted password is kept)", setup: hostUpdate},
 		{name: "remove", args: "ID", nargs: 1, summary: "remove a host that has no databases left", setup: hostRemove},

@@ -21,7 +21,8 @@ var keyGroup = &group{
 		"(admin keys, for /api/admin and /api/application). A key is shown once, by create.",
 	subs: []sub{
 		{name: "list", summary: "list the keys: prefixes, never the keys", setup: keyList},
-		{name: "create", args: "NAME", nargs: 1, summary: "mint a key and print it, once", setup: keyCreate},
+		{name: "create", args: "NAME", nargs: 1, summary: "mint a key and print it, once", setup: keyCreate,
+			example: "dbplane key create ci --account ada@example.com --expires 720h; dbplane key create monitor --admin --permissions database_hosts:read"},
 		{name: "disable", args: "KEY-ID", nargs: 1, summary: "disable a key: it stops working at once", setup: keyDisable(true)},
 		{name: "enable", args: "KEY-ID", nargs: 1, summary: "enable a disabled key again", setup: keyDisable(false)},
 		{name: "delete", args: "KEY-ID", nargs: 1, summary: "delete a key for good", setup: keyDelete},

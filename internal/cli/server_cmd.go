@@ -18,7 +18,8 @@ var serverGroup = &group{
 		"8-character identifier.",
 	subs: []sub{
 		{name: "list", summary: "list servers, by numeric id", setup: serverList},
-		{name: "create", args: "NAME", nargs: 1, summary: "create a server owned by an account, on a node", setup: serverCreate},
+		{name: "create", args: "NAME", nargs: 1, summary: "create a server owned by an account, on a node", setup: serverCreate,
+			example: "dbplane server create Survival --owner ada@example.com --node 1 --database-limit 3"},
 		{name: "show", args: "SERVER", nargs: 1, summary: "show one server", setup: serverShow},
 		{name: "update", args: "SERVER", nargs: 1, summary: "rename a server or change its database limit", setup: serverUpdate},
 		{name: "delete", args: "SERVER", nargs: 1, summary: "delete a server that has no databases left", setup: serverDelete},
