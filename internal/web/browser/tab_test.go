@@ -194,7 +194,7 @@ func (tb *tab) count(q query) int {
 	return n
 }
 
-// has reports whether the page shows a button with this text.
+// hasButton reports whether the page shows a button with this text now.
 func (tb *tab) hasButton(text string) bool { return tb.count(query{Kind: "button", Text: text}) > 0 }
 
 // press clicks the button that says text and waits for the page it
@@ -254,7 +254,8 @@ func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) response {
 	return r
 }
 
-// click clicks a button that stays on the page (a copy button).
+// click clicks a button that stays on the page (a copy button, a
+// disclosure).
 func (tb *tab) click(text string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
@@ -266,18 +267,29 @@ func (tb *tab) click(text string, in ...query) {
 	}
 }
 
-// enabled fails when the button is disabled: pressing it would do nothing
-// and the journey would only time out.
+// enabled fails when pressing the button would do nothing, so that the
+// journey names the reason instead of timing out: the button is disabled,
+// or its form does not pass the browser's own checks (required, pattern,
+// minlength: the browser would show a bubble and send nothing).
 func (tb *tab) enabled(sel chromedp.JSPath, q query) {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(sel)+"[0].disabled"))
+	why, err := chromedp.Run(ctx, chromedp.Evaluate[string](`((b) => {
+  if (b.disabled) return "it is disabled";
+  const f = b.form;
+  if (!f || b.formNoValidate || f.noValidate) return "";
+  const bad = [...f.elements].filter((el) => el.willValidate && !el.checkValidity());
+  return bad.map((el) => {
+    const l = el.labels && el.labels[0] ? el.labels[0].textContent.replace(/\s+/g, " ").trim() : el.name;
+    return "the browser refuses " + JSON.stringify(l) + ": " + el.validationMessage;
+  }).join("; ");
+})(`+string(sel)+`[0])`))
 	if err != nil {
 		tb.fail("read %s: %v", q, err)
 	}
-	if disabled {
-		tb.fail("%s is disabled\npage text: %s", q, tb.textQuiet())
+	if why != "" {
+		tb.fail("pressing %s would do nothing: %s\npage text: %s", q, why, tb.textQuiet())
 	}
 }
 
