@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -46,7 +47,7 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 	})
 	svc = control.New(st, engines, sealer, control.Options{
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
-		EngineTimeout: cfg.EngineTimeout, Hook: hook,
+		EngineTimeout: cfg.EngineTimeout, Hook: hook, KeyFormat: dbplane.KeyFormat(cfg.KeyFormat),
 	})
 	return &service{Service: svc, store: st}, nil
 }

@@ -56,6 +56,11 @@ type Config struct {
 	// panel's per-server create throttle): --rate-limit-server-create,
 	// DBPLANE_RATE_LIMIT_SERVER_CREATE; 0 disables it; default 10.
 	RateLimitServerCreate int
+	// How keys minted without a format are written (the admin API's
+	// "format", the dashboard, the CLI): dbplane (dbpa_/dbpu_), pterodactyl
+	// (ptla_/ptlc_, 48 characters, for libraries that check) or pelican
+	// (papp_/pacc_). --key-format, DBPLANE_KEY_FORMAT; default dbplane.
+	KeyFormat string
 	// Where the dashboard sends a tenant out of room to get more:
 	// --upgrade-url, DBPLANE_UPGRADE_URL (an http(s) link) and
 	// --upgrade-text, DBPLANE_UPGRADE_TEXT (its label, or a note shown
@@ -86,6 +91,7 @@ func Default() Config {
 		RateLimitApplication:  240,
 		RateLimitClient:       720,
 		RateLimitServerCreate: 10,
+		KeyFormat:             "dbplane",
 	}
 }
 

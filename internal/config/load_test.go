@@ -95,14 +95,14 @@ func TestLoad_Precedence(t *testing.T) {
 				"--log-level", "warn", "--log-format", "json", "--password-length", "64",
 				"--engine-timeout", "2s", "--shutdown-timeout", "1m", "--disable-engine", "mongo",
 				"--no-migrate", "--quota-interval", "30s", "--rate-limit-application", "10", "--rate-limit-client", "20",
-				"--rate-limit-server-create", "0",
+				"--rate-limit-server-create", "0", "--key-format", "pelican",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
 					DataDir: "/d", Listen: ":0", Store: "sqlite:/s.db", MasterKeyFile: "/k", LogLevel: "warn", LogFormat: "json",
 					PasswordLength: 64, EngineTimeout: 2 * time.Second, ShutdownTimeout: time.Minute, DisabledEngines: []string{"mongo"},
 					NoMigrate: true, QuotaInterval: 30 * time.Second, RateLimitApplication: 10, RateLimitClient: 20,
-					RateLimitServerCreate: 0,
+					RateLimitServerCreate: 0, KeyFormat: "pelican",
 				}
 			},
 		},
@@ -113,14 +113,14 @@ func TestLoad_Precedence(t *testing.T) {
 				"DBPLANE_LOG_LEVEL": "error", "DBPLANE_LOG_FORMAT": "json", "DBPLANE_PASSWORD_LENGTH": "128",
 				"DBPLANE_ENGINE_TIMEOUT": "1m", "DBPLANE_SHUTDOWN_TIMEOUT": "2s", "DBPLANE_DISABLED_ENGINES": " mariadb, postgres ,",
 				"DBPLANE_NO_MIGRATE": "1", "DBPLANE_QUOTA_INTERVAL": "1h", "DBPLANE_RATE_LIMIT_APPLICATION": "1", "DBPLANE_RATE_LIMIT_CLIENT": "2",
-				"DBPLANE_RATE_LIMIT_SERVER_CREATE": "3",
+				"DBPLANE_RATE_LIMIT_SERVER_CREATE": "3", "DBPLANE_KEY_FORMAT": "pterodactyl",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
 					DataDir: "/d", Listen: ":0", Store: "postgres://u@h/db", MasterKey: "k1:AAAA", LogLevel: "error", LogFormat: "json",
 					PasswordLength: 128, EngineTimeout: time.Minute, ShutdownTimeout: 2 * time.Second, DisabledEngines: []string{"mariadb", "postgres"},
 					NoMigrate: true, QuotaInterval: time.Hour, RateLimitApplication: 1, RateLimitClient: 2,
-					RateLimitServerCreate: 3,
+					RateLimitServerCreate: 3, KeyFormat: "pterodactyl",
 				}
 			},
 		},

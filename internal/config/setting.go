@@ -56,6 +56,8 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.RateLimitClient }},
 	{flag: "rate-limit-server-create", env: "DBPLANE_RATE_LIMIT_SERVER_CREATE", usage: "database `creates` per minute per server on /api/client; 0 disables it",
 		field: func(c *Config) any { return &c.RateLimitServerCreate }},
+	{flag: "key-format", env: "DBPLANE_KEY_FORMAT", usage: "how keys minted without a format are written: `format` dbplane, pterodactyl (ptla_/ptlc_) or pelican (papp_/pacc_)",
+		field: func(c *Config) any { return &c.KeyFormat }},
 	{flag: "upgrade-url", env: "DBPLANE_UPGRADE_URL", usage: "`url` where the dashboard sends a tenant out of slots or storage to get more",
 		field: func(c *Config) any { return &c.UpgradeURL }},
 	{flag: "upgrade-text", env: "DBPLANE_UPGRADE_TEXT", usage: "`text` of the dashboard's get-more link, or a note shown alone without --upgrade-url",

@@ -75,6 +75,11 @@ func (c Config) Validate() error {
 	if c.RateLimitClient < 1 {
 		bad("DBPLANE_RATE_LIMIT_CLIENT", fmt.Sprintf("must be at least 1 request per minute, got %d", c.RateLimitClient))
 	}
+	switch c.KeyFormat {
+	case "dbplane", "pterodactyl", "pelican":
+	default:
+		bad("DBPLANE_KEY_FORMAT", fmt.Sprintf("must be dbplane, pterodactyl or pelican, got %q", c.KeyFormat))
+	}
 	if c.RateLimitServerCreate < 0 {
 		bad("DBPLANE_RATE_LIMIT_SERVER_CREATE", fmt.Sprintf("must be 0 (off) or positive, got %d", c.RateLimitServerCreate))
 	}

@@ -106,6 +106,9 @@ func (s *Service) forgetKeys() {
 // CreateKey mints a key. The key itself is returned once and only its
 // SHA-256 hash is stored.
 func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error) {
+	if in.Format == "" {
+		in.Format = s.opt.KeyFormat // the deployment's default
+	}
 	if err := in.Validate(); err != nil {
 		return nil, "", err
 	}

@@ -121,3 +121,17 @@ func TestCreateKey_Formats(t *testing.T) {
 		t.Errorf("CreateKey(format vault) = %v, want invalid format", err)
 	}
 }
+
+func TestCreateKey_DeploymentFormat(t *testing.T) {
+	f := newFixture(t, control.Options{KeyFormat: dbplane.KeyFormatPterodactyl})
+	ctx := context.Background()
+	_, raw, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "default"})
+	if err != nil || len(raw) != 48 || string(raw)[:5] != "ptlc_" {
+		t.Errorf("CreateKey() with the deployment's pterodactyl format = %q..., %v; want ptlc_ and 48 characters", string(raw)[:min(8, len(raw))], err)
+	}
+	// A format asked for wins over the deployment's.
+	_, raw, err = f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "own", Format: dbplane.KeyFormatDBPlane})
+	if err != nil || string(raw)[:5] != "dbpu_" {
+		t.Errorf("CreateKey(format dbplane) = %q..., %v; want dbpu_", string(raw)[:min(8, len(raw))], err)
+	}
+}

@@ -47,6 +47,9 @@ type Options struct {
 	// SessionIdle and SessionAbsolute bound dashboard sessions; defaults
 	// DefaultSessionIdle and DefaultSessionAbsolute.
 	SessionIdle, SessionAbsolute time.Duration
+	// KeyFormat writes keys minted without a format; "" is
+	// dbplane.KeyFormatDBPlane.
+	KeyFormat dbplane.KeyFormat
 }
 
 // Service implements the dbplane service interfaces.
