@@ -2,10 +2,14 @@ package cli_test
 
 import (
 	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
 // mustServer creates a node and a server owned by ownerID and returns the
@@ -105,5 +109,52 @@ func TestNames_RefuseControlAndBidi(t *testing.T) {
 	list := in.mustDo(t, http.StatusOK, "GET", "/api/admin/nodes", in.adminKey, nil)
 	if n := strings.Count(string(list.body), `"id"`); n != 1 {
 		t.Errorf("GET /api/admin/nodes lists %d nodes, want only the good one: %s", n, list.body)
+	}
+}
+
+// TestHostCreate_MessagesWithoutCauses: a host that fails its check is a
+// 422 whose message says what failed, never the driver's text or the
+// address it dialled; the cause is in the server log (docs/api-admin.md).
+// On main the body quoted "dial tcp 127.0.0.1:…: connect: connection
+// refused" and "Error 1045 (28000): Access denied for user …".
+func TestHostCreate_MessagesWithoutCauses(t *testing.T) {
+	t.Parallel()
+	maria := dbtest.MariaDB(t)
+	in := startInstance(t)
+	cfg := maria.AdminConfig()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	tests := []struct {
+		name  string
+		port  int
+		pw    string
+		want  string   // in the message
+		cause []string // in the log, not in the body
+	}{
+		{"Refused", closedPort, cfg.Password, "Could not connect", []string{"connection refused", "127.0.0.1:" + strconv.Itoa(closedPort)}},
+		{"WrongPassword", cfg.Port, "wrong-" + cfg.Password, "were rejected", []string{"Access denied for user", "1045"}},
+	}
+	for _, tc := range tests {
+		r := in.do(t, "POST", "/api/admin/database-hosts", in.adminKey, map[string]any{
+			"name": "h-" + tc.name, "engine": "mariadb", "hostname": cfg.Host, "port": tc.port,
+			"username": cfg.User, "password": tc.pw, "tls": "disable",
+		})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), tc.want) {
+			t.Errorf("%s: POST host = %d %s, want 422 saying %q", tc.name, r.status, r.body, tc.want)
+		}
+		for _, c := range append(tc.cause, "dial tcp", cfg.Host+":") {
+			if strings.Contains(string(r.body), c) {
+				t.Errorf("%s: POST host body %s quotes %q; causes go to the log only", tc.name, r.body, c)
+			}
+		}
+		for _, c := range tc.cause {
+			if !strings.Contains(in.logs.String(), c) {
+				t.Errorf("%s: the log lacks the cause %q", tc.name, c)
+			}
+		}
 	}
 }

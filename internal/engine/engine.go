@@ -6,6 +6,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // Driver makes Conns for one kind of server.
@@ -158,6 +159,16 @@ var (
 	ErrUnreachable  = errors.New("engine: server unreachable")
 	ErrUnsupported  = errors.New("engine: not supported")
 )
+
+// MissingPrivileges is what CheckPrivileges' error wraps, beside
+// ErrAccessDenied, when the admin lacks privileges: their names, as the
+// server spells them. It holds nothing else, so a caller may show it to an
+// operator where it shows no other driver text.
+type MissingPrivileges struct {
+	Names []string
+}
+
+func (m *MissingPrivileges) Error() string { return strings.Join(m.Names, ", ") }
 
 // Error carries both the sentinel kind and the raw server error, so both
 // errors.Is(err, engine.ErrExists) and errors.As(err, &mysqlErr) work.
