@@ -1,9 +1,12 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/dbplane/dbplane/internal/cli"
 )
 
 // TestAccountCommands: create, list, show (by id and by email), update,
@@ -63,4 +66,32 @@ func TestAccountCommands(t *testing.T) {
 	in.mustCLI(t, 2, in.adminKey, "account", "update", "ada@example.com")
 	in.mustCLI(t, 2, in.adminKey, "account", "frobnicate")
 	in.mustCLI(t, 2, in.adminKey, "account")
+}
+
+// TestAccountSetPassword: the local subcommand beside the API ones still
+// reads the password from standard input, or prints a link.
+func TestAccountSetPassword(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	set := func(stdin string, args ...string) run {
+		var stdout, stderr strings.Builder
+		code := cli.Main(context.Background(), append([]string{"account", "set-password"}, args...), strings.NewReader(stdin), &stdout, &stderr)
+		return run{stdout: stdout.String(), stderr: stderr.String(), code: code}
+	}
+	if r := set("a long passphrase\n", "admin@localhost", "--data-dir", in.dataDir); r.code != 0 || r.stdout != "" {
+		t.Errorf("set-password: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := set("", "--data-dir", in.dataDir, "--link", "--url", "https://db.example.com", "admin@localhost"); r.code != 0 ||
+		!strings.HasPrefix(r.stdout, "https://db.example.com/set-password?token=") {
+		t.Errorf("set-password --link: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := set("short\n", "admin@localhost", "--data-dir", in.dataDir); r.code != 1 {
+		t.Errorf("set-password with a short password: exit %d, want 1", r.code)
+	}
+	if r := set("a long passphrase\n", "nobody@example.com", "--data-dir", in.dataDir); r.code != 1 {
+		t.Errorf("set-password for an unknown email: exit %d, want 1", r.code)
+	}
+	if r := set("", "--data-dir", in.dataDir); r.code != 2 {
+		t.Errorf("set-password without EMAIL: exit %d, want 2", r.code)
+	}
 }
