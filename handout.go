@@ -27,14 +27,15 @@ func SubuserPermissionNeeds(perm string) []Permission {
 
 // Reach is what a way into the account (a user key, its password, a
 // set-password link) can do, in admin permissions: every account reveals
-// and rotates its databases' passwords (server_databases:read and :write),
-// and an admin account reaches every server on the client API and every
+// and rotates its databases' passwords (server_databases:read and :write)
+// and, signed in to the dashboard, mints its own user keys (keys:write);
+// an admin account reaches every server on the client API and every
 // operator page of the dashboard, which is every permission.
 func (a *Account) Reach() []Permission {
 	if a.Role == RoleAdmin {
 		return AllPermissions()
 	}
-	return []Permission{"server_databases:read", "server_databases:write"}
+	return []Permission{"server_databases:read", "server_databases:write", "keys:write"}
 }
 
 // RoleReach is what an account of role r can do, in admin permissions:

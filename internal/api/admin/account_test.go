@@ -291,13 +291,22 @@ func TestAccountPassword(t *testing.T) {
 		path = "/api/admin/accounts/" + tenantID
 		pw   = "correct horse battery staple"
 	)
-	// canMint holds what minting a user key of a tenant needs.
-	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write")
+	// canMint holds what a way into a tenant reaches: its databases and,
+	// signed in to the dashboard, minting its own user keys.
+	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write", "keys:write")
 	runScenarios(t, []scenario{
 		{
 			Name: "OK", Method: http.MethodPatch, Path: path, Header: bearer(canMint),
 			Body: `{"password":"` + pw + `"}`, Setup: passwordSet(pw),
 			WantStatus: http.StatusOK, NotContains: []string{pw},
+		},
+		{
+			// A password opens the dashboard, where the account mints user
+			// keys: a key without keys:write cannot hand that out.
+			Name: "WithoutKeysWrite", Method: http.MethodPatch, Path: path,
+			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
+			Body: `{"password":"` + pw + `"}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusForbidden, NotContains: []string{pw},
 		},
 		{
 			Name: "WithName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
@@ -378,11 +387,16 @@ func TestPasswordLinkCreate(t *testing.T) {
 			}
 		}
 	}
-	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write")
+	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write", "keys:write")
 	runScenarios(t, []scenario{
 		{
 			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(canMint),
 			Setup: both(accountReturns(tenantID), linkMade(tenantID)), WantStatus: http.StatusCreated,
+		},
+		{
+			Name: "WithoutKeysWrite", Method: http.MethodPost, Path: path,
+			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
+			Setup: accountReturns(tenantID), WantStatus: http.StatusForbidden,
 		},
 		{
 			Name: "AccountsWriteOnly", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")),
