@@ -2,31 +2,18 @@ package ptero
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
-)
-
-// Rules of the create bodies (SPEC §3): the name part is alpha_dash, 1–48
-// characters on the application API and 3–48 on the client API; remote
-// matches ^[\w\-/.%:]+$ and is at most 255 characters.
-const (
-	maxNameLength   = 48
-	maxRemoteLength = 255
-)
-
-var (
-	alphaDash   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	remoteChars = regexp.MustCompile(`^[A-Za-z0-9_\-/.%:]+$`)
 )
 
 // decodeBody reads the body into v, a struct of json.RawMessage fields,
@@ -164,40 +151,50 @@ func (v *validator) integer(field string, raw json.RawMessage, required bool) (i
 	return n, true
 }
 
-// name checks the database field: the name part of s{server}_{name}.
+// name checks the database field: the name part of s{server}_{name}, by
+// the domain's rule (dbplane.ValidateServerDatabaseName: alpha_dash, then
+// min, then 48 characters).
 func (v *validator) name(raw json.RawMessage, minLen int) string {
 	const field = "database"
 	s, ok := v.str(field, raw, true)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case !alphaDash.MatchString(s):
-		v.fail(field, "alpha_dash", "The %s must only contain letters, numbers, dashes and underscores.", field)
-	case len(s) < minLen:
-		v.fail(field, "min", "The %s must be at least %d characters.", field, minLen)
-	case len(s) > maxNameLength:
-		v.fail(field, "max", "The %s must not be greater than %d characters.", field, maxNameLength)
-	default:
-		return s
 	}
-	return ""
+	if err := dbplane.ValidateServerDatabaseName(s, minLen); err != nil {
+		v.failWith(field, "alpha_dash", err)
+		return ""
+	}
+	return s
 }
 
-// remote checks the remote field ("connections from").
+// remote checks the remote field ("connections from") by the domain's
+// rule (dbplane.ValidateRemote, SPEC §3).
 func (v *validator) remote(raw json.RawMessage) string {
 	const field = "remote"
 	s, ok := v.str(field, raw, true)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case len(s) > maxRemoteLength:
-		v.fail(field, "max", "The %s must not be greater than %d characters.", field, maxRemoteLength)
-	case !remoteChars.MatchString(s):
-		v.fail(field, "regex", "The %s format is invalid.", field)
-	default:
-		return s
 	}
-	return ""
+	if err := dbplane.ValidateRemote(s); err != nil {
+		v.failWith(field, "regex", err)
+		return ""
+	}
+	return s
+}
+
+// failWith records a domain rule's failure under the Laravel rule it
+// corresponds to: min, max, or charsRule for characters not allowed.
+func (v *validator) failWith(field, charsRule string, err error) {
+	rule := "invalid"
+	switch {
+	case errors.Is(err, dbplane.ErrTooShort):
+		rule = "min"
+	case errors.Is(err, dbplane.ErrTooLong):
+		rule = "max"
+	case errors.Is(err, dbplane.ErrCharacters):
+		rule = charsRule
+	}
+	v.fields = append(v.fields, fieldError{field: field, rule: rule, detail: dbplane.ErrorMessage(err)})
 }
 
 // engine checks the client API's optional engine field (a dbplane
