@@ -37,6 +37,7 @@ func (h *handler) routes() {
 
 	// Client API (document 001, SPEC §4.4).
 	h.mux.Handle("GET /api/client", h.client(h.handleClientServerList))
+	h.mux.Handle("GET /api/client/account", h.client(h.handleClientAccount))
 	h.mux.Handle("GET /api/client/servers/{server}", h.client(h.handleClientServerGet))
 	h.mux.Handle("GET /api/client/servers/{server}/databases", h.client(h.handleClientDatabaseList))
 	h.mux.Handle("POST /api/client/servers/{server}/databases", h.client(h.handleClientDatabaseCreate))

@@ -16,7 +16,7 @@ func TestRoutes(t *testing.T) {
 		// The client root with a trailing slash is the client root (Laravel).
 		{Name: "ClientRootSlash", Method: http.MethodGet, Path: "/api/client/", WantStatus: http.StatusUnauthorized},
 		{Name: "ClientUnknown", Method: http.MethodGet, Path: "/api/client/servers/" + serverIdent + "/files", Header: bearer(ownerKey), WantStatus: http.StatusNotFound},
-		{Name: "ClientAccount", Method: http.MethodGet, Path: "/api/client/account", Header: bearer(ownerKey), WantStatus: http.StatusNotFound},
+		{Name: "ClientAccountKeys", Method: http.MethodGet, Path: "/api/client/account/api-keys", Header: bearer(ownerKey), WantStatus: http.StatusNotFound},
 		// A trailing slash matches the route, as Laravel's router does.
 		{Name: "TrailingSlash", Method: http.MethodGet, Path: appDBs + "/", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "TrailingSlashes", Method: http.MethodGet, Path: "/api/client/servers/" + serverIdent + "/databases//", Header: bearer(ownerKey), WantStatus: http.StatusOK},

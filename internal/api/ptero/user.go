@@ -141,3 +141,32 @@ func (h *handler) handleAppUserGet(w http.ResponseWriter, r *http.Request) {
 	}
 	h.writeJSON(w, r, http.StatusOK, toUserJSON(found))
 }
+
+// clientAccountJSON is the client API's account object (the panel's
+// client AccountTransformer), for GET /api/client/account: libraries call
+// it to check a client key.
+type clientAccountJSON struct {
+	Object     string                  `json:"object"`
+	Attributes clientAccountAttributes `json:"attributes"`
+}
+
+type clientAccountAttributes struct {
+	ID        int64  `json:"id"`
+	Admin     bool   `json:"admin"`
+	Username  string `json:"username"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Language  string `json:"language"`
+}
+
+// handleClientAccount returns the key's account, named as on the
+// application API's users.
+func (h *handler) handleClientAccount(w http.ResponseWriter, r *http.Request) {
+	a := dbplane.PrincipalFrom(r.Context()).Account
+	u := toUserJSON(a).Attributes
+	h.writeJSON(w, r, http.StatusOK, clientAccountJSON{Object: "user", Attributes: clientAccountAttributes{
+		ID: u.ID, Admin: u.RootAdmin, Username: u.Username, Email: u.Email,
+		FirstName: u.FirstName, LastName: u.LastName, Language: u.Language,
+	}})
+}

@@ -63,3 +63,15 @@ func TestAppNodes(t *testing.T) {
 		},
 	})
 }
+
+func TestClientAccount(t *testing.T) {
+	t.Parallel()
+	const path = "/api/client/account"
+	runScenarios(t, []scenario{
+		// Libraries check a client key with this call.
+		{Name: "Owner", Method: http.MethodGet, Path: path, Header: bearer(ownerKey), WantStatus: http.StatusOK},
+		{Name: "AdminUser", Method: http.MethodGet, Path: path + "/", Header: bearer(adminUserKey), WantStatus: http.StatusOK},
+		{Name: "AdminKey", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusForbidden},
+		{Name: "NoKey", Method: http.MethodGet, Path: path, WantStatus: http.StatusUnauthorized},
+	})
+}
