@@ -158,3 +158,37 @@ func TestHostCreate_MessagesWithoutCauses(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyMint_Refused: the admin API mints no key that could never work
+// (an expiresAt not in the future, fixed in 38a0139; this is its API
+// test) and none for a suspended account (issue 10: on main that was a
+// 201, a key made while its account is locked out).
+func TestKeyMint_Refused(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	tenant, _ := in.addTenant(t, "mint@example.com", nil)
+	past := "2020-01-01T00:00:00Z"
+	for _, tc := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/api/admin/accounts/" + tenant + "/keys", map[string]any{"name": "old", "expiresAt": past}},
+		{"/api/admin/keys", map[string]any{"name": "old", "permissions": []string{"nodes:read"}, "expiresAt": past}},
+	} {
+		r := in.do(t, "POST", tc.path, in.adminKey, tc.body)
+		if r.status != http.StatusUnprocessableEntity || r.json(t)["error"].(map[string]any)["field"] != "expiresAt" {
+			t.Errorf("POST %s with expiresAt %s = %d %s, want 422 on expiresAt", tc.path, past, r.status, r.body)
+		}
+	}
+	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+tenant, in.adminKey, map[string]any{"suspended": true})
+	r := in.do(t, "POST", "/api/admin/accounts/"+tenant+"/keys", in.adminKey, map[string]any{"name": "during"})
+	if r.status != http.StatusConflict || strings.Contains(string(r.body), `"key"`) {
+		t.Errorf("POST key for a suspended account = %d %s, want 409 and no key", r.status, r.body)
+	}
+	keys := in.mustDo(t, http.StatusOK, "GET", "/api/admin/accounts/"+tenant+"/keys", in.adminKey, nil)
+	if n := strings.Count(string(keys.body), `"id"`); n != 1 {
+		t.Errorf("the suspended account has %d keys, want only the one minted before: %s", n, keys.body)
+	}
+	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+tenant, in.adminKey, map[string]any{"suspended": false})
+	in.mustDo(t, http.StatusCreated, "POST", "/api/admin/accounts/"+tenant+"/keys", in.adminKey, map[string]any{"name": "after"})
+}

@@ -117,6 +117,15 @@ func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.
 	if in.ExpiresAt != nil && !s.opt.Now().Before(*in.ExpiresAt) {
 		return nil, "", dbplane.FieldErrorf("expiresAt", "The expiry must be in the future.")
 	}
+	// A key minted for a suspended account would be one the suspension
+	// did not disable, and so one unsuspending would not account for.
+	acct, err := s.store.Account(ctx, in.AccountID)
+	if err != nil {
+		return nil, "", err
+	}
+	if acct.Suspended {
+		return nil, "", dbplane.ErrSuspendedAccountKey
+	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
 		return nil, "", err
