@@ -14,6 +14,7 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -75,6 +76,21 @@ type Config struct {
 	// /metrics off: --no-metrics, DBPLANE_NO_METRICS.
 	MetricsToken string
 	NoMetrics    bool
+	// TLSCert and TLSKey are the PEM certificate chain and private key
+	// files: with both set, serve speaks HTTPS on Listen, rereads them on
+	// SIGHUP, and marks dashboard cookies Secure. --tls-cert,
+	// DBPLANE_TLS_CERT and --tls-key, DBPLANE_TLS_KEY.
+	TLSCert string
+	TLSKey  string
+	// TrustedProxies are the reverse proxies (CIDRs or single addresses)
+	// whose X-Forwarded-For names the client. --trusted-proxy
+	// (repeatable, or a comma list), DBPLANE_TRUSTED_PROXIES (comma list).
+	TrustedProxies []string
+	// PublicURL is the scheme and host (and port) people and panels reach
+	// dbplane at, such as https://db.example.com, for the absolute links
+	// dbplane prints or returns. "" means the listen address.
+	// --public-url, DBPLANE_PUBLIC_URL.
+	PublicURL string
 }
 
 // Default returns the settings used when nothing else is given.
@@ -102,4 +118,21 @@ func (c Config) StoreURL() string {
 		return "sqlite:" + filepath.Join(c.DataDir, "dbplane.db")
 	}
 	return c.Store
+}
+
+// TLS reports whether serve speaks HTTPS (both TLSCert and TLSKey are set).
+func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
+
+// BaseURL is the root of the absolute links dbplane prints or returns:
+// PublicURL without its trailing slash, or else the listen address with
+// http:// or, with TLS on, https://.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	scheme := "http://"
+	if c.TLS() {
+		scheme = "https://"
+	}
+	return scheme + c.Listen
 }

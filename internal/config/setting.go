@@ -66,8 +66,16 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.MetricsToken }},
 	{flag: "no-metrics", env: "DBPLANE_NO_METRICS", usage: "do not serve Prometheus metrics at /metrics",
 		field: func(c *Config) any { return &c.NoMetrics }},
-	{flag: "secure-cookies", env: "DBPLANE_SECURE_COOKIES", usage: "mark dashboard cookies Secure (__Host- prefix); set when users reach dbplane over HTTPS",
+	{flag: "secure-cookies", env: "DBPLANE_SECURE_COOKIES", usage: "mark dashboard cookies Secure (__Host- prefix) when a proxy terminates HTTPS; automatic with --tls-cert",
 		field: func(c *Config) any { return &c.SecureCookies }},
+	{flag: "tls-cert", env: "DBPLANE_TLS_CERT", usage: "PEM certificate chain `file`: with --tls-key, serve HTTPS on --listen (reread on SIGHUP)",
+		field: func(c *Config) any { return &c.TLSCert }},
+	{flag: "tls-key", env: "DBPLANE_TLS_KEY", usage: "PEM private key `file` of --tls-cert",
+		field: func(c *Config) any { return &c.TLSKey }},
+	{flag: "trusted-proxy", env: "DBPLANE_TRUSTED_PROXIES", usage: "reverse proxy `cidr` or address whose X-Forwarded-For names the client (repeatable, or a comma list)",
+		field: func(c *Config) any { return &c.TrustedProxies }},
+	{flag: "public-url", env: "DBPLANE_PUBLIC_URL", usage: "`url` people reach dbplane at (https://db.example.com), for the links it prints and returns (default http(s)://<listen>)",
+		field: func(c *Config) any { return &c.PublicURL }},
 }
 
 // lookupSetting returns the setting whose variable is env.
