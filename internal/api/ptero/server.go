@@ -127,7 +127,8 @@ type emptyListJSON struct {
 
 var emptyList = emptyListJSON{Object: "list", Data: []any{}}
 
-// clientServer renders s for the account a.
+// clientServerJSON renders s for the account a: the panel's client server
+// object, with its default includes.
 func (h *handler) clientServerJSON(l *lookups, a *dbplane.Account, s *dbplane.Server) (clientServerJSON, error) {
 	node, err := l.nodeName(s.NodeID)
 	if err != nil {
