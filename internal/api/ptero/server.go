@@ -118,7 +118,7 @@ type clientServerMeta struct {
 	UserPermissions []string `json:"user_permissions"`
 }
 
-// emptyList is a relationship dbplane has nothing for (allocations,
+// emptyListJSON is a relationship dbplane has nothing for (allocations,
 // variables, subusers): an empty Fractal collection.
 type emptyListJSON struct {
 	Object string `json:"object"`
