@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,6 +51,8 @@ type Options struct {
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Request-Id
 	// headers are believed. Empty: none are.
 	TrustedProxies []netip.Prefix
+	// TLS, when set, makes the listener HTTPS (see Certificate.TLSConfig).
+	TLS *tls.Config
 
 	ReadHeaderTimeout time.Duration // default 10s
 	ReadTimeout       time.Duration // default 30s
@@ -106,6 +109,7 @@ func New(opt Options) *Server {
 		IdleTimeout:       opt.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn),
+		TLSConfig:         opt.TLS,
 	}
 	return s
 }
@@ -129,7 +133,12 @@ func (s *Server) Open() error {
 	s.serving = make(chan struct{})
 	go func() {
 		defer close(s.serving)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serve := s.srv.Serve
+		if s.opt.TLS != nil {
+			// The certificate comes from TLSConfig.GetCertificate.
+			serve = func(ln net.Listener) error { return s.srv.ServeTLS(ln, "", "") }
+		}
+		if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("http serve", slog.Any("err", err))
 		}
 	}()
@@ -138,23 +147,27 @@ func (s *Server) Open() error {
 }
 
 // URL returns the base URL the server listens on, such as
-// "http://127.0.0.1:41234", or "" before Open. An unspecified address
-// (":0", "0.0.0.0", "[::]") reads as localhost.
+// "http://127.0.0.1:41234" ("https://..." with TLS), or "" before Open. An
+// unspecified address (":0", "0.0.0.0", "[::]") reads as localhost.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln == nil {
 		return ""
 	}
+	scheme := "http://"
+	if s.opt.TLS != nil {
+		scheme = "https://"
+	}
 	ap, err := netip.ParseAddrPort(s.ln.Addr().String())
 	if err != nil {
-		return "http://" + s.ln.Addr().String()
+		return scheme + s.ln.Addr().String()
 	}
 	host := ap.Addr().Unmap().String()
 	if ap.Addr().IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(ap.Port()))
+	return scheme + net.JoinHostPort(host, fmt.Sprint(ap.Port()))
 }
 
 // Close stops accepting connections and waits for in-flight requests to
