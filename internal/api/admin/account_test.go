@@ -305,7 +305,7 @@ func TestAccountPassword(t *testing.T) {
 			// keys: a key without keys:write cannot hand that out.
 			Name: "WithoutKeysWrite", Method: http.MethodPatch, Path: path,
 			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
-			Body: `{"password":"` + pw + `"}`, Setup: accountReturns(tenantID),
+			Body:   `{"password":"` + pw + `"}`, Setup: accountReturns(tenantID),
 			WantStatus: http.StatusForbidden, NotContains: []string{pw},
 		},
 		{
@@ -396,7 +396,7 @@ func TestPasswordLinkCreate(t *testing.T) {
 		{
 			Name: "WithoutKeysWrite", Method: http.MethodPost, Path: path,
 			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
-			Setup: accountReturns(tenantID), WantStatus: http.StatusForbidden,
+			Setup:  accountReturns(tenantID), WantStatus: http.StatusForbidden,
 		},
 		{
 			Name: "AccountsWriteOnly", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")),
