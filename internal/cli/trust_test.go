@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -191,4 +192,54 @@ func TestKeyMint_Refused(t *testing.T) {
 	}
 	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+tenant, in.adminKey, map[string]any{"suspended": false})
 	in.mustDo(t, http.StatusCreated, "POST", "/api/admin/accounts/"+tenant+"/keys", in.adminKey, map[string]any{"name": "after"})
+}
+
+// TestUncleanPaths_404InTheSurfaceShape: a path that is another spelling
+// of a surface's path (a doubled slash, an encoded slash) is a 404 in that
+// surface's error shape, not a redirect, the dashboard's page or
+// ServeMux's plain text (issue 10: //api/admin/keys answered a 307 to the
+// clean path, /api%2Fadmin "404 page not found").
+func TestUncleanPaths_404InTheSurfaceShape(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	admin := func(b map[string]any) bool {
+		e, ok := b["error"].(map[string]any)
+		return ok && e["code"] == "not_found" && len(b) == 1
+	}
+	dbapi := func(b map[string]any) bool { return b["ok"] == false && b["code"] == "NOT_FOUND" }
+	ptero := func(b map[string]any) bool {
+		errs, ok := b["errors"].([]any)
+		return ok && len(errs) == 1 && errs[0].(map[string]any)["status"] == "404"
+	}
+	for _, tc := range []struct {
+		path  string
+		shape func(map[string]any) bool
+	}{
+		{"//api/admin/keys", admin},
+		{"/api//admin/keys", admin},
+		{"/api%2Fadmin", admin},
+		{"/api%2Fadmin/keys", admin},
+		{"/api/admin%2Fkeys", admin},
+		{"//api/v1/db/databases", dbapi},
+		{"/api%2Fv1%2Fdb/databases", dbapi},
+		{"/api/v1/db%2Fdatabases", dbapi},
+		{"//api/application/servers", ptero},
+		{"/api%2Fapplication/servers", ptero},
+	} {
+		req, err := http.NewRequest("GET", in.url+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+in.adminKey)
+		res, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]any
+		err = json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound || err != nil || !tc.shape(body) {
+			t.Errorf("GET %s = %d %v (%v), want 404 in its surface's shape", tc.path, res.StatusCode, body, err)
+		}
+	}
 }

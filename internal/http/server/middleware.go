@@ -119,7 +119,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
 			if s.opt.Observe != nil {
-				s.opt.Observe(surfaceOf(r.URL.Path), route(), status, time.Since(start))
+				s.opt.Observe(surfaceOf(ownerPath(r.URL.Path)), route(), status, time.Since(start))
 			}
 			s.logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),

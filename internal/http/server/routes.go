@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -13,9 +14,11 @@ import (
 // route sends a request to the surface that owns its path. It matches
 // prefixes itself rather than through ServeMux, which would answer
 // "/api/v1/db" and unclean paths with an HTML redirect instead of letting
-// the surface answer in its own envelope.
+// the surface answer in its own envelope. A path no surface owns as sent
+// is tried cleaned, so "//api/admin/keys" goes to the admin API, which
+// answers an unclean path with its own 404 (ownerPath).
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Path
+	p := ownerPath(r.URL.Path)
 	h := s.opt.Handlers
 	switch {
 	case p == "/healthz":
@@ -37,7 +40,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// surfaceOf names the surface that serves path, for metrics.
+// ownerPath is the path that decides which surface serves p: p itself
+// when it is under a surface's prefix as sent ("/api/v1/db/../admin/x" is
+// the management API's to refuse), else p cleaned ("//api/admin/keys" is
+// the admin API's, not the dashboard's).
+func ownerPath(p string) string {
+	if surfaceOf(p) == "web" {
+		return cleanPath(p)
+	}
+	return p
+}
+
+// surfaceOf names the surface that serves path as sent, for metrics.
 func surfaceOf(p string) string {
 	switch {
 	case p == "/healthz", p == "/readyz":
@@ -68,6 +82,15 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	}
 	request.NoteRoute(r, "GET /metrics")
 	s.opt.Metrics.ServeHTTP(w, r)
+}
+
+// cleanPath is p with doubled slashes and dot segments resolved, for
+// choosing the surface; the surface itself still sees the path as sent.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	return path.Clean(p)
 }
 
 // under reports whether path is prefix or below it.
