@@ -90,12 +90,25 @@ type ServerAccess struct {
 	Owner       bool
 	Admin       bool
 	Permissions []string // a subuser's
+	// OwnerSuspended is set when the server's owner is suspended: the
+	// server's databases are the owner's, and are closed to everyone but
+	// admins until the suspension is lifted.
+	OwnerSuspended bool
 }
 
-// Can reports whether the access includes perm: owners and admins can do
-// everything, subusers what they were given.
+// Can reports whether the access includes perm: admins can do
+// everything; while the owner is suspended, nobody else can do anything
+// (a subuser would otherwise reveal and rotate the suspended owner's
+// passwords); otherwise owners can do everything, subusers what they were
+// given.
 func (a ServerAccess) Can(perm string) bool {
-	return a.Owner || a.Admin || slices.Contains(a.Permissions, perm)
+	switch {
+	case a.Admin:
+		return true
+	case a.OwnerSuspended:
+		return false
+	}
+	return a.Owner || slices.Contains(a.Permissions, perm)
 }
 
 // Page selects a page of a list: Page from 1, PerPage 1–100.

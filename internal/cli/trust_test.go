@@ -243,3 +243,55 @@ func TestUncleanPaths_404InTheSurfaceShape(t *testing.T) {
 		}
 	}
 }
+
+// TestSubuser_SuspendedOwner: while a server's owner is suspended, its
+// subusers reveal, rotate and create nothing on it (issue 10: on main a
+// subuser with database.view_password still read the password of the
+// suspended owner's database and rotated it on the engine). Admins still
+// can, and unsuspending gives the subuser its access back.
+func TestSubuser_SuspendedOwner(t *testing.T) {
+	t.Parallel()
+	maria := dbtest.MariaDB(t)
+	in := startInstance(t)
+	in.addHost(t, maria)
+	owner, ownerKey := in.addTenant(t, "owner-s@example.com", nil)
+	sub, subKey := in.addTenant(t, "sub-s@example.com", nil)
+	srvID := in.mustServer(t, owner)
+	srv := in.mustDo(t, http.StatusOK, "GET", "/api/admin/servers/"+srvID, in.adminKey, nil).data(t)
+	ident := srv["identifier"].(string)
+	in.mustDo(t, http.StatusCreated, "POST", "/api/admin/servers/"+srvID+"/subusers", in.adminKey, map[string]any{
+		"accountId": sub, "permissions": []string{"database.create", "database.read", "database.update", "database.view_password"},
+	})
+	base := "/api/client/servers/" + ident + "/databases"
+	created := in.mustDo(t, http.StatusOK, "POST", base, ownerKey, map[string]any{"database": "app", "remote": "%"})
+	dbID := created.json(t)["attributes"].(map[string]any)["id"].(string)
+	password := created.json(t)["attributes"].(map[string]any)["relationships"].(map[string]any)["password"].(map[string]any)["attributes"].(map[string]any)["password"].(string)
+
+	// Before the suspension the subuser sees the password.
+	if r := in.mustDo(t, http.StatusOK, "GET", base+"?include=password", subKey, nil); !strings.Contains(string(r.body), password) {
+		t.Fatalf("subuser list before the suspension lacks the password: %s", r.body)
+	}
+	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+owner, in.adminKey, map[string]any{"suspended": true})
+	for _, req := range []struct{ method, path string }{
+		{"GET", base + "?include=password"},
+		{"GET", base + "/" + dbID + "?include=password"},
+		{"POST", base + "/" + dbID + "/rotate-password"},
+		{"POST", base},
+	} {
+		var body any
+		if req.method == "POST" && req.path == base {
+			body = map[string]any{"database": "more", "remote": "%"}
+		}
+		r := in.do(t, req.method, req.path, subKey, body)
+		if r.status != http.StatusForbidden || strings.Contains(string(r.body), password) {
+			t.Errorf("subuser %s %s while the owner is suspended = %d %s, want 403 without the password", req.method, req.path, r.status, r.body)
+		}
+	}
+	// The rotate was refused: the stored password is unchanged.
+	got := in.mustDo(t, http.StatusOK, "GET", "/api/application/servers/"+srvID+"/databases?include=password", in.adminKey, nil)
+	if !strings.Contains(string(got.body), password) {
+		t.Errorf("the admin's view after the refused rotate lacks the original password: %s", got.body)
+	}
+	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+owner, in.adminKey, map[string]any{"suspended": false})
+	in.mustDo(t, http.StatusOK, "GET", base+"?include=password", subKey, nil)
+}

@@ -116,7 +116,7 @@ func (s *Service) ServerAccess(ctx context.Context, a *dbplane.Account, ref stri
 	case a.Role == dbplane.RoleAdmin:
 		return srv, dbplane.ServerAccess{Admin: true, Owner: srv.OwnerID == a.ID}, nil
 	case srv.OwnerID == a.ID:
-		return srv, dbplane.ServerAccess{Owner: true}, nil
+		return srv, dbplane.ServerAccess{Owner: true, OwnerSuspended: a.Suspended}, nil
 	}
 	su, err := s.store.Subuser(ctx, srv.ID, a.ID)
 	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -125,7 +125,11 @@ func (s *Service) ServerAccess(ctx context.Context, a *dbplane.Account, ref stri
 	if err != nil {
 		return nil, dbplane.ServerAccess{}, err
 	}
-	return srv, dbplane.ServerAccess{Permissions: su.Permissions}, nil
+	owner, err := s.store.Account(ctx, srv.OwnerID)
+	if err != nil {
+		return nil, dbplane.ServerAccess{}, err
+	}
+	return srv, dbplane.ServerAccess{Permissions: su.Permissions, OwnerSuspended: owner.Suspended}, nil
 }
 
 // SetSubuser gives an account database permissions on a server, adding
