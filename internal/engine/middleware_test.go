@@ -181,7 +181,7 @@ func TestMiddleware_Timeout(t *testing.T) {
 	if err := c.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if dl, _ := inner.lastCtx.Deadline(); !dl.Equal(want) {
+	if dl, ok := inner.lastCtx.Deadline(); !ok || !dl.Equal(want) {
 		t.Errorf("Ping with a deadline: inner deadline = %v, want the caller's %v", dl, want)
 	}
 
