@@ -28,7 +28,7 @@ Example:
 func runSetPassword(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("account set-password", flag.ContinueOnError)
 	link := fs.Bool("link", false, "print a one-time set-password link instead of reading a password")
-	base := fs.String("url", "", "base `url` of the dashboard for --link (default http://<listen>)")
+	base := fs.String("url", "", "base `url` of the dashboard for --link (default --public-url, else http(s)://<listen>)")
 	// The email may come before or after the flags.
 	var email string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -77,7 +77,7 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 		}
 		root := *base
 		if root == "" {
-			root = "http://" + cfg.Listen
+			root = cfg.BaseURL()
 		}
 		fmt.Fprintf(e.stderr, "one-time set-password link for %s, valid until %s:\n", email, until.Format("2006-01-02 15:04 MST"))
 		fmt.Fprintln(e.stdout, strings.TrimRight(root, "/")+"/set-password?token="+url.QueryEscape(string(token)))
@@ -86,6 +86,6 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 	if err := svc.SetPassword(ctx, id, pw); err != nil {
 		return errors.New(dbplane.ErrorMessage(err))
 	}
-	fmt.Fprintf(e.stderr, "password set for %s; sign in at http://%s/login\n", email, cfg.Listen)
+	fmt.Fprintf(e.stderr, "password set for %s; sign in at %s/login\n", email, cfg.BaseURL())
 	return nil
 }

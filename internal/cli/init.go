@@ -28,7 +28,7 @@ can be replaced with 'dbplane admin-key recover'.
 func runInit(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	email := fs.String("admin-email", "admin@localhost", "email of the admin account to create")
-	cfg, rest, err := loadLocal(fs, e, args, initUsage, "data-dir", "store", "master-key-file", "listen")
+	cfg, rest, err := loadLocal(fs, e, args, initUsage, "data-dir", "store", "master-key-file", "listen", "public-url")
 	if err != nil {
 		return err
 	}
@@ -74,8 +74,8 @@ func runInit(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  http://%s/set-password?token=%s\n",
-		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.Listen, url.QueryEscape(string(link)))
+	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  %s/set-password?token=%s\n",
+		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.BaseURL(), url.QueryEscape(string(link)))
 	fmt.Fprintf(e.stderr, "or set it now: echo 'a long passphrase' | dbplane account set-password %s --data-dir %s\n", acct.Email, cfg.DataDir)
 	return nil
 }

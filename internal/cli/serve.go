@@ -34,6 +34,7 @@ type Server struct {
 	log    *slog.Logger
 	svc    *service
 	http   *server.Server
+	cert   *server.Certificate // nil without --tls-cert
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -52,6 +53,10 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Logs = os.Stderr
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
+	listener, err := listenerOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -86,16 +91,18 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
-				ServerCreateRate: cfg.RateLimitServerCreate,
+				ServerCreateRate: cfg.RateLimitServerCreate, PublicURL: cfg.PublicURL,
 			}),
 			Web: web.NewHandler(web.Services{
 				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
 				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
 			}, web.Options{
-				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText, Secure: cfg.SecureCookies,
+				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText,
+				// Served over HTTPS by us or (--secure-cookies) by a proxy.
+				Secure: cfg.SecureCookies || cfg.TLS(), PublicURL: cfg.PublicURL,
 			}),
 		},
 		// A create or rotate waits on an engine: leave it room past the
@@ -107,12 +114,14 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Observe:         mets.ObserveRequest,
 		Metrics:         metricsHandler(cfg, mets),
 		MetricsToken:    cfg.MetricsToken,
+		TLS:             listener.tls,
+		TrustedProxies:  listener.proxies,
 	})
 	if err := srv.Open(); err != nil {
 		svc.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv}
+	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv, cert: listener.cert}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.wg.Add(1)
@@ -135,6 +144,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		}()
 	}
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
+	if s.cert != nil {
+		logCertificate(logger, "serving HTTPS", s.cert)
+	}
 	return s, nil
 }
 
@@ -208,13 +220,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if len(rest) > 0 {
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
+	// SIGHUP rereads the TLS certificate; it is caught from here on, so
+	// one sent during start-up does not end the process.
+	hup := notifyReload()
+	defer stopReload(hup)
 	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr})
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
-	s.log.Info("shutting down")
-	return s.Close()
+	for {
+		select {
+		case <-hup:
+			s.ReloadTLS()
+		case <-ctx.Done():
+			s.log.Info("shutting down")
+			return s.Close()
+		}
+	}
 }
 
 // runReconcile settles engine changes left in flight and exits; serve does

@@ -204,11 +204,15 @@ func (h *handler) handleAdminPasswordLink(w http.ResponseWriter, r *http.Request
 		h.serviceError(w, r, err)
 		return
 	}
-	scheme := "http"
-	if r.TLS != nil || h.opt.Secure {
-		scheme = "https"
+	base := strings.TrimRight(h.opt.PublicURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil || h.opt.Secure {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
 	}
-	link := scheme + "://" + r.Host + "/set-password?token=" + url.QueryEscape(string(token))
+	link := base + "/set-password?token=" + url.QueryEscape(string(token))
 	h.renderAdminAccount(w, r, http.StatusOK, a, adminAccountView{Form: adminAccountFormOf(a), Link: link, LinkUntil: until})
 }
 

@@ -43,6 +43,10 @@ type Options struct {
 	// Secure marks cookies Secure and names the session cookie with the
 	// __Host- prefix. Set it when the dashboard is served over HTTPS.
 	Secure bool
+	// PublicURL is the scheme and host people reach the dashboard at
+	// ("https://db.example.com"), for the set-password links it makes;
+	// "" takes them from each request.
+	PublicURL string
 	// SignInRate is how many sign-in attempts a minute are allowed per
 	// client address and per email; default 10.
 	SignInRate int

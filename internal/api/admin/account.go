@@ -46,8 +46,8 @@ type accountUpdateRequest struct {
 	Password     request.Optional[string] `json:"password"`
 }
 
-// passwordLinkJSON is a one-time set-password link: a path on the
-// dashboard, to put after its address.
+// passwordLinkJSON is a one-time set-password link: absolute with
+// Options.PublicURL, else a path on the dashboard to put after its address.
 type passwordLinkJSON struct {
 	URL       string `json:"url"`
 	ExpiresAt string `json:"expiresAt"`
@@ -226,7 +226,7 @@ func (h *handler) handlePasswordLinkCreate(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	h.writeData(w, r, http.StatusCreated, passwordLinkJSON{
-		URL:       "/set-password?token=" + url.QueryEscape(string(token)),
+		URL:       h.publicURL + "/set-password?token=" + url.QueryEscape(string(token)),
 		ExpiresAt: response.Time(until.In(time.UTC)),
 	})
 }

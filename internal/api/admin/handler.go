@@ -3,6 +3,7 @@ package admin
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -23,6 +24,10 @@ type Options struct {
 	// Logger receives one line per internal or unavailable error. Nil
 	// discards them.
 	Logger *slog.Logger
+	// PublicURL is the scheme and host people reach the dashboard at
+	// ("https://db.example.com"). When set, a set-password link's url is
+	// absolute; otherwise it is a path to put after the dashboard's address.
+	PublicURL string
 }
 
 type handler struct {
@@ -33,6 +38,7 @@ type handler struct {
 	databases dbplane.AdminDatabaseService
 	signIn    dbplane.SignInService
 	logger    *slog.Logger
+	publicURL string
 	mux       *request.Mux
 }
 
@@ -51,6 +57,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		databases: s.Databases,
 		signIn:    s.SignIn,
 		logger:    logger,
+		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
