@@ -129,7 +129,9 @@ func (h *handler) adminKey(r *http.Request, id string) (*dbplane.APIKey, error) 
 }
 
 // handleAdminKeyUpdate disables or enables an admin key; a disabled key
-// stops working at once.
+// stops working at once. Disabling is a revocation, which keys:write
+// does; enabling hands the key's permissions back to its holder, so the
+// calling key must hold them (dbplane.Principal.CanGrantKey).
 func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 	disabled, err := decodeKeyUpdate(w, r)
 	if err != nil {
@@ -140,6 +142,12 @@ func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.writeError(w, r, err)
 		return
+	}
+	if !disabled {
+		if err := dbplane.PrincipalFrom(r.Context()).CanGrantKey(k.Permissions); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
 	}
 	h.setKeyDisabled(w, r, k.AccountID, k.ID, disabled)
 }

@@ -174,6 +174,17 @@ func TestAdminKeyUpdate(t *testing.T) {
 		{Name: "Disable", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write")), Body: `{"disabled":true}`,
 			Setup: setDisabled, WantStatus: http.StatusOK, NotContains: adminKeySecrets},
 		{Name: "Enable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":false}`, Setup: setDisabled, WantStatus: http.StatusOK},
+		{
+			// Enabling hands the key's permissions back to whoever holds
+			// it: keys:write alone cannot (SPEC §4.5); disabling, a
+			// revocation, it can (above).
+			Name: "EnableNeedsItsPermissions", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write", "servers:read")),
+			Body: `{"disabled":false}`, Setup: listAdminKeys, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "EnableWithItsPermissions", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write", "servers:read", "servers:write")),
+			Body: `{"disabled":false}`, Setup: setDisabled, WantStatus: http.StatusOK,
+		},
 		{Name: "Missing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{
