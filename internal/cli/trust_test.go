@@ -295,3 +295,64 @@ func TestSubuser_SuspendedOwner(t *testing.T) {
 	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/accounts/"+owner, in.adminKey, map[string]any{"suspended": false})
 	in.mustDo(t, http.StatusOK, "GET", base+"?include=password", subKey, nil)
 }
+
+// TestHandOut_OnlyWhatItHolds: on real serve, an admin key hands out only
+// what it holds (SPEC §4.5; issue 10 defect 1): servers:write alone adds
+// no subuser that reads passwords, accounts:write alone neither suspends
+// nor creates an admin, and keys:write alone re-enables no stronger key.
+func TestHandOut_OnlyWhatItHolds(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	mint := func(perms ...string) (id, key string) {
+		k := in.mustDo(t, http.StatusCreated, "POST", "/api/admin/keys", in.adminKey, map[string]any{"name": "k", "permissions": perms}).data(t)
+		return k["id"].(string), k["key"].(string)
+	}
+	_, serversWrite := mint("servers:read", "servers:write")
+	_, accountsWrite := mint("accounts:read", "accounts:write")
+	_, keysWrite := mint("keys:read", "keys:write")
+	strongID, _ := mint(dbplaneAllPermissions()...)
+	owner, _ := in.addTenant(t, "o-h@example.com", nil)
+	sub, _ := in.addTenant(t, "s-h@example.com", nil)
+	srv := in.mustServer(t, owner)
+	admins := in.mustDo(t, http.StatusOK, "GET", "/api/admin/accounts", in.adminKey, nil)
+	var initAdmin string
+	for _, a := range admins.json(t)["data"].([]any) {
+		if a := a.(map[string]any); a["role"] == "admin" {
+			initAdmin = a["id"].(string)
+		}
+	}
+	in.mustDo(t, http.StatusOK, "PATCH", "/api/admin/keys/"+strongID, in.adminKey, map[string]any{"disabled": true})
+	for _, tc := range []struct {
+		key, method, path string
+		body              map[string]any
+	}{
+		{serversWrite, "POST", "/api/admin/servers/" + srv + "/subusers", map[string]any{"accountId": sub, "permissions": []string{"database.view_password"}}},
+		{serversWrite, "PUT", "/api/admin/servers/" + srv + "/subusers/" + sub, map[string]any{"permissions": []string{"database.read", "database.update"}}},
+		{accountsWrite, "PATCH", "/api/admin/accounts/" + initAdmin, map[string]any{"suspended": true}},
+		{accountsWrite, "POST", "/api/admin/accounts", map[string]any{"email": "evil@example.com", "name": "Evil", "role": "admin"}},
+		{accountsWrite, "PATCH", "/api/admin/accounts/" + initAdmin, map[string]any{"password": "a brand new password"}},
+		{keysWrite, "PATCH", "/api/admin/keys/" + strongID, map[string]any{"disabled": false}},
+		{keysWrite, "POST", "/api/admin/accounts/" + owner + "/keys", map[string]any{"name": "mine now"}},
+	} {
+		if r := in.do(t, tc.method, tc.path, tc.key, tc.body); r.status != http.StatusForbidden {
+			t.Errorf("%s %s %v with a weaker key = %d %s, want 403", tc.method, tc.path, tc.body, r.status, r.body)
+		}
+	}
+	// Nothing changed: no subuser, the init admin not suspended, one admin.
+	if r := in.mustDo(t, http.StatusOK, "GET", "/api/admin/servers/"+srv+"/subusers", in.adminKey, nil); string(r.body) != "{\"data\":[]}\n" {
+		t.Errorf("subusers after refused adds = %s, want none", r.body)
+	}
+	in.mustDo(t, http.StatusOK, "GET", "/api/admin/nodes", in.adminKey, nil) // the init admin's key still works
+	// With what it hands out, a key does it.
+	_, both := mint("servers:write", "server_databases:read")
+	in.mustDo(t, http.StatusCreated, "POST", "/api/admin/servers/"+srv+"/subusers", both, map[string]any{"accountId": sub, "permissions": []string{"database.read", "database.view_password"}})
+}
+
+// dbplaneAllPermissions is every admin permission, as the init key holds.
+func dbplaneAllPermissions() []string {
+	var out []string
+	for _, r := range []string{"database_hosts", "server_databases", "servers", "nodes", "accounts", "keys"} {
+		out = append(out, r+":read", r+":write")
+	}
+	return out
+}
