@@ -41,6 +41,7 @@ func commands() []command {
 		{"database", "databases over the API: list, show, create, reveal, rotate, disable, enable, delete", databaseGroup.run},
 		{"server", "Pterodactyl servers over the API: list, create, show, update, delete", serverGroup.run},
 		{"node", "nodes over the API: list, create, show", nodeGroup.run},
+		{"healthcheck", "exit 0 if the local serve's /readyz answers 200 (for Docker and systemd)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -139,7 +140,7 @@ func (e env) usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("dbplane hands out databases on MariaDB, PostgreSQL and MongoDB hosts.\n\nUsage: dbplane <command> [arguments] [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'dbplane help <command>' or 'dbplane <command> -h' for a command's flags.\n" +
 		"The API commands (host, account, key, database, server, node) call a running serve at\n" +
