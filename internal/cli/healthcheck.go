@@ -50,7 +50,7 @@ func runHealthcheck(ctx context.Context, e env, args []string) error {
 	}
 	client := &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // see healthcheckUsage
-		Proxy:           nil,                                    // the probe is local: never through HTTP_PROXY
+		Proxy:           nil,                                   // the probe is local: never through HTTP_PROXY
 	}}
 	res, err := client.Do(req)
 	if err != nil {
