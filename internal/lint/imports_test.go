@@ -52,9 +52,9 @@ var rules = []rule{
 	{pkg: "internal/api/apitest", allow: []string{"", "internal/http/*"}, testSupport: true}, // scenario runner for the surfaces' tests
 	{pkg: "internal/api/*", allow: []string{"", "internal/http/request", "internal/http/response"}},
 	{pkg: "internal/web", allow: []string{"", "internal/http/request", "internal/http/response"}},
-	{pkg: "internal/web/browser"},                 // the dashboard's browser journeys: _test.go files only
+	{pkg: "internal/web/browser"},                  // the dashboard's browser journeys: _test.go files only
 	{pkg: "internal/metrics", allow: []string{""}}, // Prometheus, behind observer functions
-	{pkg: "internal/cli", allow: []string{"..."}}, // the composition root
+	{pkg: "internal/cli", allow: []string{"..."}},  // the composition root
 	{pkg: "internal/mock", allow: []string{""}, testSupport: true},
 	{pkg: "internal/dbtest", allow: []string{"", "internal/engine"}, testSupport: true},
 	{pkg: "cmd/*bench*/...", allow: []string{"..."}}, // benchmark commands measure the layers directly
