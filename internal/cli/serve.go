@@ -149,6 +149,12 @@ func (s *Server) Close() error {
 }
 
 func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
+	if cfg.SharedStore() {
+		// The store speaks PostgreSQL; the CLI does not yet keep a master
+		// key shared by the replicas, nor elect the one that runs the
+		// background work.
+		return nil, errors.New("the PostgreSQL metadata store is not enabled in the CLI yet; use the default SQLite store")
+	}
 	if cfg.MasterKey != "" {
 		primary, others, err := secret.ParseKeys([]byte(cfg.MasterKey))
 		if err != nil {

@@ -1,8 +1,9 @@
 // Package store keeps dbplane's metadata: accounts, keys, hosts, databases
 // and the intents of engine changes in flight. SQLite (modernc.org/sqlite,
-// no cgo) is the default; SQL is written in the common subset with ?
-// placeholders so that a PostgreSQL dialect can follow (SPEC §8); what
-// differs between the two lives in one dialect value (dialect.go).
+// no cgo) is the default; PostgreSQL (pgx) lets several replicas share one
+// store (SPEC §8). SQL is written once, in the subset both take, with ?
+// placeholders; what differs between the two lives in one dialect value
+// (dialect.go, postgres.go).
 package store
 
 import (
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"path"
 	"sort"
 	"strconv"
@@ -80,6 +82,9 @@ func (db *DB) Close() error {
 	if db.dialect.beforeClose != nil {
 		cerr = db.dialect.beforeClose(db)
 	}
+	if db.read == db.write {
+		return errors.Join(cerr, db.write.Close())
+	}
 	return errors.Join(cerr, db.write.Close(), db.read.Close())
 }
 
@@ -119,7 +124,7 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(q); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.read.PrepareContext(ctx, q)
+	st, err := db.read.PrepareContext(ctx, db.dialect.rebind(q))
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +141,7 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
-		return db.read.QueryRowContext(ctx, q, args...)
+		return db.read.QueryRowContext(ctx, db.dialect.rebind(q), args...)
 	}
 	return st.QueryRowContext(ctx, args...)
 }
@@ -156,7 +161,14 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		return err
 	}
 	sort.Strings(names)
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+	if db.dialect.lockMigrations != nil {
+		unlock, err := db.dialect.lockMigrations(ctx, db)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer unlock()
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	applied, err := db.appliedMigrations(ctx)
@@ -191,8 +203,9 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		if err != nil {
 			return err
 		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		err = db.tx(ctx, func(tx *txn) error {
+			// No arguments: the whole file goes as one simple query.
+			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, db.ms(db.Now()))
@@ -235,12 +248,30 @@ func migrationVersion(name string) (int, error) {
 	return strconv.Atoi(base[:i])
 }
 
-// tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
-func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+// maxTxAttempts bounds how often a transaction runs again after a
+// serialization failure or a deadlock.
+const maxTxAttempts = 5
+
+// tx runs fn in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+// READ COMMITTED) and commits it. Where the dialect says the transaction
+// may simply run again (a deadlock), it does, a few times: fn must set
+// everything it returns afresh on each run.
+func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.tx1(ctx, fn)
+		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
+	}
+}
+
+func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &txn{Tx: sqlTx, d: db.dialect}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
