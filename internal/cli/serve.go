@@ -50,15 +50,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Logs = os.Stderr
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
-	}
-	unlock, held, err := lockDataDir(cfg.DataDir)
+	unlock, err := lockServe(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("lock data dir: %w", err)
-	}
-	if held {
-		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
+		return nil, err
 	}
 	svc, err := openService(ctx, cfg, logger, opt.Logs, opt.Hook)
 	if err != nil {
@@ -67,8 +61,14 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	}
 	svc.unlock = unlock
 	st := svc.store
-	if err := svc.Reconcile(ctx, 0); err != nil {
-		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
+	// Alone on its store, serve settles whatever a crash left in flight
+	// before it takes requests. Replicas sharing a PostgreSQL store leave
+	// that to the leader, which claims only expired leases: the intents
+	// may be other replicas' requests in progress.
+	if !cfg.SharedStore() {
+		if err := svc.Reconcile(ctx, 0); err != nil {
+			logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
+		}
 	}
 	salt, err := svc.HashIDSalt(ctx)
 	if err != nil {
@@ -148,19 +148,21 @@ func (s *Server) Close() error {
 	return errors.Join(err, s.svc.Close())
 }
 
+// openSealer loads the master key. With a SQLite store it may generate
+// one into the data dir on first run; with a PostgreSQL store, which
+// several replicas share, it must be given (DBPLANE_MASTER_KEY or
+// --master-key-file): a key per data dir would leave each replica unable
+// to open what the others sealed.
 func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
-	if cfg.SharedStore() {
-		// The store speaks PostgreSQL; the CLI does not yet keep a master
-		// key shared by the replicas, nor elect the one that runs the
-		// background work.
-		return nil, errors.New("the PostgreSQL metadata store is not enabled in the CLI yet; use the default SQLite store")
-	}
 	if cfg.MasterKey != "" {
 		primary, others, err := secret.ParseKeys([]byte(cfg.MasterKey))
 		if err != nil {
 			return nil, fmt.Errorf("DBPLANE_MASTER_KEY: %w", err)
 		}
 		return secret.NewSealer(primary, others...)
+	}
+	if cfg.SharedStore() && cfg.MasterKeyFile == "" {
+		return nil, errMasterKeyRequired
 	}
 	sealer, created, err := secret.LoadOrCreate(cfg.DataDir, cfg.MasterKeyFile, rand.Reader)
 	if err != nil {
@@ -171,6 +173,9 @@ func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 	}
 	return sealer, nil
 }
+
+var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +
+	"set DBPLANE_MASTER_KEY or --master-key-file (no key is generated per data dir with a PostgreSQL store)")
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -191,6 +196,26 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return s.Close()
 }
 
+// lockServe takes the data dir's serve lock: a SQLite store has one
+// serve. Replicas of a PostgreSQL store need no data dir; unlock is then a
+// no-op.
+func lockServe(cfg config.Config) (unlock func(), err error) {
+	if cfg.SharedStore() {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	unlock, held, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	if held {
+		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
+	}
+	return unlock, nil
+}
+
 // runReconcile settles engine changes left in flight and exits; serve does
 // the same at start-up.
 func runReconcile(ctx context.Context, e env, args []string) error {
@@ -201,22 +226,29 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
+	// With serve running, changes younger than twice the engine timeout
+	// may still be in a request's hands: leave those to serve. The lock is
+	// taken before the store is opened, so a reconcile never migrates a
+	// store under a running serve. With a PostgreSQL store, replicas may
+	// run at any time: only expired leases are claimed.
+	minAge := 2 * cfg.EngineTimeout
+	if !cfg.SharedStore() {
+		unlock, held, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		if held {
+			fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
+		} else {
+			defer unlock()
+			minAge = 0
+		}
+	}
 	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	// With serve running, changes younger than twice the engine timeout
-	// may still be in a request's hands: leave those to serve.
-	minAge := time.Duration(0)
-	if unlock, held, err := lockDataDir(cfg.DataDir); err != nil {
-		return err
-	} else if held {
-		minAge = 2 * cfg.EngineTimeout
-		fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
-	} else {
-		defer unlock()
-	}
 	if err := svc.Reconcile(ctx, minAge); err != nil {
 		return err
 	}

@@ -223,26 +223,3 @@ func (db *DB) RecomputeOverQuota(ctx context.Context) error {
 		return nil
 	})
 }
-
-// Setting returns a deployment setting, creating it with generate on first use.
-func (db *DB) Setting(ctx context.Context, key string, generate func() (string, error)) (string, error) {
-	var v string
-	err := db.readRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if err == nil {
-		return v, nil
-	}
-	if err != sql.ErrNoRows {
-		return "", err
-	}
-	nv, err := generate()
-	if err != nil {
-		return "", err
-	}
-	err = db.tx(ctx, func(tx *txn) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, nv); err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	})
-	return v, err
-}
