@@ -82,6 +82,16 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 // keys and clears only the suspension's flag.
 func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
 	err := db.tx(ctx, func(tx *txn) error {
+		// Lock the row before reading it, so that two replicas changing one
+		// account apply their changes one after the other instead of the
+		// second writing back what it read before the first committed.
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET updated_at = ? WHERE id = ?`, db.ms(db.Now()), id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errAccountNotFound
+		}
 		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
 		if err != nil {
 			return translate(err, errAccountNotFound, nil)

@@ -120,7 +120,12 @@ func (db *DB) DeleteHost(ctx context.Context, id string) error {
 		if pending > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d engine change(s) in flight; try again shortly", pending)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM hosts WHERE id = ?`, h.ID)
+		// As DeleteServer: a create that took a place meanwhile (another
+		// replica) makes the DELETE match nothing.
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM hosts WHERE id = ? AND database_count = 0`, h.ID))
+		if err == nil && !ok {
+			return dbplane.Errorf(dbplane.CodeConflict, "A database was just created on the host; delete it first")
+		}
 		return err
 	})
 }

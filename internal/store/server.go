@@ -153,18 +153,21 @@ func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 	})
 }
 
-// DeleteServer removes a server without databases.
+// DeleteServer removes a server without databases. The count is checked
+// in the DELETE itself: a create on another replica that took a place on
+// the server meanwhile holds its row, and after it commits the DELETE
+// re-checks the newest version (READ COMMITTED) and matches nothing.
 func (db *DB) DeleteServer(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *txn) error {
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ? AND database_count = 0`, id))
+		if err != nil || ok {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT database_count FROM servers WHERE id = ?`, id).Scan(&n); err != nil {
 			return translate(err, errServerNotFound, nil)
 		}
-		if n > 0 {
-			return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
-		return err
+		return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
 	})
 }
 
