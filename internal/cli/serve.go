@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/api/ptero"
@@ -20,11 +22,18 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/secret"
+	"github.com/dbplane/dbplane/internal/store"
 	"github.com/dbplane/dbplane/internal/web"
 )
 
-// reconcileInterval is how often unsettled engine changes are retried.
-const reconcileInterval = 30 * time.Second
+// reconcileInterval is how often unsettled engine changes are retried
+// (SQLite). With a PostgreSQL store the leader looks every
+// sharedReconcileInterval: a replica that died leaves its intents to be
+// taken over once their lease has passed, and its clients are waiting.
+const (
+	reconcileInterval       = 30 * time.Second
+	sharedReconcileInterval = 5 * time.Second
+)
 
 // Server is a running dbplane: store, engines, services and HTTP server.
 type Server struct {
@@ -41,6 +50,12 @@ type ServerOptions struct {
 	Logs io.Writer // default stderr
 	// Hook is passed to control.Options.Hook (crash tests).
 	Hook func(step string)
+	// Election tunes the leader election of replicas sharing a PostgreSQL
+	// store (tests shorten it); its ID defaults to host name and pid.
+	Election store.LeadOptions
+	// ReconcileInterval overrides how often the leader retries unsettled
+	// engine changes.
+	ReconcileInterval time.Duration
 }
 
 // OpenServer builds every component from cfg, settles engine changes left
@@ -107,7 +122,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		svc.Run(bg, reconcileInterval)
+		if err := s.runBackground(bg, opt); err != nil {
+			logger.Error("background work stopped", "err", err)
+		}
 	}()
 	s.wg.Add(1)
 	go func() {
@@ -116,15 +133,50 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			logger.Error("metadata store checkpoints stopped", "err", err)
 		}
 	}()
-	if cfg.QuotaInterval > 0 {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			svc.RunQuota(bg, cfg.QuotaInterval)
-		}()
-	}
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
 	return s, nil
+}
+
+// runBackground runs the reconciler (with the session sweep) and the
+// quota watcher whenever this process leads: always alone on a SQLite
+// store, while elected among replicas on a PostgreSQL one. Their store
+// writes are fenced on the leader's epoch.
+func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
+	interval := opt.ReconcileInterval
+	if interval <= 0 {
+		interval = reconcileInterval
+		if s.cfg.SharedStore() {
+			interval = sharedReconcileInterval
+		}
+	}
+	el := opt.Election
+	if el.ID == "" {
+		el.ID = replicaID()
+	}
+	el.OnChange = func(leader bool, epoch int64, err error) {
+		switch {
+		case leader && epoch > 0:
+			s.log.Info("elected leader: running the background work", "epoch", epoch, "replica", el.ID)
+		case !leader && epoch > 0:
+			s.log.Warn("stepped down as leader", "epoch", epoch, "err", err)
+		case err != nil:
+			s.log.Warn("leader election", "err", err)
+		}
+	}
+	return s.svc.store.Lead(ctx, el, func(ctx context.Context) error {
+		g, ctx := errgroup.WithContext(ctx)
+		g.Go(func() error { return s.svc.Run(ctx, interval) })
+		if s.cfg.QuotaInterval > 0 {
+			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
+		}
+		return g.Wait()
+	})
+}
+
+// replicaID names this process in the election: host name and pid.
+func replicaID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // URL is the base URL the server listens on.

@@ -5,13 +5,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane/internal/cli"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // newMasterKey returns key-file text holding one random key.
@@ -116,5 +119,108 @@ func TestMigrate_PostgresStore(t *testing.T) {
 		if !strings.Contains(stderr.String(), "schema version 1") {
 			t.Errorf("migrate printed %q, want the schema version", stderr.String())
 		}
+	}
+}
+
+// replica is one serve of a shared PostgreSQL store, in this process.
+type replica struct {
+	srv  *cli.Server
+	logs *syncBuffer
+}
+
+// startReplicas initialises a PostgreSQL store with a shared master key
+// and starts n serve replicas on it at once, with a short election. It
+// returns them and the admin key.
+func startReplicas(t *testing.T, n int) ([]*replica, string) {
+	t.Helper()
+	url := newStoreURL(t)
+	key := newMasterKey(t)
+	t.Setenv("DBPLANE_MASTER_KEY", key)
+	var stdout, stderr bytes.Buffer
+	if code := cliMain([]string{"init", "--data-dir", t.TempDir(), "--store", url}, &stdout, &stderr); code != 0 {
+		t.Fatalf("init --store postgres:// = exit %d: %s", code, stderr.String())
+	}
+	out := make([]*replica, n)
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range out {
+		go func() {
+			cfg := config.Default()
+			cfg.DataDir, cfg.Listen, cfg.Store, cfg.MasterKey, cfg.LogLevel = t.TempDir(), "127.0.0.1:0", url, key, "debug"
+			cfg.EngineTimeout = 2 * time.Second
+			logs := &syncBuffer{}
+			srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs,
+				Election:          store.LeadOptions{ID: fmt.Sprintf("r%d", i), Retry: 100 * time.Millisecond, Renew: 100 * time.Millisecond, Lease: time.Second},
+				ReconcileInterval: 200 * time.Millisecond,
+			})
+			out[i], errs[i] = &replica{srv: srv, logs: logs}, err
+			done <- i
+		}()
+	}
+	for range out {
+		<-done
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: OpenServer: %v", i, err)
+		}
+		t.Cleanup(func() { out[i].srv.Close() })
+	}
+	return out, strings.TrimSpace(stdout.String())
+}
+
+// leaders returns the replicas whose logs say they lead now.
+func leaders(rs []*replica) []int {
+	var out []int
+	for i, r := range rs {
+		logs := r.logs.String()
+		if strings.LastIndex(logs, "elected leader") > strings.LastIndex(logs, "stepped down") {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func waitLeaders(t *testing.T, rs []*replica, skip int) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ls []int
+		for _, i := range leaders(rs) {
+			if i != skip {
+				ls = append(ls, i)
+			}
+		}
+		if len(ls) > 1 {
+			t.Fatalf("replicas %v all lead", ls)
+		}
+		if len(ls) == 1 {
+			return ls[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no replica leads after 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServe_ReplicasElectOneLeader: three replicas started together on an
+// empty store migrate once and elect one leader; when it stops, another
+// takes over.
+func TestServe_ReplicasElectOneLeader(t *testing.T) {
+	rs, adminKey := startReplicas(t, 3)
+	for _, r := range rs {
+		in := &instance{srv: r.srv, url: r.srv.URL(), adminKey: adminKey}
+		in.mustDo(t, 200, "GET", "/api/admin/accounts", adminKey, nil)
+	}
+	first := waitLeaders(t, rs, -1)
+	time.Sleep(500 * time.Millisecond) // no second leader appears
+	if ls := leaders(rs); len(ls) != 1 {
+		t.Fatalf("leaders %v, want one", ls)
+	}
+	rs[first].srv.Close()
+	next := waitLeaders(t, rs, first)
+	if next == first {
+		t.Fatalf("replica %d still leads after it stopped", first)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 
@@ -25,7 +26,19 @@ type dialect struct {
 	migrations string
 	// open opens the write and read pools for a data source (they may be
 	// one pool).
-	open func(source string) (write, read *sql.DB, err error)
+	open func(d *dialect, source string) (write, read *sql.DB, err error)
+	// elect runs the leader election (leader.go); nil where the process
+	// is alone on its store and so always the leader.
+	elect func(ctx context.Context, db *DB, opt LeadOptions, fn func(context.Context) error) error
+	// fence is the first statement of a write transaction made by the
+	// leader's background work: it returns the current epoch and holds
+	// it until commit (a new leader's epoch bump waits for the commit,
+	// and stale transactions fail after it). "" where there is no
+	// election.
+	fence string
+	// pg is the parsed PostgreSQL URL, for the connections the election
+	// holds outside the pool.
+	pg *pgx.ConnConfig
 	// dollar says statements take $1, $2, … rather than ?.
 	dollar   bool
 	rebinder rebinder
@@ -103,7 +116,7 @@ func newSQLiteDialect() *dialect {
 // openSQLite opens a SQLite file: writes go through one connection, so
 // write transactions are serialized (BEGIN IMMEDIATE) and a check followed
 // by a write in one transaction is atomic; reads use a pool of their own.
-func openSQLite(file string) (write, read *sql.DB, err error) {
+func openSQLite(_ *dialect, file string) (write, read *sql.DB, err error) {
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)"} {

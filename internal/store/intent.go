@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -65,6 +66,42 @@ func (db *DB) ClaimIntent(ctx context.Context, in *dbplane.Intent, minAge time.D
 		in.LeasedAt = fromMS(db.ms(now))
 		return nil
 	})
+}
+
+// maxClaim bounds the intents one ClaimIntents takes.
+const maxClaim = 500
+
+// ClaimIntents takes over, for the caller, the intents whose lease is at
+// least minAge old (every intent when minAge is 0, for a worker that is
+// alone on its store), oldest first, at most 500 in one call: their
+// tokens move on, so whoever held them is fenced off, and their leases
+// start now. Rows another transaction is claiming are passed over
+// (PostgreSQL: FOR UPDATE SKIP LOCKED), so two claimers never wait on
+// each other nor take one intent twice (design/scale-out.md §2.3).
+func (db *DB) ClaimIntents(ctx context.Context, minAge time.Duration) ([]*dbplane.Intent, error) {
+	now := db.Now()
+	cutoff := db.ms(now.Add(-minAge))
+	if minAge <= 0 {
+		cutoff = math.MaxInt64
+	}
+	var out []*dbplane.Intent
+	err := db.tx(ctx, func(tx *txn) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE intents SET token = token + 1, leased_at = ?
+			WHERE id IN (SELECT id FROM intents WHERE leased_at <= ? ORDER BY created_at, id LIMIT ?`+db.dialect.skipLocked+`)
+			RETURNING `+intentCols, db.ms(now), cutoff, maxClaim)
+		if err != nil {
+			return err
+		}
+		out, err = collectIntents(rows)
+		return err
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
 }
 
 // BeginRotate records a rotate intent for the account's database. It
@@ -191,13 +228,19 @@ func deleteIntent(ctx context.Context, tx *txn, id string) error {
 	return err
 }
 
+const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
+	token, leased_at`
+
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
-	rows, err := db.readRows(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
-		token, leased_at FROM intents ORDER BY created_at, id`)
+	rows, err := db.readRows(ctx, `SELECT `+intentCols+` FROM intents ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
+	return collectIntents(rows)
+}
+
+func collectIntents(rows *sql.Rows) ([]*dbplane.Intent, error) {
 	defer rows.Close()
 	var out []*dbplane.Intent
 	for rows.Next() {

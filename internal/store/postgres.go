@@ -36,6 +36,8 @@ func newPostgresDialect() *dialect {
 		nextID:         postgresNextID,
 		updateSizes:    postgresUpdateSizes,
 		skipLocked:     ` FOR UPDATE SKIP LOCKED`,
+		elect:          postgresElect,
+		fence:          `SELECT epoch FROM leadership WHERE name = 'background' FOR SHARE`,
 	}
 }
 
@@ -53,12 +55,22 @@ func parsePostgresURL(source string) (*pgx.ConnConfig, error) {
 	return cfg, nil
 }
 
+// idleInTransactionTimeout ends a pool session left idle inside a
+// transaction: no statement of the store waits on anything but the
+// database inside one, so this is a frozen or dead process, whose row
+// locks (its epoch fence among them) must not hold up the others.
+const idleInTransactionTimeout = "15s"
+
 // openPostgres opens one pool for reads and writes: PostgreSQL serializes
 // conflicting writes itself, row by row.
-func openPostgres(source string) (write, read *sql.DB, err error) {
+func openPostgres(d *dialect, source string) (write, read *sql.DB, err error) {
 	cfg, err := parsePostgresURL(source)
 	if err != nil {
 		return nil, nil, err
+	}
+	d.pg = cfg.Copy()
+	if cfg.RuntimeParams["idle_in_transaction_session_timeout"] == "" {
+		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = idleInTransactionTimeout
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(postgresPoolSize)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/store"
@@ -158,4 +159,58 @@ func TestUpdateAccount_ConcurrentChangesAreNotLost(t *testing.T) {
 			t.Fatalf("round %d: account name %q, slots %v; want %q and %d (a concurrent update was lost)", i, got.Name, got.Slots, name, i)
 		}
 	}
+}
+
+// TestClaimIntents_TwoClaimersNeverTakeOneIntent: two workers claiming
+// expired intents at once (two pools on PostgreSQL) share them without
+// overlap: each claim starts a new lease, so the other's re-check of the
+// lease's age fails; on PostgreSQL the second passes over the rows the
+// first holds (SKIP LOCKED) rather than waiting for them.
+func TestClaimIntents_TwoClaimersNeverTakeOneIntent(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		a := open(t)
+		b := a
+		if url := urlOf(t, a); url[:6] != "sqlite" {
+			b = mustOpenURL(t, url)
+		}
+		mustAccount(t, a, "acc", nil)
+		mustHost(t, a, "h1", nil)
+		for i := range 40 {
+			if err := a.InsertDatabase(ctx, newDB("acc", fmt.Sprintf("l%d", i), "h1")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		later := time.Now().Add(time.Minute)
+		a.Now = func() time.Time { return later }
+		b.Now = a.Now
+		var wg sync.WaitGroup
+		claimed := make([][]*dbplane.Intent, 2)
+		for i, db := range []*store.DB{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var err error
+				if claimed[i], err = db.ClaimIntents(ctx, 30*time.Second); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for _, list := range claimed {
+			for _, in := range list {
+				if seen[in.ID] {
+					t.Errorf("intent %s claimed twice", in.ID)
+				}
+				seen[in.ID] = true
+				if in.Token != 1 {
+					t.Errorf("intent %s token %d after one claim, want 1", in.ID, in.Token)
+				}
+			}
+		}
+		if len(seen) != 40 {
+			t.Errorf("%d intents claimed, want 40", len(seen))
+		}
+	})
 }

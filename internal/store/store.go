@@ -50,7 +50,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, r, err := d.open(source)
+	w, r, err := d.open(d, source)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +177,10 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) error {
 		return err
 	}
 	tx := &txn{Tx: sqlTx, d: db.dialect}
+	if err := db.checkEpoch(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
