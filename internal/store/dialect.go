@@ -80,10 +80,9 @@ func parseStoreURL(raw string) (*dialect, string, error) {
 	return newSQLiteDialect(), raw, nil
 }
 
-// IsPostgres reports whether the store is PostgreSQL: several replicas
-// may share it, so the caller elects a leader and keeps no cache that
-// another replica's write could make wrong.
-func (db *DB) IsPostgres() bool { return db.dialect.name == "postgres" }
+// Shared reports a store that other processes write too (PostgreSQL,
+// shared by replicas): a cache above it cannot know when it went stale.
+func (db *DB) Shared() bool { return db.dialect.elect != nil }
 
 // rebind returns q in the dialect's placeholder form.
 func (d *dialect) rebind(q string) string {
