@@ -33,6 +33,7 @@ func commands() []command {
 		{"init", "create the data directory, the master key and the first admin API key", runInit},
 		{"serve", "run the HTTP server", runServe},
 		{"reconcile", "finish or undo engine changes left in flight, then exit", runReconcile},
+		{"migrate", "bring the metadata store to this version's schema, then exit", runMigrate},
 		{"account", "set an account's dashboard password, or print a set-password link ('account set-password EMAIL')", runAccount},
 		{"quota", "run one pass of the quota watcher now ('quota refresh')", runQuota},
 		{"version", "print the version", runVersion},
