@@ -14,6 +14,7 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -96,4 +97,11 @@ func (c Config) StoreURL() string {
 		return "sqlite:" + filepath.Join(c.DataDir, "dbplane.db")
 	}
 	return c.Store
+}
+
+// SharedStore reports a PostgreSQL store, which several replicas may share:
+// the master key must then come from outside the data dir, and background
+// work runs on one elected replica.
+func (c Config) SharedStore() bool {
+	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
 }
