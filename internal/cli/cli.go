@@ -33,6 +33,7 @@ func commands() []command {
 		{"init", "create the data directory, the master key and the first admin API key", runInit},
 		{"serve", "run the HTTP server", runServe},
 		{"reconcile", "finish or undo engine changes left in flight, then exit", runReconcile},
+		{"migrate", "bring the metadata store to this version's schema, then exit", runMigrate},
 		{"quota", "run one pass of the quota watcher now ('quota refresh')", runQuota},
 		{"admin-key", "mint a new admin key from the data dir, for a lost one ('admin-key recover')", runAdminKey},
 		{"host", "database hosts over the API: list, add, test, update, remove", hostGroup.run},

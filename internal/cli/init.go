@@ -38,7 +38,10 @@ func runInit(ctx context.Context, e env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	where := cfg.DataDir
+	if cfg.SharedStore() {
+		where = "the PostgreSQL store" // never its URL: it holds a password
+	} else if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
 	sealer, err := openSealer(cfg, e.stderr)
@@ -55,9 +58,12 @@ func runInit(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("%s is already initialised (it holds %d API key(s)); mint more keys through /api/admin", cfg.DataDir, n)
+		return fmt.Errorf("%s is already initialised (it holds %d API key(s)); mint more keys through /api/admin", where, n)
 	}
 	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
+	if err := svc.CheckMasterKey(ctx); err != nil {
+		return err
+	}
 	acct, err := svc.CreateAccount(ctx, dbplane.AccountInput{Email: *email, Name: "Administrator", Role: dbplane.RoleAdmin})
 	if err != nil {
 		return fmt.Errorf("create admin account: %s", dbplane.ErrorMessage(err))
@@ -76,6 +82,10 @@ func runInit(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  %s/set-password?token=%s\n",
 		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.BaseURL(), url.QueryEscape(string(link)))
-	fmt.Fprintf(e.stderr, "or set it now: echo 'a long passphrase' | dbplane account set-password %s --data-dir %s\n", acct.Email, cfg.DataDir)
+	storeFlag := "--data-dir " + cfg.DataDir
+	if cfg.SharedStore() {
+		storeFlag = "--store <the same URL>"
+	}
+	fmt.Fprintf(e.stderr, "or set it now: echo 'a long passphrase' | dbplane account set-password %s %s\n", acct.Email, storeFlag)
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 const quotaUsage = `Usage: dbplane quota refresh [flags]
@@ -55,7 +57,19 @@ func runQuotaRefresh(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	rep, err := svc.RefreshQuota(ctx)
+	// Replicas sharing a PostgreSQL store: the pass runs only while no
+	// serve leads, since the leader runs the watcher itself (and its
+	// writes are fenced on its epoch). Alone on SQLite it always runs.
+	var rep *dbplane.QuotaReport
+	err = svc.store.Lead(ctx, store.LeadOptions{ID: "quota-refresh-" + replicaID(), Once: true}, func(ctx context.Context) error {
+		var err error
+		rep, err = svc.RefreshQuota(ctx)
+		return err
+	})
+	if errors.Is(err, store.ErrLeaderElsewhere) {
+		return errors.New("a serve replica is the leader and runs the quota watcher itself (every --quota-interval); " +
+			"this command runs a pass only while no replica leads")
+	}
 	if err != nil {
 		return fmt.Errorf("quota pass: %w", err)
 	}

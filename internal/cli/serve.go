@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
@@ -22,11 +24,18 @@ import (
 	"github.com/dbplane/dbplane/internal/http/server"
 	"github.com/dbplane/dbplane/internal/metrics"
 	"github.com/dbplane/dbplane/internal/secret"
+	"github.com/dbplane/dbplane/internal/store"
 	"github.com/dbplane/dbplane/internal/web"
 )
 
-// reconcileInterval is how often unsettled engine changes are retried.
-const reconcileInterval = 30 * time.Second
+// reconcileInterval is how often unsettled engine changes are retried
+// (SQLite). With a PostgreSQL store the leader looks every
+// sharedReconcileInterval: a replica that died leaves its intents to be
+// taken over once their lease has passed, and its clients are waiting.
+const (
+	reconcileInterval       = 30 * time.Second
+	sharedReconcileInterval = 5 * time.Second
+)
 
 // Server is a running dbplane: store, engines, services and HTTP server.
 type Server struct {
@@ -44,6 +53,12 @@ type ServerOptions struct {
 	Logs io.Writer // default stderr
 	// Hook is passed to control.Options.Hook (crash tests).
 	Hook func(step string)
+	// Election tunes the leader election of replicas sharing a PostgreSQL
+	// store (tests shorten it); its ID defaults to host name and pid.
+	Election store.LeadOptions
+	// ReconcileInterval overrides how often the leader retries unsettled
+	// engine changes.
+	ReconcileInterval time.Duration
 }
 
 // OpenServer builds every component from cfg, settles engine changes left
@@ -57,15 +72,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
-	}
-	unlock, held, err := lockDataDir(cfg.DataDir)
+	unlock, err := lockServe(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("lock data dir: %w", err)
-	}
-	if held {
-		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
+		return nil, err
 	}
 	// The metrics read the store through the service, which is made
 	// after them: the engines it holds report to the metrics.
@@ -78,8 +87,14 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	}
 	svc.unlock = unlock
 	st := svc.store
-	if err := svc.Reconcile(ctx, 0); err != nil {
-		logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
+	// Alone on its store, serve settles whatever a crash left in flight
+	// before it takes requests. Replicas sharing a PostgreSQL store leave
+	// that to the leader, which claims only expired leases: the intents
+	// may be other replicas' requests in progress.
+	if !cfg.SharedStore() {
+		if err := svc.Reconcile(ctx, 0); err != nil {
+			logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
+		}
 	}
 	salt, err := svc.HashIDSalt(ctx)
 	if err != nil {
@@ -127,7 +142,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		svc.Run(bg, reconcileInterval)
+		if err := s.runBackground(bg, opt); err != nil {
+			logger.Error("background work stopped", "err", err)
+		}
 	}()
 	s.wg.Add(1)
 	go func() {
@@ -136,13 +153,6 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			logger.Error("metadata store checkpoints stopped", "err", err)
 		}
 	}()
-	if cfg.QuotaInterval > 0 {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			svc.RunQuota(bg, cfg.QuotaInterval)
-		}()
-	}
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
 	if s.cert != nil {
 		logCertificate(logger, "serving HTTPS", s.cert)
@@ -156,6 +166,48 @@ func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
 		return nil
 	}
 	return m.Handler()
+}
+
+// runBackground runs the reconciler (with the session sweep) and the
+// quota watcher whenever this process leads: always alone on a SQLite
+// store, while elected among replicas on a PostgreSQL one. Their store
+// writes are fenced on the leader's epoch.
+func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
+	interval := opt.ReconcileInterval
+	if interval <= 0 {
+		interval = reconcileInterval
+		if s.cfg.SharedStore() {
+			interval = sharedReconcileInterval
+		}
+	}
+	el := opt.Election
+	if el.ID == "" {
+		el.ID = replicaID()
+	}
+	el.OnChange = func(leader bool, epoch int64, err error) {
+		switch {
+		case leader && epoch > 0:
+			s.log.Info("elected leader: running the background work", "epoch", epoch, "replica", el.ID)
+		case !leader && epoch > 0:
+			s.log.Warn("stepped down as leader", "epoch", epoch, "err", err)
+		case err != nil:
+			s.log.Warn("leader election", "err", err)
+		}
+	}
+	return s.svc.store.Lead(ctx, el, func(ctx context.Context) error {
+		g, ctx := errgroup.WithContext(ctx)
+		g.Go(func() error { return s.svc.Run(ctx, interval) })
+		if s.cfg.QuotaInterval > 0 {
+			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
+		}
+		return g.Wait()
+	})
+}
+
+// replicaID names this process in the election: host name and pid.
+func replicaID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // URL is the base URL the server listens on.
@@ -179,6 +231,11 @@ func (s *Server) Close() error {
 	return errors.Join(err, s.svc.Close())
 }
 
+// openSealer loads the master key. With a SQLite store it may generate
+// one into the data dir on first run; with a PostgreSQL store, which
+// several replicas share, it must be given (DBPLANE_MASTER_KEY or
+// --master-key-file): a key per data dir would leave each replica unable
+// to open what the others sealed.
 func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 	if cfg.MasterKey != "" {
 		primary, others, err := secret.ParseKeys([]byte(cfg.MasterKey))
@@ -186,6 +243,9 @@ func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 			return nil, fmt.Errorf("DBPLANE_MASTER_KEY: %w", err)
 		}
 		return secret.NewSealer(primary, others...)
+	}
+	if cfg.SharedStore() && cfg.MasterKeyFile == "" {
+		return nil, errMasterKeyRequired
 	}
 	sealer, created, err := secret.LoadOrCreate(cfg.DataDir, cfg.MasterKeyFile, rand.Reader)
 	if err != nil {
@@ -210,6 +270,9 @@ Finish or undo the engine changes left in flight (after a crash, or while a
 host was down), then exit. With serve running on the same data dir, only
 changes older than twice the engine timeout are touched.
 `
+
+var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +
+	"set DBPLANE_MASTER_KEY or --master-key-file (no key is generated per data dir with a PostgreSQL store)")
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -239,6 +302,26 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 }
 
+// lockServe takes the data dir's serve lock: a SQLite store has one
+// serve. Replicas of a PostgreSQL store need no data dir; unlock is then a
+// no-op.
+func lockServe(cfg config.Config) (unlock func(), err error) {
+	if cfg.SharedStore() {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	unlock, held, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	if held {
+		return nil, fmt.Errorf("another dbplane serve is running on %s", cfg.DataDir)
+	}
+	return unlock, nil
+}
+
 // runReconcile settles engine changes left in flight and exits; serve does
 // the same at start-up.
 func runReconcile(ctx context.Context, e env, args []string) error {
@@ -251,22 +334,29 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
+	// With serve running, changes younger than twice the engine timeout
+	// may still be in a request's hands: leave those to serve. The lock is
+	// taken before the store is opened, so a reconcile never migrates a
+	// store under a running serve. With a PostgreSQL store, replicas may
+	// run at any time: only expired leases are claimed.
+	minAge := 2 * cfg.EngineTimeout
+	if !cfg.SharedStore() {
+		unlock, held, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		if held {
+			fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
+		} else {
+			defer unlock()
+			minAge = 0
+		}
+	}
 	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	// With serve running, changes younger than twice the engine timeout
-	// may still be in a request's hands: leave those to serve.
-	minAge := time.Duration(0)
-	if unlock, held, err := lockDataDir(cfg.DataDir); err != nil {
-		return err
-	} else if held {
-		minAge = 2 * cfg.EngineTimeout
-		fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
-	} else {
-		defer unlock()
-	}
 	if err := svc.Reconcile(ctx, minAge); err != nil {
 		return err
 	}

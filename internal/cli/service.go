@@ -49,6 +49,10 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
 		EngineTimeout: cfg.EngineTimeout, Hook: hook, KeyFormat: dbplane.KeyFormat(cfg.KeyFormat),
 	})
+	if err := svc.CheckMasterKey(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return &service{Service: svc, store: st}, nil
 }
 

@@ -136,3 +136,10 @@ func (c Config) BaseURL() string {
 	}
 	return scheme + c.Listen
 }
+
+// SharedStore reports a PostgreSQL store, which several replicas may share:
+// the master key must then come from outside the data dir, and background
+// work runs on one elected replica.
+func (c Config) SharedStore() bool {
+	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
+}

@@ -18,16 +18,8 @@ const (
 )
 
 // keyCacheTTL bounds how long an authenticated key is reused without
-// reading the store. Every change the service makes to keys or accounts
-// clears the cache at once, so a disabled key stops working on the next
-// request; the TTL only bounds changes made by another replica.
+// reading the store (keyCache; 0 with a shared store).
 const keyCacheTTL = 5 * time.Second
-
-type cachedKey struct {
-	key     *dbplane.APIKey
-	account *dbplane.Account
-	until   time.Time
-}
 
 // Authenticate finds the key for a raw bearer key.
 func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
@@ -53,25 +45,15 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 		if err := s.store.TouchKey(ctx, k.ID, now); err != nil {
 			s.log.Warn("record key use", "key_id", k.ID, "err", err)
 		}
-		s.keyMu.Lock()
-		if c := s.keys[sum]; c != nil && c.key.ID == k.ID {
-			used := now
-			cp := *c.key
-			cp.LastUsedAt = &used
-			c.key = &cp
-		}
-		s.keyMu.Unlock()
+		s.keys.touched(sum, k.ID, now)
 	}
 	return k, a, nil
 }
 
 func (s *Service) lookupKey(ctx context.Context, sum [32]byte, now time.Time) (*dbplane.APIKey, *dbplane.Account, error) {
-	s.keyMu.Lock()
-	c := s.keys[sum]
-	gen := s.keyGen
-	s.keyMu.Unlock()
-	if c != nil && now.Before(c.until) {
-		return c.key, c.account, nil
+	k, a, gen, ok := s.keys.get(sum, now)
+	if ok {
+		return k, a, nil
 	}
 	k, a, err := s.store.KeyByHash(ctx, sum[:])
 	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -80,28 +62,13 @@ func (s *Service) lookupKey(ctx context.Context, sum [32]byte, now time.Time) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	s.keyMu.Lock()
-	if s.keyGen == gen { // nothing changed keys while we read
-		if len(s.keys) >= maxCachedKeys {
-			clear(s.keys)
-		}
-		s.keys[sum] = &cachedKey{key: k, account: a, until: now.Add(keyCacheTTL)}
-	}
-	s.keyMu.Unlock()
+	s.keys.put(sum, gen, k, a, now)
 	return k, a, nil
 }
 
-// maxCachedKeys bounds the cache; past it the cache starts again.
-const maxCachedKeys = 10000
-
 // forgetKeys clears the authentication cache after a change to keys or
 // accounts.
-func (s *Service) forgetKeys() {
-	s.keyMu.Lock()
-	clear(s.keys)
-	s.keyGen++
-	s.keyMu.Unlock()
-}
+func (s *Service) forgetKeys() { s.keys.forget() }
 
 // CreateKey mints a key. The key itself is returned once and only its
 // SHA-256 hash is stored.

@@ -66,11 +66,13 @@ type Service struct {
 
 	locks keyedMutex // serializes changes per database
 
-	reads readCache // accounts' database lists between writes
-
-	keyMu  sync.Mutex
-	keys   map[[32]byte]*cachedKey // authenticated keys by hash
-	keyGen uint64                  // bumped by every change to keys or accounts
+	// Caches. With a store other replicas write too (store.Shared) the
+	// key and list caches are off and host rows are read again at every
+	// use (conn), so a change on one replica holds on the next request
+	// to any other.
+	shared bool
+	reads  *readCache // accounts' database lists between writes
+	keys   *keyCache  // authenticated keys by hash
 
 	dummyOnce sync.Once // dummyHash, made on the first sign-in
 	dummyHash string
@@ -114,8 +116,15 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second
 	}
-	return &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}, keys: map[[32]byte]*cachedKey{},
+	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{},
 		pwSlots: newPasswordSlots()}
+	s.shared = st.Shared()
+	keyTTL, listTTL := keyCacheTTL, readCacheTTL
+	if s.shared {
+		keyTTL, listTTL = 0, 0
+	}
+	s.keys, s.reads = newKeyCache(keyTTL), &readCache{ttl: listTTL}
+	return s
 }
 
 // Close closes every cached engine connection.

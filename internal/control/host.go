@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,10 +12,11 @@ import (
 )
 
 // hostConn is a cached engine connection and the host row it was made
-// from, without the password.
+// from, without the password (sealed: the sealed one, to tell a change).
 type hostConn struct {
-	conn engine.Conn
-	host *dbplane.Host
+	conn   engine.Conn
+	host   *dbplane.Host
+	sealed []byte
 }
 
 func hostAAD(id string) []byte { return []byte("host:" + id) }
@@ -36,23 +38,41 @@ func (s *Service) unseal(h *dbplane.Host) error {
 	return nil
 }
 
+// sameConnection reports whether a host row still connects as hc was made.
+func (hc *hostConn) sameConnection(h *dbplane.Host) bool {
+	c := hc.host
+	return c.Engine == h.Engine && c.Hostname == h.Hostname && c.Port == h.Port && c.Username == h.Username &&
+		c.Database == h.Database && c.TLS == h.TLS && bytes.Equal(hc.sealed, h.SealedPassword)
+}
+
 // conn returns the connection and host row for a host, from the cache when
 // it holds them. The cache is dropped whenever the service changes the host
-// (UpdateHost, DeleteHost), so a create or rotate reads no host row from the
-// store. With several replicas a host change made elsewhere reaches this one
-// when it restarts.
+// (UpdateHost, DeleteHost). Alone on its store, a create or rotate then
+// reads no host row; with replicas sharing the store, the row is read at
+// every use (one primary-key read, about 16 µs on PostgreSQL) and a host
+// whose connection details or password changed elsewhere gets a new
+// connection, without a restart.
 func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplane.Host, error) {
 	for {
 		s.mu.Lock()
 		hc := s.conns[hostID]
 		gen := s.connGen
 		s.mu.Unlock()
-		if hc != nil {
+		if hc != nil && !s.shared {
 			return hc.conn, hc.host, nil
 		}
 		h, err := s.store.Host(ctx, hostID)
 		if err != nil {
 			return nil, nil, err
+		}
+		pub := *h
+		pub.Password, pub.SealedPassword = "", nil
+		if hc != nil {
+			if hc.sameConnection(h) {
+				return hc.conn, &pub, nil
+			}
+			s.dropConn(hostID)
+			continue
 		}
 		if err := s.unseal(h); err != nil {
 			return nil, nil, err
@@ -61,8 +81,6 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 		if err != nil {
 			return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
 		}
-		pub := *h
-		pub.Password, pub.SealedPassword = "", nil
 		s.mu.Lock()
 		if hc := s.conns[h.ID]; hc != nil { // another call cached one first
 			s.mu.Unlock()
@@ -75,7 +93,7 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 			c.Close()
 			continue
 		}
-		s.conns[h.ID] = &hostConn{conn: c, host: &pub}
+		s.conns[h.ID] = &hostConn{conn: c, host: &pub, sealed: h.SealedPassword}
 		s.mu.Unlock()
 		return c, &pub, nil
 	}

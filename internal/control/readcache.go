@@ -11,9 +11,11 @@ import (
 // readCache keeps accounts' database lists between writes: the management
 // API's list and reveal are the hot reads. Every write to the store from
 // this process moves its generation and empties the cache; writes by
-// another process (dbplane quota refresh, another replica) show within
-// readCacheTTL.
+// another process (dbplane quota refresh) show within readCacheTTL. With
+// a store shared by replicas it is off (ttl 0): a reveal on one replica
+// right after a rotate on another must return the new password.
 type readCache struct {
+	ttl   time.Duration
 	mu    sync.Mutex
 	gen   uint64
 	lists map[string]cachedList // by account id
@@ -43,12 +45,15 @@ func (c *readCache) get(gen uint64, accountID string, now time.Time) ([]*dbplane
 }
 
 func (c *readCache) put(gen uint64, accountID string, rows []*dbplane.Database, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen || c.lists == nil || len(c.lists) >= maxCachedLists {
 		c.gen, c.lists = gen, map[string]cachedList{}
 	}
-	c.lists[accountID] = cachedList{rows: rows, until: now.Add(readCacheTTL)}
+	c.lists[accountID] = cachedList{rows: rows, until: now.Add(c.ttl)}
 }
 
 // accountDatabases returns the account's databases, oldest first, from the

@@ -15,32 +15,28 @@ import (
 // at start-up, before the server takes requests, so whatever a crash left
 // half done is settled. With minAge > 0 only intents whose lease is at
 // least that old are touched, so a periodic pass leaves a request the time
-// to finish its own. Each intent is claimed first: its token moves on, and
-// a request (or another pass) that held it can no longer change it, so a
+// to finish its own. The intents are claimed first, in one statement
+// (store.ClaimIntents, up to 500 a pass): their tokens move on, and a
+// request (or another pass) that held one can no longer change it, so a
 // late store write of the old holder cannot undo what this pass settles.
 // It returns the errors of intents it could not settle (their hosts may be
 // down); they are retried on the next pass.
 func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
-	intents, err := s.store.Intents(ctx)
+	intents, err := s.store.ClaimIntents(ctx, minAge)
 	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
+		return fmt.Errorf("reconcile: claim intents: %w", err)
 	}
 	var errs []error
 	down := downHosts{}
 	for _, in := range intents {
-		if minAge > 0 && s.opt.Now().Sub(in.LeasedAt) < minAge {
-			continue
-		}
-		if err := s.store.ClaimIntent(ctx, in, minAge); err != nil {
-			if !errors.Is(err, store.ErrLeaseLost) {
-				errs = append(errs, fmt.Errorf("claim %s %s: %w", in.Kind, in.DatabaseID, err))
-			}
-			continue // another worker has it
-		}
 		err := down.check(in.HostID)
 		if err == nil {
 			err = s.settle(ctx, in)
 			down.note(in.HostID, err)
+		}
+		if errors.Is(err, store.ErrNotLeader) {
+			// Another replica leads now; the rest is its work.
+			return errors.Join(append(errs, err)...)
 		}
 		if errors.Is(err, store.ErrLeaseLost) {
 			s.log.Info("engine change taken over by another worker", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
@@ -123,15 +119,19 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 }
 
 // Run retries unsettled engine changes and deletes expired dashboard
-// sessions every interval until ctx is done.
+// sessions at once and then every interval, until ctx is done. Only
+// intents whose lease is twice the engine timeout old are taken: younger
+// ones may still be in a request's hands.
 func (s *Service) Run(ctx context.Context, interval time.Duration) error {
-	// Errors are logged per intent inside Reconcile.
-	every(ctx, interval, func() {
+	pass := func() {
+		// Errors are logged per intent inside Reconcile.
 		_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
 		if err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sweep expired sessions", "err", err)
 		}
-	})
+	}
+	pass()
+	every(ctx, interval, pass)
 	return nil
 }
 

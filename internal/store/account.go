@@ -39,7 +39,7 @@ func scanAccount(row scanner) (*dbplane.Account, error) {
 func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 	now := db.Now()
 	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		var err error
 		if a.NumericID, err = db.dialect.nextID(ctx, tx, "accounts"); err != nil {
 			return err
@@ -81,7 +81,17 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 // suspension, and flags its databases; unsuspending re-enables exactly those
 // keys and clears only the suspension's flag.
 func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
+		// Lock the row before reading it, so that two replicas changing one
+		// account apply their changes one after the other instead of the
+		// second writing back what it read before the first committed.
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET updated_at = ? WHERE id = ?`, db.ms(db.Now()), id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errAccountNotFound
+		}
 		a, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
 		if err != nil {
 			return translate(err, errAccountNotFound, nil)

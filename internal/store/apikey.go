@@ -46,7 +46,7 @@ func joinPerms(ps []dbplane.Permission) string {
 func (db *DB) CreateKey(ctx context.Context, k *dbplane.APIKey) error {
 	now := db.Now()
 	k.CreatedAt = now.UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, k.AccountID).Scan(&n); err != nil {
 			return err
@@ -100,7 +100,7 @@ func collectKeys(rows *sql.Rows, err error) ([]*dbplane.APIKey, error) {
 // change clears the mark left by a suspension.
 func (db *DB) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
 	var k *dbplane.APIKey
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET disabled = ?, disabled_by_suspension = 0 WHERE id = ? AND account_id = ?`,
 			boolInt(disabled), keyID, accountID)
 		if err != nil {
@@ -129,7 +129,7 @@ func (db *DB) ListKeysOfKind(ctx context.Context, kind dbplane.KeyKind) ([]*dbpl
 
 // DeleteKey removes a key, or returns CodeNotFound.
 func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM api_keys WHERE id = ?`, keyID)
 		if err != nil {
 			return err
@@ -143,7 +143,7 @@ func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
 
 // TouchKey records when a key was last used.
 func (db *DB) TouchKey(ctx context.Context, keyID string, at time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, db.ms(at), keyID)
 		return err
 	})

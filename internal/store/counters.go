@@ -18,7 +18,7 @@ import (
 
 // reserveAccount counts a new database against the account. It returns
 // errAccountNotFound, ErrAccountSuspended, ErrOutOfSlots or ErrOutOfStorage.
-func reserveAccount(ctx context.Context, tx *sql.Tx, accountID string) error {
+func reserveAccount(ctx context.Context, tx *txn, accountID string) error {
 	for range 3 {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count + 1
 			WHERE id = ? AND suspended = 0 AND (slots IS NULL OR database_count < slots)
@@ -50,7 +50,7 @@ func reserveAccount(ctx context.Context, tx *sql.Tx, accountID string) error {
 
 // reserveServer counts a new database against the server's databaseLimit.
 // It returns errServerNotFound or ErrServerLimit.
-func reserveServer(ctx context.Context, tx *sql.Tx, serverID string) error {
+func reserveServer(ctx context.Context, tx *txn, serverID string) error {
 	for range 3 {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE servers SET database_count = database_count + 1
 			WHERE id = ? AND (database_limit IS NULL OR database_count < database_limit)`, serverID))
@@ -72,7 +72,7 @@ func reserveServer(ctx context.Context, tx *sql.Tx, serverID string) error {
 
 // reserveHost counts a new database against the first candidate host that
 // is enabled and has room, and returns it; ErrHostFull when none has.
-func reserveHost(ctx context.Context, tx *sql.Tx, candidates []string) (string, error) {
+func reserveHost(ctx context.Context, tx *txn, candidates []string) (string, error) {
 	for _, id := range candidates {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + 1
 			WHERE id = ? AND enabled = 1 AND (max_databases IS NULL OR database_count < max_databases)`, id))
@@ -88,7 +88,7 @@ func reserveHost(ctx context.Context, tx *sql.Tx, candidates []string) (string, 
 
 // deleteDatabaseRow deletes a databases row, if it is still there, and
 // gives back what it counted in, in the same order as a create takes it.
-func deleteDatabaseRow(ctx context.Context, tx *sql.Tx, id string) error {
+func deleteDatabaseRow(ctx context.Context, tx *txn, id string) error {
 	var accountID, hostID string
 	var serverID sql.NullString
 	var size int64
@@ -116,7 +116,7 @@ func deleteDatabaseRow(ctx context.Context, tx *sql.Tx, id string) error {
 // refreshUsedBytes sets used_bytes of every account with a database on the
 // host to the sum of its databases' sizes, after the watcher stored new
 // sizes for that host.
-func refreshUsedBytes(ctx context.Context, tx *sql.Tx, hostID string) error {
+func refreshUsedBytes(ctx context.Context, tx *txn, hostID string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE accounts SET used_bytes = (SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = accounts.id)
 		WHERE id IN (SELECT account_id FROM databases WHERE host_id = ?)`, hostID)
 	return err

@@ -21,144 +21,146 @@ import (
 // each step checks every counter against COUNT(*) and every used_bytes
 // against SUM(size_bytes).
 func TestCounters_EqualTheRowsAfterARandomMix(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(8, 12))
-	accounts := []string{"a1", "a2", "a3"}
-	mustAccount(t, db, "a1", nil)
-	mustAccount(t, db, "a2", ptr(6))
-	mustAccount(t, db, "a3", ptr(40))
-	storage := int64(1500)
-	if _, err := db.UpdateAccount(ctx, "a3", dbplane.AccountUpdate{StorageBytesSet: true, StorageBytes: &storage}); err != nil {
-		t.Fatal(err)
-	}
-	hosts := []string{"h1", "h2", "h3"}
-	mustHost(t, db, "h1", ptr(8))
-	mustHost(t, db, "h2", nil)
-	mustHost(t, db, "h3", ptr(3))
-	if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
-		t.Fatal(err)
-	}
-	servers := []string{"", "s1", "s2"}
-	for i, limit := range []*int{ptr(4), nil} {
-		s := &dbplane.Server{ID: servers[i+1], Identifier: fmt.Sprintf("srv%05d", i), Name: "s", OwnerID: "a1", NodeID: "node", DatabaseLimit: limit}
-		if err := db.CreateServer(ctx, s); err != nil {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(8, 12))
+		accounts := []string{"a1", "a2", "a3"}
+		mustAccount(t, db, "a1", nil)
+		mustAccount(t, db, "a2", ptr(6))
+		mustAccount(t, db, "a3", ptr(40))
+		storage := int64(1500)
+		if _, err := db.UpdateAccount(ctx, "a3", dbplane.AccountUpdate{StorageBytesSet: true, StorageBytes: &storage}); err != nil {
 			t.Fatal(err)
 		}
-	}
+		hosts := []string{"h1", "h2", "h3"}
+		mustHost(t, db, "h1", ptr(8))
+		mustHost(t, db, "h2", nil)
+		mustHost(t, db, "h3", ptr(3))
+		if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
+			t.Fatal(err)
+		}
+		servers := []string{"", "s1", "s2"}
+		for i, limit := range []*int{ptr(4), nil} {
+			s := &dbplane.Server{ID: servers[i+1], Identifier: fmt.Sprintf("srv%05d", i), Name: "s", OwnerID: "a1", NodeID: "node", DatabaseLimit: limit}
+			if err := db.CreateServer(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
 
-	type live struct {
-		nd      store.NewDatabase
-		settled bool
-	}
-	var dbs []*live
-	refused := map[error]int{}
-	created, deleted := 0, 0
-	for step := range 600 {
-		var what string
-		switch op := rng.IntN(10); {
-		case op < 5: // create, sometimes with a label already taken
-			acc := accounts[max(0, rng.IntN(len(accounts)+2)-2)] // a1, with the servers, half the time
-			label := fmt.Sprintf("l%d", rng.IntN(60))
-			nd := newDB(acc, label, hosts[rng.IntN(3)], hosts[rng.IntN(3)])
-			nd.Database.ID, nd.Intent.ID = fmt.Sprintf("db%d", step), fmt.Sprintf("in%d", step)
-			if acc == "a1" {
-				nd.Database.ServerID = servers[rng.IntN(len(servers))]
-			}
-			err := db.InsertDatabase(ctx, nd)
-			what = fmt.Sprintf("InsertDatabase(%s, %s, server %q, hosts %v) = %v", acc, label, nd.Database.ServerID, nd.Hosts, err)
-			if err != nil {
-				var known bool
-				for _, want := range []error{dbplane.ErrOutOfSlots, dbplane.ErrOutOfStorage, dbplane.ErrServerLimit,
-					dbplane.ErrHostFull, dbplane.ErrDuplicateLabel, dbplane.ErrAccountSuspended} {
-					if errors.Is(err, want) {
-						refused[want]++
-						known = true
+		type live struct {
+			nd      store.NewDatabase
+			settled bool
+		}
+		var dbs []*live
+		refused := map[error]int{}
+		created, deleted := 0, 0
+		for step := range 600 {
+			var what string
+			switch op := rng.IntN(10); {
+			case op < 5: // create, sometimes with a label already taken
+				acc := accounts[max(0, rng.IntN(len(accounts)+2)-2)] // a1, with the servers, half the time
+				label := fmt.Sprintf("l%d", rng.IntN(60))
+				nd := newDB(acc, label, hosts[rng.IntN(3)], hosts[rng.IntN(3)])
+				nd.Database.ID, nd.Intent.ID = fmt.Sprintf("db%d", step), fmt.Sprintf("in%d", step)
+				if acc == "a1" {
+					nd.Database.ServerID = servers[rng.IntN(len(servers))]
+				}
+				err := db.InsertDatabase(ctx, nd)
+				what = fmt.Sprintf("InsertDatabase(%s, %s, server %q, hosts %v) = %v", acc, label, nd.Database.ServerID, nd.Hosts, err)
+				if err != nil {
+					var known bool
+					for _, want := range []error{dbplane.ErrOutOfSlots, dbplane.ErrOutOfStorage, dbplane.ErrServerLimit,
+						dbplane.ErrHostFull, dbplane.ErrDuplicateLabel, dbplane.ErrAccountSuspended} {
+						if errors.Is(err, want) {
+							refused[want]++
+							known = true
+						}
 					}
+					if !known {
+						t.Fatalf("step %d: %s", step, what)
+					}
+					break
 				}
-				if !known {
-					t.Fatalf("step %d: %s", step, what)
+				created++
+				dbs = append(dbs, &live{nd: nd})
+			case op < 6 && len(dbs) > 0: // settle a create
+				l := dbs[rng.IntN(len(dbs))]
+				if !l.settled {
+					_, err := db.CompleteCreate(ctx, l.nd.Intent)
+					what = fmt.Sprintf("CompleteCreate(%s) = %v", l.nd.Database.ID, err)
+					if err != nil {
+						t.Fatalf("step %d: %s", step, what)
+					}
+					l.settled = true
 				}
-				break
-			}
-			created++
-			dbs = append(dbs, &live{nd: nd})
-		case op < 6 && len(dbs) > 0: // settle a create
-			l := dbs[rng.IntN(len(dbs))]
-			if !l.settled {
-				_, err := db.CompleteCreate(ctx, l.nd.Intent)
-				what = fmt.Sprintf("CompleteCreate(%s) = %v", l.nd.Database.ID, err)
+			case op < 8 && len(dbs) > 0: // delete: undo a create or drop a settled one
+				i := rng.IntN(len(dbs))
+				l := dbs[i]
+				var err error
+				if l.settled {
+					in := &dbplane.Intent{ID: "drop-" + l.nd.Database.ID, DatabaseID: l.nd.Database.ID}
+					if _, err = db.BeginDrop(ctx, in); err == nil {
+						err = db.CompleteDrop(ctx, in)
+					}
+					what = fmt.Sprintf("BeginDrop+CompleteDrop(%s) = %v", l.nd.Database.ID, err)
+				} else {
+					err = db.UndoCreate(ctx, l.nd.Intent, rng.IntN(2) == 0)
+					if err == nil && l.nd.Intent.Kind == dbplane.IntentDrop {
+						err = db.CompleteDrop(ctx, l.nd.Intent) // the row is gone already: must not count twice
+					}
+					what = fmt.Sprintf("UndoCreate(%s) = %v", l.nd.Database.ID, err)
+				}
 				if err != nil {
 					t.Fatalf("step %d: %s", step, what)
 				}
-				l.settled = true
-			}
-		case op < 8 && len(dbs) > 0: // delete: undo a create or drop a settled one
-			i := rng.IntN(len(dbs))
-			l := dbs[i]
-			var err error
-			if l.settled {
-				in := &dbplane.Intent{ID: "drop-" + l.nd.Database.ID, DatabaseID: l.nd.Database.ID}
-				if _, err = db.BeginDrop(ctx, in); err == nil {
-					err = db.CompleteDrop(ctx, in)
+				dbs = append(dbs[:i], dbs[i+1:]...)
+				deleted++
+			case op < 9: // the watcher measures a host
+				h := hosts[rng.IntN(len(hosts))]
+				sizes := map[string]int64{}
+				for _, l := range dbs {
+					if l.nd.Database.HostID == h && rng.IntN(3) > 0 {
+						sizes[l.nd.Database.DBName] = rng.Int64N(1000)
+					}
 				}
-				what = fmt.Sprintf("BeginDrop+CompleteDrop(%s) = %v", l.nd.Database.ID, err)
-			} else {
-				err = db.UndoCreate(ctx, l.nd.Intent, rng.IntN(2) == 0)
-				if err == nil && l.nd.Intent.Kind == dbplane.IntentDrop {
-					err = db.CompleteDrop(ctx, l.nd.Intent) // the row is gone already: must not count twice
+				_, err := db.UpdateSizes(ctx, h, sizes, time.Now())
+				what = fmt.Sprintf("UpdateSizes(%s, %d sizes) = %v", h, len(sizes), err)
+				if err != nil {
+					t.Fatalf("step %d: %s", step, what)
 				}
-				what = fmt.Sprintf("UndoCreate(%s) = %v", l.nd.Database.ID, err)
-			}
-			if err != nil {
-				t.Fatalf("step %d: %s", step, what)
-			}
-			dbs = append(dbs[:i], dbs[i+1:]...)
-			deleted++
-		case op < 9: // the watcher measures a host
-			h := hosts[rng.IntN(len(hosts))]
-			sizes := map[string]int64{}
-			for _, l := range dbs {
-				if l.nd.Database.HostID == h && rng.IntN(3) > 0 {
-					sizes[l.nd.Database.DBName] = rng.Int64N(1000)
+			default: // suspend or unsuspend, or change a2's slots
+				acc := accounts[rng.IntN(len(accounts))]
+				u := dbplane.AccountUpdate{Suspended: ptr(rng.IntN(8) == 0)}
+				if acc == "a2" && rng.IntN(2) == 0 {
+					u.SlotsSet, u.Slots = true, ptr(rng.IntN(12))
+				}
+				_, err := db.UpdateAccount(ctx, acc, u)
+				what = fmt.Sprintf("UpdateAccount(%s) = %v", acc, err)
+				if err != nil {
+					t.Fatalf("step %d: %s", step, what)
 				}
 			}
-			_, err := db.UpdateSizes(ctx, h, sizes, time.Now())
-			what = fmt.Sprintf("UpdateSizes(%s, %d sizes) = %v", h, len(sizes), err)
+			drift, err := store.CounterDrift(ctx, db)
 			if err != nil {
-				t.Fatalf("step %d: %s", step, what)
+				t.Fatal(err)
 			}
-		default: // suspend or unsuspend, or change a2's slots
-			acc := accounts[rng.IntN(len(accounts))]
-			u := dbplane.AccountUpdate{Suspended: ptr(rng.IntN(8) == 0)}
-			if acc == "a2" && rng.IntN(2) == 0 {
-				u.SlotsSet, u.Slots = true, ptr(rng.IntN(12))
-			}
-			_, err := db.UpdateAccount(ctx, acc, u)
-			what = fmt.Sprintf("UpdateAccount(%s) = %v", acc, err)
-			if err != nil {
-				t.Fatalf("step %d: %s", step, what)
+			if len(drift) > 0 {
+				t.Fatalf("step %d, after %s: counters differ from the rows:\n%v", step, what, drift)
 			}
 		}
-		drift, err := store.CounterDrift(ctx, db)
-		if err != nil {
-			t.Fatal(err)
+		t.Logf("%d created, %d deleted, refused: %v", created, deleted, refused)
+		// The mix must have reached every path, or it proves little.
+		if created < 50 || deleted < 30 {
+			t.Errorf("%d creates, %d deletes; want at least 50 and 30", created, deleted)
 		}
-		if len(drift) > 0 {
-			t.Fatalf("step %d, after %s: counters differ from the rows:\n%v", step, what, drift)
+		for _, want := range []error{dbplane.ErrOutOfSlots, dbplane.ErrOutOfStorage, dbplane.ErrServerLimit,
+			dbplane.ErrHostFull, dbplane.ErrDuplicateLabel, dbplane.ErrAccountSuspended} {
+			if refused[want] == 0 {
+				t.Errorf("no create was refused with %v; the mix does not cover it", want)
+			}
 		}
-	}
-	t.Logf("%d created, %d deleted, refused: %v", created, deleted, refused)
-	// The mix must have reached every path, or it proves little.
-	if created < 50 || deleted < 30 {
-		t.Errorf("%d creates, %d deletes; want at least 50 and 30", created, deleted)
-	}
-	for _, want := range []error{dbplane.ErrOutOfSlots, dbplane.ErrOutOfStorage, dbplane.ErrServerLimit,
-		dbplane.ErrHostFull, dbplane.ErrDuplicateLabel, dbplane.ErrAccountSuspended} {
-		if refused[want] == 0 {
-			t.Errorf("no create was refused with %v; the mix does not cover it", want)
-		}
-	}
+	})
 }
 
 // TestOpen_MigrationBackfillsCounters upgrades a store written before the

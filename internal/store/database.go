@@ -71,7 +71,7 @@ type NewDatabase struct {
 func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 	d := nd.Database
 	now := db.Now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := reserveAccount(ctx, tx, d.AccountID); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 		if nd.Names != nil {
 			var n int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO name_counters (account_id, engine, last) VALUES (?, ?, 1)
-				ON CONFLICT (account_id, engine) DO UPDATE SET last = last + 1 RETURNING last`, d.AccountID, string(d.Engine)).Scan(&n)
+				ON CONFLICT (account_id, engine) DO UPDATE SET last = name_counters.last + 1 RETURNING last`, d.AccountID, string(d.Engine)).Scan(&n)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 
 	"github.com/dbplane/dbplane"
@@ -16,17 +18,46 @@ import (
 // dialect is everything that differs between the SQL engines the store
 // can run on, in one value that Open picks from the URL; the rest of the
 // store is written once, in the SQL both understand (SPEC §8,
-// design/scale-out.md §2.1). Only SQLite exists today: a PostgreSQL
-// dialect joins here, and nowhere else, once all of issue 8 holds for it.
+// design/scale-out.md §2.1): SQLite (this file) and PostgreSQL
+// (postgres.go).
 type dialect struct {
 	name string
 	// migrations is the embedded folder of this dialect's migrations.
 	migrations string
-	// open opens the write and read pools for a data source.
-	open func(source string) (write, read *sql.DB, err error)
+	// open opens the write and read pools for a data source (they may be
+	// one pool).
+	open func(d *dialect, source string) (write, read *sql.DB, err error)
+	// elect runs the leader election (leader.go); nil where the process
+	// is alone on its store and so always the leader.
+	elect func(ctx context.Context, db *DB, opt LeadOptions, fn func(context.Context) error) error
+	// fence is the first statement of a write transaction made by the
+	// leader's background work: it returns the current epoch and holds
+	// it until commit (a new leader's epoch bump waits for the commit,
+	// and stale transactions fail after it). "" where there is no
+	// election.
+	fence string
+	// pg is the parsed PostgreSQL URL, for the connections the election
+	// holds outside the pool.
+	pg *pgx.ConnConfig
+	// dollar says statements take $1, $2, … rather than ?.
+	dollar   bool
+	rebinder rebinder
+	// lockMigrations holds off other processes while this one migrates;
+	// nil where the store has one writer anyway.
+	lockMigrations func(ctx context.Context, db *DB) (unlock func(), err error)
+	// retryable reports an error after which the whole transaction may
+	// simply run again (a serialization failure or a deadlock).
+	retryable func(err error) bool
 	// nextID returns the next numeric id of a table; it never hands out
 	// an id twice, even after a delete.
-	nextID func(ctx context.Context, tx *sql.Tx, table string) (int64, error)
+	nextID func(ctx context.Context, tx *txn, table string) (int64, error)
+	// updateSizes sets size_bytes and size_refreshed_at of the host's
+	// databases named in names (sizes in the same order) and returns how
+	// many rows it matched.
+	updateSizes func(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) (int, error)
+	// skipLocked ends a SELECT … FOR UPDATE that passes over rows other
+	// transactions hold ("" where writers queue behind one lock anyway).
+	skipLocked string
 	// checkpoint moves the write-ahead log into the database file without
 	// blocking writers; nil where the server does this itself.
 	checkpoint func(ctx context.Context, db *DB) error
@@ -35,42 +66,56 @@ type dialect struct {
 }
 
 // parseStoreURL picks the dialect of a store URL and returns it with its
-// data source. A PostgreSQL URL is refused: that store is not built yet,
-// and the message says so without repeating the URL, which may hold a
-// password.
+// data source. Errors never repeat the URL, which may hold a password.
 func parseStoreURL(raw string) (*dialect, string, error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres:"), strings.HasPrefix(raw, "postgresql:"):
-		return nil, "", dbplane.Errorf(dbplane.CodeInvalid, "the PostgreSQL metadata store is not built yet; use the default SQLite store")
+		return newPostgresDialect(), raw, nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		raw = strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
 	}
 	if raw == "" {
 		return nil, "", dbplane.Errorf(dbplane.CodeInvalid, "store path is empty")
 	}
-	return &sqliteDialect, raw, nil
+	return newSQLiteDialect(), raw, nil
 }
 
-var sqliteDialect = dialect{
-	name:       "sqlite",
-	migrations: "migrations/sqlite",
-	open:       openSQLite,
-	nextID:     sqliteNextID,
-	checkpoint: func(ctx context.Context, db *DB) error {
-		_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
-		return err
-	},
-	// Leave no write-ahead log behind: the file alone is the store.
-	beforeClose: func(db *DB) error {
-		_, err := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-		return err
-	},
+// Shared reports a store that other processes write too (PostgreSQL,
+// shared by replicas): a cache above it cannot know when it went stale.
+func (db *DB) Shared() bool { return db.dialect.elect != nil }
+
+// rebind returns q in the dialect's placeholder form.
+func (d *dialect) rebind(q string) string {
+	if !d.dollar {
+		return q
+	}
+	return d.rebinder.rebind(q)
+}
+
+func newSQLiteDialect() *dialect {
+	return &dialect{
+		name:        "sqlite",
+		migrations:  "migrations/sqlite",
+		open:        openSQLite,
+		retryable:   func(error) bool { return false },
+		nextID:      sqliteNextID,
+		updateSizes: sqliteUpdateSizes,
+		checkpoint: func(ctx context.Context, db *DB) error {
+			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+			return err
+		},
+		// Leave no write-ahead log behind: the file alone is the store.
+		beforeClose: func(db *DB) error {
+			_, err := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			return err
+		},
+	}
 }
 
 // openSQLite opens a SQLite file: writes go through one connection, so
 // write transactions are serialized (BEGIN IMMEDIATE) and a check followed
 // by a write in one transaction is atomic; reads use a pool of their own.
-func openSQLite(file string) (write, read *sql.DB, err error) {
+func openSQLite(_ *dialect, file string) (write, read *sql.DB, err error) {
 	if err := privateFiles(file); err != nil {
 		return nil, nil, err
 	}
@@ -104,7 +149,7 @@ func openSQLite(file string) (write, read *sql.DB, err error) {
 
 // sqliteNextID takes ids from a counter row per table, not MAX()+1, so a
 // deleted row's id is never handed out again.
-func sqliteNextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) {
+func sqliteNextID(ctx context.Context, tx *txn, table string) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `UPDATE sequences SET last = last + 1 WHERE name = ? RETURNING last`, table).Scan(&id)
 	if err != nil {
@@ -113,11 +158,35 @@ func sqliteNextID(ctx context.Context, tx *sql.Tx, table string) (int64, error) 
 	return id, nil
 }
 
+// sqliteUpdateSizes writes the sizes one statement each: SQLite runs them
+// in process, so there is no round trip to save.
+func sqliteUpdateSizes(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) (int, error) {
+	stmt, err := tx.PrepareContext(ctx, `UPDATE databases SET size_bytes = ?, size_refreshed_at = ? WHERE host_id = ? AND db_name = ?`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	n := 0
+	for i, name := range names {
+		res, err := stmt.ExecContext(ctx, sizes[i], at, hostID, name)
+		if err != nil {
+			return 0, err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
 // isUnique reports a unique or primary-key violation: for SQLite,
-// SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
-// It is not a field of dialect because the driver's error type already
-// says which engine answered: a second dialect adds its case here.
+// SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555);
+// for PostgreSQL, SQLSTATE 23505. It is not a field of dialect because the
+// driver's error type already says which engine answered.
 func isUnique(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555)
+	if errors.As(err, &se) {
+		return se.Code() == 2067 || se.Code() == 1555
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }

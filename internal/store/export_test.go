@@ -2,17 +2,18 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // SeedDatabases inserts n settled database rows for an account on a host in
 // one transaction, counters included, as fast as SQLite allows: benchmarks need tens of
 // thousands of rows, and InsertDatabase one by one would take minutes.
 func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO databases (id, numeric_id, account_id, host_id, engine, label, db_name, db_user, remote,
-			sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, 'mariadb', ?, ?, ?, '%', x'00', 'active', 1, 0, 0)`)
+			sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, 'mariadb', ?, ?, ?, '%', ?, 'active', 1, 0, 0)`)
 		if err != nil {
 			return err
 		}
@@ -23,7 +24,7 @@ func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int)
 				return err
 			}
 			name := fmt.Sprintf("seed_%s_%d", accountID, i)
-			if _, err := stmt.ExecContext(ctx, fmt.Sprintf("seed-%s-%d", accountID, i), id, accountID, hostID, name, name, name); err != nil {
+			if _, err := stmt.ExecContext(ctx, fmt.Sprintf("seed-%s-%d", accountID, i), id, accountID, hostID, name, name, name, []byte{0}); err != nil {
 				return err
 			}
 		}
@@ -40,14 +41,14 @@ func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int)
 // differ from what their rows say, a line naming it: database_count against
 // COUNT(*), and the account's used_bytes against SUM(size_bytes).
 func CounterDrift(ctx context.Context, db *DB) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	rows, err := db.read.QueryContext(ctx, db.dialect.rebind(`
 		SELECT 'account ' || a.id, a.database_count, (SELECT COUNT(*) FROM databases d WHERE d.account_id = a.id) FROM accounts a
 		UNION ALL
 		SELECT 'account used_bytes ' || a.id, a.used_bytes, (SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = a.id) FROM accounts a
 		UNION ALL
 		SELECT 'server ' || s.id, s.database_count, (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id) FROM servers s
 		UNION ALL
-		SELECT 'host ' || h.id, h.database_count, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id) FROM hosts h`)
+		SELECT 'host ' || h.id, h.database_count, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id) FROM hosts h`))
 	if err != nil {
 		return nil, err
 	}
@@ -63,5 +64,56 @@ func CounterDrift(ctx context.Context, db *DB) ([]string, error) {
 			out = append(out, fmt.Sprintf("%s: counter %d, rows say %d", what, counter, actual))
 		}
 	}
+	return out, rows.Err()
+}
+
+// AppliedVersions returns the schema versions recorded in the store, in order.
+func AppliedVersions(ctx context.Context, db *DB) ([]int, error) {
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for v := range applied {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// RecordVersion records a schema version as applied, as a newer binary
+// would.
+func RecordVersion(ctx context.Context, db *DB, v int) error {
+	return db.tx(ctx, func(tx *txn) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, v)
+		return err
+	})
+}
+
+// Columns returns every table.column of the store's schema, sorted, but
+// the tables only one dialect has.
+func Columns(ctx context.Context, db *DB) ([]string, error) {
+	q := `SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'`
+	if db.dialect.name == "postgres" {
+		q = `SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema()`
+	}
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		switch strings.SplitN(c, ".", 2)[0] {
+		case "sequences", "leadership":
+			continue
+		}
+		out = append(out, c)
+	}
+	slices.Sort(out)
 	return out, rows.Err()
 }

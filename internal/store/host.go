@@ -44,7 +44,7 @@ func hostWhere(id string) (string, any) {
 func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 	now := db.Now()
 	h.CreatedAt, h.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		var err error
 		if h.NumericID, err = db.dialect.nextID(ctx, tx, "hosts"); err != nil {
 			return err
@@ -86,7 +86,7 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 // UpdateHost writes every field of h.
 func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
 	h.UpdatedAt = db.Now().UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
 			public_hostname = ?, public_port = ?, tls = ?, node_id = ?, max_databases = ?, enabled = ?, updated_at = ? WHERE id = ?`,
 			h.Name, h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database, h.PublicHostname, h.PublicPort, string(h.TLS),
@@ -104,7 +104,7 @@ func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
 // DeleteHost removes a host. It returns CodeConflict with the count while
 // databases (or engine changes in flight) remain on it.
 func (db *DB) DeleteHost(ctx context.Context, id string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		where, arg := hostWhere(id)
 		h, err := scanHost(tx.QueryRowContext(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
 		if err != nil {
@@ -120,7 +120,12 @@ func (db *DB) DeleteHost(ctx context.Context, id string) error {
 		if pending > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d engine change(s) in flight; try again shortly", pending)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM hosts WHERE id = ?`, h.ID)
+		// As DeleteServer: a create that took a place meanwhile (another
+		// replica) makes the DELETE match nothing.
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM hosts WHERE id = ? AND database_count = 0`, h.ID))
+		if err == nil && !ok {
+			return dbplane.Errorf(dbplane.CodeConflict, "A database was just created on the host; delete it first")
+		}
 		return err
 	})
 }

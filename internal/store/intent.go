@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -17,7 +18,7 @@ var errBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this datab
 var ErrLeaseLost = &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The change took too long and is being finished in the background; check again shortly"}
 
 // insertIntent records in, held by the caller (token 0) from now.
-func insertIntent(ctx context.Context, tx *sql.Tx, in *dbplane.Intent, now int64) error {
+func insertIntent(ctx context.Context, tx *txn, in *dbplane.Intent, now int64) error {
 	in.Token, in.CreatedAt, in.LeasedAt = 0, fromMS(now), fromMS(now)
 	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
@@ -30,7 +31,7 @@ func insertIntent(ctx context.Context, tx *sql.Tx, in *dbplane.Intent, now int64
 // token. The UPDATE (a no-op) rather than a SELECT takes the row's lock
 // where writers do not queue behind one lock, so the token cannot change
 // before the transaction ends.
-func holdLease(ctx context.Context, tx *sql.Tx, in *dbplane.Intent) error {
+func holdLease(ctx context.Context, tx *txn, in *dbplane.Intent) error {
 	ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE intents SET token = token WHERE id = ? AND token = ?`, in.ID, in.Token))
 	if err != nil {
 		return err
@@ -53,7 +54,7 @@ func (db *DB) ClaimIntent(ctx context.Context, in *dbplane.Intent, minAge time.D
 	if minAge <= 0 {
 		cutoff = math.MaxInt64
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, `UPDATE intents SET token = token + 1, leased_at = ? WHERE id = ? AND token = ? AND leased_at <= ? RETURNING token`,
 			db.ms(now), in.ID, in.Token, cutoff).Scan(&in.Token)
 		if err == sql.ErrNoRows {
@@ -67,12 +68,48 @@ func (db *DB) ClaimIntent(ctx context.Context, in *dbplane.Intent, minAge time.D
 	})
 }
 
+// maxClaim bounds the intents one ClaimIntents takes.
+const maxClaim = 500
+
+// ClaimIntents takes over, for the caller, the intents whose lease is at
+// least minAge old (every intent when minAge is 0, for a worker that is
+// alone on its store), oldest first, at most 500 in one call: their
+// tokens move on, so whoever held them is fenced off, and their leases
+// start now. Rows another transaction is claiming are passed over
+// (PostgreSQL: FOR UPDATE SKIP LOCKED), so two claimers never wait on
+// each other nor take one intent twice (design/scale-out.md §2.3).
+func (db *DB) ClaimIntents(ctx context.Context, minAge time.Duration) ([]*dbplane.Intent, error) {
+	now := db.Now()
+	cutoff := db.ms(now.Add(-minAge))
+	if minAge <= 0 {
+		cutoff = math.MaxInt64
+	}
+	var out []*dbplane.Intent
+	err := db.tx(ctx, func(tx *txn) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE intents SET token = token + 1, leased_at = ?
+			WHERE id IN (SELECT id FROM intents WHERE leased_at <= ? ORDER BY created_at, id LIMIT ?`+db.dialect.skipLocked+`)
+			RETURNING `+intentCols, db.ms(now), cutoff, maxClaim)
+		if err != nil {
+			return err
+		}
+		out, err = collectIntents(rows)
+		return err
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
+}
+
 // BeginRotate records a rotate intent for the account's database. It
 // returns ErrDatabaseNotFound, or CodeConflict while another change is in
 // flight.
 func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		var err error
 		d, err = scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, in.DatabaseID, accountID))
 		if err != nil {
@@ -94,7 +131,7 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 // restricts the database.
 func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.Status, error) {
 	desired := dbplane.StatusActive
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -115,7 +152,7 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 
 // CompleteRotate stores the new sealed password and forgets the intent.
 func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -132,7 +169,7 @@ func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 // the process dies now. With dropOnEngine false (the names belong to
 // something dbplane did not make) the intent is simply deleted.
 func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -150,7 +187,7 @@ func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine b
 
 // CompleteDrop forgets a drop intent (the row is already gone).
 func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -164,7 +201,7 @@ func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
 // AbandonIntent forgets an intent whose engine change never ran (for
 // example a rotate refused before the engine was touched).
 func (db *DB) AbandonIntent(ctx context.Context, in *dbplane.Intent) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -176,7 +213,7 @@ func (db *DB) AbandonIntent(ctx context.Context, in *dbplane.Intent) error {
 // gives the lease back, so the next pass of any worker may claim the intent
 // at once.
 func (db *DB) NoteIntentFailure(ctx context.Context, in *dbplane.Intent, msg string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE intents SET attempts = attempts + 1, last_error = ?, leased_at = 0 WHERE id = ? AND token = ?`,
 			msg, in.ID, in.Token))
 		if err == nil && !ok {
@@ -186,18 +223,24 @@ func (db *DB) NoteIntentFailure(ctx context.Context, in *dbplane.Intent, msg str
 	})
 }
 
-func deleteIntent(ctx context.Context, tx *sql.Tx, id string) error {
+func deleteIntent(ctx context.Context, tx *txn, id string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM intents WHERE id = ?`, id)
 	return err
 }
 
+const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
+	token, leased_at`
+
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {
-	rows, err := db.readRows(ctx, `SELECT id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
-		token, leased_at FROM intents ORDER BY created_at, id`)
+	rows, err := db.readRows(ctx, `SELECT `+intentCols+` FROM intents ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
+	return collectIntents(rows)
+}
+
+func collectIntents(rows *sql.Rows) ([]*dbplane.Intent, error) {
 	defer rows.Close()
 	var out []*dbplane.Intent
 	for rows.Next() {

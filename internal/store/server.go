@@ -27,7 +27,7 @@ func refWhere(alias, ref string) (string, any) {
 func (db *DB) CreateNode(ctx context.Context, n *dbplane.Node) error {
 	now := db.Now()
 	n.CreatedAt, n.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		var err error
 		if n.NumericID, err = db.dialect.nextID(ctx, tx, "nodes"); err != nil {
 			return err
@@ -109,7 +109,7 @@ func collectServers(rows *sql.Rows, err error) ([]*dbplane.Server, error) {
 func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 	now := db.Now()
 	s.CreatedAt, s.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, s.OwnerID).Scan(&n); err != nil || n == 0 {
 			return dbplane.FieldErrorf("ownerId", "The ownerId must be an existing account.")
@@ -146,25 +146,28 @@ func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
 
 // UpdateServer writes s's name and database limit.
 func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?, updated_at = ? WHERE id = ?`,
 			s.Name, nullInt(s.DatabaseLimit), db.ms(db.Now()), s.ID)
 		return err
 	})
 }
 
-// DeleteServer removes a server without databases.
+// DeleteServer removes a server without databases. The count is checked
+// in the DELETE itself: a create on another replica that took a place on
+// the server meanwhile holds its row, and after it commits the DELETE
+// re-checks the newest version (READ COMMITTED) and matches nothing.
 func (db *DB) DeleteServer(ctx context.Context, id string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ? AND database_count = 0`, id))
+		if err != nil || ok {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT database_count FROM servers WHERE id = ?`, id).Scan(&n); err != nil {
 			return translate(err, errServerNotFound, nil)
 		}
-		if n > 0 {
-			return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ?`, id)
-		return err
+		return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)
 	})
 }
 
@@ -209,7 +212,7 @@ func scanSubuser(row scanner) (*dbplane.Subuser, error) {
 // SetSubuser inserts or replaces a subuser's permissions.
 func (db *DB) SetSubuser(ctx context.Context, su *dbplane.Subuser) error {
 	now := db.Now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := subuserAccountExists(ctx, tx, su.AccountID); err != nil {
 			return err
 		}
@@ -225,7 +228,7 @@ func (db *DB) SetSubuser(ctx context.Context, su *dbplane.Subuser) error {
 // adds exactly one goes in.
 func (db *DB) AddSubuser(ctx context.Context, su *dbplane.Subuser) error {
 	now := db.Now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := subuserAccountExists(ctx, tx, su.AccountID); err != nil {
 			return err
 		}
@@ -236,7 +239,7 @@ func (db *DB) AddSubuser(ctx context.Context, su *dbplane.Subuser) error {
 }
 
 // subuserAccountExists returns CodeInvalid when accountID is no account.
-func subuserAccountExists(ctx context.Context, tx *sql.Tx, accountID string) error {
+func subuserAccountExists(ctx context.Context, tx *txn, accountID string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, accountID).Scan(&n); err != nil || n == 0 {
 		return dbplane.FieldErrorf("accountId", "The accountId must be an existing account.")
@@ -264,7 +267,7 @@ func (db *DB) ListSubusers(ctx context.Context, serverID string) ([]*dbplane.Sub
 
 // RemoveSubuser deletes a subuser, or returns CodeNotFound.
 func (db *DB) RemoveSubuser(ctx context.Context, serverID, accountID string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -41,12 +40,12 @@ func (db *DB) AccountPasswordByID(ctx context.Context, id string) (string, error
 // SetAccountPassword stores a password hash and ends every session of the
 // account but keep ("" ends them all), in one transaction.
 func (db *DB) SetAccountPassword(ctx context.Context, id, hash, keep string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		return setPassword(ctx, tx, db.ms(db.Now()), id, hash, keep)
 	})
 }
 
-func setPassword(ctx context.Context, tx *sql.Tx, now int64, id, hash, keep string) error {
+func setPassword(ctx context.Context, tx *txn, now int64, id, hash, keep string) error {
 	res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now, id)
 	if err != nil {
 		return err
@@ -65,7 +64,7 @@ func setPassword(ctx context.Context, tx *sql.Tx, now int64, id, hash, keep stri
 
 // CreateSession inserts a session with the hash of its token.
 func (db *DB) CreateSession(ctx context.Context, s *dbplane.Session, hash []byte) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, hash, s.AccountID, db.ms(s.CreatedAt), db.ms(s.LastSeenAt), db.ms(s.ExpiresAt), s.IP, s.UserAgent)
@@ -90,7 +89,7 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte) (*dbplane.Session,
 
 // TouchSession records a session's last use.
 func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, db.ms(at), id)
 		return err
 	})
@@ -98,7 +97,7 @@ func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
 
 // DeleteSessionByHash ends the session of a token hash, if any.
 func (db *DB) DeleteSessionByHash(ctx context.Context, hash []byte) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
 		return err
 	})
@@ -106,7 +105,7 @@ func (db *DB) DeleteSessionByHash(ctx context.Context, hash []byte) error {
 
 // DeleteSession ends one of the account's sessions, or CodeNotFound.
 func (db *DB) DeleteSession(ctx context.Context, accountID, id string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND account_id = ?`, id, accountID)
 		if err != nil {
 			return err
@@ -143,7 +142,7 @@ func (db *DB) ListSessions(ctx context.Context, accountID string, now, idleSince
 // idleSince, and spent or expired set-password links.
 func (db *DB) DeleteStaleSessions(ctx context.Context, now, idleSince time.Time) (int64, error) {
 	var n int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?`, db.ms(now), db.ms(idleSince))
 		if err != nil {
 			return err
@@ -158,7 +157,7 @@ func (db *DB) DeleteStaleSessions(ctx context.Context, now, idleSince time.Time)
 // CreatePasswordLink stores the hash of a one-time set-password token.
 // Older links of the account stop working.
 func (db *DB) CreatePasswordLink(ctx context.Context, accountID string, hash []byte, expires time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, accountID).Scan(&n); err != nil {
 			return err
@@ -189,7 +188,7 @@ func (db *DB) PasswordLinkValid(ctx context.Context, hash []byte) (bool, error) 
 // or expired.
 func (db *DB) UsePasswordLink(ctx context.Context, linkHash []byte, passwordHash string) (string, error) {
 	var accountID string
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		now := db.ms(db.Now())
 		err := tx.QueryRowContext(ctx, `DELETE FROM password_links WHERE hash = ? AND expires_at > ? RETURNING account_id`, linkHash, now).Scan(&accountID)
 		if err != nil {

@@ -57,7 +57,7 @@ func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([
 
 // beginIntent records an intent for an existing database in tx. It returns
 // the row, or CodeConflict while another change is in flight.
-func (db *DB) beginIntent(ctx context.Context, tx *sql.Tx, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
+func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
 	d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
 	if err != nil {
 		return nil, translate(err, dbplane.ErrDatabaseNotFound, nil)
@@ -73,7 +73,7 @@ func (db *DB) beginIntent(ctx context.Context, tx *sql.Tx, kind dbplane.IntentKi
 // BeginDrop marks a database deleting and records its drop intent.
 func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		var err error
 		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {
 			return err
@@ -89,7 +89,7 @@ func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Datab
 // behind its flags, and returns the row.
 func (db *DB) BeginAccess(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		var err error
 		d, err = db.beginIntent(ctx, tx, dbplane.IntentAccess, in)
 		return err
@@ -100,7 +100,7 @@ func (db *DB) BeginAccess(ctx context.Context, in *dbplane.Intent) (*dbplane.Dat
 // CompleteAccess stores the status the engine now enforces and forgets the
 // intent.
 func (db *DB) CompleteAccess(ctx context.Context, in *dbplane.Intent, applied dbplane.Status) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (db *DB) CompleteAccess(ctx context.Context, in *dbplane.Intent, applied db
 // SetAdminDisabled sets a database's admin flag; the engine follows through
 // an access intent.
 func (db *DB) SetAdminDisabled(ctx context.Context, id string, disabled bool) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE databases SET admin_disabled = ?, updated_at = ? WHERE id = ?`, boolInt(disabled), db.ms(db.Now()), id)
 		if err != nil {
 			return err
@@ -161,24 +161,19 @@ func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
 // databases on the host follow. It returns how many rows it matched.
 func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		ts := db.ms(at)
 		if _, err := tx.ExecContext(ctx, `UPDATE databases SET size_bytes = 0, size_refreshed_at = ?
 			WHERE host_id = ? AND status IN ('active', 'over_quota', 'disabled')`, ts, hostID); err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `UPDATE databases SET size_bytes = ?, size_refreshed_at = ? WHERE host_id = ? AND db_name = ?`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+		names, values := make([]string, 0, len(sizes)), make([]int64, 0, len(sizes))
 		for name, size := range sizes {
-			res, err := stmt.ExecContext(ctx, size, ts, hostID, name)
-			if err != nil {
-				return err
-			}
-			k, _ := res.RowsAffected()
-			n += int(k)
+			names, values = append(names, name), append(values, size)
+		}
+		var err error
+		if n, err = db.dialect.updateSizes(ctx, tx, hostID, names, values, ts); err != nil {
+			return err
 		}
 		return refreshUsedBytes(ctx, tx, hostID)
 	})
@@ -190,7 +185,7 @@ func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]i
 // above the quota. Totals are summed in one pass over the databases, and
 // only accounts whose flag changes are written.
 func (db *DB) RecomputeOverQuota(ctx context.Context) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes, COALESCE(SUM(d.size_bytes), 0),
 				COALESCE(MIN(d.over_quota), 0), COALESCE(MAX(d.over_quota), 0)
 			FROM accounts a JOIN databases d ON d.account_id = a.id GROUP BY a.id`)
@@ -228,27 +223,4 @@ func (db *DB) RecomputeOverQuota(ctx context.Context) error {
 		}
 		return nil
 	})
-}
-
-// Setting returns a deployment setting, creating it with generate on first use.
-func (db *DB) Setting(ctx context.Context, key string, generate func() (string, error)) (string, error) {
-	var v string
-	err := db.readRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if err == nil {
-		return v, nil
-	}
-	if err != sql.ErrNoRows {
-		return "", err
-	}
-	nv, err := generate()
-	if err != nil {
-		return "", err
-	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, nv); err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	})
-	return v, err
 }

@@ -1,30 +1,23 @@
 // Package store keeps dbplane's metadata: accounts, keys, hosts, databases
 // and the intents of engine changes in flight. SQLite (modernc.org/sqlite,
-// no cgo) is the default; SQL is written in the common subset with ?
-// placeholders so that a PostgreSQL dialect can follow (SPEC §8); what
-// differs between the two lives in one dialect value (dialect.go).
+// no cgo) is the default; PostgreSQL (pgx) lets several replicas share one
+// store (SPEC §8). SQL is written once, in the subset both take, with ?
+// placeholders; what differs between the two lives in one dialect value
+// (dialect.go, postgres.go).
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/dbplane/dbplane"
 )
-
-//go:embed migrations
-var migrations embed.FS
 
 // DB is the metadata store. Writes and reads use pools of their own (for
 // SQLite, writes go through one connection).
@@ -57,9 +50,16 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, r, err := d.open(source)
+	w, r, err := d.open(d, source)
 	if err != nil {
 		return nil, err
+	}
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		if r != w {
+			r.Close()
+		}
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	db := &DB{dialect: d, write: w, read: r, Now: time.Now}
 	if err := db.migrate(ctx, opt.NoMigrate); err != nil {
@@ -79,6 +79,9 @@ func (db *DB) Close() error {
 	var cerr error
 	if db.dialect.beforeClose != nil {
 		cerr = db.dialect.beforeClose(db)
+	}
+	if db.read == db.write {
+		return errors.Join(cerr, db.write.Close())
 	}
 	return errors.Join(cerr, db.write.Close(), db.read.Close())
 }
@@ -119,7 +122,7 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(q); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.read.PrepareContext(ctx, q)
+	st, err := db.read.PrepareContext(ctx, db.dialect.rebind(q))
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +139,7 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
-		return db.read.QueryRowContext(ctx, q, args...)
+		return db.read.QueryRowContext(ctx, db.dialect.rebind(q), args...)
 	}
 	return st.QueryRowContext(ctx, args...)
 }
@@ -150,95 +153,32 @@ func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	return st.QueryContext(ctx, args...)
 }
 
-func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
-	names, err := fs.Glob(migrations, db.dialect.migrations+"/*.sql")
+// maxTxAttempts bounds how often a transaction runs again after a
+// serialization failure or a deadlock.
+const maxTxAttempts = 5
+
+// tx runs fn in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+// READ COMMITTED) and commits it. Where the dialect says the transaction
+// may simply run again (a deadlock), it does, a few times: fn must set
+// everything it returns afresh on each run.
+func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.tx1(ctx, fn)
+		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
+	}
+}
+
+func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	applied, err := db.appliedMigrations(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	current := 0
-	for v := range applied {
-		current = max(current, v)
-	}
-	latest := 0
-	for _, name := range names {
-		v, err := migrationVersion(name)
-		if err != nil {
-			return err
-		}
-		latest = v
-		if v <= current {
-			if !applied[v] {
-				// Migrations are numbered on parallel branches: a store
-				// migrated by a build that lacked this one must not run
-				// without it, and applying it after later ones is not safe.
-				return fmt.Errorf("migrate: %s was never applied to this store, but later migrations were (a build without it migrated the store); recreate the store or apply the file by hand",
-					path.Base(name))
-			}
-			continue
-		}
-		if noMigrate {
-			return fmt.Errorf("migrate: schema is at version %d but this binary needs %d; run without --no-migrate", current, v)
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, db.ms(db.Now()))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", path.Base(name), err)
-		}
-	}
-	if current > latest {
-		return fmt.Errorf("migrate: schema version %d is newer than this binary knows (%d); upgrade dbplane", current, latest)
-	}
-	return nil
-}
-
-// appliedMigrations returns the versions recorded in schema_migrations.
-func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
-	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	applied := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		applied[v] = true
-	}
-	return applied, rows.Err()
-}
-
-func migrationVersion(name string) (int, error) {
-	base := path.Base(name)
-	i := strings.IndexByte(base, '_')
-	if i < 1 {
-		return 0, fmt.Errorf("migration %s: name must be NNNN_description.sql", base)
-	}
-	return strconv.Atoi(base[:i])
-}
-
-// tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
-func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
+	tx := &txn{Tx: sqlTx, d: db.dialect}
+	if err := db.checkEpoch(ctx, tx); err != nil {
+		tx.Rollback()
 		return err
 	}
 	if err := fn(tx); err != nil {

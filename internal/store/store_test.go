@@ -15,16 +15,6 @@ import (
 	"github.com/dbplane/dbplane/internal/store"
 )
 
-func mustOpen(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "meta.db"), store.Options{})
-	if err != nil {
-		tb.Fatalf("Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func mustAccount(tb testing.TB, db *store.DB, id string, slots *int) *dbplane.Account {
 	tb.Helper()
 	a := &dbplane.Account{ID: id, Email: id + "@example.com", Name: id, Role: dbplane.RoleUser, Slots: slots}
@@ -56,330 +46,329 @@ func newDB(accountID, label string, hosts ...string) store.NewDatabase {
 
 func ptr[T any](v T) *T { return &v }
 
-func TestOpen_ReopenKeepsDataAndSchema(t *testing.T) {
-	path := "sqlite:" + filepath.Join(t.TempDir(), "meta.db")
-	db, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustAccount(t, db, "acc1", nil)
-	db.Close()
-	db, err = store.Open(context.Background(), path, store.Options{NoMigrate: true})
-	if err != nil {
-		t.Fatalf("reopen with NoMigrate: %v", err)
-	}
-	defer db.Close()
-	if _, err := db.Account(context.Background(), "acc1"); err != nil {
-		t.Fatalf("Account after reopen: %v", err)
-	}
-}
-
-func TestOpen_NoMigrateRefusesFreshFile(t *testing.T) {
-	_, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "meta.db"), store.Options{NoMigrate: true})
-	if err == nil {
-		t.Fatal("Open(NoMigrate) on an empty file = nil error, want a pending-migration error")
-	}
-}
-
 func TestInsertDatabase_NamesCountUpAndAreNeverReused(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "0123456789ABCDEF", nil)
-	mustHost(t, db, "h1", nil)
-	var got []string
-	for _, label := range []string{"a", "b"} {
-		nd := newDB("0123456789ABCDEF", label, "h1")
-		if err := db.InsertDatabase(ctx, nd); err != nil {
-			t.Fatalf("InsertDatabase(%s): %v", label, err)
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "0123456789ABCDEF", nil)
+		mustHost(t, db, "h1", nil)
+		var got []string
+		for _, label := range []string{"a", "b"} {
+			nd := newDB("0123456789ABCDEF", label, "h1")
+			if err := db.InsertDatabase(ctx, nd); err != nil {
+				t.Fatalf("InsertDatabase(%s): %v", label, err)
+			}
+			got = append(got, nd.Database.DBName+"/"+nd.Database.DBUser)
+			if nd.Intent.DBName != nd.Database.DBName || nd.Intent.Kind != dbplane.IntentCreate {
+				t.Errorf("intent = %+v, want create intent for %s", nd.Intent, nd.Database.DBName)
+			}
+			if err := db.UndoCreate(ctx, nd.Intent, true); err != nil {
+				t.Fatal(err)
+			}
 		}
-		got = append(got, nd.Database.DBName+"/"+nd.Database.DBUser)
-		if nd.Intent.DBName != nd.Database.DBName || nd.Intent.Kind != dbplane.IntentCreate {
-			t.Errorf("intent = %+v, want create intent for %s", nd.Intent, nd.Database.DBName)
+		nd := newDB("0123456789ABCDEF", "a", "h1")
+		nd.Database.ID, nd.Intent.ID = "again", "again-intent"
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, nd.Database.DBName)
+		want := []string{"um_6789abcdef_1/dum_6789abcdef_1", "um_6789abcdef_2/dum_6789abcdef_2", "um_6789abcdef_3"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("names = %v, want %v", got, want)
+		}
+	})
+}
+
+func TestInsertDatabase_Quotas(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		tests := []struct {
+			name    string
+			slots   *int
+			hostMax *int
+			setup   func(db *store.DB)
+			want    error
+		}{
+			{name: "out of slots", slots: ptr(1), want: dbplane.ErrOutOfSlots},
+			{name: "host full", hostMax: ptr(1), want: dbplane.ErrHostFull},
+			{name: "duplicate label", want: dbplane.ErrDuplicateLabel},
+			{name: "suspended", setup: func(db *store.DB) {
+				db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(true)})
+			}, want: dbplane.ErrAccountSuspended},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				db := open(t)
+				mustAccount(t, db, "acc", tc.slots)
+				mustHost(t, db, "h1", tc.hostMax)
+				if err := db.InsertDatabase(ctx, newDB("acc", "first", "h1")); err != nil {
+					t.Fatal(err)
+				}
+				if tc.setup != nil {
+					tc.setup(db)
+				}
+				label := "second"
+				if tc.want == dbplane.ErrDuplicateLabel {
+					label = "first"
+				}
+				nd := newDB("acc", label, "h1")
+				nd.Database.ID = "other"
+				nd.Intent.ID = "other-intent"
+				err := db.InsertDatabase(ctx, nd)
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("InsertDatabase = %v, want %v", err, tc.want)
+				}
+				list, _ := db.ListDatabases(ctx, "acc")
+				if len(list) != 1 {
+					t.Errorf("after refused insert, %d databases, want 1 (refusal must change nothing)", len(list))
+				}
+			})
+		}
+	})
+}
+
+func TestInsertDatabase_ConcurrentCreatesTakeExactlyTheFreeSlots(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		tests := []struct {
+			name                  string
+			slots, hostMax, limit *int
+			want                  error
+		}{
+			{name: "account slots", slots: ptr(10), want: dbplane.ErrOutOfSlots},
+			{name: "host maxDatabases", hostMax: ptr(10), want: dbplane.ErrHostFull},
+			{name: "server databaseLimit", limit: ptr(10), want: dbplane.ErrServerLimit},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				db := open(t)
+				ctx := context.Background()
+				mustAccount(t, db, "acc", tc.slots)
+				mustHost(t, db, "h1", tc.hostMax)
+				if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
+					t.Fatal(err)
+				}
+				srv := &dbplane.Server{ID: "srv", Identifier: "srv00001", Name: "s", OwnerID: "acc", NodeID: "node", DatabaseLimit: tc.limit}
+				if err := db.CreateServer(ctx, srv); err != nil {
+					t.Fatal(err)
+				}
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				ok, refused := 0, 0
+				for i := range 50 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						nd := newDB("acc", fmt.Sprintf("l%d", i), "h1")
+						nd.Database.ServerID = srv.ID
+						err := db.InsertDatabase(ctx, nd)
+						mu.Lock()
+						defer mu.Unlock()
+						switch {
+						case err == nil:
+							ok++
+						case errors.Is(err, tc.want):
+							refused++
+						default:
+							t.Errorf("InsertDatabase: %v", err)
+						}
+					}()
+				}
+				wg.Wait()
+				if ok != 10 || refused != 40 {
+					t.Errorf("50 concurrent inserts with 10 places: %d created, %d refused; want 10 and 40", ok, refused)
+				}
+			})
+		}
+	})
+}
+
+func TestInsertDatabase_PicksFirstHostWithRoom(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustHost(t, db, "full", ptr(0))
+		mustHost(t, db, "roomy", nil)
+		nd := newDB("acc", "x", "full", "roomy")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		if nd.Database.HostID != "roomy" {
+			t.Errorf("HostID = %q, want roomy", nd.Database.HostID)
+		}
+	})
+}
+
+func TestAccountDatabase_ForeignIsNotFound(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "alice", nil)
+		mustAccount(t, db, "bob", nil)
+		mustHost(t, db, "h1", nil)
+		nd := newDB("alice", "x", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AccountDatabase(ctx, "bob", nd.Database.ID); !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+			t.Errorf("AccountDatabase(bob, alice's) = %v, want ErrDatabaseNotFound", err)
+		}
+		if _, err := db.BeginRotate(ctx, "bob", &dbplane.Intent{ID: "i2", DatabaseID: nd.Database.ID}); !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+			t.Errorf("BeginRotate(bob, alice's) = %v, want ErrDatabaseNotFound", err)
+		}
+	})
+}
+
+func TestDeleteHost_RefusedWhileDatabasesExist(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		h := mustHost(t, db, "h1", nil)
+		nd := newDB("acc", "x", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		err := db.DeleteHost(ctx, fmt.Sprint(h.NumericID))
+		if dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Fatalf("DeleteHost with a database = %v, want conflict", err)
 		}
 		if err := db.UndoCreate(ctx, nd.Intent, true); err != nil {
 			t.Fatal(err)
 		}
-	}
-	nd := newDB("0123456789ABCDEF", "a", "h1")
-	nd.Database.ID, nd.Intent.ID = "again", "again-intent"
-	if err := db.InsertDatabase(ctx, nd); err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, nd.Database.DBName)
-	want := []string{"um_6789abcdef_1/dum_6789abcdef_1", "um_6789abcdef_2/dum_6789abcdef_2", "um_6789abcdef_3"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("names = %v, want %v", got, want)
-	}
-}
-
-func TestInsertDatabase_Quotas(t *testing.T) {
-	ctx := context.Background()
-	tests := []struct {
-		name    string
-		slots   *int
-		hostMax *int
-		setup   func(db *store.DB)
-		want    error
-	}{
-		{name: "out of slots", slots: ptr(1), want: dbplane.ErrOutOfSlots},
-		{name: "host full", hostMax: ptr(1), want: dbplane.ErrHostFull},
-		{name: "duplicate label", want: dbplane.ErrDuplicateLabel},
-		{name: "suspended", setup: func(db *store.DB) {
-			db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(true)})
-		}, want: dbplane.ErrAccountSuspended},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			db := mustOpen(t)
-			mustAccount(t, db, "acc", tc.slots)
-			mustHost(t, db, "h1", tc.hostMax)
-			if err := db.InsertDatabase(ctx, newDB("acc", "first", "h1")); err != nil {
-				t.Fatal(err)
-			}
-			if tc.setup != nil {
-				tc.setup(db)
-			}
-			label := "second"
-			if tc.want == dbplane.ErrDuplicateLabel {
-				label = "first"
-			}
-			nd := newDB("acc", label, "h1")
-			nd.Database.ID = "other"
-			nd.Intent.ID = "other-intent"
-			err := db.InsertDatabase(ctx, nd)
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("InsertDatabase = %v, want %v", err, tc.want)
-			}
-			list, _ := db.ListDatabases(ctx, "acc")
-			if len(list) != 1 {
-				t.Errorf("after refused insert, %d databases, want 1 (refusal must change nothing)", len(list))
-			}
-		})
-	}
-}
-
-func TestInsertDatabase_ConcurrentCreatesTakeExactlyTheFreeSlots(t *testing.T) {
-	tests := []struct {
-		name                  string
-		slots, hostMax, limit *int
-		want                  error
-	}{
-		{name: "account slots", slots: ptr(10), want: dbplane.ErrOutOfSlots},
-		{name: "host maxDatabases", hostMax: ptr(10), want: dbplane.ErrHostFull},
-		{name: "server databaseLimit", limit: ptr(10), want: dbplane.ErrServerLimit},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			db := mustOpen(t)
-			ctx := context.Background()
-			mustAccount(t, db, "acc", tc.slots)
-			mustHost(t, db, "h1", tc.hostMax)
-			if err := db.CreateNode(ctx, &dbplane.Node{ID: "node", Name: "n"}); err != nil {
-				t.Fatal(err)
-			}
-			srv := &dbplane.Server{ID: "srv", Identifier: "srv00001", Name: "s", OwnerID: "acc", NodeID: "node", DatabaseLimit: tc.limit}
-			if err := db.CreateServer(ctx, srv); err != nil {
-				t.Fatal(err)
-			}
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			ok, refused := 0, 0
-			for i := range 50 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					nd := newDB("acc", fmt.Sprintf("l%d", i), "h1")
-					nd.Database.ServerID = srv.ID
-					err := db.InsertDatabase(ctx, nd)
-					mu.Lock()
-					defer mu.Unlock()
-					switch {
-					case err == nil:
-						ok++
-					case errors.Is(err, tc.want):
-						refused++
-					default:
-						t.Errorf("InsertDatabase: %v", err)
-					}
-				}()
-			}
-			wg.Wait()
-			if ok != 10 || refused != 40 {
-				t.Errorf("50 concurrent inserts with 10 places: %d created, %d refused; want 10 and 40", ok, refused)
-			}
-		})
-	}
-}
-
-func TestInsertDatabase_PicksFirstHostWithRoom(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", nil)
-	mustHost(t, db, "full", ptr(0))
-	mustHost(t, db, "roomy", nil)
-	nd := newDB("acc", "x", "full", "roomy")
-	if err := db.InsertDatabase(ctx, nd); err != nil {
-		t.Fatal(err)
-	}
-	if nd.Database.HostID != "roomy" {
-		t.Errorf("HostID = %q, want roomy", nd.Database.HostID)
-	}
-}
-
-func TestAccountDatabase_ForeignIsNotFound(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "alice", nil)
-	mustAccount(t, db, "bob", nil)
-	mustHost(t, db, "h1", nil)
-	nd := newDB("alice", "x", "h1")
-	if err := db.InsertDatabase(ctx, nd); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.AccountDatabase(ctx, "bob", nd.Database.ID); !errors.Is(err, dbplane.ErrDatabaseNotFound) {
-		t.Errorf("AccountDatabase(bob, alice's) = %v, want ErrDatabaseNotFound", err)
-	}
-	if _, err := db.BeginRotate(ctx, "bob", &dbplane.Intent{ID: "i2", DatabaseID: nd.Database.ID}); !errors.Is(err, dbplane.ErrDatabaseNotFound) {
-		t.Errorf("BeginRotate(bob, alice's) = %v, want ErrDatabaseNotFound", err)
-	}
-}
-
-func TestDeleteHost_RefusedWhileDatabasesExist(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", nil)
-	h := mustHost(t, db, "h1", nil)
-	nd := newDB("acc", "x", "h1")
-	if err := db.InsertDatabase(ctx, nd); err != nil {
-		t.Fatal(err)
-	}
-	err := db.DeleteHost(ctx, fmt.Sprint(h.NumericID))
-	if dbplane.ErrorCode(err) != dbplane.CodeConflict {
-		t.Fatalf("DeleteHost with a database = %v, want conflict", err)
-	}
-	if err := db.UndoCreate(ctx, nd.Intent, true); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.DeleteHost(ctx, "h1"); dbplane.ErrorCode(err) != dbplane.CodeConflict {
-		t.Fatalf("DeleteHost with a drop in flight = %v, want conflict", err)
-	}
-	if err := db.CompleteDrop(ctx, nd.Intent); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.DeleteHost(ctx, "h1"); err != nil {
-		t.Fatalf("DeleteHost when empty: %v", err)
-	}
+		if err := db.DeleteHost(ctx, "h1"); dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Fatalf("DeleteHost with a drop in flight = %v, want conflict", err)
+		}
+		if err := db.CompleteDrop(ctx, nd.Intent); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteHost(ctx, "h1"); err != nil {
+			t.Fatalf("DeleteHost when empty: %v", err)
+		}
+	})
 }
 
 func TestUpdateAccount_UnsuspendRestoresOnlyWhatSuspensionChanged(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", nil)
-	for _, k := range []struct {
-		id       string
-		disabled bool
-	}{{"on", false}, {"off", true}} {
-		key := &dbplane.APIKey{ID: k.id, AccountID: "acc", Kind: dbplane.KeyUser, Name: k.id, Prefix: "p", Hash: []byte(k.id), Disabled: k.disabled}
-		if err := db.CreateKey(ctx, key); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(true)}); err != nil {
-		t.Fatal(err)
-	}
-	state := func() map[string]bool {
-		keys, _ := db.ListKeys(ctx, "acc")
-		m := map[string]bool{}
-		for _, k := range keys {
-			m[k.ID] = k.Disabled
-		}
-		return m
-	}
-	if s := state(); !s["on"] || !s["off"] {
-		t.Fatalf("after suspend, disabled = %v, want both disabled", s)
-	}
-	if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(false)}); err != nil {
-		t.Fatal(err)
-	}
-	if s := state(); s["on"] || !s["off"] {
-		t.Fatalf("after unsuspend, disabled = %v, want on enabled and off still disabled", s)
-	}
-}
-
-func TestCreateAccount_EmailTaken(t *testing.T) {
-	db := mustOpen(t)
-	mustAccount(t, db, "a", nil)
-	err := db.CreateAccount(context.Background(), &dbplane.Account{ID: "b", Email: "a@example.com", Name: "b", Role: dbplane.RoleUser})
-	if dbplane.ErrorCode(err) != dbplane.CodeConflict {
-		t.Fatalf("CreateAccount with a taken email = %v, want conflict", err)
-	}
-}
-
-func TestServer_IdentifierOfDigitsIsFoundBeforeANumericID(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", nil)
-	n := &dbplane.Node{ID: "node-uuid", Name: "n"}
-	if err := db.CreateNode(ctx, n); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"aaaaaaaa-0000-4000-8000-000000000000", "12345678-0000-4000-8000-000000000000"} {
-		s := &dbplane.Server{ID: id, Identifier: id[:8], Name: "s", OwnerID: "acc", NodeID: "1"}
-		if err := db.CreateServer(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for ref, want := range map[string]string{
-		"12345678":                             "12345678-0000-4000-8000-000000000000",
-		"aaaaaaaa":                             "aaaaaaaa-0000-4000-8000-000000000000",
-		"1":                                    "aaaaaaaa-0000-4000-8000-000000000000",
-		"2":                                    "12345678-0000-4000-8000-000000000000",
-		"12345678-0000-4000-8000-000000000000": "12345678-0000-4000-8000-000000000000",
-	} {
-		s, err := db.Server(ctx, ref)
-		if err != nil || s.ID != want {
-			t.Errorf("Server(%q) = %v, %v; want %s", ref, s, err, want)
-		}
-	}
-	if _, err := db.Server(ctx, "99999999"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
-		t.Errorf("Server(unknown) = %v, want not found", err)
-	}
-}
-
-func TestNumericIDs_AreNeverReused(t *testing.T) {
-	db := mustOpen(t)
-	ctx := context.Background()
-	mustAccount(t, db, "acc", nil)
-	mustHost(t, db, "h1", nil)
-	var ids []int64
-	for i, label := range []string{"a", "b", "c"} {
-		nd := newDB("acc", label, "h1")
-		if err := db.InsertDatabase(ctx, nd); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, nd.Database.NumericID)
-		if i == 1 { // delete the newest before making the next
-			if err := db.UndoCreate(ctx, nd.Intent, false); err != nil {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		for _, k := range []struct {
+			id       string
+			disabled bool
+		}{{"on", false}, {"off", true}} {
+			key := &dbplane.APIKey{ID: k.id, AccountID: "acc", Kind: dbplane.KeyUser, Name: k.id, Prefix: "p", Hash: []byte(k.id), Disabled: k.disabled}
+			if err := db.CreateKey(ctx, key); err != nil {
 				t.Fatal(err)
 			}
 		}
-	}
-	if ids[2] == ids[1] || ids[2] != ids[1]+1 {
-		t.Errorf("numeric ids %v: the deleted #%d was handed out again", ids, ids[1])
-	}
+		if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		state := func() map[string]bool {
+			keys, _ := db.ListKeys(ctx, "acc")
+			m := map[string]bool{}
+			for _, k := range keys {
+				m[k.ID] = k.Disabled
+			}
+			return m
+		}
+		if s := state(); !s["on"] || !s["off"] {
+			t.Fatalf("after suspend, disabled = %v, want both disabled", s)
+		}
+		if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if s := state(); s["on"] || !s["off"] {
+			t.Fatalf("after unsuspend, disabled = %v, want on enabled and off still disabled", s)
+		}
+	})
 }
 
-func TestOpen_PostgresIsRefusedClearly(t *testing.T) {
-	for _, url := range []string{"postgres://dbplane:hunter2@db.internal/meta", "postgresql://dbplane:hunter2@db.internal/meta"} {
+func TestCreateAccount_EmailTaken(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		mustAccount(t, db, "a", nil)
+		err := db.CreateAccount(context.Background(), &dbplane.Account{ID: "b", Email: "a@example.com", Name: "b", Role: dbplane.RoleUser})
+		if dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Fatalf("CreateAccount with a taken email = %v, want conflict", err)
+		}
+	})
+}
+
+func TestServer_IdentifierOfDigitsIsFoundBeforeANumericID(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		n := &dbplane.Node{ID: "node-uuid", Name: "n"}
+		if err := db.CreateNode(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"aaaaaaaa-0000-4000-8000-000000000000", "12345678-0000-4000-8000-000000000000"} {
+			s := &dbplane.Server{ID: id, Identifier: id[:8], Name: "s", OwnerID: "acc", NodeID: "1"}
+			if err := db.CreateServer(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for ref, want := range map[string]string{
+			"12345678":                             "12345678-0000-4000-8000-000000000000",
+			"aaaaaaaa":                             "aaaaaaaa-0000-4000-8000-000000000000",
+			"1":                                    "aaaaaaaa-0000-4000-8000-000000000000",
+			"2":                                    "12345678-0000-4000-8000-000000000000",
+			"12345678-0000-4000-8000-000000000000": "12345678-0000-4000-8000-000000000000",
+		} {
+			s, err := db.Server(ctx, ref)
+			if err != nil || s.ID != want {
+				t.Errorf("Server(%q) = %v, %v; want %s", ref, s, err, want)
+			}
+		}
+		if _, err := db.Server(ctx, "99999999"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+			t.Errorf("Server(unknown) = %v, want not found", err)
+		}
+	})
+}
+
+func TestNumericIDs_AreNeverReused(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustHost(t, db, "h1", nil)
+		var ids []int64
+		for i, label := range []string{"a", "b", "c"} {
+			nd := newDB("acc", label, "h1")
+			if err := db.InsertDatabase(ctx, nd); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, nd.Database.NumericID)
+			if i == 1 { // delete the newest before making the next
+				if err := db.UndoCreate(ctx, nd.Intent, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if ids[2] == ids[1] || ids[2] != ids[1]+1 {
+			t.Errorf("numeric ids %v: the deleted #%d was handed out again", ids, ids[1])
+		}
+	})
+}
+
+// TestOpen_PostgresErrorsNeverRepeatThePassword: the store URL holds a
+// password, and Open's errors end up in logs and on the terminal.
+func TestOpen_PostgresErrorsNeverRepeatThePassword(t *testing.T) {
+	for _, url := range []string{
+		"postgres://dbplane:hunter2@127.0.0.1:1/meta?connect_timeout=2",
+		"postgresql://dbplane:hunter2@127.0.0.1:1/meta?connect_timeout=2",
+		"postgres://dbplane:hunter2@[::1/meta",
+		"postgres://dbplane:hunter2@h/meta?sslmode=bogus",
+	} {
 		db, err := store.Open(context.Background(), url, store.Options{})
 		if err == nil {
 			db.Close()
-			t.Fatalf("Open(%s) = nil error, want a refusal until the PostgreSQL store is built", url)
-		}
-		if dbplane.ErrorCode(err) != dbplane.CodeInvalid || !strings.Contains(err.Error(), "PostgreSQL metadata store is not built yet") {
-			t.Errorf("Open(postgres URL) = %v, want invalid: the PostgreSQL metadata store is not built yet", err)
+			t.Fatalf("Open(%s) = nil error, want a refusal", url)
 		}
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Open(postgres URL) error %q repeats the password", err)
