@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -100,9 +101,11 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 	}
 }
 
-// dropConn forgets a host's cached connection after the host changed. The
-// old connection is closed outside the lock: closing a pool waits for the
-// calls in flight on it, which must not hold up other hosts.
+// dropConn forgets a host's cached connection after the host changed.
+// Calls already holding the old connection may still be opening sessions
+// on it, and closing it now would cancel them ("context canceled" on a
+// create that had nothing wrong): it is closed once every call it may
+// carry is over, 2 × the engine timeout later.
 func (s *Service) dropConn(hostID string) {
 	s.mu.Lock()
 	hc := s.conns[hostID]
@@ -110,7 +113,7 @@ func (s *Service) dropConn(hostID string) {
 	s.connGen++
 	s.mu.Unlock()
 	if hc != nil {
-		go hc.conn.Close()
+		time.AfterFunc(2*s.opt.EngineTimeout, func() { hc.conn.Close() })
 	}
 }
 
@@ -171,8 +174,12 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 			return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
 		}
 	}
-	if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
-		return nil, err
+	// An unchanged password keeps its sealed bytes, so replicas comparing
+	// the row with their connection's (conn) see no change.
+	if after.Password != before.Password {
+		if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.UpdateHost(ctx, h); err != nil {
 		return nil, err
