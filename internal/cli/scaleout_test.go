@@ -186,6 +186,66 @@ func TestScaleOut(t *testing.T) {
 		})
 	}
 
+	t.Run("SIGKILL the leader in the middle of a quota pass", func(t *testing.T) {
+		c.t = t
+		defer func() { c.t = parent }()
+		accountID, key := c.tenant("quota@example.com", nil)
+		created := c.mustDo(201, "POST", "/api/v1/db/databases", key, map[string]any{"name": "full", "engine": "postgres"})
+		dbName, dbUser, pw := created["dbName"].(string), created["dbUser"].(string), created["password"].(string)
+		var size int64
+		c.poll(15*time.Second, "the watcher measures the new database", func() bool {
+			return c.meta.QueryRow(`SELECT size_bytes FROM databases WHERE db_name = $1 AND size_refreshed_at IS NOT NULL`, dbName).Scan(&size) == nil
+		})
+		c.mustDo(200, "PATCH", "/api/admin/accounts/"+accountID, c.admin, map[string]any{"storageBytes": size + 1<<20})
+
+		// Freeze every replica, so that the one that dies at
+		// quota:host-measured is elected, fill the database past its
+		// quota, and let that one measure it and die before it applies
+		// anything.
+		for _, p := range c.replicas {
+			p.freeze(true)
+		}
+		fill := "CREATE TABLE t (id INT PRIMARY KEY, b TEXT); INSERT INTO t SELECT g, md5(random()::text) || md5(random()::text) FROM generate_series(1, 30000) g"
+		if err := c.engine.ExecAs(context.Background(), dbUser, pw, dbName, fill); err != nil {
+			t.Fatal(err)
+		}
+		crasher := startProc(t, "crash-quota", c.storeURL, c.key, "quota:host-measured")
+		select {
+		case <-crasher.done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the replica that dies in a quota pass is still running: %s", tail(crasher.logs()))
+		}
+		if !strings.Contains(crasher.logs(), "elected leader") {
+			t.Fatalf("the replica died without leading: %s", tail(crasher.logs()))
+		}
+		epoch := c.epoch()
+		var status string
+		c.meta.QueryRow(`SELECT status FROM databases WHERE db_name = $1`, dbName).Scan(&status)
+		if status != "active" {
+			t.Fatalf("status %s after the pass that died, want active (nothing applied yet)", status)
+		}
+		for _, p := range c.replicas {
+			p.freeze(false)
+		}
+		c.oneLeader()
+		c.poll(20*time.Second, "the next leader's pass moves the database to over_quota", func() bool {
+			return c.meta.QueryRow(`SELECT status FROM databases WHERE db_name = $1`, dbName).Scan(&status) == nil && status == "over_quota"
+		})
+		if e := c.epoch(); e <= epoch {
+			t.Errorf("epoch %d after the new election, want more than %d", e, epoch)
+		}
+		if err := c.engine.ExecAs(context.Background(), dbUser, pw, dbName, "INSERT INTO t VALUES (0, 'x')"); err == nil {
+			t.Error("over quota: the tenant's INSERT went through on the engine")
+		}
+		if err := c.engine.ExecAs(context.Background(), dbUser, pw, dbName, "BEGIN READ WRITE; DROP TABLE t; COMMIT"); err != nil {
+			t.Fatal(err)
+		}
+		c.poll(20*time.Second, "the database is active again once space is freed", func() bool {
+			return c.meta.QueryRow(`SELECT status FROM databases WHERE db_name = $1`, dbName).Scan(&status) == nil && status == "active"
+		})
+		c.invariants()
+	})
+
 	t.Run("SIGSTOP the leader past its lease, then SIGCONT", func(t *testing.T) {
 		c.t = t
 		defer func() { c.t = parent }()
@@ -208,6 +268,32 @@ func TestScaleOut(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 		c.oneLeader()
+		c.invariants()
+	})
+
+	t.Run("every store session ended in the middle of creates", func(t *testing.T) {
+		c.t = t
+		defer func() { c.t = parent }()
+		_, key := c.tenant("terminated@example.com", nil)
+		done := make(chan map[string]int)
+		go func() {
+			done <- c.race(30, func(i int) (int, string) { return c.create(key, fmt.Sprintf("t%d", i)) })
+		}()
+		time.Sleep(50 * time.Millisecond)
+		if _, err := c.engine.AdminDB().Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE pid <> pg_backend_pid() AND application_name LIKE 'dbplane%'`); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("answers while the sessions ended: %v", <-done)
+		// The pools reconnect and the replicas elect a leader again; every
+		// replica creates again.
+		c.oneLeader()
+		for _, i := range c.live() {
+			c.poll(10*time.Second, fmt.Sprintf("replica %d creates again", i), func() bool {
+				r := c.doAt(i, "POST", "/api/v1/db/databases", key, map[string]any{"name": fmt.Sprintf("again-%d-%d", i, time.Now().UnixNano()), "engine": "postgres"})
+				return r.status == 201
+			})
+		}
 		c.invariants()
 	})
 
@@ -394,6 +480,18 @@ func (c *cluster) count(q string) int {
 		c.t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// poll waits until cond holds, for at most within.
+func (c *cluster) poll(within time.Duration, what string, cond func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("after %s: not yet: %s", within, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func (c *cluster) rows() int { return c.count(`SELECT COUNT(*) FROM databases`) }
