@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 
 	"github.com/dbplane/dbplane"
 )
@@ -120,29 +119,17 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 }
 
 // Database returns a database by ULID or numeric id, or ErrDatabaseNotFound.
-func (db *DB) Database(ctx context.Context, id string) (*dbplane.Database, error) {
-	where, arg := `d.id = ?`, any(id)
-	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-		where, arg = `d.numeric_id = ?`, n
-	}
-	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where, arg))
-	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+func (db *DB) Database(ctx context.Context, ref string) (*dbplane.Database, error) {
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{}.ref(ref))
 }
 
 // AccountDatabase returns the account's database with that ULID. Another
 // account's database reads as ErrDatabaseNotFound, never as forbidden.
 func (db *DB) AccountDatabase(ctx context.Context, accountID, id string) (*dbplane.Database, error) {
-	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, id, accountID))
-	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{ID: id, AccountID: accountID})
 }
 
 // ListDatabases returns the account's databases, oldest first.
 func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
-	return collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.account_id = ?
-		ORDER BY d.created_at, d.id`, accountID))
-}
-
-// HostDatabases returns every database row on a host.
-func (db *DB) HostDatabases(ctx context.Context, hostID string) ([]*dbplane.Database, error) {
-	return collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.host_id = ? ORDER BY d.numeric_id`, hostID))
+	return findDatabases(ctx, readQuerier{db}, databaseFilter{AccountID: accountID, ByCreated: true})
 }

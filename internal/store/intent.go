@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"sort"
 	"time"
@@ -111,9 +112,8 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 	var d *dbplane.Database
 	err := db.tx(ctx, func(tx *txn) error {
 		var err error
-		d, err = scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, in.DatabaseID, accountID))
-		if err != nil {
-			return translate(err, dbplane.ErrDatabaseNotFound, nil)
+		if d, err = findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID, AccountID: accountID}); err != nil {
+			return err
 		}
 		if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
 			return errBusy
@@ -139,10 +139,10 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
 			return err
 		}
-		d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
+		d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
 		if err == nil {
 			desired = d.DesiredStatus()
-		} else if err != sql.ErrNoRows {
+		} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
 			return err
 		}
 		return deleteIntent(ctx, tx, in.ID)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -16,50 +15,34 @@ func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Pa
 	if err != nil && err != sql.ErrNoRows {
 		return nil, 0, err
 	}
-	list, err := collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ?
-		ORDER BY d.numeric_id LIMIT ? OFFSET ?`, serverID, p.PerPage, p.Offset()))
+	list, err := findDatabases(ctx, readQuerier{db}, databaseFilter{ServerID: serverID, Limit: p.PerPage, Offset: p.Offset()})
 	return list, total, err
 }
 
 // ServerDatabase returns the server's database with that numeric id or
 // ULID; another server's reads as ErrDatabaseNotFound.
 func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
-	where, arg := `d.id = ?`, any(ref)
-	if n, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		where, arg = `d.numeric_id = ?`, n
-	}
-	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.server_id = ? AND `+where, serverID, arg))
-	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{ServerID: serverID}.ref(ref))
 }
 
 // ListAllDatabases returns a filtered page of every database and the total.
 func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) {
-	where, args := `1 = 1`, []any{}
-	add := func(cond, v string) {
-		if v != "" {
-			where += ` AND ` + cond
-			args = append(args, v)
-		}
-	}
-	add(`d.account_id = ?`, f.AccountID)
-	add(`d.host_id = ?`, f.HostID)
-	add(`d.server_id = ?`, f.ServerID)
-	add(`d.status = ?`, string(f.Status))
-	var total int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM databases d WHERE `+where, args...).Scan(&total); err != nil {
+	df := databaseFilter{AccountID: f.AccountID, HostID: f.HostID, ServerID: f.ServerID, Status: f.Status}
+	total, err := countDatabases(ctx, db, df)
+	if err != nil {
 		return nil, 0, err
 	}
-	list, err := collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where+
-		` ORDER BY d.numeric_id LIMIT ? OFFSET ?`, append(args, f.Page.PerPage, f.Page.Offset())...))
+	df.Limit, df.Offset = f.Page.PerPage, f.Page.Offset()
+	list, err := findDatabases(ctx, readQuerier{db}, df)
 	return list, total, err
 }
 
 // beginIntent records an intent for an existing database in tx. It returns
 // the row, or CodeConflict while another change is in flight.
 func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
-	d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
+	d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
 	if err != nil {
-		return nil, translate(err, dbplane.ErrDatabaseNotFound, nil)
+		return nil, err
 	}
 	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
 		return nil, errBusy
