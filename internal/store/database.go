@@ -133,3 +133,32 @@ func (db *DB) AccountDatabase(ctx context.Context, accountID, id string) (*dbpla
 func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
 	return findDatabases(ctx, readQuerier{db}, databaseFilter{AccountID: accountID, ByCreated: true})
 }
+
+// ServerDatabases returns a page of a server's databases and the total.
+func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	var total int
+	err := db.readRow(ctx, `SELECT database_count FROM servers WHERE id = ?`, serverID).Scan(&total)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, 0, err
+	}
+	list, err := findDatabases(ctx, readQuerier{db}, databaseFilter{ServerID: serverID, Limit: p.PerPage, Offset: p.Offset()})
+	return list, total, err
+}
+
+// ServerDatabase returns the server's database with that numeric id or
+// ULID; another server's reads as ErrDatabaseNotFound.
+func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{ServerID: serverID}.ref(ref))
+}
+
+// ListAllDatabases returns a filtered page of every database and the total.
+func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) {
+	df := databaseFilter{AccountID: f.AccountID, HostID: f.HostID, ServerID: f.ServerID, Status: f.Status}
+	total, err := countDatabases(ctx, db, df)
+	if err != nil {
+		return nil, 0, err
+	}
+	df.Limit, df.Offset = f.Page.PerPage, f.Page.Offset()
+	list, err := findDatabases(ctx, readQuerier{db}, df)
+	return list, total, err
+}

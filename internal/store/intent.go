@@ -125,6 +125,36 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 	return d, err
 }
 
+// beginIntent records an intent for an existing database in tx. It returns
+// the row, or CodeConflict while another change is in flight.
+func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
+	d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
+		return nil, errBusy
+	}
+	in.Kind = kind
+	in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+	return d, insertIntent(ctx, tx, in, db.ms(db.Now()))
+}
+
+// BeginDrop marks a database deleting and records its drop intent.
+func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
+	var d *dbplane.Database
+	err := db.tx(ctx, func(tx *txn) error {
+		var err error
+		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
+			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID)
+		return err
+	})
+	return d, err
+}
+
 // CompleteCreate marks the database active and forgets the intent. It
 // returns the status the row's flags call for, which is not active when the
 // account was suspended or went over quota meanwhile; the caller then
