@@ -11,8 +11,8 @@ run: build ## init a data dir (once) and serve on 127.0.0.1:8080
 	@test -f data/dbplane.db || ./bin/dbplane init --data-dir ./data
 	./bin/dbplane serve --data-dir ./data
 
-test: ferretdb ## everything; starts throwaway MariaDB, PostgreSQL and FerretDB (CI=true makes them mandatory)
-	$(GO) test -race -count=1 -timeout 40m ./...
+test: ferretdb ## everything; starts throwaway MariaDB, PostgreSQL, FerretDB and headless Chromium (CI=true makes them mandatory)
+	$(GO) test -race -count=1 -timeout 40m $(TESTFLAGS) ./...
 
 ferretdb: ## build FerretDB v1.24.2 into .cache/ferretdb for the mongo tests (once; a no-op after)
 	scripts/build-ferretdb.sh

@@ -46,16 +46,17 @@ type AccountInput struct {
 // Validate reports the first invalid field.
 func (in *AccountInput) Validate() error {
 	in.Email = strings.TrimSpace(in.Email)
-	in.Name = strings.TrimSpace(in.Name)
 	if in.Role == "" {
 		in.Role = RoleUser
 	}
 	if err := validateEmail(in.Email); err != nil {
 		return err
 	}
-	if in.Name == "" || len(in.Name) > 255 {
-		return FieldErrorf("name", "The name must be 1 to 255 characters.")
+	name, err := ValidateName("name", in.Name, 255)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.Role != RoleUser && in.Role != RoleAdmin {
 		return FieldErrorf("role", "The role must be user or admin.")
 	}
@@ -65,7 +66,11 @@ func (in *AccountInput) Validate() error {
 // AccountUpdate changes an account. Nil fields are left alone; a Set flag
 // distinguishes "set to unlimited" (nil value) from "not given".
 type AccountUpdate struct {
-	Name            *string
+	Name *string
+	// Role changes the account's role. Demoting the last admin account is
+	// refused (ErrLastAdmin); a demoted account's admin keys stop working
+	// at the door (ErrNotAdmin) and its dashboard loses the operator pages.
+	Role            *Role
 	SlotsSet        bool
 	Slots           *int
 	StorageBytesSet bool
@@ -76,11 +81,14 @@ type AccountUpdate struct {
 // Validate reports the first invalid field.
 func (u *AccountUpdate) Validate() error {
 	if u.Name != nil {
-		n := strings.TrimSpace(*u.Name)
-		if n == "" || len(n) > 255 {
-			return FieldErrorf("name", "The name must be 1 to 255 characters.")
+		n, err := ValidateName("name", *u.Name, 255)
+		if err != nil {
+			return err
 		}
 		u.Name = &n
+	}
+	if u.Role != nil && *u.Role != RoleUser && *u.Role != RoleAdmin {
+		return FieldErrorf("role", "The role must be user or admin.")
 	}
 	return validateQuotas(u.Slots, u.StorageBytes)
 }
@@ -88,6 +96,9 @@ func (u *AccountUpdate) Validate() error {
 func validateEmail(s string) error {
 	if len(s) == 0 || len(s) > 254 {
 		return FieldErrorf("email", "The email must be 1 to 254 characters.")
+	}
+	if err := ValidateText("email", s); err != nil {
+		return err
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
@@ -115,6 +126,9 @@ type AccountService interface {
 	ListAccounts(ctx context.Context) ([]*Account, error)
 	// UpdateAccount returns CodeNotFound or CodeInvalid.
 	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (*Account, error)
+	// PreviewSuspension says what UpdateAccount with Suspended = suspend
+	// would change now; all zero when the account already is so.
+	PreviewSuspension(ctx context.Context, id string, suspend bool) (*SuspensionPreview, error)
 }
 
 // Room says whether the account can make another database as its figures
@@ -137,4 +151,20 @@ func (a *Account) Room() error {
 // quota, which revokes writes on its databases.
 func (a *Account) OverQuota() bool {
 	return a.StorageBytes != nil && a.UsedBytes > *a.StorageBytes
+}
+
+// SuspensionPreview says what suspending (Suspend) or unsuspending an
+// account would change now. It is a read: nothing changes until
+// UpdateAccount.
+type SuspensionPreview struct {
+	Suspend bool
+	// Keys are the API keys a suspension disables, or the ones an
+	// unsuspension enables again (only those the suspension disabled).
+	Keys int
+	// Databases are the databases whose status changes: logins refused on
+	// suspension, restored on unsuspension (a database an operator
+	// disabled stays disabled).
+	Databases int
+	// Sessions are the dashboard sessions a suspension signs out.
+	Sessions int
 }

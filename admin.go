@@ -10,6 +10,7 @@ type DatabaseFilter struct {
 	AccountID string
 	HostID    string
 	ServerID  string
+	Engine    Engine
 	Status    Status
 	Page      Page
 }
@@ -52,4 +53,11 @@ type AdminDatabaseService interface {
 	// RefreshQuota runs one pass of the quota watcher and returns when it is
 	// done.
 	RefreshQuota(ctx context.Context) (*QuotaReport, error)
+	// Stats are the deployment's figures (databases by engine and status,
+	// hosts, engine changes in flight), read from the store.
+	Stats(ctx context.Context) (*Stats, error)
+	// PendingChanges returns the engine changes not settled yet, oldest
+	// first, with the error of their last attempt. Sealed passwords and
+	// lease tokens are left out.
+	PendingChanges(ctx context.Context) ([]*Intent, error)
 }

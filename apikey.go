@@ -2,7 +2,6 @@ package dbplane
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -75,6 +74,44 @@ func (k *APIKey) Usable(now time.Time) error {
 	return nil
 }
 
+// KeyFormat is how a minted key is written. Every format is hashed and
+// checked alike and opens the surfaces of its kind; the formats exist
+// because client libraries check a key's prefix or length before sending
+// it.
+type KeyFormat string
+
+// Key formats.
+const (
+	// KeyFormatDBPlane is dbplane's own: dbpa_ (admin) or dbpu_ (user)
+	// and 40 characters.
+	KeyFormatDBPlane KeyFormat = "dbplane"
+	// KeyFormatPterodactyl is the panel's: ptla_ (application) or ptlc_
+	// (client) and 43 characters, 48 in all.
+	KeyFormatPterodactyl KeyFormat = "pterodactyl"
+	// KeyFormatPelican is Pelican's: papp_ or pacc_ and 43 characters.
+	KeyFormatPelican KeyFormat = "pelican"
+)
+
+// Layout returns the prefix of a key of kind in format f and how many
+// random [A-Za-z0-9] characters follow it. "" is KeyFormatDBPlane.
+func (f KeyFormat) Layout(kind KeyKind) (prefix string, random int) {
+	admin := kind == KeyAdmin
+	switch f {
+	case KeyFormatPterodactyl:
+		return pick(admin, "ptla_", "ptlc_"), 43
+	case KeyFormatPelican:
+		return pick(admin, "papp_", "pacc_"), 43
+	}
+	return pick(admin, "dbpa_", "dbpu_"), 40
+}
+
+func pick(admin bool, a, u string) string {
+	if admin {
+		return a
+	}
+	return u
+}
+
 // KeyInput is what mints a key.
 type KeyInput struct {
 	AccountID   string
@@ -82,14 +119,16 @@ type KeyInput struct {
 	Name        string
 	Permissions []Permission
 	ExpiresAt   *time.Time
+	Format      KeyFormat // "" = KeyFormatDBPlane
 }
 
 // Validate reports the first invalid field.
 func (in *KeyInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
-		return FieldErrorf("name", "The name must be 1 to 100 characters.")
+	name, err := ValidateName("name", in.Name, 100)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.Kind != KeyAdmin && in.Kind != KeyUser {
 		return FieldErrorf("kind", "The kind must be admin or user.")
 	}
@@ -104,6 +143,11 @@ func (in *KeyInput) Validate() error {
 	}
 	if in.Kind == KeyUser && len(in.Permissions) > 0 {
 		return FieldErrorf("permissions", "User keys carry no admin permissions.")
+	}
+	switch in.Format {
+	case "", KeyFormatDBPlane, KeyFormatPterodactyl, KeyFormatPelican:
+	default:
+		return FieldErrorf("format", "The format must be dbplane, pterodactyl or pelican.")
 	}
 	return nil
 }

@@ -122,4 +122,8 @@ var (
 	ErrHostUnavailable  = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
 	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}
 	ErrDuplicateLabel   = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
+	ErrLastAdmin        = &Error{Code: CodeConflict, Field: "role", Message: "This is the last admin account; make another account admin first"}
+	ErrSubuserExists    = &Error{Code: CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
+	// ErrSuspendedAccountKey refuses to mint a key for a suspended account.
+	ErrSuspendedAccountKey = &Error{Code: CodeConflict, Message: "The account is suspended; unsuspend it before minting keys for it"}
 )

@@ -128,6 +128,9 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 			}
 			return nil
 		}
+		if err := ValidateText(field, *p); err != nil {
+			return err
+		}
 		v := strings.TrimSpace(*p)
 		if (required && v == "") || len(v) > max {
 			return FieldErrorf(field, "The %s must be 1 to %d characters.", field, max)
@@ -237,7 +240,19 @@ func validHostname(field, s string, check bool) error {
 type HostTest struct {
 	Success bool
 	Message string
+	// Grants, when the host answered but its user lacks privileges, are
+	// the statements that give the user what dbplane needs (AdminGrants).
+	Grants []string
 }
+
+// HostCheckFailed is the cause carried by CreateHost's and UpdateHost's
+// CodeInvalid error when the host fails its check, so that a form can
+// show the whole outcome (the grants to run, say) and not only the message.
+type HostCheckFailed struct {
+	Test HostTest
+}
+
+func (e *HostCheckFailed) Error() string { return "host check failed" }
 
 // HostService manages database hosts. ids are UUIDs or numeric ids.
 type HostService interface {
@@ -253,4 +268,12 @@ type HostService interface {
 	DeleteHost(ctx context.Context, id string) error
 	// TestHost checks connectivity, version and privileges.
 	TestHost(ctx context.Context, id string) (HostTest, error)
+	// TestHostSettings checks settings before they are saved: in as a new
+	// host when id is "", else in applied over the stored host id (an
+	// omitted password keeps the stored one). It stores nothing; invalid
+	// input is CodeInvalid.
+	TestHostSettings(ctx context.Context, id string, in HostInput) (HostTest, error)
+	// HostHealth returns what this replica last saw of each host it has
+	// touched since it started (in memory; no engine is contacted).
+	HostHealth() []HostHealth
 }

@@ -1,6 +1,8 @@
 package dbplane
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -48,32 +50,52 @@ func ManagedNames(e Engine, accountID string, n int64) (dbName, dbUser string) {
 	return "u" + base, "du" + base
 }
 
+// Causes of the errors of ValidateServerDatabaseName and ValidateRemote,
+// for a surface that names the rule that failed (Laravel's min, max,
+// alpha_dash and regex on the Pterodactyl APIs). Match them with
+// errors.Is.
+var (
+	ErrTooShort   = errors.New("too short")
+	ErrTooLong    = errors.New("too long")
+	ErrCharacters = errors.New("characters not allowed")
+)
+
 // ValidateServerDatabaseName checks the name part of a Pterodactyl database:
 // alpha_dash ([A-Za-z0-9_-]), min to 48 characters (1 on the application
-// API, 3 on the client API).
+// API, 3 on the client API), checked in that order, in Laravel's words.
 func ValidateServerDatabaseName(s string, min int) error {
-	if len(s) < min || len(s) > 48 {
-		return FieldErrorf("database", "The database must be between %d and 48 characters.", min)
-	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '_' || c == '-') {
-			return FieldErrorf("database", "The database may only contain letters, numbers, dashes and underscores.")
+			return &Error{Code: CodeInvalid, Field: "database", Err: ErrCharacters,
+				Message: "The database must only contain letters, numbers, dashes and underscores."}
 		}
+	}
+	switch {
+	case len(s) < min:
+		return &Error{Code: CodeInvalid, Field: "database", Err: ErrTooShort,
+			Message: fmt.Sprintf("The database must be at least %d characters.", min)}
+	case len(s) > 48:
+		return &Error{Code: CodeInvalid, Field: "database", Err: ErrTooLong,
+			Message: "The database must not be greater than 48 characters."}
 	}
 	return nil
 }
 
 // ValidateRemote checks a "connections from" pattern: ^[\w\-/.%:]+$, at most
-// 255 characters (SPEC §3).
+// 255 characters (SPEC §3), in Laravel's words.
 func ValidateRemote(s string) error {
-	if len(s) < 1 || len(s) > 255 {
-		return FieldErrorf("remote", "The remote must be 1 to 255 characters.")
+	switch {
+	case len(s) < 1:
+		return &Error{Code: CodeInvalid, Field: "remote", Err: ErrTooShort, Message: "The remote field is required."}
+	case len(s) > 255:
+		return &Error{Code: CodeInvalid, Field: "remote", Err: ErrTooLong,
+			Message: "The remote must not be greater than 255 characters."}
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || strings.IndexByte("_-/.%:", c) >= 0) {
-			return FieldErrorf("remote", "The remote format is invalid.")
+			return &Error{Code: CodeInvalid, Field: "remote", Err: ErrCharacters, Message: "The remote format is invalid."}
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package dbplane_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -91,4 +92,67 @@ func FuzzValidateLabel(f *testing.F) {
 			t.Fatalf("ValidateLabel(%q) = %v, want ok=%v", s, err, ok)
 		}
 	})
+}
+
+func TestValidateServerDatabaseName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		in    string
+		min   int
+		cause error // nil = valid
+	}{
+		{"One", "a", 1, nil},
+		{"OneOnClient", "a", 3, dbplane.ErrTooShort},
+		{"AlphaDash", "my_db-2", 3, nil},
+		{"Max", strings.Repeat("a", 48), 1, nil},
+		{"TooLong", strings.Repeat("a", 49), 1, dbplane.ErrTooLong},
+		{"Dot", "my.db", 1, dbplane.ErrCharacters},
+		{"NonASCII", "bäh", 1, dbplane.ErrCharacters},
+		// Characters first, as Laravel's alpha_dash comes before max.
+		{"LongAndBad", strings.Repeat("a", 49) + "!", 1, dbplane.ErrCharacters},
+		{"Empty", "", 1, dbplane.ErrTooShort},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := dbplane.ValidateServerDatabaseName(tc.in, tc.min)
+			if tc.cause == nil && err != nil || tc.cause != nil && !errors.Is(err, tc.cause) {
+				t.Errorf("ValidateServerDatabaseName(%q, %d) = %v, want cause %v", tc.in, tc.min, err, tc.cause)
+			}
+			if err != nil && (dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "database") {
+				t.Errorf("ValidateServerDatabaseName(%q) = %v, want invalid database", tc.in, err)
+			}
+		})
+	}
+}
+
+func TestValidateRemote(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		in    string
+		cause error
+	}{
+		{"Any", "%", nil},
+		{"Pattern", "10.0.0.%", nil},
+		{"IPv6CIDR", "2001:db8::/32", nil},
+		{"Empty", "", dbplane.ErrTooShort},
+		{"Max", strings.Repeat("1", 255), nil},
+		{"TooLong", strings.Repeat("1", 256), dbplane.ErrTooLong},
+		{"Quote", "%'; DROP", dbplane.ErrCharacters},
+		{"Space", "10.0.0.1 ", dbplane.ErrCharacters},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := dbplane.ValidateRemote(tc.in)
+			if tc.cause == nil && err != nil || tc.cause != nil && !errors.Is(err, tc.cause) {
+				t.Errorf("ValidateRemote(%q) = %v, want cause %v", tc.in, err, tc.cause)
+			}
+			if err != nil && dbplane.ErrorField(err) != "remote" {
+				t.Errorf("ValidateRemote(%q) field = %q, want remote", tc.in, dbplane.ErrorField(err))
+			}
+		})
+	}
 }

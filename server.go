@@ -3,7 +3,6 @@ package dbplane
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -42,10 +41,11 @@ type ServerInput struct {
 
 // Validate reports the first invalid field.
 func (in *ServerInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 191 {
-		return FieldErrorf("name", "The name must be 1 to 191 characters.")
+	name, err := ValidateName("name", in.Name, 191)
+	if err != nil {
+		return err
 	}
+	in.Name = name
 	if in.OwnerID == "" {
 		return FieldErrorf("ownerId", "The ownerId field is required.")
 	}
@@ -90,12 +90,25 @@ type ServerAccess struct {
 	Owner       bool
 	Admin       bool
 	Permissions []string // a subuser's
+	// OwnerSuspended is set when the server's owner is suspended: the
+	// server's databases are the owner's, and are closed to everyone but
+	// admins until the suspension is lifted.
+	OwnerSuspended bool
 }
 
-// Can reports whether the access includes perm: owners and admins can do
-// everything, subusers what they were given.
+// Can reports whether the access includes perm: admins can do
+// everything; while the owner is suspended, nobody else can do anything
+// (a subuser would otherwise reveal and rotate the suspended owner's
+// passwords); otherwise owners can do everything, subusers what they were
+// given.
 func (a ServerAccess) Can(perm string) bool {
-	return a.Owner || a.Admin || slices.Contains(a.Permissions, perm)
+	switch {
+	case a.Admin:
+		return true
+	case a.OwnerSuspended:
+		return false
+	}
+	return a.Owner || slices.Contains(a.Permissions, perm)
 }
 
 // Page selects a page of a list: Page from 1, PerPage 1–100.
@@ -133,6 +146,10 @@ type ServerService interface {
 
 	// SetSubuser adds a subuser or replaces its permissions.
 	SetSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*Subuser, error)
+	// AddSubuser adds a subuser. It returns ErrSubuserExists when the
+	// account already is one, atomically: of concurrent adds of one
+	// account, exactly one succeeds.
+	AddSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*Subuser, error)
 	ListSubusers(ctx context.Context, serverRef string) ([]*Subuser, error)
 	RemoveSubuser(ctx context.Context, serverRef, accountID string) error
 }

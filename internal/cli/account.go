@@ -12,48 +12,29 @@ import (
 	"strings"
 
 	"github.com/dbplane/dbplane"
-	"github.com/dbplane/dbplane/internal/config"
 )
 
 const accountUsage = `Usage: dbplane account set-password EMAIL [flags]
 
-  set-password   set the dashboard password of the account with EMAIL, read
-                 from the first line of standard input; every session of the
-                 account ends. With --link, print a one-time set-password link
-                 (valid 72 hours) instead. Works whether or not serve runs.
+Set the dashboard password of the account with EMAIL, read from the first
+line of standard input; every session of the account ends. With --link,
+print a one-time set-password link (valid 72 hours) instead. Works on the
+data dir, whether or not serve runs.
 
 Example:
   echo 'a long passphrase' | dbplane account set-password admin@localhost --data-dir ./data
 `
 
-// runAccount runs the local account subcommands.
-func runAccount(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		io.WriteString(e.stderr, accountUsage)
-		return errors.New("missing subcommand: try 'dbplane account set-password EMAIL'")
-	}
-	switch args[0] {
-	case "set-password":
-		return runSetPassword(ctx, e, args[1:])
-	case "help", "-h", "-help", "--help":
-		io.WriteString(e.stderr, accountUsage)
-		return flag.ErrHelp
-	}
-	io.WriteString(e.stderr, accountUsage)
-	return fmt.Errorf("unknown subcommand %q", args[0])
-}
-
 func runSetPassword(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("account set-password", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	link := fs.Bool("link", false, "print a one-time set-password link instead of reading a password")
-	base := fs.String("url", "", "base `url` of the dashboard for --link (default http://<listen>)")
+	base := fs.String("url", "", "base `url` of the dashboard for --link (default --public-url, else http(s)://<listen>)")
 	// The email may come before or after the flags.
 	var email string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		email, args = args[0], args[1:]
 	}
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, accountUsage, append(storeFlags, "listen")...)
 	if err != nil {
 		return err
 	}
@@ -61,8 +42,8 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 		email, rest = rest[0], rest[1:]
 	}
 	if email == "" || len(rest) > 0 {
-		io.WriteString(e.stderr, accountUsage)
-		return errors.New("give one EMAIL")
+		fs.Usage()
+		return usagef("give one EMAIL")
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -80,7 +61,7 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 			return errors.New(dbplane.ErrorMessage(err))
 		}
 	}
-	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, nil)
+	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -96,7 +77,7 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 		}
 		root := *base
 		if root == "" {
-			root = "http://" + cfg.Listen
+			root = cfg.BaseURL()
 		}
 		fmt.Fprintf(e.stderr, "one-time set-password link for %s, valid until %s:\n", email, until.Format("2006-01-02 15:04 MST"))
 		fmt.Fprintln(e.stdout, strings.TrimRight(root, "/")+"/set-password?token="+url.QueryEscape(string(token)))
@@ -105,6 +86,6 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 	if err := svc.SetPassword(ctx, id, pw); err != nil {
 		return errors.New(dbplane.ErrorMessage(err))
 	}
-	fmt.Fprintf(e.stderr, "password set for %s; sign in at http://%s/login\n", email, cfg.Listen)
+	fmt.Fprintf(e.stderr, "password set for %s; sign in at %s/login\n", email, cfg.BaseURL())
 	return nil
 }

@@ -52,10 +52,20 @@ func mustInit(tb testing.TB, dataDir string) string {
 
 func startInstance(tb testing.TB) *instance {
 	tb.Helper()
+	return startInstanceWith(tb, nil)
+}
+
+// startInstanceWith is startInstance with the configuration changed by
+// edit first.
+func startInstanceWith(tb testing.TB, edit func(*config.Config)) *instance {
+	tb.Helper()
 	dir := tb.TempDir()
 	key := mustInit(tb, dir)
 	cfg := config.Default()
 	cfg.DataDir, cfg.Listen, cfg.LogLevel = dir, "127.0.0.1:0", "debug"
+	if edit != nil {
+		edit(&cfg)
+	}
 	logs := &syncBuffer{}
 	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
 	if err != nil {
@@ -93,10 +103,16 @@ func (in *instance) do(tb testing.TB, method, path, key string, body any) respon
 	tb.Helper()
 	var rd io.Reader
 	if body != nil {
-		b, _ := json.Marshal(body)
+		b, err := json.Marshal(body)
+		if err != nil {
+			tb.Fatalf("%s %s: encode body: %v", method, path, err)
+		}
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequest(method, in.url+path, rd)
+	req, err := http.NewRequest(method, in.url+path, rd)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
@@ -108,7 +124,10 @@ func (in *instance) do(tb testing.TB, method, path, key string, body any) respon
 		tb.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatalf("%s %s: read response: %v", method, path, err)
+	}
 	return response{status: res.StatusCode, body: b}
 }
 

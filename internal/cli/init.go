@@ -8,11 +8,18 @@ import (
 	"os"
 
 	"github.com/dbplane/dbplane"
-	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/store"
 )
+
+const initUsage = `Usage: dbplane init [flags]
+
+Create the data directory, the master key and the metadata store, then an
+admin account with one admin API key holding every permission. The key
+alone goes to standard output, so that a script can capture it; lost, it
+can be replaced with 'dbplane admin-key recover'.
+`
 
 // runInit creates the data directory, the master key and the metadata
 // store, then an admin account with one admin key holding every permission.
@@ -20,14 +27,13 @@ import (
 // goes to stderr.
 func runInit(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	email := fs.String("admin-email", "admin@localhost", "email of the admin account to create")
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, initUsage, "data-dir", "store", "master-key-file", "listen", "public-url")
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -74,8 +80,8 @@ func runInit(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  http://%s/set-password?token=%s\n",
-		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.Listen, url.QueryEscape(string(link)))
+	fmt.Fprintf(e.stderr, "\nonce serve runs, open this one-time link to choose the dashboard password of %s (valid until %s):\n  %s/set-password?token=%s\n",
+		acct.Email, until.Format("2006-01-02 15:04 MST"), cfg.BaseURL(), url.QueryEscape(string(link)))
 	storeFlag := "--data-dir " + cfg.DataDir
 	if cfg.SharedStore() {
 		storeFlag = "--store <the same URL>"

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/dbplane/dbplane"
-	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/store"
 )
 
@@ -28,7 +27,7 @@ measured and their changes applied all the same.
 func runQuota(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		io.WriteString(e.stderr, quotaUsage)
-		return errors.New("missing subcommand: try 'dbplane quota refresh'")
+		return usagef("missing subcommand: try 'dbplane quota refresh'")
 	}
 	switch args[0] {
 	case "refresh":
@@ -38,23 +37,22 @@ func runQuota(ctx context.Context, e env, args []string) error {
 		return flag.ErrHelp
 	}
 	io.WriteString(e.stderr, quotaUsage)
-	return fmt.Errorf("unknown subcommand %q", args[0])
+	return usagef(fmt.Sprintf("unknown subcommand %q", args[0]))
 }
 
 // runQuotaRefresh runs one pass of the quota watcher against the store and
 // the hosts of the configuration, as serve does on its interval.
 func runQuotaRefresh(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("quota refresh", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, quotaUsage, engineFlags...)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}

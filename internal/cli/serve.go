@@ -15,12 +15,14 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/api/ptero"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/http/server"
+	"github.com/dbplane/dbplane/internal/metrics"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 	"github.com/dbplane/dbplane/internal/web"
@@ -41,6 +43,7 @@ type Server struct {
 	log    *slog.Logger
 	svc    *service
 	http   *server.Server
+	cert   *server.Certificate // nil without --tls-cert
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -65,11 +68,19 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Logs = os.Stderr
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
+	listener, err := listenerOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
 	unlock, err := lockServe(cfg)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := openService(ctx, cfg, logger, opt.Logs, opt.Hook)
+	// The metrics read the store through the service, which is made
+	// after them: the engines it holds report to the metrics.
+	var svc *service
+	mets := metrics.New(func(ctx context.Context) (*dbplane.Stats, error) { return svc.Stats(ctx) }, logger)
+	svc, err = openService(ctx, cfg, logger, opt.Logs, opt.Hook, mets.ObserveEngine)
 	if err != nil {
 		unlock()
 		return nil, err
@@ -95,15 +106,18 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc}, admin.Options{Logger: logger}),
-			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Servers: svc, Databases: svc, Hosts: svc}, ptero.Options{
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
+			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
+				ServerCreateRate: cfg.RateLimitServerCreate, PublicURL: cfg.PublicURL,
 			}),
 			Web: web.NewHandler(web.Services{
 				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
 				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
 			}, web.Options{
-				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText, Secure: cfg.SecureCookies,
+				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText,
+				// Served over HTTPS by us or (--secure-cookies) by a proxy.
+				Secure: cfg.SecureCookies || cfg.TLS(), PublicURL: cfg.PublicURL,
 			}),
 		},
 		// A create or rotate waits on an engine: leave it room past the
@@ -111,12 +125,18 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		WriteTimeout:    2*cfg.EngineTimeout + 30*time.Second,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Health:          st.Ping,
+		Ready:           svc.DownHosts,
+		Observe:         mets.ObserveRequest,
+		Metrics:         metricsHandler(cfg, mets),
+		MetricsToken:    cfg.MetricsToken,
+		TLS:             listener.tls,
+		TrustedProxies:  listener.proxies,
 	})
 	if err := srv.Open(); err != nil {
 		svc.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv}
+	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv, cert: listener.cert}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.wg.Add(1)
@@ -134,6 +154,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		}
 	}()
 	logger.Info("dbplane listening", "url", srv.URL(), "data_dir", cfg.DataDir, "version", version)
+	if s.cert != nil {
+		logCertificate(logger, "serving HTTPS", s.cert)
+	}
 	return s, nil
 }
 
@@ -177,6 +200,14 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
 func replicaID() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}
+
+// metricsHandler is /metrics, or nil when the deployment turned it off.
+func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
+	if cfg.NoMetrics {
+		return nil
+	}
+	return m.Handler()
 }
 
 // URL is the base URL the server listens on.
@@ -229,23 +260,47 @@ func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +
 	"set DBPLANE_MASTER_KEY or --master-key-file (no key is generated per data dir with a PostgreSQL store)")
 
+const serveUsage = `Usage: dbplane serve [flags]
+
+Run the HTTP server: the APIs, the dashboard, /healthz, /readyz and
+/metrics, the quota watcher and the reconciler. It migrates the metadata
+store on start unless --no-migrate.
+`
+
+const reconcileUsage = `Usage: dbplane reconcile [flags]
+
+Finish or undo the engine changes left in flight (after a crash, or while a
+host was down), then exit. With serve running on the same data dir, only
+changes older than twice the engine timeout are touched; with a PostgreSQL
+store (replicas may be running), only changes whose lease has passed.
+`
+
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, serveUsage)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
+	// SIGHUP rereads the TLS certificate; it is caught from here on, so
+	// one sent during start-up does not end the process.
+	hup := notifyReload()
+	defer stopReload(hup)
 	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr})
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
-	s.log.Info("shutting down")
-	return s.Close()
+	for {
+		select {
+		case <-hup:
+			s.ReloadTLS()
+		case <-ctx.Done():
+			s.log.Info("shutting down")
+			return s.Close()
+		}
+	}
 }
 
 // lockServe takes the data dir's serve lock: a SQLite store has one
@@ -272,10 +327,12 @@ func lockServe(cfg config.Config) (unlock func(), err error) {
 // the same at start-up.
 func runReconcile(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, _, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, reconcileUsage, engineFlags...)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
 	// With serve running, changes younger than twice the engine timeout
@@ -296,7 +353,7 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 			minAge = 0
 		}
 	}
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"time"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -25,7 +27,7 @@ type service struct {
 
 // openService opens the sealer, the store (migrating it unless
 // cfg.NoMigrate) and the engines, and builds the control service.
-func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string)) (*service, error) {
+func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string), observe engineObserver) (*service, error) {
 	sealer, err := openSealer(cfg, notes)
 	if err != nil {
 		return nil, err
@@ -34,9 +36,18 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 	if err != nil {
 		return nil, err
 	}
-	svc := control.New(st, newEngines(logger, cfg), sealer, control.Options{
+	// The service notes every engine operation for host health; it is
+	// made after the registry, which reports to it.
+	var svc *control.Service
+	engines := newEngines(logger, cfg, func(o engine.Observation) {
+		svc.NoteEngine(o)
+		if observe != nil {
+			observe(o.Engine, o.Op, o.Outcome, o.Took)
+		}
+	})
+	svc = control.New(st, engines, sealer, control.Options{
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
-		EngineTimeout: cfg.EngineTimeout, Hook: hook,
+		EngineTimeout: cfg.EngineTimeout, Hook: hook, KeyFormat: dbplane.KeyFormat(cfg.KeyFormat),
 	})
 	if err := svc.CheckMasterKey(ctx); err != nil {
 		st.Close()
@@ -54,7 +65,12 @@ func (s *service) Close() error {
 	return err
 }
 
+// engineObserver is told of every engine operation (metrics); nil for
+// none. The control service notes each one too, for host health.
+type engineObserver = func(engine, op, outcome string, took time.Duration)
+
 // newEngines is the one place that knows every engine driver.
-func newEngines(logger *slog.Logger, cfg config.Config) *engine.Registry {
-	return engine.NewRegistry(engine.Options{Logger: logger, Timeout: cfg.EngineTimeout}, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
+func newEngines(logger *slog.Logger, cfg config.Config, observe func(engine.Observation)) *engine.Registry {
+	opt := engine.Options{Logger: logger, Timeout: cfg.EngineTimeout, Observe: observe}
+	return engine.NewRegistry(opt, mariadb.Driver{}, postgres.Driver{}, mongo.Driver{})
 }

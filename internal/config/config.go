@@ -53,6 +53,15 @@ type Config struct {
 	// (default 720).
 	RateLimitApplication int
 	RateLimitClient      int
+	// Databases one server may create a minute over /api/client (the
+	// panel's per-server create throttle): --rate-limit-server-create,
+	// DBPLANE_RATE_LIMIT_SERVER_CREATE; 0 disables it; default 10.
+	RateLimitServerCreate int
+	// How keys minted without a format are written (the admin API's
+	// "format", the dashboard, the CLI): dbplane (dbpa_/dbpu_), pterodactyl
+	// (ptla_/ptlc_, 48 characters, for libraries that check) or pelican
+	// (papp_/pacc_). --key-format, DBPLANE_KEY_FORMAT; default dbplane.
+	KeyFormat string
 	// Where the dashboard sends a tenant out of room to get more:
 	// --upgrade-url, DBPLANE_UPGRADE_URL (an http(s) link) and
 	// --upgrade-text, DBPLANE_UPGRADE_TEXT (its label, or a note shown
@@ -62,21 +71,43 @@ type Config struct {
 	// SecureCookies marks dashboard cookies Secure (serve over HTTPS or
 	// behind a TLS proxy). --secure-cookies, DBPLANE_SECURE_COOKIES.
 	SecureCookies bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	// --metrics-token, DBPLANE_METRICS_TOKEN (or _FILE). NoMetrics turns
+	// /metrics off: --no-metrics, DBPLANE_NO_METRICS.
+	MetricsToken string
+	NoMetrics    bool
+	// TLSCert and TLSKey are the PEM certificate chain and private key
+	// files: with both set, serve speaks HTTPS on Listen, rereads them on
+	// SIGHUP, and marks dashboard cookies Secure. --tls-cert,
+	// DBPLANE_TLS_CERT and --tls-key, DBPLANE_TLS_KEY.
+	TLSCert string
+	TLSKey  string
+	// TrustedProxies are the reverse proxies (CIDRs or single addresses)
+	// whose X-Forwarded-For names the client. --trusted-proxy
+	// (repeatable, or a comma list), DBPLANE_TRUSTED_PROXIES (comma list).
+	TrustedProxies []string
+	// PublicURL is the scheme and host (and port) people and panels reach
+	// dbplane at, such as https://db.example.com, for the absolute links
+	// dbplane prints or returns. "" means the listen address.
+	// --public-url, DBPLANE_PUBLIC_URL.
+	PublicURL string
 }
 
 // Default returns the settings used when nothing else is given.
 func Default() Config {
 	return Config{
-		DataDir:              "./data",
-		Listen:               "127.0.0.1:8080",
-		LogLevel:             "info",
-		LogFormat:            "text",
-		PasswordLength:       32,
-		EngineTimeout:        10 * time.Second,
-		ShutdownTimeout:      15 * time.Second,
-		QuotaInterval:        5 * time.Minute,
-		RateLimitApplication: 240,
-		RateLimitClient:      720,
+		DataDir:               "./data",
+		Listen:                "127.0.0.1:8080",
+		LogLevel:              "info",
+		LogFormat:             "text",
+		PasswordLength:        32,
+		EngineTimeout:         10 * time.Second,
+		ShutdownTimeout:       15 * time.Second,
+		QuotaInterval:         5 * time.Minute,
+		RateLimitApplication:  240,
+		RateLimitClient:       720,
+		RateLimitServerCreate: 10,
+		KeyFormat:             "dbplane",
 	}
 }
 
@@ -94,4 +125,21 @@ func (c Config) StoreURL() string {
 // work runs on one elected replica.
 func (c Config) SharedStore() bool {
 	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
+}
+
+// TLS reports whether serve speaks HTTPS (both TLSCert and TLSKey are set).
+func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
+
+// BaseURL is the root of the absolute links dbplane prints or returns:
+// PublicURL without its trailing slash, or else the listen address with
+// http:// or, with TLS on, https://.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	scheme := "http://"
+	if c.TLS() {
+		scheme = "https://"
+	}
+	return scheme + c.Listen
 }

@@ -26,10 +26,28 @@ const maxFileSize = 1 << 20
 // this package does not know are ignored in the environment (it may hold
 // anything) but rejected in the config file (where they are typos).
 func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, []string, error) {
+	return load(fs, args, getenv, nil)
+}
+
+// LoadFlags is Load with only the flags named (without dashes, as
+// "data-dir"; a setting's -file twin comes with it) registered on fs, so
+// that a subcommand's -h lists the settings it uses and no others. Every
+// setting is still read from the environment and the config file, and
+// validated, as Load does.
+func LoadFlags(fs *flag.FlagSet, args []string, getenv func(string) string, names ...string) (Config, []string, error) {
+	only := map[string]bool{}
+	for _, n := range names {
+		only[n] = true
+	}
+	return load(fs, args, getenv, only)
+}
+
+// load is Load registering the flags in only, or all when only is nil.
+func load(fs *flag.FlagSet, args []string, getenv func(string) string, only map[string]bool) (Config, []string, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	flags := registerFlags(fs)
+	flags := registerFlags(fs, only)
 	configPath := fs.String("config", "", "`path` of a file of DBPLANE_*=value lines, below flags and environment ("+EnvConfig+")")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, err
@@ -158,12 +176,12 @@ func (v *flagValue) IsBoolFlag() bool { return v.s != nil && !v.file && v.s.isBo
 // flagLayer is the flags given on the command line, by variable name.
 type flagLayer map[string]*flagValue
 
-func registerFlags(fs *flag.FlagSet) flagLayer {
+func registerFlags(fs *flag.FlagSet, only map[string]bool) flagLayer {
 	def := Default()
 	layer := flagLayer{}
 	for i := range settings {
 		s := &settings[i]
-		if s.flag == "" {
+		if s.flag == "" || (only != nil && !only[s.flag]) {
 			continue
 		}
 		v := &flagValue{s: s, def: s.get(&def)}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,12 +95,14 @@ func TestLoad_Precedence(t *testing.T) {
 				"--log-level", "warn", "--log-format", "json", "--password-length", "64",
 				"--engine-timeout", "2s", "--shutdown-timeout", "1m", "--disable-engine", "mongo",
 				"--no-migrate", "--quota-interval", "30s", "--rate-limit-application", "10", "--rate-limit-client", "20",
+				"--rate-limit-server-create", "0", "--key-format", "pelican",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
 					DataDir: "/d", Listen: ":0", Store: "sqlite:/s.db", MasterKeyFile: "/k", LogLevel: "warn", LogFormat: "json",
 					PasswordLength: 64, EngineTimeout: 2 * time.Second, ShutdownTimeout: time.Minute, DisabledEngines: []string{"mongo"},
 					NoMigrate: true, QuotaInterval: 30 * time.Second, RateLimitApplication: 10, RateLimitClient: 20,
+					RateLimitServerCreate: 0, KeyFormat: "pelican",
 				}
 			},
 		},
@@ -110,12 +113,14 @@ func TestLoad_Precedence(t *testing.T) {
 				"DBPLANE_LOG_LEVEL": "error", "DBPLANE_LOG_FORMAT": "json", "DBPLANE_PASSWORD_LENGTH": "128",
 				"DBPLANE_ENGINE_TIMEOUT": "1m", "DBPLANE_SHUTDOWN_TIMEOUT": "2s", "DBPLANE_DISABLED_ENGINES": " mariadb, postgres ,",
 				"DBPLANE_NO_MIGRATE": "1", "DBPLANE_QUOTA_INTERVAL": "1h", "DBPLANE_RATE_LIMIT_APPLICATION": "1", "DBPLANE_RATE_LIMIT_CLIENT": "2",
+				"DBPLANE_RATE_LIMIT_SERVER_CREATE": "3", "DBPLANE_KEY_FORMAT": "pterodactyl",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
 					DataDir: "/d", Listen: ":0", Store: "postgres://u@h/db", MasterKey: "k1:AAAA", LogLevel: "error", LogFormat: "json",
 					PasswordLength: 128, EngineTimeout: time.Minute, ShutdownTimeout: 2 * time.Second, DisabledEngines: []string{"mariadb", "postgres"},
 					NoMigrate: true, QuotaInterval: time.Hour, RateLimitApplication: 1, RateLimitClient: 2,
+					RateLimitServerCreate: 3, KeyFormat: "pterodactyl",
 				}
 			},
 		},
@@ -354,5 +359,31 @@ func TestLoad_SubcommandFlags(t *testing.T) {
 	}
 	if *name != "db1" || c.Listen != ":7" || len(rest) != 1 || rest[0] != "extra" {
 		t.Errorf("Load() = name %q, listen %q, args %q; want db1, :7, [extra]", *name, c.Listen, rest)
+	}
+}
+
+// TestLoadFlags: only the named flags (and their -file twins) are
+// registered; the other settings still come from the environment.
+func TestLoadFlags(t *testing.T) {
+	t.Parallel()
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env := map[string]string{"DBPLANE_LISTEN": "127.0.0.1:9999"}
+	got, rest, err := config.LoadFlags(fs, []string{"--data-dir", "/d", "x"}, func(k string) string { return env[k] }, "data-dir", "store")
+	if err != nil {
+		t.Fatalf("LoadFlags() error = %v", err)
+	}
+	if got.DataDir != "/d" || got.Listen != "127.0.0.1:9999" || strings.Join(rest, " ") != "x" {
+		t.Errorf("LoadFlags() = data dir %q, listen %q, args %q; want /d, the environment's 127.0.0.1:9999, [x]", got.DataDir, got.Listen, rest)
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if want := []string{"config", "data-dir", "store", "store-file"}; !slices.Equal(names, want) {
+		t.Errorf("LoadFlags() registered %q, want %q", names, want)
+	}
+	fs = flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, _, err := config.LoadFlags(fs, []string{"--listen", ":1"}, nil, "data-dir"); err == nil {
+		t.Error("LoadFlags() accepted --listen, which it was not asked to register")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -75,7 +76,95 @@ func (c Config) Validate() error {
 	if c.RateLimitClient < 1 {
 		bad("DBPLANE_RATE_LIMIT_CLIENT", fmt.Sprintf("must be at least 1 request per minute, got %d", c.RateLimitClient))
 	}
+	switch c.KeyFormat {
+	case "dbplane", "pterodactyl", "pelican":
+	default:
+		bad("DBPLANE_KEY_FORMAT", fmt.Sprintf("must be dbplane, pterodactyl or pelican, got %q", c.KeyFormat))
+	}
+	if c.RateLimitServerCreate < 0 {
+		bad("DBPLANE_RATE_LIMIT_SERVER_CREATE", fmt.Sprintf("must be 0 (off) or positive, got %d", c.RateLimitServerCreate))
+	}
+	switch {
+	case c.TLSCert != "" && c.TLSKey == "":
+		bad("DBPLANE_TLS_CERT", "needs --tls-key (DBPLANE_TLS_KEY) too: set both for HTTPS, or neither")
+	case c.TLSCert == "" && c.TLSKey != "":
+		bad("DBPLANE_TLS_KEY", "needs --tls-cert (DBPLANE_TLS_CERT) too: set both for HTTPS, or neither")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := ParseTrustedProxy(p); err != nil {
+			bad("DBPLANE_TRUSTED_PROXIES", err.Error())
+		}
+	}
+	if msg := checkPublicURL(c.PublicURL); msg != "" {
+		bad("DBPLANE_PUBLIC_URL", msg)
+	}
 	return errors.Join(errs...)
+}
+
+// ParseTrustedProxy reads one --trusted-proxy entry: a CIDR such as
+// 10.0.0.0/8 or fd00::/8, or a single address (a /32 or /128). A CIDR with
+// host bits set (10.0.0.1/8) is refused, since it is most likely a typo for
+// a single address or for the network; an IPv4-mapped IPv6 entry is read
+// as the IPv4 one, because client addresses are compared unmapped.
+func ParseTrustedProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return netip.Prefix{}, fmt.Errorf("want a CIDR (10.0.0.0/8) or an IP address, got %q", s)
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("want a CIDR (10.0.0.0/8) or an IP address, got %q", s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("%q has bits set past its /%d: write %s for the network or %s for one address", s, p.Bits(), p.Masked(), p.Addr())
+	}
+	if a := p.Addr(); a.Is4In6() {
+		// Canonical, so at least /96: the mapped prefix ::ffff:0:0/96 is
+		// set in full.
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+	}
+	return p, nil
+}
+
+// TrustedProxyPrefixes parses TrustedProxies (see ParseTrustedProxy).
+func (c Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(c.TrustedProxies))
+	for _, s := range c.TrustedProxies {
+		p, err := ParseTrustedProxy(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// checkPublicURL accepts "" or an http(s) URL of a scheme, a host and an
+// optional port, with at most a trailing slash: links are made by putting
+// a path after it.
+func checkPublicURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "":
+		return fmt.Sprintf("want an http:// or https:// URL such as https://db.example.com, got %q", s)
+	case u.User != nil:
+		return "must not hold a user or password"
+	case u.Path != "" && u.Path != "/":
+		return fmt.Sprintf("must not have a path (dbplane serves at the root), got %q", u.Path)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "must not have a query or fragment"
+	case u.Hostname() == "":
+		return fmt.Sprintf("has no host name, got %q", s)
+	}
+	return ""
 }
 
 func checkListen(addr string) string {

@@ -41,6 +41,13 @@ func TestConfig_Validate(t *testing.T) {
 			"--rate-limit-application (DBPLANE_RATE_LIMIT_APPLICATION): must be at least 1",
 			"--rate-limit-client (DBPLANE_RATE_LIMIT_CLIENT): must be at least 1",
 		}},
+		{"KeyFormat", func(c *config.Config) { c.KeyFormat = "vault" }, []string{
+			`--key-format (DBPLANE_KEY_FORMAT): must be dbplane, pterodactyl or pelican, got "vault"`,
+		}},
+		{"ServerCreateOff", func(c *config.Config) { c.RateLimitServerCreate = 0 }, nil},
+		{"ServerCreateNegative", func(c *config.Config) { c.RateLimitServerCreate = -1 }, []string{
+			"--rate-limit-server-create (DBPLANE_RATE_LIMIT_SERVER_CREATE): must be 0 (off) or positive",
+		}},
 		{"Everything", func(c *config.Config) { *c = config.Config{} }, []string{
 			"DBPLANE_DATA_DIR", "DBPLANE_LISTEN", "DBPLANE_LOG_LEVEL", "DBPLANE_LOG_FORMAT", "DBPLANE_PASSWORD_LENGTH",
 			"DBPLANE_ENGINE_TIMEOUT", "DBPLANE_SHUTDOWN_TIMEOUT", "DBPLANE_RATE_LIMIT_APPLICATION", "DBPLANE_RATE_LIMIT_CLIENT",

@@ -88,7 +88,7 @@ func (s *Service) applyAccess(ctx context.Context, in *dbplane.Intent, to dbplan
 	}
 	setter, ok := c.(engine.AccessSetter)
 	if !ok {
-		return &engine.Error{Op: "set access", Kind: engine.ErrUnsupported, Err: errors.New("engine cannot restrict access")}
+		return &engine.Error{Op: engine.OpSetAccess, Kind: engine.ErrUnsupported, Err: errors.New("engine cannot restrict access")}
 	}
 	return setter.SetAccess(ctx, engine.SetAccessRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote, Access: accessFor(to)})
 }

@@ -10,11 +10,9 @@ import (
 	"github.com/dbplane/dbplane"
 )
 
-// Key prefixes say what a key is when it turns up in a log or a leak scan.
+// Limits of keys. Their prefixes (dbplane.KeyFormat.Layout) say what a
+// key is when it turns up in a log or a leak scan.
 const (
-	userKeyPrefix  = "dbpu_"
-	adminKeyPrefix = "dbpa_"
-	keyRandomLen   = 40
 	keyShownPrefix = 12
 	maxKeyLen      = 256
 )
@@ -75,6 +73,9 @@ func (s *Service) forgetKeys() { s.keys.forget() }
 // CreateKey mints a key. The key itself is returned once and only its
 // SHA-256 hash is stored.
 func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error) {
+	if in.Format == "" {
+		in.Format = s.opt.KeyFormat // the deployment's default
+	}
 	if err := in.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -83,18 +84,25 @@ func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.
 	if in.ExpiresAt != nil && !s.opt.Now().Before(*in.ExpiresAt) {
 		return nil, "", dbplane.FieldErrorf("expiresAt", "The expiry must be in the future.")
 	}
+	// A key minted for a suspended account would be one the suspension
+	// did not disable, and so one unsuspending would not account for.
+	acct, err := s.store.Account(ctx, in.AccountID)
+	if err != nil {
+		return nil, "", err
+	}
+	if acct.Suspended {
+		return nil, "", dbplane.ErrSuspendedAccountKey
+	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
 		return nil, "", err
 	}
-	body, err := randomString(s.opt.Rand, keyRandomLen, alnum)
+	prefix, n := in.Format.Layout(in.Kind)
+	body, err := randomString(s.opt.Rand, n, alnum)
 	if err != nil {
 		return nil, "", err
 	}
-	raw := userKeyPrefix + body
-	if in.Kind == dbplane.KeyAdmin {
-		raw = adminKeyPrefix + body
-	}
+	raw := prefix + body
 	sum := sha256.Sum256([]byte(raw))
 	k := &dbplane.APIKey{
 		ID: id, AccountID: in.AccountID, Kind: in.Kind, Name: in.Name, Prefix: raw[:keyShownPrefix],

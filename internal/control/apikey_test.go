@@ -73,3 +73,65 @@ func TestDeleteAccountKey_OnlyTheAccountsOwn(t *testing.T) {
 		t.Errorf("DeleteAccountKey() twice = %v, want not found", err)
 	}
 }
+
+func TestCreateKey_Formats(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		kind   dbplane.KeyKind
+		format dbplane.KeyFormat
+		prefix string
+		length int
+	}{
+		{"DefaultUser", dbplane.KeyUser, "", "dbpu_", 45},
+		{"DBPlaneAdmin", dbplane.KeyAdmin, dbplane.KeyFormatDBPlane, "dbpa_", 45},
+		// Pterodactyl's keys are 48 characters; libraries check it.
+		{"PterodactylClient", dbplane.KeyUser, dbplane.KeyFormatPterodactyl, "ptlc_", 48},
+		{"PterodactylApplication", dbplane.KeyAdmin, dbplane.KeyFormatPterodactyl, "ptla_", 48},
+		{"PelicanClient", dbplane.KeyUser, dbplane.KeyFormatPelican, "pacc_", 48},
+		{"PelicanApplication", dbplane.KeyAdmin, dbplane.KeyFormatPelican, "papp_", 48},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := dbplane.KeyInput{AccountID: f.account.ID, Kind: tc.kind, Name: tc.name, Format: tc.format}
+			if tc.kind == dbplane.KeyAdmin {
+				in.Permissions = []dbplane.Permission{"servers:read"}
+			}
+			k, raw, err := f.svc.CreateKey(ctx, in)
+			if err != nil {
+				t.Fatalf("CreateKey(%s %s) = %v", tc.kind, tc.format, err)
+			}
+			s := string(raw)
+			if len(s) != tc.length || s[:5] != tc.prefix || k.Prefix != s[:12] {
+				t.Errorf("CreateKey(%s %s) = %q (%d chars, prefix %q), want %s and %d chars", tc.kind, tc.format, s, len(s), k.Prefix, tc.prefix, tc.length)
+			}
+			for _, c := range s[5:] {
+				if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+					t.Fatalf("CreateKey(%s %s) = %q: %q is not alphanumeric", tc.kind, tc.format, s, c)
+				}
+			}
+			// Hashed and checked like any other key.
+			if got, _, err := f.svc.Authenticate(ctx, s); err != nil || got.ID != k.ID {
+				t.Errorf("Authenticate(%s key) = %v, %v; want key %s", tc.format, got, err, k.ID)
+			}
+		})
+	}
+	_, _, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "x", Format: "vault"})
+	if dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "format" {
+		t.Errorf("CreateKey(format vault) = %v, want invalid format", err)
+	}
+}
+
+func TestCreateKey_DeploymentFormat(t *testing.T) {
+	f := newFixture(t, control.Options{KeyFormat: dbplane.KeyFormatPterodactyl})
+	ctx := context.Background()
+	_, raw, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "default"})
+	if err != nil || len(raw) != 48 || string(raw)[:5] != "ptlc_" {
+		t.Errorf("CreateKey() with the deployment's pterodactyl format = %q..., %v; want ptlc_ and 48 characters", string(raw)[:min(8, len(raw))], err)
+	}
+	// A format asked for wins over the deployment's.
+	_, raw, err = f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "own", Format: dbplane.KeyFormatDBPlane})
+	if err != nil || string(raw)[:5] != "dbpu_" {
+		t.Errorf("CreateKey(format dbplane) = %q..., %v; want dbpu_", string(raw)[:min(8, len(raw))], err)
+	}
+}

@@ -48,6 +48,9 @@ type Options struct {
 	// SessionIdle and SessionAbsolute bound dashboard sessions; defaults
 	// DefaultSessionIdle and DefaultSessionAbsolute.
 	SessionIdle, SessionAbsolute time.Duration
+	// KeyFormat writes keys minted without a format; "" is
+	// dbplane.KeyFormatDBPlane.
+	KeyFormat dbplane.KeyFormat
 }
 
 // Service implements the dbplane service interfaces.
@@ -74,6 +77,10 @@ type Service struct {
 
 	dummyOnce sync.Once // dummyHash, made on the first sign-in
 	dummyHash string
+
+	health hostHealth // what the last engine operation on each host found
+
+	pwSlots passwordSlots // bounds concurrent argon2id work
 }
 
 var (
@@ -110,7 +117,8 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second
 	}
-	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{}}
+	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{},
+		pwSlots: newPasswordSlots()}
 	s.shared = st.Shared()
 	keyTTL, listTTL := keyCacheTTL, readCacheTTL
 	if s.shared {

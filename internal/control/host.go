@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -138,7 +137,7 @@ func (s *Service) CreateHost(ctx context.Context, in dbplane.HostInput) (*dbplan
 		return nil, dbplane.FieldErrorf("engine", "This build of dbplane has no %s engine.", h.Engine)
 	}
 	if t := s.check(ctx, h); !t.Success {
-		return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+		return nil, checkFailed(t)
 	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
@@ -169,9 +168,12 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 		return nil, err
 	}
 	after := s.engineConfig(h)
+	if err := passwordStays(before, after, in); err != nil {
+		return nil, err
+	}
 	if !sameConfig(before, after) {
 		if t := s.check(ctx, h); !t.Success {
-			return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message}
+			return nil, checkFailed(t)
 		}
 	}
 	// An unchanged password keeps its sealed bytes, so replicas comparing
@@ -218,34 +220,59 @@ func (s *Service) TestHost(ctx context.Context, id string) (dbplane.HostTest, er
 	return s.check(ctx, h), nil
 }
 
+// checkFailed is the error of a create or update whose check failed: the
+// message for every surface, the whole outcome as its cause.
+func checkFailed(t dbplane.HostTest) error {
+	return &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message, Err: &dbplane.HostCheckFailed{Test: t}}
+}
+
 // check opens a fresh connection with h's settings and reports the first
 // thing that is wrong, in words an operator can act on.
 func (s *Service) check(ctx context.Context, h *dbplane.Host) dbplane.HostTest {
 	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
 	defer cancel()
+	t, err := s.checkHost(ctx, h)
+	if err != nil {
+		// The cause (driver text, resolved addresses) is for the log
+		// only; the message says what failed, from the error's kind.
+		s.log.WarnContext(ctx, "host check failed", "host_id", h.ID, "host", h.Name, "engine", string(h.Engine), "err", err)
+	}
+	return t
+}
+
+// checkHost runs the check and returns its outcome, with a message built
+// from what failed (the kind of error, the missing privileges' names), and
+// the cause for the log.
+func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostTest, error) {
 	c, err := s.engines.Open(string(h.Engine), s.engineConfig(h), h.ID)
 	if err != nil {
-		return dbplane.HostTest{Message: "Invalid connection settings: " + err.Error()}
+		return dbplane.HostTest{Message: "Invalid connection settings for this engine."}, err
 	}
 	defer c.Close()
-	addr := h.Hostname + ":" + strconv.Itoa(h.Port)
 	if err := c.Ping(ctx); err != nil {
 		switch {
 		case errors.Is(err, engine.ErrAccessDenied):
-			return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s but the credentials for %q were rejected: %v", addr, h.Username, err)}
+			return dbplane.HostTest{Message: fmt.Sprintf("Connected, but the credentials for %q were rejected.", h.Username)}, err
 		case errors.Is(err, engine.ErrUnreachable):
-			return dbplane.HostTest{Message: fmt.Sprintf("Could not connect to %s: %v", addr, err)}
+			return dbplane.HostTest{Message: "Could not connect to the host: the connection was refused, timed out, or the name did not resolve (the server log has the cause)."}, err
 		}
-		return dbplane.HostTest{Message: fmt.Sprintf("Connection to %s failed: %v", addr, err)}
+		return dbplane.HostTest{Message: "Connecting to the host failed (the server log has the cause)."}, err
 	}
 	version, err := c.Version(ctx)
 	if err != nil {
-		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s but could not read the server version: %v", addr, err)}
+		return dbplane.HostTest{Message: "Connected, but could not read the server version (the server log has the cause)."}, err
 	}
 	if err := c.CheckPrivileges(ctx); err != nil {
-		return dbplane.HostTest{Message: fmt.Sprintf("Connected to %s (%s) but the user %q lacks privileges dbplane needs: %v", addr, version, h.Username, err)}
+		t := dbplane.HostTest{Message: fmt.Sprintf("Connected (%s), but the user %q lacks privileges dbplane needs.", version, h.Username)}
+		if missing, ok := errors.AsType[*engine.MissingPrivileges](err); ok {
+			t.Message = fmt.Sprintf("Connected (%s), but the user %q lacks privileges dbplane needs: %s.", version, h.Username, missing)
+		}
+		if errors.Is(err, engine.ErrAccessDenied) {
+			t.Grants = dbplane.AdminGrants(h.Engine, h.Username, h.Database)
+		}
+		return t, err
 	}
-	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}
+	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}, nil
 }
 
 // candidateHosts returns the enabled hosts of an engine, emptiest first.

@@ -1,14 +1,19 @@
 package control
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/dbplane/dbplane"
 )
 
 // PasswordParams are argon2id's costs for account passwords. Hashes carry
@@ -80,4 +85,56 @@ func parsePasswordHash(hash string) (PasswordParams, []byte, []byte, error) {
 		return p, nil, nil, errBadHash
 	}
 	return p, salt, key, nil
+}
+
+// ErrBusy refuses a password check or hash when as many are running as the
+// machine has cores: each takes 19 MiB and tens of milliseconds, so
+// unbounded concurrent sign-ins would exhaust memory (found by review:
+// 300 at once took serve to 4 GiB).
+var ErrBusy = dbplane.Errorf(dbplane.CodeRateLimited, "Too many sign-ins at once; try again in a moment")
+
+// passwordWait is how long a password operation waits for a free slot.
+const passwordWait = 2 * time.Second
+
+// passwordSlots bounds concurrent argon2id work: at most cap(c) at once,
+// and a caller waits at most wait for a slot.
+type passwordSlots struct {
+	c    chan struct{}
+	wait time.Duration
+}
+
+func newPasswordSlots() passwordSlots {
+	return passwordSlots{c: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))), wait: passwordWait}
+}
+
+// do runs fn in a slot, or returns ErrBusy when none frees up in time.
+func (p passwordSlots) do(ctx context.Context, fn func()) error {
+	t := time.NewTimer(p.wait)
+	defer t.Stop()
+	select {
+	case p.c <- struct{}{}:
+	case <-t.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.c }()
+	fn()
+	return nil
+}
+
+// hashPW is hashPassword in a slot.
+func (s *Service) hashPW(ctx context.Context, pw string) (h string, err error) {
+	if serr := s.pwSlots.do(ctx, func() { h, err = hashPassword(s.opt.Rand, s.opt.PasswordParams, pw) }); serr != nil {
+		return "", serr
+	}
+	return h, err
+}
+
+// checkPW is checkPassword in a slot.
+func (s *Service) checkPW(ctx context.Context, hash, pw string) (ok bool, err error) {
+	if serr := s.pwSlots.do(ctx, func() { ok, err = checkPassword(hash, pw) }); serr != nil {
+		return false, serr
+	}
+	return ok, err
 }

@@ -1,9 +1,12 @@
 package control
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPasswordHashRoundTrip(t *testing.T) {
@@ -47,4 +50,22 @@ func FuzzParsePasswordHash(f *testing.F) {
 			t.Errorf("parsePasswordHash(%q) accepted out-of-bounds parameters %+v (salt %d, key %d)", s, p, len(salt), len(key))
 		}
 	})
+}
+
+func TestPasswordSlots(t *testing.T) {
+	p := passwordSlots{c: make(chan struct{}, 2), wait: 20 * time.Millisecond}
+	hold, held := make(chan struct{}), make(chan struct{}, 2)
+	for range 2 {
+		go p.do(context.Background(), func() { held <- struct{}{}; <-hold })
+	}
+	<-held
+	<-held
+	ran := false
+	if err := p.do(context.Background(), func() { ran = true }); !errors.Is(err, ErrBusy) || ran {
+		t.Fatalf("a third password operation with two running = %v (ran %v), want ErrBusy", err, ran)
+	}
+	close(hold)
+	if err := p.do(context.Background(), func() { ran = true }); err != nil || !ran {
+		t.Fatalf("after the slots freed up: %v (ran %v)", err, ran)
+	}
 }

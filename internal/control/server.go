@@ -10,9 +10,9 @@ import (
 
 // CreateNode adds a node.
 func (s *Service) CreateNode(ctx context.Context, name string) (*dbplane.Node, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 191 {
-		return nil, dbplane.FieldErrorf("name", "The name must be 1 to 191 characters.")
+	name, err := dbplane.ValidateName("name", name, 191)
+	if err != nil {
+		return nil, err
 	}
 	id, err := newUUID(s.opt.Rand)
 	if err != nil {
@@ -64,9 +64,9 @@ func (s *Service) UpdateServer(ctx context.Context, ref string, u dbplane.Server
 		return nil, err
 	}
 	if u.Name != nil {
-		n := strings.TrimSpace(*u.Name)
-		if n == "" || len(n) > 191 {
-			return nil, dbplane.FieldErrorf("name", "The name must be 1 to 191 characters.")
+		n, err := dbplane.ValidateName("name", *u.Name, 191)
+		if err != nil {
+			return nil, err
 		}
 		srv.Name = n
 	}
@@ -116,7 +116,7 @@ func (s *Service) ServerAccess(ctx context.Context, a *dbplane.Account, ref stri
 	case a.Role == dbplane.RoleAdmin:
 		return srv, dbplane.ServerAccess{Admin: true, Owner: srv.OwnerID == a.ID}, nil
 	case srv.OwnerID == a.ID:
-		return srv, dbplane.ServerAccess{Owner: true}, nil
+		return srv, dbplane.ServerAccess{Owner: true, OwnerSuspended: a.Suspended}, nil
 	}
 	su, err := s.store.Subuser(ctx, srv.ID, a.ID)
 	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -125,11 +125,29 @@ func (s *Service) ServerAccess(ctx context.Context, a *dbplane.Account, ref stri
 	if err != nil {
 		return nil, dbplane.ServerAccess{}, err
 	}
-	return srv, dbplane.ServerAccess{Permissions: su.Permissions}, nil
+	owner, err := s.store.Account(ctx, srv.OwnerID)
+	if err != nil {
+		return nil, dbplane.ServerAccess{}, err
+	}
+	return srv, dbplane.ServerAccess{Permissions: su.Permissions, OwnerSuspended: owner.Suspended}, nil
 }
 
-// SetSubuser gives an account database permissions on a server.
+// SetSubuser gives an account database permissions on a server, adding
+// it as a subuser or replacing its permissions.
 func (s *Service) SetSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error) {
+	return s.putSubuser(ctx, serverRef, accountID, perms, s.store.SetSubuser)
+}
+
+// AddSubuser adds an account as a subuser of a server; ErrSubuserExists
+// when it already is one.
+func (s *Service) AddSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error) {
+	return s.putSubuser(ctx, serverRef, accountID, perms, s.store.AddSubuser)
+}
+
+// putSubuser checks a subuser's permissions and account, then writes it
+// with put.
+func (s *Service) putSubuser(ctx context.Context, serverRef, accountID string, perms []string,
+	put func(context.Context, *dbplane.Subuser) error) (*dbplane.Subuser, error) {
 	srv, err := s.store.Server(ctx, serverRef)
 	if err != nil {
 		return nil, err
@@ -144,7 +162,7 @@ func (s *Service) SetSubuser(ctx context.Context, serverRef, accountID string, p
 	}
 	perms = slices.Compact(slices.Sorted(slices.Values(perms)))
 	su := &dbplane.Subuser{ServerID: srv.ID, AccountID: accountID, Permissions: perms}
-	if err := s.store.SetSubuser(ctx, su); err != nil {
+	if err := put(ctx, su); err != nil {
 		return nil, err
 	}
 	return s.store.Subuser(ctx, srv.ID, accountID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -55,7 +56,10 @@ func (s *Service) SignIn(ctx context.Context, email string, password dbplane.Sec
 	if !known {
 		hash = s.dummyPasswordHash()
 	}
-	ok, err := checkPassword(hash, string(password))
+	ok, err := s.checkPW(ctx, hash, string(password))
+	if err != nil && (errors.Is(err, ErrBusy) || ctx.Err() != nil) {
+		return nil, "", err
+	}
 	if err != nil {
 		s.log.Error("stored password hash is malformed", "account_id", id)
 		return nil, "", dbplane.ErrBadCredentials
@@ -189,8 +193,14 @@ func (s *Service) ChangePassword(ctx context.Context, accountID string, current,
 	if hash == "" {
 		hash = s.dummyPasswordHash()
 	}
-	ok, err := checkPassword(hash, string(current))
-	if err != nil || !ok || len(current) > dbplane.MaxPasswordLen {
+	if len(current) > dbplane.MaxPasswordLen {
+		return dbplane.ErrWrongPassword
+	}
+	ok, err := s.checkPW(ctx, hash, string(current))
+	if errors.Is(err, ErrBusy) {
+		return err
+	}
+	if err != nil || !ok {
 		return dbplane.ErrWrongPassword
 	}
 	return s.storePassword(ctx, accountID, next, keep)
@@ -205,7 +215,7 @@ func (s *Service) SetPassword(ctx context.Context, accountID string, password db
 }
 
 func (s *Service) storePassword(ctx context.Context, accountID string, pw dbplane.Secret, keep string) error {
-	h, err := hashPassword(s.opt.Rand, s.opt.PasswordParams, string(pw))
+	h, err := s.hashPW(ctx, string(pw))
 	if err != nil {
 		return err
 	}
@@ -233,11 +243,17 @@ func (s *Service) UsePasswordLink(ctx context.Context, token, password dbplane.S
 	if err := dbplane.ValidatePassword(password); err != nil {
 		return nil, err
 	}
-	h, err := hashPassword(s.opt.Rand, s.opt.PasswordParams, string(password))
+	// A made-up link costs a lookup, not a hash.
+	sum := sha256.Sum256([]byte(token))
+	if ok, err := s.store.PasswordLinkValid(ctx, sum[:]); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, dbplane.ErrBadLink
+	}
+	h, err := s.hashPW(ctx, string(password))
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(token))
 	id, err := s.store.UsePasswordLink(ctx, sum[:], h)
 	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
 		return nil, dbplane.ErrBadLink

@@ -217,8 +217,28 @@ func TestPasswordLink(t *testing.T) {
 	if _, err := f.svc.UsePasswordLink(ctx, old, "a long password 2"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("a replaced link = %v", err)
 	}
+	// Setting the password another way spends the account's links; so
+	// does a suspension.
+	if err := f.svc.SetPassword(ctx, a.ID, "set by the operator"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.UsePasswordLink(ctx, fresh, "a long password 4"); !errors.Is(err, dbplane.ErrBadLink) {
+		t.Errorf("a link from before a password change = %v, want ErrBadLink", err)
+	}
+	suspended, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
+	yes, no := true, false
+	if _, err := f.svc.UpdateAccount(ctx, a.ID, dbplane.AccountUpdate{Suspended: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.UpdateAccount(ctx, a.ID, dbplane.AccountUpdate{Suspended: &no}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.UsePasswordLink(ctx, suspended, "a long password 5"); !errors.Is(err, dbplane.ErrBadLink) {
+		t.Errorf("a link from before a suspension = %v, want ErrBadLink", err)
+	}
+	expiring, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
 	c.t = c.t.Add(control.PasswordLinkTTL)
-	if _, err := f.svc.UsePasswordLink(ctx, fresh, "a long password 3"); !errors.Is(err, dbplane.ErrBadLink) {
+	if _, err := f.svc.UsePasswordLink(ctx, expiring, "a long password 3"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("an expired link = %v", err)
 	}
 }

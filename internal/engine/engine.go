@@ -6,6 +6,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // Driver makes Conns for one kind of server.
@@ -20,6 +21,14 @@ type Driver interface {
 // Conn is a handle on one remote server, holding a small pool of admin
 // connections. It is safe for concurrent use, and every method returns
 // promptly once ctx is done.
+//
+// Errors are *Error values built from what the server or the network
+// said, and never hold a password (the admin's or a request's), a SCRAM
+// verifier, a password hash or a DSN: drivers do not format them into
+// anything that can reach an error (no DSN carries a password; passwords
+// are bound or sent as verifiers), and where a server may quote a
+// statement that carries one, the driver keeps only the error's code. The
+// Registry does not edit error text to make up for a driver that does.
 type Conn interface {
 	// Ping dials the server and checks the admin credentials.
 	Ping(ctx context.Context) error
@@ -42,6 +51,22 @@ type Conn interface {
 	SetPassword(ctx context.Context, req SetPasswordRequest) error
 	Close() error
 }
+
+// Operation names, as they appear in Error.Op, in log lines and in the
+// engine operation metrics (Observation.Op). Every driver and the Registry
+// use these; there is no other spelling.
+const (
+	OpOpen            = "open"
+	OpPing            = "ping"
+	OpVersion         = "version"
+	OpCheckPrivileges = "check"
+	OpEnsure          = "ensure"
+	OpDrop            = "drop"
+	OpSetPassword     = "set_password"
+	OpSetAccess       = "set_access"
+	OpSizes           = "sizes"
+	OpClose           = "close"
+)
 
 // Optional capabilities. Callers check with a type assertion.
 
@@ -73,7 +98,7 @@ type Config struct {
 	Host     string
 	Port     int
 	User     string
-	Password string // plain here; the Registry middleware scrubs it from errors
+	Password string // plain here; drivers never put it into an error (see Conn)
 	Database string // admin database; "" for the engine's default
 	TLS      TLSMode
 	Params   map[string]string // engine extras, documented in each engine's package doc
@@ -135,10 +160,20 @@ var (
 	ErrUnsupported  = errors.New("engine: not supported")
 )
 
+// MissingPrivileges is what CheckPrivileges' error wraps, beside
+// ErrAccessDenied, when the admin lacks privileges: their names, as the
+// server spells them. It holds nothing else, so a caller may show it to an
+// operator where it shows no other driver text.
+type MissingPrivileges struct {
+	Names []string
+}
+
+func (m *MissingPrivileges) Error() string { return strings.Join(m.Names, ", ") }
+
 // Error carries both the sentinel kind and the raw server error, so both
 // errors.Is(err, engine.ErrExists) and errors.As(err, &mysqlErr) work.
 type Error struct {
-	Op, Engine string // "ensure database", "mariadb"
+	Op, Engine string // OpEnsure, "mariadb"
 	Code       string // server code: "1007", "42P04"
 	Kind       error  // one of the sentinels, or nil when unclassified
 	Err        error

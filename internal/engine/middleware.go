@@ -3,21 +3,35 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 )
 
 // conn wraps a driver's Conn with what every engine needs and none should
-// repeat: a default timeout, one log line per operation, and scrubbing of
-// passwords out of errors (OpenBao's database middleware does the same).
+// repeat: a default timeout, one log line per operation, and errors that
+// are engine Errors (OpenBao's database middleware does the same).
+//
+// It keeps secrets out of errors by structure, not by editing text: each
+// driver builds its errors from server codes and driver errors that never
+// hold a password, a verifier or a DSN (see Conn), and an error a driver
+// did not translate loses its text here. Nothing depends on a password's
+// value, so no error can say anything about it — replacing a short
+// password in error text did ("dial tc[redacted] 127.0.0.1").
 type conn struct {
-	inner    Conn
-	engine   string
-	hostID   string
-	password string // the admin password, scrubbed from every error
-	log      *slog.Logger
-	timeout  time.Duration
+	inner   Conn
+	engine  string
+	hostID  string
+	log     *slog.Logger
+	timeout time.Duration
+	observe func(Observation)
+}
+
+// Observation is one finished operation on a host.
+type Observation struct {
+	HostID, Engine, Op string
+	Outcome            string // see Outcome
+	Took               time.Duration
 }
 
 var (
@@ -26,26 +40,13 @@ var (
 	_ AccessSetter = (*conn)(nil)
 )
 
-// Op names, as they appear in log lines and in errors the middleware makes.
-const (
-	opPing        = "ping"
-	opVersion     = "version"
-	opCheck       = "check"
-	opEnsure      = "ensure"
-	opDrop        = "drop"
-	opSetPassword = "set_password"
-	opSetAccess   = "set_access"
-	opSizes       = "sizes"
-	opClose       = "close"
-)
-
 func (c *conn) Ping(ctx context.Context) error {
-	return c.do(ctx, opPing, "", func(ctx context.Context) error { return c.inner.Ping(ctx) })
+	return c.do(ctx, OpPing, func(ctx context.Context) error { return c.inner.Ping(ctx) })
 }
 
 func (c *conn) Version(ctx context.Context) (string, error) {
 	var v string
-	err := c.do(ctx, opVersion, "", func(ctx context.Context) (err error) {
+	err := c.do(ctx, OpVersion, func(ctx context.Context) (err error) {
 		v, err = c.inner.Version(ctx)
 		return err
 	})
@@ -53,12 +54,12 @@ func (c *conn) Version(ctx context.Context) (string, error) {
 }
 
 func (c *conn) CheckPrivileges(ctx context.Context) error {
-	return c.do(ctx, opCheck, "", func(ctx context.Context) error { return c.inner.CheckPrivileges(ctx) })
+	return c.do(ctx, OpCheckPrivileges, func(ctx context.Context) error { return c.inner.CheckPrivileges(ctx) })
 }
 
 func (c *conn) EnsureDatabase(ctx context.Context, req EnsureDatabaseRequest) (EnsureDatabaseResponse, error) {
 	var resp EnsureDatabaseResponse
-	err := c.do(ctx, opEnsure, req.Password, func(ctx context.Context) (err error) {
+	err := c.do(ctx, OpEnsure, func(ctx context.Context) (err error) {
 		resp, err = c.inner.EnsureDatabase(ctx, req)
 		return err
 	})
@@ -66,21 +67,21 @@ func (c *conn) EnsureDatabase(ctx context.Context, req EnsureDatabaseRequest) (E
 }
 
 func (c *conn) DropDatabase(ctx context.Context, req DropDatabaseRequest) error {
-	return c.do(ctx, opDrop, "", func(ctx context.Context) error { return c.inner.DropDatabase(ctx, req) })
+	return c.do(ctx, OpDrop, func(ctx context.Context) error { return c.inner.DropDatabase(ctx, req) })
 }
 
 func (c *conn) SetPassword(ctx context.Context, req SetPasswordRequest) error {
-	return c.do(ctx, opSetPassword, req.Password, func(ctx context.Context) error { return c.inner.SetPassword(ctx, req) })
+	return c.do(ctx, OpSetPassword, func(ctx context.Context) error { return c.inner.SetPassword(ctx, req) })
 }
 
 // DatabaseSizes delegates to the driver's Sizer, or returns an error
 // wrapping ErrUnsupported.
 func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 	var sizes map[string]int64
-	err := c.do(ctx, opSizes, "", func(ctx context.Context) (err error) {
+	err := c.do(ctx, OpSizes, func(ctx context.Context) (err error) {
 		s, ok := c.inner.(Sizer)
 		if !ok {
-			return c.unsupported(opSizes)
+			return c.unsupported(OpSizes)
 		}
 		sizes, err = s.DatabaseSizes(ctx)
 		return err
@@ -91,38 +92,42 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 // SetAccess delegates to the driver's AccessSetter, or returns an error
 // wrapping ErrUnsupported.
 func (c *conn) SetAccess(ctx context.Context, req SetAccessRequest) error {
-	return c.do(ctx, opSetAccess, "", func(ctx context.Context) error {
+	return c.do(ctx, OpSetAccess, func(ctx context.Context) error {
 		s, ok := c.inner.(AccessSetter)
 		if !ok {
-			return c.unsupported(opSetAccess)
+			return c.unsupported(OpSetAccess)
 		}
 		return s.SetAccess(ctx, req)
 	})
 }
 
 func (c *conn) Close() error {
-	return c.do(context.Background(), opClose, "", func(context.Context) error { return c.inner.Close() })
+	return c.do(context.Background(), OpClose, func(context.Context) error { return c.inner.Close() })
 }
 
 func (c *conn) unsupported(op string) error {
 	return &Error{Op: op, Engine: c.engine, Kind: ErrUnsupported, Err: errors.New("the engine driver does not implement it")}
 }
 
-// do runs one operation under the default timeout, scrubs its error and
-// logs it. secret is the request's password, if it has one.
-func (c *conn) do(ctx context.Context, op, secret string, f func(context.Context) error) error {
-	if _, ok := ctx.Deadline(); !ok && op != opClose {
+// do runs one operation under the default timeout, makes its error an
+// *Error (structured) and logs it.
+func (c *conn) do(ctx context.Context, op string, f func(context.Context) error) error {
+	if _, ok := ctx.Deadline(); !ok && op != OpClose {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
 	start := time.Now()
-	err := scrub(f(ctx), op, c.engine, c.password, secret)
+	err := structured(f(ctx), op, c.engine)
+	took := time.Since(start)
+	if c.observe != nil {
+		c.observe(Observation{HostID: c.hostID, Engine: c.engine, Op: op, Outcome: Outcome(err), Took: took})
+	}
 	attrs := []slog.Attr{
 		slog.String("engine", c.engine),
 		slog.String("op", op),
 		slog.String("host_id", c.hostID),
-		slog.Duration("took", time.Since(start)),
+		slog.Duration("took", took),
 	}
 	level := slog.LevelInfo
 	if err != nil {
@@ -133,64 +138,58 @@ func (c *conn) do(ctx context.Context, op, secret string, f func(context.Context
 	return err
 }
 
-// redacted replaces a secret in error text.
-const redacted = "[redacted]"
+// Outcome names the result of an operation for metrics: "ok", the kind of
+// an engine error ("exists", "not_exist", "access_denied", "unreachable",
+// "unsupported"), "timeout", or "error".
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, ErrExists):
+		return "exists"
+	case errors.Is(err, ErrNotExist):
+		return "not_exist"
+	case errors.Is(err, ErrAccessDenied):
+		return "access_denied"
+	case errors.Is(err, ErrUnsupported):
+		return "unsupported"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, ErrUnreachable):
+		return "unreachable"
+	}
+	return "error"
+}
 
-// kinds are the sentinels an engine error may wrap, in the order scrub
-// looks for them.
+// kinds are the sentinels an engine error may wrap, in the order
+// structured looks for them.
 var kinds = []error{ErrExists, ErrNotExist, ErrAccessDenied, ErrUnreachable, ErrUnsupported}
 
-// scrub returns err with every secret replaced by [redacted]. An error
-// whose text holds no secret comes back unchanged, so errors.As still
-// reaches the driver's error. Otherwise the result is a new *Error that
-// keeps the Kind, Op, Engine and Code of the *Error in err's chain (or, if
-// there is none, the first sentinel err wraps, with op and engine) but not
-// the raw cause, whose text held the secret.
-func scrub(err error, op, engine string, secrets ...string) error {
+// structured returns err when it is, or wraps, an *Error: the driver built
+// it, and its text is the driver's promise (Conn). Any other error is a
+// driver's untranslated error, whose text nobody vetted: it becomes an
+// *Error with op, engine and the first sentinel err wraps, and its text is
+// withheld, whatever it says. errors.Is and errors.As still reach it.
+func structured(err error, op, engine string) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	clean := msg
-	for _, s := range secrets {
-		if s != "" {
-			clean = strings.ReplaceAll(clean, s, redacted)
-		}
-	}
-	if clean == msg {
+	if _, ok := errors.AsType[*Error](err); ok {
 		return err
 	}
-	if e, ok := err.(*Error); ok {
-		return &Error{Op: e.Op, Engine: e.Engine, Code: e.Code, Kind: e.Kind, Err: errors.New(scrubText(e.Err, secrets))}
-	}
-	out := &Error{Op: op, Engine: engine, Err: errors.New(clean)}
-	var e *Error
-	if errors.As(err, &e) {
-		out.Op, out.Engine, out.Code, out.Kind = e.Op, e.Engine, e.Code, e.Kind
-		// The full text already names the engine and op; keep it whole.
-		out.Err = errors.New(clean)
-	}
-	if out.Kind == nil {
-		for _, k := range kinds {
-			if errors.Is(err, k) {
-				out.Kind = k
-				break
-			}
+	out := &Error{Op: op, Engine: engine, Err: withheld{err}}
+	for _, k := range kinds {
+		if errors.Is(err, k) {
+			out.Kind = k
+			break
 		}
 	}
 	return out
 }
 
-// scrubText is err's text with every secret replaced.
-func scrubText(err error, secrets []string) string {
-	if err == nil {
-		return "<nil>"
-	}
-	s := err.Error()
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
-	}
-	return s
-}
+// withheld is an untranslated driver error whose text is not shown.
+type withheld struct{ err error }
+
+func (w withheld) Error() string { return fmt.Sprintf("untranslated %T (text withheld)", w.err) }
+
+func (w withheld) Unwrap() error { return w.err }

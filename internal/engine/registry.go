@@ -18,6 +18,9 @@ type Options struct {
 	// Timeout is applied to operations whose ctx has no deadline. Zero means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// Observe, when set, is called after every operation; metrics and the
+	// control plane's view of host health use it.
+	Observe func(Observation)
 }
 
 // Registry holds the engine drivers a deployment supports, by name. Wiring
@@ -64,26 +67,26 @@ func (r *Registry) Has(name string) bool {
 
 // Open opens a Conn to a host through the named driver. The Conn is wrapped
 // in middleware that bounds each operation with the default timeout, logs
-// it with hostID, and scrubs cfg.Password and request passwords from
-// errors. The wrapped Conn always implements Sizer and AccessSetter; when
+// it with hostID, and makes every error an *Error (an untranslated driver
+// error loses its text; see conn). The wrapped Conn always implements Sizer and AccessSetter; when
 // the driver's Conn does not, those methods return an error wrapping
 // ErrUnsupported. Open returns an error wrapping ErrUnsupported when no
 // driver is named name.
 func (r *Registry) Open(name string, cfg Config, hostID string) (Conn, error) {
 	d, ok := r.drivers[name]
 	if !ok {
-		return nil, &Error{Op: "open", Engine: name, Kind: ErrUnsupported, Err: fmt.Errorf("no engine named %q is enabled", name)}
+		return nil, &Error{Op: OpOpen, Engine: name, Kind: ErrUnsupported, Err: fmt.Errorf("no engine named %q is enabled", name)}
 	}
 	c, err := d.Open(cfg)
 	if err != nil {
-		return nil, scrub(err, "open", name, cfg.Password)
+		return nil, structured(err, OpOpen, name)
 	}
 	return &conn{
-		inner:    c,
-		engine:   name,
-		hostID:   hostID,
-		password: cfg.Password,
-		log:      r.opt.Logger,
-		timeout:  r.opt.Timeout,
+		inner:   c,
+		engine:  name,
+		hostID:  hostID,
+		log:     r.opt.Logger,
+		timeout: r.opt.Timeout,
+		observe: r.opt.Observe,
 	}, nil
 }

@@ -14,6 +14,8 @@ type AccountService struct {
 	AccountFn       func(ctx context.Context, id string) (*dbplane.Account, error)
 	ListAccountsFn  func(ctx context.Context) ([]*dbplane.Account, error)
 	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
+
+	PreviewSuspensionFn func(ctx context.Context, id string, suspend bool) (*dbplane.SuspensionPreview, error)
 }
 
 // CreateAccount calls CreateAccountFn.
@@ -46,4 +48,12 @@ func (s *AccountService) UpdateAccount(ctx context.Context, id string, u dbplane
 		return nil, notSet("AccountService.UpdateAccount")
 	}
 	return s.UpdateAccountFn(ctx, id, u)
+}
+
+// PreviewSuspension calls PreviewSuspensionFn.
+func (s *AccountService) PreviewSuspension(ctx context.Context, id string, suspend bool) (*dbplane.SuspensionPreview, error) {
+	if s.PreviewSuspensionFn == nil {
+		return nil, notSet("AccountService.PreviewSuspension")
+	}
+	return s.PreviewSuspensionFn(ctx, id, suspend)
 }

@@ -16,6 +16,8 @@ type AdminDatabaseService struct {
 	SetDatabaseDisabledFn func(ctx context.Context, ref string, disabled bool) (*dbplane.Database, error)
 	DeleteDatabaseFn      func(ctx context.Context, ref string) error
 	RefreshQuotaFn        func(ctx context.Context) (*dbplane.QuotaReport, error)
+	StatsFn               func(ctx context.Context) (*dbplane.Stats, error)
+	PendingChangesFn      func(ctx context.Context) ([]*dbplane.Intent, error)
 }
 
 // ListAllDatabases calls ListAllDatabasesFn.
@@ -56,4 +58,20 @@ func (s *AdminDatabaseService) RefreshQuota(ctx context.Context) (*dbplane.Quota
 		return nil, notSet("AdminDatabaseService.RefreshQuota")
 	}
 	return s.RefreshQuotaFn(ctx)
+}
+
+// Stats calls StatsFn.
+func (s *AdminDatabaseService) Stats(ctx context.Context) (*dbplane.Stats, error) {
+	if s.StatsFn == nil {
+		return nil, notSet("AdminDatabaseService.Stats")
+	}
+	return s.StatsFn(ctx)
+}
+
+// PendingChanges calls PendingChangesFn.
+func (s *AdminDatabaseService) PendingChanges(ctx context.Context) ([]*dbplane.Intent, error) {
+	if s.PendingChangesFn == nil {
+		return nil, notSet("AdminDatabaseService.PendingChanges")
+	}
+	return s.PendingChangesFn(ctx)
 }

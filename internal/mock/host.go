@@ -16,6 +16,9 @@ type HostService struct {
 	UpdateHostFn func(ctx context.Context, id string, in dbplane.HostInput) (*dbplane.Host, error)
 	DeleteHostFn func(ctx context.Context, id string) error
 	TestHostFn   func(ctx context.Context, id string) (dbplane.HostTest, error)
+
+	TestHostSettingsFn func(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error)
+	HostHealthFn       func() []dbplane.HostHealth
 }
 
 // ListHosts calls ListHostsFn.
@@ -64,4 +67,20 @@ func (s *HostService) TestHost(ctx context.Context, id string) (dbplane.HostTest
 		return dbplane.HostTest{}, notSet("HostService.TestHost")
 	}
 	return s.TestHostFn(ctx, id)
+}
+
+// TestHostSettings calls TestHostSettingsFn.
+func (s *HostService) TestHostSettings(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error) {
+	if s.TestHostSettingsFn == nil {
+		return dbplane.HostTest{}, notSet("HostService.TestHostSettings")
+	}
+	return s.TestHostSettingsFn(ctx, id, in)
+}
+
+// HostHealth calls HostHealthFn; unset, nothing was seen.
+func (s *HostService) HostHealth() []dbplane.HostHealth {
+	if s.HostHealthFn == nil {
+		return nil
+	}
+	return s.HostHealthFn()
 }

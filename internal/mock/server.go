@@ -21,6 +21,7 @@ type ServerService struct {
 	AccessibleServersFn func(ctx context.Context, account *dbplane.Account, p dbplane.Page) ([]*dbplane.Server, int, error)
 	ServerAccessFn      func(ctx context.Context, account *dbplane.Account, ref string) (*dbplane.Server, dbplane.ServerAccess, error)
 	SetSubuserFn        func(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error)
+	AddSubuserFn        func(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error)
 	ListSubusersFn      func(ctx context.Context, serverRef string) ([]*dbplane.Subuser, error)
 	RemoveSubuserFn     func(ctx context.Context, serverRef, accountID string) error
 }
@@ -111,6 +112,14 @@ func (s *ServerService) SetSubuser(ctx context.Context, serverRef, accountID str
 		return nil, notSet("ServerService.SetSubuser")
 	}
 	return s.SetSubuserFn(ctx, serverRef, accountID, perms)
+}
+
+// AddSubuser calls AddSubuserFn.
+func (s *ServerService) AddSubuser(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error) {
+	if s.AddSubuserFn == nil {
+		return nil, notSet("ServerService.AddSubuser")
+	}
+	return s.AddSubuserFn(ctx, serverRef, accountID, perms)
 }
 
 // ListSubusers calls ListSubusersFn.

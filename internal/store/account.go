@@ -99,6 +99,19 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 		if u.Name != nil {
 			a.Name = *u.Name
 		}
+		if u.Role != nil && *u.Role != a.Role {
+			if a.Role == dbplane.RoleAdmin {
+				// Checked in the transaction that writes the change.
+				var others int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = ? AND id <> ?`, string(dbplane.RoleAdmin), id).Scan(&others); err != nil {
+					return err
+				}
+				if others == 0 {
+					return dbplane.ErrLastAdmin
+				}
+			}
+			a.Role = *u.Role
+		}
 		if u.SlotsSet {
 			a.Slots = u.Slots
 		}
@@ -112,6 +125,9 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 				if err == nil { // a suspended account is signed out everywhere
 					_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, id)
 				}
+				if err == nil { // and its set-password links stop working
+					_, err = tx.ExecContext(ctx, `DELETE FROM password_links WHERE account_id = ?`, id)
+				}
 			} else {
 				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 0, disabled_by_suspension = 0 WHERE account_id = ? AND disabled_by_suspension = 1`, id)
 			}
@@ -123,8 +139,8 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE accounts SET name = ?, slots = ?, storage_bytes = ?, suspended = ?, updated_at = ? WHERE id = ?`,
-			a.Name, nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(db.Now()), id)
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET name = ?, role = ?, slots = ?, storage_bytes = ?, suspended = ?, updated_at = ? WHERE id = ?`,
+			a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(db.Now()), id)
 		return err
 	})
 	if err != nil {

@@ -153,7 +153,7 @@ func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplan
 
 // ListAllDatabases returns a filtered page of every database and the total.
 func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) {
-	df := databaseFilter{AccountID: f.AccountID, HostID: f.HostID, ServerID: f.ServerID, Status: f.Status}
+	df := databaseFilter{AccountID: f.AccountID, HostID: f.HostID, ServerID: f.ServerID, Engine: f.Engine, Status: f.Status}
 	total, err := countDatabases(ctx, db, df)
 	if err != nil {
 		return nil, 0, err

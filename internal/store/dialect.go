@@ -116,6 +116,9 @@ func newSQLiteDialect() *dialect {
 // write transactions are serialized (BEGIN IMMEDIATE) and a check followed
 // by a write in one transaction is atomic; reads use a pool of their own.
 func openSQLite(_ *dialect, file string) (write, read *sql.DB, err error) {
+	if err := privateFiles(file); err != nil {
+		return nil, nil, err
+	}
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(ON)", "synchronous(NORMAL)"} {

@@ -17,6 +17,7 @@ type databaseFilter struct {
 	AccountID string
 	HostID    string
 	ServerID  string
+	Engine    dbplane.Engine
 	Status    dbplane.Status
 	// ByCreated orders oldest first (created_at, id); otherwise by
 	// numeric id.
@@ -56,6 +57,9 @@ func (f databaseFilter) where() (string, []any) {
 	}
 	if f.ServerID != "" {
 		add(`d.server_id = ?`, f.ServerID)
+	}
+	if f.Engine != "" {
+		add(`d.engine = ?`, string(f.Engine))
 	}
 	if f.Status != "" {
 		add(`d.status = ?`, string(f.Status))

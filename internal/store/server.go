@@ -213,15 +213,38 @@ func scanSubuser(row scanner) (*dbplane.Subuser, error) {
 func (db *DB) SetSubuser(ctx context.Context, su *dbplane.Subuser) error {
 	now := db.Now()
 	return db.tx(ctx, func(tx *txn) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, su.AccountID).Scan(&n); err != nil || n == 0 {
-			return dbplane.FieldErrorf("accountId", "The accountId must be an existing account.")
+		if err := subuserAccountExists(ctx, tx, su.AccountID); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO subusers (server_id, account_id, permissions, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (server_id, account_id) DO UPDATE SET permissions = excluded.permissions`,
 			su.ServerID, su.AccountID, strings.Join(su.Permissions, ","), db.ms(now))
 		return err
 	})
+}
+
+// AddSubuser inserts a subuser, or returns dbplane.ErrSubuserExists when
+// the account already is one: the primary key decides, so of concurrent
+// adds exactly one goes in.
+func (db *DB) AddSubuser(ctx context.Context, su *dbplane.Subuser) error {
+	now := db.Now()
+	return db.tx(ctx, func(tx *txn) error {
+		if err := subuserAccountExists(ctx, tx, su.AccountID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO subusers (server_id, account_id, permissions, created_at) VALUES (?, ?, ?, ?)`,
+			su.ServerID, su.AccountID, strings.Join(su.Permissions, ","), db.ms(now))
+		return translate(err, nil, dbplane.ErrSubuserExists)
+	})
+}
+
+// subuserAccountExists returns CodeInvalid when accountID is no account.
+func subuserAccountExists(ctx context.Context, tx *txn, accountID string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, accountID).Scan(&n); err != nil || n == 0 {
+		return dbplane.FieldErrorf("accountId", "The accountId must be an existing account.")
+	}
+	return nil
 }
 
 // ListSubusers returns a server's subusers.

@@ -53,7 +53,12 @@ func setPassword(ctx context.Context, tx *txn, now int64, id, hash, keep string)
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errAccountNotFound
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND id != ?`, id, keep)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND id != ?`, id, keep); err != nil {
+		return err
+	}
+	// A link handed out before stops working: the password it would set
+	// has been chosen.
+	_, err = tx.ExecContext(ctx, `DELETE FROM password_links WHERE account_id = ?`, id)
 	return err
 }
 
@@ -167,6 +172,14 @@ func (db *DB) CreatePasswordLink(ctx context.Context, accountID string, hash []b
 			hash, accountID, db.ms(db.Now()), db.ms(expires))
 		return err
 	})
+}
+
+// PasswordLinkValid reports whether a link of this token hash exists and
+// has not expired.
+func (db *DB) PasswordLinkValid(ctx context.Context, hash []byte) (bool, error) {
+	var n int
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM password_links WHERE hash = ? AND expires_at > ?`, hash, db.ms(db.Now())).Scan(&n)
+	return n > 0, err
 }
 
 // UsePasswordLink spends the link of a token hash and sets the password of

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -401,5 +402,37 @@ func TestOpen_RefusesAStoreThatSkippedAMigration(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "0006_counters.sql was never applied") {
 		t.Errorf("Open of a store without migration 6 = %v, want it to name 0006_counters.sql", err)
+	}
+}
+
+func TestOpenMakesTheFilesPrivate(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "dbplane.db")
+	db, err := store.Open(context.Background(), "sqlite:"+file, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// An older store left readable by others is tightened on open.
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(context.Background(), "sqlite:"+file, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	files, _ := filepath.Glob(file + "*")
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(f), st.Mode().Perm())
+		}
 	}
 }

@@ -57,7 +57,7 @@ func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 }
 
 // handlePasswordChange changes the password after checking the current
-// one. This session stays signed in; every other one ends.
+// one. Every session ends; this browser continues in a new one.
 func (h *handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 	v := visitorFrom(r.Context())
 	next, again := r.PostForm.Get("password"), r.PostForm.Get("confirm")
@@ -66,13 +66,30 @@ func (h *handler) handlePasswordChange(w http.ResponseWriter, r *http.Request) {
 			accountView{PasswordError: "The two new passwords differ.", Field: "confirm"}, "")
 		return
 	}
+	// The current password is checked here as at sign-in: a session left
+	// open must not be a way to guess it at speed.
+	if !h.signInEmail.Limit(w, "change-password:"+v.account.ID) {
+		h.renderAccount(w, r, http.StatusTooManyRequests,
+			accountView{PasswordError: "Too many attempts. Wait a minute and try again.", Field: "current"}, "")
+		return
+	}
+	// Every session ends, this one too, and this browser gets a new one:
+	// a copy of the old cookie is worth nothing after the change.
 	err := h.svc.SignIn.ChangePassword(r.Context(), v.account.ID,
-		dbplane.Secret(r.PostForm.Get("current")), dbplane.Secret(next), v.session.ID)
+		dbplane.Secret(r.PostForm.Get("current")), dbplane.Secret(next), "")
 	if err != nil {
 		field := dbplane.ErrorField(err)
 		h.renderAccount(w, r, statusOf(err), accountView{PasswordError: h.formError(r, err), Field: field}, "")
 		return
 	}
+	_, token, err := h.svc.SignIn.SignIn(r.Context(), v.account.Email, dbplane.Secret(next), clientMeta(r))
+	if err != nil {
+		// The password is changed; only the new session failed.
+		h.clearCookie(w)
+		http.Redirect(w, r, "/login?m=password-set", http.StatusSeeOther)
+		return
+	}
+	h.setCookie(w, token)
 	http.Redirect(w, r, "/account?m=password", http.StatusSeeOther)
 }
 

@@ -77,13 +77,20 @@ func TestAccountPage_ChangePassword(t *testing.T) {
 		t.Fatalf("a refused change signed the other session out")
 	}
 
-	// A good change keeps this session and ends the other.
+	// A good change keeps this browser signed in, in a new session, and
+	// ends every other: a copy of this browser's old cookie too.
+	oldCookie := one.c.Jar.Cookies(mustURL(t, a.url))
 	p = one.post("/account/password", url.Values{"current": {old}, "password": {next}, "confirm": {next}})
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/account?m=password" {
 		t.Fatalf("change password = %d %s: %s", p.status, p.header.Get("Location"), p.text())
 	}
 	if signedOut(one) {
-		t.Errorf("the session that changed the password was signed out")
+		t.Errorf("the browser that changed the password was signed out")
+	}
+	copied := a.browser(t)
+	copied.c.Jar.SetCookies(mustURL(t, a.url), oldCookie)
+	if !signedOut(copied) {
+		t.Errorf("a copy of the cookie from before the password change still works")
 	}
 	if !signedOut(two) {
 		t.Errorf("the other session survived the password change")
@@ -163,4 +170,75 @@ func thisSession(t *testing.T, b *browser) string {
 	}
 	t.Fatalf("the account page marks no session as this one")
 	return ""
+}
+
+// TestAdminSetsPassword follows the admin API's two ways to give an
+// account a password to the dashboard's sign-in.
+func TestAdminSetsPassword(t *testing.T) {
+	a := newApp(t)
+	acct := a.api(t, http.StatusCreated, "POST", "/api/admin/accounts", a.adminKey, map[string]any{"email": "ada@example.com", "name": "Ada"})
+	path := "/api/admin/accounts/" + acct["id"].(string)
+	const first, second, third = "first long password", "second long password", "third long password"
+
+	a.api(t, http.StatusUnprocessableEntity, "PATCH", path, a.adminKey, map[string]any{"password": "short"})
+	got := a.api(t, http.StatusOK, "PATCH", path, a.adminKey, map[string]any{"password": first})
+	if got["email"] != "ada@example.com" {
+		t.Errorf("PATCH password answered %v, want the account", got)
+	}
+	b := a.signIn(t, "ada@example.com", first)
+
+	// A new password ends the account's sessions.
+	a.api(t, http.StatusOK, "PATCH", path, a.adminKey, map[string]any{"password": second})
+	if !signedOut(b) {
+		t.Errorf("the session survived an operator's new password")
+	}
+	if p := a.browser(t).post("/login", url.Values{"email": {"ada@example.com"}, "password": {first}}); p.status != http.StatusUnauthorized {
+		t.Errorf("sign-in with the replaced password = %d, want 401", p.status)
+	}
+	b = a.signIn(t, "ada@example.com", second)
+
+	// A set-password link: opened signed out, used once.
+	link := a.api(t, http.StatusCreated, "POST", path+"/password-link", a.adminKey, nil)
+	u, _ := link["url"].(string)
+	if !strings.HasPrefix(u, "/set-password?token=") || link["expiresAt"] == nil {
+		t.Fatalf("password-link = %v", link)
+	}
+	anon := a.browser(t)
+	form := anon.get(u)
+	if form.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", u, form.status)
+	}
+	checkPage(t, "set-password", form)
+	token := strings.TrimPrefix(u, "/set-password?token=")
+	tok, _ := url.QueryUnescape(token)
+	p := anon.post("/set-password", url.Values{"token": {tok}, "password": {third}, "confirm": {third}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("POST /set-password = %d %s", p.status, p.text())
+	}
+	if !signedOut(b) {
+		t.Errorf("the session survived a set-password link")
+	}
+	a.signIn(t, "ada@example.com", third)
+	if p := anon.post("/set-password", url.Values{"token": {tok}, "password": {first}, "confirm": {first}}); p.status == http.StatusSeeOther {
+		t.Errorf("a spent link worked again")
+	}
+	for _, s := range []string{first, second, third, tok} {
+		if strings.Contains(a.logs.String(), s) {
+			t.Errorf("a password or link token appears in the server logs")
+		}
+	}
+}
+
+func TestAccountPage_PasswordGuessesRateLimited(t *testing.T) {
+	a := newApp(t)
+	a.tenant(t, "ada@example.com", 3, "ada's long password")
+	b := a.signIn(t, "ada@example.com", "ada's long password")
+	var last *page
+	for i := 0; i < 12; i++ {
+		last = b.post("/account/password", url.Values{"current": {"guess number " + string(rune('a'+i))}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}})
+	}
+	if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+		t.Errorf("12th password change in a minute = %d (Retry-After %q), want 429", last.status, last.header.Get("Retry-After"))
+	}
+	checkPage(t, "rate limited", last)
 }

@@ -21,6 +21,8 @@ type databasesView struct {
 	UpgradeText string
 	// Form holds what a failed create sent back, and its error.
 	Label, Engine, Error string
+	// Flash is a note about what the last action did.
+	Flash string
 }
 
 // pager is one page of a list.
@@ -50,9 +52,14 @@ func (p pager) bounds() (int, int) {
 	return lo, min(lo+pageSize, p.Total)
 }
 
+// databasesMessages are the notes the list shows for ?m=.
+var databasesMessages = map[string]string{
+	"deleted": "The database and its user were dropped.",
+}
+
 // handleDatabases lists the account's databases with its usage.
 func (h *handler) handleDatabases(w http.ResponseWriter, r *http.Request) {
-	h.renderDatabases(w, r, http.StatusOK, databasesView{})
+	h.renderDatabases(w, r, http.StatusOK, databasesView{Flash: databasesMessages[r.URL.Query().Get("m")]})
 }
 
 func (h *handler) renderDatabases(w http.ResponseWriter, r *http.Request, status int, dv databasesView) {
@@ -75,7 +82,7 @@ func (h *handler) renderDatabases(w http.ResponseWriter, r *http.Request, status
 	dv.Room = a.Room()
 	dv.OverQuota = a.OverQuota()
 	dv.UpgradeURL, dv.UpgradeText = h.opt.UpgradeURL, h.opt.UpgradeText
-	h.render(w, r, status, "databases", view{Title: "Databases", Nav: "databases", Data: dv})
+	h.render(w, r, status, "databases", view{Title: "Databases", Nav: "databases", Flash: dv.Flash, Data: dv})
 }
 
 // handleDatabaseCreate makes a database and shows its credentials once.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/dbplane/dbplane"
@@ -44,7 +45,7 @@ func (h *handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	lv := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
-	if !h.signInIP.Limit(w, "ip:"+request.ClientIP(r)) || !h.signInEmail.Limit(w, "email:"+strings.ToLower(email)) {
+	if !h.signInIP.Limit(w, clientBucket(r)) || !h.signInEmail.Limit(w, "email:"+strings.ToLower(email)) {
 		lv.Error = "Too many sign-in attempts. Wait a minute and try again."
 		h.render(w, r, http.StatusTooManyRequests, "login", view{Title: "Sign in", Data: lv})
 		return
@@ -63,6 +64,13 @@ func (h *handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "login", view{Title: "Sign in", Data: lv})
 		return
 	}
+	// A browser that signs in again leaves its old session behind: end it
+	// on the server too, not only by overwriting the cookie.
+	if c, err := r.Cookie(h.cookieName); err == nil && c.Value != "" {
+		if err := h.svc.SignIn.SignOut(r.Context(), dbplane.Secret(c.Value)); err != nil {
+			h.log.Warn("end the previous session at sign-in", "err", err)
+		}
+	}
 	h.setCookie(w, token)
 	http.Redirect(w, r, lv.Next, http.StatusSeeOther)
 }
@@ -75,6 +83,22 @@ func (h *handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clearCookie(w)
 	http.Redirect(w, r, "/login?m=signed-out", http.StatusSeeOther)
+}
+
+// clientBucket is the rate-limit bucket of a request's client: its IPv4
+// address, or its IPv6 /64, since one subscriber holds a whole /64.
+func clientBucket(r *http.Request) string {
+	ip := request.ClientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return "ip:" + ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return "ip:" + p.String()
+	}
+	return "ip:" + a.String()
 }
 
 type setPasswordView struct {
@@ -101,7 +125,7 @@ func (h *handler) handleSetPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "set-password", view{Title: "Set your password", Data: sv})
 		return
 	}
-	if !h.signInIP.Limit(w, "ip:"+request.ClientIP(r)) {
+	if !h.signInIP.Limit(w, clientBucket(r)) {
 		sv.Error = "Too many attempts. Wait a minute and try again."
 		h.render(w, r, http.StatusTooManyRequests, "set-password", view{Title: "Set your password", Data: sv})
 		return

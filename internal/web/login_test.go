@@ -50,6 +50,18 @@ func TestSignInFlow(t *testing.T) {
 	}
 	checkPage(t, "databases", home)
 
+	// Signing in again in the same browser ends the previous session.
+	first := anon.c.Jar.Cookies(mustURL(t, a.url))
+	if p := anon.post("/login", url.Values{"email": {"ada@example.com"}, "password": {"ada's long password"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("second sign-in = %d", p.status)
+	}
+	stale := a.browser(t)
+	stale.c.Jar.SetCookies(mustURL(t, a.url), first)
+	if p := stale.get("/"); p.status != http.StatusSeeOther {
+		t.Errorf("the session before a second sign-in still works: %d", p.status)
+	}
+	anon.get("/") // the new session's form token
+
 	// An open redirect is refused.
 	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
 		b := a.browser(t)

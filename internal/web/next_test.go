@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,6 +18,10 @@ func TestSafeNext(t *testing.T) {
 		"https://evil.example": "/",
 		"javascript:alert(1)":  "/",
 		"keys":                 "/",
+		"/a/../\\evil.example": "/",
+		"/./\\evil.example":    "/",
+		"/%5Cevil.example":     "/%5Cevil.example",
+		"/a\tb":                "/",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
@@ -31,9 +37,30 @@ func FuzzSafeNext(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := safeNext(s)
-		u, err := url.Parse(got)
-		if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.HasPrefix(got, "/\\") {
-			t.Errorf("safeNext(%q) = %q leaves the site", s, got)
+		// What the browser gets: http.Redirect cleans the path, and a
+		// browser reads a backslash as a slash.
+		rec := httptest.NewRecorder()
+		http.Redirect(rec, httptest.NewRequest("GET", "/login", nil), got, http.StatusSeeOther)
+		loc := strings.ReplaceAll(rec.Header().Get("Location"), "\\", "/")
+		u, err := url.Parse(loc)
+		if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") {
+			t.Errorf("safeNext(%q) = %q redirects to %q, off the site", s, got, loc)
 		}
 	})
+}
+
+func TestClientBucket(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.7:1234":             "ip:192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:443": "ip:2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:443": "ip:2001:db8:1:2::/64",
+		"[::ffff:192.0.2.7]:80":      "ip:192.0.2.7",
+		"not-an-address":             "ip:not-an-address",
+	} {
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.RemoteAddr = addr
+		if got := clientBucket(r); got != want {
+			t.Errorf("clientBucket(%s) = %q, want %q", addr, got, want)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/dbplane/dbplane"
@@ -128,13 +129,27 @@ func (h *handler) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	h.renderError(w, r, http.StatusForbidden, "Cross-site requests are not allowed.")
 }
 
-// safeNext returns a local path to go to after sign-in, or "/".
+// safeNext returns a local path to go to after sign-in, or "/". Browsers
+// read a backslash as a slash, and http.Redirect cleans the path ("/a/../"
+// folds away), so a backslash or a control character anywhere refuses the
+// value, and the check is made again on the cleaned path.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\") {
 		return "/"
 	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return "/"
+		}
+	}
 	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return "/"
+	}
+	if clean := path.Clean(u.Path); strings.HasPrefix(clean, "//") || !strings.HasPrefix(clean, "/") {
+		return "/"
+	}
+	if strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

@@ -209,7 +209,7 @@ func phpSnippet(ci connInfo) string {
 
 // shellQuote quotes s for a POSIX shell: bare when every byte is safe,
 // otherwise in single quotes, where nothing is special but the quote
-// itself, written '\”.
+// itself: it is closed, written as \', and opened again.
 func shellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !shellSafe(r) }) < 0 {
 		return s

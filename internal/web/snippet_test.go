@@ -98,7 +98,7 @@ func snippetCode(t *testing.T, ci connInfo, id string) string {
 	return ""
 }
 
-// TestSnippets_Mongo checks that MongoDB gets no JDBC URL and that every
+// TestSnippets_PerEngine checks that MongoDB gets no JDBC URL and that every
 // engine has its client.
 func TestSnippets_PerEngine(t *testing.T) {
 	for _, e := range dbplane.Engines {
@@ -274,7 +274,7 @@ func checkRun(t *testing.T, want map[string]any, prog string, args ...string) {
 	}
 }
 
-// TestSnippets_PHPAndJDBCEscapes checks the escapes of the languages no
+// TestSnippets_Escapes checks the escapes of the languages no
 // interpreter here runs: PHP single-quoted strings, libpq conninfo values
 // and the JDBC URL's percent-encoding.
 func TestSnippets_Escapes(t *testing.T) {

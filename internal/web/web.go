@@ -43,6 +43,10 @@ type Options struct {
 	// Secure marks cookies Secure and names the session cookie with the
 	// __Host- prefix. Set it when the dashboard is served over HTTPS.
 	Secure bool
+	// PublicURL is the scheme and host people reach the dashboard at
+	// ("https://db.example.com"), for the set-password links it makes;
+	// "" takes them from each request.
+	PublicURL string
 	// SignInRate is how many sign-in attempts a minute are allowed per
 	// client address and per email; default 10.
 	SignInRate int
@@ -91,12 +95,23 @@ func NewHandler(s Services, opt Options) http.Handler {
 	h.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(h.crossOriginDenied))
-	h.root = securityHeaders(cop.Handler(h.mux))
+	h.root = securityHeaders(cop.Handler(noteRoute(h.mux)))
 	return h
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.root.ServeHTTP(w, r)
+}
+
+// noteRoute records the pattern of the page a request reaches, for the
+// server's metrics.
+func noteRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, p := mux.Handler(r); p != "" {
+			request.NoteRoute(r, p)
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders sets what every dashboard response carries: no inline

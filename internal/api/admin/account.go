@@ -2,6 +2,8 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -35,11 +37,20 @@ type accountCreateRequest struct {
 }
 
 // accountUpdateRequest changes the fields given. null quotas are unlimited.
+// password sets the account's dashboard password; it is never echoed.
 type accountUpdateRequest struct {
 	Name         request.Optional[string] `json:"name"`
 	Slots        request.Optional[int]    `json:"slots"`
 	StorageBytes request.Optional[int64]  `json:"storageBytes"`
 	Suspended    request.Optional[bool]   `json:"suspended"`
+	Password     request.Optional[string] `json:"password"`
+}
+
+// passwordLinkJSON is a one-time set-password link: absolute with
+// Options.PublicURL, else a path on the dashboard to put after its address.
+type passwordLinkJSON struct {
+	URL       string `json:"url"`
+	ExpiresAt string `json:"expiresAt"`
 }
 
 func toAccountJSON(a *dbplane.Account) accountJSON {
@@ -65,6 +76,9 @@ func (b *accountUpdateRequest) update() (dbplane.AccountUpdate, error) {
 	if b.Suspended.Null {
 		return dbplane.AccountUpdate{}, notNull("suspended")
 	}
+	if b.Password.Null {
+		return dbplane.AccountUpdate{}, notNull("password")
+	}
 	return dbplane.AccountUpdate{
 		Name:            b.Name.Ptr(),
 		SlotsSet:        b.Slots.Set,
@@ -89,10 +103,15 @@ func (h *handler) handleAccountList(w http.ResponseWriter, r *http.Request) {
 	h.writeData(w, r, http.StatusOK, out)
 }
 
-// handleAccountCreate creates an account.
+// handleAccountCreate creates an account. An admin account can do
+// everything, so only a key that holds every permission creates one.
 func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	var body accountCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanCreateAccount(dbplane.Role(body.Role)); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -120,25 +139,96 @@ func (h *handler) handleAccountGet(w http.ResponseWriter, r *http.Request) {
 	h.writeAccount(w, r, http.StatusOK, a)
 }
 
-// handleAccountUpdate renames an account, changes its quotas, or suspends
-// and unsuspends it.
+// handleAccountUpdate renames an account, changes its quotas, suspends
+// and unsuspends it, or sets its password. The password is checked and
+// set before anything else changes, so a refused request changes nothing;
+// setting it ends every session of the account.
 func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	var body accountUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	u, err := body.update()
+	if err == nil {
+		err = u.Validate()
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	a, err := h.accounts.UpdateAccount(r.Context(), r.PathValue("id"), u)
+	id := r.PathValue("id")
+	acct, err := h.accounts.Account(r.Context(), id)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if acct == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanChangeAccount(acct); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if pw := body.Password.Ptr(); pw != nil {
+		if err := h.setPassword(r, acct, dbplane.Secret(*pw)); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+	}
+	a, err := h.accounts.UpdateAccount(r.Context(), id, u)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	h.writeAccount(w, r, http.StatusOK, a)
+}
+
+// setPassword sets acct's password once the rest of the update is known
+// to be valid. A password opens the dashboard, which can do what a user
+// key of the account can, so the calling key must hold what minting one
+// needs (dbplane.Principal.CanActAs).
+func (h *handler) setPassword(r *http.Request, acct *dbplane.Account, pw dbplane.Secret) error {
+	if err := dbplane.ValidatePassword(pw); err != nil {
+		return err
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
+		return err
+	}
+	return h.signIn.SetPassword(r.Context(), acct.ID, pw)
+}
+
+// handlePasswordLinkCreate returns a one-time link that sets the
+// account's password, for an operator to hand over. The link is as good
+// as a password, so it needs what setting one needs.
+func (h *handler) handlePasswordLinkCreate(w http.ResponseWriter, r *http.Request) {
+	acct, err := h.accounts.Account(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if acct == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	token, until, err := h.signIn.CreatePasswordLink(r.Context(), acct.ID)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if token == "" {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	h.writeData(w, r, http.StatusCreated, passwordLinkJSON{
+		URL:       h.publicURL + "/set-password?token=" + url.QueryEscape(string(token)),
+		ExpiresAt: response.Time(until.In(time.UTC)),
+	})
 }
 
 func (h *handler) writeAccount(w http.ResponseWriter, r *http.Request, status int, a *dbplane.Account) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/google/go-cmp/cmp"
@@ -25,6 +26,23 @@ func accountReturns(want string) func(*testing.T, *mocks) {
 				t.Errorf("Account(%q), want %q", id, want)
 			}
 			return fixtureAccount(), nil
+		}
+	}
+}
+
+// adminReturned makes Account return the admin account.
+func adminReturned(_ *testing.T, m *mocks) {
+	m.accounts.AccountFn = func(context.Context, string) (*dbplane.Account, error) {
+		a := *adminAccount
+		return &a, nil
+	}
+}
+
+// both runs setups in order.
+func both(setups ...func(*testing.T, *mocks)) func(*testing.T, *mocks) {
+	return func(t *testing.T, m *mocks) {
+		for _, s := range setups {
+			s(t, m)
 		}
 	}
 }
@@ -104,6 +122,16 @@ func TestAccountCreate(t *testing.T) {
 			},
 			WantStatus: http.StatusConflict,
 		},
+		{
+			// A tenant is created with accounts:write alone.
+			Name: "AccountsWriteOnly", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")),
+			Body: `{"email":"t@example.com","name":"T"}`, Setup: createValidates(nil), WantStatus: http.StatusCreated,
+		},
+		{
+			// SPEC §4.5: accounts:write alone cannot create an admin.
+			Name: "AdminAccountsWriteOnly", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")),
+			Body: `{"email":"ops@example.com","name":"Ops","role":"admin"}`, WantStatus: http.StatusForbidden,
+		},
 		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 		{Name: "UnknownField", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"password":"x"}`, WantStatus: http.StatusBadRequest},
 	})
@@ -156,32 +184,46 @@ func TestAccountUpdate(t *testing.T) {
 		{
 			Name: "Quotas", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
 			Body: `{"slots":null,"storageBytes":1048576}`,
-			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				want := dbplane.AccountUpdate{SlotsSet: true, StorageBytesSet: true, StorageBytes: ptr(int64(1048576))}
 				if diff := cmp.Diff(want, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
-			}),
+			})),
 			WantStatus: http.StatusOK,
 		},
 		{
 			Name: "Suspend", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
 			Body: `{"suspended":true,"name":"Renamed"}`,
-			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				want := dbplane.AccountUpdate{Name: ptr("Renamed"), Suspended: ptr(true)}
 				if diff := cmp.Diff(want, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
-			}),
+			})),
 			WantStatus: http.StatusOK,
 		},
 		{
+			// A tenant is suspended with accounts:write alone.
+			Name: "SuspendTenantAccountsWriteOnly", Method: http.MethodPatch, Path: path, Header: bearer(permKey("accounts:write")),
+			Body: `{"suspended":true}`, Setup: both(accountReturns(tenantID), updateValidates(nil)), WantStatus: http.StatusOK,
+		},
+		{
+			// SPEC §4.5: accounts:write alone cannot suspend an admin.
+			Name: "SuspendAdminAccountsWriteOnly", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(permKey("accounts:write")), Body: `{"suspended":true}`, Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "SuspendAdmin", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(adminKey), Body: `{"suspended":false}`, Setup: both(adminReturned, updateValidates(nil)), WantStatus: http.StatusOK,
+		},
+		{
 			Name: "Nothing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
-			Setup: updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
 				if diff := cmp.Diff(dbplane.AccountUpdate{}, u); diff != "" {
 					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
 				}
-			}),
+			})),
 			WantStatus: http.StatusOK,
 		},
 		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
@@ -192,15 +234,184 @@ func TestAccountUpdate(t *testing.T) {
 		},
 		{
 			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":false}`,
-			Setup: func(_ *testing.T, m *mocks) {
-				m.accounts.UpdateAccountFn = func(context.Context, string, dbplane.AccountUpdate) (*dbplane.Account, error) {
-					return nil, errAccountNotFound
-				}
-			},
-			WantStatus: http.StatusNotFound,
+			Setup: accountMissing, WantStatus: http.StatusNotFound,
+		},
+		{
+			Name: "NotFoundRename", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":"X"}`,
+			Setup: accountMissing, WantStatus: http.StatusNotFound,
+		},
+		{
+			// SPEC §4.5: accounts:write alone changes nothing of an admin
+			// account, whose keys can do more (UpdateAccountFn unset).
+			Name: "RenameAdminAccountsWriteOnly", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(permKey("accounts:write")), Body: `{"name":"Mallory"}`, Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "QuotaAdminAccountsWriteOnly", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(permKey("accounts:write")), Body: `{"slots":0}`, Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			// There is no promotion: role is not a field of PATCH.
+			Name: "PromoteRefused", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"role":"admin"}`, WantStatus: http.StatusBadRequest,
 		},
 		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":"yes"}`, WantStatus: http.StatusBadRequest},
 		{Name: "EmailNotPatchable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"email":"x@example.com"}`, WantStatus: http.StatusBadRequest},
 		{Name: "KeysPermissionOnly", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
+	})
+}
+
+// passwordSet makes SetPassword expect the tenant and password, and
+// UpdateAccount return the tenant.
+func passwordSet(want string) func(*testing.T, *mocks) {
+	return func(t *testing.T, m *mocks) {
+		accountReturns(tenantID)(t, m)
+		m.signIn.SetPasswordFn = func(_ context.Context, id string, pw dbplane.Secret) error {
+			if id != tenantID || string(pw) != want {
+				t.Errorf("SetPassword(%q, password of %d bytes), want the tenant and the body's password", id, len(pw))
+			}
+			return nil
+		}
+		m.accounts.UpdateAccountFn = func(_ context.Context, _ string, u dbplane.AccountUpdate) (*dbplane.Account, error) {
+			if err := u.Validate(); err != nil {
+				return nil, err
+			}
+			a := fixtureAccount()
+			if u.Name != nil {
+				a.Name = *u.Name
+			}
+			return a, nil
+		}
+	}
+}
+
+func TestAccountPassword(t *testing.T) {
+	t.Parallel()
+	const (
+		path = "/api/admin/accounts/" + tenantID
+		pw   = "correct horse battery staple"
+	)
+	// canMint holds what a way into a tenant reaches: its databases and,
+	// signed in to the dashboard, minting its own user keys.
+	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write", "keys:write")
+	runScenarios(t, []scenario{
+		{
+			Name: "OK", Method: http.MethodPatch, Path: path, Header: bearer(canMint),
+			Body: `{"password":"` + pw + `"}`, Setup: passwordSet(pw),
+			WantStatus: http.StatusOK, NotContains: []string{pw},
+		},
+		{
+			// A password opens the dashboard, where the account mints user
+			// keys: a key without keys:write cannot hand that out.
+			Name: "WithoutKeysWrite", Method: http.MethodPatch, Path: path,
+			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
+			Body:   `{"password":"` + pw + `"}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusForbidden, NotContains: []string{pw},
+		},
+		{
+			Name: "WithName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"` + pw + `","name":"Renamed"}`, Setup: passwordSet(pw),
+			WantStatus: http.StatusOK, NotContains: []string{pw},
+		},
+		{
+			// SetPasswordFn is unset: a call would be a 500.
+			Name: "TooShort", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"hunter2"}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusUnprocessableEntity, NotContains: []string{"hunter2"},
+		},
+		{
+			Name: "ControlCharacter", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"a long password\u0000with a NUL"}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusUnprocessableEntity, NotContains: []string{"with a NUL"},
+		},
+		{
+			// Another field is invalid: the password is not set either.
+			Name: "OtherFieldInvalid", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"` + pw + `","storageBytes":-1}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusUnprocessableEntity, NotContains: []string{pw},
+		},
+		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"password":null}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "WrongType", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"password":12345678901}`, WantStatus: http.StatusBadRequest},
+		{
+			// A password opens the dashboard, which reveals and rotates the
+			// account's passwords: accounts:write alone is not enough.
+			Name: "AccountsWriteOnly", Method: http.MethodPatch, Path: path, Header: bearer(permKey("accounts:write")),
+			Body: `{"password":"` + pw + `"}`, Setup: accountReturns(tenantID),
+			WantStatus: http.StatusForbidden, NotContains: []string{pw},
+		},
+		{
+			// An admin's password is every operator page: every permission.
+			Name: "AdminAccountNeedsEveryPermission", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(canMint), Body: `{"password":"` + pw + `"}`, Setup: adminReturned,
+			WantStatus: http.StatusForbidden, NotContains: []string{pw},
+		},
+		{
+			Name: "AdminAccount", Method: http.MethodPatch, Path: "/api/admin/accounts/" + adminAccount.ID,
+			Header: bearer(adminKey), Body: `{"password":"` + pw + `"}`,
+			Setup: func(t *testing.T, m *mocks) {
+				adminReturned(t, m)
+				m.signIn.SetPasswordFn = func(_ context.Context, id string, _ dbplane.Secret) error {
+					if id != adminAccount.ID {
+						t.Errorf("SetPassword(%q), want the admin", id)
+					}
+					return nil
+				}
+				m.accounts.UpdateAccountFn = func(context.Context, string, dbplane.AccountUpdate) (*dbplane.Account, error) {
+					a := *adminAccount
+					return &a, nil
+				}
+			},
+			WantStatus: http.StatusOK, NotContains: []string{pw},
+		},
+		{
+			Name: "NotFound", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"password":"` + pw + `"}`, Setup: accountMissing, WantStatus: http.StatusNotFound, NotContains: []string{pw},
+		},
+		{Name: "ReadOnlyKey", Method: http.MethodPatch, Path: path, Header: bearer(readOnlyKey), Body: `{"password":"` + pw + `"}`, WantStatus: http.StatusForbidden},
+	})
+}
+
+func TestPasswordLinkCreate(t *testing.T) {
+	t.Parallel()
+	const (
+		path  = "/api/admin/accounts/" + tenantID + "/password-link"
+		token = "sEt-pAsSwOrD_tOkEn"
+	)
+	linkMade := func(want string) func(*testing.T, *mocks) {
+		return func(t *testing.T, m *mocks) {
+			m.signIn.CreatePasswordLinkFn = func(_ context.Context, id string) (dbplane.Secret, time.Time, error) {
+				if id != want {
+					t.Errorf("CreatePasswordLink(%q), want %q", id, want)
+				}
+				return token, t1, nil
+			}
+		}
+	}
+	canMint := permKey("accounts:write", "server_databases:read", "server_databases:write", "keys:write")
+	runScenarios(t, []scenario{
+		{
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(canMint),
+			Setup: both(accountReturns(tenantID), linkMade(tenantID)), WantStatus: http.StatusCreated,
+		},
+		{
+			Name: "WithoutKeysWrite", Method: http.MethodPost, Path: path,
+			Header: bearer(permKey("accounts:write", "server_databases:read", "server_databases:write")),
+			Setup:  accountReturns(tenantID), WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "AccountsWriteOnly", Method: http.MethodPost, Path: path, Header: bearer(permKey("accounts:write")),
+			Setup: accountReturns(tenantID), WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "AdminAccountNeedsEveryPermission", Method: http.MethodPost, Path: "/api/admin/accounts/" + adminAccount.ID + "/password-link",
+			Header: bearer(canMint), Setup: adminReturned, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "AdminAccount", Method: http.MethodPost, Path: "/api/admin/accounts/" + adminAccount.ID + "/password-link",
+			Header: bearer(adminKey), Setup: both(adminReturned, linkMade(adminAccount.ID)), WantStatus: http.StatusCreated,
+		},
+		{Name: "NotFound", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Setup: accountMissing, WantStatus: http.StatusNotFound},
+		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "Get", Method: http.MethodGet, Path: path, Header: bearer(adminKey), WantStatus: http.StatusMethodNotAllowed},
 	})
 }

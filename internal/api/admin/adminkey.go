@@ -17,6 +17,7 @@ type adminKeyCreateRequest struct {
 	Permissions request.Optional[[]string] `json:"permissions"`
 	AccountID   request.Optional[string]   `json:"accountId"`
 	ExpiresAt   request.Optional[string]   `json:"expiresAt"`
+	Format      string                     `json:"format"` // dbplane, pterodactyl (ptla_) or pelican (papp_)
 }
 
 // adminKeyPermissions checks that the permissions were given and that each
@@ -60,7 +61,7 @@ func (h *handler) handleAdminKeyList(w http.ResponseWriter, r *http.Request) {
 // since admin keys of other accounts are refused at the door.
 func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 	var body adminKeyCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -83,14 +84,12 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	for _, p := range perms {
-		if !caller.Key.Can(p) {
-			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
-				"This API key cannot grant the %s permission, which it does not hold", string(p)))
-			return
-		}
+	if err := caller.CanGrantKey(perms); err != nil {
+		h.writeError(w, r, err)
+		return
 	}
-	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires}
+	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires,
+		Format: dbplane.KeyFormat(body.Format)}
 	if id := body.AccountID.Ptr(); id != nil && *id != caller.Account.ID {
 		acct, err := h.accounts.Account(r.Context(), *id)
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -130,7 +129,9 @@ func (h *handler) adminKey(r *http.Request, id string) (*dbplane.APIKey, error) 
 }
 
 // handleAdminKeyUpdate disables or enables an admin key; a disabled key
-// stops working at once.
+// stops working at once. Disabling is a revocation, which keys:write
+// does; enabling hands the key's permissions back to its holder, so the
+// calling key must hold them (dbplane.Principal.CanGrantKey).
 func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 	disabled, err := decodeKeyUpdate(w, r)
 	if err != nil {
@@ -141,6 +142,12 @@ func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.writeError(w, r, err)
 		return
+	}
+	if !disabled {
+		if err := dbplane.PrincipalFrom(r.Context()).CanGrantKey(k.Permissions); err != nil {
+			h.writeError(w, r, err)
+			return
+		}
 	}
 	h.setKeyDisabled(w, r, k.AccountID, k.ID, disabled)
 }

@@ -91,6 +91,18 @@ func TestAdminKeyCreate(t *testing.T) {
 			WantStatus: http.StatusCreated, NotContains: []string{keyHash, adminKey},
 		},
 		{
+			Name: "PterodactylFormat", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"panel","permissions":["servers:read"],"format":"pterodactyl"}`,
+			Setup: create(func(t *testing.T, in dbplane.KeyInput) {
+				want := dbplane.KeyInput{AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Name: "panel",
+					Permissions: []dbplane.Permission{"servers:read"}, Format: dbplane.KeyFormatPterodactyl}
+				if diff := cmp.Diff(want, in); diff != "" {
+					t.Errorf("CreateKey() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusCreated,
+		},
+		{
 			Name: "OtherAdminAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body: `{"name":"ops","permissions":["nodes:read"],"accountId":"` + otherAdminID + `","expiresAt":"2027-01-01T00:00:00Z"}`,
 			Setup: func(t *testing.T, m *mocks) {
@@ -162,6 +174,17 @@ func TestAdminKeyUpdate(t *testing.T) {
 		{Name: "Disable", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write")), Body: `{"disabled":true}`,
 			Setup: setDisabled, WantStatus: http.StatusOK, NotContains: adminKeySecrets},
 		{Name: "Enable", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":false}`, Setup: setDisabled, WantStatus: http.StatusOK},
+		{
+			// Enabling hands the key's permissions back to whoever holds
+			// it: keys:write alone cannot (SPEC §4.5); disabling, a
+			// revocation, it can (above).
+			Name: "EnableNeedsItsPermissions", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write", "servers:read")),
+			Body: `{"disabled":false}`, Setup: listAdminKeys, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "EnableWithItsPermissions", Method: http.MethodPatch, Path: path, Header: bearer(permKey("keys:write", "servers:read", "servers:write")),
+			Body: `{"disabled":false}`, Setup: setDisabled, WantStatus: http.StatusOK,
+		},
 		{Name: "Missing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "Null", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"disabled":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{

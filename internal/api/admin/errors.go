@@ -19,8 +19,6 @@ type wireError struct {
 var (
 	errRouteNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "Not found"}
 	errMethodNotAllowed = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Method not allowed"}
-	errNotAdmin         = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator"}
-	errSubuserExists    = &dbplane.Error{Code: dbplane.CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
 	errKeyNotFound      = &dbplane.Error{Code: dbplane.CodeNotFound, Message: "API key not found"}
 	errNoPrincipal      = errors.New("admin: authenticate returned no key or account")
 	errNoResult         = errors.New("admin: service returned nothing")
@@ -61,6 +59,10 @@ type errorJSON struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Grants are given when a host create or update failed its check
+	// because the host's user lacks privileges: the statements that give
+	// them (dbplane.HostCheckFailed).
+	Grants []string `json:"grants,omitempty"`
 }
 
 func lookup(err error) wireError {
@@ -95,6 +97,10 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		msg = http.StatusText(wire.status)
 	}
 	body := errorBody{Error: errorJSON{Code: wire.code, Message: msg, Field: field}}
+	var failed *dbplane.HostCheckFailed
+	if wire.status == http.StatusUnprocessableEntity && errors.As(err, &failed) {
+		body.Error.Grants = failed.Test.Grants
+	}
 	if err := response.JSON(w, wire.status, body); err != nil {
 		response.LogWrite(h.logger, r, "write error response", err)
 	}

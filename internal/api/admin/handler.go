@@ -3,6 +3,7 @@ package admin
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -15,6 +16,7 @@ type Services struct {
 	Accounts  dbplane.AccountService
 	Servers   dbplane.ServerService        // nodes, servers and subusers
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
+	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
 }
 
 // Options tune the handler.
@@ -22,6 +24,10 @@ type Options struct {
 	// Logger receives one line per internal or unavailable error. Nil
 	// discards them.
 	Logger *slog.Logger
+	// PublicURL is the scheme and host people reach the dashboard at
+	// ("https://db.example.com"). When set, a set-password link's url is
+	// absolute; otherwise it is a path to put after the dashboard's address.
+	PublicURL string
 }
 
 type handler struct {
@@ -30,7 +36,9 @@ type handler struct {
 	accounts  dbplane.AccountService
 	servers   dbplane.ServerService
 	databases dbplane.AdminDatabaseService
+	signIn    dbplane.SignInService
 	logger    *slog.Logger
+	publicURL string
 	mux       *request.Mux
 }
 
@@ -47,7 +55,9 @@ func NewHandler(s Services, opt Options) http.Handler {
 		accounts:  s.Accounts,
 		servers:   s.Servers,
 		databases: s.Databases,
+		signIn:    s.SignIn,
 		logger:    logger,
+		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
@@ -67,21 +77,12 @@ func (h *handler) require(perm dbplane.Permission, next http.HandlerFunc) http.H
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := request.Authenticate(r, h.keys)
 		if err == nil {
-			err = request.Admit(p, dbplane.KeyAdmin)
+			// An admin key outlives a demotion of its account; the key
+			// stops working with it (dbplane.ErrNotAdmin).
+			err = p.Operate(perm, dbplane.AdminKeysOnly)
 		}
 		if err != nil {
 			h.writeError(w, r, err)
-			return
-		}
-		if p.Account.Role != dbplane.RoleAdmin {
-			// An admin key outlives a demotion of its account; the key
-			// stops working with it.
-			h.writeError(w, r, errNotAdmin)
-			return
-		}
-		if !p.Key.Can(perm) {
-			h.writeError(w, r, dbplane.Errorf(dbplane.CodeForbidden,
-				"This API key lacks the %s permission", string(perm)))
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))

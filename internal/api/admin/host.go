@@ -137,7 +137,7 @@ func (h *handler) handleHostList(w http.ResponseWriter, r *http.Request) {
 // decodeHost reads the body of a create or update.
 func decodeHost(w http.ResponseWriter, r *http.Request) (dbplane.HostInput, error) {
 	var body hostRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		return dbplane.HostInput{}, err
 	}
 	return body.input()
@@ -198,6 +198,10 @@ func (h *handler) handleHostDelete(w http.ResponseWriter, r *http.Request) {
 type hostTestJSON struct {
 	Success bool   `json:"success"`
 	Message string `json:"message"`
+	// Grants, when the host's user lacks privileges, are the statements
+	// that give it what dbplane needs (dbplane.AdminGrants); omitted
+	// otherwise.
+	Grants []string `json:"grants,omitempty"`
 }
 
 // handleHostTest checks connectivity, version and privileges. A failed
@@ -208,7 +212,7 @@ func (h *handler) handleHostTest(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	h.writeData(w, r, http.StatusOK, hostTestJSON{Success: res.Success, Message: res.Message})
+	h.writeData(w, r, http.StatusOK, hostTestJSON{Success: res.Success, Message: res.Message, Grants: res.Grants})
 }
 
 func (h *handler) writeHost(w http.ResponseWriter, r *http.Request, status int, host *dbplane.Host) {

@@ -198,6 +198,16 @@ func TestHostCreate(t *testing.T) {
 			WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets, NotInBody: []string{"engine:"},
 		},
 		{
+			Name: "MissingPrivileges", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: doc002,
+			Setup: func(_ *testing.T, m *mocks) {
+				m.hosts.CreateHostFn = func(context.Context, dbplane.HostInput) (*dbplane.Host, error) {
+					t := dbplane.HostTest{Message: "Connected but the user lacks privileges", Grants: dbplane.AdminGrants(dbplane.EngineMariaDB, "pterodactyl", "")}
+					return nil, &dbplane.Error{Code: dbplane.CodeInvalid, Message: t.Message, Err: &dbplane.HostCheckFailed{Test: t}}
+				}
+			},
+			WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets,
+		},
+		{
 			Name: "Unavailable", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: doc002,
 			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.CreateHostFn = func(context.Context, dbplane.HostInput) (*dbplane.Host, error) {
@@ -330,6 +340,12 @@ func TestHostTest(t *testing.T) {
 		{
 			Name: "MissingPrivilege", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Setup:      testReturns(dbplane.HostTest{Message: "Connected to MariaDB 11.4.2; missing privilege: CREATE USER"}, nil),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "MissingPrivilegeGrants", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Setup: testReturns(dbplane.HostTest{Message: "Connected to MariaDB 11.4.2 but the user lacks privileges",
+				Grants: dbplane.AdminGrants(dbplane.EngineMariaDB, "pterodactyl", "")}, nil),
 			WantStatus: http.StatusOK,
 		},
 		{

@@ -31,10 +31,12 @@ type createdKeyJSON struct {
 }
 
 // keyCreateRequest mints a user key. expiresAt is RFC 3339; omitted or
-// null, the key does not expire.
+// null, the key does not expire. format is dbplane (the default),
+// pterodactyl (ptlc_ + 43 characters) or pelican (pacc_ + 43).
 type keyCreateRequest struct {
 	Name      string                   `json:"name"`
 	ExpiresAt request.Optional[string] `json:"expiresAt"`
+	Format    string                   `json:"format"`
 }
 
 // keyUpdateRequest enables or disables a key.
@@ -80,7 +82,7 @@ func (h *handler) handleKeyList(w http.ResponseWriter, r *http.Request) {
 // handleKeyCreate mints a user key for the account and shows it once.
 func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 	var body keyCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -89,37 +91,18 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires}
+	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires,
+		Format: dbplane.KeyFormat(body.Format)}
 	acct, err := h.accounts.Account(r.Context(), in.AccountID)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	if err := canActAs(r, acct); err != nil {
+	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	h.createKey(w, r, in)
-}
-
-// canActAs refuses to let the calling admin key mint or re-enable a user
-// key that could do more than the caller: a user key reveals and rotates
-// its account's passwords (server_databases:read and :write), and a user
-// key of an admin account reaches every server on the client API, so that
-// takes every permission.
-func canActAs(r *http.Request, acct *dbplane.Account) error {
-	caller := dbplane.PrincipalFrom(r.Context())
-	need := []dbplane.Permission{"server_databases:read", "server_databases:write"}
-	if acct.Role == dbplane.RoleAdmin {
-		need = dbplane.AllPermissions()
-	}
-	for _, p := range need {
-		if caller == nil || !caller.Key.Can(p) {
-			return dbplane.Errorf(dbplane.CodeForbidden,
-				"A user key of this account can do what the %s permission allows, which this API key does not hold", string(p))
-		}
-	}
-	return nil
 }
 
 // createKey mints the key and shows it once.
@@ -151,7 +134,7 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 			h.writeError(w, r, err)
 			return
 		}
-		if err := canActAs(r, acct); err != nil {
+		if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
@@ -162,7 +145,7 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 // decodeKeyUpdate reads a keyUpdateRequest, in which disabled is required.
 func decodeKeyUpdate(w http.ResponseWriter, r *http.Request) (disabled bool, err error) {
 	var body keyUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		return false, err
 	}
 	if !body.Disabled.Set {

@@ -86,6 +86,21 @@ func TestKeyCreate(t *testing.T) {
 			WantStatus: http.StatusCreated, NotContains: []string{keyHash, adminKey},
 		},
 		{
+			// Pterodactyl's format: ptlc_ + 43 (control mints it).
+			Name: "PterodactylFormat", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ci","format":"pterodactyl"}`,
+			Setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {
+				want := dbplane.KeyInput{AccountID: tenantID, Kind: dbplane.KeyUser, Name: "ci", Format: dbplane.KeyFormatPterodactyl}
+				if diff := cmp.Diff(want, in); diff != "" {
+					t.Errorf("CreateKey() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusCreated,
+		},
+		{
+			Name: "BadFormat", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"ci","format":"vault"}`,
+			Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
 			Name: "Expiring", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body: `{"name":"ci","expiresAt":"2027-01-01T00:00:00+02:00"}`,
 			Setup: createValidates(func(t *testing.T, in dbplane.KeyInput) {

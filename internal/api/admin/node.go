@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/http/request"
@@ -36,11 +35,7 @@ func toNodeJSON(n *dbplane.Node) nodeJSON {
 // validName trims a name and checks it is 1 to 191 characters, the
 // length the Pterodactyl panel allows for nodes and servers.
 func validName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 191 {
-		return "", dbplane.FieldErrorf("name", "The name must be 1 to 191 characters.")
-	}
-	return s, nil
+	return dbplane.ValidateName("name", s, 191)
 }
 
 // handleNodeList lists every node.
@@ -60,7 +55,7 @@ func (h *handler) handleNodeList(w http.ResponseWriter, r *http.Request) {
 // handleNodeCreate creates a node from {"name": "..."}.
 func (h *handler) handleNodeCreate(w http.ResponseWriter, r *http.Request) {
 	var body nodeCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

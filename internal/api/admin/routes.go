@@ -36,6 +36,7 @@ func (h *handler) routes() {
 	h.mux.Handle("POST /api/admin/accounts", h.require(accountsWrite, h.handleAccountCreate))
 	h.mux.Handle("GET /api/admin/accounts/{id}", h.require(accountsRead, h.handleAccountGet))
 	h.mux.Handle("PATCH /api/admin/accounts/{id}", h.require(accountsWrite, h.handleAccountUpdate))
+	h.mux.Handle("POST /api/admin/accounts/{id}/password-link", h.require(accountsWrite, h.handlePasswordLinkCreate))
 
 	// An account's user keys.
 	h.mux.Handle("GET /api/admin/accounts/{id}/keys", h.require(keysRead, h.handleKeyList))

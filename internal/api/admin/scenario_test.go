@@ -56,13 +56,14 @@ type mocks struct {
 	accounts  *mock.AccountService
 	servers   *mock.ServerService
 	databases *mock.AdminDatabaseService
+	signIn    *mock.SignInService
 }
 
 // newMocks returns services where Authenticate knows the keys above and
 // every other method is unset (a call is a 500 that fails the test).
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{},
-		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}}
+		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}, signIn: &mock.SignInService{}}
 	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
@@ -113,7 +114,7 @@ var surface = apitest.Surface[*mocks]{
 	Mocks:     newMocks,
 	Handler: func(m *mocks, logs io.Writer) http.Handler {
 		return admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
-			Servers: m.servers, Databases: m.databases},
+			Servers: m.servers, Databases: m.databases, SignIn: m.signIn},
 			admin.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	},
 	Shape: checkEnvelope,
@@ -152,12 +153,17 @@ func checkEnvelope(t *testing.T, status int, body []byte) {
 			Code    string  `json:"code"`
 			Message string  `json:"message"`
 			Field   *string `json:"field"`
+			// Grants only on a host check that found privileges missing.
+			Grants *[]string `json:"grants"`
 		} `json:"error"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&e); err != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
-		t.Errorf("error body = %s, want {error:{code, message, field?}} (%v)", body, err)
+		t.Errorf("error body = %s, want {error:{code, message, field?, grants?}} (%v)", body, err)
+	}
+	if e.Error != nil && e.Error.Grants != nil && len(*e.Error.Grants) == 0 {
+		t.Errorf("error body = %s: grants is present but empty; omit it", body)
 	}
 	if e.Error != nil && e.Error.Field != nil && *e.Error.Field == "" {
 		t.Errorf("error body = %s: field is present but empty; omit it", body)

@@ -100,7 +100,7 @@ func (h *handler) handleServerList(w http.ResponseWriter, r *http.Request) {
 // handleServerCreate creates a server for an owner account on a node.
 func (h *handler) handleServerCreate(w http.ResponseWriter, r *http.Request) {
 	var body serverCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -130,7 +130,7 @@ func (h *handler) handleServerGet(w http.ResponseWriter, r *http.Request) {
 // handleServerUpdate changes the fields given.
 func (h *handler) handleServerUpdate(w http.ResponseWriter, r *http.Request) {
 	var body serverUpdateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -229,15 +229,20 @@ func (h *handler) handleSubuserList(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSubuserPut adds the account as a subuser or replaces its
-// permissions.
+// permissions. The calling key must hold what the permissions hand out
+// (dbplane.Principal.CanGrantSubuser).
 func (h *handler) handleSubuserPut(w http.ResponseWriter, r *http.Request) {
 	var body subuserPutRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	perms, err := subuserPermissions(body.Permissions)
 	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanGrantSubuser(perms); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -250,10 +255,11 @@ func (h *handler) handleSubuserPut(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSubuserCreate adds a subuser; an account that already is one is a
-// 409 (PUT replaces).
+// 409 (PUT replaces), decided by the store so that of concurrent adds
+// exactly one is a 201.
 func (h *handler) handleSubuserCreate(w http.ResponseWriter, r *http.Request) {
 	var body subuserCreateRequest
-	if err := request.DecodeJSON(w, r, &body); err != nil {
+	if err := request.DecodeObject(w, r, &body); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
@@ -266,19 +272,11 @@ func (h *handler) handleSubuserCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	ref := r.PathValue("id")
-	subs, err := h.servers.ListSubusers(r.Context(), ref)
-	if err != nil {
+	if err := dbplane.PrincipalFrom(r.Context()).CanGrantSubuser(perms); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	for _, s := range subs {
-		if s.AccountID == body.AccountID {
-			h.writeError(w, r, errSubuserExists)
-			return
-		}
-	}
-	sub, err := h.servers.SetSubuser(r.Context(), ref, body.AccountID, perms)
+	sub, err := h.servers.AddSubuser(r.Context(), r.PathValue("id"), body.AccountID, perms)
 	if err != nil {
 		h.writeError(w, r, err)
 		return

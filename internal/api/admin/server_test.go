@@ -273,10 +273,25 @@ func TestSubuserPut(t *testing.T) {
 	const path = "/api/admin/servers/12/subusers/" + tenantID
 	runScenarios(t, []scenario{
 		{
-			Name: "OK", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write")),
+			Name: "OK", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write", "server_databases:read")),
 			Body:       `{"permissions":["database.read","database.view_password","database.read"]}`,
 			Setup:      setSubuser(tenantID, []string{"database.read", "database.view_password"}),
 			WantStatus: http.StatusOK,
+		},
+		{
+			// SPEC §4.5: servers:write alone cannot hand out reading
+			// passwords (SetSubuserFn is unset: a call would be a 500).
+			Name: "ServersWriteCannotGrantViewPassword", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write")),
+			Body: `{"permissions":["database.view_password"]}`, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "ReadCannotGrantRotate", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write", "server_databases:read")),
+			Body: `{"permissions":["database.read","database.update"]}`, WantStatus: http.StatusForbidden,
+		},
+		{
+			// Taking everything away hands nothing out.
+			Name: "ServersWriteRevokes", Method: http.MethodPut, Path: path, Header: bearer(permKey("servers:write")),
+			Body: `{"permissions":[]}`, Setup: setSubuser(tenantID, []string{}), WantStatus: http.StatusOK,
 		},
 		{
 			Name: "NoPermissions", Method: http.MethodPut, Path: path, Header: bearer(adminKey), Body: `{"permissions":[]}`,
@@ -305,24 +320,50 @@ func TestSubuserPut(t *testing.T) {
 func TestSubuserCreate(t *testing.T) {
 	t.Parallel()
 	const path = "/api/admin/servers/12/subusers"
-	existing := func(t *testing.T, m *mocks) {
-		m.servers.ListSubusersFn = func(context.Context, string) ([]*dbplane.Subuser, error) {
-			return []*dbplane.Subuser{fixtureSubuser(dbplane.PermDatabaseRead)}, nil
+	// added makes AddSubuser expect the account and permissions.
+	added := func(wantAccount string, wantPerms []string) func(*testing.T, *mocks) {
+		return func(t *testing.T, m *mocks) {
+			m.servers.AddSubuserFn = func(_ context.Context, ref, accountID string, perms []string) (*dbplane.Subuser, error) {
+				if ref != "12" || accountID != wantAccount {
+					t.Errorf("AddSubuser(%q, %q), want (12, %q)", ref, accountID, wantAccount)
+				}
+				if diff := cmp.Diff(wantPerms, perms); diff != "" {
+					t.Errorf("AddSubuser() permissions (-want +got):\n%s", diff)
+				}
+				return fixtureSubuser(perms...), nil
+			}
+		}
+	}
+	addFails := func(err error) func(*testing.T, *mocks) {
+		return func(_ *testing.T, m *mocks) {
+			m.servers.AddSubuserFn = func(context.Context, string, string, []string) (*dbplane.Subuser, error) { return nil, err }
 		}
 	}
 	runScenarios(t, []scenario{
 		{
-			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write")),
-			Body: `{"accountId":"01HVOTHER000000000000000","permissions":["database.create"]}`,
-			Setup: func(t *testing.T, m *mocks) {
-				existing(t, m)
-				setSubuser("01HVOTHER000000000000000", []string{"database.create"})(t, m)
-			},
-			WantStatus: http.StatusCreated,
+			Name: "OK", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write", "server_databases:write")),
+			Body:  `{"accountId":"01HVOTHER000000000000000","permissions":["database.create"]}`,
+			Setup: added("01HVOTHER000000000000000", []string{"database.create"}), WantStatus: http.StatusCreated,
 		},
 		{
 			Name: "AlreadySubuser", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
-			Body: `{"accountId":"` + tenantID + `","permissions":["database.create"]}`, Setup: existing, WantStatus: http.StatusConflict,
+			Body:  `{"accountId":"` + tenantID + `","permissions":["database.create"]}`,
+			Setup: addFails(dbplane.ErrSubuserExists), WantStatus: http.StatusConflict,
+		},
+		{
+			// SPEC §4.5: servers:write alone cannot make a subuser that
+			// reads every password of the server (AddSubuserFn unset).
+			Name: "ServersWriteCannotGrantViewPassword", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write")),
+			Body: `{"accountId":"01HVOTHER000000000000000","permissions":["database.read","database.view_password"]}`, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "ServersWriteCannotGrantCreate", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write", "server_databases:read")),
+			Body: `{"accountId":"01HVOTHER000000000000000","permissions":["database.create"]}`, WantStatus: http.StatusForbidden,
+		},
+		{
+			Name: "ServersWriteNoPermissions", Method: http.MethodPost, Path: path, Header: bearer(permKey("servers:write")),
+			Body:  `{"accountId":"01HVOTHER000000000000000","permissions":[]}`,
+			Setup: added("01HVOTHER000000000000000", []string{}), WantStatus: http.StatusCreated,
 		},
 		{Name: "MissingAccount", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"permissions":[]}`, WantStatus: http.StatusUnprocessableEntity},
 		{
@@ -331,10 +372,7 @@ func TestSubuserCreate(t *testing.T) {
 		},
 		{
 			Name: "ServerNotFound", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"accountId":"a","permissions":[]}`,
-			Setup: func(_ *testing.T, m *mocks) {
-				m.servers.ListSubusersFn = func(context.Context, string) ([]*dbplane.Subuser, error) { return nil, errServerNotFound }
-			},
-			WantStatus: http.StatusNotFound,
+			Setup: addFails(errServerNotFound), WantStatus: http.StatusNotFound,
 		},
 		{Name: "ReadOnlyKey", Method: http.MethodPost, Path: path, Header: bearer(readOnlyKey), Body: `{}`, WantStatus: http.StatusForbidden},
 	})

@@ -115,7 +115,7 @@ func (h *handler) handleDatabaseList(w http.ResponseWriter, r *http.Request) {
 // connection string.
 func (h *handler) handleDatabaseCreate(w http.ResponseWriter, r *http.Request) {
 	var in createDatabaseRequest
-	if err := request.DecodeJSON(w, r, &in); err != nil {
+	if err := request.DecodeObject(w, r, &in); err != nil {
 		h.writeError(w, r, err)
 		return
 	}

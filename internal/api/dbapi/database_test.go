@@ -268,6 +268,12 @@ func TestDatabaseCreate(t *testing.T) {
 			WantStatus: http.StatusBadRequest,
 		},
 		{
+			// null is no object: refused as such (this surface's one status
+			// for bad input is 400), not read as an object without a name.
+			Name: "NullBody", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Body: `null`, WantStatus: http.StatusBadRequest,
+		},
+		{
 			Name: "TwoValues", Method: http.MethodPost, Path: path, Header: bearer(userKey),
 			Body: `{"name":"a"}{"name":"b"}`, WantStatus: http.StatusBadRequest,
 		},

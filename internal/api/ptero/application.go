@@ -76,7 +76,7 @@ func (h *handler) appView(r *http.Request, s *dbplane.Server) *appView {
 	p := dbplane.PrincipalFrom(r.Context())
 	return &appView{
 		h: h, r: r, server: s, l: h.lookups(r.Context()),
-		password: inc["password"], host: inc["host"], seeHosts: p.Key.Can(hostsRead),
+		password: inc["password"], host: inc["host"], seeHosts: p.CanOperate(hostsRead, dbplane.AdminKeysAndRootUserKeys),
 	}
 }
 
@@ -178,11 +178,24 @@ func (h *handler) appDatabase(r *http.Request) (*dbplane.Server, string, error) 
 	if err != nil {
 		return nil, "", err
 	}
-	ref, err := numericRef(r.PathValue("database"))
+	ref, err := h.appDatabaseRef(r)
 	if err != nil {
 		return nil, "", err
 	}
 	return s, ref, nil
+}
+
+// appDatabaseRef decodes {database}: the numeric id, or the client API's
+// hashid, which the panel's route binding accepts too.
+func (h *handler) appDatabaseRef(r *http.Request) (string, error) {
+	ref := r.PathValue("database")
+	if isDigits(ref) {
+		return numericRef(ref)
+	}
+	if id, ok := h.hashIDs.Decode(ref); ok {
+		return itoa(id), nil
+	}
+	return "", errNotFound
 }
 
 // handleAppDatabaseGet returns one database of the server.

@@ -78,31 +78,28 @@ func (v *clientView) render(d *dbplane.Database, c *dbplane.Credentials) (client
 	return out, nil
 }
 
-// clientRead resolves the server for a read and checks include=password
-// against database.view_password: asking for passwords without it is 403.
+// clientRead resolves the server for a read. include=password without
+// database.view_password renders the password as a null resource, as the
+// panel does (SPEC §4.4): never the password, never a 403 for the list.
 func (h *handler) clientRead(r *http.Request) (*dbplane.Server, *clientView, error) {
 	s, access, err := h.clientServer(r, dbplane.PermDatabaseRead)
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &clientView{h: h, r: r, l: h.lookups(r.Context()), password: includes(r)["password"]}
-	if v.password {
-		if !access.Can(dbplane.PermDatabaseViewPassword) {
-			return nil, nil, errPermission
-		}
-		v.seePassword = true
-	}
+	v := &clientView{h: h, r: r, l: h.lookups(r.Context()), password: includes(r)["password"],
+		seePassword: access.Can(dbplane.PermDatabaseViewPassword)}
 	return s, v, nil
 }
 
-// clientDatabaseRef decodes {database}; a string that is not one of ours
-// is 404.
+// clientDatabaseRef decodes {database}: the hashid, or the numeric id
+// (Pelican's client API uses numeric ids). A string the hashid encoder
+// could have written is read as a hashid first; anything else is 404.
 func (h *handler) clientDatabaseRef(r *http.Request) (string, error) {
-	id, ok := h.hashIDs.Decode(r.PathValue("database"))
-	if !ok {
-		return "", errNotFound
+	ref := r.PathValue("database")
+	if id, ok := h.hashIDs.Decode(ref); ok {
+		return itoa(id), nil
 	}
-	return itoa(id), nil
+	return numericRef(ref)
 }
 
 // clientDatabase resolves {server}, checking that the caller holds perm on
@@ -131,17 +128,10 @@ func (h *handler) handleClientDatabaseList(w http.ResponseWriter, r *http.Reques
 		h.writeError(w, r, err)
 		return
 	}
-	var dbs []*dbplane.Database
-	for page := 1; len(dbs) < maxClientDatabases; page++ {
-		got, total, err := h.databases.ServerDatabases(r.Context(), s.ID, dbplane.Page{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			h.writeError(w, r, err)
-			return
-		}
-		dbs = append(dbs, got...)
-		if len(got) == 0 || len(dbs) >= total {
-			break
-		}
+	dbs, err := h.allServerDatabases(r, s.ID)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
 	}
 	out := listJSON[clientDatabaseJSON]{Object: "list", Data: make([]clientDatabaseJSON, 0, len(dbs))}
 	for _, d := range dbs {
@@ -203,6 +193,12 @@ func (h *handler) handleClientDatabaseCreate(w http.ResponseWriter, r *http.Requ
 	s, access, err := h.clientServer(r, dbplane.PermDatabaseCreate)
 	if err != nil {
 		h.writeError(w, r, err)
+		return
+	}
+	// Creates are throttled per server, whoever asks; the headers then
+	// describe this throttle rather than the key's.
+	if h.createLimit != nil && !h.createLimit.Limit(w, "server:"+s.ID) {
+		h.writeError(w, r, errRateLimited)
 		return
 	}
 	var in clientCreateRequest

@@ -33,7 +33,6 @@ const (
 var (
 	errNotFound    = &dbplane.Error{Code: dbplane.CodeNotFound, Message: detailNotFound}
 	errPermission  = &dbplane.Error{Code: dbplane.CodeForbidden, Message: detailUnauthorized}
-	errNotAdmin    = &dbplane.Error{Code: dbplane.CodeForbidden, Message: "This API key's account is not an administrator."}
 	errRateLimited = &dbplane.Error{Code: dbplane.CodeRateLimited, Message: "Too Many Attempts."}
 	errNoResult    = errors.New("ptero: service returned nothing")
 )
@@ -48,6 +47,10 @@ var sentinelTable = []struct {
 	// of the wrong type are validation errors (422), reported per field by
 	// the handlers; what reaches here is malformed or unknown-field JSON.
 	{request.ErrBody, wireError{http.StatusBadRequest, "BadRequestHttpException", ""}},
+	// Application API keys (dbplane.Principal.Operate), in the panel's
+	// words.
+	{dbplane.ErrMissingPermission, wireError{http.StatusForbidden, "AccessDeniedHttpException", detailUnauthorized}},
+	{dbplane.ErrNotAdmin, wireError{http.StatusForbidden, "AccessDeniedHttpException", "This API key's account is not an administrator."}},
 	// Pterodactyl's DisplayExceptions for "no room": 400.
 	{dbplane.ErrHostFull, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", detailNoHost}},
 	{dbplane.ErrEngineDisabled, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", ""}},
@@ -126,12 +129,26 @@ func (e *rangeError) Error() string {
 	return fmt.Sprintf("%q query parameter must be between %d and %d", e.name, e.min, e.max)
 }
 
+// filterError is the panel's InvalidFilterQuery: a filter[...] the list
+// does not take.
+type filterError struct {
+	unknown, allowed []string
+}
+
+func (e *filterError) Error() string {
+	return "Requested filter(s) `" + strings.Join(e.unknown, ", ") + "` are not allowed. Allowed filter(s) are `" +
+		strings.Join(e.allowed, ", ") + "`."
+}
+
 // domainFields maps the domain's field names to this surface's.
 var domainFields = map[string]string{
 	"name":           "database",
 	"label":          "database",
 	"hostId":         "host",
 	"maxConnections": "max_connections",
+	"hostname":       "host",
+	"nodeId":         "node_ids",
+	"maxDatabases":   "max_databases",
 }
 
 // describe turns err into its status and error entries.
@@ -140,6 +157,7 @@ func describe(err error) (int, []errorJSON) {
 		ve *validationError
 		me *methodError
 		re *rangeError
+		fe *filterError
 	)
 	switch {
 	case errors.As(err, &ve):
@@ -152,6 +170,8 @@ func describe(err error) (int, []errorJSON) {
 	case errors.As(err, &me):
 		return http.StatusMethodNotAllowed, []errorJSON{{Code: "MethodNotAllowedHttpException", Status: "405",
 			Detail: fmt.Sprintf("The %s method is not supported for this route. Supported methods: %s.", me.method, me.allow)}}
+	case errors.As(err, &fe):
+		return http.StatusBadRequest, []errorJSON{{Code: "InvalidFilterQuery", Status: "400", Detail: fe.Error()}}
 	case errors.As(err, &re):
 		return http.StatusBadRequest, []errorJSON{{Code: "QueryValueOutOfRangeHttpException", Status: "400", Detail: re.Error()}}
 	}

@@ -38,3 +38,31 @@ func FuzzCreateBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFormAndQuery checks the Laravel-lenient parsers: a form body and a
+// query of filters and includes are never a 500, and a bad one is a 4xx.
+func FuzzFormAndQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "database=a&remote=%25&host=1", "database=%zz", "host=1&host=2", "a[]=1&a[]=2", "=&&=",
+		"filter[name]=x", "filter[x]=1", "filter%5Bname%5D=a,b", "include[]=databases&include[]=user", "filter[name", "include[0]=node",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := newMocks()
+		var logs bytes.Buffer
+		h := newHandler(m, &logs, ptero.Options{ApplicationRate: 1 << 30, ClientRate: 1 << 30})
+		header := map[string]string{"Authorization": "Bearer " + appKey, "Content-Type": "application/x-www-form-urlencoded"}
+		servers := surface.Request(http.MethodGet, "/api/application/servers", "", bearer(appKey))
+		servers.URL.RawQuery = s
+		users := surface.Request(http.MethodGet, "/api/application/users", "", bearer(appKey))
+		users.URL.RawQuery = s
+		for _, r := range []*http.Request{surface.Request(http.MethodPost, appDBs, s, header), servers, users} {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code >= 500 {
+				t.Fatalf("%s %s %q = %d: %s", r.Method, r.URL, s, w.Code, w.Body)
+			}
+		}
+	})
+}

@@ -13,9 +13,13 @@ import (
 // Services are what the Pterodactyl surfaces call.
 type Services struct {
 	Keys      dbplane.KeyService
+	Accounts  dbplane.AccountService // the users of the application API
 	Servers   dbplane.ServerService
 	Databases dbplane.ServerDatabaseService
 	Hosts     dbplane.HostService
+	// AdminDatabases lists a host's databases (include=databases on
+	// Pelican's database hosts).
+	AdminDatabases dbplane.AdminDatabaseService
 }
 
 // Options tune the handler.
@@ -31,7 +35,11 @@ type Options struct {
 	// (or per client address for requests without a valid key); 0 means
 	// 240 and 720.
 	ApplicationRate, ClientRate int
-	// Now is the clock of the rate limiter; nil means time.Now.
+	// ServerCreateRate is how many databases one server may create a
+	// minute over the client API (the panel's per-server create
+	// throttle); 0 means no such limit. Over it, a create is 429.
+	ServerCreateRate int
+	// Now is the clock of the rate limiters; nil means time.Now.
 	Now func() time.Time
 	// PublicURL is the scheme and host clients reach the panel at
 	// ("https://panel.example.com"), for meta.resource and pagination
@@ -47,15 +55,20 @@ const (
 
 type handler struct {
 	keys      dbplane.KeyService
+	accounts  dbplane.AccountService
 	servers   dbplane.ServerService
 	databases dbplane.ServerDatabaseService
 	hosts     dbplane.HostService
-	logger    *slog.Logger
-	hashIDs   *hashIDs
-	appLimit  *request.RateLimiter
-	userLimit *request.RateLimiter
-	publicURL string
-	mux       *request.Mux
+	// adminDatabases lists databases by host.
+	adminDatabases dbplane.AdminDatabaseService
+	logger         *slog.Logger
+	hashIDs        *hashIDs
+	appLimit       *request.RateLimiter
+	userLimit      *request.RateLimiter
+	// createLimit counts client creates per server; nil when off.
+	createLimit *request.RateLimiter
+	publicURL   string
+	mux         *request.Mux
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -77,15 +90,20 @@ func NewHandler(s Services, opt Options) http.Handler {
 		clientRate = DefaultClientRate
 	}
 	h := &handler{
-		keys:      s.Keys,
-		servers:   s.Servers,
-		databases: s.Databases,
-		hosts:     s.Hosts,
-		logger:    logger,
-		hashIDs:   newHashIDs(opt.HashSalt),
-		appLimit:  request.NewRateLimiter(appRate, now),
-		userLimit: request.NewRateLimiter(clientRate, now),
-		publicURL: strings.TrimRight(opt.PublicURL, "/"),
+		keys:           s.Keys,
+		accounts:       s.Accounts,
+		servers:        s.Servers,
+		databases:      s.Databases,
+		hosts:          s.Hosts,
+		adminDatabases: s.AdminDatabases,
+		logger:         logger,
+		hashIDs:        newHashIDs(opt.HashSalt),
+		appLimit:       request.NewRateLimiter(appRate, now),
+		userLimit:      request.NewRateLimiter(clientRate, now),
+		publicURL:      strings.TrimRight(opt.PublicURL, "/"),
+	}
+	if opt.ServerCreateRate > 0 {
+		h.createLimit = request.NewRateLimiter(opt.ServerCreateRate, now)
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
@@ -93,8 +111,18 @@ func NewHandler(s Services, opt Options) http.Handler {
 }
 
 // ServeHTTP routes r; every answer, 404 and 405 included, is in this
-// surface's shape.
+// surface's shape. A trailing slash matches the route without it, as
+// Laravel's router does (SPEC §4.3).
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		if trimmed := strings.TrimRight(p, "/"); trimmed != "" {
+			u := *r.URL
+			u.Path, u.RawPath = trimmed, ""
+			r2 := *r
+			r2.URL = &u
+			r = &r2
+		}
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -123,9 +151,8 @@ func (h *handler) limitAnonymous(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // authenticate checks the request's key, counts the request against it and
-// returns the principal. kind is the key kind the API takes. On failure
-// it has written the response.
-func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbplane.KeyKind) (*dbplane.Principal, bool) {
+// returns the principal. On failure it has written the response.
+func (h *handler) authenticate(w http.ResponseWriter, r *http.Request) (*dbplane.Principal, bool) {
 	p, err := request.Authenticate(r, h.keys)
 	if err != nil {
 		if h.limitAnonymous(w, r) {
@@ -136,29 +163,21 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, kind dbpl
 	if !h.limit(w, r, "key:"+p.Key.ID) {
 		return nil, false
 	}
-	if err := request.Admit(p, kind); err != nil {
-		h.writeError(w, r, err)
-		return nil, false
-	}
 	return p, true
 }
 
 // application guards an application API route: an admin key of an admin
-// account that holds perm.
+// account that holds perm, or a user key of an admin account (Pterodactyl
+// lets a root admin's account key in, SPEC §4.3). The rule is the
+// domain's (dbplane.Principal.Operate).
 func (h *handler) application(perm dbplane.Permission, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.authenticate(w, r, dbplane.KeyAdmin)
+		p, ok := h.authenticate(w, r)
 		if !ok {
 			return
 		}
-		if p.Account.Role != dbplane.RoleAdmin {
-			// An admin key outlives a demotion of its account; the key
-			// stops working with it.
-			h.writeError(w, r, errNotAdmin)
-			return
-		}
-		if !p.Key.Can(perm) {
-			h.writeError(w, r, errPermission)
+		if err := p.Operate(perm, dbplane.AdminKeysAndRootUserKeys); err != nil {
+			h.writeError(w, r, err)
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))
@@ -169,8 +188,12 @@ func (h *handler) application(perm dbplane.Permission, next http.HandlerFunc) ht
 // may do on a server is checked per route (clientServer).
 func (h *handler) client(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.authenticate(w, r, dbplane.KeyUser)
+		p, ok := h.authenticate(w, r)
 		if !ok {
+			return
+		}
+		if err := request.Admit(p, dbplane.KeyUser); err != nil {
+			h.writeError(w, r, err)
 			return
 		}
 		next(w, r.WithContext(dbplane.WithPrincipal(r.Context(), p)))

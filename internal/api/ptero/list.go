@@ -113,11 +113,18 @@ func (h *handler) pagination(r *http.Request, p dbplane.Page, count, total int) 
 }
 
 // includes returns the relationships asked for with include=a,b (in any
-// order, any case, repeated or URL-encoded). Names a route does not know
+// order, any case, repeated or URL-encoded), or PHP's array form
+// include[]=a&include[]=b (include[0]=a too). Names a route does not know
 // are ignored, as Fractal does.
 func includes(r *http.Request) map[string]bool {
 	set := map[string]bool{}
-	for _, v := range r.URL.Query()["include"] {
+	var vals []string
+	for key, v := range r.URL.Query() {
+		if key == "include" || strings.HasPrefix(key, "include[") && strings.HasSuffix(key, "]") {
+			vals = append(vals, v...)
+		}
+	}
+	for _, v := range vals {
 		for part := range strings.SplitSeq(v, ",") {
 			if part = strings.ToLower(strings.TrimSpace(part)); part != "" {
 				set[part] = true

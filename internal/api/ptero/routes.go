@@ -17,7 +17,18 @@ const (
 // routes lists every route of both APIs.
 func (h *handler) routes() {
 	// Application API (document 000, SPEC §4.3).
+	h.mux.Handle("GET /api/application/users", h.application(accountsRead, h.handleAppUserList))
+	h.mux.Handle("GET /api/application/users/{user}", h.application(accountsRead, h.handleAppUserGet))
+	h.mux.Handle("GET /api/application/nodes", h.application(nodesRead, h.handleAppNodeList))
+	h.mux.Handle("GET /api/application/nodes/{node}", h.application(nodesRead, h.handleAppNodeGet))
+	// Pelican's database hosts.
+	h.mux.Handle("GET /api/application/database-hosts", h.application(hostsRead, h.handleAppHostList))
+	h.mux.Handle("POST /api/application/database-hosts", h.application(hostsWrite, h.handleAppHostCreate))
+	h.mux.Handle("GET /api/application/database-hosts/{host}", h.application(hostsRead, h.handleAppHostGet))
+	h.mux.Handle("PATCH /api/application/database-hosts/{host}", h.application(hostsWrite, h.handleAppHostUpdate))
+	h.mux.Handle("DELETE /api/application/database-hosts/{host}", h.application(hostsWrite, h.handleAppHostDelete))
 	h.mux.Handle("GET /api/application/servers", h.application(serversRead, h.handleAppServerList))
+	h.mux.Handle("GET /api/application/servers/{server}", h.application(serversRead, h.handleAppServerGet))
 	h.mux.Handle("GET /api/application/servers/{server}/databases", h.application(serverDatabaseRead, h.handleAppDatabaseList))
 	h.mux.Handle("POST /api/application/servers/{server}/databases", h.application(serverDatabaseWrite, h.handleAppDatabaseCreate))
 	h.mux.Handle("GET /api/application/servers/{server}/databases/{database}", h.application(serverDatabaseRead, h.handleAppDatabaseGet))
@@ -26,6 +37,8 @@ func (h *handler) routes() {
 
 	// Client API (document 001, SPEC §4.4).
 	h.mux.Handle("GET /api/client", h.client(h.handleClientServerList))
+	h.mux.Handle("GET /api/client/account", h.client(h.handleClientAccount))
+	h.mux.Handle("GET /api/client/servers/{server}", h.client(h.handleClientServerGet))
 	h.mux.Handle("GET /api/client/servers/{server}/databases", h.client(h.handleClientDatabaseList))
 	h.mux.Handle("POST /api/client/servers/{server}/databases", h.client(h.handleClientDatabaseCreate))
 	h.mux.Handle("GET /api/client/servers/{server}/databases/{database}", h.client(h.handleClientDatabaseGet))

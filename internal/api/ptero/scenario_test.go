@@ -29,6 +29,11 @@ const (
 	appReadKey   = "ptla_read_0123456789"  // server_databases:read, servers:read
 	appWriteKey  = "ptla_write_0123456789" // server_databases:write only
 	appNoPermKey = "ptla_none_0123456789"
+	// servers:read and server_databases:write: sees servers, none of
+	// their includes.
+	serversOnlyKey = "ptla_servers_0123456789"
+	// database_hosts:read only: hosts, none of their includes.
+	hostsOnlyKey = "ptla_hosts_0123456789"
 	demotedKey   = "ptla_demoted_0123456789"
 	suspendedKey = "ptla_suspended_0123456789"
 	disabledKey  = "ptla_disabled_0123456789"
@@ -66,6 +71,19 @@ func fixtureServer() *dbplane.Server {
 		OwnerID: ownerAccount.ID, OwnerNumericID: 7, NodeID: "node-1", DatabaseLimit: ptr(5), DatabaseCount: 2, CreatedAt: t0, UpdatedAt: t1}
 }
 
+// fixtureAccounts are the accounts as the application API's users see
+// them, newest first, as a store need not sort them.
+func fixtureAccounts() []*dbplane.Account {
+	owner, admin := *ownerAccount, *adminAccount
+	owner.NumericID, owner.Email, owner.Name = 7, "Jane.Doe@example.com", "Jane van Doe"
+	admin.ID = adminUUID
+	admin.NumericID, admin.Email, admin.CreatedAt, admin.UpdatedAt = 1, "root@example.com", t0, t0
+	owner.CreatedAt, owner.UpdatedAt = t0, t1
+	return []*dbplane.Account{&owner, &admin}
+}
+
+const adminUUID = "0b3e8f2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b"
+
 func fixtureNode() *dbplane.Node {
 	return &dbplane.Node{ID: "node-1", NumericID: 3, Name: "Node 1", CreatedAt: t0, UpdatedAt: t0}
 }
@@ -101,9 +119,11 @@ var keySecrets = []string{hostAdminPassword, "sealed", "mysql://", appKey, owner
 
 type mocks struct {
 	keys      *mock.KeyService
+	accounts  *mock.AccountService
 	servers   *mock.ServerService
 	databases *mock.ServerDatabaseService
 	hosts     *mock.HostService
+	adminDBs  *mock.AdminDatabaseService
 
 	mu    sync.Mutex
 	calls []string // service calls that change something, for assertions
@@ -141,6 +161,14 @@ func authenticate(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Acco
 	case raw == appWriteKey:
 		k := adminKeyWith("server_databases:write")
 		k.ID = "key-app-write"
+		return k, adminAccount, nil
+	case raw == hostsOnlyKey:
+		k := adminKeyWith("database_hosts:read")
+		k.ID = "key-app-hosts"
+		return k, adminAccount, nil
+	case raw == serversOnlyKey:
+		k := adminKeyWith("servers:read", "server_databases:write")
+		k.ID = "key-app-servers"
 		return k, adminAccount, nil
 	case raw == appNoPermKey:
 		k := adminKeyWith()
@@ -198,8 +226,23 @@ func serverAccess(_ context.Context, a *dbplane.Account, ref string) (*dbplane.S
 // newMocks returns services that know the fixtures. Tests replace single
 // functions to inject failures or check arguments.
 func newMocks() *mocks {
-	m := &mocks{keys: &mock.KeyService{}, servers: &mock.ServerService{}, databases: &mock.ServerDatabaseService{}, hosts: &mock.HostService{}}
+	m := &mocks{keys: &mock.KeyService{}, accounts: &mock.AccountService{}, servers: &mock.ServerService{}, databases: &mock.ServerDatabaseService{}, hosts: &mock.HostService{}, adminDBs: &mock.AdminDatabaseService{}}
 	m.keys.AuthenticateFn = authenticate
+	m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
+		return fixtureAccounts(), nil
+	}
+	m.accounts.AccountFn = func(_ context.Context, id string) (*dbplane.Account, error) {
+		for _, a := range fixtureAccounts() {
+			if a.ID == id {
+				return a, nil
+			}
+		}
+		return nil, dbplane.Errorf(dbplane.CodeNotFound, "Account not found")
+	}
+	m.servers.ListNodesFn = func(context.Context) ([]*dbplane.Node, error) {
+		n2 := &dbplane.Node{ID: "7d1c0b9e-2f4a-4e6b-8c3d-5a6b7c8d9e0f", NumericID: 4, Name: "Node 2", CreatedAt: t0, UpdatedAt: t1}
+		return []*dbplane.Node{n2, fixtureNode()}, nil
+	}
 	m.servers.ServerAccessFn = serverAccess
 	m.servers.ServerFn = func(_ context.Context, ref string) (*dbplane.Server, error) {
 		s := fixtureServer()
@@ -209,7 +252,7 @@ func newMocks() *mocks {
 		return nil, dbplane.Errorf(dbplane.CodeNotFound, "Server not found")
 	}
 	m.servers.NodeFn = func(_ context.Context, ref string) (*dbplane.Node, error) {
-		if ref == "node-1" {
+		if ref == "node-1" || ref == "3" {
 			return fixtureNode(), nil
 		}
 		return nil, dbplane.Errorf(dbplane.CodeNotFound, "Node not found")
@@ -319,7 +362,8 @@ func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {
 	if opt.Now == nil {
 		opt.Now = (&fixedClock{now: t0}).Now
 	}
-	return ptero.NewHandler(ptero.Services{Keys: m.keys, Servers: m.servers, Databases: m.databases, Hosts: m.hosts}, opt)
+	return ptero.NewHandler(ptero.Services{Keys: m.keys, Accounts: m.accounts, Servers: m.servers, Databases: m.databases,
+		Hosts: m.hosts, AdminDatabases: m.adminDBs}, opt)
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {

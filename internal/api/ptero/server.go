@@ -33,8 +33,9 @@ func featureLimits(s *dbplane.Server) featureLimitsJSON {
 	return featureLimitsJSON{Databases: s.DatabaseLimit}
 }
 
-// appServerJSON is the application API's server object, with the fields
-// dbplane has and neutral values for the rest.
+// appServerJSON is the application API's server object (Pterodactyl
+// 1.11's ServerTransformer), with the fields dbplane has and neutral
+// values for the rest (docs/api-pterodactyl.md, Objects).
 type appServerJSON struct {
 	Object     string              `json:"object"`
 	Attributes appServerAttributes `json:"attributes"`
@@ -53,14 +54,33 @@ type appServerAttributes struct {
 	FeatureLimits featureLimitsJSON `json:"feature_limits"`
 	User          *int64            `json:"user"` // the owner account's numericId
 	Node          *int64            `json:"node"`
-	CreatedAt     string            `json:"created_at"`
+	Allocation    int64             `json:"allocation"` // dbplane has none: 0
+	Nest          int64             `json:"nest"`       // dbplane has none: 0
+	Egg           int64             `json:"egg"`        // dbplane has none: 0
+	Container     containerJSON     `json:"container"`
 	UpdatedAt     string            `json:"updated_at"`
+	CreatedAt     string            `json:"created_at"`
+	Relationships map[string]any    `json:"relationships,omitempty"`
 }
 
-// clientServerJSON is the client API's server object.
+// containerJSON is the server's container. dbplane runs none: no startup
+// command or image, no environment, and "installed", since the server is
+// usable from the moment it exists.
+type containerJSON struct {
+	StartupCommand string            `json:"startup_command"`
+	Image          string            `json:"image"`
+	Installed      int               `json:"installed"`
+	Environment    map[string]string `json:"environment"`
+}
+
+var noContainer = containerJSON{Installed: 1, Environment: map[string]string{}}
+
+// clientServerJSON is the client API's server object (Pterodactyl 1.11's
+// client ServerTransformer). Meta is set on the single-server view.
 type clientServerJSON struct {
 	Object     string                 `json:"object"`
 	Attributes clientServerAttributes `json:"attributes"`
+	Meta       *clientServerMeta      `json:"meta,omitempty"`
 }
 
 type clientServerAttributes struct {
@@ -71,43 +91,111 @@ type clientServerAttributes struct {
 	Name                   string            `json:"name"`
 	Node                   string            `json:"node"` // the node's name, as Pterodactyl sends it
 	IsNodeUnderMaintenance bool              `json:"is_node_under_maintenance"`
+	SFTPDetails            sftpJSON          `json:"sftp_details"`
 	Description            string            `json:"description"`
 	Limits                 limitsJSON        `json:"limits"`
+	Invocation             string            `json:"invocation"`
+	DockerImage            string            `json:"docker_image"`
+	EggFeatures            []string          `json:"egg_features"`
 	FeatureLimits          featureLimitsJSON `json:"feature_limits"`
 	Status                 *string           `json:"status"`
 	IsSuspended            bool              `json:"is_suspended"`
 	IsInstalling           bool              `json:"is_installing"`
 	IsTransferring         bool              `json:"is_transferring"`
+	Relationships          map[string]any    `json:"relationships"`
 }
 
-// handleAppServerList lists every server, a page at a time, so that
-// libraries that list servers on start work (SPEC §4.3).
+// sftpJSON is the node's SFTP address; dbplane has no SFTP: "" and 0.
+type sftpJSON struct {
+	IP   string `json:"ip"`
+	Port int    `json:"port"`
+}
+
+// clientServerMeta is the single-server view's meta: what the caller may
+// do ("*" for the owner and admins, as Pterodactyl sends it).
+type clientServerMeta struct {
+	IsServerOwner   bool     `json:"is_server_owner"`
+	UserPermissions []string `json:"user_permissions"`
+}
+
+// emptyListJSON is a relationship dbplane has nothing for (allocations,
+// variables, subusers): an empty Fractal collection.
+type emptyListJSON struct {
+	Object string `json:"object"`
+	Data   []any  `json:"data"`
+}
+
+var emptyList = emptyListJSON{Object: "list", Data: []any{}}
+
+// clientServerJSON renders s for the account a: the panel's client server
+// object, with its default includes.
+func (h *handler) clientServerJSON(l *lookups, a *dbplane.Account, s *dbplane.Server) (clientServerJSON, error) {
+	node, err := l.nodeName(s.NodeID)
+	if err != nil {
+		return clientServerJSON{}, err
+	}
+	return clientServerJSON{Object: "server", Attributes: clientServerAttributes{
+		ServerOwner: s.OwnerID == a.ID, Identifier: s.Identifier, InternalID: s.NumericID,
+		UUID: s.ID, Name: s.Name, Node: node, Limits: noLimits, EggFeatures: []string{},
+		FeatureLimits: featureLimits(s),
+		// Pterodactyl's default includes on client servers.
+		Relationships: map[string]any{"allocations": emptyList, "variables": emptyList},
+	}}, nil
+}
+
+// handleAppServerList lists the servers, a page at a time, filtered as
+// the panel filters (filter[uuid], filter[name], …), so that libraries
+// that list or look up servers on start work (SPEC §4.3).
 func (h *handler) handleAppServerList(w http.ResponseWriter, r *http.Request) {
 	page, err := parsePage(r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	servers, total, err := h.servers.ListServers(r.Context(), page)
+	filters, err := parseFilters(r, serverFilters)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	l := h.lookups(r.Context())
+	var (
+		servers []*dbplane.Server
+		total   int
+	)
+	if len(filters) == 0 {
+		servers, total, err = h.servers.ListServers(r.Context(), page)
+	} else {
+		servers, total, err = h.filteredServers(r, filters, page)
+	}
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	v := h.appServerView(r)
 	out := listJSON[appServerJSON]{Object: "list", Data: make([]appServerJSON, 0, len(servers))}
 	for _, s := range servers {
-		node, err := l.nodeID(s.NodeID)
+		sj, err := v.render(s)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
 		}
-		out.Data = append(out.Data, appServerJSON{Object: "server", Attributes: appServerAttributes{
-			ID: s.NumericID, UUID: s.ID, Identifier: s.Identifier, Name: s.Name,
-			Limits: noLimits, FeatureLimits: featureLimits(s), Node: node, User: ownerNumericID(s),
-			CreatedAt: formatTime(s.CreatedAt), UpdatedAt: formatTime(s.UpdatedAt),
-		}})
+		out.Data = append(out.Data, sj)
 	}
 	out.Meta = h.pagination(r, page, len(out.Data), total)
+	h.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleAppServerGet returns one server (GET /servers/{server}).
+func (h *handler) handleAppServerGet(w http.ResponseWriter, r *http.Request) {
+	s, err := h.appServer(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	out, err := h.appServerView(r).render(s)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	h.writeJSON(w, r, http.StatusOK, out)
 }
 
@@ -128,17 +216,36 @@ func (h *handler) handleClientServerList(w http.ResponseWriter, r *http.Request)
 	l := h.lookups(r.Context())
 	out := listJSON[clientServerJSON]{Object: "list", Data: make([]clientServerJSON, 0, len(servers))}
 	for _, s := range servers {
-		node, err := l.nodeName(s.NodeID)
+		sj, err := h.clientServerJSON(l, p.Account, s)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
 		}
-		out.Data = append(out.Data, clientServerJSON{Object: "server", Attributes: clientServerAttributes{
-			ServerOwner: s.OwnerID == p.Account.ID, Identifier: s.Identifier, InternalID: s.NumericID,
-			UUID: s.ID, Name: s.Name, Node: node, Limits: noLimits, FeatureLimits: featureLimits(s),
-		}})
+		out.Data = append(out.Data, sj)
 	}
 	out.Meta = h.pagination(r, page, len(out.Data), total)
+	h.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleClientServerGet returns one server the caller can reach, with
+// what it may do on it in meta (GET /api/client/servers/{server}).
+func (h *handler) handleClientServerGet(w http.ResponseWriter, r *http.Request) {
+	s, access, err := h.clientServer(r, "")
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	p := dbplane.PrincipalFrom(r.Context())
+	out, err := h.clientServerJSON(h.lookups(r.Context()), p.Account, s)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	perms := []string{"*"}
+	if !access.Owner && !access.Admin {
+		perms = append([]string{}, access.Permissions...)
+	}
+	out.Meta = &clientServerMeta{IsServerOwner: s.OwnerID == p.Account.ID, UserPermissions: perms}
 	h.writeJSON(w, r, http.StatusOK, out)
 }
 
@@ -151,6 +258,7 @@ func (h *handler) appServer(r *http.Request) (*dbplane.Server, error) {
 	var numeric string
 	switch {
 	case isUUID(ref):
+		ref = strings.ToLower(ref) // Laravel's route binding compares without case
 	case isDigits(ref):
 		n, err := numericRef(ref)
 		if err != nil {
@@ -174,14 +282,15 @@ func (h *handler) appServer(r *http.Request) (*dbplane.Server, error) {
 }
 
 // clientServer resolves {server} for the client API (the 8-character
-// identifier or the UUID) and checks that the key's account holds perm on
-// it. A server the account cannot see at all is 404; one it can see
-// without perm is 403.
+// identifier or the UUID, in any case) and checks that the key's account
+// holds perm on it ("" = any access). A server the account cannot see at
+// all is 404; one it can see without perm is 403.
 func (h *handler) clientServer(r *http.Request, perm string) (*dbplane.Server, dbplane.ServerAccess, error) {
 	ref := r.PathValue("server")
 	if !isUUID(ref) && !(len(ref) == 8 && isHexString(ref)) {
 		return nil, dbplane.ServerAccess{}, errNotFound
 	}
+	ref = strings.ToLower(ref)
 	p := dbplane.PrincipalFrom(r.Context())
 	s, access, err := h.servers.ServerAccess(r.Context(), p.Account, ref)
 	if err != nil {
@@ -193,7 +302,7 @@ func (h *handler) clientServer(r *http.Request, perm string) (*dbplane.Server, d
 	if !strings.EqualFold(s.Identifier, ref) && !strings.EqualFold(s.ID, ref) {
 		return nil, access, errNotFound
 	}
-	if !access.Can(perm) {
+	if perm != "" && !access.Can(perm) {
 		return nil, access, errPermission
 	}
 	return s, access, nil

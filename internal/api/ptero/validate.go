@@ -2,9 +2,13 @@ package ptero
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"mime"
 	"net/http"
-	"regexp"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,28 +16,69 @@ import (
 	"github.com/dbplane/dbplane/internal/http/request"
 )
 
-// Rules of the create bodies (SPEC §3): the name part is alpha_dash, 1–48
-// characters on the application API and 3–48 on the client API; remote
-// matches ^[\w\-/.%:]+$ and is at most 255 characters.
-const (
-	maxNameLength   = 48
-	maxRemoteLength = 255
-)
-
-var (
-	alphaDash   = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	remoteChars = regexp.MustCompile(`^[A-Za-z0-9_\-/.%:]+$`)
-)
-
-// decodeBody reads a JSON object into v (a struct of json.RawMessage
-// fields, so that each field's type is checked here, per field, as
-// Laravel's validator does). An empty body is an empty object, so that a
-// request without one is told which fields are required.
+// decodeBody reads the body into v, a struct of json.RawMessage fields,
+// so that each field's type is checked here, per field, as Laravel's
+// validator does. Like Laravel it takes a JSON object or an
+// application/x-www-form-urlencoded form (each field a string; the last
+// of repeated ones), and ignores fields the route does not know. An empty
+// body is an empty object, so that a request without one is told which
+// fields are required.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil
 	}
-	return request.DecodeJSON(w, r, v)
+	fields := map[string]json.RawMessage{}
+	if isForm(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, request.MaxBodyBytes)
+		if err := r.ParseForm(); err != nil {
+			return &dbplane.Error{Code: dbplane.CodeInvalid, Message: "Request body is not a valid form",
+				Err: fmt.Errorf("%w: %w", request.ErrBody, err)}
+		}
+		if err := formFields(r.PostForm, fields); err != nil {
+			return err
+		}
+	} else if err := request.DecodeJSON(w, r, &fields); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// formFields turns a form into JSON fields: name=v is the string v (the
+// last of repeated ones), and PHP's arrays name[]=a&name[]=b (or
+// name[0]=a) are the array ["a","b"].
+func formFields(form url.Values, fields map[string]json.RawMessage) error {
+	arrays := map[string][]string{}
+	keys := slices.Sorted(maps.Keys(form))
+	for _, k := range keys {
+		vals := form[k]
+		if base, _, ok := strings.Cut(k, "["); ok && strings.HasSuffix(k, "]") && base != "" {
+			arrays[base] = append(arrays[base], vals...)
+			continue
+		}
+		raw, err := json.Marshal(vals[len(vals)-1])
+		if err != nil {
+			return err
+		}
+		fields[k] = raw
+	}
+	for k, vals := range arrays {
+		raw, err := json.Marshal(vals)
+		if err != nil {
+			return err
+		}
+		fields[k] = raw
+	}
+	return nil
+}
+
+// isForm reports whether r's body is a URL-encoded form.
+func isForm(r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/x-www-form-urlencoded"
 }
 
 // validator collects one failure per field, in Laravel's words.
@@ -106,40 +151,50 @@ func (v *validator) integer(field string, raw json.RawMessage, required bool) (i
 	return n, true
 }
 
-// name checks the database field: the name part of s{server}_{name}.
+// name checks the database field: the name part of s{server}_{name}, by
+// the domain's rule (dbplane.ValidateServerDatabaseName: alpha_dash, then
+// min, then 48 characters).
 func (v *validator) name(raw json.RawMessage, minLen int) string {
 	const field = "database"
 	s, ok := v.str(field, raw, true)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case !alphaDash.MatchString(s):
-		v.fail(field, "alpha_dash", "The %s must only contain letters, numbers, dashes and underscores.", field)
-	case len(s) < minLen:
-		v.fail(field, "min", "The %s must be at least %d characters.", field, minLen)
-	case len(s) > maxNameLength:
-		v.fail(field, "max", "The %s must not be greater than %d characters.", field, maxNameLength)
-	default:
-		return s
 	}
-	return ""
+	if err := dbplane.ValidateServerDatabaseName(s, minLen); err != nil {
+		v.failWith(field, "alpha_dash", err)
+		return ""
+	}
+	return s
 }
 
-// remote checks the remote field ("connections from").
+// remote checks the remote field ("connections from") by the domain's
+// rule (dbplane.ValidateRemote, SPEC §3).
 func (v *validator) remote(raw json.RawMessage) string {
 	const field = "remote"
 	s, ok := v.str(field, raw, true)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case len(s) > maxRemoteLength:
-		v.fail(field, "max", "The %s must not be greater than %d characters.", field, maxRemoteLength)
-	case !remoteChars.MatchString(s):
-		v.fail(field, "regex", "The %s format is invalid.", field)
-	default:
-		return s
 	}
-	return ""
+	if err := dbplane.ValidateRemote(s); err != nil {
+		v.failWith(field, "regex", err)
+		return ""
+	}
+	return s
+}
+
+// failWith records a domain rule's failure under the Laravel rule it
+// corresponds to: min, max, or charsRule for characters not allowed.
+func (v *validator) failWith(field, charsRule string, err error) {
+	rule := "invalid"
+	switch {
+	case errors.Is(err, dbplane.ErrTooShort):
+		rule = "min"
+	case errors.Is(err, dbplane.ErrTooLong):
+		rule = "max"
+	case errors.Is(err, dbplane.ErrCharacters):
+		rule = charsRule
+	}
+	v.fields = append(v.fields, fieldError{field: field, rule: rule, detail: dbplane.ErrorMessage(err)})
 }
 
 // engine checks the client API's optional engine field (a dbplane

@@ -85,7 +85,8 @@ func (c *conn) Version(ctx context.Context) (string, error) {
 func (c *conn) CheckPrivileges(ctx context.Context) error {
 	return c.run(ctx, OpCheck, func() error {
 		if a := c.d.admin; a != nil && c.cfg.User != a.User {
-			return c.d.errorf(OpCheck, engine.ErrAccessDenied, "user %q lacks privileges: CREATE USER, CREATE, DROP, GRANT OPTION", c.cfg.User)
+			return c.d.errorf(OpCheck, engine.ErrAccessDenied, "user %q lacks privileges: %w", c.cfg.User,
+				&engine.MissingPrivileges{Names: []string{"CREATE USER", "CREATE", "DROP", "GRANT OPTION"}})
 		}
 		return nil
 	})

@@ -19,16 +19,16 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// Operation names for Fail, FailAfter and SetHook.
+// Operation names for Fail, FailAfter and SetHook: engine's.
 const (
-	OpPing        = "ping"
-	OpVersion     = "version"
-	OpCheck       = "check" // CheckPrivileges
-	OpEnsure      = "ensure"
-	OpDrop        = "drop"
-	OpSetPassword = "set_password"
-	OpSetAccess   = "set_access"
-	OpSizes       = "sizes"
+	OpPing        = engine.OpPing
+	OpVersion     = engine.OpVersion
+	OpCheck       = engine.OpCheckPrivileges
+	OpEnsure      = engine.OpEnsure
+	OpDrop        = engine.OpDrop
+	OpSetPassword = engine.OpSetPassword
+	OpSetAccess   = engine.OpSetAccess
+	OpSizes       = engine.OpSizes
 )
 
 var ops = []string{OpPing, OpVersion, OpCheck, OpEnsure, OpDrop, OpSetPassword, OpSetAccess, OpSizes}

@@ -76,6 +76,7 @@ func Run(t *testing.T, h Harness) {
 		{"Ping", s.testPing},
 		{"PingWrongPassword", s.testPingWrongPassword},
 		{"PingUnreachable", s.testPingUnreachable},
+		{"ErrorsIndependentOfPassword", s.testErrorsIndependentOfPassword},
 		{"Version", s.testVersion},
 		{"CheckPrivileges", s.testCheckPrivileges},
 		{"CheckPrivilegesLimited", s.testCheckPrivilegesLimited},
@@ -234,6 +235,67 @@ func (s *suite) testPingUnreachable(t *testing.T) {
 		t.Errorf("Ping() on closed port %d took %v, want under 5s", port, took)
 	}
 	noSecret(t, "Ping() on a closed port", err, cfg.Password)
+}
+
+// shortPasswords are host passwords that are substrings of any error text:
+// an error scrubbed by replacing them gives them away by where they were
+// cut out ("dial tc[redacted] 127.0.0.1", issue 10).
+var shortPasswords = []string{"tc", "a", "127", "p", "e"}
+
+// testErrorsIndependentOfPassword opens the driver through an
+// engine.Registry, middleware included, with short wrong passwords, on the
+// real server and on a closed port: the error's text must be the same
+// whatever the password, so it cannot say anything about it, and nothing
+// in it is cut out.
+func (s *suite) testErrorsIndependentOfPassword(t *testing.T) {
+	port, err := closedPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := engine.NewRegistry(engine.Options{}, s.h.Driver)
+	for _, where := range []struct {
+		name string
+		edit func(*engine.Config)
+		kind error
+	}{
+		{"WrongPassword", func(*engine.Config) {}, engine.ErrAccessDenied},
+		{"ClosedPort", func(c *engine.Config) { c.Host, c.Port = "127.0.0.1", port }, engine.ErrUnreachable},
+	} {
+		// One Ping per password, at once: an unreachable server costs a
+		// timeout each.
+		passwords := append(append([]string(nil), shortPasswords...), "Zz"+random(30, alnum))
+		errs := make([]error, len(passwords))
+		var wg sync.WaitGroup
+		for i, pw := range passwords {
+			cfg := s.h.Config
+			cfg.Password = pw
+			where.edit(&cfg)
+			c, err := reg.Open(s.h.Driver.Name(), cfg, "host-1")
+			if err != nil {
+				t.Fatalf("%s: Registry.Open() = %v", where.name, err)
+			}
+			t.Cleanup(func() { c.Close() })
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(ctxFor(t), 10*time.Second)
+				defer cancel()
+				errs[i] = c.Ping(ctx)
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			pw := passwords[i]
+			if !errors.Is(err, where.kind) {
+				t.Errorf("%s: Ping() with password %q = %v, want %v", where.name, pw, err, where.kind)
+				continue
+			}
+			if text := err.Error(); strings.Contains(text, "[redacted]") {
+				t.Errorf("%s: Ping() with password %q = %q: text was cut, which shows where the password was", where.name, pw, text)
+			}
+			if errs[0] != nil && err.Error() != errs[0].Error() {
+				t.Errorf("%s: Ping() error depends on the password:\n%q with %q\n%q with %q", where.name, err, pw, errs[0], passwords[0])
+			}
+		}
+	}
 }
 
 // closedPort returns a loopback port nothing listens on (a moment ago).

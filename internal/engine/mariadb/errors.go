@@ -17,16 +17,16 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// Operation names, as they appear in engine.Error.Op.
+// Operation names: engine's, under short local names.
 const (
-	opPing            = "ping"
-	opVersion         = "version"
-	opCheckPrivileges = "check privileges"
-	opEnsure          = "ensure database"
-	opDrop            = "drop database"
-	opSetPassword     = "set password"
-	opSetAccess       = "set access"
-	opSizes           = "database sizes"
+	opPing            = engine.OpPing
+	opVersion         = engine.OpVersion
+	opCheckPrivileges = engine.OpCheckPrivileges
+	opEnsure          = engine.OpEnsure
+	opDrop            = engine.OpDrop
+	opSetPassword     = engine.OpSetPassword
+	opSetAccess       = engine.OpSetAccess
+	opSizes           = engine.OpSizes
 )
 
 // serverKinds maps MariaDB server error numbers to kinds. 1396 ("Operation

@@ -41,11 +41,11 @@ func (Driver) Name() string { return driverName }
 func (Driver) Open(cfg engine.Config) (engine.Conn, error) {
 	mc, opt, err := mysqlConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open mariadb: %w", err)
+		return nil, &engine.Error{Op: engine.OpOpen, Engine: driverName, Err: err}
 	}
 	connector, err := mysql.NewConnector(mc)
 	if err != nil {
-		return nil, fmt.Errorf("open mariadb: %w", err)
+		return nil, &engine.Error{Op: engine.OpOpen, Engine: driverName, Err: err}
 	}
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(opt.maxOpenConns)

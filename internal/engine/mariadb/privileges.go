@@ -66,7 +66,7 @@ func (c *conn) CheckPrivileges(ctx context.Context) error {
 	if missing := missingPrivileges(held); len(missing) > 0 {
 		return &engine.Error{
 			Op: opCheckPrivileges, Engine: driverName, Kind: engine.ErrAccessDenied,
-			Err: fmt.Errorf("admin account lacks global privileges: %s", strings.Join(missing, ", ")),
+			Err: fmt.Errorf("admin account lacks global privileges: %w", &engine.MissingPrivileges{Names: missing}),
 		}
 	}
 	return nil

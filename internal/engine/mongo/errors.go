@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"strconv"
-	"strings"
 	"syscall"
 
 	mgo "go.mongodb.org/mongo-driver/v2/mongo"
@@ -14,17 +13,17 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// Operation names, as they appear in errors and in the middleware's logs.
+// Operation names: engine's, under short local names.
 const (
-	opOpen            = "open"
-	opPing            = "ping"
-	opVersion         = "version"
-	opCheckPrivileges = "check privileges"
-	opEnsure          = "ensure database"
-	opDrop            = "drop database"
-	opSetPassword     = "set password"
-	opSetAccess       = "set access"
-	opSizes           = "database sizes"
+	opOpen            = engine.OpOpen
+	opPing            = engine.OpPing
+	opVersion         = engine.OpVersion
+	opCheckPrivileges = engine.OpCheckPrivileges
+	opEnsure          = engine.OpEnsure
+	opDrop            = engine.OpDrop
+	opSetPassword     = engine.OpSetPassword
+	opSetAccess       = engine.OpSetAccess
+	opSizes           = engine.OpSizes
 )
 
 // Server error codes the driver acts on
@@ -128,26 +127,44 @@ func unreachable(err error) bool {
 		errors.Is(err, syscall.EPIPE)
 }
 
-// hide keeps secret out of err's text. Commands carry passwords in the
-// clear (MongoDB hashes them server-side), and an error could echo part
-// of one; the Registry middleware scrubs too, this is the driver's own
-// guarantee.
+// hide returns err for a command that carried a password (secret is not
+// empty): MongoDB takes passwords in the clear and a server message could
+// echo part of the command, so only the error's structure is kept — its
+// server code and code name — and the server's message is dropped,
+// whatever it says. Transport errors (no server reply) keep their text:
+// they are built from addresses and system calls. Nothing here looks at
+// the password's value.
 func hide(err error, secret string) error {
-	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+	if err == nil || secret == "" {
 		return err
 	}
-	return redactedError{err: err, secret: secret}
+	e, ok := errors.AsType[*engine.Error](err)
+	if !ok {
+		return err
+	}
+	ce, ok := errors.AsType[mgo.CommandError](err)
+	if !ok {
+		if _, ok := errors.AsType[mgo.WriteException](err); !ok {
+			return err
+		}
+	}
+	out := *e
+	out.Err = quietError{err: e.Err, name: ce.Name}
+	return &out
 }
 
-// redactedError hides a secret from an error's text and keeps the cause
-// for errors.As.
-type redactedError struct {
-	err    error
-	secret string
+// quietError is a server error whose message is not shown: its text is
+// the code name, and errors.As still reaches the driver's error.
+type quietError struct {
+	err  error
+	name string
 }
 
-func (r redactedError) Error() string {
-	return strings.ReplaceAll(r.err.Error(), r.secret, "[redacted]")
+func (q quietError) Error() string {
+	if q.name == "" {
+		return "server error (message withheld: the command carried a password)"
+	}
+	return q.name + " (message withheld: the command carried a password)"
 }
 
-func (r redactedError) Unwrap() error { return r.err }
+func (q quietError) Unwrap() error { return q.err }

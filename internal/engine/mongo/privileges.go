@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/dbplane/dbplane/internal/engine"
 )
@@ -122,5 +121,5 @@ func (c *conn) CheckPrivileges(ctx context.Context) error {
 		names[i] = fmt.Sprintf("%s on %s (to %s)", n.Action, where, n.Why)
 	}
 	return &engine.Error{Op: opCheckPrivileges, Engine: name, Kind: engine.ErrAccessDenied,
-		Err: fmt.Errorf("admin user lacks %s", strings.Join(names, ", "))}
+		Err: fmt.Errorf("admin user lacks %w", &engine.MissingPrivileges{Names: names})}
 }

@@ -13,17 +13,17 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 )
 
-// Operation names, as they appear in errors and in the middleware's logs.
+// Operation names: engine's, under short local names.
 const (
-	opOpen            = "open"
-	opPing            = "ping"
-	opVersion         = "version"
-	opCheckPrivileges = "check privileges"
-	opEnsure          = "ensure database"
-	opDrop            = "drop database"
-	opSetPassword     = "set password"
-	opSetAccess       = "set access"
-	opSizes           = "database sizes"
+	opOpen            = engine.OpOpen
+	opPing            = engine.OpPing
+	opVersion         = engine.OpVersion
+	opCheckPrivileges = engine.OpCheckPrivileges
+	opEnsure          = engine.OpEnsure
+	opDrop            = engine.OpDrop
+	opSetPassword     = engine.OpSetPassword
+	opSetAccess       = engine.OpSetAccess
+	opSizes           = engine.OpSizes
 )
 
 // kinds maps SQLSTATE codes to engine sentinels

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -83,7 +82,7 @@ func (c *conn) CheckPrivileges(ctx context.Context) error {
 		return nil
 	}
 	return &engine.Error{Op: opCheckPrivileges, Engine: name, Kind: engine.ErrAccessDenied,
-		Err: fmt.Errorf("admin role is not a superuser and lacks %s", strings.Join(missing, " and "))}
+		Err: fmt.Errorf("admin role is not a superuser and lacks %w", &engine.MissingPrivileges{Names: missing})}
 }
 
 func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequest) (engine.EnsureDatabaseResponse, error) {

@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,6 +43,43 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return bodyError("", "Request body too large", err)
 		}
 		return bodyError("", "Request body must be a single JSON value", err)
+	}
+	return nil
+}
+
+// ErrNullBody is DecodeObject's answer to a body that is JSON null: it
+// reads, but holds no object (as a field given null is refused where it
+// cannot be null). It is CodeInvalid without ErrBody, so the admin API
+// answers 422 and the management API 400, its one status for bad input.
+var ErrNullBody = &dbplane.Error{Code: dbplane.CodeInvalid, Message: "The request body cannot be null; send a JSON object"}
+
+// DecodeObject is DecodeJSON for dbplane's own surfaces, where a body is
+// a JSON object of valid UTF-8. A body of null, which DecodeJSON leaves v
+// untouched for (a PATCH that changed nothing and answered 200), is
+// ErrNullBody; a body that is not valid UTF-8, which encoding/json would
+// quietly turn into U+FFFD, is a body error. The Pterodactyl surfaces use
+// DecodeJSON, taking null as no input, as Laravel does.
+func DecodeObject(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return DecodeJSON(w, r, v)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return bodyError("", "Request body too large", err)
+		}
+		return bodyError("", "Request body could not be read", err)
+	}
+	if !utf8.Valid(b) {
+		return bodyError("", "Request body must be valid UTF-8", nil)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err := DecodeJSON(w, r, v); err != nil {
+		return err
+	}
+	if string(bytes.TrimSpace(b)) == "null" {
+		return ErrNullBody
 	}
 	return nil
 }

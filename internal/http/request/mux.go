@@ -28,7 +28,10 @@ func NewMux(notFound http.HandlerFunc, methodNotAllowed func(w http.ResponseWrit
 // Allow header. A GET route also answers HEAD, as ServeMux does.
 func (m *Mux) Handle(pattern string, fn http.HandlerFunc) {
 	method, p, _ := strings.Cut(pattern, " ")
-	m.mux.HandleFunc(pattern, fn)
+	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		NoteRoute(r, pattern)
+		fn(w, r)
+	})
 	if method == http.MethodGet {
 		m.allow[p] = append(m.allow[p], http.MethodGet, http.MethodHead)
 		return
@@ -51,10 +54,16 @@ func (m *Mux) Fallback(patterns ...string) {
 	}
 }
 
-// ServeHTTP answers a path that is not in canonical form with notFound and
-// routes every other request.
+// ServeHTTP answers a path that is not in canonical form, or that no
+// pattern matches as ServeMux reads it (an encoded slash, %2F, is not a
+// separator to ServeMux, so "/api%2Fadmin" matches nothing), with
+// notFound, and routes every other request.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+		m.notFound(w, r)
+		return
+	}
+	if _, pattern := m.mux.Handler(r); pattern == "" {
 		m.notFound(w, r)
 		return
 	}

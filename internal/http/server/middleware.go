@@ -108,14 +108,18 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
+		r, route := request.TrackRoute(r)
 		defer func() {
 			level := slog.LevelInfo
-			if r.URL.Path == "/healthz" {
+			if p := r.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
 				level = slog.LevelDebug
 			}
 			status := rec.status
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			if s.opt.Observe != nil {
+				s.opt.Observe(surfaceOf(ownerPath(r.URL.Path)), route(), status, time.Since(start))
 			}
 			s.logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),

@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/dbplane/dbplane"
 )
 
 // Handlers are the surfaces the server mounts. A nil handler's paths fall
@@ -33,9 +36,23 @@ type Options struct {
 	Handlers Handlers
 	// Health, when set, is called by GET /healthz; an error makes it 503.
 	Health func(ctx context.Context) error
+	// Ready, when set, is called by GET /readyz: it returns the hosts found
+	// down, or an error when the metadata store does not answer (503).
+	Ready func(ctx context.Context) ([]dbplane.HostHealth, error)
+	// Metrics, when set, answers GET /metrics. MetricsToken, when set, is
+	// the bearer token it requires.
+	Metrics      http.Handler
+	MetricsToken string
+	// Observe, when set, is called after every request with its surface
+	// ("dbapi", "admin", "application", "client", "web", "health",
+	// "metrics"), the route pattern the surface matched ("" for none),
+	// the status and how long it took.
+	Observe func(surface, route string, status int, took time.Duration)
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Request-Id
 	// headers are believed. Empty: none are.
 	TrustedProxies []netip.Prefix
+	// TLS, when set, makes the listener HTTPS (see Certificate.TLSConfig).
+	TLS *tls.Config
 
 	ReadHeaderTimeout time.Duration // default 10s
 	ReadTimeout       time.Duration // default 30s
@@ -92,6 +109,7 @@ func New(opt Options) *Server {
 		IdleTimeout:       opt.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn),
+		TLSConfig:         opt.TLS,
 	}
 	return s
 }
@@ -115,7 +133,12 @@ func (s *Server) Open() error {
 	s.serving = make(chan struct{})
 	go func() {
 		defer close(s.serving)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serve := s.srv.Serve
+		if s.opt.TLS != nil {
+			// The certificate comes from TLSConfig.GetCertificate.
+			serve = func(ln net.Listener) error { return s.srv.ServeTLS(ln, "", "") }
+		}
+		if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("http serve", slog.Any("err", err))
 		}
 	}()
@@ -124,23 +147,27 @@ func (s *Server) Open() error {
 }
 
 // URL returns the base URL the server listens on, such as
-// "http://127.0.0.1:41234", or "" before Open. An unspecified address
-// (":0", "0.0.0.0", "[::]") reads as localhost.
+// "http://127.0.0.1:41234" ("https://..." with TLS), or "" before Open. An
+// unspecified address (":0", "0.0.0.0", "[::]") reads as localhost.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln == nil {
 		return ""
 	}
+	scheme := "http://"
+	if s.opt.TLS != nil {
+		scheme = "https://"
+	}
 	ap, err := netip.ParseAddrPort(s.ln.Addr().String())
 	if err != nil {
-		return "http://" + s.ln.Addr().String()
+		return scheme + s.ln.Addr().String()
 	}
 	host := ap.Addr().Unmap().String()
 	if ap.Addr().IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(ap.Port()))
+	return scheme + net.JoinHostPort(host, fmt.Sprint(ap.Port()))
 }
 
 // Close stops accepting connections and waits for in-flight requests to

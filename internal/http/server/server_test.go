@@ -71,7 +71,10 @@ func TestServer_Mount(t *testing.T) {
 		{"DBAPIRoot", all, "/api/v1/db", "dbapi"},
 		{"DBAPIDirty", all, "/api/v1/db//databases", "dbapi"},
 		{"DBAPIDotDot", all, "/api/v1/db/../admin/x", "dbapi"},
+		{"DBAPIDoubleSlash", all, "//api/v1/db/databases", "dbapi"},
 		{"Admin", all, "/api/admin/database-hosts", "admin"},
+		{"AdminDoubleSlash", all, "//api/admin/keys", "admin"},
+		{"AdminDotDot", all, "/x/../api/admin/keys", "admin"},
 		{"AdminRoot", all, "/api/admin", "admin"},
 		{"Application", all, "/api/application/servers", "ptero"},
 		{"Client", all, "/api/client", "ptero"},
@@ -272,5 +275,25 @@ func TestServer_Timeouts(t *testing.T) {
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
 		t.Errorf("timeouts = header %v, read %v, write %v, idle %v; want all set",
 			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+	}
+}
+
+func TestServer_Ready(t *testing.T) {
+	var logs bytes.Buffer
+	since := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	ready := server.New(server.Options{Logger: newLogger(&logs), Ready: func(context.Context) ([]dbplane.HostHealth, error) {
+		return []dbplane.HostHealth{{HostID: "h1", Name: "maria-1", Down: true, Problem: "The host cannot be reached", Since: since}}, nil
+	}}).Handler()
+	w := serve(ready, http.MethodGet, "/readyz", nil)
+	want := `{"status":"ready","hostsDown":[{"id":"h1","name":"maria-1","problem":"The host cannot be reached","since":"2026-12-03T08:00:00.000Z"}]}`
+	if w.Code != http.StatusOK || strings.TrimSpace(w.Body.String()) != want {
+		t.Errorf("GET /readyz = %d %s, want 200 %s", w.Code, w.Body, want)
+	}
+	sick := server.New(server.Options{Logger: newLogger(&logs), Ready: func(context.Context) ([]dbplane.HostHealth, error) {
+		return nil, errors.New("ping store: connection refused")
+	}}).Handler()
+	w = serve(sick, http.MethodGet, "/readyz", nil)
+	if w.Code != http.StatusServiceUnavailable || strings.Contains(w.Body.String(), "refused") {
+		t.Errorf("GET /readyz (store down) = %d %q, want 503 without the reason", w.Code, w.Body)
 	}
 }

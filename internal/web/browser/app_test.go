@@ -47,9 +47,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// appOptions tune newApp.
+type appOptions struct {
+	upgradeURL, upgradeText string // serve's --upgrade-url and --upgrade-text
+}
+
 // newApp starts serve the way `dbplane init` then `dbplane serve` would,
 // and registers the real database servers through the admin API.
-func newApp(t *testing.T) *app {
+func newApp(t *testing.T, opts ...func(*appOptions)) *app {
 	t.Helper()
 	// The servers first: without them the test skips before anything starts.
 	maria, pg := dbtest.MariaDB(t), dbtest.Postgres(t)
@@ -60,6 +65,11 @@ func newApp(t *testing.T) *app {
 	}
 	cfg := config.Default()
 	cfg.DataDir, cfg.Listen, cfg.LogLevel, cfg.QuotaInterval = dir, "127.0.0.1:0", "debug", 0
+	var o appOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	cfg.UpgradeURL, cfg.UpgradeText = o.upgradeURL, o.upgradeText
 	logs := &syncBuffer{}
 	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
 	if err != nil {

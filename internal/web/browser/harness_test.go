@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 // -race on a small machine next to the other packages' tests.
 const (
 	journeyTimeout = 5 * time.Minute
-	stepTimeout    = 90 * time.Second
+	stepTimeout    = 45 * time.Second
 )
 
 // browserCandidates are where the browser may be: Debian's
@@ -146,14 +147,21 @@ func artifactDir(t *testing.T) string {
 	if f := flag.Lookup("test.artifacts"); f != nil && f.Value.String() == "true" {
 		return t.ArtifactDir()
 	}
+	if dir, ok := artifactDirs.Load(t); ok {
+		return dir.(string)
+	}
 	name := regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(t.Name(), "_")
 	dir, err := os.MkdirTemp("", "dbplane-browser-"+name+"-")
 	if err != nil {
 		t.Logf("no artifact dir: %v", err)
 		return ""
 	}
+	artifactDirs.Store(t, dir)
 	return dir
 }
+
+// artifactDirs are the directories artifactDir made, one per test.
+var artifactDirs sync.Map // *testing.T → string
 
 // keepArtifacts saves a screenshot and the HTML of the tab's page. It uses
 // the tab's own context, which outlives the journey's deadline, so a

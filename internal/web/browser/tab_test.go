@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -68,10 +69,11 @@ func (tb *tab) where() string {
 
 // query says which element a person looks for: a button or link by its
 // visible text, an input by its label, or the value that a label, a term
-// (<dt>) or a row header (<th>) names. In, when set, limits the search to
-// the table rows or list items whose text contains it (the row of one key,
-// one database); section limits it to the section, form or fieldset whose
-// heading is exactly that.
+// (<dt>) or a row header (<th>) names. Row, when set, limits the search
+// to the table rows or list items whose text contains it (the row of one
+// key, one database); section limits it to the sections, forms, fieldsets
+// or navigation whose heading or accessible name is exactly that ("Main"
+// for the top navigation).
 type query struct {
 	Kind    string `json:"kind"` // "button", "link", "field", "value"
 	Text    string `json:"text"`
@@ -98,26 +100,33 @@ func (q query) String() string {
 
 // finder is the JavaScript that resolves a query to the visible elements
 // that match it. Text is compared with white space collapsed; a label also
-// matches by its own text, without nested hints such as <small>.
+// matches by its own text, without nested hints such as <small>, and a
+// button or link by its accessible name (aria-label: "Copy password" for a
+// button that shows "Copy", "Delete blog" for a link that shows "Delete"). A <summary> counts as a button: it opens its
+// <details>.
 const finder = `((q) => {
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const own = (el) => norm([...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(" "));
-  const says = (el) => norm(el.textContent) === q.text || own(el) === q.text;
+  const says = (el) => norm(el.textContent) === q.text || own(el) === q.text ||
+    ((q.kind === "button" || q.kind === "link") && norm(el.getAttribute("aria-label")) === q.text);
   const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   let roots = [document.body];
   if (q.row) {
     roots = [...document.querySelectorAll("tr, li")].filter((r) => norm(r.textContent).includes(q.row));
   }
   if (q.section) {
-    roots = roots.flatMap((r) => [...r.querySelectorAll("section, form, fieldset, article, dialog, details")].filter((s) => {
+    const named = (s) => {
       const h = s.querySelector("h1, h2, h3, h4, legend, summary");
-      return h && norm(h.textContent) === q.section;
-    }));
+      const by = s.getAttribute("aria-labelledby") && document.getElementById(s.getAttribute("aria-labelledby"));
+      return (h && norm(h.textContent) === q.section) || (by && norm(by.textContent) === q.section) ||
+        norm(s.getAttribute("aria-label")) === q.section;
+    };
+    roots = roots.flatMap((r) => [...r.querySelectorAll("section, form, fieldset, article, dialog, details, nav, aside")].filter(named));
   }
   const out = new Set();
   for (const root of roots) {
     if (q.kind === "button") {
-      root.querySelectorAll("button, input[type=submit], input[type=button]").forEach((b) => {
+      root.querySelectorAll("button, input[type=submit], input[type=button], summary").forEach((b) => {
         if (says(b) || (b.tagName === "INPUT" && norm(b.value) === q.text)) out.add(b);
       });
     } else if (q.kind === "link") {
@@ -185,13 +194,25 @@ func (tb *tab) count(q query) int {
 	return n
 }
 
-// has reports whether the page shows a button with this text.
+// hasButton reports whether the page shows a button with this text now.
 func (tb *tab) hasButton(text string) bool { return tb.count(query{Kind: "button", Text: text}) > 0 }
 
 // press clicks the button that says text and waits for the page it
 // loads; it returns that page's HTTP status. Use click for buttons that
 // do not load a page.
 func (tb *tab) press(text string, in ...query) int {
+	tb.t.Helper()
+	return tb.pressResponse(text, in...).status
+}
+
+// response is what the browser received for a page.
+type response struct {
+	status int
+	header http.Header
+}
+
+// pressResponse is press returning the page's status and headers.
+func (tb *tab) pressResponse(text string, in ...query) response {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
 	sel := tb.one(q)
@@ -203,11 +224,19 @@ func (tb *tab) press(text string, in ...query) int {
 func (tb *tab) follow(text string, in ...query) int {
 	tb.t.Helper()
 	q := scoped(query{Kind: "link", Text: text}, in)
-	return tb.navigate(q, chromedp.Click(tb.one(q), chromedp.NodeVisible))
+	return tb.navigate(q, chromedp.Click(tb.one(q), chromedp.NodeVisible)).status
 }
 
-// navigate runs an action that loads a page and returns its status.
-func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) int {
+// href returns where the link that says text goes, without following it
+// (it may leave the dashboard).
+func (tb *tab) href(text string, in ...query) string {
+	tb.t.Helper()
+	q := scoped(query{Kind: "link", Text: text}, in)
+	return eval[string](tb, string(tb.one(q))+`[0].href`)
+}
+
+// navigate runs an action that loads a page and returns the response.
+func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) response {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
@@ -215,10 +244,18 @@ func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) int {
 	if err != nil {
 		tb.fail("%s loaded no page: %v\npage text: %s", q, err, tb.textQuiet())
 	}
-	return int(res.Status)
+	r := response{status: int(res.Status), header: http.Header{}}
+	for k, v := range res.Headers {
+		// Chrome joins repeated headers with a newline.
+		for _, line := range strings.Split(fmt.Sprint(v), "\n") {
+			r.header.Add(k, line)
+		}
+	}
+	return r
 }
 
-// click clicks a button that stays on the page (a copy button).
+// click clicks a button that stays on the page (a copy button, a
+// disclosure).
 func (tb *tab) click(text string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
@@ -230,18 +267,29 @@ func (tb *tab) click(text string, in ...query) {
 	}
 }
 
-// enabled fails when the button is disabled: pressing it would do nothing
-// and the journey would only time out.
+// enabled fails when pressing the button would do nothing, so that the
+// journey names the reason instead of timing out: the button is disabled,
+// or its form does not pass the browser's own checks (required, pattern,
+// minlength: the browser would show a bubble and send nothing).
 func (tb *tab) enabled(sel chromedp.JSPath, q query) {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(sel)+"[0].disabled"))
+	why, err := chromedp.Run(ctx, chromedp.Evaluate[string](`((b) => {
+  if (b.disabled) return "it is disabled";
+  const f = b.form;
+  if (!f || b.formNoValidate || f.noValidate) return "";
+  const bad = [...f.elements].filter((el) => el.willValidate && !el.checkValidity());
+  return bad.map((el) => {
+    const l = el.labels && el.labels[0] ? el.labels[0].textContent.replace(/\s+/g, " ").trim() : el.name;
+    return "the browser refuses " + JSON.stringify(l) + ": " + el.validationMessage;
+  }).join("; ");
+})(`+string(sel)+`[0])`))
 	if err != nil {
 		tb.fail("read %s: %v", q, err)
 	}
-	if disabled {
-		tb.fail("%s is disabled\npage text: %s", q, tb.textQuiet())
+	if why != "" {
+		tb.fail("pressing %s would do nothing: %s\npage text: %s", q, why, tb.textQuiet())
 	}
 }
 
@@ -397,5 +445,6 @@ func scoped(q query, in []query) query {
 // inRow limits a search to the table rows or list items mentioning text.
 func inRow(text string) query { return query{Row: text} }
 
-// inSection limits a search to the section whose heading is heading.
+// inSection limits a search to the section whose heading (or accessible
+// name) is heading.
 func inSection(heading string) query { return query{Section: heading} }

@@ -1,0 +1,300 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// hostGroup is "dbplane host": database hosts over /api/admin/database-hosts.
+var hostGroup = &group{
+	name:  "host",
+	about: "Manage database hosts (admin key with database_hosts:read, and :write to change them).",
+	subs: []sub{
+		{name: "list", summary: "list the hosts, alphabetically by name, with their live database counts", setup: hostList},
+		{name: "add", args: "NAME", nargs: 1, summary: "add a host; dbplane tests the connection and every privilege first,\nand prints the GRANT statements the host's user lacks when that fails", setup: hostAdd,
+			example: "echo \"$PW\" | dbplane host add db1 --engine mariadb --hostname 10.0.0.5 --username dbplane --password-stdin --max-databases 500"},
+		{name: "test", args: "ID", nargs: 1, summary: "test a host's connection, version and privileges (exit 1 when a check fails)", setup: hostTest},
+		{name: "update", args: "ID", nargs: 1, summary: "change the flags given and leave the rest (an omitted password is kept)", setup: hostUpdate},
+		{name: "remove", args: "ID", nargs: 1, summary: "remove a host that has no databases left", setup: hostRemove},
+	},
+}
+
+// hostView is the admin API's host, as the tables show it.
+type hostView struct {
+	ID             string  `json:"id"`
+	NumericID      int64   `json:"numericId"`
+	Name           string  `json:"name"`
+	Engine         string  `json:"engine"`
+	Hostname       string  `json:"hostname"`
+	Port           int     `json:"port"`
+	Username       string  `json:"username"`
+	Database       string  `json:"database"`
+	PublicHostname string  `json:"publicHostname"`
+	PublicPort     int     `json:"publicPort"`
+	TLS            string  `json:"tls"`
+	NodeID         *string `json:"nodeId"`
+	MaxDatabases   *int    `json:"maxDatabases"`
+	DatabaseCount  int     `json:"databaseCount"`
+	Enabled        bool    `json:"enabled"`
+	CreatedAt      string  `json:"createdAt"`
+	UpdatedAt      string  `json:"updatedAt"`
+}
+
+func hostPath(id string) string { return "/api/admin/database-hosts/" + url.PathEscape(id) }
+
+func hostList(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		var hosts []hostView
+		data, err := c.api.get(ctx, "/api/admin/database-hosts", &hosts)
+		if err != nil || c.json {
+			return c.orJSON(data, err)
+		}
+		rows := make([][]string, 0, len(hosts))
+		for _, h := range hosts {
+			rows = append(rows, []string{
+				fmt.Sprint(h.NumericID), h.Name, h.Engine, fmt.Sprintf("%s:%d", h.Hostname, h.Port), h.Username,
+				itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa), yesNo(h.Enabled),
+			})
+		}
+		table(c.stdout, []string{"ID", "NAME", "ENGINE", "ADDRESS", "USER", "DATABASES", "ENABLED"}, rows)
+		return nil
+	}
+}
+
+// orJSON prints data as JSON when -o json asked for it and err is nil;
+// it returns err.
+func (c *call) orJSON(data []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(data)
+}
+
+// hostFlags are the settings of add and update.
+type hostFlags struct {
+	name, engine, hostname, username, password, database optString
+	publicHostname, tls, node                            optString
+	port, publicPort, maxDatabases                       optNumber
+	enabled                                              optBool
+	passwordStdin                                        bool
+}
+
+func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
+	f := &hostFlags{maxDatabases: optNumber{nullWord: "unlimited"}}
+	if update {
+		fs.Var(&f.name, "name", "new `name` of the host")
+		fs.Var(&f.enabled, "enabled", "enable (true) or disable (false) the host for new databases")
+	} else {
+		fs.Var(&f.engine, "engine", "`engine`: mariadb (default), postgres or mongo")
+		fs.Var(&f.enabled, "enabled", "take new databases at once (default true)")
+	}
+	fs.Var(&f.hostname, "hostname", "`address` dbplane connects to (required for add)")
+	fs.Var(&f.port, "port", "`port` dbplane connects to (default: the engine's usual port)")
+	fs.Var(&f.username, "username", "admin `user` on the host (required for add)")
+	fs.Var(&f.password, "password", "admin user's `password` (visible in the process list: prefer --password-stdin)")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the admin user's password from the first line of standard input")
+	fs.Var(&f.database, "database", "admin `database` to connect to (\"\" for the engine's default)")
+	fs.Var(&f.publicHostname, "public-hostname", "`address` put in tenants' connection strings (\"\" for --hostname)")
+	fs.Var(&f.publicPort, "public-port", "`port` put in tenants' connection strings (0 for --port)")
+	fs.Var(&f.tls, "tls", "TLS `mode`: disable, prefer (default), require or verify-full")
+	fs.Var(&f.node, "node", "`id` of the node whose servers prefer this host (\"\" for none)")
+	fs.Var(&f.maxDatabases, "max-databases", "most databases on the host (a `number`, or unlimited)")
+	return f
+}
+
+// body is the JSON body with the fields given on the command line.
+func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
+	if f.passwordStdin {
+		if f.password.set {
+			return nil, usagef("give --password or --password-stdin, not both")
+		}
+		pw, err := readLine(in)
+		if err != nil {
+			return nil, err
+		}
+		f.password.Set(pw)
+	}
+	b := map[string]any{}
+	for name, o := range map[string]*optString{
+		"name": &f.name, "engine": &f.engine, "hostname": &f.hostname, "username": &f.username,
+		"password": &f.password, "tls": &f.tls,
+	} {
+		if o.set {
+			b[name] = o.v
+		}
+	}
+	for name, o := range map[string]*optString{"database": &f.database, "publicHostname": &f.publicHostname, "nodeId": &f.node} {
+		if o.set {
+			b[name] = o.orNull()
+		}
+	}
+	if f.port.set {
+		b["port"] = f.port.v
+	}
+	if f.publicPort.set {
+		b["publicPort"] = f.publicPort.v
+		if f.publicPort.v == 0 {
+			b["publicPort"] = nil
+		}
+	}
+	if f.maxDatabases.set {
+		b["maxDatabases"] = f.maxDatabases.json()
+	}
+	if f.enabled.set {
+		b["enabled"] = f.enabled.v
+	}
+	return b, nil
+}
+
+// readLine reads a secret from the first line of in.
+func readLine(in io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(in, 64<<10)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read standard input: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usagef("standard input holds no password")
+	}
+	return line, nil
+}
+
+func hostAdd(fs *flag.FlagSet) runFunc {
+	f := registerHostFlags(fs, false)
+	return func(ctx context.Context, c *call) error {
+		f.name.Set(c.args[0])
+		if !f.hostname.set || !f.username.set {
+			return usagef("host add needs --hostname and --username")
+		}
+		body, err := f.body(c.stdin)
+		if err != nil {
+			return err
+		}
+		var h hostView
+		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/database-hosts", body, &h)
+		if err != nil {
+			return withGrants(err)
+		}
+		return c.showHost(data, h)
+	}
+}
+
+func hostUpdate(fs *flag.FlagSet) runFunc {
+	f := registerHostFlags(fs, true)
+	return func(ctx context.Context, c *call) error {
+		body, err := f.body(c.stdin)
+		if err != nil {
+			return err
+		}
+		if len(body) == 0 {
+			return usagef("nothing to change: give the flags of the settings to change")
+		}
+		var h hostView
+		data, err := c.api.send(ctx, http.MethodPatch, hostPath(c.args[0]), body, &h)
+		if err != nil {
+			return withGrants(err)
+		}
+		return c.showHost(data, h)
+	}
+}
+
+func (c *call) showHost(data []byte, h hostView) error {
+	if c.json {
+		return c.writeJSON(data)
+	}
+	node := "-"
+	if h.NodeID != nil {
+		node = *h.NodeID
+	}
+	fields(c.stdout, []field{
+		{"ID", fmt.Sprint(h.NumericID)}, {"UUID", h.ID}, {"Name", h.Name}, {"Engine", h.Engine},
+		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
+		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", h.TLS}, {"Node", node},
+		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
+		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
+	})
+	return nil
+}
+
+// hintError is an error with a hint that is printed after it, such as the
+// statements that give a host's user what it lacks.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+// withGrants adds to a failed host check the GRANT statements the API
+// sent (dbplane.AdminGrants, computed by the server, which knows the
+// engine's answer).
+func withGrants(err error) error {
+	var ae *apiError
+	if !errors.As(err, &ae) || len(ae.Grants) == 0 {
+		return err
+	}
+	return &hintError{err: err, hint: grantsText(ae.Grants)}
+}
+
+func grantsText(grants []string) string {
+	return "The host's user lacks privileges dbplane needs. As an administrator of the engine, run:\n\n  " +
+		strings.Join(grants, "\n  ") + "\n\nthen try again."
+}
+
+// hostTestView is the answer of POST …/test.
+type hostTestView struct {
+	Success bool     `json:"success"`
+	Message string   `json:"message"`
+	Grants  []string `json:"grants"`
+}
+
+// errCheckFailed is host test's error when the host failed a check.
+var errCheckFailed = errors.New("the host failed its check")
+
+func hostTest(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		var t hostTestView
+		data, err := c.api.send(ctx, http.MethodPost, hostPath(c.args[0])+"/test", nil, &t)
+		if err != nil {
+			return err
+		}
+		if c.json {
+			err = c.writeJSON(data)
+		} else {
+			fmt.Fprintln(c.stdout, t.Message)
+			if len(t.Grants) > 0 {
+				fmt.Fprintln(c.stdout, "\n"+grantsText(t.Grants))
+			}
+		}
+		if err == nil && !t.Success {
+			err = errCheckFailed
+		}
+		return err
+	}
+}
+
+func hostRemove(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		if _, err := c.api.send(ctx, http.MethodDelete, hostPath(c.args[0]), nil, nil); err != nil {
+			return err
+		}
+		c.done("Removed host %s.", c.args[0])
+		return nil
+	}
+}
+
+// done confirms a change that has no data to show: a line on stdout for
+// people, nothing for -o json (the exit code says it worked).
+func (c *call) done(format string, args ...any) {
+	if !c.json {
+		fmt.Fprintf(c.stdout, format+"\n", args...)
+	}
+}

@@ -1,0 +1,273 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/dbplane/dbplane"
+)
+
+// keyGroup is "dbplane key": an account's user keys
+// (/api/admin/accounts/{id}/keys) and admin keys (/api/admin/keys).
+var keyGroup = &group{
+	name: "key",
+	about: "Manage API keys (admin key with keys:read, and :write to change them). Every subcommand\n" +
+		"takes --account ACCOUNT (an account's user keys, for /api/v1/db and /api/client) or --admin\n" +
+		"(admin keys, for /api/admin and /api/application). A key is shown once, by create.",
+	subs: []sub{
+		{name: "list", summary: "list the keys: prefixes, never the keys", setup: keyList},
+		{name: "create", args: "NAME", nargs: 1, summary: "mint a key and print it, once", setup: keyCreate,
+			example: "dbplane key create ci --account ada@example.com --expires 720h; dbplane key create monitor --admin --permissions database_hosts:read"},
+		{name: "disable", args: "KEY-ID", nargs: 1, summary: "disable a key: it stops working at once", setup: keyDisable(true)},
+		{name: "enable", args: "KEY-ID", nargs: 1, summary: "enable a disabled key again", setup: keyDisable(false)},
+		{name: "delete", args: "KEY-ID", nargs: 1, summary: "delete a key for good", setup: keyDelete},
+	},
+}
+
+// keyView is the admin API's key; Key is only in a create's answer.
+type keyView struct {
+	ID          string   `json:"id"`
+	Key         string   `json:"key"`
+	AccountID   string   `json:"accountId"`
+	Name        string   `json:"name"`
+	Prefix      string   `json:"prefix"`
+	Kind        string   `json:"kind"`
+	Permissions []string `json:"permissions"`
+	Disabled    bool     `json:"disabled"`
+	ExpiresAt   *string  `json:"expiresAt"`
+	CreatedAt   string   `json:"createdAt"`
+	LastUsedAt  *string  `json:"lastUsedAt"`
+}
+
+// keyScope is which keys a subcommand works on: an account's user keys,
+// or admin keys.
+type keyScope struct {
+	account string
+	admin   bool
+}
+
+func registerKeyScope(fs *flag.FlagSet, adminAccount bool) *keyScope {
+	s := &keyScope{}
+	usage := "the `account` (id or email) whose user keys to work on"
+	if adminAccount {
+		usage += "; with --admin, the admin account to own the new admin key (default: the caller's)"
+	}
+	fs.StringVar(&s.account, "account", "", usage)
+	fs.BoolVar(&s.admin, "admin", false, "work on admin keys")
+	return s
+}
+
+// path returns the collection's path: /api/admin/keys or an account's
+// /api/admin/accounts/{id}/keys.
+func (s *keyScope) path(ctx context.Context, c *call, create bool) (string, error) {
+	switch {
+	case s.admin && (s.account == "" || create):
+		return "/api/admin/keys", nil
+	case s.admin:
+		return "", usagef("give --account ACCOUNT (its user keys) or --admin (admin keys), not both; --account goes with --admin only for create")
+	case s.account == "":
+		return "", usagef("give --account ACCOUNT (its user keys) or --admin (admin keys)")
+	}
+	id, err := c.accountID(ctx, s.account)
+	if err != nil {
+		return "", err
+	}
+	return accountPath(id) + "/keys", nil
+}
+
+func keyList(fs *flag.FlagSet) runFunc {
+	scope := registerKeyScope(fs, false)
+	return func(ctx context.Context, c *call) error {
+		path, err := scope.path(ctx, c, false)
+		if err != nil {
+			return err
+		}
+		var keys []keyView
+		data, err := c.api.get(ctx, path, &keys)
+		if err != nil || c.json {
+			return c.orJSON(data, err)
+		}
+		header := []string{"ID", "NAME", "PREFIX", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
+		if scope.admin {
+			header = []string{"ID", "NAME", "PREFIX", "ACCOUNT", "PERMISSIONS", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
+		}
+		rows := make([][]string, 0, len(keys))
+		for _, k := range keys {
+			row := []string{k.ID, k.Name, k.Prefix}
+			if scope.admin {
+				row = append(row, k.AccountID, permissionsText(k.Permissions))
+			}
+			rows = append(rows, append(row, keyStatus(k), shortTime(k.ExpiresAt), shortTime(k.LastUsedAt), shortTimeOf(k.CreatedAt)))
+		}
+		table(c.stdout, header, rows)
+		return nil
+	}
+}
+
+// permissionsText shows an admin key's permissions: "all" when it holds
+// every one.
+func permissionsText(ps []string) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	all := dbplane.AllPermissions()
+	if len(ps) == len(all) {
+		held := map[string]bool{}
+		for _, p := range ps {
+			held[p] = true
+		}
+		n := 0
+		for _, p := range all {
+			if held[string(p)] {
+				n++
+			}
+		}
+		if n == len(all) {
+			return "all"
+		}
+	}
+	return strings.Join(ps, ",")
+}
+
+func keyStatus(k keyView) string {
+	if k.Disabled {
+		return "disabled"
+	}
+	if k.ExpiresAt != nil {
+		if t, err := time.Parse(time.RFC3339Nano, *k.ExpiresAt); err == nil && !time.Now().Before(t) {
+			return "expired"
+		}
+	}
+	return "enabled"
+}
+
+func (c *call) showKey(data []byte, k keyView) error {
+	if c.json {
+		return c.writeJSON(data)
+	}
+	fs := []field{{"ID", k.ID}}
+	if k.Key != "" {
+		fs = append(fs, field{"Key", k.Key})
+	}
+	fs = append(fs, field{"Name", k.Name}, field{"Prefix", k.Prefix}, field{"Kind", k.Kind}, field{"Account", k.AccountID})
+	if k.Kind == string(dbplane.KeyAdmin) {
+		fs = append(fs, field{"Permissions", permissionsText(k.Permissions)})
+	}
+	fs = append(fs, field{"Status", keyStatus(k)}, field{"Expires", shortTime(k.ExpiresAt)},
+		field{"Last used", shortTime(k.LastUsedAt)}, field{"Created", shortTimeOf(k.CreatedAt)})
+	fields(c.stdout, fs)
+	if k.Key != "" {
+		fmt.Fprintln(c.stderr, "The key is shown this once: dbplane keeps only its hash.")
+	}
+	return nil
+}
+
+// expiry reads --expires: an RFC 3339 time, or a duration from now.
+func expiry(s string, now time.Time) (string, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format(time.RFC3339), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return "", usagef(fmt.Sprintf("--expires %q: want an RFC 3339 time (2027-01-01T00:00:00Z) or a duration from now (720h)", s))
+	}
+	return now.Add(d).UTC().Format(time.RFC3339), nil
+}
+
+func keyCreate(fs *flag.FlagSet) runFunc {
+	scope := registerKeyScope(fs, true)
+	perms := fs.String("permissions", "", "an admin key's `permissions`: a comma list of <resource>:read|write, or all\n(a key hands out only what it holds itself)")
+	expires := fs.String("expires", "", "when the key stops working: an RFC 3339 `time`, or a duration from now such as 720h (default never)")
+	return func(ctx context.Context, c *call) error {
+		body := map[string]any{"name": c.args[0]}
+		if *expires != "" {
+			t, err := expiry(*expires, time.Now())
+			if err != nil {
+				return err
+			}
+			body["expiresAt"] = t
+		}
+		switch {
+		case scope.admin:
+			if *perms == "" {
+				return usagef("an admin key needs --permissions (a comma list, or all)")
+			}
+			body["permissions"] = permissionList(*perms)
+			if scope.account != "" {
+				id, err := c.accountID(ctx, scope.account)
+				if err != nil {
+					return err
+				}
+				body["accountId"] = id
+			}
+		case *perms != "":
+			return usagef("--permissions is for admin keys (--admin); a user key opens its own account's databases")
+		}
+		path, err := scope.path(ctx, c, true)
+		if err != nil {
+			return err
+		}
+		var k keyView
+		data, err := c.api.send(ctx, http.MethodPost, path, body, &k)
+		if err != nil {
+			return err
+		}
+		return c.showKey(data, k)
+	}
+}
+
+// permissionList reads --permissions: "all", or a comma list.
+func permissionList(s string) []string {
+	if strings.TrimSpace(s) == "all" {
+		var out []string
+		for _, p := range dbplane.AllPermissions() {
+			out = append(out, string(p))
+		}
+		return out
+	}
+	out := []string{}
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func keyDisable(disable bool) func(*flag.FlagSet) runFunc {
+	return func(fs *flag.FlagSet) runFunc {
+		scope := registerKeyScope(fs, false)
+		return func(ctx context.Context, c *call) error {
+			path, err := scope.path(ctx, c, false)
+			if err != nil {
+				return err
+			}
+			var k keyView
+			data, err := c.api.send(ctx, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"disabled": disable}, &k)
+			if err != nil {
+				return err
+			}
+			return c.showKey(data, k)
+		}
+	}
+}
+
+func keyDelete(fs *flag.FlagSet) runFunc {
+	scope := registerKeyScope(fs, false)
+	return func(ctx context.Context, c *call) error {
+		path, err := scope.path(ctx, c, false)
+		if err != nil {
+			return err
+		}
+		if _, err := c.api.send(ctx, http.MethodDelete, path+"/"+url.PathEscape(c.args[0]), nil, nil); err != nil {
+			return err
+		}
+		c.done("Deleted key %s.", c.args[0])
+		return nil
+	}
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// serverGroup is "dbplane server": Pterodactyl servers over
+// /api/admin/servers.
+var serverGroup = &group{
+	name: "server",
+	about: "Manage servers, the tenant workloads whose databases the Pterodactyl APIs hand out (admin key\n" +
+		"with servers:read, and :write to change them). SERVER is a server's UUID, numeric id or\n" +
+		"8-character identifier.",
+	subs: []sub{
+		{name: "list", summary: "list servers, by numeric id", setup: serverList},
+		{name: "create", args: "NAME", nargs: 1, summary: "create a server owned by an account, on a node", setup: serverCreate,
+			example: "dbplane server create Survival --owner ada@example.com --node 1 --database-limit 3"},
+		{name: "show", args: "SERVER", nargs: 1, summary: "show one server", setup: serverShow},
+		{name: "update", args: "SERVER", nargs: 1, summary: "rename a server or change its database limit", setup: serverUpdate},
+		{name: "delete", args: "SERVER", nargs: 1, summary: "delete a server that has no databases left", setup: serverDelete},
+	},
+}
+
+// serverView is the admin API's server.
+type serverView struct {
+	ID            string `json:"id"`
+	NumericID     int64  `json:"numericId"`
+	Identifier    string `json:"identifier"`
+	Name          string `json:"name"`
+	OwnerID       string `json:"ownerId"`
+	NodeID        string `json:"nodeId"`
+	DatabaseLimit *int   `json:"databaseLimit"`
+	DatabaseCount int    `json:"databaseCount"`
+	CreatedAt     string `json:"createdAt"`
+	UpdatedAt     string `json:"updatedAt"`
+}
+
+func serverPath(id string) string { return "/api/admin/servers/" + url.PathEscape(id) }
+
+func serverList(fs *flag.FlagSet) runFunc {
+	pf := registerPage(fs)
+	return func(ctx context.Context, c *call) error {
+		items, err := c.api.pages(ctx, "/api/admin/servers", nil, *pf)
+		if err != nil {
+			return err
+		}
+		if c.json {
+			return c.writeItems(items)
+		}
+		rows := make([][]string, 0, len(items))
+		for _, raw := range items {
+			var s serverView
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return err
+			}
+			rows = append(rows, []string{fmt.Sprint(s.NumericID), s.Identifier, s.Name, s.OwnerID,
+				itoa(s.DatabaseCount) + "/" + limit(s.DatabaseLimit, itoa), shortTimeOf(s.CreatedAt)})
+		}
+		table(c.stdout, []string{"ID", "IDENTIFIER", "NAME", "OWNER", "DATABASES", "CREATED"}, rows)
+		return nil
+	}
+}
+
+func (c *call) showServer(data []byte, s serverView) error {
+	if c.json {
+		return c.writeJSON(data)
+	}
+	fields(c.stdout, []field{
+		{"ID", fmt.Sprint(s.NumericID)}, {"UUID", s.ID}, {"Identifier", s.Identifier}, {"Name", s.Name},
+		{"Owner", s.OwnerID}, {"Node", s.NodeID}, {"Databases", itoa(s.DatabaseCount) + " of " + limit(s.DatabaseLimit, itoa)},
+		{"Created", shortTimeOf(s.CreatedAt)}, {"Updated", shortTimeOf(s.UpdatedAt)},
+	})
+	return nil
+}
+
+func registerDatabaseLimit(fs *flag.FlagSet) *optNumber {
+	l := &optNumber{nullWord: "unlimited"}
+	fs.Var(l, "database-limit", "most databases the server may have (a `number`, 0 for none, or unlimited)")
+	return l
+}
+
+func serverCreate(fs *flag.FlagSet) runFunc {
+	owner := fs.String("owner", "", "the owning `account` (id or email; required)")
+	node := fs.String("node", "", "the `node` the server runs on (UUID or numeric id; required)")
+	dbLimit := registerDatabaseLimit(fs)
+	return func(ctx context.Context, c *call) error {
+		if *owner == "" || *node == "" {
+			return usagef("server create needs --owner and --node")
+		}
+		ownerID, err := c.accountID(ctx, *owner)
+		if err != nil {
+			return err
+		}
+		body := map[string]any{"name": c.args[0], "ownerId": ownerID, "nodeId": *node}
+		if dbLimit.set {
+			body["databaseLimit"] = dbLimit.json()
+		}
+		var s serverView
+		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/servers", body, &s)
+		if err != nil {
+			return err
+		}
+		return c.showServer(data, s)
+	}
+}
+
+func serverShow(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		var s serverView
+		data, err := c.api.get(ctx, serverPath(c.args[0]), &s)
+		if err != nil {
+			return err
+		}
+		return c.showServer(data, s)
+	}
+}
+
+func serverUpdate(fs *flag.FlagSet) runFunc {
+	var name optString
+	fs.Var(&name, "name", "new `name`")
+	dbLimit := registerDatabaseLimit(fs)
+	return func(ctx context.Context, c *call) error {
+		body := map[string]any{}
+		if name.set {
+			body["name"] = name.v
+		}
+		if dbLimit.set {
+			body["databaseLimit"] = dbLimit.json()
+		}
+		if len(body) == 0 {
+			return usagef("nothing to change: give --name or --database-limit")
+		}
+		var s serverView
+		data, err := c.api.send(ctx, http.MethodPatch, serverPath(c.args[0]), body, &s)
+		if err != nil {
+			return err
+		}
+		return c.showServer(data, s)
+	}
+}
+
+func serverDelete(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		if _, err := c.api.send(ctx, http.MethodDelete, serverPath(c.args[0]), nil, nil); err != nil {
+			return err
+		}
+		c.done("Deleted server %s.", c.args[0])
+		return nil
+	}
+}

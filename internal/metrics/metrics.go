@@ -1,0 +1,143 @@
+// Package metrics exposes dbplane's Prometheus metrics (SPEC §10): HTTP
+// requests by surface, route pattern and status; engine operations by
+// engine, op and outcome; and, read from the store at each scrape, intents
+// pending and their age, hosts, databases by engine and status, keys and
+// sessions in use. It is the one package that knows Prometheus: the HTTP
+// server and the engine registry only call the observer functions it
+// hands out.
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/dbplane/dbplane"
+)
+
+// StatsFunc reads the deployment's figures; control.Service.Stats is one.
+type StatsFunc func(ctx context.Context) (*dbplane.Stats, error)
+
+// Metrics holds dbplane's collectors on a registry of its own.
+type Metrics struct {
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	engineOps *prometheus.CounterVec
+	engineLat *prometheus.HistogramVec
+}
+
+// scrapeTimeout bounds the store reads of one scrape.
+const scrapeTimeout = 5 * time.Second
+
+// New returns the metrics of one process. stats is read at each scrape.
+func New(stats StatsFunc, logger *slog.Logger) *Metrics {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dbplane_http_requests_total",
+			Help: "HTTP requests by surface, route pattern and status.",
+		}, []string{"surface", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dbplane_http_request_duration_seconds",
+			Help:    "HTTP request latency by surface and route pattern.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"surface", "route"}),
+		engineOps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dbplane_engine_operations_total",
+			Help: "Operations on database hosts by engine, op and outcome (ok, exists, not_exist, access_denied, unreachable, unsupported, timeout, error).",
+		}, []string{"engine", "op", "outcome"}),
+		engineLat: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dbplane_engine_operation_duration_seconds",
+			Help:    "Latency of operations on database hosts by engine and op.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"engine", "op"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.engineOps, m.engineLat,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&storeCollector{stats: stats, log: logger})
+	return m
+}
+
+// Handler serves the metrics in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// ObserveRequest records one HTTP request (server.Options.Observe).
+func (m *Metrics) ObserveRequest(surface, route string, status int, took time.Duration) {
+	if route == "" {
+		route = "unmatched" // a 404 or a refused path: no pattern, one label
+	}
+	m.requests.WithLabelValues(surface, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(surface, route).Observe(took.Seconds())
+}
+
+// ObserveEngine records one engine operation: its engine, op and
+// outcome (not its host, which would make a label per host).
+func (m *Metrics) ObserveEngine(engine, op, outcome string, took time.Duration) {
+	m.engineOps.WithLabelValues(engine, op, outcome).Inc()
+	m.engineLat.WithLabelValues(engine, op).Observe(took.Seconds())
+}
+
+// storeCollector reads the store's figures at scrape time, so gauges are
+// never stale and cost nothing between scrapes.
+type storeCollector struct {
+	stats StatsFunc
+	log   *slog.Logger
+}
+
+var (
+	descDatabases = prometheus.NewDesc("dbplane_databases", "Databases by engine and status (internal states too).", []string{"engine", "status"}, nil)
+	descHosts     = prometheus.NewDesc("dbplane_hosts", "Database hosts by state (enabled, disabled).", []string{"state"}, nil)
+	descIntents   = prometheus.NewDesc("dbplane_intents_pending", "Engine changes recorded and not settled yet.", nil, nil)
+	descOldest    = prometheus.NewDesc("dbplane_intent_oldest_age_seconds", "Age of the oldest engine change not settled (0 when none).", nil, nil)
+	descKeys      = prometheus.NewDesc("dbplane_api_keys", "API keys by kind and whether they can be used now.", []string{"kind", "state"}, nil)
+	descSessions  = prometheus.NewDesc("dbplane_sessions", "Live dashboard sessions.", nil, nil)
+	descUp        = prometheus.NewDesc("dbplane_store_up", "1 when the metadata store answered the scrape's queries.", nil, nil)
+)
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descIntents, descOldest, descKeys, descSessions, descUp} {
+		ch <- d
+	}
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	st, err := c.stats(ctx)
+	if err != nil {
+		c.log.Warn("metrics: read the store", "err", err)
+		ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
+	for e, byStatus := range st.Databases {
+		for s, n := range byStatus {
+			ch <- prometheus.MustNewConstMetric(descDatabases, prometheus.GaugeValue, float64(n), string(e), string(s))
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(descHosts, prometheus.GaugeValue, float64(st.HostsEnabled), "enabled")
+	ch <- prometheus.MustNewConstMetric(descHosts, prometheus.GaugeValue, float64(st.HostsDisabled), "disabled")
+	ch <- prometheus.MustNewConstMetric(descIntents, prometheus.GaugeValue, float64(st.IntentsPending))
+	age := 0.0
+	if !st.OldestIntent.IsZero() {
+		age = time.Since(st.OldestIntent).Seconds()
+	}
+	ch <- prometheus.MustNewConstMetric(descOldest, prometheus.GaugeValue, age)
+	for _, k := range []dbplane.KeyKind{dbplane.KeyAdmin, dbplane.KeyUser} {
+		ch <- prometheus.MustNewConstMetric(descKeys, prometheus.GaugeValue, float64(st.KeysActive[k]), string(k), "active")
+		ch <- prometheus.MustNewConstMetric(descKeys, prometheus.GaugeValue, float64(st.KeysInactive[k]), string(k), "inactive")
+	}
+	ch <- prometheus.MustNewConstMetric(descSessions, prometheus.GaugeValue, float64(st.Sessions))
+}

@@ -1,0 +1,234 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/dbplane/dbplane"
+)
+
+// adminServerRoutes registers the servers pages: every server, a server
+// with its subusers and their database permissions, through the
+// ServerService calls the admin API makes.
+func (h *handler) adminServerRoutes() {
+	m, a := h.mux, h.adminOnly
+	m.HandleFunc("GET /admin/servers", a(h.handleAdminServers))
+	m.HandleFunc("POST /admin/servers", a(h.handleAdminServerCreate))
+	m.HandleFunc("GET /admin/servers/{id}", a(h.handleAdminServer))
+	m.HandleFunc("POST /admin/servers/{id}", a(h.handleAdminServerUpdate))
+	m.HandleFunc("POST /admin/servers/{id}/delete", a(h.handleAdminServerDelete))
+	m.HandleFunc("POST /admin/servers/{id}/subusers", a(h.handleAdminSubuserSet))
+	m.HandleFunc("POST /admin/servers/{id}/subusers/{account}/remove", a(h.handleAdminSubuserRemove))
+}
+
+// adminServerForm is the server form as typed.
+type adminServerForm struct {
+	Name, Owner, Node, Limit string
+}
+
+type adminServersView struct {
+	adminFrame
+	Servers  []*dbplane.Server
+	Pager    pager
+	Accounts []*dbplane.Account
+	Nodes    []*dbplane.Node
+	Emails   map[string]string // account id → email
+	NodeName map[string]string // node id → name
+	Form     adminServerForm
+	Error    string
+}
+
+type adminServerView struct {
+	adminFrame
+	Server      *dbplane.Server
+	Owner       string // the owner's email
+	Node        string // the node's name
+	Subusers    []*dbplane.Subuser
+	Accounts    []*dbplane.Account // who may become a subuser: not the owner
+	Emails      map[string]string
+	Permissions []string
+	Form        adminServerForm
+	// Error is about the settings form, SubuserError about the subuser
+	// form, DeleteError why the server stays.
+	Error, SubuserError, DeleteError string
+}
+
+var adminServerFlash = map[string]string{
+	"created": "Server created.",
+	"saved":   "Server saved.",
+	"deleted": "Server deleted.",
+	"subuser": "Subuser saved.",
+	"removed": "Subuser removed.",
+}
+
+func (h *handler) handleAdminServers(w http.ResponseWriter, r *http.Request) {
+	h.renderAdminServers(w, r, http.StatusOK, adminServersView{})
+}
+
+func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, status int, v adminServersView) {
+	ctx := r.Context()
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	p := dbplane.Page{Page: max(page, 1), PerPage: pageSize}
+	servers, total, err := h.svc.Servers.ListServers(ctx, p)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	accounts, err := h.svc.Accounts.ListAccounts(ctx)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	nodes, err := h.svc.Servers.ListNodes(ctx)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	v.adminFrame, v.Servers, v.Accounts, v.Nodes = adminNav("/admin/servers"), servers, accounts, nodes
+	v.Pager = newPager(r, total)
+	v.Emails, v.NodeName = adminEmails(accounts), map[string]string{}
+	for _, n := range nodes {
+		v.NodeName[n.ID] = n.Name
+	}
+	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
+}
+
+func adminEmails(accounts []*dbplane.Account) map[string]string {
+	m := make(map[string]string, len(accounts))
+	for _, a := range accounts {
+		m[a.ID] = a.Email
+	}
+	return m
+}
+
+func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request) {
+	f := adminServerForm{Name: adminField(r, "name"), Owner: adminField(r, "owner"), Node: adminField(r, "node"), Limit: adminField(r, "limit")}
+	in := dbplane.ServerInput{Name: f.Name, OwnerID: f.Owner, NodeID: f.Node}
+	var err error
+	if in.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit"); err == nil {
+		var s *dbplane.Server
+		if s, err = h.svc.Servers.CreateServer(r.Context(), in); err == nil {
+			http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=created", http.StatusSeeOther)
+			return
+		}
+	}
+	h.renderAdminServers(w, r, statusOf(err), adminServersView{Form: f, Error: h.formError(r, err)})
+}
+
+func (h *handler) handleAdminServer(w http.ResponseWriter, r *http.Request) {
+	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	h.renderAdminServer(w, r, http.StatusOK, s, adminServerView{Form: adminServerFormOf(s)})
+}
+
+func adminServerFormOf(s *dbplane.Server) adminServerForm {
+	f := adminServerForm{Name: s.Name}
+	if s.DatabaseLimit != nil {
+		f.Limit = strconv.Itoa(*s.DatabaseLimit)
+	}
+	return f
+}
+
+func (h *handler) handleAdminServerUpdate(w http.ResponseWriter, r *http.Request) {
+	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	f := adminServerForm{Name: adminField(r, "name"), Limit: adminField(r, "limit")}
+	u := dbplane.ServerUpdate{Name: &f.Name, DatabaseLimitSet: true}
+	if u.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit"); err == nil {
+		if _, err = h.svc.Servers.UpdateServer(r.Context(), s.ID, u); err == nil {
+			http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=saved", http.StatusSeeOther)
+			return
+		}
+	}
+	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+		h.notFound(w, r)
+		return
+	}
+	h.renderAdminServer(w, r, statusOf(err), s, adminServerView{Form: f, Error: h.formError(r, err)})
+}
+
+// handleAdminServerDelete deletes a server; the service refuses while it
+// has databases, and the page links to them.
+func (h *handler) handleAdminServerDelete(w http.ResponseWriter, r *http.Request) {
+	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	if err := h.svc.Servers.DeleteServer(r.Context(), s.ID); err != nil {
+		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+			h.notFound(w, r)
+			return
+		}
+		h.renderAdminServer(w, r, statusOf(err), s, adminServerView{Form: adminServerFormOf(s), DeleteError: h.formError(r, err)})
+		return
+	}
+	http.Redirect(w, r, "/admin/servers?m=deleted", http.StatusSeeOther)
+}
+
+// handleAdminSubuserSet adds a subuser or replaces its permissions.
+func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) {
+	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	perms := r.PostForm["permission"]
+	if perms == nil {
+		perms = []string{}
+	}
+	if _, err := h.svc.Servers.SetSubuser(r.Context(), s.ID, adminField(r, "account"), perms); err != nil {
+		if dbplane.ErrorCode(err) == dbplane.CodeNotFound && dbplane.ErrorField(err) == "" {
+			h.renderAdminServer(w, r, http.StatusUnprocessableEntity, s, adminServerView{Form: adminServerFormOf(s), SubuserError: "No such account."})
+			return
+		}
+		h.renderAdminServer(w, r, statusOf(err), s, adminServerView{Form: adminServerFormOf(s), SubuserError: h.formError(r, err)})
+		return
+	}
+	http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=subuser", http.StatusSeeOther)
+}
+
+func (h *handler) handleAdminSubuserRemove(w http.ResponseWriter, r *http.Request) {
+	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	if err := h.svc.Servers.RemoveSubuser(r.Context(), s.ID, r.PathValue("account")); err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=removed", http.StatusSeeOther)
+}
+
+func (h *handler) renderAdminServer(w http.ResponseWriter, r *http.Request, status int, s *dbplane.Server, v adminServerView) {
+	ctx := r.Context()
+	subs, err := h.svc.Servers.ListSubusers(ctx, s.ID)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	accounts, err := h.svc.Accounts.ListAccounts(ctx)
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	v.adminFrame, v.Server, v.Subusers, v.Permissions = adminNav("/admin/servers"), s, subs, dbplane.DatabasePermissions
+	v.Emails = adminEmails(accounts)
+	v.Owner = v.Emails[s.OwnerID]
+	for _, a := range accounts {
+		if a.ID != s.OwnerID {
+			v.Accounts = append(v.Accounts, a)
+		}
+	}
+	if n, err := h.svc.Servers.Node(ctx, s.NodeID); err == nil {
+		v.Node = n.Name
+	}
+	h.render(w, r, status, "admin-server", view{Title: "Server " + s.Name, Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
+}
