@@ -337,8 +337,13 @@ func dataID(b []byte) (string, error) {
 
 // CreateHTTP is POST /api/v1/db/databases. It returns the new database's id.
 func (h *Harness) CreateHTTP(ctx context.Context, key, label, eng string) (string, error) {
+	return h.createAt(ctx, h.Base, key, label, eng)
+}
+
+// createAt is CreateHTTP on the dbplane at base (a scale-out replica).
+func (h *Harness) createAt(ctx context.Context, base, key, label, eng string) (string, error) {
 	body, _ := json.Marshal(map[string]string{"name": label, "engine": eng})
-	b, err := h.do(ctx, http.MethodPost, h.Base+"/api/v1/db/databases", key, body)
+	b, err := h.do(ctx, http.MethodPost, base+"/api/v1/db/databases", key, body)
 	if err != nil {
 		return "", err
 	}

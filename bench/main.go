@@ -10,7 +10,10 @@
 //   - reads: requests/s of the list and reveal endpoints vs a bare net/http
 //     handler, same client loop;
 //   - concurrent: parallel creates against an account with exactly -slots
-//     slots vs parallel raw EnsureDatabase, plus errors and over-allocation.
+//     slots vs parallel raw EnsureDatabase, plus errors and over-allocation;
+//   - scaleout: parallel creates through 1 and 3 replicas on a PostgreSQL
+//     store (on the postgres engine's server), next to the SQLite store and
+//     raw EnsureDatabase, on the first engine.
 //
 // It prints one table (or JSON with -json) and exits non-zero only when
 // something failed, never because a target was missed. See
@@ -44,9 +47,10 @@ const (
 	targetRotate     = 1.3 // dbplane/raw mean latency, at most
 	targetReads      = 0.5 // dbplane/bare requests per second, at least
 	targetConcurrent = 0.8 // dbplane/raw creates per second, at least
+	targetScaleOut   = 2.0 // 3 replicas / 1 replica creates per second, at least
 )
 
-var allPhases = []string{"create", "rotate", "reads", "concurrent"}
+var allPhases = []string{"create", "rotate", "reads", "concurrent", "scaleout"}
 
 type flags struct {
 	n, warmup      int
@@ -232,6 +236,13 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 		}
 	}
 
+	if want("scaleout") {
+		logf("scale-out: %d creates each way, %d clients: raw, SQLite, 1 and 3 replicas on a PostgreSQL store ...", f.slots, f.clients)
+		if err := scaleOut(ctx, h, f, res); err != nil {
+			fail(err)
+		}
+	}
+
 	if want("concurrent") {
 		for _, e := range h.Engines {
 			logf("%s: %d clients, %d slots, %d attempts; raw %d in two halves ...", e.Name, f.clients, f.slots, f.slots+f.clients, f.slots)
@@ -257,6 +268,34 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 			}
 		}
 	}
+}
+
+// scaleOut runs the scale-out phase on the first engine, with the store
+// on the postgres engine's server.
+func scaleOut(ctx context.Context, h *Harness, f *flags, res *Result) error {
+	meta := h.Engine("postgres")
+	if meta == nil {
+		res.Notes = append(res.Notes, "scaleout skipped: the PostgreSQL store needs the postgres engine's server")
+		return nil
+	}
+	e := h.Engines[0]
+	n := f.slots
+	so, err := h.MeasureScaleOut(ctx, e, meta.DB, f.clients, n)
+	if err != nil {
+		return err
+	}
+	p := "scale-out " + e.Name
+	res.Rows = append(res.Rows,
+		ratioRow(p+" 3 replicas / 1 (PG store)", "per s", so.PG3, so.PG1, AtLeast, targetScaleOut),
+		ratioRow(p+" 1 replica (PG store) / raw", "per s", so.PG1, so.Raw, Info, 0),
+		ratioRow(p+" SQLite store / raw", "per s", so.SQLite, so.Raw, Info, 0),
+	)
+	res.Notes = append(res.Notes, fmt.Sprintf("%s: %d creates each way, %d clients: raw %.0f/s, SQLite %.0f/s, PostgreSQL store 1 replica %.0f/s, 3 replicas %.0f/s (in one process, sharing its CPUs)",
+		p, n, f.clients, so.Raw, so.SQLite, so.PG1, so.PG3))
+	if so.Errors > 0 {
+		return fmt.Errorf("%s: %d failed creates, first: %s", p, so.Errors, so.FirstErr)
+	}
+	return nil
 }
 
 func reads(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result) error {

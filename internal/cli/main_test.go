@@ -7,4 +7,9 @@ import (
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv(serveChildEnv) != "" {
+		os.Exit(serveChild())
+	}
+	os.Exit(dbtest.Main(m))
+}

@@ -5,9 +5,16 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/store"
 )
+
+const migrateUsage = `Usage: dbplane migrate [flags]
+
+Bring the metadata store (the SQLite file of the data dir, or --store) to
+this binary's schema, then exit. serve does the same on start unless
+--no-migrate; with replicas on a PostgreSQL store, run this before rolling
+out a new version. Refused while serve runs on the SQLite data dir.
+`
 
 // runMigrate brings the metadata store to this binary's schema and exits,
 // for operators who upgrade the schema before rolling out replicas (serve
@@ -15,13 +22,12 @@ import (
 // migrated under a running serve: that serve is an older binary.
 func runMigrate(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg, rest, err := config.Load(fs, args, e.getenv)
+	cfg, rest, err := loadLocal(fs, e, args, migrateUsage, "data-dir", "store")
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
+		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	if err := cfg.Validate(); err != nil {
 		return err

@@ -268,7 +268,8 @@ const reconcileUsage = `Usage: dbplane reconcile [flags]
 
 Finish or undo the engine changes left in flight (after a crash, or while a
 host was down), then exit. With serve running on the same data dir, only
-changes older than twice the engine timeout are touched.
+changes older than twice the engine timeout are touched; with a PostgreSQL
+store (replicas may be running), only changes whose lease has passed.
 `
 
 var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +

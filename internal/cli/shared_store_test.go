@@ -99,9 +99,13 @@ func TestServe_StorePasswordNeverInErrors(t *testing.T) {
 	t.Setenv("DBPLANE_MASTER_KEY", newMasterKey(t))
 	for _, cmd := range []string{"init", "serve", "migrate", "reconcile"} {
 		var stdout, stderr bytes.Buffer
-		code := cliMain([]string{cmd, "--data-dir", t.TempDir(), "--store", url, "--listen", "127.0.0.1:0"}, &stdout, &stderr)
-		if code == 0 {
-			t.Errorf("%s with a wrong store password = exit 0, want 1", cmd)
+		args := []string{cmd, "--data-dir", t.TempDir(), "--store", url}
+		if cmd == "serve" {
+			args = append(args, "--listen", "127.0.0.1:0")
+		}
+		code := cliMain(args, &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "password authentication failed") {
+			t.Errorf("%s with a wrong store password = exit %d, %q; want 1 and the login refused", cmd, code, stderr.String())
 		}
 		if strings.Contains(stderr.String()+stdout.String(), "hunter2") {
 			t.Errorf("%s printed the store password: %q", cmd, stderr.String())

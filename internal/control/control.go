@@ -38,8 +38,9 @@ type Options struct {
 	EngineTimeout time.Duration
 	// Hook, when set, is called at named points of engine changes
 	// ("create:recorded", "create:engine-done", "create:engine-failed",
-	// "rotate:recorded", "rotate:engine-done"). Crash tests use it to stop
-	// the process there; race tests, to hold a request there.
+	// "rotate:recorded", "rotate:engine-done", and "quota:host-measured"
+	// after each host of a quota pass). Crash tests use it to stop the
+	// process there; race tests, to hold a request there.
 	Hook func(step string)
 	// PasswordParams are argon2id's costs for account passwords; default
 	// DefaultPasswordParams.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -99,9 +100,11 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 	}
 }
 
-// dropConn forgets a host's cached connection after the host changed. The
-// old connection is closed outside the lock: closing a pool waits for the
-// calls in flight on it, which must not hold up other hosts.
+// dropConn forgets a host's cached connection after the host changed.
+// Calls already holding the old connection may still be opening sessions
+// on it, and closing it now would cancel them ("context canceled" on a
+// create that had nothing wrong): it is closed once every call it may
+// carry is over, 2 × the engine timeout later.
 func (s *Service) dropConn(hostID string) {
 	s.mu.Lock()
 	hc := s.conns[hostID]
@@ -109,7 +112,7 @@ func (s *Service) dropConn(hostID string) {
 	s.connGen++
 	s.mu.Unlock()
 	if hc != nil {
-		go hc.conn.Close()
+		time.AfterFunc(2*s.opt.EngineTimeout, func() { hc.conn.Close() })
 	}
 }
 
@@ -173,8 +176,12 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 			return nil, checkFailed(t)
 		}
 	}
-	if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
-		return nil, err
+	// An unchanged password keeps its sealed bytes, so replicas comparing
+	// the row with their connection's (conn) see no change.
+	if after.Password != before.Password {
+		if h.SealedPassword, err = s.sealer.Seal([]byte(h.Password), hostAAD(h.ID)); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.UpdateHost(ctx, h); err != nil {
 		return nil, err

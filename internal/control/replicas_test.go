@@ -1,8 +1,10 @@
 package control_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dbplane/dbplane"
@@ -128,4 +130,35 @@ func TestReplicas_ChangesOnOneHoldOnTheOtherAtOnce(t *testing.T) {
 			t.Error("Authenticate on B right after a suspension on A = nil error, want a refusal")
 		}
 	})
+}
+
+// TestUpdateHost_KeepsTheSealedPasswordWhenItDoesNotChange: replicas
+// tell a changed host by its row; a change of maxDatabases alone must not
+// look like new credentials (they would drop their engine connections
+// under the creates in flight).
+func TestUpdateHost_KeepsTheSealedPasswordWhenItDoesNotChange(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, control.Options{})
+	hosts, err := f.st.ListHosts(ctx)
+	if err != nil || len(hosts) != 1 {
+		t.Fatalf("ListHosts = %v, %v", hosts, err)
+	}
+	before := hosts[0]
+	if _, err := f.svc.UpdateHost(ctx, before.ID, dbplane.HostInput{MaxDatabasesSet: true, MaxDatabases: ptr(20)}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.st.Host(ctx, before.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after.SealedPassword, before.SealedPassword) {
+		t.Error("UpdateHost of maxDatabases alone sealed the password again")
+	}
+	pw := dbplane.Secret("another-password-" + strings.Repeat("x", 10))
+	if _, err := f.svc.UpdateHost(ctx, before.ID, dbplane.HostInput{Password: &pw}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.st.Host(ctx, before.ID); bytes.Equal(again.SealedPassword, before.SealedPassword) {
+		t.Error("UpdateHost of the password kept the old sealed password")
+	}
 }

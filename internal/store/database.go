@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 
 	"github.com/dbplane/dbplane"
 )
@@ -120,29 +119,46 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 }
 
 // Database returns a database by ULID or numeric id, or ErrDatabaseNotFound.
-func (db *DB) Database(ctx context.Context, id string) (*dbplane.Database, error) {
-	where, arg := `d.id = ?`, any(id)
-	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-		where, arg = `d.numeric_id = ?`, n
-	}
-	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE `+where, arg))
-	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+func (db *DB) Database(ctx context.Context, ref string) (*dbplane.Database, error) {
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{}.ref(ref))
 }
 
 // AccountDatabase returns the account's database with that ULID. Another
 // account's database reads as ErrDatabaseNotFound, never as forbidden.
 func (db *DB) AccountDatabase(ctx context.Context, accountID, id string) (*dbplane.Database, error) {
-	d, err := scanDatabase(db.readRow(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, id, accountID))
-	return d, translate(err, dbplane.ErrDatabaseNotFound, nil)
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{ID: id, AccountID: accountID})
 }
 
 // ListDatabases returns the account's databases, oldest first.
 func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.Database, error) {
-	return collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.account_id = ?
-		ORDER BY d.created_at, d.id`, accountID))
+	return findDatabases(ctx, readQuerier{db}, databaseFilter{AccountID: accountID, ByCreated: true})
 }
 
-// HostDatabases returns every database row on a host.
-func (db *DB) HostDatabases(ctx context.Context, hostID string) ([]*dbplane.Database, error) {
-	return collectDatabases(db.readRows(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.host_id = ? ORDER BY d.numeric_id`, hostID))
+// ServerDatabases returns a page of a server's databases and the total.
+func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	var total int
+	err := db.readRow(ctx, `SELECT database_count FROM servers WHERE id = ?`, serverID).Scan(&total)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, 0, err
+	}
+	list, err := findDatabases(ctx, readQuerier{db}, databaseFilter{ServerID: serverID, Limit: p.PerPage, Offset: p.Offset()})
+	return list, total, err
+}
+
+// ServerDatabase returns the server's database with that numeric id or
+// ULID; another server's reads as ErrDatabaseNotFound.
+func (db *DB) ServerDatabase(ctx context.Context, serverID, ref string) (*dbplane.Database, error) {
+	return findDatabase(ctx, readQuerier{db}, databaseFilter{ServerID: serverID}.ref(ref))
+}
+
+// ListAllDatabases returns a filtered page of every database and the total.
+func (db *DB) ListAllDatabases(ctx context.Context, f dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) {
+	df := databaseFilter{AccountID: f.AccountID, HostID: f.HostID, ServerID: f.ServerID, Engine: f.Engine, Status: f.Status}
+	total, err := countDatabases(ctx, db, df)
+	if err != nil {
+		return nil, 0, err
+	}
+	df.Limit, df.Offset = f.Page.PerPage, f.Page.Offset()
+	list, err := findDatabases(ctx, readQuerier{db}, df)
+	return list, total, err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math"
 	"sort"
 	"time"
@@ -111,9 +112,8 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 	var d *dbplane.Database
 	err := db.tx(ctx, func(tx *txn) error {
 		var err error
-		d, err = scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ? AND d.account_id = ?`, in.DatabaseID, accountID))
-		if err != nil {
-			return translate(err, dbplane.ErrDatabaseNotFound, nil)
+		if d, err = findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID, AccountID: accountID}); err != nil {
+			return err
 		}
 		if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
 			return errBusy
@@ -121,6 +121,36 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 		in.Kind = dbplane.IntentRotate
 		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
 		return insertIntent(ctx, tx, in, db.ms(db.Now()))
+	})
+	return d, err
+}
+
+// beginIntent records an intent for an existing database in tx. It returns
+// the row, or CodeConflict while another change is in flight.
+func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
+	d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
+		return nil, errBusy
+	}
+	in.Kind = kind
+	in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+	return d, insertIntent(ctx, tx, in, db.ms(db.Now()))
+}
+
+// BeginDrop marks a database deleting and records its drop intent.
+func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
+	var d *dbplane.Database
+	err := db.tx(ctx, func(tx *txn) error {
+		var err error
+		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
+			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID)
+		return err
 	})
 	return d, err
 }
@@ -139,10 +169,10 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
 			return err
 		}
-		d, err := scanDatabase(tx.QueryRowContext(ctx, `SELECT `+databaseCols+` FROM databases d WHERE d.id = ?`, in.DatabaseID))
+		d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
 		if err == nil {
 			desired = d.DesiredStatus()
-		} else if err != sql.ErrNoRows {
+		} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
 			return err
 		}
 		return deleteIntent(ctx, tx, in.ID)

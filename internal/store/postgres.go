@@ -6,6 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -100,10 +103,18 @@ func postgresLockMigrations(ctx context.Context, db *DB) (func(), error) {
 }
 
 // postgresRetryable: serialization failures and deadlocks, after which
-// PostgreSQL expects the transaction to be run again.
+// PostgreSQL expects the transaction to be run again; and a session that
+// ended under the transaction (an administrator, a restart or a failover
+// of the server: class 57P; a broken connection: class 08 or a network
+// error), which the pool replaces. tx never runs a failed commit again.
 func postgresRetryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	if errors.As(err, &pe) {
+		return pe.Code == "40001" || pe.Code == "40P01" || strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
+	}
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }
 
 // postgresNextID takes the table's native sequence: it never hands out a

@@ -159,34 +159,38 @@ const maxTxAttempts = 5
 
 // tx runs fn in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // READ COMMITTED) and commits it. Where the dialect says the transaction
-// may simply run again (a deadlock), it does, a few times: fn must set
-// everything it returns afresh on each run.
+// may simply run again (a deadlock, or a session that ended before the
+// commit was sent), it does, a few times: fn must set everything it
+// returns afresh on each run. A failed commit is never run again: it may
+// have been applied.
 func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
 	for attempt := 1; ; attempt++ {
-		err := db.tx1(ctx, fn)
-		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
+		committing, err := db.tx1(ctx, fn)
+		if err == nil || committing || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
 			return err
 		}
 		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
 	}
 }
 
-func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) error {
+// tx1 runs fn in one transaction; committing reports that err came from
+// the commit itself.
+func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool, err error) {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	tx := &txn{Tx: sqlTx, d: db.dialect}
 	if err := db.checkEpoch(ctx, tx); err != nil {
 		tx.Rollback()
-		return err
+		return false, err
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return false, err
 	}
 	defer db.gen.Add(1) // even a failed commit may have changed something
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // Generation changes after every write transaction of this process. A

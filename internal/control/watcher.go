@@ -1,0 +1,106 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/engine"
+)
+
+// quotaWorkers is how many hosts a quota pass measures at once: a hung
+// host costs the pass one engine timeout, not one per host (STYLE.md §7,
+// habit 19).
+const quotaWorkers = 8
+
+// RefreshQuota is one pass of the quota watcher: it measures every enabled
+// host with one query each, quotaWorkers hosts at a time, stores the
+// sizes, moves accounts' databases to over_quota (writes revoked on the
+// engine) or back to active, and returns what it did. A host that is down
+// is skipped and reported.
+func (s *Service) RefreshQuota(ctx context.Context) (*dbplane.QuotaReport, error) {
+	start := s.opt.Now()
+	rep := &dbplane.QuotaReport{StartedAt: start}
+	hosts, err := s.store.ListHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var enabled []*dbplane.Host
+	for _, h := range hosts {
+		if h.Enabled {
+			enabled = append(enabled, h)
+		}
+	}
+	rep.Hosts = make([]dbplane.HostMeasurement, len(enabled))
+	sem := make(chan struct{}, quotaWorkers)
+	var wg sync.WaitGroup
+	for i, h := range enabled {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			rep.Hosts[i] = s.measureHost(ctx, h)
+		})
+	}
+	wg.Wait()
+	if err := s.store.RecomputeOverQuota(ctx); err != nil {
+		return nil, err
+	}
+	drifted, err := s.store.Drifted(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.converge(ctx, drifted)
+	if err != nil {
+		s.log.Warn("quota: some status changes are not applied yet; will retry", "err", err)
+	}
+	rep.Changed = changes
+	rep.Took = s.opt.Now().Sub(start)
+	return rep, nil
+}
+
+// measureHost measures one host and stores its sizes.
+func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.HostMeasurement {
+	m := dbplane.HostMeasurement{HostID: h.ID, HostName: h.Name}
+	t0 := time.Now()
+	n, err := s.measure(ctx, h.ID)
+	m.Databases, m.Took = n, time.Since(t0)
+	if err != nil {
+		m.Error = dbplane.ErrorMessage(translateEngine(err))
+		if errors.Is(err, engine.ErrUnsupported) {
+			m.Error = "This engine does not report database sizes"
+		}
+		s.log.Warn("quota: host not measured", "host_id", h.ID, "err", err)
+	}
+	s.hook("quota:host-measured")
+	return m
+}
+
+func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
+	defer cancel()
+	c, _, err := s.conn(ctx, hostID)
+	if err != nil {
+		return 0, err
+	}
+	sizer, ok := c.(engine.Sizer)
+	if !ok {
+		return 0, engine.ErrUnsupported
+	}
+	sizes, err := sizer.DatabaseSizes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.store.UpdateSizes(ctx, hostID, sizes, s.opt.Now())
+}
+
+// RunQuota runs the quota watcher every interval until ctx is done.
+func (s *Service) RunQuota(ctx context.Context, interval time.Duration) error {
+	every(ctx, interval, func() {
+		if _, err := s.RefreshQuota(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("quota pass failed", "err", err)
+		}
+	})
+	return nil
+}

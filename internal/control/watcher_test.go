@@ -1,0 +1,53 @@
+package control_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/engine/enginefake"
+)
+
+// TestRefreshQuota_MeasuresHostsAtOnce: a pass measures its hosts in
+// parallel, so hosts that hang cost it one engine timeout, not one each.
+// Every measurement waits until all three are in flight (or 5 s): done one
+// by one, the pass would never have more than one.
+func TestRefreshQuota_MeasuresHostsAtOnce(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	f.mustHost(t, "fake-2", "hostpw-"+strings.Repeat("t", 20))
+	f.mustHost(t, "fake-3", "hostpw-"+strings.Repeat("u", 20))
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	all := make(chan struct{})
+	f.fake.SetHook(enginefake.OpSizes, func() {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if inFlight == 3 {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	rep, err := f.svc.RefreshQuota(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if most != 3 {
+		t.Errorf("at most %d of 3 hosts measured at once, want 3", most)
+	}
+	if len(rep.Hosts) != 3 {
+		t.Fatalf("report lists %d hosts, want 3", len(rep.Hosts))
+	}
+	for i, h := range rep.Hosts {
+		if h.Error != "" || h.HostName == "" {
+			t.Errorf("report host %d = %+v, want a measured host", i, h)
+		}
+	}
+}
