@@ -15,12 +15,12 @@ import (
 func (tb *tab) copyTarget(name string, in ...query) string {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: name}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	return eval[string](tb, `((b) => {
   const el = document.querySelector(b.getAttribute("data-copy"));
   if (!el) return "";
   return (el.tagName === "INPUT" || el.tagName === "TEXTAREA") ? el.value : el.textContent;
-})(`+string(sel)+`[0])`)
+})(`+string(el)+`)`)
 }
 
 // grantClipboard lets the tab's pages read and write the clipboard, as a
@@ -50,17 +50,18 @@ func (tb *tab) grantClipboard() {
 func (tb *tab) copy(name, want string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: name}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	// Mark the button: its text changes when it reports, so the query that
 	// found it would not find it again.
-	eval[bool](tb, string(sel)+`[0].setAttribute("data-journey-copy", "") || true`)
+	eval[bool](tb, string(el)+`.setAttribute("data-journey-copy", "") || true`)
+	click := tb.mouseClick(el, q)
 	ctx, cancel := tb.step()
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+	if err := chromedp.Do(ctx, click); err != nil {
 		tb.fail("click %s: %v", q, err)
 	}
 	// The feedback lasts 1.5 s; a mutation poll sees it as it comes.
-	feedback, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => {
+	feedback, err := runJS(ctx, chromedp.Poll[string](`(() => {
   const b = document.querySelector("[data-journey-copy]");
   const t = b ? b.textContent.trim() : "";
   return (t === "Copied" || t === "Press Ctrl+C") ? t : null;
@@ -73,7 +74,7 @@ func (tb *tab) copy(name, want string, in ...query) {
 	case "Copied":
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		got, err := chromedp.Run(rctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+		got, err := runJS(rctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 		if err != nil {
 			tb.fail("%s said Copied but the clipboard cannot be read: %v", q, err)
 		}

@@ -174,13 +174,13 @@ func (tb *tab) keepArtifacts(why string) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	base := filepath.Join(dir, tb.who+"-"+why)
-	url, _ := chromedp.Run(ctx, chromedp.Location())
+	url, _ := runJS(ctx, chromedp.Location())
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		_ = os.WriteFile(base+".png", png, 0o644)
 	} else {
 		tb.t.Logf("%s: no screenshot: %v", tb.who, err)
 	}
-	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
+	if html, err := runJS(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
 		_ = os.WriteFile(base+".html", []byte(html), 0o644)
 	} else if !errors.Is(err, context.DeadlineExceeded) {
 		tb.t.Logf("%s: no HTML: %v", tb.who, err)
