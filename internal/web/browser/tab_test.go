@@ -354,6 +354,26 @@ func (tb *tab) fill(label, value string, in ...query) {
 	}
 }
 
+// tick checks the checkbox labelled label with a mouse click, unless it is
+// checked already.
+func (tb *tab) tick(label string, in ...query) {
+	tb.t.Helper()
+	q := scoped(query{Kind: "field", Text: label}, in)
+	el := tb.one(q)
+	if eval[bool](tb, string(el)+".checked") {
+		return
+	}
+	click := tb.mouseClick(el, q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, click); err != nil {
+		tb.fail("click %s: %v", q, err)
+	}
+	if !eval[bool](tb, string(el)+".checked") {
+		tb.fail("%s is not checked after a click", q)
+	}
+}
+
 // choose picks the option whose visible text is option in the select
 // labelled label.
 func (tb *tab) choose(label, option string, in ...query) {
