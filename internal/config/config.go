@@ -47,10 +47,10 @@ type Config struct {
 	DisabledEngines []string
 	NoMigrate       bool          // --no-migrate, DBPLANE_NO_MIGRATE: serve without migrating the store
 	QuotaInterval   time.Duration // --quota-interval, DBPLANE_QUOTA_INTERVAL: watcher period, 0 disables it; default 5m
-	// Requests per minute per API key on the Pterodactyl application and
-	// client APIs. --rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION
-	// (default 240) and --rate-limit-client, DBPLANE_RATE_LIMIT_CLIENT
-	// (default 720).
+	// Requests per minute per API key on the Pterodactyl application API
+	// (--rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION, default
+	// 240), and on the client API and /api/v1/db (--rate-limit-client,
+	// DBPLANE_RATE_LIMIT_CLIENT, default 720).
 	RateLimitApplication int
 	RateLimitClient      int
 	// Databases one server may create a minute over /api/client (the
