@@ -79,8 +79,8 @@ type browser struct {
 }
 
 // newBrowser starts the browser for a journey against base. width is the
-// window's width in CSS pixels.
-func newBrowser(t *testing.T, base string, width, height int) *browser {
+// window's width in CSS pixels; extra are more command-line options.
+func newBrowser(t *testing.T, base string, width, height int, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	path := requireBrowser(t)
 	opts := []chromedp.ExecAllocatorOption{
@@ -103,6 +103,7 @@ func newBrowser(t *testing.T, base string, width, height int) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
