@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/docs"
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/api/ptero"
@@ -129,6 +130,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Observe:         mets.ObserveRequest,
 		Metrics:         metricsHandler(cfg, mets),
 		MetricsToken:    cfg.MetricsToken,
+		OpenAPI:         docs.OpenAPI(),
 		TLS:             listener.tls,
 		TrustedProxies:  listener.proxies,
 	})
