@@ -86,4 +86,3 @@ func focused(tb *tab) string {
   return el.tagName.toLowerCase() + " " + name;
 })()`)
 }
-
