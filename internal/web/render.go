@@ -80,6 +80,7 @@ func mustParseTemplates() *templates {
 		"errorMessage": dbplane.ErrorMessage,
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },
+		"args":         args,
 	}
 	// The layout and the partials every page may use ({{template "usage"}} …)
 	// are parsed once; each page is a clone of them with its own "main".
@@ -96,6 +97,23 @@ func mustParseTemplates() *templates {
 		t.pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(assets, p))
 	}
 	return t
+}
+
+// args makes the one value a partial gets from name, value pairs:
+// {{template "x" (args "Key" . "Token" $.Token)}}.
+func args(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("args: %d values, want name, value pairs", len(pairs))
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("args: name %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }
 
 // render writes page name with status. The page is rendered into a buffer
