@@ -236,7 +236,7 @@ func (h *handler) renderAdminAccount(w http.ResponseWriter, r *http.Request, sta
 	v.adminFrame, v.Acct, v.Preview, v.Keys, v.Databases = adminNav("/admin/accounts"), a, preview, keys, dbs
 	v.MoreDatabases = total - len(dbs)
 	v.Self = visitorFrom(ctx).account.ID == a.ID
-	h.render(w, r, status, "admin-account", view{Title: a.Email, Nav: "admin", Flash: adminAccountFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-account", view{Title: a.Email, Nav: "admin", Flash: flashOf(r, adminAccountFlash), Data: v})
 }
 
 func readAdminAccountForm(r *http.Request) adminAccountForm {

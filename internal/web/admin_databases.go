@@ -142,7 +142,7 @@ func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, s
 	if v.Page < pages {
 		v.NextURL = link(v.Page + 1)
 	}
-	h.render(w, r, status, "admin-databases", view{Title: "Databases", Nav: "admin", Flash: adminDatabaseFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-databases", view{Title: "Databases", Nav: "admin", Flash: flashOf(r, adminDatabaseFlash), Data: v})
 }
 
 // adminBackTo is where an action on the list returns to: the list with the

@@ -85,7 +85,7 @@ func (h *handler) handleAdminHosts(w http.ResponseWriter, r *http.Request) {
 	for _, hh := range h.svc.Hosts.HostHealth() {
 		health[hh.HostID] = hh
 	}
-	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")],
+	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: flashOf(r, adminHostFlash),
 		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: names, Health: health}})
 }
 
@@ -233,7 +233,7 @@ func (h *handler) renderHostForm(w http.ResponseWriter, r *http.Request, status 
 		title = "Host " + host.Name
 		v.Form.Engine = string(host.Engine) // not a field of the edit form
 	}
-	h.render(w, r, status, "admin-host", view{Title: title, Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-host", view{Title: title, Nav: "admin", Flash: flashOf(r, adminHostFlash), Data: v})
 }
 
 func readAdminHostForm(r *http.Request) adminHostForm {

@@ -90,7 +90,7 @@ func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, sta
 	for _, n := range nodes {
 		v.NodeName[n.ID] = n.Name
 	}
-	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
 }
 
 func adminEmails(accounts []*dbplane.Account) map[string]string {
@@ -230,5 +230,5 @@ func (h *handler) renderAdminServer(w http.ResponseWriter, r *http.Request, stat
 	if n, err := h.svc.Servers.Node(ctx, s.NodeID); err == nil {
 		v.Node = n.Name
 	}
-	h.render(w, r, status, "admin-server", view{Title: "Server " + s.Name, Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-server", view{Title: "Server " + s.Name, Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
 }

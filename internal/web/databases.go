@@ -59,7 +59,7 @@ var databasesMessages = map[string]string{
 
 // handleDatabases lists the account's databases with its usage.
 func (h *handler) handleDatabases(w http.ResponseWriter, r *http.Request) {
-	h.renderDatabases(w, r, http.StatusOK, databasesView{Flash: databasesMessages[r.URL.Query().Get("m")]})
+	h.renderDatabases(w, r, http.StatusOK, databasesView{Flash: flashOf(r, databasesMessages)})
 }
 
 func (h *handler) renderDatabases(w http.ResponseWriter, r *http.Request, status int, dv databasesView) {
