@@ -122,13 +122,7 @@ func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, s
 	}
 	v.adminFrame, v.Filter, v.Databases, v.Total = adminNav("/admin/databases"), f, dbs, total
 	v.Accounts, v.Hosts, v.Engines, v.Statuses = accounts, hosts, dbplane.Engines, adminStatuses
-	v.Emails, v.HostName = map[string]string{}, map[string]string{}
-	for _, a := range accounts {
-		v.Emails[a.ID] = a.Email
-	}
-	for _, x := range hosts {
-		v.HostName[x.ID] = x.Name
-	}
+	v.Emails, v.HostName = adminEmails(accounts), adminHostNames(hosts)
 	q := adminFilterQuery(f)
 	v.Query = q.Encode()
 	v.Page, v.Pages = f.Page.Page, pages

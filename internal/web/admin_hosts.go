@@ -77,16 +77,8 @@ func (h *handler) handleAdminHosts(w http.ResponseWriter, r *http.Request) {
 		h.serviceError(w, r, err)
 		return
 	}
-	names := map[string]string{}
-	for _, n := range nodes {
-		names[n.ID] = n.Name
-	}
-	health := map[string]dbplane.HostHealth{}
-	for _, hh := range h.svc.Hosts.HostHealth() {
-		health[hh.HostID] = hh
-	}
 	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: flashOf(r, adminHostFlash),
-		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: names, Health: health}})
+		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: adminNodeNames(nodes), Health: h.hostHealth()}})
 }
 
 func (h *handler) handleAdminHostNew(w http.ResponseWriter, r *http.Request) {

@@ -86,19 +86,8 @@ func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, sta
 	}
 	v.adminFrame, v.Servers, v.Accounts, v.Nodes = adminNav("/admin/servers"), servers, accounts, nodes
 	v.Pager = newPager(r, total)
-	v.Emails, v.NodeName = adminEmails(accounts), map[string]string{}
-	for _, n := range nodes {
-		v.NodeName[n.ID] = n.Name
-	}
+	v.Emails, v.NodeName = adminEmails(accounts), adminNodeNames(nodes)
 	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
-}
-
-func adminEmails(accounts []*dbplane.Account) map[string]string {
-	m := make(map[string]string, len(accounts))
-	for _, a := range accounts {
-		m[a.ID] = a.Email
-	}
-	return m
 }
 
 func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request) {
