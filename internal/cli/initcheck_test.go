@@ -2,11 +2,23 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dbplane/dbplane/internal/cli"
 )
+
+// serveOnce runs the serve command; were it to start serving, it stops
+// after 30 seconds with exit 0, which the tests count as a failure.
+func serveOnce(args []string, stdout, stderr *bytes.Buffer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return cli.Main(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), stdout, stderr)
+}
 
 // TestServe_NeverInitialised: serve on a data dir that init never made
 // says so, names the command to run, and creates nothing there.
@@ -14,7 +26,7 @@ func TestServe_NeverInitialised(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	var stdout, stderr bytes.Buffer
-	code := cliMain([]string{"serve", "--data-dir", dir, "--listen", "127.0.0.1:0"}, &stdout, &stderr)
+	code := serveOnce([]string{"--data-dir", dir}, &stdout, &stderr)
 	want := []string{dir + " was never initialised", "Run 'dbplane init --data-dir " + dir + "'"}
 	for _, w := range want {
 		if code != 1 || !strings.Contains(stderr.String(), w) {
@@ -37,7 +49,7 @@ func TestServe_MasterKeyMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := cliMain([]string{"serve", "--data-dir", dir, "--listen", "127.0.0.1:0"}, &stdout, &stderr)
+	code := serveOnce([]string{"--data-dir", dir}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "master key "+filepath.Join(dir, "master.key")+" is missing") || !strings.Contains(stderr.String(), "Restore master.key from your backup") {
 		t.Errorf("serve without master.key = exit %d, stderr %q; want 1, saying it is missing", code, stderr.String())
 	}
