@@ -182,9 +182,8 @@ func (h *handler) handleAdminDatabaseDisabled(disabled bool) http.HandlerFunc {
 // handleAdminDatabaseDeletePage asks to confirm a delete by typing the
 // database's name. It changes nothing.
 func (h *handler) handleAdminDatabaseDeletePage(w http.ResponseWriter, r *http.Request) {
-	d, err := h.svc.AdminDatabases.Database(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	d, ok := loadByID(h, w, r, h.svc.AdminDatabases.Database)
+	if !ok {
 		return
 	}
 	h.renderAdminDatabaseDelete(w, r, http.StatusOK, d, r.URL.Query().Get("q"), "")
@@ -193,9 +192,8 @@ func (h *handler) handleAdminDatabaseDeletePage(w http.ResponseWriter, r *http.R
 // handleAdminDatabaseDelete drops the database and its user on the
 // engine, then the row, once the typed name matches.
 func (h *handler) handleAdminDatabaseDelete(w http.ResponseWriter, r *http.Request) {
-	d, err := h.svc.AdminDatabases.Database(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	d, ok := loadByID(h, w, r, h.svc.AdminDatabases.Database)
+	if !ok {
 		return
 	}
 	if strings.TrimSpace(r.PostForm.Get("confirm")) != d.DBName {

@@ -113,18 +113,16 @@ func (h *handler) handleAdminHostTestNew(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *handler) handleAdminHost(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	h.renderHostForm(w, r, http.StatusOK, host, adminHostView{Form: adminHostFormOf(host)})
 }
 
 func (h *handler) handleAdminHostUpdate(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	f := readAdminHostForm(r)
@@ -145,9 +143,8 @@ func (h *handler) handleAdminHostUpdate(w http.ResponseWriter, r *http.Request) 
 // handleAdminHostTest checks the edit form's settings over the stored host
 // (an empty password field keeps the stored password) without saving.
 func (h *handler) handleAdminHostTest(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	f := readAdminHostForm(r)
@@ -185,9 +182,8 @@ func (h *handler) handleAdminHostEnabled(enabled bool) http.HandlerFunc {
 // databases (or engine changes) remain on it; the page says so and links
 // to the host's databases.
 func (h *handler) handleAdminHostDelete(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	if err := h.svc.Hosts.DeleteHost(r.Context(), host.ID); err != nil {

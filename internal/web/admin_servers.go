@@ -105,9 +105,8 @@ func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request
 }
 
 func (h *handler) handleAdminServer(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	h.renderAdminServer(w, r, http.StatusOK, s, adminServerView{Form: adminServerFormOf(s)})
@@ -122,11 +121,11 @@ func adminServerFormOf(s *dbplane.Server) adminServerForm {
 }
 
 func (h *handler) handleAdminServerUpdate(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
+	var err error
 	f := adminServerForm{Name: adminField(r, "name"), Limit: adminField(r, "limit")}
 	u := dbplane.ServerUpdate{Name: &f.Name, DatabaseLimitSet: true}
 	if u.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit"); err == nil {
@@ -145,9 +144,8 @@ func (h *handler) handleAdminServerUpdate(w http.ResponseWriter, r *http.Request
 // handleAdminServerDelete deletes a server; the service refuses while it
 // has databases, and the page links to them.
 func (h *handler) handleAdminServerDelete(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	if err := h.svc.Servers.DeleteServer(r.Context(), s.ID); err != nil {
@@ -163,9 +161,8 @@ func (h *handler) handleAdminServerDelete(w http.ResponseWriter, r *http.Request
 
 // handleAdminSubuserSet adds a subuser or replaces its permissions.
 func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	perms := r.PostForm["permission"]
@@ -184,9 +181,8 @@ func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *handler) handleAdminSubuserRemove(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	if err := h.svc.Servers.RemoveSubuser(r.Context(), s.ID, r.PathValue("account")); err != nil {
