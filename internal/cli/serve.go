@@ -69,7 +69,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Logs = os.Stderr
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
-	listener, err := listenerOptions(cfg)
+	listener, err := listenerOptions(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
