@@ -260,6 +260,30 @@ func (p *page) all(tag string) []*html.Node {
 	return out
 }
 
+// byID returns the element with that id, or nil.
+func (p *page) byID(id string) *html.Node {
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if v, _ := attr(n, "id"); v == id {
+				found = n
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	if p.doc != nil {
+		walk(p.doc)
+	}
+	return found
+}
+
 func attr(n *html.Node, key string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == key {

@@ -13,38 +13,12 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/net/html"
-
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
-// dbpByID returns the element with that id, or nil.
-func dbpByID(p *page, id string) *html.Node {
-	var found *html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if found != nil {
-			return
-		}
-		if n.Type == html.ElementNode {
-			if v, _ := attr(n, "id"); v == id {
-				found = n
-				return
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	if p.doc != nil {
-		walk(p.doc)
-	}
-	return found
-}
-
 // dbpText is the text of the element with that id, or "".
 func dbpText(p *page, id string) string {
-	if n := dbpByID(p, id); n != nil {
+	if n := p.byID(id); n != nil {
 		return nodeText(n)
 	}
 	return ""
@@ -149,7 +123,7 @@ func TestDatabasePage(t *testing.T) {
 	if strings.Contains(p.body, oldPw) || strings.Contains(p.body, string(stored.ConnectionString)) || strings.Contains(p.body, "mysql://") {
 		t.Error("the database page shows the password or the connection string before reveal")
 	}
-	if dbpByID(p, "snippet-cli") != nil {
+	if p.byID("snippet-cli") != nil {
 		t.Error("the database page shows snippets before reveal")
 	}
 	// After a quota pass the size says when it was measured.
@@ -320,8 +294,8 @@ func TestDatabasePage_Mongo(t *testing.T) {
 	if uri != string(stored.ConnectionString) || !strings.HasSuffix(uri, "?authSource="+d.DBName) {
 		t.Errorf("mongo URI snippet = %q, want the service's, with authSource", uri)
 	}
-	if dbpByID(p, "snippet-jdbc") != nil || !strings.HasPrefix(dbpText(p, "snippet-cli"), "mongosh ") {
-		t.Errorf("mongo snippets: jdbc %v, cli %q", dbpByID(p, "snippet-jdbc") != nil, dbpText(p, "snippet-cli"))
+	if p.byID("snippet-jdbc") != nil || !strings.HasPrefix(dbpText(p, "snippet-cli"), "mongosh ") {
+		t.Errorf("mongo snippets: jdbc %v, cli %q", p.byID("snippet-jdbc") != nil, dbpText(p, "snippet-cli"))
 	}
 }
 
