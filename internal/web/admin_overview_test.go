@@ -93,10 +93,7 @@ func TestAdminOverview(t *testing.T) {
 	ph, pp, _ := net.SplitHostPort(proxy.ln.Addr().String())
 	port, _ := strconv.Atoi(pp)
 	cfg := a.maria.AdminConfig()
-	hung := a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "maria-hang", "engine": "mariadb", "hostname": ph, "port": port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable",
-	})["id"].(string)
+	hung := a.addHostAt(t, "maria-hang", a.maria, ph, port)
 	maria := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
 
 	// Ada is over quota on maria-1; Bob has a database on maria-hang.

@@ -247,23 +247,13 @@ func TestDatabasePage(t *testing.T) {
 	}
 }
 
-// dbpAddHost registers a test server as a host through the admin API.
-func dbpAddHost(t *testing.T, a *app, name string, srv *dbtest.Server) {
-	t.Helper()
-	cfg := srv.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": name, "engine": srv.Engine(), "hostname": cfg.Host, "port": cfg.Port, "username": cfg.User,
-		"password": cfg.Password, "database": cfg.Database, "tls": "disable",
-	})
-}
-
 // TestDatabasePage_Mongo reveals a MongoDB database (FerretDB in tests):
 // the connection string carries authSource, and there is no JDBC URL.
 func TestDatabasePage_Mongo(t *testing.T) {
 	ctx := context.Background()
 	mongo := dbtest.Mongo(t)
 	a := newApp(t)
-	dbpAddHost(t, a, "mongo-1", mongo)
+	a.addHost(t, "mongo-1", mongo)
 	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	b := a.signIn(t, "ada@example.com", "ada's long password")
 	id := dbpCreate(t, b, "events", "mongo")
@@ -305,7 +295,7 @@ func TestDatabasePage_Postgres(t *testing.T) {
 	ctx := context.Background()
 	pg := dbtest.Postgres(t)
 	a := newApp(t)
-	dbpAddHost(t, a, "pg-1", pg)
+	a.addHost(t, "pg-1", pg)
 	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	b := a.signIn(t, "ada@example.com", "ada's long password")
 	id := dbpCreate(t, b, "analytics", "postgres")
@@ -420,11 +410,7 @@ func TestDatabasePage_HostDown(t *testing.T) {
 	proxy := dbpStartProxy(t, net.JoinHostPort(mh, strconv.Itoa(mp)))
 	ph, pp, _ := net.SplitHostPort(proxy.addr)
 	port, _ := strconv.Atoi(pp)
-	cfg := a.maria.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "maria-proxied", "engine": "mariadb", "hostname": ph, "port": port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable",
-	})
+	a.addHostAt(t, "maria-proxied", a.maria, ph, port)
 	// New databases go to the proxied host only.
 	hosts, err := a.srv.Service().ListHosts(ctx)
 	if err != nil {
