@@ -263,7 +263,9 @@ const serveUsage = `Usage: dbplane serve [flags]
 
 Run the HTTP server: the APIs, the dashboard, /healthz, /readyz and
 /metrics, the quota watcher and the reconciler. It migrates the metadata
-store on start unless --no-migrate.
+store on start unless --no-migrate, and refuses a data dir that
+'dbplane init' never made. HTTPS with --tls-cert and --tls-key; SIGHUP
+rereads them. SIGTERM or SIGINT stops it. See docs/operations.md.
 `
 
 const reconcileUsage = `Usage: dbplane reconcile [flags]
