@@ -90,6 +90,9 @@ func (s Surface[M]) Run(t *testing.T, scenarios []Scenario[M]) {
 			s.check(t, sc, m, w, logs.String())
 			if s.OpenAPI {
 				openapitest.Check(t, r, w.Code, w.Header(), w.Body.Bytes())
+				if w.Code < 300 {
+					openapitest.CheckAccepted(t, s.Request(sc.Method, sc.Path, sc.Body, sc.Header))
+				}
 			}
 		})
 	}

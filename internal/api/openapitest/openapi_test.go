@@ -65,3 +65,34 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckAccepted proves that an accepted request the document does
+// not describe fails the check.
+func TestCheckAccepted(t *testing.T) {
+	tests := []struct {
+		name, method, path, body string
+		wantOK                   bool
+	}{
+		{"Documented", "POST", "/api/v1/db/databases", `{"name":"app","engine":"postgres"}`, true},
+		{"NoContentType", "POST", "/api/admin/nodes", `{"name":"fra-1"}`, true},
+		{"UndocumentedField", "POST", "/api/admin/nodes", `{"name":"fra-1","region":"eu"}`, false},
+		{"WrongType", "POST", "/api/v1/db/databases", `{"name":5}`, false},
+		{"UnknownEngine", "POST", "/api/v1/db/databases", `{"name":"app","engine":"oracle"}`, false},
+		{"PanelIgnoresUnknownFields", "POST", "/api/client/servers/6f1b5c2a/databases/", `{"database":"app","remote":"%","host":3}`, true},
+		{"Undocumented", "GET", "/databases", ``, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{TB: t}
+			r := httptest.NewRequest(tc.method, "http://dbplane.test"+tc.path, strings.NewReader(tc.body))
+			if strings.HasPrefix(tc.path, "/api/v1") {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			openapitest.CheckAccepted(rec, r)
+			if got := len(rec.errs) == 0; got != tc.wantOK {
+				t.Errorf("CheckAccepted(%s %s %s) passed = %v, want %v", tc.method, tc.path, tc.body, got, tc.wantOK)
+			}
+		})
+	}
+}
