@@ -131,12 +131,7 @@ func accountCreate(fs *flag.FlagSet) runFunc {
 			body["name"] = email
 		}
 		q.add(body)
-		var a accountView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/accounts", body, &a)
-		if err != nil {
-			return err
-		}
-		return c.showAccount(data, a)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/accounts", body, (*call).showAccount)
 	}
 }
 
@@ -146,12 +141,7 @@ func accountShow(*flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var a accountView
-		data, err := c.api.get(ctx, accountPath(id), &a)
-		if err != nil {
-			return err
-		}
-		return c.showAccount(data, a)
+		return sendAndShow(ctx, c, http.MethodGet, accountPath(id), nil, (*call).showAccount)
 	}
 }
 
@@ -185,12 +175,7 @@ func (c *call) patchAccount(ctx context.Context, body map[string]any) error {
 	if err != nil {
 		return err
 	}
-	var a accountView
-	data, err := c.api.send(ctx, http.MethodPatch, accountPath(id), body, &a)
-	if err != nil {
-		return err
-	}
-	return c.showAccount(data, a)
+	return sendAndShow(ctx, c, http.MethodPatch, accountPath(id), body, (*call).showAccount)
 }
 
 func accountSuspend(suspend bool) func(*flag.FlagSet) runFunc {

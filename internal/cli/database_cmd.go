@@ -192,24 +192,14 @@ func (c *call) showAdminDatabase(data []byte, d adminDatabaseView) error {
 
 func databaseShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var d adminDatabaseView
-		data, err := c.api.get(ctx, adminDatabasePath(c.args[0]), &d)
-		if err != nil {
-			return userKeyHint(err, false)
-		}
-		return c.showAdminDatabase(data, d)
+		return userKeyHint(sendAndShow(ctx, c, http.MethodGet, adminDatabasePath(c.args[0]), nil, (*call).showAdminDatabase), false)
 	}
 }
 
 func databaseAction(action string) func(*flag.FlagSet) runFunc {
 	return func(*flag.FlagSet) runFunc {
 		return func(ctx context.Context, c *call) error {
-			var d adminDatabaseView
-			data, err := c.api.send(ctx, http.MethodPost, adminDatabasePath(c.args[0])+"/"+action, nil, &d)
-			if err != nil {
-				return userKeyHint(err, false)
-			}
-			return c.showAdminDatabase(data, d)
+			return userKeyHint(sendAndShow(ctx, c, http.MethodPost, adminDatabasePath(c.args[0])+"/"+action, nil, (*call).showAdminDatabase), false)
 		}
 	}
 }

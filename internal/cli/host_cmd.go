@@ -177,12 +177,7 @@ func hostAdd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var h hostView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/database-hosts", body, &h)
-		if err != nil {
-			return withGrants(err)
-		}
-		return c.showHost(data, h)
+		return withGrants(sendAndShow(ctx, c, http.MethodPost, "/api/admin/database-hosts", body, (*call).showHost))
 	}
 }
 
@@ -196,12 +191,7 @@ func hostUpdate(fs *flag.FlagSet) runFunc {
 		if len(body) == 0 {
 			return usagef("nothing to change: give the flags of the settings to change")
 		}
-		var h hostView
-		data, err := c.api.send(ctx, http.MethodPatch, hostPath(c.args[0]), body, &h)
-		if err != nil {
-			return withGrants(err)
-		}
-		return c.showHost(data, h)
+		return withGrants(sendAndShow(ctx, c, http.MethodPatch, hostPath(c.args[0]), body, (*call).showHost))
 	}
 }
 

@@ -212,12 +212,7 @@ func keyCreate(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var k keyView
-		data, err := c.api.send(ctx, http.MethodPost, path, body, &k)
-		if err != nil {
-			return err
-		}
-		return c.showKey(data, k)
+		return sendAndShow(ctx, c, http.MethodPost, path, body, (*call).showKey)
 	}
 }
 
@@ -247,12 +242,7 @@ func keyDisable(disable bool) func(*flag.FlagSet) runFunc {
 			if err != nil {
 				return err
 			}
-			var k keyView
-			data, err := c.api.send(ctx, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"disabled": disable}, &k)
-			if err != nil {
-				return err
-			}
-			return c.showKey(data, k)
+			return sendAndShow(ctx, c, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"disabled": disable}, (*call).showKey)
 		}
 	}
 }

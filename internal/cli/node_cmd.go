@@ -55,22 +55,12 @@ func (c *call) showNode(data []byte, n nodeView) error {
 
 func nodeCreate(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var n nodeView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/nodes", map[string]any{"name": c.args[0]}, &n)
-		if err != nil {
-			return err
-		}
-		return c.showNode(data, n)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/nodes", map[string]any{"name": c.args[0]}, (*call).showNode)
 	}
 }
 
 func nodeShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var n nodeView
-		data, err := c.api.get(ctx, "/api/admin/nodes/"+url.PathEscape(c.args[0]), &n)
-		if err != nil {
-			return err
-		}
-		return c.showNode(data, n)
+		return sendAndShow(ctx, c, http.MethodGet, "/api/admin/nodes/"+url.PathEscape(c.args[0]), nil, (*call).showNode)
 	}
 }

@@ -100,23 +100,13 @@ func serverCreate(fs *flag.FlagSet) runFunc {
 		if dbLimit.set {
 			body["databaseLimit"] = dbLimit.json()
 		}
-		var s serverView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/servers", body, &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/servers", body, (*call).showServer)
 	}
 }
 
 func serverShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var s serverView
-		data, err := c.api.get(ctx, serverPath(c.args[0]), &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodGet, serverPath(c.args[0]), nil, (*call).showServer)
 	}
 }
 
@@ -135,12 +125,7 @@ func serverUpdate(fs *flag.FlagSet) runFunc {
 		if len(body) == 0 {
 			return usagef("nothing to change: give --name or --database-limit")
 		}
-		var s serverView
-		data, err := c.api.send(ctx, http.MethodPatch, serverPath(c.args[0]), body, &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodPatch, serverPath(c.args[0]), body, (*call).showServer)
 	}
 }
 
