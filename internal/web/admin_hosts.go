@@ -100,16 +100,7 @@ func (h *handler) handleAdminHostCreate(w http.ResponseWriter, r *http.Request) 
 
 // handleAdminHostTestNew checks the create form's settings without saving.
 func (h *handler) handleAdminHostTestNew(w http.ResponseWriter, r *http.Request) {
-	f := readAdminHostForm(r)
-	in, err := f.input(r, true)
-	if err == nil {
-		var t dbplane.HostTest
-		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), "", in); err == nil {
-			h.renderHostForm(w, r, http.StatusOK, nil, adminHostView{Form: f, Test: &t})
-			return
-		}
-	}
-	h.renderHostForm(w, r, statusOf(err), nil, h.hostFormError(r, f, err))
+	h.testHostForm(w, r, nil)
 }
 
 func (h *handler) handleAdminHost(w http.ResponseWriter, r *http.Request) {
@@ -147,16 +138,27 @@ func (h *handler) handleAdminHostTest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.testHostForm(w, r, host)
+}
+
+// testHostForm checks the form's settings without saving and shows the
+// outcome on the form: over the stored host, or a new one when host is
+// nil. A stored host gone meanwhile is the 404 page.
+func (h *handler) testHostForm(w http.ResponseWriter, r *http.Request, host *dbplane.Host) {
+	id := ""
+	if host != nil {
+		id = host.ID
+	}
 	f := readAdminHostForm(r)
-	in, err := f.input(r, false)
+	in, err := f.input(r, host == nil)
 	if err == nil {
 		var t dbplane.HostTest
-		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), host.ID, in); err == nil {
+		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), id, in); err == nil {
 			h.renderHostForm(w, r, http.StatusOK, host, adminHostView{Form: f, Test: &t})
 			return
 		}
 	}
-	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+	if host != nil && dbplane.ErrorCode(err) == dbplane.CodeNotFound {
 		h.notFound(w, r)
 		return
 	}
