@@ -121,6 +121,11 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			if s.opt.Observe != nil {
 				s.opt.Observe(surfaceOf(ownerPath(r.URL.Path)), route(), status, time.Since(start))
 			}
+			// Below the logger's level nothing is built: the attrs cost an
+			// allocation and a few lookups per request.
+			if !s.logger.Enabled(r.Context(), level) {
+				return
+			}
 			s.logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
