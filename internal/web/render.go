@@ -72,6 +72,7 @@ func mustParseTemplates() *templates {
 		},
 		"bytes":        humanBytes,
 		"ago":          ago,
+		"measured":     measured,
 		"percent":      percent,
 		"statusText":   statusText,
 		"statusClass":  statusClass,
