@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dbplane/dbplane/internal/dbtest"
@@ -338,76 +336,13 @@ func TestDatabasePage_Postgres(t *testing.T) {
 	}
 }
 
-// dbpProxy is a TCP proxy in front of a database server, so a test can take
-// a host down and bring it back on the same address.
-type dbpProxy struct {
-	t      *testing.T
-	addr   string
-	target string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
-}
-
-func dbpStartProxy(t *testing.T, target string) *dbpProxy {
-	t.Helper()
-	p := &dbpProxy{t: t, target: target, addr: "127.0.0.1:0"}
-	p.start()
-	t.Cleanup(p.stop)
-	return p
-}
-
-func (p *dbpProxy) start() {
-	p.t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-}
-
-// stop refuses new connections and cuts the open ones.
-func (p *dbpProxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
 // TestDatabasePage_HostDown: rotate and delete while the host cannot be
 // reached say so plainly, without the driver's text; the delete is
 // finished once the host is back.
 func TestDatabasePage_HostDown(t *testing.T) {
 	ctx := context.Background()
 	a := newApp(t)
-	mh, mp := a.maria.Addr()
-	proxy := dbpStartProxy(t, net.JoinHostPort(mh, strconv.Itoa(mp)))
+	proxy := startProxy(t, a.maria)
 	ph, pp, _ := net.SplitHostPort(proxy.addr)
 	port, _ := strconv.Atoi(pp)
 	a.addHostAt(t, "maria-proxied", a.maria, ph, port)
