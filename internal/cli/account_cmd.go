@@ -69,20 +69,13 @@ func (c *call) accountID(ctx context.Context, arg string) (string, error) {
 
 func accountList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var accounts []accountView
-		data, err := c.api.get(ctx, "/api/admin/accounts", &accounts)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(accounts))
-		for _, a := range accounts {
-			rows = append(rows, []string{
+		header := []string{"ID", "EMAIL", "NAME", "ROLE", "DATABASES", "STORAGE", "SUSPENDED"}
+		return getAndList(ctx, c, "/api/admin/accounts", header, func(a accountView) []string {
+			return []string{
 				a.ID, a.Email, a.Name, a.Role, itoa(a.DatabaseCount) + "/" + limit(a.Slots, itoa),
 				humanBytes(a.UsedBytes) + "/" + limit(a.StorageBytes, humanBytes), yesNo(a.Suspended),
-			})
-		}
-		table(c.stdout, []string{"ID", "EMAIL", "NAME", "ROLE", "DATABASES", "STORAGE", "SUSPENDED"}, rows)
-		return nil
+			}
+		})
 	}
 }
 

@@ -51,20 +51,13 @@ func hostPath(id string) string { return "/api/admin/database-hosts/" + url.Path
 
 func hostList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var hosts []hostView
-		data, err := c.api.get(ctx, "/api/admin/database-hosts", &hosts)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(hosts))
-		for _, h := range hosts {
-			rows = append(rows, []string{
+		header := []string{"ID", "NAME", "ENGINE", "ADDRESS", "USER", "DATABASES", "ENABLED"}
+		return getAndList(ctx, c, "/api/admin/database-hosts", header, func(h hostView) []string {
+			return []string{
 				fmt.Sprint(h.NumericID), h.Name, h.Engine, fmt.Sprintf("%s:%d", h.Hostname, h.Port), h.Username,
 				itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa), yesNo(h.Enabled),
-			})
-		}
-		table(c.stdout, []string{"ID", "NAME", "ENGINE", "ADDRESS", "USER", "DATABASES", "ENABLED"}, rows)
-		return nil
+			}
+		})
 	}
 }
 

@@ -87,25 +87,17 @@ func keyList(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var keys []keyView
-		data, err := c.api.get(ctx, path, &keys)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
 		header := []string{"ID", "NAME", "PREFIX", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
 		if scope.admin {
 			header = []string{"ID", "NAME", "PREFIX", "ACCOUNT", "PERMISSIONS", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
 		}
-		rows := make([][]string, 0, len(keys))
-		for _, k := range keys {
+		return getAndList(ctx, c, path, header, func(k keyView) []string {
 			row := []string{k.ID, k.Name, k.Prefix}
 			if scope.admin {
 				row = append(row, k.AccountID, permissionsText(k.Permissions))
 			}
-			rows = append(rows, append(row, keyStatus(k), shortTime(k.ExpiresAt), shortTime(k.LastUsedAt), shortTimeOf(k.CreatedAt)))
-		}
-		table(c.stdout, header, rows)
-		return nil
+			return append(row, keyStatus(k), shortTime(k.ExpiresAt), shortTime(k.LastUsedAt), shortTimeOf(k.CreatedAt))
+		})
 	}
 }
 

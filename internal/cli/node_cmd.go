@@ -31,17 +31,9 @@ type nodeView struct {
 
 func nodeList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var nodes []nodeView
-		data, err := c.api.get(ctx, "/api/admin/nodes", &nodes)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(nodes))
-		for _, n := range nodes {
-			rows = append(rows, []string{fmt.Sprint(n.NumericID), n.ID, n.Name, shortTimeOf(n.CreatedAt)})
-		}
-		table(c.stdout, []string{"ID", "UUID", "NAME", "CREATED"}, rows)
-		return nil
+		return getAndList(ctx, c, "/api/admin/nodes", []string{"ID", "UUID", "NAME", "CREATED"}, func(n nodeView) []string {
+			return []string{fmt.Sprint(n.NumericID), n.ID, n.Name, shortTimeOf(n.CreatedAt)}
+		})
 	}
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -45,24 +44,11 @@ func serverPath(id string) string { return "/api/admin/servers/" + url.PathEscap
 func serverList(fs *flag.FlagSet) runFunc {
 	pf := registerPage(fs)
 	return func(ctx context.Context, c *call) error {
-		items, err := c.api.pages(ctx, "/api/admin/servers", nil, *pf)
-		if err != nil {
-			return err
-		}
-		if c.json {
-			return c.writeItems(items)
-		}
-		rows := make([][]string, 0, len(items))
-		for _, raw := range items {
-			var s serverView
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return err
-			}
-			rows = append(rows, []string{fmt.Sprint(s.NumericID), s.Identifier, s.Name, s.OwnerID,
-				itoa(s.DatabaseCount) + "/" + limit(s.DatabaseLimit, itoa), shortTimeOf(s.CreatedAt)})
-		}
-		table(c.stdout, []string{"ID", "IDENTIFIER", "NAME", "OWNER", "DATABASES", "CREATED"}, rows)
-		return nil
+		header := []string{"ID", "IDENTIFIER", "NAME", "OWNER", "DATABASES", "CREATED"}
+		return pagesAndList(ctx, c, "/api/admin/servers", nil, *pf, header, func(s serverView) []string {
+			return []string{fmt.Sprint(s.NumericID), s.Identifier, s.Name, s.OwnerID,
+				itoa(s.DatabaseCount) + "/" + limit(s.DatabaseLimit, itoa), shortTimeOf(s.CreatedAt)}
+		})
 	}
 }
 
