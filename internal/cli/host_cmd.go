@@ -61,15 +61,6 @@ func hostList(*flag.FlagSet) runFunc {
 	}
 }
 
-// orJSON prints data as JSON when -o json asked for it and err is nil;
-// it returns err.
-func (c *call) orJSON(data []byte, err error) error {
-	if err != nil {
-		return err
-	}
-	return c.writeJSON(data)
-}
-
 // hostFlags are the settings of add and update.
 type hostFlags struct {
 	name, engine, hostname, username, password, database optString
@@ -271,13 +262,5 @@ func hostRemove(*flag.FlagSet) runFunc {
 		}
 		c.done("Removed host %s.", c.args[0])
 		return nil
-	}
-}
-
-// done confirms a change that has no data to show: a line on stdout for
-// people, nothing for -o json (the exit code says it worked).
-func (c *call) done(format string, args ...any) {
-	if !c.json {
-		fmt.Fprintf(c.stdout, format+"\n", args...)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 )
 
@@ -59,4 +60,21 @@ func printTable[V any](c *call, header []string, items []V, row func(V) []string
 		rows = append(rows, row(v))
 	}
 	table(c.stdout, header, rows)
+}
+
+// orJSON prints data as JSON when -o json asked for it and err is nil;
+// it returns err.
+func (c *call) orJSON(data []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(data)
+}
+
+// done confirms a change that has no data to show: a line on stdout for
+// people, nothing for -o json (the exit code says it worked).
+func (c *call) done(format string, args ...any) {
+	if !c.json {
+		fmt.Fprintf(c.stdout, format+"\n", args...)
+	}
 }
