@@ -23,7 +23,7 @@ func TestAdminDatabases(t *testing.T) {
 	op, _ := a.admOperator(t)
 	pg := dbtest.Postgres(t)
 	pgHost := a.addHost(t, "pg-1", pg)
-	maria := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	maria := a.mariaID
 	ada := a.tenant(t, "ada@example.com", nil, "ada's long password")
 	bob := a.tenant(t, "bob@example.com", nil, "bob's long password")
 	mk := func(account, label, engine string) *dbplane.Credentials {

@@ -27,7 +27,7 @@ func TestAdminOverview(t *testing.T) {
 	port, _ := strconv.Atoi(pp)
 	cfg := a.maria.AdminConfig()
 	hung := a.addHostAt(t, "maria-hang", a.maria, ph, port)
-	maria := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	maria := a.mariaID
 
 	// Ada is over quota on maria-1; Bob has a database on maria-hang.
 	ada := a.tenant(t, "ada@example.com", nil, "ada's long password")

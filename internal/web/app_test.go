@@ -31,6 +31,7 @@ type app struct {
 	adminKey string
 	dataDir  string
 	maria    *dbtest.Server
+	mariaID  string // the id of maria-1, the host on maria
 	logs     *syncBuffer
 }
 
@@ -78,7 +79,7 @@ func newApp(t testing.TB, opts ...appOptions) *app {
 	t.Cleanup(func() { srv.Close() })
 	a := &app{srv: srv, url: srv.URL(), adminKey: strings.TrimSpace(out.String()), dataDir: dir, logs: logs}
 	a.maria = dbtest.MariaDB(t)
-	a.addHost(t, "maria-1", a.maria)
+	a.mariaID = a.addHost(t, "maria-1", a.maria)
 	return a
 }
 
