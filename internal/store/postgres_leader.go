@@ -86,8 +86,10 @@ func (db *DB) electionConn(ctx context.Context, opt LeadOptions) (*pgx.Conn, err
 // until it cannot confirm the lock. It returns leaderFnError when fn
 // failed, nil when ctx ended, and the connection's error otherwise.
 func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(context.Context) error) error {
+	var attempt time.Time
 	for {
 		var got bool
+		attempt = time.Now()
 		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, leaderLockKey).Scan(&got); err != nil {
 			return err
 		}
@@ -120,7 +122,8 @@ func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(
 		opt.OnChange(false, epoch, err)
 		return err
 	}
-	lastGood := time.Now()
+	// Leadership is trusted from the start of the attempt that won it.
+	lastGood := attempt
 	tick := time.NewTicker(opt.Renew)
 	defer tick.Stop()
 	for {
