@@ -86,10 +86,8 @@ func (db *DB) electionConn(ctx context.Context, opt LeadOptions) (*pgx.Conn, err
 // until it cannot confirm the lock. It returns leaderFnError when fn
 // failed, nil when ctx ended, and the connection's error otherwise.
 func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(context.Context) error) error {
-	var attempt time.Time
 	for {
 		var got bool
-		attempt = time.Now()
 		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, leaderLockKey).Scan(&got); err != nil {
 			return err
 		}
@@ -106,6 +104,10 @@ func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(
 		}
 	}
 	var epoch int64
+	// The bump may wait for the last leader's fenced transactions; the
+	// session held the lock when it started (River's rule: trust counts
+	// from the start of the last round trip that succeeded).
+	bumped := time.Now()
 	err := conn.QueryRow(ctx, `UPDATE leadership SET epoch = epoch + 1, holder = $1, since = $2 WHERE name = 'background' RETURNING epoch`,
 		opt.ID, db.Now().UnixMilli()).Scan(&epoch)
 	if err != nil {
@@ -122,8 +124,7 @@ func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(
 		opt.OnChange(false, epoch, err)
 		return err
 	}
-	// Leadership is trusted from the start of the attempt that won it.
-	lastGood := attempt
+	lastGood := bumped
 	tick := time.NewTicker(opt.Renew)
 	defer tick.Stop()
 	for {
