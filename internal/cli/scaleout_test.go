@@ -285,6 +285,11 @@ func TestScaleOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("answers while the sessions ended: %v", <-done)
+		for _, p := range c.replicas {
+			if l := grepLines(p.logs(), `msg="internal error"`); l != "" {
+				t.Logf("replica %s:\n%s", p.name, l)
+			}
+		}
 		// The pools reconnect and the replicas elect a leader again; every
 		// replica creates again.
 		c.oneLeader()
