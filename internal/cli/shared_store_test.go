@@ -137,6 +137,13 @@ type replica struct {
 // returns them and the admin key.
 func startReplicas(t *testing.T, n int) ([]*replica, string) {
 	t.Helper()
+	rs, key, _ := startReplicasURL(t, n)
+	return rs, key
+}
+
+// startReplicasURL is startReplicas, also returning the store URL.
+func startReplicasURL(t *testing.T, n int) ([]*replica, string, string) {
+	t.Helper()
 	url := newStoreURL(t)
 	key := newMasterKey(t)
 	t.Setenv("DBPLANE_MASTER_KEY", key)
@@ -170,7 +177,7 @@ func startReplicas(t *testing.T, n int) ([]*replica, string) {
 		}
 		t.Cleanup(func() { out[i].srv.Close() })
 	}
-	return out, strings.TrimSpace(stdout.String())
+	return out, strings.TrimSpace(stdout.String()), url
 }
 
 // leaders returns the replicas whose logs say they lead now.
@@ -226,5 +233,24 @@ func TestServe_ReplicasElectOneLeader(t *testing.T) {
 	next := waitLeaders(t, rs, first)
 	if next == first {
 		t.Fatalf("replica %d still leads after it stopped", first)
+	}
+}
+
+// TestQuotaRefresh_RunsOnlyWhileNoReplicaLeads: with a PostgreSQL store the
+// leader runs the watcher; 'quota refresh' says so and exits 1 while a
+// replica leads, and runs a pass once none does.
+func TestQuotaRefresh_RunsOnlyWhileNoReplicaLeads(t *testing.T) {
+	rs, _, url := startReplicasURL(t, 1)
+	waitLeaders(t, rs, -1)
+	var stdout, stderr bytes.Buffer
+	if code := cliMain([]string{"quota", "refresh", "--store", url}, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "a serve replica is the leader") {
+		t.Errorf("quota refresh while a replica leads = exit %d, %q; want 1 and that the leader runs the watcher", code, stderr.String())
+	}
+	rs[0].srv.Close()
+	stdout.Reset()
+	stderr.Reset()
+	if code := cliMain([]string{"quota", "refresh", "--store", url}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "Quota pass") {
+		t.Errorf("quota refresh with no replica = exit %d, %q %q; want 0 and a report", code, stdout.String(), stderr.String())
 	}
 }
