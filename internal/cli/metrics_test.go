@@ -3,7 +3,11 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,5 +112,37 @@ func TestMetricsToken(t *testing.T) {
 	}
 	if m := scrape(t, in.url, "s3cret-token-for-metrics"); m["dbplane_store_up"] != 1 {
 		t.Errorf("with the token: dbplane_store_up = %v", m["dbplane_store_up"])
+	}
+}
+
+// TestGrafanaDashboardMatchesMetrics: every dbplane metric the example
+// dashboard in docs/ queries is one /metrics serves.
+func TestGrafanaDashboardMatchesMetrics(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "grafana-dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash map[string]any
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("docs/grafana-dashboard.json: %v", err)
+	}
+	in := startInstance(t)
+	// Every family has a sample once a database exists on a host.
+	in.addHost(t, dbtest.MariaDB(t))
+	_, key := in.addTenant(t, "grafana@example.com", 5)
+	in.mustDo(t, 201, "POST", "/api/v1/db/databases", key, map[string]any{"name": "g1", "engine": "mariadb"})
+	served := map[string]bool{}
+	for sample := range scrape(t, in.url, "") {
+		name, _, _ := strings.Cut(sample, "{")
+		served[name] = true
+	}
+	used := regexp.MustCompile(`dbplane_[a-z_]+`).FindAllString(string(b), -1)
+	if len(used) < 10 {
+		t.Fatalf("the dashboard queries %d dbplane metrics; is it the right file?", len(used))
+	}
+	for _, name := range used {
+		if !served[name] {
+			t.Errorf("docs/grafana-dashboard.json queries %s, which /metrics does not serve", name)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/docs"
 	"github.com/dbplane/dbplane/internal/api/admin"
 	"github.com/dbplane/dbplane/internal/api/dbapi"
 	"github.com/dbplane/dbplane/internal/api/ptero"
@@ -129,6 +130,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Observe:         mets.ObserveRequest,
 		Metrics:         metricsHandler(cfg, mets),
 		MetricsToken:    cfg.MetricsToken,
+		OpenAPI:         docs.OpenAPI(),
 		TLS:             listener.tls,
 		TrustedProxies:  listener.proxies,
 	})
@@ -158,6 +160,14 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		logCertificate(logger, "serving HTTPS", s.cert)
 	}
 	return s, nil
+}
+
+// metricsHandler is /metrics, or nil when the deployment turned it off.
+func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
+	if cfg.NoMetrics {
+		return nil
+	}
+	return m.Handler()
 }
 
 // runBackground runs the reconciler (with the session sweep) and the
@@ -200,14 +210,6 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
 func replicaID() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d", host, os.Getpid())
-}
-
-// metricsHandler is /metrics, or nil when the deployment turned it off.
-func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
-	if cfg.NoMetrics {
-		return nil
-	}
-	return m.Handler()
 }
 
 // URL is the base URL the server listens on.
@@ -257,9 +259,6 @@ func openSealer(cfg config.Config, w io.Writer) (*secret.Sealer, error) {
 	return sealer, nil
 }
 
-var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +
-	"set DBPLANE_MASTER_KEY or --master-key-file (no key is generated per data dir with a PostgreSQL store)")
-
 const serveUsage = `Usage: dbplane serve [flags]
 
 Run the HTTP server: the APIs, the dashboard, /healthz, /readyz and
@@ -274,6 +273,9 @@ host was down), then exit. With serve running on the same data dir, only
 changes older than twice the engine timeout are touched; with a PostgreSQL
 store (replicas may be running), only changes whose lease has passed.
 `
+
+var errMasterKeyRequired = errors.New("a PostgreSQL store is shared by every replica, and so must be the master key: " +
+	"set DBPLANE_MASTER_KEY or --master-key-file (no key is generated per data dir with a PostgreSQL store)")
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)

@@ -47,10 +47,10 @@ type Config struct {
 	DisabledEngines []string
 	NoMigrate       bool          // --no-migrate, DBPLANE_NO_MIGRATE: serve without migrating the store
 	QuotaInterval   time.Duration // --quota-interval, DBPLANE_QUOTA_INTERVAL: watcher period, 0 disables it; default 5m
-	// Requests per minute per API key on the Pterodactyl application and
-	// client APIs. --rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION
-	// (default 240) and --rate-limit-client, DBPLANE_RATE_LIMIT_CLIENT
-	// (default 720).
+	// Requests per minute per API key on the Pterodactyl application API
+	// (--rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION, default
+	// 240), and on the client API and /api/v1/db (--rate-limit-client,
+	// DBPLANE_RATE_LIMIT_CLIENT, default 720).
 	RateLimitApplication int
 	RateLimitClient      int
 	// Databases one server may create a minute over /api/client (the
@@ -120,13 +120,6 @@ func (c Config) StoreURL() string {
 	return c.Store
 }
 
-// SharedStore reports a PostgreSQL store, which several replicas may share:
-// the master key must then come from outside the data dir, and background
-// work runs on one elected replica.
-func (c Config) SharedStore() bool {
-	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
-}
-
 // TLS reports whether serve speaks HTTPS (both TLSCert and TLSKey are set).
 func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
 
@@ -142,4 +135,11 @@ func (c Config) BaseURL() string {
 		scheme = "https://"
 	}
 	return scheme + c.Listen
+}
+
+// SharedStore reports a PostgreSQL store, which several replicas may share:
+// the master key must then come from outside the data dir, and background
+// work runs on one elected replica.
+func (c Config) SharedStore() bool {
+	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
 }

@@ -39,6 +39,7 @@ var rules = []rule{
 	{pkg: "internal/config", stdlibOnly: true},
 	{pkg: "internal/secret", stdlibOnly: true},
 	{pkg: "internal/lint", stdlibOnly: true},
+	{pkg: "docs", stdlibOnly: true}, // the embedded OpenAPI document
 	{pkg: "internal/store", allow: []string{""}},
 	{pkg: "internal/engine"},
 	{pkg: "internal/engine/enginetest", allow: []string{"internal/engine"}, testSupport: true},
@@ -49,7 +50,7 @@ var rules = []rule{
 	{pkg: "internal/http/request", allow: []string{""}},
 	{pkg: "internal/http/response", allow: []string{""}},
 	{pkg: "internal/http/server", allow: []string{"", "internal/api/*", "internal/web", "internal/http/*"}},
-	{pkg: "internal/api/apitest", allow: []string{"", "internal/http/*"}, testSupport: true}, // scenario runner for the surfaces' tests
+	{pkg: "internal/api/apitest", allow: []string{"", "internal/http/*", "docs"}, testSupport: true}, // scenario runner for the surfaces' tests
 	{pkg: "internal/api/*", allow: []string{"", "internal/http/request", "internal/http/response"}},
 	{pkg: "internal/web", allow: []string{"", "internal/http/request", "internal/http/response"}},
 	{pkg: "internal/web/browser"},                  // the dashboard's browser journeys: _test.go files only
@@ -75,6 +76,15 @@ var deps = []string{
 }
 
 const goCmp = "github.com/google/go-cmp"
+
+// testDeps are dependencies allowed only in tests and testSupport
+// packages, like go-cmp.
+var testDeps = []string{
+	// Checks every scenario and end-to-end response against
+	// docs/openapi.json (internal/api/apitest, issue 11).
+	"github.com/pb33f/libopenapi-validator",
+	"github.com/pb33f/libopenapi",
+}
 
 // pkgInfo is what the check needs from `go list` for one package.
 type pkgInfo struct {
@@ -159,6 +169,12 @@ func checkImport(r rule, imp string, test bool) string {
 			return ""
 		}
 		return "go-cmp is for tests only (STYLE.md §8)"
+	}
+	if slices.ContainsFunc(testDeps, func(d string) bool { return hasPrefix(imp, d) }) {
+		if test || r.testSupport {
+			return ""
+		}
+		return "a test-only dependency: for tests and test-support packages only"
 	}
 	if slices.ContainsFunc(deps, func(d string) bool { return hasPrefix(imp, d) }) {
 		return ""

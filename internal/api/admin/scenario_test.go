@@ -117,7 +117,8 @@ var surface = apitest.Surface[*mocks]{
 			Servers: m.servers, Databases: m.databases, SignIn: m.signIn},
 			admin.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	},
-	Shape: checkEnvelope,
+	Shape:   checkEnvelope,
+	OpenAPI: true,
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {

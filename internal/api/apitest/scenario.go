@@ -51,6 +51,10 @@ type Surface[M any] struct {
 	// Check, if set, asserts what holds for every response of the surface,
 	// whatever the scenario.
 	Check func(t *testing.T, sc Scenario[M], w *httptest.ResponseRecorder, logs string)
+	// OpenAPI, when true, checks every response against docs/openapi.json
+	// (CheckOpenAPI): a status, header or field the document does not
+	// describe fails the scenario.
+	OpenAPI bool
 }
 
 // Request returns a request for path on the surface, carrying the request
@@ -80,8 +84,12 @@ func (s Surface[M]) Run(t *testing.T, scenarios []Scenario[M]) {
 			}
 			var logs bytes.Buffer
 			w := httptest.NewRecorder()
-			s.Handler(m, &logs).ServeHTTP(w, s.Request(sc.Method, sc.Path, sc.Body, sc.Header))
+			r := s.Request(sc.Method, sc.Path, sc.Body, sc.Header)
+			s.Handler(m, &logs).ServeHTTP(w, r)
 			s.check(t, sc, m, w, logs.String())
+			if s.OpenAPI {
+				CheckOpenAPI(t, r, w.Code, w.Header(), w.Body.Bytes())
+			}
 		})
 	}
 }

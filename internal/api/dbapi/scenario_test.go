@@ -85,7 +85,8 @@ var surface = apitest.Surface[*mocks]{
 		return dbapi.NewHandler(dbapi.Services{Keys: m.keys, Databases: m.databases},
 			dbapi.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	},
-	Shape: checkEnvelope,
+	Shape:   checkEnvelope,
+	OpenAPI: true,
 }
 
 func runScenarios(t *testing.T, scenarios []scenario) {

@@ -349,9 +349,10 @@ var surface = apitest.Surface[*mocks]{
 	Handler: func(m *mocks, logs io.Writer) http.Handler {
 		return newHandler(m, logs, ptero.Options{})
 	},
-	Shape: checkShape,
-	Calls: (*mocks).recorded,
-	Check: checkEvery,
+	Shape:   checkShape,
+	Calls:   (*mocks).recorded,
+	Check:   checkEvery,
+	OpenAPI: true,
 }
 
 func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {

@@ -88,7 +88,7 @@ func (d *Driver) Name() string { return d.name }
 // dial; it fails only for unknown cfg.Params keys (the fake takes none).
 func (d *Driver) Open(cfg engine.Config) (engine.Conn, error) {
 	if len(cfg.Params) > 0 {
-		return nil, fmt.Errorf("enginefake: unknown params %q", sortedKeys(cfg.Params))
+		return nil, &engine.Error{Op: engine.OpOpen, Engine: d.name, Err: fmt.Errorf("unknown params %q", sortedKeys(cfg.Params))}
 	}
 	d.mu.Lock()
 	d.openConns++

@@ -77,6 +77,7 @@ func Run(t *testing.T, h Harness) {
 		{"PingWrongPassword", s.testPingWrongPassword},
 		{"PingUnreachable", s.testPingUnreachable},
 		{"ErrorsIndependentOfPassword", s.testErrorsIndependentOfPassword},
+		{"OpenErrorsIndependentOfPassword", s.testOpenErrorsIndependentOfPassword},
 		{"Version", s.testVersion},
 		{"CheckPrivileges", s.testCheckPrivileges},
 		{"CheckPrivilegesLimited", s.testCheckPrivilegesLimited},
@@ -293,6 +294,38 @@ func (s *suite) testErrorsIndependentOfPassword(t *testing.T) {
 			}
 			if errs[0] != nil && err.Error() != errs[0].Error() {
 				t.Errorf("%s: Ping() error depends on the password:\n%q with %q\n%q with %q", where.name, err, pw, errs[0], passwords[0])
+			}
+		}
+	}
+}
+
+// testOpenErrorsIndependentOfPassword: a config Open refuses (an unknown
+// param, which the Driver contract makes an error) is refused in words
+// that do not depend on the password either, through the Registry.
+func (s *suite) testOpenErrorsIndependentOfPassword(t *testing.T) {
+	reg := engine.NewRegistry(engine.Options{}, s.h.Driver)
+	for _, where := range []struct {
+		name string
+		edit func(*engine.Config)
+	}{
+		{"UnknownParam", func(c *engine.Config) { c.Params = map[string]string{"no_such_param": "1"} }},
+	} {
+		var first string
+		for _, pw := range append(append([]string(nil), shortPasswords...), "Zz"+random(30, alnum)) {
+			cfg := s.h.Config
+			cfg.Password = pw
+			where.edit(&cfg)
+			c, err := reg.Open(s.h.Driver.Name(), cfg, "host-1")
+			if err == nil {
+				c.Close()
+				t.Errorf("%s: Registry.Open() with password %q = nil, want an error", where.name, pw)
+				continue
+			}
+			if first == "" {
+				first = err.Error()
+			}
+			if text := err.Error(); text != first || strings.Contains(text, "[redacted]") {
+				t.Errorf("%s: Open() error depends on the password or was cut: %q with %q, %q with %q", where.name, text, pw, first, shortPasswords[0])
 			}
 		}
 	}

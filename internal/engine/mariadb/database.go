@@ -3,7 +3,6 @@ package mariadb
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/dbplane/dbplane/internal/engine"
 )
@@ -74,34 +73,4 @@ func (c *conn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error
 		return translate(opSetAccess, err)
 	}
 	return c.exec(ctx, opSetAccess, stmts)
-}
-
-// DatabaseSizes returns the bytes of data and indexes of every non-system
-// database, 0 for a database without tables, in one query. InnoDB reports
-// sizes from its statistics, so they are estimates.
-func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
-	s := renderSizes()
-	rows, err := c.db.QueryContext(ctx, s.SQL, s.Args...)
-	if err != nil {
-		return nil, translate(opSizes, err)
-	}
-	defer rows.Close()
-	sizes := make(map[string]int64)
-	for rows.Next() {
-		var (
-			name string
-			size int64
-		)
-		if err := rows.Scan(&name, &size); err != nil {
-			return nil, translate(opSizes, err)
-		}
-		if rest, ok := strings.CutPrefix(name, tablespacePrefix); ok {
-			name = decodeFilename(rest)
-		}
-		sizes[name] += size
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(opSizes, err)
-	}
-	return sizes, nil
 }

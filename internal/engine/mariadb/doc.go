@@ -95,8 +95,22 @@
 // of a session, that session can still write for a few milliseconds.
 // Events and triggers run with their definer's privileges, which for a
 // tenant's own objects are the reduced ones, so a read-only tenant's
-// trigger that writes makes the DELETE that fires it fail. Sizes come from
-// information_schema.TABLES, which for InnoDB are statistics estimates.
+// trigger that writes makes the DELETE that fires it fail.
+//
+// # Sizes
+//
+// DatabaseSizes measures InnoDB tables by their tablespace files
+// (information_schema.INNODB_SYS_TABLESPACES, current as soon as rows are
+// written) and other engines by DATA_LENGTH + INDEX_LENGTH in
+// information_schema.TABLES, which is exact for Aria and MyISAM. Reading
+// DATA_LENGTH opens a table, so only the tables without a tablespace of
+// their own are read that way, looked up by name after one catalog query
+// that opens none (see sizes.go): a host of 10,000 databases of one InnoDB
+// table each is measured in about 0.2 s instead of 2–3 s. InnoDB tables in
+// the system tablespace (innodb_file_per_table=OFF when they were made)
+// count as 0, as before. MySQL 8.0 renamed INNODB_SYS_TABLESPACES to
+// INNODB_TABLESPACES, so on MySQL 8 DatabaseSizes fails (Error 1109) and the
+// quota watcher reports the host as not measured.
 //
 // # Errors
 //

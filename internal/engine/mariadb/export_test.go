@@ -17,6 +17,8 @@ var (
 	RenderSetPassword     = renderSetPassword
 	RenderSetAccess       = renderSetAccess
 	RenderSizes           = renderSizes
+	TablespaceTable       = tablespaceTable
+	SizesBatch            = sizesBatch
 	DecodeFilename        = decodeFilename
 	RenderKill            = renderKill
 	PasswordHash          = passwordHash
@@ -36,3 +38,16 @@ const (
 	OpSetAccess = opSetAccess
 	OpPing      = opPing
 )
+
+// RenderTableSizes is renderTableSizes on tables given as schema, name
+// pairs.
+func RenderTableSizes(tables ...[2]string) []stmt {
+	refs := make([]tableRef, len(tables))
+	for i, t := range tables {
+		refs[i] = tableRef{schema: t[0], table: t[1]}
+	}
+	return renderTableSizes(refs)
+}
+
+// TableOf returns the schema and table of a tablespaceTable result.
+func TableOf(t tableRef) (schema, table string) { return t.schema, t.table }

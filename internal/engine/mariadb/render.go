@@ -257,32 +257,6 @@ func renderSetAccess(req engine.SetAccessRequest) ([]stmt, error) {
 	return nil, fmt.Errorf("engine: unknown access level %q", req.Access)
 }
 
-// renderSizes measures every non-system database in one query. Databases
-// without tables come from SCHEMATA with 0, and the caller adds the rows up
-// per name. InnoDB tables are measured by their tablespace files, whose size
-// is current as soon as rows are written; TABLES.DATA_LENGTH for InnoDB
-// comes from statistics that lag by minutes, which would let a tenant write
-// far past its quota. Other engines (Aria, MyISAM) keep exact figures in
-// TABLES. Tablespace names are "<schema>/<table>" in the server's filename
-// encoding (decodeFilename). The UNION ALL took a third of the time of a
-// SCHEMATA LEFT JOIN TABLES on MariaDB 10.11 with 3,000 databases.
-func renderSizes() stmt {
-	return stmt{SQL: "SELECT SCHEMA_NAME, 0 FROM information_schema.SCHEMATA" +
-		" WHERE SCHEMA_NAME NOT IN (" + systemSchemas + ")" +
-		" UNION ALL" +
-		" SELECT TABLE_SCHEMA, CAST(COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS SIGNED) FROM information_schema.TABLES" +
-		" WHERE TABLE_SCHEMA NOT IN (" + systemSchemas + ") AND ENGINE <> 'InnoDB'" +
-		" GROUP BY TABLE_SCHEMA" +
-		" UNION ALL" +
-		" SELECT CONCAT('" + tablespacePrefix + "', SUBSTRING_INDEX(NAME, '/', 1)), CAST(SUM(ALLOCATED_SIZE) AS SIGNED)" +
-		" FROM information_schema.INNODB_SYS_TABLESPACES WHERE NAME LIKE '%/%'" +
-		" AND SUBSTRING_INDEX(NAME, '/', 1) NOT IN (" + systemSchemas + ")" +
-		" GROUP BY SUBSTRING_INDEX(NAME, '/', 1)"}
-}
-
-// tablespacePrefix marks rows whose name is in the filename encoding.
-const tablespacePrefix = "#ts#"
-
 // decodeFilename undoes MariaDB's filename encoding of a schema name:
 // characters outside [A-Za-z0-9_] are written as @XXXX (hex code point).
 func decodeFilename(s string) string {

@@ -39,6 +39,9 @@ var renderCases = []struct {
 	{"version", func() ([]mariadb.Stmt, error) { return one(mariadb.RenderVersion()) }},
 	{"check_privileges", func() ([]mariadb.Stmt, error) { return one(mariadb.RenderCheckPrivileges()) }},
 	{"database_sizes", func() ([]mariadb.Stmt, error) { return one(mariadb.RenderSizes()) }},
+	{"table_sizes", func() ([]mariadb.Stmt, error) {
+		return mariadb.RenderTableSizes([2]string{"um_abc_1", "t"}, [2]string{"s1_web", "it's"}), nil
+	}},
 	{"kill", func() ([]mariadb.Stmt, error) { return one(mariadb.RenderKill(42)) }},
 	{"ensure_probe", func() ([]mariadb.Stmt, error) { return oneOrErr(mariadb.RenderEnsureProbe(ensureReq())) }},
 	{"ensure_probe_custom_remote", func() ([]mariadb.Stmt, error) {

@@ -27,6 +27,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.handleReady(w, r)
 	case p == "/metrics" && s.opt.Metrics != nil:
 		s.handleMetrics(w, r)
+	case p == "/openapi.json" && s.opt.OpenAPI != nil:
+		s.handleOpenAPI(w, r)
 	case under(p, "/api/v1/db") && h.DBAPI != nil:
 		h.DBAPI.ServeHTTP(w, r)
 	case under(p, "/api/admin") && h.Admin != nil:
@@ -58,6 +60,8 @@ func surfaceOf(p string) string {
 		return "health"
 	case p == "/metrics":
 		return "metrics"
+	case p == "/openapi.json":
+		return "openapi"
 	case under(p, "/api/v1/db"):
 		return "dbapi"
 	case under(p, "/api/admin"):

@@ -43,9 +43,12 @@ type Options struct {
 	// the bearer token it requires.
 	Metrics      http.Handler
 	MetricsToken string
+	// OpenAPI, when set, is served as is at GET /openapi.json: the OpenAPI
+	// document of every surface (docs.OpenAPI).
+	OpenAPI []byte
 	// Observe, when set, is called after every request with its surface
 	// ("dbapi", "admin", "application", "client", "web", "health",
-	// "metrics"), the route pattern the surface matched ("" for none),
+	// "metrics", "openapi"), the route pattern the surface matched ("" for none),
 	// the status and how long it took.
 	Observe func(surface, route string, status int, took time.Duration)
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Request-Id

@@ -1,7 +1,6 @@
 package browser_test
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -15,52 +14,61 @@ import (
 func (tb *tab) copyTarget(name string, in ...query) string {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: name}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	return eval[string](tb, `((b) => {
   const el = document.querySelector(b.getAttribute("data-copy"));
   if (!el) return "";
   return (el.tagName === "INPUT" || el.tagName === "TEXTAREA") ? el.value : el.textContent;
-})(`+string(sel)+`[0])`)
+})(`+string(el)+`)`)
 }
 
-// grantClipboard lets the tab's pages read and write the clipboard, as a
-// person allows when the browser asks, so the test can read back what a
-// copy button wrote.
-func (tb *tab) grantClipboard() {
+// paste returns what Ctrl+V pastes into a text area added to the end of
+// the page (and removed after), which is what the clipboard holds: it
+// works where the page may not read the clipboard itself (plain HTTP).
+func (tb *tab) paste() string {
 	tb.t.Helper()
+	eval[bool](tb, `(() => {
+  const ta = document.createElement("textarea");
+  ta.setAttribute("data-journey-paste", "");
+  ta.setAttribute("aria-label", "Paste here");
+  document.body.appendChild(ta);
+  ta.scrollIntoView();
+  ta.focus();
+  return document.activeElement === ta;
+})()`)
 	ctx, cancel := tb.step()
 	defer cancel()
-	c := chromedp.FromContext(ctx)
-	params := map[string]any{
-		"permissions":      []string{"clipboardReadWrite", "clipboardSanitizedWrite"},
-		"origin":           tb.base,
-		"browserContextId": c.BrowserContextID,
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("v", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		tb.fail("press Ctrl+V: %v", err)
 	}
-	if err := c.Browser.Call(ctx, "Browser.grantPermissions", params, nil); err != nil {
-		tb.fail("grant the clipboard: %v", err)
-	}
+	return eval[string](tb, `(() => {
+  const ta = document.querySelector("[data-journey-paste]");
+  const v = ta.value;
+  ta.remove();
+  return v;
+})()`)
 }
 
-// copy presses the copy button named name and waits for its feedback. On
-// 127.0.0.1 the page is a secure context, so the Clipboard API works: the
-// button must say "Copied" and the clipboard must hold want. A page that
-// fell back (no Clipboard API, e.g. plain HTTP on a LAN address) says
-// "Press Ctrl+C" with want selected; that is accepted too, with the
-// selection checked instead.
-func (tb *tab) copy(name, want string, in ...query) {
+// copy presses the copy button named name, waits for its feedback and
+// returns it. "Copied" (the Clipboard API on 127.0.0.1 or HTTPS, the older
+// copy command on plain HTTP elsewhere) is checked by pasting: Ctrl+V must
+// paste want. "Press Ctrl+C" (nothing could copy) is checked by the
+// selection: want must be selected for the person to copy.
+func (tb *tab) copy(name, want string, in ...query) string {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: name}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	// Mark the button: its text changes when it reports, so the query that
 	// found it would not find it again.
-	eval[bool](tb, string(sel)+`[0].setAttribute("data-journey-copy", "") || true`)
+	eval[bool](tb, string(el)+`.setAttribute("data-journey-copy", "") || true`)
+	click := tb.mouseClick(el, q)
 	ctx, cancel := tb.step()
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+	if err := chromedp.Do(ctx, click); err != nil {
 		tb.fail("click %s: %v", q, err)
 	}
 	// The feedback lasts 1.5 s; a mutation poll sees it as it comes.
-	feedback, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => {
+	feedback, err := runJS(ctx, chromedp.Poll[string](`(() => {
   const b = document.querySelector("[data-journey-copy]");
   const t = b ? b.textContent.trim() : "";
   return (t === "Copied" || t === "Press Ctrl+C") ? t : null;
@@ -71,14 +79,8 @@ func (tb *tab) copy(name, want string, in ...query) {
 	eval[bool](tb, `document.querySelector("[data-journey-copy]").removeAttribute("data-journey-copy") || true`)
 	switch feedback {
 	case "Copied":
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		got, err := chromedp.Run(rctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			tb.fail("%s said Copied but the clipboard cannot be read: %v", q, err)
-		}
-		if strings.TrimSpace(got) != strings.TrimSpace(want) {
-			tb.fail("%s said Copied but the clipboard holds %q, want %q", q, got, want)
+		if got := tb.paste(); strings.TrimSpace(got) != strings.TrimSpace(want) {
+			tb.fail("%s said Copied but Ctrl+V pastes %q, want %q", q, got, want)
 		}
 	case "Press Ctrl+C":
 		got := eval[string](tb, `window.getSelection().toString()`)
@@ -86,4 +88,5 @@ func (tb *tab) copy(name, want string, in ...query) {
 			tb.fail("%s fell back to selecting, but %q is selected, want %q", q, got, want)
 		}
 	}
+	return feedback
 }

@@ -79,8 +79,8 @@ type browser struct {
 }
 
 // newBrowser starts the browser for a journey against base. width is the
-// window's width in CSS pixels.
-func newBrowser(t *testing.T, base string, width, height int) *browser {
+// window's width in CSS pixels; extra are more command-line options.
+func newBrowser(t *testing.T, base string, width, height int, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	path := requireBrowser(t)
 	opts := []chromedp.ExecAllocatorOption{
@@ -103,6 +103,7 @@ func newBrowser(t *testing.T, base string, width, height int) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
@@ -174,13 +175,13 @@ func (tb *tab) keepArtifacts(why string) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	base := filepath.Join(dir, tb.who+"-"+why)
-	url, _ := chromedp.Run(ctx, chromedp.Location())
+	url, _ := runJS(ctx, chromedp.Location())
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 		_ = os.WriteFile(base+".png", png, 0o644)
 	} else {
 		tb.t.Logf("%s: no screenshot: %v", tb.who, err)
 	}
-	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
+	if html, err := runJS(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err == nil {
 		_ = os.WriteFile(base+".html", []byte(html), 0o644)
 	} else if !errors.Is(err, context.DeadlineExceeded) {
 		tb.t.Logf("%s: no HTML: %v", tb.who, err)

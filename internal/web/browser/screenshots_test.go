@@ -50,6 +50,15 @@ func TestScreenshots(t *testing.T) {
 	a.api(t, 200, "POST", "/api/admin/quota/refresh", a.adminKey, nil)
 	op.signIn(adminEmail, adminPW)
 
+	// A Pterodactyl server of Ada's with a database, and an admin key.
+	node := a.api(t, http.StatusCreated, "POST", "/api/admin/nodes", a.adminKey, map[string]any{"name": "fra-1"})
+	srv := a.api(t, http.StatusCreated, "POST", "/api/admin/servers", a.adminKey, map[string]any{"name": "Survival", "ownerId": id, "nodeId": node["id"]})
+	serverPage := "/servers/" + srv["identifier"].(string)
+	ada.open(serverPage)
+	ada.fill("Name", "stats", inSection("New database"))
+	ada.fill("Connections from", "%", inSection("New database"))
+	ada.press("Create", inSection("New database"))
+
 	type shot struct {
 		tb   *tab
 		path string
@@ -61,13 +70,18 @@ func TestScreenshots(t *testing.T) {
 		{ada, dbPage, "database"},
 		{ada, "/keys", "keys"},
 		{ada, "/account", "account"},
-		{ada, "/servers", ""},
+		{ada, "/servers", "servers"},
+		{ada, serverPage, "server"},
 		{op, "/admin", "overview"},
 		{op, "/admin/hosts", "hosts"},
 		{op, "/admin/databases", "admin-databases"},
 		{op, "/admin/accounts", "accounts"},
 		{op, "/admin/accounts/" + id, ""},
 		{op, "/admin/hosts/new", ""},
+		{op, "/admin/servers", ""},
+		{op, "/admin/servers/" + srv["id"].(string), ""},
+		{op, "/admin/nodes", ""},
+		{op, "/admin/keys", ""},
 	}
 	for _, p := range pages {
 		if st := p.tb.open(p.path); st != http.StatusOK {

@@ -5,29 +5,56 @@ import (
 	"testing"
 )
 
-// TestServerJourney: Pterodactyl servers in the dashboard. Ada owns a
-// server and makes a database on its page; Sam, a subuser with
-// database.read and database.view_password, sees it and reveals the same
+// TestServerJourney: Pterodactyl servers in the dashboard. The operator
+// creates a node and a server for Ada on the operator pages, and makes Sam
+// a subuser with database.read and database.view_password. Ada makes a
+// database on the server's page; Sam sees it and reveals the same
 // password, but has no Create, Rotate or Delete. Ada rotates it (Sam's
 // copy stops working on the engine) and deletes it through the "Delete…"
 // disclosure by typing its name.
 func TestServerJourney(t *testing.T) {
 	a := newApp(t)
-	adaID := a.tenant(t, "ada@example.com", 5, "ada's long password")
-	samID := a.tenant(t, "sam@example.com", 5, "sam's long password")
-	node := a.api(t, http.StatusCreated, "POST", "/api/admin/nodes", a.adminKey, map[string]any{"name": "fra-1"})
-	srv := a.api(t, http.StatusCreated, "POST", "/api/admin/servers", a.adminKey, map[string]any{"name": "Survival", "ownerId": adaID, "nodeId": node["id"]})
-	a.api(t, http.StatusOK, "PUT", "/api/admin/servers/"+srv["id"].(string)+"/subusers/"+samID, a.adminKey,
-		map[string]any{"permissions": []string{"database.read", "database.view_password"}})
+	a.tenant(t, "ada@example.com", 5, "ada's long password")
+	a.tenant(t, "sam@example.com", 5, "sam's long password")
+	adminPW := "the operator's long passphrase"
+	a.adminPassword(t, adminPW)
 
 	b := newBrowser(t, a.url, 1280, 900)
-	ada, sam := b.tab("owner"), b.tab("subuser")
+	op, ada, sam := b.tab("operator"), b.tab("owner"), b.tab("subuser")
+	op.signIn(adminEmail, adminPW)
 	ada.signIn("ada@example.com", "ada's long password")
 	sam.signIn("sam@example.com", "sam's long password")
+
+	// The operator: a node, a server for Ada, Sam as its subuser.
+	op.follow("Operator", inSection("Main"))
+	op.follow("Nodes", inSection("Operator pages"))
+	op.fill("Name", "fra-1", inSection("New node"))
+	if st := op.press("Create", inSection("New node")); st != http.StatusOK {
+		t.Fatalf("Create node gave %d: %s", st, op.textQuiet())
+	}
+	op.follow("Servers", inSection("Operator pages"))
+	op.fill("Name", "Survival", inSection("New server"))
+	op.choose("Owner", "ada@example.com", inSection("New server"))
+	op.choose("Node", "fra-1", inSection("New server"))
+	if st := op.press("Create", inSection("New server")); st != http.StatusOK {
+		t.Fatalf("Create server gave %d: %s", st, op.textQuiet())
+	}
+	op.open("/admin/servers")
+	op.follow("Survival")
+	op.choose("Account", "sam@example.com", inSection("Subusers"))
+	op.tick("database.read")
+	op.tick("database.view_password")
+	if st := op.press("Save subuser"); st != http.StatusOK {
+		t.Fatalf("Save subuser gave %d: %s", st, op.textQuiet())
+	}
+	if got := op.cellText("sam@example.com", 2); got != "database.read, database.view_password" {
+		t.Errorf("the subusers list says sam has %q", got)
+	}
 
 	// The owner makes a database on the server's page.
 	ada.follow("Servers", inSection("Main"))
 	ada.follow("Survival")
+	serverPage := ada.where()
 	ada.fill("Name", "stats", inSection("New database"))
 	ada.fill("Connections from", "%", inSection("New database"))
 	ada.choose("Engine", "MariaDB / MySQL", inSection("New database"))
@@ -36,9 +63,6 @@ func TestServerJourney(t *testing.T) {
 	}
 	dbName, user, pw := ada.value("Database"), ada.value("User"), ada.value("Password")
 	connect(t, a.maria, user, pw, dbName, true)
-	// The answer to the POST shows the password and is not a page to go
-	// back to: the server's page is.
-	serverPage := "/servers/" + srv["identifier"].(string)
 
 	// The subuser sees it and reveals the same password, and no more.
 	sam.follow("Servers", inSection("Main"))

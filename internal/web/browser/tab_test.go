@@ -60,7 +60,7 @@ func (tb *tab) where() string {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	loc, err := chromedp.Run(ctx, chromedp.Location())
+	loc, err := runJS(ctx, chromedp.Location())
 	if err != nil {
 		tb.fail("read the location: %v", err)
 	}
@@ -109,7 +109,8 @@ const finder = `((q) => {
   const own = (el) => norm([...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(" "));
   const says = (el) => norm(el.textContent) === q.text || own(el) === q.text ||
     ((q.kind === "button" || q.kind === "link") && norm(el.getAttribute("aria-label")) === q.text);
-  const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) &&
+    getComputedStyle(el).visibility !== "hidden";
   let roots = [document.body];
   if (q.row) {
     roots = [...document.querySelectorAll("tr, li")].filter((r) => norm(r.textContent).includes(q.row));
@@ -161,25 +162,50 @@ func (q query) js() string {
 	return finder + "(" + string(b) + ")"
 }
 
-// one waits until q matches a visible element and returns its selector;
-// it fails when q matches more than one, since a person could not tell
-// which was meant either.
-func (tb *tab) one(q query) chromedp.JSPath {
+// elem is a JavaScript expression for one element of the page.
+type elem string
+
+// one waits until q matches a visible element and returns it; it fails
+// when q matches more than one, since a person could not tell which was
+// meant either. Waiting polls in the page (Runtime only): the journeys
+// never go through chromedp's DOM node tree, which its own event loop
+// updates concurrently.
+func (tb *tab) one(q query) elem {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	sel := chromedp.JSPath(q.js())
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(sel)); err != nil {
+	if _, err := runJS(ctx, chromedp.Poll[bool](q.js()+".length > 0",
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout))); err != nil {
 		tb.fail("no %s on %s: %v\npage text: %s", q, tb.whereQuiet(), err, tb.textQuiet())
 	}
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](q.js()+".length"))
-	if err != nil {
-		tb.fail("count %s: %v", q, err)
-	}
-	if n != 1 {
+	if n := tb.count(q); n != 1 {
 		tb.fail("%d elements match %s on %s; a person could not tell which is meant", n, q, tb.whereQuiet())
 	}
-	return sel
+	return elem(q.js() + "[0]")
+}
+
+// point scrolls el into view and returns its centre, failing when another
+// element covers it there (a person could not click it either).
+func (tb *tab) point(el elem, q query) (x, y float64) {
+	tb.t.Helper()
+	xy := eval[[]float64](tb, `((el) => {
+  el.scrollIntoView({block: "center", inline: "center"});
+  const r = el.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  return hit && (hit === el || el.contains(hit)) ? [x, y] : [];
+})(`+string(el)+`)`)
+	if len(xy) != 2 {
+		tb.fail("%s is covered by another element", q)
+	}
+	return xy[0], xy[1]
+}
+
+// mouseClick is a left click with the mouse at el's centre.
+func (tb *tab) mouseClick(el elem, q query) chromedp.Action[chromedp.Void] {
+	tb.t.Helper()
+	x, y := tb.point(el, q)
+	return chromedp.MouseClickXY(x, y)
 }
 
 // count returns how many visible elements match q now, without waiting.
@@ -187,7 +213,7 @@ func (tb *tab) count(q query) int {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](q.js()+".length"))
+	n, err := runJS(ctx, chromedp.Evaluate[int](q.js()+".length"))
 	if err != nil {
 		tb.fail("count %s: %v", q, err)
 	}
@@ -215,16 +241,16 @@ type response struct {
 func (tb *tab) pressResponse(text string, in ...query) response {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
-	sel := tb.one(q)
-	tb.enabled(sel, q)
-	return tb.navigate(q, chromedp.Click(sel, chromedp.NodeVisible))
+	el := tb.one(q)
+	tb.enabled(el, q)
+	return tb.navigate(q, tb.mouseClick(el, q))
 }
 
 // follow clicks the link that says text and waits for its page.
 func (tb *tab) follow(text string, in ...query) int {
 	tb.t.Helper()
 	q := scoped(query{Kind: "link", Text: text}, in)
-	return tb.navigate(q, chromedp.Click(tb.one(q), chromedp.NodeVisible)).status
+	return tb.navigate(q, tb.mouseClick(tb.one(q), q)).status
 }
 
 // href returns where the link that says text goes, without following it
@@ -232,7 +258,7 @@ func (tb *tab) follow(text string, in ...query) int {
 func (tb *tab) href(text string, in ...query) string {
 	tb.t.Helper()
 	q := scoped(query{Kind: "link", Text: text}, in)
-	return eval[string](tb, string(tb.one(q))+`[0].href`)
+	return eval[string](tb, string(tb.one(q))+`.href`)
 }
 
 // navigate runs an action that loads a page and returns the response.
@@ -259,10 +285,10 @@ func (tb *tab) navigate(q query, a chromedp.Action[chromedp.Void]) response {
 func (tb *tab) click(text string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
-	sel := tb.one(q)
+	click := tb.mouseClick(tb.one(q), q)
 	ctx, cancel := tb.step()
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Click(sel, chromedp.NodeVisible)); err != nil {
+	if err := chromedp.Do(ctx, click); err != nil {
 		tb.fail("click %s: %v", q, err)
 	}
 }
@@ -271,11 +297,11 @@ func (tb *tab) click(text string, in ...query) {
 // journey names the reason instead of timing out: the button is disabled,
 // or its form does not pass the browser's own checks (required, pattern,
 // minlength: the browser would show a bubble and send nothing).
-func (tb *tab) enabled(sel chromedp.JSPath, q query) {
+func (tb *tab) enabled(el elem, q query) {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	why, err := chromedp.Run(ctx, chromedp.Evaluate[string](`((b) => {
+	why, err := runJS(ctx, chromedp.Evaluate[string](`((b) => {
   if (b.disabled) return "it is disabled";
   const f = b.form;
   if (!f || b.formNoValidate || f.noValidate) return "";
@@ -284,7 +310,7 @@ func (tb *tab) enabled(sel chromedp.JSPath, q query) {
     const l = el.labels && el.labels[0] ? el.labels[0].textContent.replace(/\s+/g, " ").trim() : el.name;
     return "the browser refuses " + JSON.stringify(l) + ": " + el.validationMessage;
   }).join("; ");
-})(`+string(sel)+`[0])`))
+})(`+string(el)+`)`))
 	if err != nil {
 		tb.fail("read %s: %v", q, err)
 	}
@@ -297,30 +323,54 @@ func (tb *tab) enabled(sel chromedp.JSPath, q query) {
 func (tb *tab) disabled(text string, in ...query) bool {
 	tb.t.Helper()
 	q := scoped(query{Kind: "button", Text: text}, in)
-	sel := tb.one(q)
-	ctx, cancel := tb.step()
-	defer cancel()
-	d, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(sel)+"[0].disabled"))
-	if err != nil {
-		tb.fail("read %s: %v", q, err)
-	}
-	return d
+	return eval[bool](tb, string(tb.one(q))+".disabled")
 }
 
-// fill types value into the input labelled label, replacing what it held.
-// It types key by key, so the page's input listeners run as for a person.
+// fill clicks into the input labelled label, empties it and types value
+// key by key, so the page's input listeners run as for a person.
 func (tb *tab) fill(label, value string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "field", Text: label}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
+	click := tb.mouseClick(el, q)
 	ctx, cancel := tb.step()
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Clear(sel), chromedp.SendKeys(sel, value)); err != nil {
+	if err := chromedp.Do(ctx, click); err != nil {
+		tb.fail("click into %s: %v", q, err)
+	}
+	if !eval[bool](tb, `((el) => {
+  if (document.activeElement !== el) return false;
+  el.value = "";
+  el.dispatchEvent(new Event("input", {bubbles: true}));
+  return true;
+})(`+string(el)+`)`) {
+		tb.fail("clicking %s did not focus it", q)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(value)); err != nil {
 		tb.fail("type into %s: %v", q, err)
 	}
-	got, err := chromedp.Run(ctx, chromedp.Value(sel))
-	if err != nil || got != value {
-		tb.fail("%s holds %q after typing %q (%v)", q, got, value, err)
+	if got := eval[string](tb, string(el)+".value"); got != value {
+		tb.fail("%s holds %q after typing %q", q, got, value)
+	}
+}
+
+// tick checks the checkbox labelled label with a mouse click, unless it is
+// checked already.
+func (tb *tab) tick(label string, in ...query) {
+	tb.t.Helper()
+	q := scoped(query{Kind: "field", Text: label}, in)
+	el := tb.one(q)
+	if eval[bool](tb, string(el)+".checked") {
+		return
+	}
+	click := tb.mouseClick(el, q)
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, click); err != nil {
+		tb.fail("click %s: %v", q, err)
+	}
+	if !eval[bool](tb, string(el)+".checked") {
+		tb.fail("%s is not checked after a click", q)
 	}
 }
 
@@ -329,18 +379,18 @@ func (tb *tab) fill(label, value string, in ...query) {
 func (tb *tab) choose(label, option string, in ...query) {
 	tb.t.Helper()
 	q := scoped(query{Kind: "field", Text: label}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	ctx, cancel := tb.step()
 	defer cancel()
 	opt, _ := json.Marshal(option)
-	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`((s, want) => {
+	ok, err := runJS(ctx, chromedp.Evaluate[bool](`((s, want) => {
   const o = [...s.options].find((o) => o.textContent.replace(/\s+/g, " ").trim() === want);
   if (!o) return false;
   s.value = o.value;
   s.dispatchEvent(new Event("input", {bubbles: true}));
   s.dispatchEvent(new Event("change", {bubbles: true}));
   return true;
-})(`+string(sel)+`[0], `+string(opt)+`)`))
+})(`+string(el)+`, `+string(opt)+`)`))
 	if err != nil {
 		tb.fail("choose %q in %s: %v", option, q, err)
 	}
@@ -354,13 +404,13 @@ func (tb *tab) choose(label, option string, in ...query) {
 func (tb *tab) value(name string, in ...query) string {
 	tb.t.Helper()
 	q := scoped(query{Kind: "value", Text: name}, in)
-	sel := tb.one(q)
+	el := tb.one(q)
 	ctx, cancel := tb.step()
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`((el) => {
+	v, err := runJS(ctx, chromedp.Evaluate[string](`((el) => {
   if (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT") return el.value;
   return el.textContent.replace(/\s+/g, " ").trim();
-})(`+string(sel)+`[0])`))
+})(`+string(el)+`)`))
 	if err != nil {
 		tb.fail("read %s: %v", q, err)
 	}
@@ -372,7 +422,7 @@ func (tb *tab) text() string {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	s, err := runJS(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 	if err != nil {
 		tb.fail("read the page: %v", err)
 	}
@@ -385,10 +435,39 @@ func (tb *tab) waitText(s string) {
 	ctx, cancel := tb.step()
 	defer cancel()
 	want, _ := json.Marshal(s)
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.body && document.body.innerText.includes(`+string(want)+`)`,
+	if _, err := runJS(ctx, chromedp.Poll[bool](`document.body && document.body.innerText.includes(`+string(want)+`)`,
 		chromedp.WithPollingMutation())); err != nil {
 		tb.fail("the page never said %q: %v\npage text: %s", s, err, tb.textQuiet())
 	}
+}
+
+// runJS runs a script action (Evaluate, Poll) and retries it while the
+// page is between two documents: chromedp learns of a new document's
+// JavaScript context by an event that can come after the navigation that
+// made it returned, and a script sent to the old context fails with
+// "Cannot find context with specified id". Any other error, or the end of
+// ctx, ends it.
+func runJS[T any](ctx context.Context, a chromedp.Action[T]) (T, error) {
+	for {
+		v, err := chromedp.Run(ctx, a)
+		if err == nil || !transientJS(err) || ctx.Err() != nil {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// transientJS reports whether err is a script that met a page changing
+// documents.
+func transientJS(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Cannot find context with specified id") ||
+		strings.Contains(s, "Execution context was destroyed") ||
+		strings.Contains(s, "Inspected target navigated or closed")
 }
 
 // eval runs a JavaScript expression on the page.
@@ -396,7 +475,7 @@ func eval[T any](tb *tab, expr string) T {
 	tb.t.Helper()
 	ctx, cancel := tb.step()
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := runJS(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
 		tb.fail("evaluate %s: %v", expr, err)
 	}
@@ -408,7 +487,7 @@ func eval[T any](tb *tab, expr string) T {
 func (tb *tab) textQuiet() string {
 	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	s, err := runJS(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
 	if err != nil {
 		return "(unreadable: " + err.Error() + ")"
 	}
@@ -422,7 +501,7 @@ func (tb *tab) textQuiet() string {
 func (tb *tab) whereQuiet() string {
 	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
 	defer cancel()
-	loc, err := chromedp.Run(ctx, chromedp.Location())
+	loc, err := runJS(ctx, chromedp.Location())
 	if err != nil {
 		return "(unknown page)"
 	}

@@ -69,7 +69,6 @@ func TestTenantJourney(t *testing.T) {
 			connect(t, srv, user, pw, dbName, true)
 
 			// Copy.
-			ten.grantClipboard()
 			ten.copy("Copy password", pw)
 
 			// The password is not in the page until asked for again.
