@@ -161,7 +161,7 @@ func startReplicasURL(t *testing.T, n int) ([]*replica, string, string) {
 			cfg.EngineTimeout = 2 * time.Second
 			logs := &syncBuffer{}
 			srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs,
-				Election:          store.LeadOptions{ID: fmt.Sprintf("r%d", i), Retry: 100 * time.Millisecond, Renew: 100 * time.Millisecond, Lease: time.Second},
+				Election:          store.LeadOptions{ID: fmt.Sprintf("r%d", i), Retry: 100 * time.Millisecond, Renew: 300 * time.Millisecond, Lease: 3 * time.Second},
 				ReconcileInterval: 200 * time.Millisecond,
 			})
 			out[i], errs[i] = &replica{srv: srv, logs: logs}, err
@@ -192,9 +192,12 @@ func leaders(rs []*replica) []int {
 	return out
 }
 
+// waitLeaders waits until exactly one replica but skip leads. Two may say
+// so for a moment (one starved of CPU past its lease has not noticed yet),
+// not for the whole wait.
 func waitLeaders(t *testing.T, rs []*replica, skip int) int {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		var ls []int
 		for _, i := range leaders(rs) {
@@ -202,14 +205,11 @@ func waitLeaders(t *testing.T, rs []*replica, skip int) int {
 				ls = append(ls, i)
 			}
 		}
-		if len(ls) > 1 {
-			t.Fatalf("replicas %v all lead", ls)
-		}
 		if len(ls) == 1 {
 			return ls[0]
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("no replica leads after 10s")
+			t.Fatalf("after 15s, replicas %v lead; want exactly one", ls)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -225,7 +225,7 @@ func TestServe_ReplicasElectOneLeader(t *testing.T) {
 		in.mustDo(t, 200, "GET", "/api/admin/accounts", adminKey, nil)
 	}
 	first := waitLeaders(t, rs, -1)
-	time.Sleep(500 * time.Millisecond) // no second leader appears
+	time.Sleep(time.Second) // no second leader appears
 	if ls := leaders(rs); len(ls) != 1 {
 		t.Fatalf("leaders %v, want one", ls)
 	}
