@@ -171,11 +171,11 @@ func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
 // again where the dialect allows a retry (as readRow).
 func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	for attempt := 1; ; attempt++ {
-		st, err := db.prepared(ctx, q)
-		if err != nil {
-			return nil, err
+		var rows *sql.Rows
+		st, err := db.prepared(ctx, q) // preparing may meet the dead session too
+		if err == nil {
+			rows, err = st.QueryContext(ctx, args...)
 		}
-		rows, err := st.QueryContext(ctx, args...)
 		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
 			return rows, err
 		}
