@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +157,7 @@ func BenchmarkRotate(b *testing.B) {
 
 // readClients is the client count of the read benchmarks, as in the
 // command's default.
-const readClients = 16
+const readClients = 32
 
 var readSetup struct {
 	once sync.Once
@@ -216,16 +217,27 @@ func BenchmarkReveal(b *testing.B) {
 }
 
 // BenchmarkBareHandler: the baseline of the read benchmarks, a bare
-// net/http handler behind the same client loop. It needs no engine.
+// net/http handler behind the same client loop, sending the bytes
+// BenchmarkList and BenchmarkReveal get (fetched once from dbplane).
 func BenchmarkBareHandler(b *testing.B) {
-	bare, err := StartBare()
+	h, ra := readAccount(b)
+	bodies, err := h.ReadBodies(context.Background(), ra)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bare, err := StartBare(bodies)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer bare.Close()
 	client := NewClient()
 	defer client.CloseIdleConnections()
-	parallelGet(b, client, "dbpu_bare", func(int) string { return bare.URL })
+	b.Run("list", func(b *testing.B) {
+		parallelGet(b, client, "dbpu_bare", func(int) string { return bare.URL + "/list" })
+	})
+	b.Run("reveal", func(b *testing.B) {
+		parallelGet(b, client, "dbpu_bare", func(i int) string { return bare.URL + "/reveal/" + strconv.Itoa(i%len(ra.IDs)) })
+	})
 }
 
 // ---- quick tests: run by `go test ./bench`, no engines ----

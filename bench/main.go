@@ -13,7 +13,10 @@
 //     slots vs parallel raw EnsureDatabase, plus errors and over-allocation;
 //   - scaleout: parallel creates through 1 and 3 replicas on a PostgreSQL
 //     store (on the postgres engine's server), next to the SQLite store and
-//     raw EnsureDatabase, on the first engine.
+//     raw EnsureDatabase, on the first engine;
+//   - watcher: a quota-watcher pass over a MariaDB host filled with
+//     -watch-databases databases holding tables (made with raw SQL) vs the
+//     raw catalog queries the pass needs.
 //
 // It prints one table (or JSON with -json) and exits non-zero only when
 // something failed, never because a target was missed. See
@@ -34,6 +37,7 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,12 +49,14 @@ import (
 const (
 	targetCreate     = 1.2 // dbplane/raw mean latency, at most
 	targetRotate     = 1.3 // dbplane/raw mean latency, at most
-	targetReads      = 0.5 // dbplane/bare requests per second, at least
+	targetReads      = 0.7 // dbplane/bare requests per second (same body), at least
 	targetConcurrent = 0.8 // dbplane/raw creates per second, at least
+	targetWatcher    = 1.2 // watcher pass / raw catalog queries, at most
+	targetWatcherSec = 2.0 // seconds per watcher pass over 10,000 databases, at most
 	targetScaleOut   = 2.0 // 3 replicas / 1 replica creates per second, at least
 )
 
-var allPhases = []string{"create", "rotate", "reads", "concurrent", "scaleout"}
+var allPhases = []string{"create", "rotate", "reads", "concurrent", "scaleout", "watcher"}
 
 type flags struct {
 	n, warmup      int
@@ -60,6 +66,8 @@ type flags struct {
 	readClients    int
 	readDBs        int
 	clients, slots int
+	watchDBs       int
+	watchRounds    int
 	phases         []string
 	json, verbose  bool
 	cpuProfile     string
@@ -79,9 +87,11 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.warmup, "warmup", -1, "unrecorded warm-up rounds before each sequential measurement (-1: n/10, at least 5)")
 	fs.DurationVar(&f.duration, "duration", 3*time.Second, "how long each read target is driven, in total")
 	fs.IntVar(&f.rounds, "rounds", 3, "read rounds: each target runs duration/rounds per round, order rotating")
-	fs.IntVar(&f.readClients, "read-clients", 16, "concurrent clients of the read measurement")
+	fs.IntVar(&f.readClients, "read-clients", 32, "concurrent clients of the read measurement")
 	fs.IntVar(&f.readDBs, "read-databases", 20, "databases of the account the read endpoints list")
 	fs.IntVar(&f.clients, "clients", 64, "parallel clients of the concurrent create measurement")
+	fs.IntVar(&f.watchDBs, "watch-databases", 10000, "databases (one InnoDB table each; every 100th also MyISAM and Aria) on the MariaDB host of the watcher measurement")
+	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
 	fs.BoolVar(&f.json, "json", false, "print machine-readable JSON instead of the table")
 	fs.BoolVar(&f.verbose, "v", false, "send dbplane's own log (level error) to stderr")
@@ -103,8 +113,8 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 			return nil, fmt.Errorf("-phases: unknown phase %q (want %s)", p, strings.Join(allPhases, ", "))
 		}
 	}
-	if f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 {
-		return nil, errors.New("-n, -clients, -slots, -read-clients, -read-databases and -duration must be positive")
+	if f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
+		return nil, errors.New("-n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
 	}
 	if f.warmup < 0 {
 		f.warmup = max(5, f.n/10)
@@ -268,6 +278,15 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 			}
 		}
 	}
+
+	// Last: it leaves the MariaDB host holding -watch-databases databases.
+	if want("watcher") {
+		if e := h.Engine("mariadb"); e == nil {
+			res.Notes = append(res.Notes, "watcher skipped: it measures a MariaDB host")
+		} else if err := watcher(ctx, h, e, f, res, logf); err != nil {
+			fail(err)
+		}
+	}
 }
 
 // scaleOut runs the scale-out phase on the first engine, with the store
@@ -303,7 +322,11 @@ func reads(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result) er
 	if err != nil {
 		return err
 	}
-	bare, err := StartBare()
+	bodies, err := h.ReadBodies(ctx, ra)
+	if err != nil {
+		return err
+	}
+	bare, err := StartBare(bodies)
 	if err != nil {
 		return err
 	}
@@ -313,13 +336,53 @@ func reads(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result) er
 		return err
 	}
 	res.Rows = append(res.Rows,
-		ratioRow(fmt.Sprintf("list (%d databases)", f.readDBs), "req/s", r.List, r.Bare, AtLeast, targetReads),
-		ratioRow("reveal", "req/s", r.Reveal, r.Bare, AtLeast, targetReads),
+		ratioRow(fmt.Sprintf("list (%d databases)", f.readDBs), "req/s", r.List, r.BareList, AtLeast, targetReads),
+		ratioRow("reveal", "req/s", r.Reveal, r.BareReveal, AtLeast, targetReads),
 	)
+	res.Notes = append(res.Notes, fmt.Sprintf("reads: the bare handler sends the same bytes: list %d, reveal %d (first database)",
+		len(bodies["/list"]), len(bodies["/reveal/0"])))
 	if r.Errors > 0 {
 		return fmt.Errorf("reads: %d failed requests, first: %s", r.Errors, r.FirstErr)
 	}
 	return nil
+}
+
+// watcher fills e with -watch-databases databases and runs the watcher
+// measurement on it.
+func watcher(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result, logf func(string, ...any)) error {
+	logf("watcher: creating %d databases with tables on %s (raw SQL) ...", f.watchDBs, e.Name)
+	t0 := time.Now()
+	others, err := FillWatched(ctx, e, f.watchDBs, func(done int) { logf("watcher: %d databases", done) })
+	if err != nil {
+		return err
+	}
+	logf("watcher: filled in %s; %d passes each way ...", time.Since(t0).Round(time.Second), f.watchRounds)
+	w, err := h.MeasureWatcher(ctx, e, f.watchDBs, others, f.watchRounds)
+	if err != nil {
+		return err
+	}
+	p := fmt.Sprintf("watcher %s %d databases", e.Name, w.Databases)
+	res.Rows = append(res.Rows,
+		ratioRow(p+" pass vs catalog", "s", seconds(w.Pass), seconds(w.Raw), AtMost, targetWatcher),
+		secondsRow(p+" pass (s)", seconds(w.Pass), targetWatcherSec),
+		ratioRow(p+" whole RefreshQuota", "s", seconds(w.Whole), seconds(w.Raw), Info, 0),
+		ratioRow(p+" former single query", "s", seconds(w.OneQuery), seconds(w.Raw), Info, 0),
+	)
+	res.Notes = append(res.Notes, fmt.Sprintf("watcher: pass %s ms, raw catalog queries %s ms, former single query %s ms; %d non-InnoDB tables looked up",
+		msList(w.Pass), msList(w.Raw), msList(w.OneQuery), len(others)))
+	if !w.Same {
+		return fmt.Errorf("watcher: DatabaseSizes and the former single query differ: %s", w.Diff)
+	}
+	res.Notes = append(res.Notes, "watcher: DatabaseSizes and the former single query report the same bytes for every database on the host")
+	return nil
+}
+
+func msList(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = strconv.FormatInt(d.Milliseconds(), 10)
+	}
+	return strings.Join(parts, "/")
 }
 
 func seqRows(prefix string, s *Seq, target float64) []Row {

@@ -114,6 +114,12 @@ func ratioRow(metric, unit string, dbplane, raw float64, goal Goal, target float
 	return r
 }
 
+// secondsRow is an absolute time target with no raw side, such as the
+// watcher's pass under 2 s.
+func secondsRow(metric string, v, target float64) Row {
+	return Row{Metric: metric, Unit: "s", DBPlane: v, Ratio: v, Goal: AtMost, Target: target, Count: true}
+}
+
 func countRow(metric string, n float64, target float64) Row {
 	return Row{Metric: metric, Unit: "count", DBPlane: n, Ratio: n, Goal: AtMost, Target: target, Count: true}
 }

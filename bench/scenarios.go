@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/pprof"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -192,11 +193,12 @@ func labeled(side string, f func()) {
 // ---- reads ----
 
 // Reads is requests per second of the two read endpoints and of a bare
-// net/http handler, under the same client loop.
+// net/http handler sending the same bodies, under the same client loop.
 type Reads struct {
-	Bare, List, Reveal float64 // requests per second
-	Errors             int64
-	FirstErr           string
+	List, Reveal         float64 // requests per second
+	BareList, BareReveal float64 // the bare handler, sending list's and reveal's bodies
+	Errors               int64
+	FirstErr             string
 }
 
 // ReadAccount is an account holding m databases on e, for the read
@@ -223,23 +225,59 @@ func (h *Harness) SetupReads(ctx context.Context, e *Engine, m int) (*ReadAccoun
 	return ra, nil
 }
 
-// Bare is a bare net/http server answering "ok" on a loopback listener.
+// Bare is a bare net/http server on a loopback listener: the baseline of
+// the read measurement.
 type Bare struct {
-	URL string
+	URL string // base URL, without a trailing slash
 	srv *http.Server
 }
 
-// StartBare starts the baseline server of the read measurement.
-func StartBare() (*Bare, error) {
+// StartBare starts the baseline server of the read measurement. It answers
+// each path of bodies with those bytes, as a minimal JSON handler would:
+// Content-Type and Content-Length set, one Write. Any other path is 404.
+// Sending the very bytes dbplane sends makes the two differ only in what
+// dbplane does to produce them.
+func StartBare(bodies map[string][]byte) (*Bare, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
+	lengths := make(map[string]string, len(bodies))
+	for p, b := range bodies {
+		lengths[p] = strconv.Itoa(len(b))
+	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok"))
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", lengths[r.URL.Path])
+		w.Write(b)
 	})}
 	go srv.Serve(ln)
-	return &Bare{URL: "http://" + ln.Addr().String() + "/", srv: srv}, nil
+	return &Bare{URL: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+// ReadBodies fetches the answers of the read endpoints for ra once, keyed
+// by the paths the bare server answers them on: /list, and /reveal/<i> for
+// ra.IDs[i].
+func (h *Harness) ReadBodies(ctx context.Context, ra *ReadAccount) (map[string][]byte, error) {
+	bodies := map[string][]byte{}
+	b, err := h.do(ctx, http.MethodGet, h.Base+"/api/v1/db/databases", ra.Key, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list: %w", err)
+	}
+	bodies["/list"] = b
+	for i, id := range ra.IDs {
+		b, err := h.do(ctx, http.MethodGet, h.Base+"/api/v1/db/databases/"+id, ra.Key, nil)
+		if err != nil {
+			return nil, fmt.Errorf("reveal: %w", err)
+		}
+		bodies["/reveal/"+strconv.Itoa(i)] = b
+	}
+	return bodies, nil
 }
 
 // Close stops the bare server.
@@ -288,8 +326,9 @@ func Load(ctx context.Context, client *http.Client, clients int, d time.Duration
 }
 
 // MeasureReads measures GET /api/v1/db/databases and
-// GET /api/v1/db/databases/{id} against the bare handler, in rounds of the
-// three (order rotating) that add up to d each, after a short warm-up.
+// GET /api/v1/db/databases/{id} against the bare handler sending the same
+// bodies, in rounds of the four (order rotating) that add up to d each,
+// after a short warm-up.
 func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare, clients, rounds int, d time.Duration) (*Reads, error) {
 	mk := func(url string, key string) func(w, i int) (*http.Request, error) {
 		return func(w, i int) (*http.Request, error) {
@@ -304,8 +343,11 @@ func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare,
 		name string
 		req  func(w, i int) (*http.Request, error)
 	}{
-		{"bare", mk(bare.URL, ra.Key)},
+		{"bare list", mk(bare.URL+"/list", ra.Key)},
 		{"list", mk(h.Base+"/api/v1/db/databases", ra.Key)},
+		{"bare reveal", func(w, i int) (*http.Request, error) {
+			return mk(bare.URL+"/reveal/"+strconv.Itoa((w*7+i)%len(ra.IDs)), ra.Key)(w, i)
+		}},
 		{"reveal", func(w, i int) (*http.Request, error) {
 			id := ra.IDs[(w*7+i)%len(ra.IDs)]
 			return mk(h.Base+"/api/v1/db/databases/"+id, ra.Key)(w, i)
@@ -343,7 +385,7 @@ func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare,
 		return nil, err
 	}
 	rate := func(k int) float64 { return float64(count[k]) / took[k].Seconds() }
-	res.Bare, res.List, res.Reveal = rate(0), rate(1), rate(2)
+	res.BareList, res.List, res.BareReveal, res.Reveal = rate(0), rate(1), rate(2), rate(3)
 	if firstErr != nil {
 		res.FirstErr = firstErr.Error()
 	}

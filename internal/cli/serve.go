@@ -286,6 +286,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if len(rest) > 0 {
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
+	if err := checkInitialised(cfg); err != nil {
+		return err
+	}
 	// SIGHUP rereads the TLS certificate; it is caught from here on, so
 	// one sent during start-up does not end the process.
 	hup := notifyReload()

@@ -44,6 +44,10 @@ type view struct {
 	Now     time.Time
 }
 
+// partialsFile holds the {{define}} pieces shared by pages: parsed with the
+// layout, not a page of its own.
+const partialsFile = "partials.html"
+
 func mustParseTemplates() *templates {
 	t := &templates{pages: map[string]*template.Template{}, version: map[string]string{}}
 	statics, err := fs.Glob(assets, "static/*")
@@ -77,14 +81,16 @@ func mustParseTemplates() *templates {
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },
 	}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html"))
+	// The layout and the partials every page may use ({{template "usage"}} …)
+	// are parsed once; each page is a clone of them with its own "main".
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+partialsFile))
 	pages, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if p == "templates/layout.html" || p == "templates/"+partialsFile {
 			continue
 		}
 		t.pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(assets, p))

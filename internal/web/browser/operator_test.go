@@ -223,3 +223,52 @@ func namesMissingPrivilege(text string) bool {
 	words := strings.Join(rest, "\n")
 	return slices.ContainsFunc(lacks, func(p string) bool { return strings.Contains(words, p) })
 }
+
+// TestAdminKeyJourney: the operator mints a read-only admin key on the
+// Admin keys page (every resource's read ticked, no write): it is shown
+// once, reads /api/admin, is refused a write (403), and once disabled on
+// the page is refused altogether (401).
+func TestAdminKeyJourney(t *testing.T) {
+	a := newApp(t)
+	adminPW := "the operator's long passphrase"
+	a.adminPassword(t, adminPW)
+	b := newBrowser(t, a.url, 1280, 900)
+	op := b.tab("operator")
+	op.signIn(adminEmail, adminPW)
+	op.follow("Operator", inSection("Main"))
+	op.follow("Admin keys", inSection("Operator pages"))
+
+	op.fill("Name", "monitoring", inSection("New admin key"))
+	for _, perm := range []string{"accounts:read", "database_hosts:read"} {
+		if !eval[bool](op, string(op.one(query{Kind: "field", Text: perm}))+".checked") {
+			t.Errorf("%s is not ticked by default", perm)
+		}
+	}
+	if st := op.press("Create key", inSection("New admin key")); st != http.StatusOK {
+		t.Fatalf("Create key gave %d: %s", st, op.textQuiet())
+	}
+	key := strings.TrimSpace(op.copyTarget("Copy"))
+	if len(key) < 20 {
+		t.Fatalf("the new admin key reads %q", key)
+	}
+	op.copy("Copy", key)
+
+	if st, body := a.call(t, "GET", "/api/admin/accounts", key, nil); st != http.StatusOK {
+		t.Errorf("GET /api/admin/accounts with the read-only key = %d %s", st, body)
+	}
+	if st, body := a.call(t, "POST", "/api/admin/accounts", key, map[string]any{"email": "x@example.com", "name": "x"}); st != http.StatusForbidden {
+		t.Errorf("POST /api/admin/accounts with the read-only key = %d %s, want 403", st, body)
+	}
+
+	op.open("/admin/keys")
+	if html := eval[string](op, `document.documentElement.outerHTML`); strings.Contains(html, key) {
+		t.Errorf("the admin keys page shows the key after it was created")
+	}
+	if st := op.press("Disable monitoring"); st != http.StatusOK {
+		t.Fatalf("Disable gave %d: %s", st, op.textQuiet())
+	}
+	op.one(query{Kind: "button", Text: "Enable monitoring"})
+	if st, body := a.call(t, "GET", "/api/admin/accounts", key, nil); st != http.StatusUnauthorized {
+		t.Errorf("GET /api/admin/accounts with the disabled key = %d %s, want 401", st, body)
+	}
+}

@@ -58,6 +58,7 @@ func TestScreenshots(t *testing.T) {
 	ada.fill("Name", "stats", inSection("New database"))
 	ada.fill("Connections from", "%", inSection("New database"))
 	ada.press("Create", inSection("New database"))
+	dropAfter(t, a.maria, ada.value("Database"), ada.value("User"))
 
 	type shot struct {
 		tb   *tab

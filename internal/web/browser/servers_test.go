@@ -62,6 +62,7 @@ func TestServerJourney(t *testing.T) {
 		t.Fatalf("Create gave %d: %s", st, ada.textQuiet())
 	}
 	dbName, user, pw := ada.value("Database"), ada.value("User"), ada.value("Password")
+	dropAfter(t, a.maria, dbName, user)
 	connect(t, a.maria, user, pw, dbName, true)
 
 	// The subuser sees it and reveals the same password, and no more.

@@ -1,4 +1,8 @@
-package apitest
+// Package openapitest checks HTTP responses against docs/openapi.json, the
+// OpenAPI 3.1 document of every surface: apitest's scenarios through
+// Surface.OpenAPI, end-to-end tests through Transport. Only tests import
+// it; it defines no flags, so any test binary can.
+package openapitest
 
 import (
 	"bytes"
@@ -69,13 +73,13 @@ var prefixes = []struct{ prefix, errorSchema string }{
 	{"/openapi.json", "PlainError"},
 }
 
-// CheckOpenAPI reports through t every way a response to r departs from
+// Check reports through t every way a response to r departs from
 // docs/openapi.json: a status the operation does not list, a header or
 // body its schema does not describe. Paths outside every documented
 // prefix (the dashboard) are not checked. An unknown path under a prefix
 // must be a 404, and a known path with another method a 405, in that
 // surface's error shape; HEAD is checked as GET without a body.
-func CheckOpenAPI(t testing.TB, r *http.Request, status int, header http.Header, body []byte) {
+func Check(t testing.TB, r *http.Request, status int, header http.Header, body []byte) {
 	t.Helper()
 	if msg := openAPIProblem(r, status, header, body); msg != "" {
 		t.Errorf("%s %s = %d: the response departs from docs/openapi.json:%s\nbody: %s", r.Method, r.URL, status, msg, body)
@@ -185,18 +189,18 @@ func describe(errs []*valerrors.ValidationError) string {
 
 type tbKey struct{}
 
-// WithTB returns ctx carrying tb, to which OpenAPITransport reports the
+// WithTB returns ctx carrying tb, to which Transport reports the
 // response to a request made with ctx.
 func WithTB(ctx context.Context, tb testing.TB) context.Context {
 	return context.WithValue(ctx, tbKey{}, tb)
 }
 
-// OpenAPITransport is an http.RoundTripper for end-to-end tests: it checks
-// every response it carries against docs/openapi.json (CheckOpenAPI). A
+// Transport is an http.RoundTripper for end-to-end tests: it checks
+// every response it carries against docs/openapi.json (Check). A
 // departure is reported to the testing.TB of the request's context
 // (WithTB); one without is kept for Report, so that requests made by code
 // under test (a CLI command's client) are checked too.
-type OpenAPITransport struct {
+type Transport struct {
 	Base http.RoundTripper // nil: http.DefaultTransport
 
 	mu       sync.Mutex
@@ -205,7 +209,7 @@ type OpenAPITransport struct {
 
 // RoundTrip sends r through Base and checks the response, whose body it
 // reads whole and hands on unchanged.
-func (o *OpenAPITransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (o *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	base := o.Base
 	if base == nil {
 		base = http.DefaultTransport
@@ -237,7 +241,7 @@ func (o *OpenAPITransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // Report writes the departures no test was told of to w, and reports
 // whether there were any.
-func (o *OpenAPITransport) Report(w io.Writer) bool {
+func (o *Transport) Report(w io.Writer) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, p := range o.problems {
