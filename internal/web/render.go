@@ -82,6 +82,7 @@ func mustParseTemplates() *templates {
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },
 		"args":         args,
+		"keyExpired":   keyExpired,
 	}
 	// The layout and the partials every page may use ({{template "usage"}} …)
 	// are parsed once; each page is a clone of them with its own "main".
