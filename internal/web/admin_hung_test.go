@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,9 +25,6 @@ func TestAdminCheckHostsIgnoresAHungCall(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	svc := web.Services{
-		SignIn: &mock.SignInService{SessionByTokenFn: func(context.Context, dbplane.Secret) (*dbplane.Session, *dbplane.Account, error) {
-			return &dbplane.Session{ID: "s", AccountID: admin.ID}, admin, nil
-		}},
 		Hosts: &mock.HostService{
 			ListHostsFn: func(context.Context) ([]*dbplane.Host, error) { return hosts, nil },
 			TestHostFn: func(_ context.Context, id string) (dbplane.HostTest, error) {
@@ -44,10 +40,7 @@ func TestAdminCheckHostsIgnoresAHungCall(t *testing.T) {
 		},
 		Accounts: &mock.AccountService{ListAccountsFn: func(context.Context) ([]*dbplane.Account, error) { return []*dbplane.Account{admin}, nil }},
 	}
-	srv := httptest.NewServer(web.NewHandler(svc, web.Options{}))
-	defer srv.Close()
-	b := &browser{t: t, base: srv.URL, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	b.c.Jar = admJar(t, srv.URL, "dbplane_session", "token")
+	b := mockSite(t, svc, web.Options{}, admin)
 
 	p := b.get("/admin")
 	admStatus(t, "GET /admin", p, http.StatusOK)

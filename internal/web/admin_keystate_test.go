@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +23,6 @@ func TestAdminKeyExpiredAtItsExpiry(t *testing.T) {
 		t.Fatalf("Usable at the expiry = %v, want expired", key.Usable(now))
 	}
 	svc := web.Services{
-		SignIn: &mock.SignInService{SessionByTokenFn: func(context.Context, dbplane.Secret) (*dbplane.Session, *dbplane.Account, error) {
-			return &dbplane.Session{ID: "s", AccountID: admin.ID}, admin, nil
-		}},
 		Keys: &mock.KeyService{
 			ListAdminKeysFn: func(context.Context) ([]*dbplane.APIKey, error) { return []*dbplane.APIKey{key}, nil },
 			ListKeysFn:      func(context.Context, string) ([]*dbplane.APIKey, error) { return []*dbplane.APIKey{key}, nil },
@@ -42,10 +38,7 @@ func TestAdminKeyExpiredAtItsExpiry(t *testing.T) {
 			ListAllDatabasesFn: func(context.Context, dbplane.DatabaseFilter) ([]*dbplane.Database, int, error) { return nil, 0, nil },
 		},
 	}
-	srv := httptest.NewServer(web.NewHandler(svc, web.Options{Now: func() time.Time { return now }}))
-	defer srv.Close()
-	b := &browser{t: t, base: srv.URL, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	b.c.Jar = admJar(t, srv.URL, "dbplane_session", "token")
+	b := mockSite(t, svc, web.Options{Now: func() time.Time { return now }}, admin)
 
 	for _, path := range []string{"/admin/keys", "/admin/accounts/op"} {
 		p := b.get(path)

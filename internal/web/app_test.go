@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -19,6 +20,8 @@ import (
 	"github.com/dbplane/dbplane/internal/cli"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
+	"github.com/dbplane/dbplane/internal/mock"
+	"github.com/dbplane/dbplane/internal/web"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -146,6 +149,21 @@ func (a *app) tenant(t testing.TB, email string, slots any, password string) str
 		t.Fatal(err)
 	}
 	return id
+}
+
+// mockSite serves the dashboard alone over svc (mocks, for failures and
+// clocks a real serve cannot make) with every request signed in as acct,
+// and returns a browser for it.
+func mockSite(t *testing.T, svc web.Services, opt web.Options, acct *dbplane.Account) *browser {
+	t.Helper()
+	svc.SignIn = &mock.SignInService{SessionByTokenFn: func(context.Context, dbplane.Secret) (*dbplane.Session, *dbplane.Account, error) {
+		return &dbplane.Session{ID: "s", AccountID: acct.ID}, acct, nil
+	}}
+	srv := httptest.NewServer(web.NewHandler(svc, opt))
+	t.Cleanup(srv.Close)
+	b := &browser{t: t, base: srv.URL, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	b.c.Jar = admJar(t, srv.URL, "dbplane_session", "token")
+	return b
 }
 
 // browser is an HTTP client with a cookie jar that does not follow
