@@ -18,4 +18,6 @@ type Stats struct {
 	KeysActive, KeysInactive map[KeyKind]int
 	// Sessions counts live dashboard sessions.
 	Sessions int
+	// HostsDown counts the enabled hosts this replica last found down.
+	HostsDown int
 }

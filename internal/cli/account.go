@@ -61,7 +61,7 @@ func runSetPassword(ctx context.Context, e env, args []string) error {
 			return errors.New(dbplane.ErrorMessage(err))
 		}
 	}
-	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, nil, nil)
+	svc, err := openService(ctx, cfg, slog.New(slog.DiscardHandler), e.stderr, observers{})
 	if err != nil {
 		return err
 	}

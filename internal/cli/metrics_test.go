@@ -62,6 +62,7 @@ func TestMetrics(t *testing.T) {
 	id := created["id"].(string)
 	in.mustDo(t, 200, "POST", "/api/v1/db/databases/"+id+"/rotate", key, nil)
 	in.mustDo(t, 404, "GET", "/api/v1/db/nope", key, nil)
+	in.mustDo(t, 200, "POST", "/api/admin/quota/refresh", in.adminKey, nil)
 	after := scrape(t, in.url, "")
 
 	moved := func(name string, by float64) {
@@ -76,6 +77,11 @@ func TestMetrics(t *testing.T) {
 	moved(`dbplane_http_request_duration_seconds_count{route="POST /api/v1/db/databases",surface="dbapi"}`, 1)
 	moved(`dbplane_engine_operations_total{engine="mariadb",op="ensure",outcome="ok"}`, 1)
 	moved(`dbplane_engine_operations_total{engine="mariadb",op="set_password",outcome="ok"}`, 1)
+	moved(`dbplane_quota_passes_total{outcome="ok"}`, 1)
+	moved(`dbplane_quota_pass_duration_seconds_count`, 1)
+	if got := after["dbplane_hosts_down"]; got != 0 {
+		t.Errorf("dbplane_hosts_down = %v with the host up, want 0", got)
+	}
 	if got := after[`dbplane_databases{engine="mariadb",status="active"}`]; got != 1 {
 		t.Errorf("dbplane_databases{mariadb,active} = %v, want 1", got)
 	}
@@ -131,6 +137,7 @@ func TestGrafanaDashboardMatchesMetrics(t *testing.T) {
 	in.addHost(t, dbtest.MariaDB(t))
 	_, key := in.addTenant(t, "grafana@example.com", 5)
 	in.mustDo(t, 201, "POST", "/api/v1/db/databases", key, map[string]any{"name": "g1", "engine": "mariadb"})
+	in.mustDo(t, 200, "POST", "/api/admin/quota/refresh", in.adminKey, nil)
 	served := map[string]bool{}
 	for sample := range scrape(t, in.url, "") {
 		name, _, _ := strings.Cut(sample, "{")

@@ -52,7 +52,7 @@ func runQuotaRefresh(ctx context.Context, e env, args []string) error {
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, observers{})
 	if err != nil {
 		return err
 	}

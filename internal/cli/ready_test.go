@@ -62,4 +62,7 @@ func TestReadyListsHostsDown(t *testing.T) {
 	}
 	// Reads that need no host keep working.
 	in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil)
+	if m := scrape(t, in.url, ""); m["dbplane_hosts_down"] != 1 {
+		t.Errorf("dbplane_hosts_down = %v with the host killed, want 1", m["dbplane_hosts_down"])
+	}
 }

@@ -81,7 +81,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	// after them: the engines it holds report to the metrics.
 	var svc *service
 	mets := metrics.New(func(ctx context.Context) (*dbplane.Stats, error) { return svc.Stats(ctx) }, logger)
-	svc, err = openService(ctx, cfg, logger, opt.Logs, opt.Hook, mets.ObserveEngine)
+	svc, err = openService(ctx, cfg, logger, opt.Logs, observers{hook: opt.Hook, engine: mets.ObserveEngine, quotaPass: mets.ObserveQuotaPass})
 	if err != nil {
 		unlock()
 		return nil, err
@@ -362,7 +362,7 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 			minAge = 0
 		}
 	}
-	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
+	svc, err := openService(ctx, cfg, logger, e.stderr, observers{})
 	if serving && errors.Is(err, store.ErrMigrationsPending) {
 		return errors.New("the store needs migrating, and the serve running on this data dir is older than this binary: stop it (or run the serve of this version) first")
 	}

@@ -25,9 +25,17 @@ type service struct {
 	unlock func() // releases the data dir's serve lock, if taken
 }
 
+// observers are what serve hands the service it opens; the one-shot
+// commands pass none.
+type observers struct {
+	hook      func(step string) // crash tests stop the process at named steps
+	engine    engineObserver    // metrics of engine operations
+	quotaPass func(rep *dbplane.QuotaReport, took time.Duration, err error)
+}
+
 // openService opens the sealer, the store (migrating it unless
 // cfg.NoMigrate) and the engines, and builds the control service.
-func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, hook func(string), observe engineObserver) (*service, error) {
+func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, notes io.Writer, obs observers) (*service, error) {
 	sealer, err := openSealer(cfg, notes)
 	if err != nil {
 		return nil, err
@@ -41,13 +49,13 @@ func openService(ctx context.Context, cfg config.Config, logger *slog.Logger, no
 	var svc *control.Service
 	engines := newEngines(logger, cfg, func(o engine.Observation) {
 		svc.NoteEngine(o)
-		if observe != nil {
-			observe(o.Engine, o.Op, o.Outcome, o.Took)
+		if obs.engine != nil {
+			obs.engine(o.Engine, o.Op, o.Outcome, o.Took)
 		}
 	})
 	svc = control.New(st, engines, sealer, control.Options{
 		Logger: logger, PasswordLength: cfg.PasswordLength, DisabledEngines: cfg.DisabledEngines,
-		EngineTimeout: cfg.EngineTimeout, Hook: hook, KeyFormat: dbplane.KeyFormat(cfg.KeyFormat),
+		EngineTimeout: cfg.EngineTimeout, Hook: obs.hook, OnQuotaPass: obs.quotaPass, KeyFormat: dbplane.KeyFormat(cfg.KeyFormat),
 	})
 	if err := svc.CheckMasterKey(ctx); err != nil {
 		st.Close()

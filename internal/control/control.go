@@ -42,6 +42,9 @@ type Options struct {
 	// after each host of a quota pass). Crash tests use it to stop the
 	// process there; race tests, to hold a request there.
 	Hook func(step string)
+	// OnQuotaPass, when set, is told of every quota pass: its report, or
+	// the error that ended it (metrics).
+	OnQuotaPass func(rep *dbplane.QuotaReport, took time.Duration, err error)
 	// PasswordParams are argon2id's costs for account passwords; default
 	// DefaultPasswordParams.
 	PasswordParams PasswordParams

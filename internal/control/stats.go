@@ -9,5 +9,14 @@ import (
 // Stats returns the deployment's figures for metrics and the overview.
 func (s *Service) Stats(ctx context.Context) (*dbplane.Stats, error) {
 	now := s.opt.Now()
-	return s.store.Stats(ctx, now, now.Add(-s.opt.SessionIdle))
+	st, err := s.store.Stats(ctx, now, now.Add(-s.opt.SessionIdle))
+	if err != nil {
+		return nil, err
+	}
+	down, err := s.DownHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.HostsDown = len(down)
+	return st, nil
 }

@@ -20,7 +20,15 @@ const quotaWorkers = 8
 // sizes, moves accounts' databases to over_quota (writes revoked on the
 // engine) or back to active, and returns what it did. A host that is down
 // is skipped and reported.
-func (s *Service) RefreshQuota(ctx context.Context) (*dbplane.QuotaReport, error) {
+func (s *Service) RefreshQuota(ctx context.Context) (rep *dbplane.QuotaReport, err error) {
+	if s.opt.OnQuotaPass != nil {
+		t0 := time.Now()
+		defer func() { s.opt.OnQuotaPass(rep, time.Since(t0), err) }()
+	}
+	return s.refreshQuota(ctx)
+}
+
+func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error) {
 	start := s.opt.Now()
 	rep := &dbplane.QuotaReport{StartedAt: start}
 	hosts, err := s.store.ListHosts(ctx)

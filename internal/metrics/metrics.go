@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,6 +32,8 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	engineOps *prometheus.CounterVec
 	engineLat *prometheus.HistogramVec
+	passes    *prometheus.CounterVec
+	passLat   prometheus.Histogram
 }
 
 // scrapeTimeout bounds the store reads of one scrape.
@@ -61,8 +64,17 @@ func New(stats StatsFunc, logger *slog.Logger) *Metrics {
 			Help:    "Latency of operations on database hosts by engine and op.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"engine", "op"}),
+		passes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dbplane_quota_passes_total",
+			Help: "Quota watcher passes by outcome: ok, hosts_skipped (some host could not be measured) or error.",
+		}, []string{"outcome"}),
+		passLat: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dbplane_quota_pass_duration_seconds",
+			Help:    "How long a quota watcher pass took.",
+			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 10, 30, 60},
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.engineOps, m.engineLat,
+	m.reg.MustRegister(m.requests, m.latency, m.engineOps, m.engineLat, m.passes, m.passLat,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{stats: stats, log: logger})
 	return m
@@ -89,6 +101,20 @@ func (m *Metrics) ObserveEngine(engine, op, outcome string, took time.Duration) 
 	m.engineLat.WithLabelValues(engine, op).Observe(took.Seconds())
 }
 
+// ObserveQuotaPass records one quota watcher pass
+// (control.Options.OnQuotaPass).
+func (m *Metrics) ObserveQuotaPass(rep *dbplane.QuotaReport, took time.Duration, err error) {
+	outcome := "ok"
+	switch {
+	case err != nil:
+		outcome = "error"
+	case rep != nil && slices.ContainsFunc(rep.Hosts, func(h dbplane.HostMeasurement) bool { return h.Error != "" }):
+		outcome = "hosts_skipped"
+	}
+	m.passes.WithLabelValues(outcome).Inc()
+	m.passLat.Observe(took.Seconds())
+}
+
 // storeCollector reads the store's figures at scrape time, so gauges are
 // never stale and cost nothing between scrapes.
 type storeCollector struct {
@@ -103,11 +129,12 @@ var (
 	descOldest    = prometheus.NewDesc("dbplane_intent_oldest_age_seconds", "Age of the oldest engine change not settled (0 when none).", nil, nil)
 	descKeys      = prometheus.NewDesc("dbplane_api_keys", "API keys by kind and whether they can be used now.", []string{"kind", "state"}, nil)
 	descSessions  = prometheus.NewDesc("dbplane_sessions", "Live dashboard sessions.", nil, nil)
+	descHostsDown = prometheus.NewDesc("dbplane_hosts_down", "Enabled hosts this replica's last operation on found down (unreachable, timed out, credentials refused).", nil, nil)
 	descUp        = prometheus.NewDesc("dbplane_store_up", "1 when the metadata store answered the scrape's queries.", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descIntents, descOldest, descKeys, descSessions, descUp} {
+	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descHostsDown, descIntents, descOldest, descKeys, descSessions, descUp} {
 		ch <- d
 	}
 }
@@ -129,6 +156,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descHosts, prometheus.GaugeValue, float64(st.HostsEnabled), "enabled")
 	ch <- prometheus.MustNewConstMetric(descHosts, prometheus.GaugeValue, float64(st.HostsDisabled), "disabled")
+	ch <- prometheus.MustNewConstMetric(descHostsDown, prometheus.GaugeValue, float64(st.HostsDown))
 	ch <- prometheus.MustNewConstMetric(descIntents, prometheus.GaugeValue, float64(st.IntentsPending))
 	age := 0.0
 	if !st.OldestIntent.IsZero() {
