@@ -185,11 +185,21 @@ func (a *AuditLog) drain(pending *[]*dbplane.AuditEntry, fresh *int) {
 	}
 }
 
-// RunAuditRetention deletes the audit entries older than keep, now and
-// then every interval, until ctx is done. It runs on the leader.
+// SweepAudit deletes the audit entries older than keep, and returns how
+// many it deleted.
+func (s *Service) SweepAudit(ctx context.Context, keep time.Duration) (int64, error) {
+	n, err := s.store.DeleteAuditBefore(ctx, s.opt.Now().Add(-keep))
+	if err != nil {
+		return 0, fmt.Errorf("sweep audit log: %w", err)
+	}
+	return n, nil
+}
+
+// RunAuditRetention runs SweepAudit now and then every interval, until
+// ctx is done. It runs on the leader.
 func (s *Service) RunAuditRetention(ctx context.Context, keep, interval time.Duration) error {
 	sweep := func() {
-		n, err := s.store.DeleteAuditBefore(ctx, s.opt.Now().Add(-keep))
+		n, err := s.SweepAudit(ctx, keep)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.Error("audit retention sweep", "err", err)
