@@ -128,7 +128,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 			}),
 			Web: web.NewHandler(web.Services{
 				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
-				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
+				Servers: svc, ServerDatabases: svc, AdminDatabases: svc, Audit: audit,
 			}, web.Options{
 				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText,
 				// Served over HTTPS by us or (--secure-cookies) by a proxy.
