@@ -266,14 +266,23 @@ func TestAudit_EveryChangeRevealAndSignInOnce(t *testing.T) {
 	if e := find("GET /api/application/servers/{server}/databases", 200); !e.Reveal || e.Resources["server"] != sid {
 		t.Errorf("include=password read = %+v, want a reveal of server %s", e, sid)
 	}
-	_ = host
+	// A create names what it made, which is in its answer, not its path.
+	for _, c := range []struct{ action, id string }{
+		{"POST /api/admin/accounts", acctID}, {"POST /api/v1/db/databases", dbID},
+		{"POST /api/admin/database-hosts", host["id"].(string)}, {"POST /api/admin/nodes", node["id"].(string)},
+		{"POST /api/admin/accounts/{id}/keys", k["id"].(string)},
+	} {
+		if e := find(c.action, 201); e.Resources["created"] != c.id {
+			t.Errorf("%s entry resources = %v, want created %s", c.action, e.Resources, c.id)
+		}
+	}
 
 	// Filters.
 	if es := readAudit(t, in, "account="+acctID, 50); len(es) == 0 || slices.ContainsFunc(es, func(e auditJSON) bool { return str(e.AccountID) != acctID }) {
 		t.Errorf("account filter = %+v, want only %s's entries", es, acctID)
 	}
-	if es := readAudit(t, in, "resource="+dbID, 50); len(es) != 3 {
-		t.Errorf("resource filter = %d entries, want 3 (reveal, rotate, refused reveal): %+v", len(es), es)
+	if es := readAudit(t, in, "resource="+dbID, 50); len(es) != 4 {
+		t.Errorf("resource filter = %d entries, want 4 (create, reveal, rotate, refused reveal): %+v", len(es), es)
 	}
 	if es := readAudit(t, in, "outcome=failure", 50); len(es) != 4 {
 		t.Errorf("outcome=failure = %d entries, want 4: %+v", len(es), es)

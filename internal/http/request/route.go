@@ -26,6 +26,9 @@ type Trail struct {
 	Route  string
 	Actor  Actor
 	Reveal bool
+	// Created is the id of what a create made, which is in its answer
+	// rather than its path.
+	Created string
 }
 
 // Track returns r with a Trail in its context for the surface that routes
@@ -59,6 +62,14 @@ func NoteRoute(r *http.Request, pattern string) {
 func NoteActor(r *http.Request, a Actor) {
 	if t := trail(r); t != nil {
 		t.Actor = a
+	}
+}
+
+// NoteCreated records the id of the resource r created, for the audit
+// log.
+func NoteCreated(r *http.Request, id string) {
+	if t := trail(r); t != nil {
+		t.Created = id
 	}
 }
 

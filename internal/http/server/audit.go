@@ -39,11 +39,18 @@ const maxAuditField = 256
 // body, the headers or the query string.
 func auditEntry(r *http.Request, surface string, t *request.Trail, status int) dbplane.AuditEntry {
 	a := t.Actor
+	res := pathValues(t.Route, r.URL)
+	if t.Created != "" {
+		if res == nil {
+			res = map[string]string{}
+		}
+		res["created"] = clip(t.Created)
+	}
 	return dbplane.AuditEntry{
 		Time:      time.Now(),
 		Surface:   surface,
 		Action:    t.Route,
-		Resources: pathValues(t.Route, r.URL),
+		Resources: res,
 		AccountID: clip(a.AccountID),
 		KeyID:     clip(a.KeyID),
 		KeyPrefix: clip(a.KeyPrefix),
