@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,6 +41,27 @@ func TestAdminAudit(t *testing.T) {
 	p = op.get("/admin/audit?action=%2Fadmin%2Fnodes")
 	if text := p.text(); !strings.Contains(text, "POST /admin/nodes") || strings.Contains(text, "POST /login") {
 		t.Errorf("action=/admin/nodes page = %s, want the node create only", text)
+	}
+
+	// The admin keys page mints a key that reads the log; audit has no
+	// write permission, so a forged one is ignored.
+	p = op.get("/admin/keys")
+	if admByID(p, "perm-audit-read") == nil || admByID(p, "perm-audit-write") != nil {
+		t.Errorf("the admin keys page offers audit:read %v and audit:write %v; want read only",
+			admByID(p, "perm-audit-read") != nil, admByID(p, "perm-audit-write") != nil)
+	}
+	form := admForm("name", "auditor")
+	form["permission"] = []string{"audit:read", "audit:write"}
+	p = op.post("/admin/keys", form)
+	admStatus(t, "Create an audit key", p, http.StatusOK)
+	key := strings.TrimSpace(nodeText(admByID(p, "new-key")))
+	a.api(t, 200, "GET", "/api/admin/audit", key, nil)
+	a.api(t, 403, "GET", "/api/admin/nodes", key, nil)
+	keys, _ := a.srv.Service().ListAdminKeys(context.Background())
+	for _, k := range keys {
+		if k.Name == "auditor" && (len(k.Permissions) != 1 || k.Permissions[0] != "audit:read") {
+			t.Errorf("the auditor key holds %v, want audit:read only", k.Permissions)
+		}
 	}
 
 	ada := a.signIn(t, "ada@example.com", "ada's long password")
