@@ -92,9 +92,14 @@ func pathValues(pattern string, u *url.URL) map[string]string {
 	return out
 }
 
+// clip makes s storable in either store dialect and bounded: invalid
+// UTF-8 and NUL bytes (which PostgreSQL's text refuses, and which would
+// fail a whole batch of entries) become U+FFFD, and it is cut to
+// maxAuditField bytes on a character boundary.
 func clip(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 	if len(s) > maxAuditField {
-		return strings.ToValidUTF8(s[:maxAuditField], "")
+		s = strings.ToValidUTF8(s[:maxAuditField], "")
 	}
 	return s
 }

@@ -32,6 +32,10 @@ func TestAudit_WhatIsKept(t *testing.T) {
 	mux.Handle("GET /api/v1/db/databases/{id}", request.Reveals(ok))
 	mux.Handle("POST /api/v1/db/databases/{id}/rotate", ok)
 	mux.Handle("DELETE /api/v1/db/keys/{rest...}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) })
+	mux.Handle("POST /api/v1/db/signin", func(w http.ResponseWriter, r *http.Request) {
+		request.NoteActor(r, request.Actor{Email: "a\x00b\xff"}) // PostgreSQL's text takes neither byte
+		w.WriteHeader(http.StatusUnauthorized)
+	})
 	mux.Fallback("/api/v1/db/")
 	var got []dbplane.AuditEntry
 	srv := server.New(server.Options{
@@ -46,6 +50,7 @@ func TestAudit_WhatIsKept(t *testing.T) {
 		{"POST", "/api/v1/db/nowhere", ""},  // no route
 		{"PUT", "/api/v1/db/databases", ""}, // 405
 		{"GET", "/healthz", ""},
+		{"POST", "/api/v1/db/signin", ""},
 	} {
 		req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(tc.body))
 		req.Header.Set("Authorization", "Bearer dbpu_secret-header-key")
@@ -60,7 +65,7 @@ func TestAudit_WhatIsKept(t *testing.T) {
 	}
 	var gotKept []kept
 	for _, e := range got {
-		gotKept = append(gotKept, kept{e.Action, e.Resources, e.AccountID + "/" + e.KeyID + "/" + e.KeyPrefix, e.Reveal, e.Status})
+		gotKept = append(gotKept, kept{e.Action, e.Resources, e.Email + "/" + e.AccountID + "/" + e.KeyID + "/" + e.KeyPrefix, e.Reveal, e.Status})
 		if e.IP != "192.0.2.1" || e.RequestID == "" || e.Surface != "dbapi" || e.Time.IsZero() {
 			t.Errorf("entry %s: ip %q, request id %q, surface %q, time %v", e.Action, e.IP, e.RequestID, e.Surface, e.Time)
 		}
@@ -69,9 +74,10 @@ func TestAudit_WhatIsKept(t *testing.T) {
 		}
 	}
 	want := []kept{
-		{"GET /api/v1/db/databases/{id}", map[string]string{"id": "db 1"}, "acct1/key1/dbpu_ab", true, 200},
-		{"POST /api/v1/db/databases/{id}/rotate", map[string]string{"id": "db1"}, "acct1/key1/dbpu_ab", false, 200},
-		{"DELETE /api/v1/db/keys/{rest...}", map[string]string{"rest": "a/b/c"}, "//", false, 403},
+		{"GET /api/v1/db/databases/{id}", map[string]string{"id": "db 1"}, "/acct1/key1/dbpu_ab", true, 200},
+		{"POST /api/v1/db/databases/{id}/rotate", map[string]string{"id": "db1"}, "/acct1/key1/dbpu_ab", false, 200},
+		{"DELETE /api/v1/db/keys/{rest...}", map[string]string{"rest": "a/b/c"}, "///", false, 403},
+		{"POST /api/v1/db/signin", nil, "a\uFFFDb\uFFFD///", false, 401},
 	}
 	if diff := cmp.Diff(want, gotKept); diff != "" {
 		t.Errorf("kept entries (-want +got):\n%s", diff)
