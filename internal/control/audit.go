@@ -138,6 +138,9 @@ func (a *AuditLog) run() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			err := a.s.store.InsertAudit(ctx, pending[:n])
 			cancel()
+			if err != nil && a.dropPoison(pending[:n]) {
+				err = nil // the store takes writes; what it refused is dropped
+			}
 			if err != nil {
 				a.s.log.Error("write audit log; retrying", "entries", len(pending), "err", err)
 				if drop := len(pending) - maxAuditHeld; drop > 0 {
@@ -170,6 +173,29 @@ func (a *AuditLog) run() {
 			return
 		}
 	}
+}
+
+// dropPoison writes batch one entry at a time after the batch failed, so
+// that one entry the store refuses does not hold back the others. It
+// drops (and logs) the entries refused alone, and reports whether the
+// store took any: false means the store is down, and the batch is kept.
+func (a *AuditLog) dropPoison(batch []*dbplane.AuditEntry) bool {
+	took, refused := 0, 0
+	for _, e := range batch {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := a.s.store.InsertAudit(ctx, []*dbplane.AuditEntry{e})
+		cancel()
+		if err != nil {
+			refused++
+			if took == 0 && refused >= 3 {
+				return false // the store refuses everything: it is down
+			}
+			a.s.log.Error("audit entry refused by the store; dropped", "action", e.Action, "request_id", e.RequestID, "err", err)
+			continue
+		}
+		took++
+	}
+	return took > 0 || refused == 0
 }
 
 // drain moves what waits in the queue to pending.

@@ -3,6 +3,7 @@ package control_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +91,34 @@ func TestSweepAudit(t *testing.T) {
 	left, _, err := f.st.AuditLog(context.Background(), dbplane.AuditFilter{})
 	if err != nil || len(left) != 2 || left[0].ID != "01AUDIT3" || left[1].ID != "01AUDIT2" {
 		t.Fatalf("after retention = %+v, %v; want the 89-day and 1-minute entries", left, err)
+	}
+}
+
+// zeros reads as an endless run of zero bytes: with it every entry of one
+// millisecond gets the same ULID.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestAuditLog_OneRefusedEntryDoesNotHoldBackTheRest makes the store
+// refuse one entry of a batch (a duplicate id) and checks that the others
+// are written and the refused one is dropped with a log line.
+func TestAuditLog_OneRefusedEntryDoesNotHoldBackTheRest(t *testing.T) {
+	f := newFixture(t, control.Options{Rand: zeros{}})
+	a := f.svc.OpenAuditLog(control.AuditOptions{Flush: time.Hour})
+	t1 := time.UnixMilli(1_800_000_000_000)
+	a.Record(dbplane.AuditEntry{Time: t1, Surface: "admin", Action: "POST /api/admin/nodes", Status: 201, RequestID: "first"})
+	a.Record(dbplane.AuditEntry{Time: t1, Surface: "admin", Action: "POST /api/admin/nodes", Status: 201, RequestID: "same-id"})
+	a.Record(dbplane.AuditEntry{Time: t1.Add(time.Millisecond), Surface: "admin", Action: "POST /api/admin/nodes", Status: 201, RequestID: "third"})
+	a.Close()
+	es, _, err := f.st.AuditLog(context.Background(), dbplane.AuditFilter{})
+	if err != nil || len(es) != 2 || es[0].RequestID != "third" || es[1].RequestID != "first" {
+		t.Fatalf("store = %+v, %v; want third and first", es, err)
+	}
+	if !strings.Contains(f.logs.String(), "audit entry refused by the store; dropped") || !strings.Contains(f.logs.String(), "same-id") {
+		t.Errorf("logs lack the dropped entry: %s", f.logs.String())
 	}
 }
