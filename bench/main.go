@@ -338,6 +338,8 @@ func reads(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result) er
 	res.Rows = append(res.Rows,
 		ratioRow(fmt.Sprintf("list (%d databases)", f.readDBs), "req/s", r.List, r.BareList, AtLeast, targetReads),
 		ratioRow("reveal", "req/s", r.Reveal, r.BareReveal, AtLeast, targetReads),
+		ratioRow("list CPU per request", "µs", r.CPUList, r.CPUBareList, Info, 0),
+		ratioRow("reveal CPU per request", "µs", r.CPUReveal, r.CPUBareReveal, Info, 0),
 	)
 	res.Notes = append(res.Notes, fmt.Sprintf("reads: the bare handler sends the same bytes: list %d, reveal %d (first database)",
 		len(bodies["/list"]), len(bodies["/reveal/0"])))

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -197,8 +198,12 @@ func labeled(side string, f func()) {
 type Reads struct {
 	List, Reveal         float64 // requests per second
 	BareList, BareReveal float64 // the bare handler, sending list's and reveal's bodies
-	Errors               int64
-	FirstErr             string
+	// CPU time of this process (client loop and server alike) per
+	// request, in µs: unlike the rates, it does not move with what else
+	// the machine runs.
+	CPUList, CPUReveal, CPUBareList, CPUBareReveal float64
+	Errors                                         int64
+	FirstErr                                       string
 }
 
 // ReadAccount is an account holding m databases on e, for the read
@@ -372,10 +377,13 @@ func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare,
 	seg := d / time.Duration(rounds)
 	count := make([]int64, len(targets))
 	took := make([]time.Duration, len(targets))
+	cpu := make([]time.Duration, len(targets))
 	for r := range rounds {
 		for j := range targets {
 			k := (j + r) % len(targets)
+			c0 := processCPU()
 			ok, failed, el, err := Load(ctx, h.Client, clients, seg, targets[k].req)
+			cpu[k] += processCPU() - c0
 			note(failed, err)
 			count[k] += ok
 			took[k] += el
@@ -386,6 +394,8 @@ func (h *Harness) MeasureReads(ctx context.Context, ra *ReadAccount, bare *Bare,
 	}
 	rate := func(k int) float64 { return float64(count[k]) / took[k].Seconds() }
 	res.BareList, res.List, res.BareReveal, res.Reveal = rate(0), rate(1), rate(2), rate(3)
+	perReq := func(k int) float64 { return float64(cpu[k].Microseconds()) / float64(max(count[k], 1)) }
+	res.CPUBareList, res.CPUList, res.CPUBareReveal, res.CPUReveal = perReq(0), perReq(1), perReq(2), perReq(3)
 	if firstErr != nil {
 		res.FirstErr = firstErr.Error()
 	}
@@ -506,4 +516,13 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 		return nil, fmt.Errorf("count %s databases: %w", e.Name, err)
 	}
 	return res, nil
+}
+
+// processCPU returns the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -69,20 +69,13 @@ func (c *call) accountID(ctx context.Context, arg string) (string, error) {
 
 func accountList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var accounts []accountView
-		data, err := c.api.get(ctx, "/api/admin/accounts", &accounts)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(accounts))
-		for _, a := range accounts {
-			rows = append(rows, []string{
+		header := []string{"ID", "EMAIL", "NAME", "ROLE", "DATABASES", "STORAGE", "SUSPENDED"}
+		return getAndList(ctx, c, "/api/admin/accounts", header, func(a accountView) []string {
+			return []string{
 				a.ID, a.Email, a.Name, a.Role, itoa(a.DatabaseCount) + "/" + limit(a.Slots, itoa),
 				humanBytes(a.UsedBytes) + "/" + limit(a.StorageBytes, humanBytes), yesNo(a.Suspended),
-			})
-		}
-		table(c.stdout, []string{"ID", "EMAIL", "NAME", "ROLE", "DATABASES", "STORAGE", "SUSPENDED"}, rows)
-		return nil
+			}
+		})
 	}
 }
 
@@ -131,12 +124,7 @@ func accountCreate(fs *flag.FlagSet) runFunc {
 			body["name"] = email
 		}
 		q.add(body)
-		var a accountView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/accounts", body, &a)
-		if err != nil {
-			return err
-		}
-		return c.showAccount(data, a)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/accounts", body, (*call).showAccount)
 	}
 }
 
@@ -146,12 +134,7 @@ func accountShow(*flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var a accountView
-		data, err := c.api.get(ctx, accountPath(id), &a)
-		if err != nil {
-			return err
-		}
-		return c.showAccount(data, a)
+		return sendAndShow(ctx, c, http.MethodGet, accountPath(id), nil, (*call).showAccount)
 	}
 }
 
@@ -185,12 +168,7 @@ func (c *call) patchAccount(ctx context.Context, body map[string]any) error {
 	if err != nil {
 		return err
 	}
-	var a accountView
-	data, err := c.api.send(ctx, http.MethodPatch, accountPath(id), body, &a)
-	if err != nil {
-		return err
-	}
-	return c.showAccount(data, a)
+	return sendAndShow(ctx, c, http.MethodPatch, accountPath(id), body, (*call).showAccount)
 }
 
 func accountSuspend(suspend bool) func(*flag.FlagSet) runFunc {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"net/http"
@@ -117,23 +116,10 @@ func databaseList(fs *flag.FlagSet) runFunc {
 				q.Set(k, v)
 			}
 		}
-		items, err := c.api.pages(ctx, "/api/admin/databases", q, *pf)
-		if err != nil {
-			return userKeyHint(err, false)
-		}
-		if c.json {
-			return c.writeItems(items)
-		}
-		rows := make([][]string, 0, len(items))
-		for _, raw := range items {
-			var d adminDatabaseView
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return err
-			}
-			rows = append(rows, []string{d.ID, d.Name, d.Engine, d.DBName, d.AccountID, statusText(d), sizeText(d.SizeBytes, d.SizeRefreshedAt), shortTimeOf(d.CreatedAt)})
-		}
-		table(c.stdout, []string{"ID", "NAME", "ENGINE", "DB NAME", "ACCOUNT", "STATUS", "SIZE", "CREATED"}, rows)
-		return nil
+		header := []string{"ID", "NAME", "ENGINE", "DB NAME", "ACCOUNT", "STATUS", "SIZE", "CREATED"}
+		return userKeyHint(pagesAndList(ctx, c, "/api/admin/databases", q, *pf, header, func(d adminDatabaseView) []string {
+			return []string{d.ID, d.Name, d.Engine, d.DBName, d.AccountID, statusText(d), sizeText(d.SizeBytes, d.SizeRefreshedAt), shortTimeOf(d.CreatedAt)}
+		}), false)
 	}
 }
 
@@ -192,24 +178,14 @@ func (c *call) showAdminDatabase(data []byte, d adminDatabaseView) error {
 
 func databaseShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var d adminDatabaseView
-		data, err := c.api.get(ctx, adminDatabasePath(c.args[0]), &d)
-		if err != nil {
-			return userKeyHint(err, false)
-		}
-		return c.showAdminDatabase(data, d)
+		return userKeyHint(sendAndShow(ctx, c, http.MethodGet, adminDatabasePath(c.args[0]), nil, (*call).showAdminDatabase), false)
 	}
 }
 
 func databaseAction(action string) func(*flag.FlagSet) runFunc {
 	return func(*flag.FlagSet) runFunc {
 		return func(ctx context.Context, c *call) error {
-			var d adminDatabaseView
-			data, err := c.api.send(ctx, http.MethodPost, adminDatabasePath(c.args[0])+"/"+action, nil, &d)
-			if err != nil {
-				return userKeyHint(err, false)
-			}
-			return c.showAdminDatabase(data, d)
+			return userKeyHint(sendAndShow(ctx, c, http.MethodPost, adminDatabasePath(c.args[0])+"/"+action, nil, (*call).showAdminDatabase), false)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dbplane/dbplane/internal/api/openapitest"
 	"github.com/dbplane/dbplane/internal/cli"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
@@ -119,7 +120,8 @@ func (in *instance) do(tb testing.TB, method, path, key string, body any) respon
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
+	// TestMain's transport checks the response against docs/openapi.json.
+	res, err := http.DefaultClient.Do(req.WithContext(openapitest.WithTB(req.Context(), tb)))
 	if err != nil {
 		tb.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -51,30 +51,14 @@ func hostPath(id string) string { return "/api/admin/database-hosts/" + url.Path
 
 func hostList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var hosts []hostView
-		data, err := c.api.get(ctx, "/api/admin/database-hosts", &hosts)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(hosts))
-		for _, h := range hosts {
-			rows = append(rows, []string{
+		header := []string{"ID", "NAME", "ENGINE", "ADDRESS", "USER", "DATABASES", "ENABLED"}
+		return getAndList(ctx, c, "/api/admin/database-hosts", header, func(h hostView) []string {
+			return []string{
 				fmt.Sprint(h.NumericID), h.Name, h.Engine, fmt.Sprintf("%s:%d", h.Hostname, h.Port), h.Username,
 				itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa), yesNo(h.Enabled),
-			})
-		}
-		table(c.stdout, []string{"ID", "NAME", "ENGINE", "ADDRESS", "USER", "DATABASES", "ENABLED"}, rows)
-		return nil
+			}
+		})
 	}
-}
-
-// orJSON prints data as JSON when -o json asked for it and err is nil;
-// it returns err.
-func (c *call) orJSON(data []byte, err error) error {
-	if err != nil {
-		return err
-	}
-	return c.writeJSON(data)
 }
 
 // hostFlags are the settings of add and update.
@@ -177,12 +161,7 @@ func hostAdd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var h hostView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/database-hosts", body, &h)
-		if err != nil {
-			return withGrants(err)
-		}
-		return c.showHost(data, h)
+		return withGrants(sendAndShow(ctx, c, http.MethodPost, "/api/admin/database-hosts", body, (*call).showHost))
 	}
 }
 
@@ -196,12 +175,7 @@ func hostUpdate(fs *flag.FlagSet) runFunc {
 		if len(body) == 0 {
 			return usagef("nothing to change: give the flags of the settings to change")
 		}
-		var h hostView
-		data, err := c.api.send(ctx, http.MethodPatch, hostPath(c.args[0]), body, &h)
-		if err != nil {
-			return withGrants(err)
-		}
-		return c.showHost(data, h)
+		return withGrants(sendAndShow(ctx, c, http.MethodPatch, hostPath(c.args[0]), body, (*call).showHost))
 	}
 }
 
@@ -288,13 +262,5 @@ func hostRemove(*flag.FlagSet) runFunc {
 		}
 		c.done("Removed host %s.", c.args[0])
 		return nil
-	}
-}
-
-// done confirms a change that has no data to show: a line on stdout for
-// people, nothing for -o json (the exit code says it worked).
-func (c *call) done(format string, args ...any) {
-	if !c.json {
-		fmt.Fprintf(c.stdout, format+"\n", args...)
 	}
 }

@@ -87,25 +87,17 @@ func keyList(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var keys []keyView
-		data, err := c.api.get(ctx, path, &keys)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
 		header := []string{"ID", "NAME", "PREFIX", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
 		if scope.admin {
 			header = []string{"ID", "NAME", "PREFIX", "ACCOUNT", "PERMISSIONS", "STATUS", "EXPIRES", "LAST USED", "CREATED"}
 		}
-		rows := make([][]string, 0, len(keys))
-		for _, k := range keys {
+		return getAndList(ctx, c, path, header, func(k keyView) []string {
 			row := []string{k.ID, k.Name, k.Prefix}
 			if scope.admin {
 				row = append(row, k.AccountID, permissionsText(k.Permissions))
 			}
-			rows = append(rows, append(row, keyStatus(k), shortTime(k.ExpiresAt), shortTime(k.LastUsedAt), shortTimeOf(k.CreatedAt)))
-		}
-		table(c.stdout, header, rows)
-		return nil
+			return append(row, keyStatus(k), shortTime(k.ExpiresAt), shortTime(k.LastUsedAt), shortTimeOf(k.CreatedAt))
+		})
 	}
 }
 
@@ -212,12 +204,7 @@ func keyCreate(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		var k keyView
-		data, err := c.api.send(ctx, http.MethodPost, path, body, &k)
-		if err != nil {
-			return err
-		}
-		return c.showKey(data, k)
+		return sendAndShow(ctx, c, http.MethodPost, path, body, (*call).showKey)
 	}
 }
 
@@ -247,12 +234,7 @@ func keyDisable(disable bool) func(*flag.FlagSet) runFunc {
 			if err != nil {
 				return err
 			}
-			var k keyView
-			data, err := c.api.send(ctx, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"disabled": disable}, &k)
-			if err != nil {
-				return err
-			}
-			return c.showKey(data, k)
+			return sendAndShow(ctx, c, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"disabled": disable}, (*call).showKey)
 		}
 	}
 }

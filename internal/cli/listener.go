@@ -20,11 +20,18 @@ type listener struct {
 	proxies []netip.Prefix
 }
 
-func listenerOptions(cfg config.Config) (listener, error) {
+func listenerOptions(cfg config.Config, log *slog.Logger) (listener, error) {
 	var l listener
 	proxies, err := cfg.TrustedProxyPrefixes()
 	if err != nil {
 		return l, err
+	}
+	for _, p := range proxies {
+		if p.Bits() == 0 {
+			// Legal (a proxy whose address is not known), but then any
+			// client can name itself in X-Forwarded-For.
+			log.Warn("--trusted-proxy trusts every peer: any client can set its address in X-Forwarded-For and slip the per-address sign-in limit", "trusted_proxy", p.String())
+		}
 	}
 	l.proxies = proxies
 	if !cfg.TLS() {

@@ -214,12 +214,16 @@ func TestServe_TrustedProxy(t *testing.T) {
 		{"Trusted", []string{"10.0.0.0/8", "127.0.0.1"}, true},
 		{"OtherProxy", []string{"10.0.0.0/8"}, false},
 		{"None", nil, false},
+		{"Everyone", []string{"0.0.0.0/0"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			in := startInstanceWith(t, func(c *config.Config) { c.TrustedProxies = tc.proxies })
 			id := mustTenant(t, in, "proxy@example.com", "a long passphrase")
+			if warned := strings.Contains(in.logs.String(), "--trusted-proxy trusts every peer"); warned != (tc.name == "Everyone") {
+				t.Errorf("warned of trusting every peer = %v, want %v", warned, !warned)
+			}
 			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 			// A sign-in records where it came from in the sessions list: the

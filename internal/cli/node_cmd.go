@@ -31,17 +31,9 @@ type nodeView struct {
 
 func nodeList(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var nodes []nodeView
-		data, err := c.api.get(ctx, "/api/admin/nodes", &nodes)
-		if err != nil || c.json {
-			return c.orJSON(data, err)
-		}
-		rows := make([][]string, 0, len(nodes))
-		for _, n := range nodes {
-			rows = append(rows, []string{fmt.Sprint(n.NumericID), n.ID, n.Name, shortTimeOf(n.CreatedAt)})
-		}
-		table(c.stdout, []string{"ID", "UUID", "NAME", "CREATED"}, rows)
-		return nil
+		return getAndList(ctx, c, "/api/admin/nodes", []string{"ID", "UUID", "NAME", "CREATED"}, func(n nodeView) []string {
+			return []string{fmt.Sprint(n.NumericID), n.ID, n.Name, shortTimeOf(n.CreatedAt)}
+		})
 	}
 }
 
@@ -55,22 +47,12 @@ func (c *call) showNode(data []byte, n nodeView) error {
 
 func nodeCreate(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var n nodeView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/nodes", map[string]any{"name": c.args[0]}, &n)
-		if err != nil {
-			return err
-		}
-		return c.showNode(data, n)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/nodes", map[string]any{"name": c.args[0]}, (*call).showNode)
 	}
 }
 
 func nodeShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var n nodeView
-		data, err := c.api.get(ctx, "/api/admin/nodes/"+url.PathEscape(c.args[0]), &n)
-		if err != nil {
-			return err
-		}
-		return c.showNode(data, n)
+		return sendAndShow(ctx, c, http.MethodGet, "/api/admin/nodes/"+url.PathEscape(c.args[0]), nil, (*call).showNode)
 	}
 }

@@ -35,6 +35,10 @@ type cluster struct {
 	admin    string // admin API key
 	meta     *sql.DB
 	engine   *dbtest.Server
+	// before are the databases the shared PostgreSQL held when the
+	// cluster started (other tests' leftovers, the metadata store): the
+	// orphan check leaves them out.
+	before   map[string]bool
 	mu       sync.Mutex
 	next     int               // round robin
 	checkers map[string]string // per account, a key the invariants reveal with
@@ -54,6 +58,10 @@ func TestScaleOut(t *testing.T) {
 	parent := t
 	c := &cluster{t: t, engine: pg, key: newMasterKey(t), checkers: map[string]string{}}
 	c.storeURL = pg.URL(pg.NewDatabase(t))
+	c.before = map[string]bool{}
+	for _, n := range c.engineDatabases(context.Background()) {
+		c.before[n] = true
+	}
 	var stdout, stderr bytes.Buffer
 	t.Setenv("DBPLANE_MASTER_KEY", c.key)
 	if code := cliMain([]string{"init", "--store", c.storeURL}, &stdout, &stderr); code != 0 {
@@ -582,18 +590,12 @@ func (c *cluster) violations() []string {
 			out = append(out, fmt.Sprintf("database %s is %s", r.name, r.status))
 		}
 	}
-	eng, err := c.engine.AdminDB().QueryContext(ctx, `SELECT datname FROM pg_database
-		WHERE datname NOT IN ('postgres', 'template0', 'template1') AND datname NOT LIKE 't\_%' ORDER BY datname`)
-	if err != nil {
-		return append(out, err.Error())
-	}
 	var onEngine []string
-	for eng.Next() {
-		var n string
-		eng.Scan(&n)
-		onEngine = append(onEngine, n)
+	for _, n := range c.engineDatabases(ctx) {
+		if !c.before[n] {
+			onEngine = append(onEngine, n)
+		}
 	}
-	eng.Close()
 	slices.Sort(names)
 	if !slices.Equal(names, onEngine) {
 		out = append(out, fmt.Sprintf("the engine holds %d databases, the store %d: orphans or missing databases", len(onEngine), len(names)))
@@ -612,6 +614,27 @@ func (c *cluster) violations() []string {
 		if err := c.engine.ConnectAs(ctx, r.user, pw, r.name); err != nil {
 			out = append(out, fmt.Sprintf("database %s: the stored password does not log in: %v", r.name, err))
 		}
+	}
+	return out
+}
+
+// engineDatabases lists the databases on the engine, sorted, but the
+// server's own and the test harness's (t_…).
+func (c *cluster) engineDatabases(ctx context.Context) []string {
+	c.t.Helper()
+	rows, err := c.engine.AdminDB().QueryContext(ctx, `SELECT datname FROM pg_database
+		WHERE datname NOT IN ('postgres', 'template0', 'template1') AND datname NOT LIKE 't\_%' ORDER BY datname`)
+	if err != nil {
+		c.t.Fatalf("list the engine's databases: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			c.t.Fatal(err)
+		}
+		out = append(out, n)
 	}
 	return out
 }

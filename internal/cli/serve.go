@@ -78,7 +78,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		opt.Stdout = os.Stdout
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
-	listener, err := listenerOptions(cfg)
+	listener, err := listenerOptions(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +282,9 @@ const serveUsage = `Usage: dbplane serve [flags]
 
 Run the HTTP server: the APIs, the dashboard, /healthz, /readyz and
 /metrics, the quota watcher and the reconciler. It migrates the metadata
-store on start unless --no-migrate.
+store on start unless --no-migrate, and refuses a data dir that
+'dbplane init' never made. HTTPS with --tls-cert and --tls-key; SIGHUP
+rereads them. SIGTERM or SIGINT stops it. See docs/operations.md.
 `
 
 const reconcileUsage = `Usage: dbplane reconcile [flags]
@@ -304,6 +306,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	if len(rest) > 0 {
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
+	}
+	if err := checkInitialised(cfg); err != nil {
+		return err
 	}
 	// SIGHUP rereads the TLS certificate; it is caught from here on, so
 	// one sent during start-up does not end the process.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -45,24 +44,11 @@ func serverPath(id string) string { return "/api/admin/servers/" + url.PathEscap
 func serverList(fs *flag.FlagSet) runFunc {
 	pf := registerPage(fs)
 	return func(ctx context.Context, c *call) error {
-		items, err := c.api.pages(ctx, "/api/admin/servers", nil, *pf)
-		if err != nil {
-			return err
-		}
-		if c.json {
-			return c.writeItems(items)
-		}
-		rows := make([][]string, 0, len(items))
-		for _, raw := range items {
-			var s serverView
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return err
-			}
-			rows = append(rows, []string{fmt.Sprint(s.NumericID), s.Identifier, s.Name, s.OwnerID,
-				itoa(s.DatabaseCount) + "/" + limit(s.DatabaseLimit, itoa), shortTimeOf(s.CreatedAt)})
-		}
-		table(c.stdout, []string{"ID", "IDENTIFIER", "NAME", "OWNER", "DATABASES", "CREATED"}, rows)
-		return nil
+		header := []string{"ID", "IDENTIFIER", "NAME", "OWNER", "DATABASES", "CREATED"}
+		return pagesAndList(ctx, c, "/api/admin/servers", nil, *pf, header, func(s serverView) []string {
+			return []string{fmt.Sprint(s.NumericID), s.Identifier, s.Name, s.OwnerID,
+				itoa(s.DatabaseCount) + "/" + limit(s.DatabaseLimit, itoa), shortTimeOf(s.CreatedAt)}
+		})
 	}
 }
 
@@ -100,23 +86,13 @@ func serverCreate(fs *flag.FlagSet) runFunc {
 		if dbLimit.set {
 			body["databaseLimit"] = dbLimit.json()
 		}
-		var s serverView
-		data, err := c.api.send(ctx, http.MethodPost, "/api/admin/servers", body, &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/servers", body, (*call).showServer)
 	}
 }
 
 func serverShow(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, c *call) error {
-		var s serverView
-		data, err := c.api.get(ctx, serverPath(c.args[0]), &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodGet, serverPath(c.args[0]), nil, (*call).showServer)
 	}
 }
 
@@ -135,12 +111,7 @@ func serverUpdate(fs *flag.FlagSet) runFunc {
 		if len(body) == 0 {
 			return usagef("nothing to change: give --name or --database-limit")
 		}
-		var s serverView
-		data, err := c.api.send(ctx, http.MethodPatch, serverPath(c.args[0]), body, &s)
-		if err != nil {
-			return err
-		}
-		return c.showServer(data, s)
+		return sendAndShow(ctx, c, http.MethodPatch, serverPath(c.args[0]), body, (*call).showServer)
 	}
 }
 

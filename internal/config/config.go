@@ -13,6 +13,7 @@
 package config
 
 import (
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -134,7 +135,8 @@ func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
 
 // BaseURL is the root of the absolute links dbplane prints or returns:
 // PublicURL without its trailing slash, or else the listen address with
-// http:// or, with TLS on, https://.
+// http:// or, with TLS on, https://; an unspecified host (":8080",
+// "0.0.0.0:8080", "[::]:8080") reads as localhost.
 func (c Config) BaseURL() string {
 	if c.PublicURL != "" {
 		return strings.TrimRight(c.PublicURL, "/")
@@ -143,7 +145,14 @@ func (c Config) BaseURL() string {
 	if c.TLS() {
 		scheme = "https://"
 	}
-	return scheme + c.Listen
+	host, port, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return scheme + c.Listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // SharedStore reports a PostgreSQL store, which several replicas may share:

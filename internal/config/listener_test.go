@@ -147,12 +147,18 @@ func TestLoad_ListenerSettings(t *testing.T) {
 		t.Errorf("Load with --trusted-proxy twice = %v, %v, want [127.0.0.1 ::1]", c.TrustedProxies, err)
 	}
 	c.PublicURL = ""
-	if got := c.BaseURL(); got != "https://0.0.0.0:8443" {
-		t.Errorf("BaseURL() without --public-url, TLS on = %q, want https://0.0.0.0:8443", got)
+	if got := c.BaseURL(); got != "https://localhost:8443" {
+		t.Errorf("BaseURL() without --public-url on 0.0.0.0, TLS on = %q, want https://localhost:8443", got)
 	}
 	c.TLSCert, c.TLSKey = "", ""
-	if got := c.BaseURL(); got != "http://0.0.0.0:8443" {
-		t.Errorf("BaseURL() without --public-url or TLS = %q, want http://0.0.0.0:8443", got)
+	for listen, want := range map[string]string{
+		"0.0.0.0:8080": "http://localhost:8080", "[::]:8080": "http://localhost:8080", ":8080": "http://localhost:8080",
+		"10.0.0.5:8080": "http://10.0.0.5:8080", "[fd00::5]:8080": "http://[fd00::5]:8080", "db.internal:80": "http://db.internal:80",
+	} {
+		c.Listen = listen
+		if got := c.BaseURL(); got != want {
+			t.Errorf("BaseURL() without --public-url or TLS on %s = %q, want %q", listen, got, want)
+		}
 	}
 
 	// A bad flag value is refused while parsing, naming the flag.

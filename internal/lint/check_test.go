@@ -59,7 +59,7 @@ func TestCheck(t *testing.T) {
 		{"LookalikeDependency", pkgInfo{path: m("internal/store"), imports: []string{"modernc.org/sqlite3"}}, "not an allowed dependency"},
 		{"PrometheusAndX", pkgInfo{path: m("internal/http/server"), imports: []string{"github.com/prometheus/client_golang/prometheus", "golang.org/x/sync/errgroup"}}, ""},
 		{"MongoV2Only", pkgInfo{path: m("internal/engine/mongo"), imports: []string{"go.mongodb.org/mongo-driver/mongo"}}, "not an allowed dependency"},
-		{"OpenAPIValidatorInTestSupport", pkgInfo{path: m("internal/api/apitest"), imports: []string{"github.com/pb33f/libopenapi-validator", m("docs")}}, ""},
+		{"OpenAPIValidatorInTestSupport", pkgInfo{path: m("internal/api/openapitest"), imports: []string{"github.com/pb33f/libopenapi-validator", m("docs")}}, ""},
 		{"OpenAPIValidatorInServer", pkgInfo{path: m("internal/http/server"), imports: []string{"github.com/pb33f/libopenapi"}}, "test-only dependency"},
 		{"DocsStdlib", pkgInfo{path: m("docs"), imports: []string{"embed"}}, ""},
 		{"OtherModule", pkgInfo{path: "example.com/other"}, "not in module"},

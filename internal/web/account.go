@@ -37,7 +37,7 @@ var accountMessages = map[string]string{
 }
 
 func (h *handler) handleAccount(w http.ResponseWriter, r *http.Request) {
-	h.renderAccount(w, r, http.StatusOK, accountView{}, accountMessages[r.URL.Query().Get("m")])
+	h.renderAccount(w, r, http.StatusOK, accountView{}, flashOf(r, accountMessages))
 }
 
 func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, av accountView, flash string) {

@@ -132,20 +132,19 @@ func (h *handler) handleAdminAccountCreate(w http.ResponseWriter, r *http.Reques
 }
 
 func (h *handler) handleAdminAccount(w http.ResponseWriter, r *http.Request) {
-	a, err := h.svc.Accounts.Account(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	a, ok := loadByID(h, w, r, h.svc.Accounts.Account)
+	if !ok {
 		return
 	}
 	h.renderAdminAccount(w, r, http.StatusOK, a, adminAccountView{Form: adminAccountFormOf(a)})
 }
 
 func (h *handler) handleAdminAccountUpdate(w http.ResponseWriter, r *http.Request) {
-	a, err := h.svc.Accounts.Account(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	a, ok := loadByID(h, w, r, h.svc.Accounts.Account)
+	if !ok {
 		return
 	}
+	var err error
 	f := readAdminAccountForm(r)
 	u := dbplane.AccountUpdate{Name: &f.Name, SlotsSet: true, StorageBytesSet: true}
 	if f.Role != "" {
@@ -194,9 +193,8 @@ func (h *handler) handleAdminAccountSuspend(suspend bool) http.HandlerFunc {
 // handleAdminPasswordLink makes a one-time set-password link and shows it
 // once, in a response that is not stored (render sends no-store).
 func (h *handler) handleAdminPasswordLink(w http.ResponseWriter, r *http.Request) {
-	a, err := h.svc.Accounts.Account(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	a, ok := loadByID(h, w, r, h.svc.Accounts.Account)
+	if !ok {
 		return
 	}
 	token, until, err := h.svc.SignIn.CreatePasswordLink(r.Context(), a.ID)
@@ -236,7 +234,7 @@ func (h *handler) renderAdminAccount(w http.ResponseWriter, r *http.Request, sta
 	v.adminFrame, v.Acct, v.Preview, v.Keys, v.Databases = adminNav("/admin/accounts"), a, preview, keys, dbs
 	v.MoreDatabases = total - len(dbs)
 	v.Self = visitorFrom(ctx).account.ID == a.ID
-	h.render(w, r, status, "admin-account", view{Title: a.Email, Nav: "admin", Flash: adminAccountFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-account", view{Title: a.Email, Nav: "admin", Flash: flashOf(r, adminAccountFlash), Data: v})
 }
 
 func readAdminAccountForm(r *http.Request) adminAccountForm {

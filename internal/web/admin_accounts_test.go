@@ -41,7 +41,7 @@ func TestAdminAccountSuspend(t *testing.T) {
 	page := op.get("/admin/accounts/" + ada)
 	admStatus(t, "GET the account", page, http.StatusOK)
 	checkPage(t, "admin-account", page)
-	preview := nodeText(admByID(page, "suspend-preview"))
+	preview := nodeText(page.byID("suspend-preview"))
 	for _, want := range []string{"disables 1 API key", "refuses logins to 1 database", "signs out 1 dashboard session"} {
 		if !strings.Contains(preview, want) {
 			t.Errorf("the suspension preview %q does not say %q", preview, want)
@@ -61,7 +61,7 @@ func TestAdminAccountSuspend(t *testing.T) {
 		t.Errorf("the suspended tenant's session still works: %d %s", p.status, p.header.Get("Location"))
 	}
 	page = op.get("/admin/accounts/" + ada)
-	if !page.hasButton("Unsuspend account") || !strings.Contains(nodeText(admByID(page, "suspend-preview")), "restores logins to 1 database") {
+	if !page.hasButton("Unsuspend account") || !strings.Contains(nodeText(page.byID("suspend-preview")), "restores logins to 1 database") {
 		t.Errorf("after the suspension: %s", page.text())
 	}
 	if !strings.Contains(op.get("/admin/accounts").text(), "suspended") {
@@ -83,14 +83,14 @@ func TestAdminAccountCreateEditLink(t *testing.T) {
 
 	p := op.post("/admin/accounts", admForm("email", "bob@example.com", "name", "Bob", "role", "user", "slots", "2", "storage", "lots"))
 	admStatus(t, "create with a bad size", p, http.StatusUnprocessableEntity)
-	if v, _ := attr(admByID(p, "email"), "value"); !strings.Contains(p.text(), "500 MiB") || v != "bob@example.com" {
+	if v, _ := attr(p.byID("email"), "value"); !strings.Contains(p.text(), "500 MiB") || v != "bob@example.com" {
 		t.Errorf("the refusal does not explain or lost the form: %s", p.text())
 	}
 	p = op.post("/admin/accounts", admForm("email", "bob@example.com", "name", "Bob", "role", "user", "slots", "2", "storage", "1 GiB"))
 	admStatus(t, "Create", p, http.StatusSeeOther)
 	acctURL := strings.TrimSuffix(p.header.Get("Location"), "?m=created")
 	page := op.get(acctURL)
-	if v, _ := attr(admByID(page, "storage"), "value"); v != "1 GiB" {
+	if v, _ := attr(page.byID("storage"), "value"); v != "1 GiB" {
 		t.Errorf("storage field = %q, want 1 GiB", v)
 	}
 	if p := op.post("/admin/accounts", admForm("email", "bob@example.com", "name", "Bob again")); p.status != http.StatusConflict {
@@ -131,7 +131,7 @@ func TestAdminAccountCreateEditLink(t *testing.T) {
 	if cc := p.header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("the link's page Cache-Control = %q, want no-store", cc)
 	}
-	link := nodeText(admByID(p, "password-link"))
+	link := nodeText(p.byID("password-link"))
 	u, err := url.Parse(link)
 	if err != nil || u.Path != "/set-password" || u.Query().Get("token") == "" || u.Host == "" {
 		t.Fatalf("set-password link = %q", link)

@@ -122,13 +122,7 @@ func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, s
 	}
 	v.adminFrame, v.Filter, v.Databases, v.Total = adminNav("/admin/databases"), f, dbs, total
 	v.Accounts, v.Hosts, v.Engines, v.Statuses = accounts, hosts, dbplane.Engines, adminStatuses
-	v.Emails, v.HostName = map[string]string{}, map[string]string{}
-	for _, a := range accounts {
-		v.Emails[a.ID] = a.Email
-	}
-	for _, x := range hosts {
-		v.HostName[x.ID] = x.Name
-	}
+	v.Emails, v.HostName = adminEmails(accounts), adminHostNames(hosts)
 	q := adminFilterQuery(f)
 	v.Query = q.Encode()
 	v.Page, v.Pages = f.Page.Page, pages
@@ -142,7 +136,7 @@ func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, s
 	if v.Page < pages {
 		v.NextURL = link(v.Page + 1)
 	}
-	h.render(w, r, status, "admin-databases", view{Title: "Databases", Nav: "admin", Flash: adminDatabaseFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-databases", view{Title: "Databases", Nav: "admin", Flash: flashOf(r, adminDatabaseFlash), Data: v})
 }
 
 // adminBackTo is where an action on the list returns to: the list with the
@@ -188,9 +182,8 @@ func (h *handler) handleAdminDatabaseDisabled(disabled bool) http.HandlerFunc {
 // handleAdminDatabaseDeletePage asks to confirm a delete by typing the
 // database's name. It changes nothing.
 func (h *handler) handleAdminDatabaseDeletePage(w http.ResponseWriter, r *http.Request) {
-	d, err := h.svc.AdminDatabases.Database(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	d, ok := loadByID(h, w, r, h.svc.AdminDatabases.Database)
+	if !ok {
 		return
 	}
 	h.renderAdminDatabaseDelete(w, r, http.StatusOK, d, r.URL.Query().Get("q"), "")
@@ -199,9 +192,8 @@ func (h *handler) handleAdminDatabaseDeletePage(w http.ResponseWriter, r *http.R
 // handleAdminDatabaseDelete drops the database and its user on the
 // engine, then the row, once the typed name matches.
 func (h *handler) handleAdminDatabaseDelete(w http.ResponseWriter, r *http.Request) {
-	d, err := h.svc.AdminDatabases.Database(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	d, ok := loadByID(h, w, r, h.svc.AdminDatabases.Database)
+	if !ok {
 		return
 	}
 	if strings.TrimSpace(r.PostForm.Get("confirm")) != d.DBName {

@@ -22,12 +22,8 @@ func TestAdminDatabases(t *testing.T) {
 	svc := a.srv.Service()
 	op, _ := a.admOperator(t)
 	pg := dbtest.Postgres(t)
-	cfg := pg.AdminConfig()
-	pgHost := a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "pg-1", "engine": "postgres", "hostname": cfg.Host, "port": cfg.Port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable", "database": cfg.Database,
-	})["id"].(string)
-	maria := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	pgHost := a.addHost(t, "pg-1", pg)
+	maria := a.mariaID
 	ada := a.tenant(t, "ada@example.com", nil, "ada's long password")
 	bob := a.tenant(t, "bob@example.com", nil, "bob's long password")
 	mk := func(account, label, engine string) *dbplane.Credentials {
@@ -48,7 +44,7 @@ func TestAdminDatabases(t *testing.T) {
 	if !strings.Contains(all.text(), "3 database(s)") || !all.hasButton("Run quota pass now") {
 		t.Errorf("the list = %s", all.text())
 	}
-	admNoSecret(t, "databases list", all, string(app.Password), string(pgapp.Password), cfg.Password)
+	admNoSecret(t, "databases list", all, string(app.Password), string(pgapp.Password), pg.AdminConfig().Password)
 	filters := []struct {
 		query string
 		want  []string

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/net/html"
-
 	"github.com/dbplane/dbplane"
 )
 
@@ -23,30 +21,6 @@ func (a *app) admOperator(t *testing.T) (*browser, string) {
 		t.Fatal(err)
 	}
 	return a.signIn(t, email, pw), id
-}
-
-// admByID returns the element with id, or nil.
-func admByID(p *page, id string) *html.Node {
-	var found *html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if found != nil {
-			return
-		}
-		if n.Type == html.ElementNode {
-			if v, _ := attr(n, "id"); v == id {
-				found = n
-				return
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	if p.doc != nil {
-		walk(p.doc)
-	}
-	return found
 }
 
 // admHasLink reports whether the page links to href.

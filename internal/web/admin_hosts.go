@@ -77,16 +77,8 @@ func (h *handler) handleAdminHosts(w http.ResponseWriter, r *http.Request) {
 		h.serviceError(w, r, err)
 		return
 	}
-	names := map[string]string{}
-	for _, n := range nodes {
-		names[n.ID] = n.Name
-	}
-	health := map[string]dbplane.HostHealth{}
-	for _, hh := range h.svc.Hosts.HostHealth() {
-		health[hh.HostID] = hh
-	}
-	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")],
-		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: names, Health: health}})
+	h.render(w, r, http.StatusOK, "admin-hosts", view{Title: "Hosts", Nav: "admin", Flash: flashOf(r, adminHostFlash),
+		Data: adminHostsView{adminFrame: adminNav("/admin/hosts"), Hosts: hosts, Nodes: adminNodeNames(nodes), Health: h.hostHealth()}})
 }
 
 func (h *handler) handleAdminHostNew(w http.ResponseWriter, r *http.Request) {
@@ -108,31 +100,20 @@ func (h *handler) handleAdminHostCreate(w http.ResponseWriter, r *http.Request) 
 
 // handleAdminHostTestNew checks the create form's settings without saving.
 func (h *handler) handleAdminHostTestNew(w http.ResponseWriter, r *http.Request) {
-	f := readAdminHostForm(r)
-	in, err := f.input(r, true)
-	if err == nil {
-		var t dbplane.HostTest
-		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), "", in); err == nil {
-			h.renderHostForm(w, r, http.StatusOK, nil, adminHostView{Form: f, Test: &t})
-			return
-		}
-	}
-	h.renderHostForm(w, r, statusOf(err), nil, h.hostFormError(r, f, err))
+	h.testHostForm(w, r, nil)
 }
 
 func (h *handler) handleAdminHost(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	h.renderHostForm(w, r, http.StatusOK, host, adminHostView{Form: adminHostFormOf(host)})
 }
 
 func (h *handler) handleAdminHostUpdate(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	f := readAdminHostForm(r)
@@ -153,21 +134,31 @@ func (h *handler) handleAdminHostUpdate(w http.ResponseWriter, r *http.Request) 
 // handleAdminHostTest checks the edit form's settings over the stored host
 // (an empty password field keeps the stored password) without saving.
 func (h *handler) handleAdminHostTest(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
+	h.testHostForm(w, r, host)
+}
+
+// testHostForm checks the form's settings without saving and shows the
+// outcome on the form: over the stored host, or a new one when host is
+// nil. A stored host gone meanwhile is the 404 page.
+func (h *handler) testHostForm(w http.ResponseWriter, r *http.Request, host *dbplane.Host) {
+	id := ""
+	if host != nil {
+		id = host.ID
+	}
 	f := readAdminHostForm(r)
-	in, err := f.input(r, false)
+	in, err := f.input(r, host == nil)
 	if err == nil {
 		var t dbplane.HostTest
-		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), host.ID, in); err == nil {
+		if t, err = h.svc.Hosts.TestHostSettings(r.Context(), id, in); err == nil {
 			h.renderHostForm(w, r, http.StatusOK, host, adminHostView{Form: f, Test: &t})
 			return
 		}
 	}
-	if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
+	if host != nil && dbplane.ErrorCode(err) == dbplane.CodeNotFound {
 		h.notFound(w, r)
 		return
 	}
@@ -193,9 +184,8 @@ func (h *handler) handleAdminHostEnabled(enabled bool) http.HandlerFunc {
 // databases (or engine changes) remain on it; the page says so and links
 // to the host's databases.
 func (h *handler) handleAdminHostDelete(w http.ResponseWriter, r *http.Request) {
-	host, err := h.svc.Hosts.Host(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
 		return
 	}
 	if err := h.svc.Hosts.DeleteHost(r.Context(), host.ID); err != nil {
@@ -233,7 +223,7 @@ func (h *handler) renderHostForm(w http.ResponseWriter, r *http.Request, status 
 		title = "Host " + host.Name
 		v.Form.Engine = string(host.Engine) // not a field of the edit form
 	}
-	h.render(w, r, status, "admin-host", view{Title: title, Nav: "admin", Flash: adminHostFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-host", view{Title: title, Nav: "admin", Flash: flashOf(r, adminHostFlash), Data: v})
 }
 
 func readAdminHostForm(r *http.Request) adminHostForm {

@@ -45,19 +45,19 @@ func TestAdminHostGrantFix(t *testing.T) {
 			t.Errorf("the test result does not mention %q: %s", want, p.text())
 		}
 	}
-	grants := admByID(p, "grants")
+	grants := p.byID("grants")
 	if grants == nil || !strings.HasPrefix(nodeText(grants), "GRANT ") || !strings.Contains(nodeText(grants), lim.User) {
 		t.Fatalf("no GRANT for %s to copy: %s", lim.User, p.text())
 	}
 	admNoSecret(t, "tested page", p, lim.Password, adminPW)
-	if v, _ := attr(admByID(p, "name"), "value"); v != "maria-lim" {
+	if v, _ := attr(p.byID("name"), "value"); v != "maria-lim" {
 		t.Errorf("the form lost the name after the test: %q", v)
 	}
 
 	// Create runs the same check and refuses, with the same help.
 	p = op.post("/admin/hosts", settings)
 	admStatus(t, "Create (limited)", p, http.StatusUnprocessableEntity)
-	if admByID(p, "grants") == nil || !strings.Contains(p.text(), "CREATE USER") {
+	if p.byID("grants") == nil || !strings.Contains(p.text(), "CREATE USER") {
 		t.Errorf("a refused create does not show the grants: %s", p.text())
 	}
 	admNoSecret(t, "refused create", p, lim.Password)
@@ -72,7 +72,7 @@ func TestAdminHostGrantFix(t *testing.T) {
 		}
 	}
 	p = op.post("/admin/hosts/test", settings)
-	if !strings.Contains(p.text(), "Connection successful") || admByID(p, "grants") != nil {
+	if !strings.Contains(p.text(), "Connection successful") || p.byID("grants") != nil {
 		t.Fatalf("after the GRANT, Test connection = %s", p.text())
 	}
 	p = op.post("/admin/hosts", settings)
@@ -85,7 +85,7 @@ func TestAdminHostGrantFix(t *testing.T) {
 	if !p.hasButton("Save") || !p.hasButton("Disable") || !p.hasButton("Delete") || !p.hasButton("Test connection") {
 		t.Errorf("the host page lacks a control: %s", p.text())
 	}
-	if v, ok := attr(admByID(p, "password"), "value"); ok && v != "" {
+	if v, ok := attr(p.byID("password"), "value"); ok && v != "" {
 		t.Error("the password field is filled in")
 	}
 

@@ -164,5 +164,5 @@ func (h *handler) renderAdminKeys(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	v.adminFrame, v.Keys, v.Emails = adminNav("/admin/keys"), keys, adminEmails(accounts)
-	h.render(w, r, status, "admin-keys", view{Title: "Admin keys", Nav: "admin", Flash: adminKeyFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-keys", view{Title: "Admin keys", Nav: "admin", Flash: flashOf(r, adminKeyFlash), Data: v})
 }

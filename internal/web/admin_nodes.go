@@ -22,12 +22,12 @@ type adminNodesView struct {
 	Error string
 }
 
+var adminNodeFlash = map[string]string{
+	"created": "Node created.",
+}
+
 func (h *handler) handleAdminNodes(w http.ResponseWriter, r *http.Request) {
-	flash := ""
-	if r.URL.Query().Get("m") == "created" {
-		flash = "Node created."
-	}
-	h.renderAdminNodes(w, r, http.StatusOK, flash, adminNodesView{})
+	h.renderAdminNodes(w, r, http.StatusOK, flashOf(r, adminNodeFlash), adminNodesView{})
 }
 
 func (h *handler) handleAdminNodeCreate(w http.ResponseWriter, r *http.Request) {

@@ -145,13 +145,10 @@ func (h *handler) renderAdminOverview(w http.ResponseWriter, r *http.Request, ch
 		return
 	}
 	v := adminOverviewView{
-		adminFrame: adminNav("/admin"), Stats: stats, Statuses: adminStatuses, HostName: map[string]string{},
+		adminFrame: adminNav("/admin"), Stats: stats, Statuses: adminStatuses, HostName: adminHostNames(hosts),
 		ChangesTotal: len(changes), Checked: checks != nil, CheckTimeout: adminHostCheckTimeout,
 	}
-	health := map[string]dbplane.HostHealth{}
-	for _, hh := range h.svc.Hosts.HostHealth() {
-		health[hh.HostID] = hh
-	}
+	health := h.hostHealth()
 	pending := map[string]int{}
 	lastError := map[string]string{}
 	for _, c := range changes { // oldest first: the last error seen wins
@@ -170,7 +167,6 @@ func (h *handler) renderAdminOverview(w http.ResponseWriter, r *http.Request, ch
 			v.Down++
 		}
 		v.Hosts = append(v.Hosts, row)
-		v.HostName[x.ID] = x.Name
 	}
 	v.Changes = changes[:min(len(changes), adminChangesShown)]
 	if !stats.OldestIntent.IsZero() {

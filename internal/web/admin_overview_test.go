@@ -2,82 +2,16 @@ package web_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/config"
 )
-
-// admHangProxy forwards TCP to a database server until hang is called;
-// from then on it cuts the forwarded connections and accepts new ones
-// without ever answering, as a hung host does.
-type admHangProxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	hung   bool
-	conns  []net.Conn
-}
-
-func admStartHangProxy(t *testing.T, target string) *admHangProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &admHangProxy{ln: ln, target: target}
-	t.Cleanup(func() {
-		ln.Close()
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, c := range p.conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c)
-			hung := p.hung
-			p.mu.Unlock()
-			if hung {
-				continue // held open, never answered
-			}
-			u, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-	return p
-}
-
-func (p *admHangProxy) hang() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.hung = true
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
 
 // TestAdminOverview: the overview shows hosts, databases by status,
 // engine changes not settled with their error and accounts over quota;
@@ -88,16 +22,12 @@ func TestAdminOverview(t *testing.T) {
 	ctx := context.Background()
 	svc := a.srv.Service()
 	op, _ := a.admOperator(t)
-	mh, mp := a.maria.Addr()
-	proxy := admStartHangProxy(t, net.JoinHostPort(mh, strconv.Itoa(mp)))
-	ph, pp, _ := net.SplitHostPort(proxy.ln.Addr().String())
+	proxy := startProxy(t, a.maria)
+	ph, pp, _ := net.SplitHostPort(proxy.addr)
 	port, _ := strconv.Atoi(pp)
 	cfg := a.maria.AdminConfig()
-	hung := a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "maria-hang", "engine": "mariadb", "hostname": ph, "port": port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable",
-	})["id"].(string)
-	maria := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	hung := a.addHostAt(t, "maria-hang", a.maria, ph, port)
+	maria := a.mariaID
 
 	// Ada is over quota on maria-1; Bob has a database on maria-hang.
 	ada := a.tenant(t, "ada@example.com", nil, "ada's long password")

@@ -86,19 +86,8 @@ func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, sta
 	}
 	v.adminFrame, v.Servers, v.Accounts, v.Nodes = adminNav("/admin/servers"), servers, accounts, nodes
 	v.Pager = newPager(r, total)
-	v.Emails, v.NodeName = adminEmails(accounts), map[string]string{}
-	for _, n := range nodes {
-		v.NodeName[n.ID] = n.Name
-	}
-	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
-}
-
-func adminEmails(accounts []*dbplane.Account) map[string]string {
-	m := make(map[string]string, len(accounts))
-	for _, a := range accounts {
-		m[a.ID] = a.Email
-	}
-	return m
+	v.Emails, v.NodeName = adminEmails(accounts), adminNodeNames(nodes)
+	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
 }
 
 func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request) {
@@ -116,9 +105,8 @@ func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request
 }
 
 func (h *handler) handleAdminServer(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	h.renderAdminServer(w, r, http.StatusOK, s, adminServerView{Form: adminServerFormOf(s)})
@@ -133,11 +121,11 @@ func adminServerFormOf(s *dbplane.Server) adminServerForm {
 }
 
 func (h *handler) handleAdminServerUpdate(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
+	var err error
 	f := adminServerForm{Name: adminField(r, "name"), Limit: adminField(r, "limit")}
 	u := dbplane.ServerUpdate{Name: &f.Name, DatabaseLimitSet: true}
 	if u.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit"); err == nil {
@@ -156,9 +144,8 @@ func (h *handler) handleAdminServerUpdate(w http.ResponseWriter, r *http.Request
 // handleAdminServerDelete deletes a server; the service refuses while it
 // has databases, and the page links to them.
 func (h *handler) handleAdminServerDelete(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	if err := h.svc.Servers.DeleteServer(r.Context(), s.ID); err != nil {
@@ -174,9 +161,8 @@ func (h *handler) handleAdminServerDelete(w http.ResponseWriter, r *http.Request
 
 // handleAdminSubuserSet adds a subuser or replaces its permissions.
 func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	perms := r.PostForm["permission"]
@@ -195,9 +181,8 @@ func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *handler) handleAdminSubuserRemove(w http.ResponseWriter, r *http.Request) {
-	s, err := h.svc.Servers.Server(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.serviceError(w, r, err)
+	s, ok := loadByID(h, w, r, h.svc.Servers.Server)
+	if !ok {
 		return
 	}
 	if err := h.svc.Servers.RemoveSubuser(r.Context(), s.ID, r.PathValue("account")); err != nil {
@@ -230,5 +215,5 @@ func (h *handler) renderAdminServer(w http.ResponseWriter, r *http.Request, stat
 	if n, err := h.svc.Servers.Node(ctx, s.NodeID); err == nil {
 		v.Node = n.Name
 	}
-	h.render(w, r, status, "admin-server", view{Title: "Server " + s.Name, Nav: "admin", Flash: adminServerFlash[r.URL.Query().Get("m")], Data: v})
+	h.render(w, r, status, "admin-server", view{Title: "Server " + s.Name, Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
 }

@@ -114,7 +114,7 @@ func TestAdminKeys(t *testing.T) {
 	if cc := p.header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
-	key := strings.TrimSpace(nodeText(admByID(p, "new-key")))
+	key := strings.TrimSpace(nodeText(p.byID("new-key")))
 	if !strings.HasPrefix(key, "dbpa_") {
 		t.Fatalf("the new key reads %q", key)
 	}

@@ -15,7 +15,7 @@ import (
 func TestAdminPagesHiddenFromUsers(t *testing.T) {
 	a := newApp(t)
 	op, opID := a.admOperator(t)
-	host := a.api(t, 200, "GET", "/api/admin/database-hosts/1", a.adminKey, nil)["id"].(string)
+	host := a.mariaID
 	ada := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	cr, err := a.srv.Service().CreateDatabase(context.Background(), dbplane.CreateDatabaseInput{AccountID: ada, Label: "app"})
 	if err != nil {

@@ -31,6 +31,7 @@ type app struct {
 	adminKey string
 	dataDir  string
 	maria    *dbtest.Server
+	mariaID  string // the id of maria-1, the host on maria
 	logs     *syncBuffer
 }
 
@@ -78,12 +79,27 @@ func newApp(t testing.TB, opts ...appOptions) *app {
 	t.Cleanup(func() { srv.Close() })
 	a := &app{srv: srv, url: srv.URL(), adminKey: strings.TrimSpace(out.String()), dataDir: dir, logs: logs}
 	a.maria = dbtest.MariaDB(t)
-	cfgM := a.maria.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "maria-1", "engine": "mariadb", "hostname": cfgM.Host, "port": cfgM.Port,
-		"username": cfgM.User, "password": cfgM.Password, "tls": "disable",
-	})
+	a.mariaID = a.addHost(t, "maria-1", a.maria)
 	return a
+}
+
+// addHost registers srv as the host name through the admin API and
+// returns its id.
+func (a *app) addHost(t testing.TB, name string, srv *dbtest.Server) string {
+	t.Helper()
+	cfg := srv.AdminConfig()
+	return a.addHostAt(t, name, srv, cfg.Host, cfg.Port)
+}
+
+// addHostAt registers srv as the host name reached at hostname:port (a
+// proxy in front of it) and returns its id.
+func (a *app) addHostAt(t testing.TB, name string, srv *dbtest.Server, hostname string, port int) string {
+	t.Helper()
+	cfg := srv.AdminConfig()
+	return a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
+		"name": name, "engine": srv.Engine(), "hostname": hostname, "port": port,
+		"username": cfg.User, "password": cfg.Password, "database": cfg.Database, "tls": "disable",
+	})["id"].(string)
 }
 
 // api calls the JSON API and returns the "data" member.
@@ -258,6 +274,30 @@ func (p *page) all(tag string) []*html.Node {
 		walk(p.doc)
 	}
 	return out
+}
+
+// byID returns the element with that id, or nil.
+func (p *page) byID(id string) *html.Node {
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if v, _ := attr(n, "id"); v == id {
+				found = n
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	if p.doc != nil {
+		walk(p.doc)
+	}
+	return found
 }
 
 func attr(n *html.Node, key string) (string, bool) {

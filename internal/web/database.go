@@ -44,7 +44,7 @@ type databaseView struct {
 
 // handleDatabase shows a database without its password.
 func (h *handler) handleDatabase(w http.ResponseWriter, r *http.Request) {
-	h.renderDatabase(w, r, http.StatusOK, databaseView{}, databaseMessages[r.URL.Query().Get("m")])
+	h.renderDatabase(w, r, http.StatusOK, databaseView{}, flashOf(r, databaseMessages))
 }
 
 // renderDatabase looks up the account's database and renders its page with

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -10,41 +9,14 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-
-	"golang.org/x/net/html"
 
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
-// dbpByID returns the element with that id, or nil.
-func dbpByID(p *page, id string) *html.Node {
-	var found *html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if found != nil {
-			return
-		}
-		if n.Type == html.ElementNode {
-			if v, _ := attr(n, "id"); v == id {
-				found = n
-				return
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	if p.doc != nil {
-		walk(p.doc)
-	}
-	return found
-}
-
 // dbpText is the text of the element with that id, or "".
 func dbpText(p *page, id string) string {
-	if n := dbpByID(p, id); n != nil {
+	if n := p.byID(id); n != nil {
 		return nodeText(n)
 	}
 	return ""
@@ -149,7 +121,7 @@ func TestDatabasePage(t *testing.T) {
 	if strings.Contains(p.body, oldPw) || strings.Contains(p.body, string(stored.ConnectionString)) || strings.Contains(p.body, "mysql://") {
 		t.Error("the database page shows the password or the connection string before reveal")
 	}
-	if dbpByID(p, "snippet-cli") != nil {
+	if p.byID("snippet-cli") != nil {
 		t.Error("the database page shows snippets before reveal")
 	}
 	// After a quota pass the size says when it was measured.
@@ -273,23 +245,13 @@ func TestDatabasePage(t *testing.T) {
 	}
 }
 
-// dbpAddHost registers a test server as a host through the admin API.
-func dbpAddHost(t *testing.T, a *app, name string, srv *dbtest.Server) {
-	t.Helper()
-	cfg := srv.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": name, "engine": srv.Engine(), "hostname": cfg.Host, "port": cfg.Port, "username": cfg.User,
-		"password": cfg.Password, "database": cfg.Database, "tls": "disable",
-	})
-}
-
 // TestDatabasePage_Mongo reveals a MongoDB database (FerretDB in tests):
 // the connection string carries authSource, and there is no JDBC URL.
 func TestDatabasePage_Mongo(t *testing.T) {
 	ctx := context.Background()
 	mongo := dbtest.Mongo(t)
 	a := newApp(t)
-	dbpAddHost(t, a, "mongo-1", mongo)
+	a.addHost(t, "mongo-1", mongo)
 	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	b := a.signIn(t, "ada@example.com", "ada's long password")
 	id := dbpCreate(t, b, "events", "mongo")
@@ -320,8 +282,8 @@ func TestDatabasePage_Mongo(t *testing.T) {
 	if uri != string(stored.ConnectionString) || !strings.HasSuffix(uri, "?authSource="+d.DBName) {
 		t.Errorf("mongo URI snippet = %q, want the service's, with authSource", uri)
 	}
-	if dbpByID(p, "snippet-jdbc") != nil || !strings.HasPrefix(dbpText(p, "snippet-cli"), "mongosh ") {
-		t.Errorf("mongo snippets: jdbc %v, cli %q", dbpByID(p, "snippet-jdbc") != nil, dbpText(p, "snippet-cli"))
+	if p.byID("snippet-jdbc") != nil || !strings.HasPrefix(dbpText(p, "snippet-cli"), "mongosh ") {
+		t.Errorf("mongo snippets: jdbc %v, cli %q", p.byID("snippet-jdbc") != nil, dbpText(p, "snippet-cli"))
 	}
 }
 
@@ -331,7 +293,7 @@ func TestDatabasePage_Postgres(t *testing.T) {
 	ctx := context.Background()
 	pg := dbtest.Postgres(t)
 	a := newApp(t)
-	dbpAddHost(t, a, "pg-1", pg)
+	a.addHost(t, "pg-1", pg)
 	adaID := a.tenant(t, "ada@example.com", 3, "ada's long password")
 	b := a.signIn(t, "ada@example.com", "ada's long password")
 	id := dbpCreate(t, b, "analytics", "postgres")
@@ -374,83 +336,16 @@ func TestDatabasePage_Postgres(t *testing.T) {
 	}
 }
 
-// dbpProxy is a TCP proxy in front of a database server, so a test can take
-// a host down and bring it back on the same address.
-type dbpProxy struct {
-	t      *testing.T
-	addr   string
-	target string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
-}
-
-func dbpStartProxy(t *testing.T, target string) *dbpProxy {
-	t.Helper()
-	p := &dbpProxy{t: t, target: target, addr: "127.0.0.1:0"}
-	p.start()
-	t.Cleanup(p.stop)
-	return p
-}
-
-func (p *dbpProxy) start() {
-	p.t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-}
-
-// stop refuses new connections and cuts the open ones.
-func (p *dbpProxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
 // TestDatabasePage_HostDown: rotate and delete while the host cannot be
 // reached say so plainly, without the driver's text; the delete is
 // finished once the host is back.
 func TestDatabasePage_HostDown(t *testing.T) {
 	ctx := context.Background()
 	a := newApp(t)
-	mh, mp := a.maria.Addr()
-	proxy := dbpStartProxy(t, net.JoinHostPort(mh, strconv.Itoa(mp)))
+	proxy := startProxy(t, a.maria)
 	ph, pp, _ := net.SplitHostPort(proxy.addr)
 	port, _ := strconv.Atoi(pp)
-	cfg := a.maria.AdminConfig()
-	a.api(t, 201, "POST", "/api/admin/database-hosts", a.adminKey, map[string]any{
-		"name": "maria-proxied", "engine": "mariadb", "hostname": ph, "port": port,
-		"username": cfg.User, "password": cfg.Password, "tls": "disable",
-	})
+	a.addHostAt(t, "maria-proxied", a.maria, ph, port)
 	// New databases go to the proxied host only.
 	hosts, err := a.srv.Service().ListHosts(ctx)
 	if err != nil {

@@ -2,13 +2,9 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/dbplane/dbplane"
 )
-
-// pageSize is how many rows a list page shows.
-const pageSize = 50
 
 type databasesView struct {
 	Databases []*dbplane.Database
@@ -25,33 +21,6 @@ type databasesView struct {
 	Flash string
 }
 
-// pager is one page of a list.
-type pager struct {
-	Page, Pages, Total int
-	Prev, Next         int // 0 when there is none
-	Base               string
-}
-
-func newPager(r *http.Request, total int) pager {
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pages := max(1, (total+pageSize-1)/pageSize)
-	page = min(max(page, 1), pages)
-	p := pager{Page: page, Pages: pages, Total: total, Base: r.URL.Path}
-	if page > 1 {
-		p.Prev = page - 1
-	}
-	if page < pages {
-		p.Next = page + 1
-	}
-	return p
-}
-
-// bounds returns the slice bounds of the page in a list of Total items.
-func (p pager) bounds() (int, int) {
-	lo := (p.Page - 1) * pageSize
-	return lo, min(lo+pageSize, p.Total)
-}
-
 // databasesMessages are the notes the list shows for ?m=.
 var databasesMessages = map[string]string{
 	"deleted": "The database and its user were dropped.",
@@ -59,7 +28,7 @@ var databasesMessages = map[string]string{
 
 // handleDatabases lists the account's databases with its usage.
 func (h *handler) handleDatabases(w http.ResponseWriter, r *http.Request) {
-	h.renderDatabases(w, r, http.StatusOK, databasesView{Flash: databasesMessages[r.URL.Query().Get("m")]})
+	h.renderDatabases(w, r, http.StatusOK, databasesView{Flash: flashOf(r, databasesMessages)})
 }
 
 func (h *handler) renderDatabases(w http.ResponseWriter, r *http.Request, status int, dv databasesView) {

@@ -44,6 +44,15 @@ func ago(now time.Time, t *time.Time) string {
 	return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
 }
 
+// measured says when a size was measured: "measured 5 min ago", or "not
+// measured yet" for a database the watcher has not reached.
+func measured(now time.Time, t *time.Time) string {
+	if t == nil {
+		return "not measured yet"
+	}
+	return "measured " + ago(now, t)
+}
+
 // percent is used/limit as a whole percentage for a bar, capped at 100.
 func percent(used, limit int64) int {
 	if limit <= 0 {

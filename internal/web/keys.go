@@ -47,7 +47,7 @@ var keyMessages = map[string]string{
 }
 
 func (h *handler) handleKeys(w http.ResponseWriter, r *http.Request) {
-	h.renderKeys(w, r, http.StatusOK, keysView{}, keyMessages[r.URL.Query().Get("m")])
+	h.renderKeys(w, r, http.StatusOK, keysView{}, flashOf(r, keyMessages))
 }
 
 func (h *handler) renderKeys(w http.ResponseWriter, r *http.Request, status int, kv keysView, flash string) {

@@ -8,33 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/net/html"
 )
-
-// byID returns the element with that id, or nil.
-func (p *page) byID(id string) *html.Node {
-	var found *html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if found != nil {
-			return
-		}
-		if n.Type == html.ElementNode {
-			if v, _ := attr(n, "id"); v == id {
-				found = n
-				return
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	if p.doc != nil {
-		walk(p.doc)
-	}
-	return found
-}
 
 // formActions returns the actions of the page's POST forms.
 func (p *page) formActions() []string {

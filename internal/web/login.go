@@ -30,7 +30,7 @@ func (h *handler) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "login", view{Title: "Sign in", Data: loginView{
-		Next: safeNext(r.URL.Query().Get("next")), Message: loginMessages[r.URL.Query().Get("m")],
+		Next: safeNext(r.URL.Query().Get("next")), Message: flashOf(r, loginMessages),
 	}})
 }
 

@@ -16,7 +16,7 @@ func TestAdminPasswordLink_PublicURL(t *testing.T) {
 	bob := a.tenant(t, "bob@example.com", nil, "bob's long password")
 	p := op.post("/admin/accounts/"+bob+"/password-link", nil)
 	admStatus(t, "Create set-password link", p, http.StatusOK)
-	if link := nodeText(admByID(p, "password-link")); !strings.HasPrefix(link, "https://db.example.com/set-password?token=") {
+	if link := nodeText(p.byID("password-link")); !strings.HasPrefix(link, "https://db.example.com/set-password?token=") {
 		t.Errorf("set-password link = %q, want https://db.example.com/set-password?token=...", link)
 	}
 }

@@ -44,6 +44,10 @@ type view struct {
 	Now     time.Time
 }
 
+// partialsFile holds the {{define}} pieces shared by pages: parsed with the
+// layout, not a page of its own.
+const partialsFile = "partials.html"
+
 func mustParseTemplates() *templates {
 	t := &templates{pages: map[string]*template.Template{}, version: map[string]string{}}
 	statics, err := fs.Glob(assets, "static/*")
@@ -68,6 +72,7 @@ func mustParseTemplates() *templates {
 		},
 		"bytes":        humanBytes,
 		"ago":          ago,
+		"measured":     measured,
 		"percent":      percent,
 		"statusText":   statusText,
 		"statusClass":  statusClass,
@@ -76,20 +81,40 @@ func mustParseTemplates() *templates {
 		"errorMessage": dbplane.ErrorMessage,
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },
+		"args":         args,
 	}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html"))
+	// The layout and the partials every page may use ({{template "usage"}} …)
+	// are parsed once; each page is a clone of them with its own "main".
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+partialsFile))
 	pages, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if p == "templates/layout.html" || p == "templates/"+partialsFile {
 			continue
 		}
 		t.pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(assets, p))
 	}
 	return t
+}
+
+// args makes the one value a partial gets from name, value pairs:
+// {{template "x" (args "Key" . "Token" $.Token)}}.
+func args(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("args: %d values, want name, value pairs", len(pairs))
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("args: name %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }
 
 // render writes page name with status. The page is rendered into a buffer

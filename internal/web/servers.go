@@ -45,20 +45,14 @@ type serverRow struct {
 func (h *handler) handleServers(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := visitorFrom(ctx).account
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	servers, total, err := h.svc.Servers.AccessibleServers(ctx, a, dbplane.Page{Page: page, PerPage: pageSize})
+	servers, pg, err := fetchPage(r, func(p dbplane.Page) ([]*dbplane.Server, int, error) {
+		return h.svc.Servers.AccessibleServers(ctx, a, p)
+	})
 	if err != nil {
 		h.serviceError(w, r, err)
 		return
 	}
-	sv := serversView{Pager: newPager(r, total)}
-	if sv.Pager.Page != page { // past the end: show the last page
-		if servers, _, err = h.svc.Servers.AccessibleServers(ctx, a, dbplane.Page{Page: sv.Pager.Page, PerPage: pageSize}); err != nil {
-			h.serviceError(w, r, err)
-			return
-		}
-	}
+	sv := serversView{Pager: pg}
 	for _, s := range servers {
 		row := serverRow{Server: s, Relation: "Subuser"}
 		switch {
@@ -137,20 +131,14 @@ func (h *handler) renderServer(w http.ResponseWriter, r *http.Request, status in
 	sv.CanDelete = access.Can(dbplane.PermDatabaseDelete)
 	hosts := hostCache{h: h, r: r, seen: map[string]*dbplane.Host{}}
 	if sv.CanRead {
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		page = max(page, 1)
-		dbs, total, err := h.svc.ServerDatabases.ServerDatabases(ctx, s.ID, dbplane.Page{Page: page, PerPage: pageSize})
+		dbs, pg, err := fetchPage(r, func(p dbplane.Page) ([]*dbplane.Database, int, error) {
+			return h.svc.ServerDatabases.ServerDatabases(ctx, s.ID, p)
+		})
 		if err != nil {
 			h.serviceError(w, r, err)
 			return
 		}
-		sv.Pager = newPager(r, total)
-		if sv.Pager.Page != page {
-			if dbs, _, err = h.svc.ServerDatabases.ServerDatabases(ctx, s.ID, dbplane.Page{Page: sv.Pager.Page, PerPage: pageSize}); err != nil {
-				h.serviceError(w, r, err)
-				return
-			}
-		}
+		sv.Pager = pg
 		for _, d := range dbs {
 			row, err := hosts.row(d)
 			if err != nil {

@@ -124,7 +124,7 @@ func securityHeaders(next http.Handler) http.Handler {
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Referrer-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/api/openapitest"
 )
 
 // Scenario is one request against a surface's handler and what must come
@@ -52,7 +53,7 @@ type Surface[M any] struct {
 	// whatever the scenario.
 	Check func(t *testing.T, sc Scenario[M], w *httptest.ResponseRecorder, logs string)
 	// OpenAPI, when true, checks every response against docs/openapi.json
-	// (CheckOpenAPI): a status, header or field the document does not
+	// (openapitest.Check): a status, header or field the document does not
 	// describe fails the scenario.
 	OpenAPI bool
 }
@@ -88,7 +89,10 @@ func (s Surface[M]) Run(t *testing.T, scenarios []Scenario[M]) {
 			s.Handler(m, &logs).ServeHTTP(w, r)
 			s.check(t, sc, m, w, logs.String())
 			if s.OpenAPI {
-				CheckOpenAPI(t, r, w.Code, w.Header(), w.Body.Bytes())
+				openapitest.Check(t, r, w.Code, w.Header(), w.Body.Bytes())
+				if w.Code < 300 {
+					openapitest.CheckAccepted(t, s.Request(sc.Method, sc.Path, sc.Body, sc.Header))
+				}
 			}
 		})
 	}

@@ -104,11 +104,13 @@ func (h *handler) handleDatabaseList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	out := databaseListJSON{Databases: make([]databaseJSON, 0, len(dbs))}
-	for _, d := range dbs {
-		out.Databases = append(out.Databases, toDatabaseJSON(d))
+	buf := response.GetBuffer()
+	defer response.PutBuffer(buf)
+	buf.Grow(64 + 320*len(dbs))
+	body := appendListJSON(buf.AvailableBuffer(), dbs)
+	if err := response.RawJSON(w, http.StatusOK, body); err != nil {
+		response.LogWrite(h.logger, r, "write response", err)
 	}
-	h.writeOK(w, r, http.StatusOK, out)
 }
 
 // handleDatabaseCreate provisions a database and returns its password and

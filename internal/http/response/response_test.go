@@ -1,8 +1,10 @@
 package response_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,4 +65,70 @@ func TestNewRequestID(t *testing.T) {
 	if len(a) != 16 || a == b {
 		t.Errorf("NewRequestID() = %q, %q; want two different 16-character ids", a, b)
 	}
+}
+
+// TestJSON_ContentLength checks that a body over net/http's 2 KB chunking
+// threshold goes out with its Content-Length, not chunked, and that pooled
+// buffers do not leak one response into the next.
+func TestJSON_ContentLength(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", 5000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := map[string]string{"a": "short"}
+		if r.URL.Path == "/big" {
+			v["a"] = big
+		}
+		if err := response.JSON(w, http.StatusOK, v); err != nil {
+			t.Error(err)
+		}
+	}))
+	defer srv.Close()
+	for _, path := range []string{"/big", "/small", "/big", "/small"} {
+		resp, err := srv.Client().Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := `{"a":"short"}` + "\n"
+		if path == "/big" {
+			want = `{"a":"` + big + `"}` + "\n"
+		}
+		if string(body) != want {
+			t.Errorf("GET %s: body of %d bytes, want %d", path, len(body), len(want))
+		}
+		if len(resp.TransferEncoding) != 0 || resp.ContentLength != int64(len(want)) {
+			t.Errorf("GET %s: Transfer-Encoding %q, Content-Length %d; want none and %d", path, resp.TransferEncoding, resp.ContentLength, len(want))
+		}
+		if got := resp.Header.Get("Content-Type"); got != "application/json" {
+			t.Errorf("GET %s: Content-Type %q", path, got)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q", path, got)
+		}
+	}
+}
+
+// FuzzAppendTime checks AppendTime and Time against formatting with the
+// layout, for any instant and zone.
+func FuzzAppendTime(f *testing.F) {
+	f.Add(int64(1779269400), int64(123456789), 7200)
+	f.Add(int64(0), int64(0), 0)
+	f.Add(int64(-62135596800), int64(999999999), -3600)
+	f.Add(int64(253402300799), int64(999999999), 0)
+	f.Add(int64(253402300800), int64(1), 50000)
+	f.Add(int64(-62135596801), int64(5), 0)
+	f.Fuzz(func(t *testing.T, sec, nsec int64, offset int) {
+		at := time.Unix(sec, nsec).In(time.FixedZone("z", offset%86400))
+		want := at.UTC().Format(response.TimeFormat)
+		if got := string(response.AppendTime([]byte("x"), at)); got != "x"+want {
+			t.Errorf("AppendTime(%v) = %q, want %q", at, got, "x"+want)
+		}
+		if got := response.Time(at); got != want {
+			t.Errorf("Time(%v) = %q, want %q", at, got, want)
+		}
+	})
 }

@@ -125,6 +125,11 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			if s.opt.Audit != nil && audited(r, surface, trail) {
 				s.opt.Audit(auditEntry(r, surface, trail, status))
 			}
+			// Below the logger's level nothing is built: the attrs cost an
+			// allocation and a few lookups per request.
+			if !s.logger.Enabled(r.Context(), level) {
+				return
+			}
 			s.logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),

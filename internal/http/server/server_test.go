@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -197,7 +198,7 @@ func TestServer_AccessLog(t *testing.T) {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	got := logs.String()
-	for _, want := range []string{"method=POST", "path=/some/path ", "status=200", "took=", "request_id=" + w.Header().Get("X-Request-Id")} {
+	for _, want := range []string{"method=POST", "path=/some/path ", "status=200", "bytes=" + strconv.Itoa(w.Body.Len()) + " ", "took=", "remote_ip=192.0.2.1 ", "request_id=" + w.Header().Get("X-Request-Id")} {
 		if !strings.Contains(got, want) {
 			t.Errorf("access log = %q, want it to contain %q", got, want)
 		}

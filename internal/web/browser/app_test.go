@@ -56,7 +56,9 @@ type appOptions struct {
 // and registers the real database servers through the admin API.
 func newApp(t *testing.T, opts ...func(*appOptions)) *app {
 	t.Helper()
-	// The servers first: without them the test skips before anything starts.
+	// The browser and the servers first: without them the test skips (or,
+	// with CI=true, fails) before anything starts.
+	requireBrowser(t)
 	maria, pg := dbtest.MariaDB(t), dbtest.Postgres(t)
 	dir := t.TempDir()
 	var out, errb bytes.Buffer

@@ -21,7 +21,9 @@ import (
 // out and the engine refuses its database's login, until unsuspended. The
 // overview shows every host up once checked; on the databases page the
 // operator disables the tenant's database (the tenant's list says so, the
-// engine refuses the login), enables it and deletes it.
+// engine refuses the login), enables it and deletes it. Disabling the
+// MariaDB hosts takes MariaDB out of New database while their databases
+// keep working, and a host with a database is not deleted.
 func TestOperatorJourney(t *testing.T) {
 	a := newApp(t)
 	adminPW := "the operator's long passphrase"
@@ -190,19 +192,71 @@ func TestOperatorJourney(t *testing.T) {
 	}
 	mo.open("/")
 	mo.waitText("No databases yet.")
+
+	// Disabled hosts get no new databases (the engine leaves New
+	// database's list) and keep serving theirs; a host with a database is
+	// not deleted, and the page links to that database.
+	mo.fill("Label", "notes", inSection("New database"))
+	mo.choose("Engine", "MariaDB / MySQL", inSection("New database"))
+	mo.press("New database", inSection("New database"))
+	mo.press("Reveal password")
+	user, pw, dbName = mo.value("User"), mo.value("Password"), mo.value("Database")
+	op.follow("Databases", inSection("Operator pages"))
+	host, _, _ := strings.Cut(op.cellText("notes", 3), " ")
+	for _, h := range []string{"maria-1", "maria-2"} {
+		op.follow("Hosts", inSection("Operator pages"))
+		op.follow(h)
+		if st := op.press("Disable"); st != http.StatusOK {
+			t.Fatalf("Disable %s gave %d: %s", h, st, op.textQuiet())
+		}
+		op.waitText("disabled")
+	}
+	mo.open("/")
+	if opts := options(mo, "Engine"); slices.Contains(opts, "MariaDB / MySQL") {
+		t.Errorf("with every MariaDB host disabled New database still offers %q", opts)
+	}
+	connect(t, a.maria, user, pw, dbName, true)
+
+	op.follow("Hosts", inSection("Operator pages"))
+	op.follow(host)
+	op.press("Delete")
+	op.waitText("This host was not deleted")
+	if st := op.follow("See the databases on " + host); st != http.StatusOK {
+		t.Fatalf("the link to %s's databases gave %d", host, st)
+	}
+	op.one(query{Kind: "button", Text: "Disable notes"})
+
+	for _, h := range []string{"maria-1", "maria-2"} {
+		op.follow("Hosts", inSection("Operator pages"))
+		op.follow(h)
+		op.press("Enable")
+	}
+	mo.open("/")
+	if opts := options(mo, "Engine"); !slices.Contains(opts, "MariaDB / MySQL") {
+		t.Errorf("with the MariaDB hosts enabled again New database offers %q", opts)
+	}
 }
 
-// cellText returns the text of column col (1-based) of the table row that
-// mentions row.
+// options returns the visible texts of the options of the select labelled
+// label.
+func options(tb *tab, label string) []string {
+	tb.t.Helper()
+	el := tb.one(query{Kind: "field", Text: label})
+	var out []string
+	if err := json.Unmarshal([]byte(eval[string](tb, `JSON.stringify([...`+string(el)+`.options].map((o) => o.textContent.trim()))`)), &out); err != nil {
+		tb.fail("read the options of %q: %v", label, err)
+	}
+	return out
+}
+
+// cellText returns the text of column col (1-based) of the one table row
+// that mentions row.
 func (tb *tab) cellText(row string, col int) string {
 	tb.t.Helper()
-	tb.one(query{Kind: "link", Text: row, Row: row})
-	b, _ := json.Marshal(row)
+	tr := tb.one(query{Kind: "row", Text: row})
 	return eval[string](tb, `(() => {
-  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
-  const tr = [...document.querySelectorAll("tr")].find((r) => norm(r.textContent).includes(`+string(b)+`));
-  const cell = tr && tr.children[`+strconv.Itoa(col-1)+`];
-  return cell ? norm(cell.textContent) : "";
+  const cell = `+string(tr)+`.children[`+strconv.Itoa(col-1)+`];
+  return cell ? cell.innerText.replace(/\s+/g, " ").trim() : "";
 })()`)
 }
 
@@ -222,4 +276,53 @@ func namesMissingPrivilege(text string) bool {
 	}
 	words := strings.Join(rest, "\n")
 	return slices.ContainsFunc(lacks, func(p string) bool { return strings.Contains(words, p) })
+}
+
+// TestAdminKeyJourney: the operator mints a read-only admin key on the
+// Admin keys page (every resource's read ticked, no write): it is shown
+// once, reads /api/admin, is refused a write (403), and once disabled on
+// the page is refused altogether (401).
+func TestAdminKeyJourney(t *testing.T) {
+	a := newApp(t)
+	adminPW := "the operator's long passphrase"
+	a.adminPassword(t, adminPW)
+	b := newBrowser(t, a.url, 1280, 900)
+	op := b.tab("operator")
+	op.signIn(adminEmail, adminPW)
+	op.follow("Operator", inSection("Main"))
+	op.follow("Admin keys", inSection("Operator pages"))
+
+	op.fill("Name", "monitoring", inSection("New admin key"))
+	for _, perm := range []string{"accounts:read", "database_hosts:read"} {
+		if !eval[bool](op, string(op.one(query{Kind: "field", Text: perm}))+".checked") {
+			t.Errorf("%s is not ticked by default", perm)
+		}
+	}
+	if st := op.press("Create key", inSection("New admin key")); st != http.StatusOK {
+		t.Fatalf("Create key gave %d: %s", st, op.textQuiet())
+	}
+	key := strings.TrimSpace(op.copyTarget("Copy"))
+	if len(key) < 20 {
+		t.Fatalf("the new admin key reads %q", key)
+	}
+	op.copy("Copy", key)
+
+	if st, body := a.call(t, "GET", "/api/admin/accounts", key, nil); st != http.StatusOK {
+		t.Errorf("GET /api/admin/accounts with the read-only key = %d %s", st, body)
+	}
+	if st, body := a.call(t, "POST", "/api/admin/accounts", key, map[string]any{"email": "x@example.com", "name": "x"}); st != http.StatusForbidden {
+		t.Errorf("POST /api/admin/accounts with the read-only key = %d %s, want 403", st, body)
+	}
+
+	op.open("/admin/keys")
+	if html := eval[string](op, `document.documentElement.outerHTML`); strings.Contains(html, key) {
+		t.Errorf("the admin keys page shows the key after it was created")
+	}
+	if st := op.press("Disable monitoring"); st != http.StatusOK {
+		t.Fatalf("Disable gave %d: %s", st, op.textQuiet())
+	}
+	op.one(query{Kind: "button", Text: "Enable monitoring"})
+	if st, body := a.call(t, "GET", "/api/admin/accounts", key, nil); st != http.StatusUnauthorized {
+		t.Errorf("GET /api/admin/accounts with the disabled key = %d %s, want 401", st, body)
+	}
 }

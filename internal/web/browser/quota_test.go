@@ -3,6 +3,7 @@ package browser_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,7 +12,9 @@ import (
 // database, New database is disabled and the page says why. Filled past
 // the quota and measured, the page shows the over-quota banner (with the
 // operator's get-more link), the engine refuses writes and still serves
-// reads. Deleting the database frees the slot.
+// reads, and the operator's overview lists the account. Dropping the
+// table gives writes back after the next measurement; deleting the
+// database frees the slot.
 func TestQuotaJourney(t *testing.T) {
 	a := newApp(t, func(o *appOptions) {
 		o.upgradeURL, o.upgradeText = "https://shop.example.com/storage", "Buy more storage"
@@ -57,6 +60,28 @@ func TestQuotaJourney(t *testing.T) {
 	}
 	if err := a.maria.ExecAs(ctx, user, pw, dbName, "SELECT COUNT(*) FROM blobs"); err != nil {
 		t.Errorf("the engine refuses reads over the quota: %v", err)
+	}
+
+	// The operator's overview lists the account over quota.
+	a.adminPassword(t, "the operator's long passphrase")
+	op := b.tab("operator")
+	op.signIn(adminEmail, "the operator's long passphrase")
+	op.follow("Operator", inSection("Main"))
+	if n := op.count(query{Kind: "link", Text: "ada@example.com", Section: "Accounts over quota"}); n != 1 {
+		t.Errorf("the overview's Accounts over quota does not list ada:\n%s", op.textQuiet())
+	}
+
+	// Freeing space gives writes back after the next measurement.
+	if err := a.maria.ExecAs(ctx, user, pw, dbName, "DROP TABLE blobs"); err != nil {
+		t.Fatalf("DROP TABLE over the quota: %v", err)
+	}
+	a.api(t, 200, "POST", "/api/admin/quota/refresh", a.adminKey, nil)
+	ada.open("/")
+	if strings.Contains(ada.text(), "You are over your storage quota.") {
+		t.Errorf("the banner stays after the space was freed and measured")
+	}
+	if err := a.maria.ExecAs(ctx, user, pw, dbName, "CREATE TABLE small (n INT)"); err != nil {
+		t.Errorf("the engine still refuses writes after the space was freed and measured: %v", err)
 	}
 
 	// Deleting the database frees the slot.

@@ -75,7 +75,7 @@ func (tb *tab) where() string {
 // or navigation whose heading or accessible name is exactly that ("Main"
 // for the top navigation).
 type query struct {
-	Kind    string `json:"kind"` // "button", "link", "field", "value"
+	Kind    string `json:"kind"` // "button", "link", "field", "value", "row"
 	Text    string `json:"text"`
 	Row     string `json:"row,omitempty"`
 	Section string `json:"section,omitempty"`
@@ -88,6 +88,8 @@ func (q query) String() string {
 		s = fmt.Sprintf("the input labelled %q", q.Text)
 	case "value":
 		s = fmt.Sprintf("the value named %q", q.Text)
+	case "row":
+		s = fmt.Sprintf("the table row mentioning %q", q.Text)
 	}
 	if q.Row != "" {
 		s += fmt.Sprintf(" in the row of %q", q.Row)
@@ -130,6 +132,8 @@ const finder = `((q) => {
       root.querySelectorAll("button, input[type=submit], input[type=button], summary").forEach((b) => {
         if (says(b) || (b.tagName === "INPUT" && norm(b.value) === q.text)) out.add(b);
       });
+    } else if (q.kind === "row") {
+      root.querySelectorAll("tr").forEach((tr) => { if (norm(tr.textContent).includes(q.text)) out.add(tr); });
     } else if (q.kind === "link") {
       root.querySelectorAll("a[href]").forEach((a) => { if (says(a)) out.add(a); });
     } else if (q.kind === "field") {

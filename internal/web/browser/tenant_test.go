@@ -97,6 +97,17 @@ func TestTenantJourney(t *testing.T) {
 			if !ten.disabled("Delete") {
 				t.Errorf("Delete is enabled before the label is typed")
 			}
+			// The server checks the label too: with the button forced on
+			// (as without JavaScript), a wrong label deletes nothing.
+			ten.fill("Type shop to confirm", "Shop")
+			eval[bool](ten, string(ten.one(query{Kind: "button", Text: "Delete"}))+`.removeAttribute("disabled") || true`)
+			if st := ten.press("Delete"); st == http.StatusOK || st == http.StatusSeeOther {
+				t.Errorf("Delete with the label typed wrong gave %d", st)
+			}
+			if !exists(t, srv, dbName) {
+				t.Fatalf("Delete with the label typed wrong dropped the database")
+			}
+			ten.open(page)
 			ten.fill("Type shop to confirm", "shop")
 			if st := ten.press("Delete"); st != http.StatusOK {
 				t.Fatalf("Delete gave %d: %s", st, ten.textQuiet())

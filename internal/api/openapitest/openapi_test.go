@@ -1,4 +1,4 @@
-package apitest_test
+package openapitest_test
 
 import (
 	"net/http"
@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbplane/dbplane/internal/api/apitest"
+	"github.com/dbplane/dbplane/internal/api/openapitest"
 )
 
-// recorder is a testing.TB that keeps what CheckOpenAPI reports instead
+// recorder is a testing.TB that keeps what Check reports instead
 // of failing the test that runs it.
 type recorder struct {
 	testing.TB
@@ -21,9 +21,9 @@ func (r *recorder) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, format)
 }
 
-// TestCheckOpenAPI proves that the check fails on what the document does
+// TestCheck proves that the check fails on what the document does
 // not describe, so that a surface's scenarios cannot pass unchecked.
-func TestCheckOpenAPI(t *testing.T) {
+func TestCheck(t *testing.T) {
 	const db = `{"id":"01HV","name":"app","engine":"mariadb","dbName":"um_x_1","dbUser":"dum_x_1","sizeBytes":0,"sizeRefreshedAt":null,"status":"active","createdAt":"2026-05-20T09:30:00.000Z"}`
 	json := http.Header{"Content-Type": {"application/json"}}
 	tests := []struct {
@@ -58,9 +58,40 @@ func TestCheckOpenAPI(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{TB: t}
 			r := httptest.NewRequest(tc.method, "http://dbplane.test"+tc.path, nil)
-			apitest.CheckOpenAPI(rec, r, tc.status, tc.header, []byte(tc.body))
+			openapitest.Check(rec, r, tc.status, tc.header, []byte(tc.body))
 			if got := len(rec.errs) == 0; got != tc.wantOK {
-				t.Errorf("CheckOpenAPI(%s %s %d %s) passed = %v, want %v", tc.method, tc.path, tc.status, tc.body, got, tc.wantOK)
+				t.Errorf("Check(%s %s %d %s) passed = %v, want %v", tc.method, tc.path, tc.status, tc.body, got, tc.wantOK)
+			}
+		})
+	}
+}
+
+// TestCheckAccepted proves that an accepted request the document does
+// not describe fails the check.
+func TestCheckAccepted(t *testing.T) {
+	tests := []struct {
+		name, method, path, body string
+		wantOK                   bool
+	}{
+		{"Documented", "POST", "/api/v1/db/databases", `{"name":"app","engine":"postgres"}`, true},
+		{"NoContentType", "POST", "/api/admin/nodes", `{"name":"fra-1"}`, true},
+		{"UndocumentedField", "POST", "/api/admin/nodes", `{"name":"fra-1","region":"eu"}`, false},
+		{"WrongType", "POST", "/api/v1/db/databases", `{"name":5}`, false},
+		{"UnknownEngine", "POST", "/api/v1/db/databases", `{"name":"app","engine":"oracle"}`, false},
+		{"PanelIgnoresUnknownFields", "POST", "/api/client/servers/6f1b5c2a/databases/", `{"database":"app","remote":"%","host":3}`, true},
+		{"Undocumented", "GET", "/databases", ``, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{TB: t}
+			r := httptest.NewRequest(tc.method, "http://dbplane.test"+tc.path, strings.NewReader(tc.body))
+			if strings.HasPrefix(tc.path, "/api/v1") {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			openapitest.CheckAccepted(rec, r)
+			if got := len(rec.errs) == 0; got != tc.wantOK {
+				t.Errorf("CheckAccepted(%s %s %s) passed = %v, want %v", tc.method, tc.path, tc.body, got, tc.wantOK)
 			}
 		})
 	}

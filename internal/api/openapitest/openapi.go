@@ -1,4 +1,8 @@
-package apitest
+// Package openapitest checks HTTP responses against docs/openapi.json, the
+// OpenAPI 3.1 document of every surface: apitest's scenarios through
+// Surface.OpenAPI, end-to-end tests through Transport. Only tests import
+// it; it defines no flags, so any test binary can.
+package openapitest
 
 import (
 	"bytes"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
 	valerrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/paths"
@@ -44,7 +49,9 @@ var loadOpenAPI = sync.OnceValues(func() (*openAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build docs/openapi.json: %w", err)
 	}
-	v, errs := validator.NewValidator(doc)
+	// Keys are checked by each surface's own tests, and Token <key> or a
+	// bare key, which dbplane also takes, are not OpenAPI's bearer.
+	v, errs := validator.NewValidator(doc, config.WithoutSecurityValidation())
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("compile docs/openapi.json: %v", errs)
 	}
@@ -69,13 +76,13 @@ var prefixes = []struct{ prefix, errorSchema string }{
 	{"/openapi.json", "PlainError"},
 }
 
-// CheckOpenAPI reports through t every way a response to r departs from
+// Check reports through t every way a response to r departs from
 // docs/openapi.json: a status the operation does not list, a header or
 // body its schema does not describe. Paths outside every documented
 // prefix (the dashboard) are not checked. An unknown path under a prefix
 // must be a 404, and a known path with another method a 405, in that
 // surface's error shape; HEAD is checked as GET without a body.
-func CheckOpenAPI(t testing.TB, r *http.Request, status int, header http.Header, body []byte) {
+func Check(t testing.TB, r *http.Request, status int, header http.Header, body []byte) {
 	t.Helper()
 	if msg := openAPIProblem(r, status, header, body); msg != "" {
 		t.Errorf("%s %s = %d: the response departs from docs/openapi.json:%s\nbody: %s", r.Method, r.URL, status, msg, body)
@@ -185,18 +192,18 @@ func describe(errs []*valerrors.ValidationError) string {
 
 type tbKey struct{}
 
-// WithTB returns ctx carrying tb, to which OpenAPITransport reports the
+// WithTB returns ctx carrying tb, to which Transport reports the
 // response to a request made with ctx.
 func WithTB(ctx context.Context, tb testing.TB) context.Context {
 	return context.WithValue(ctx, tbKey{}, tb)
 }
 
-// OpenAPITransport is an http.RoundTripper for end-to-end tests: it checks
-// every response it carries against docs/openapi.json (CheckOpenAPI). A
+// Transport is an http.RoundTripper for end-to-end tests: it checks
+// every response it carries against docs/openapi.json (Check). A
 // departure is reported to the testing.TB of the request's context
 // (WithTB); one without is kept for Report, so that requests made by code
 // under test (a CLI command's client) are checked too.
-type OpenAPITransport struct {
+type Transport struct {
 	Base http.RoundTripper // nil: http.DefaultTransport
 
 	mu       sync.Mutex
@@ -204,11 +211,23 @@ type OpenAPITransport struct {
 }
 
 // RoundTrip sends r through Base and checks the response, whose body it
-// reads whole and hands on unchanged.
-func (o *OpenAPITransport) RoundTrip(r *http.Request) (*http.Response, error) {
+// reads whole and hands on unchanged, and, when it is a 2xx, the request
+// (CheckAccepted).
+func (o *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	base := o.Base
 	if base == nil {
 		base = http.DefaultTransport
+	}
+	var sent []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		sent = b
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	res, err := base.RoundTrip(r)
 	if err != nil {
@@ -221,10 +240,18 @@ func (o *OpenAPITransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	res.Body = io.NopCloser(bytes.NewReader(body))
 	msg := openAPIProblem(r, res.StatusCode, res.Header, body)
+	if msg != "" {
+		msg = fmt.Sprintf("%s %s = %d: the response departs from docs/openapi.json:%s\nbody: %s", r.Method, r.URL, res.StatusCode, msg, body)
+	} else if res.StatusCode < 300 {
+		accepted := r.Clone(r.Context())
+		accepted.Body = io.NopCloser(bytes.NewReader(sent))
+		if m := acceptedProblem(accepted); m != "" {
+			msg = fmt.Sprintf("%s %s was accepted, but the request departs from docs/openapi.json:%s\nrequest body: %s", r.Method, r.URL, m, sent)
+		}
+	}
 	if msg == "" {
 		return res, nil
 	}
-	msg = fmt.Sprintf("%s %s = %d: the response departs from docs/openapi.json:%s\nbody: %s", r.Method, r.URL, res.StatusCode, msg, body)
 	if tb, ok := r.Context().Value(tbKey{}).(testing.TB); ok {
 		tb.Error(msg)
 		return res, nil
@@ -237,11 +264,51 @@ func (o *OpenAPITransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // Report writes the departures no test was told of to w, and reports
 // whether there were any.
-func (o *OpenAPITransport) Report(w io.Writer) bool {
+func (o *Transport) Report(w io.Writer) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, p := range o.problems {
 		fmt.Fprintln(w, p)
 	}
 	return len(o.problems) > 0
+}
+
+// CheckAccepted reports through t every way a request the server
+// accepted (answered 2xx) departs from docs/openapi.json: its
+// parameters and body. A request the server takes must be one the
+// document says it takes. Requests outside the documented operations are
+// not checked (Check covers their answers).
+func CheckAccepted(t testing.TB, r *http.Request) {
+	t.Helper()
+	if msg := acceptedProblem(r); msg != "" {
+		t.Errorf("%s %s was accepted, but the request departs from docs/openapi.json:%s", r.Method, r.URL, msg)
+	}
+}
+
+// acceptedProblem returns what is wrong with an accepted request, or "".
+// It reads r's body.
+func acceptedProblem(r *http.Request) string {
+	oa, err := loadOpenAPI()
+	if err != nil {
+		return " " + err.Error()
+	}
+	req := r.Clone(r.Context())
+	if strings.HasPrefix(req.URL.Path, "/api/application") || strings.HasPrefix(req.URL.Path, "/api/client") {
+		req.URL.Path = strings.TrimRight(req.URL.Path, "/")
+		req.URL.RawPath = ""
+	}
+	if req.Method == http.MethodHead {
+		req.Method = http.MethodGet
+	}
+	if req.ContentLength != 0 && req.Header.Get("Content-Type") == "" {
+		// dbplane reads a body without a Content-Type as JSON.
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if item, _, _ := paths.FindPath(req, oa.model, nil); item == nil {
+		return ""
+	}
+	if ok, verrs := oa.v.ValidateHttpRequest(req); !ok {
+		return describe(verrs)
+	}
+	return ""
 }

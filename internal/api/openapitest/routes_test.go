@@ -1,4 +1,4 @@
-package apitest_test
+package openapitest_test
 
 import (
 	"encoding/json"
