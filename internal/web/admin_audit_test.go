@@ -46,15 +46,15 @@ func TestAdminAudit(t *testing.T) {
 	// The admin keys page mints a key that reads the log; audit has no
 	// write permission, so a forged one is ignored.
 	p = op.get("/admin/keys")
-	if admByID(p, "perm-audit-read") == nil || admByID(p, "perm-audit-write") != nil {
+	if p.byID("perm-audit-read") == nil || p.byID("perm-audit-write") != nil {
 		t.Errorf("the admin keys page offers audit:read %v and audit:write %v; want read only",
-			admByID(p, "perm-audit-read") != nil, admByID(p, "perm-audit-write") != nil)
+			p.byID("perm-audit-read") != nil, p.byID("perm-audit-write") != nil)
 	}
 	form := admForm("name", "auditor")
 	form["permission"] = []string{"audit:read", "audit:write"}
 	p = op.post("/admin/keys", form)
 	admStatus(t, "Create an audit key", p, http.StatusOK)
-	key := strings.TrimSpace(nodeText(admByID(p, "new-key")))
+	key := strings.TrimSpace(nodeText(p.byID("new-key")))
 	a.api(t, 200, "GET", "/api/admin/audit", key, nil)
 	a.api(t, 403, "GET", "/api/admin/nodes", key, nil)
 	keys, _ := a.srv.Service().ListAdminKeys(context.Background())
