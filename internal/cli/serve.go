@@ -363,16 +363,18 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 	logger := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
 	// With serve running, changes younger than twice the engine timeout
 	// may still be in a request's hands: leave those to serve. The lock is
-	// taken before the store is opened, so a reconcile never migrates a
-	// store under a running serve. With a PostgreSQL store, replicas may
-	// run at any time: only expired leases are claimed.
+	// taken before the store is opened, and while serve holds it the store
+	// is not migrated: that serve may be an older binary. With a PostgreSQL
+	// store, replicas may run at any time: only expired leases are claimed.
 	minAge := 2 * cfg.EngineTimeout
+	serving := false
 	if !cfg.SharedStore() {
 		unlock, held, err := lockDataDir(cfg.DataDir)
 		if err != nil {
 			return err
 		}
 		if held {
+			serving, cfg.NoMigrate = true, true
 			fmt.Fprintln(e.stderr, "dbplane serve is running on this data dir: settling only changes older than", minAge)
 		} else {
 			defer unlock()
@@ -380,6 +382,9 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		}
 	}
 	svc, err := openService(ctx, cfg, logger, e.stderr, nil, nil)
+	if serving && errors.Is(err, store.ErrMigrationsPending) {
+		return errors.New("the store needs migrating, and the serve running on this data dir is older than this binary: stop it (or run the serve of this version) first")
+	}
 	if err != nil {
 		return err
 	}

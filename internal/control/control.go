@@ -61,9 +61,7 @@ type Service struct {
 	opt     Options
 	log     *slog.Logger
 
-	mu      sync.Mutex
-	conns   map[string]*hostConn // by host id
-	connGen uint64               // bumped by every dropConn
+	conns *connCache // engine connections by host
 
 	locks keyedMutex // serializes changes per database
 
@@ -117,7 +115,7 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 	if opt.EngineTimeout == 0 {
 		opt.EngineTimeout = 10 * time.Second
 	}
-	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: map[string]*hostConn{},
+	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: newConnCache(2 * opt.EngineTimeout),
 		pwSlots: newPasswordSlots()}
 	s.shared = st.Shared()
 	keyTTL, listTTL := keyCacheTTL, readCacheTTL
@@ -130,12 +128,7 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 
 // Close closes every cached engine connection.
 func (s *Service) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, hc := range s.conns {
-		hc.conn.Close()
-		delete(s.conns, id)
-	}
+	s.conns.closeAll()
 	return nil
 }
 

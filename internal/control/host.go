@@ -1,24 +1,14 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
 )
-
-// hostConn is a cached engine connection and the host row it was made
-// from, without the password (sealed: the sealed one, to tell a change).
-type hostConn struct {
-	conn   engine.Conn
-	host   *dbplane.Host
-	sealed []byte
-}
 
 func hostAAD(id string) []byte { return []byte("host:" + id) }
 
@@ -39,13 +29,6 @@ func (s *Service) unseal(h *dbplane.Host) error {
 	return nil
 }
 
-// sameConnection reports whether a host row still connects as hc was made.
-func (hc *hostConn) sameConnection(h *dbplane.Host) bool {
-	c := hc.host
-	return c.Engine == h.Engine && c.Hostname == h.Hostname && c.Port == h.Port && c.Username == h.Username &&
-		c.Database == h.Database && c.TLS == h.TLS && bytes.Equal(hc.sealed, h.SealedPassword)
-}
-
 // conn returns the connection and host row for a host, from the cache when
 // it holds them. The cache is dropped whenever the service changes the host
 // (UpdateHost, DeleteHost). Alone on its store, a create or rotate then
@@ -55,10 +38,7 @@ func (hc *hostConn) sameConnection(h *dbplane.Host) bool {
 // connection, without a restart.
 func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplane.Host, error) {
 	for {
-		s.mu.Lock()
-		hc := s.conns[hostID]
-		gen := s.connGen
-		s.mu.Unlock()
+		hc, gen := s.conns.get(hostID)
 		if hc != nil && !s.shared {
 			return hc.conn, hc.host, nil
 		}
@@ -72,7 +52,7 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 			if hc.sameConnection(h) {
 				return hc.conn, &pub, nil
 			}
-			s.dropConn(hostID)
+			s.conns.drop(hostID)
 			continue
 		}
 		if err := s.unseal(h); err != nil {
@@ -82,39 +62,21 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 		if err != nil {
 			return nil, nil, fmt.Errorf("open host %s: %w", h.ID, err)
 		}
-		s.mu.Lock()
-		if hc := s.conns[h.ID]; hc != nil { // another call cached one first
-			s.mu.Unlock()
-			c.Close()
-			return hc.conn, hc.host, nil
-		}
-		if s.connGen != gen {
+		use, ok := s.conns.put(h.ID, &hostConn{conn: c, host: &pub, sealed: h.SealedPassword}, gen)
+		if !ok {
 			// A host changed while this one was read: read it again.
-			s.mu.Unlock()
 			c.Close()
 			continue
 		}
-		s.conns[h.ID] = &hostConn{conn: c, host: &pub, sealed: h.SealedPassword}
-		s.mu.Unlock()
-		return c, &pub, nil
+		if use.conn != c { // another call cached one first
+			c.Close()
+		}
+		return use.conn, use.host, nil
 	}
 }
 
 // dropConn forgets a host's cached connection after the host changed.
-// Calls already holding the old connection may still be opening sessions
-// on it, and closing it now would cancel them ("context canceled" on a
-// create that had nothing wrong): it is closed once every call it may
-// carry is over, 2 × the engine timeout later.
-func (s *Service) dropConn(hostID string) {
-	s.mu.Lock()
-	hc := s.conns[hostID]
-	delete(s.conns, hostID)
-	s.connGen++
-	s.mu.Unlock()
-	if hc != nil {
-		time.AfterFunc(2*s.opt.EngineTimeout, func() { hc.conn.Close() })
-	}
-}
+func (s *Service) dropConn(hostID string) { s.conns.drop(hostID) }
 
 // ListHosts returns every host, alphabetically.
 func (s *Service) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {

@@ -44,6 +44,9 @@ func StartMariaDB(ctx context.Context, dir string) (*Server, error) {
 	err = runTool(ctx, install, append([]string{
 		"--no-defaults",
 		"--datadir=" + data,
+		// Not /tmp: test binaries install servers side by side, and a
+		// shared tmpdir once lost a bootstrap temp table to another.
+		"--tmpdir=" + tmp,
 		"--auth-root-authentication-method=normal",
 		"--skip-test-db",
 		"--skip-name-resolve",

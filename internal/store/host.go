@@ -83,21 +83,35 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 	return out, rows.Err()
 }
 
-// UpdateHost writes every field of h.
+// errHostChanged is UpdateHost's answer when the row changed since the
+// caller read it (another replica, or another request, updated it).
+var errHostChanged = dbplane.Errorf(dbplane.CodeConflict, "The host was changed meanwhile; reload it and try again")
+
+// UpdateHost writes every field of h, if the row is still as the caller
+// read it (h.UpdatedAt): otherwise two updates of different fields, on two
+// replicas, would each write back the other's old values. updated_at only
+// moves forward, so it tells every update apart. It returns CodeNotFound
+// or CodeConflict.
 func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
-	h.UpdatedAt = db.Now().UTC().Truncate(1e6)
+	read := db.ms(h.UpdatedAt)
+	now := db.ms(db.Now())
 	return db.tx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
-			public_hostname = ?, public_port = ?, tls = ?, node_id = ?, max_databases = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
+			public_hostname = ?, public_port = ?, tls = ?, node_id = ?, max_databases = ?, enabled = ?,
+			updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND updated_at = ?`,
 			h.Name, h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database, h.PublicHostname, h.PublicPort, string(h.TLS),
-			nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(h.UpdatedAt), h.ID)
-		if err != nil {
+			nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), now, now, h.ID, read))
+		if err != nil || ok {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts WHERE id = ?`, h.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
 			return errHostNotFound
 		}
-		return nil
+		return errHostChanged
 	})
 }
 

@@ -43,7 +43,7 @@ func startLeading(t *testing.T, db *store.DB, id string) *leaderLog {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		db.Lead(ctx, store.LeadOptions{ID: id, Retry: 50 * time.Millisecond, Renew: 100 * time.Millisecond, Lease: time.Second,
+		db.Lead(ctx, store.LeadOptions{ID: id, Retry: 50 * time.Millisecond, Renew: 200 * time.Millisecond, Lease: 3 * time.Second,
 			OnChange: l.onChange}, func(lctx context.Context) error {
 			l.mu.Lock()
 			l.ctx = lctx

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 )
+
+// ErrMigrationsPending is Open's error, with Options.NoMigrate, when the
+// store's schema is older than this binary's.
+var ErrMigrationsPending = errors.New("migrations are pending; run without --no-migrate")
 
 // migrations holds one folder of NNNN_description.sql files per dialect.
 //
@@ -62,7 +67,7 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 			continue
 		}
 		if noMigrate {
-			return fmt.Errorf("migrate: schema is at version %d but this binary needs %d; run without --no-migrate", current, v)
+			return fmt.Errorf("migrate: schema is at version %d but this binary needs %d: %w", current, v, ErrMigrationsPending)
 		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {

@@ -64,11 +64,14 @@ func (e leaderFnError) Error() string { return e.err.Error() }
 func (db *DB) electionConn(ctx context.Context, opt LeadOptions) (*pgx.Conn, error) {
 	cfg := db.dialect.pg.Copy()
 	params := map[string]string{
-		"application_name":        "dbplane/" + opt.ID,
-		"idle_session_timeout":    strconv.FormatInt((opt.Lease + opt.Renew).Milliseconds(), 10),
-		"tcp_keepalives_idle":     "5",
-		"tcp_keepalives_interval": "2",
-		"tcp_keepalives_count":    "3",
+		"application_name":     "dbplane/" + opt.ID,
+		"idle_session_timeout": strconv.FormatInt((opt.Lease + opt.Renew).Milliseconds(), 10),
+		// A process killed while its epoch bump waits: the server notices
+		// within a second, not when the bump ends (design §2.4, measured).
+		"client_connection_check_interval": "1000",
+		"tcp_keepalives_idle":              "5",
+		"tcp_keepalives_interval":          "2",
+		"tcp_keepalives_count":             "3",
 	}
 	for k, v := range params {
 		cfg.RuntimeParams[k] = v
@@ -104,6 +107,10 @@ func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(
 		}
 	}
 	var epoch int64
+	// The bump may wait for the last leader's fenced transactions; the
+	// session held the lock when it started (River's rule: trust counts
+	// from the start of the last round trip that succeeded).
+	bumped := time.Now()
 	err := conn.QueryRow(ctx, `UPDATE leadership SET epoch = epoch + 1, holder = $1, since = $2 WHERE name = 'background' RETURNING epoch`,
 		opt.ID, db.Now().UnixMilli()).Scan(&epoch)
 	if err != nil {
@@ -120,7 +127,7 @@ func lead(ctx context.Context, db *DB, conn *pgx.Conn, opt LeadOptions, fn func(
 		opt.OnChange(false, epoch, err)
 		return err
 	}
-	lastGood := time.Now()
+	lastGood := bumped
 	tick := time.NewTicker(opt.Renew)
 	defer tick.Stop()
 	for {

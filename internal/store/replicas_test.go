@@ -214,3 +214,58 @@ func TestClaimIntents_TwoClaimersNeverTakeOneIntent(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateHost_RefusesAStaleRow: two replicas read a host and change
+// different fields; the second write, made from a row read before the
+// first, is refused (conflict) instead of writing back the first one's
+// old values. The same holds for servers. Two updates in one millisecond
+// still tell apart: updated_at only moves forward.
+func TestUpdateHost_RefusesAStaleRow(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		ctx := context.Background()
+		db := open(t)
+		fixed := time.Now()
+		db.Now = func() time.Time { return fixed } // every update in one millisecond
+		mustAccount(t, db, "acc", nil)
+		mustHost(t, db, "h1", nil)
+		a, _ := db.Host(ctx, "h1")
+		b, _ := db.Host(ctx, "h1")
+		a.Name = "renamed"
+		if err := db.UpdateHost(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		b.MaxDatabases = ptr(5)
+		if err := db.UpdateHost(ctx, b); dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Fatalf("UpdateHost from a stale row = %v, want conflict", err)
+		}
+		again, _ := db.Host(ctx, "h1")
+		again.MaxDatabases = ptr(5)
+		if err := db.UpdateHost(ctx, again); err != nil {
+			t.Fatalf("UpdateHost from a fresh row: %v", err)
+		}
+		got, _ := db.Host(ctx, "h1")
+		if got.Name != "renamed" || got.MaxDatabases == nil || *got.MaxDatabases != 5 {
+			t.Errorf("host after both updates: name %q, maxDatabases %v; want renamed and 5", got.Name, got.MaxDatabases)
+		}
+		if err := db.UpdateHost(ctx, &dbplane.Host{ID: "nope", Name: "x"}); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+			t.Errorf("UpdateHost of an unknown host = %v, want not found", err)
+		}
+
+		if err := db.CreateNode(ctx, nodeNamed("node")); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateServer(ctx, &dbplane.Server{ID: "srv", Identifier: "srv00001", Name: "s", OwnerID: "acc", NodeID: "node"}); err != nil {
+			t.Fatal(err)
+		}
+		sa, _ := db.Server(ctx, "srv")
+		sb, _ := db.Server(ctx, "srv")
+		sa.Name = "renamed"
+		if err := db.UpdateServer(ctx, sa); err != nil {
+			t.Fatal(err)
+		}
+		sb.DatabaseLimit = ptr(3)
+		if err := db.UpdateServer(ctx, sb); dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Errorf("UpdateServer from a stale row = %v, want conflict", err)
+		}
+	})
+}

@@ -144,12 +144,27 @@ func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
 	return s, translate(err, errServerNotFound, nil)
 }
 
-// UpdateServer writes s's name and database limit.
+// UpdateServer writes s's name and database limit, if the row is still as
+// the caller read it (s.UpdatedAt), as UpdateHost. It returns CodeNotFound
+// or CodeConflict.
 func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
+	read := db.ms(s.UpdatedAt)
+	now := db.ms(db.Now())
 	return db.tx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?, updated_at = ? WHERE id = ?`,
-			s.Name, nullInt(s.DatabaseLimit), db.ms(db.Now()), s.ID)
-		return err
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?,
+			updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND updated_at = ?`,
+			s.Name, nullInt(s.DatabaseLimit), now, now, s.ID, read))
+		if err != nil || ok {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM servers WHERE id = ?`, s.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errServerNotFound
+		}
+		return dbplane.Errorf(dbplane.CodeConflict, "The server was changed meanwhile; reload it and try again")
 	})
 }
 

@@ -134,8 +134,31 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // readRow runs a one-row query on the read pool through a prepared
-// statement.
-func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+// statement. Its Scan runs the query again where the dialect allows a
+// retry (a session that the server ended while the connection sat in the
+// pool): a read changes nothing.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) row {
+	return row{db: db, ctx: ctx, q: q, args: args}
+}
+
+// row is readRow's result: its Scan runs the query.
+type row struct {
+	db   *DB
+	ctx  context.Context
+	q    string
+	args []any
+}
+
+func (r row) Scan(dest ...any) error {
+	for attempt := 1; ; attempt++ {
+		err := r.db.readRow1(r.ctx, r.q, r.args...).Scan(dest...)
+		if err == nil || err == sql.ErrNoRows || attempt == maxTxAttempts || !r.db.dialect.retryable(err) || r.ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
@@ -144,13 +167,19 @@ func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return st.QueryRowContext(ctx, args...)
 }
 
-// readRows runs a query on the read pool through a prepared statement.
+// readRows runs a query on the read pool through a prepared statement,
+// again where the dialect allows a retry (as readRow).
 func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := db.prepared(ctx, q)
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		var rows *sql.Rows
+		st, err := db.prepared(ctx, q) // preparing may meet the dead session too
+		if err == nil {
+			rows, err = st.QueryContext(ctx, args...)
+		}
+		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
+			return rows, err
+		}
 	}
-	return st.QueryContext(ctx, args...)
 }
 
 // maxTxAttempts bounds how often a transaction runs again after a

@@ -37,10 +37,7 @@ func (h *handler) handleAdminAccountKeyDisabled(disabled bool) http.HandlerFunc 
 			h.serviceError(w, r, err)
 			return
 		}
-		m := "key-enabled"
-		if disabled {
-			m = "key-disabled"
-		}
+		m := "key-" + enabledNote(!disabled)
 		http.Redirect(w, r, "/admin/accounts/"+url.PathEscape(id)+"?m="+m, http.StatusSeeOther)
 	}
 }

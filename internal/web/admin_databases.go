@@ -171,10 +171,7 @@ func (h *handler) handleAdminDatabaseDisabled(disabled bool) http.HandlerFunc {
 			h.serviceError(w, r, err)
 			return
 		}
-		m := "enabled"
-		if disabled {
-			m = "disabled"
-		}
+		m := enabledNote(!disabled)
 		http.Redirect(w, r, adminBackTo(r, m), http.StatusSeeOther)
 	}
 }

@@ -172,10 +172,7 @@ func (h *handler) handleAdminHostEnabled(enabled bool) http.HandlerFunc {
 			h.serviceError(w, r, err)
 			return
 		}
-		m := "disabled"
-		if enabled {
-			m = "enabled"
-		}
+		m := enabledNote(enabled)
 		http.Redirect(w, r, "/admin/hosts/"+host.ID+"?m="+m, http.StatusSeeOther)
 	}
 }

@@ -132,10 +132,7 @@ func (h *handler) handleAdminKeyDisabled(disabled bool) http.HandlerFunc {
 			h.serviceError(w, r, err)
 			return
 		}
-		m := "enabled"
-		if disabled {
-			m = "disabled"
-		}
+		m := enabledNote(!disabled)
 		http.Redirect(w, r, "/admin/keys?m="+m, http.StatusSeeOther)
 	}
 }

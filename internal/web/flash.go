@@ -8,3 +8,12 @@ import "net/http"
 func flashOf(r *http.Request, notes map[string]string) string {
 	return notes[r.URL.Query().Get("m")]
 }
+
+// enabledNote is the ?m= code after an enable or disable: "enabled" or
+// "disabled".
+func enabledNote(enabled bool) string {
+	if enabled {
+		return "enabled"
+	}
+	return "disabled"
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -123,4 +124,10 @@ func deref(p any) int64 {
 		}
 	}
 	return -1
+}
+
+// keyExpired reports whether k is refused at now for having expired: the
+// domain's rule (APIKey.Usable), for pages that show a key's state.
+func keyExpired(k *dbplane.APIKey, now time.Time) bool {
+	return errors.Is(k.Usable(now), dbplane.ErrKeyExpired)
 }

@@ -140,10 +140,7 @@ func (h *handler) setKeyDisabled(w http.ResponseWriter, r *http.Request, disable
 		h.serviceError(w, r, err)
 		return
 	}
-	m := "enabled"
-	if disabled {
-		m = "disabled"
-	}
+	m := enabledNote(!disabled)
 	http.Redirect(w, r, "/keys?m="+m, http.StatusSeeOther)
 }
 

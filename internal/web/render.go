@@ -82,6 +82,7 @@ func mustParseTemplates() *templates {
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },
 		"args":         args,
+		"keyExpired":   keyExpired,
 	}
 	// The layout and the partials every page may use ({{template "usage"}} …)
 	// are parsed once; each page is a clone of them with its own "main".
@@ -161,10 +162,14 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.renderError(w, r, http.StatusNotFound, "There is nothing here, or it is not yours to see.")
 }
 
+// internalErrorText is all a page says of an internal error; the cause
+// goes to the log.
+const internalErrorText = "Something went wrong on our side. Try again in a moment."
+
 // serverError logs the cause and shows a page that does not carry it.
 func (h *handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	response.LogCause(h.log, r, http.StatusInternalServerError, err)
-	h.renderError(w, r, http.StatusInternalServerError, "Something went wrong on our side. Try again in a moment.")
+	h.renderError(w, r, http.StatusInternalServerError, internalErrorText)
 }
 
 // serviceError turns a service error into a page: the domain codes map to
@@ -179,7 +184,7 @@ func (h *handler) serviceError(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	if status == http.StatusInternalServerError {
-		h.renderError(w, r, status, "Something went wrong on our side. Try again in a moment.")
+		h.renderError(w, r, status, internalErrorText)
 		return
 	}
 	h.renderError(w, r, status, dbplane.ErrorMessage(err))
@@ -213,7 +218,7 @@ func statusOf(err error) int {
 func (h *handler) formError(r *http.Request, err error) string {
 	if statusOf(err) >= 500 && dbplane.ErrorCode(err) != dbplane.CodeUnavailable {
 		response.LogCause(h.log, r, http.StatusInternalServerError, err)
-		return "Something went wrong on our side. Try again in a moment."
+		return internalErrorText
 	}
 	return dbplane.ErrorMessage(err)
 }
