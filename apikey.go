@@ -21,11 +21,19 @@ type Permission string
 // Admin resources that permissions name.
 var AdminResources = []string{"database_hosts", "server_databases", "servers", "nodes", "accounts", "keys"}
 
-// AllPermissions returns read and write on every admin resource.
+// ReadOnlyAdminResources are admin resources that only have a read
+// permission: the audit log (audit:read), which no key writes.
+var ReadOnlyAdminResources = []string{"audit"}
+
+// AllPermissions returns read and write on every admin resource, and read
+// on every read-only one.
 func AllPermissions() []Permission {
 	var ps []Permission
 	for _, r := range AdminResources {
 		ps = append(ps, Permission(r+":read"), Permission(r+":write"))
+	}
+	for _, r := range ReadOnlyAdminResources {
+		ps = append(ps, Permission(r+":read"))
 	}
 	return ps
 }

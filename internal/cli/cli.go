@@ -42,6 +42,7 @@ func commands() []command {
 		{"database", "databases over the API: list, show, create, reveal, rotate, disable, enable, delete", databaseGroup.run},
 		{"server", "Pterodactyl servers over the API: list, create, show, update, delete", serverGroup.run},
 		{"node", "nodes over the API: list, create, show", nodeGroup.run},
+		{"audit", "the audit log over the API: list", auditGroup.run},
 		{"healthcheck", "exit 0 if the local serve's /readyz answers 200 (for Docker and systemd)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
@@ -88,7 +89,7 @@ func (e env) main(ctx context.Context, args []string) int {
 // commandLabel names the command in error messages: "host add" for a
 // subcommand, "init" otherwise.
 func commandLabel(args []string) string {
-	for _, g := range []*group{hostGroup, accountGroup, keyGroup, databaseGroup, serverGroup, nodeGroup, adminKeyGroup} {
+	for _, g := range []*group{hostGroup, accountGroup, keyGroup, databaseGroup, serverGroup, nodeGroup, auditGroup, adminKeyGroup} {
 		if g.name != args[0] || len(args) < 2 {
 			continue
 		}

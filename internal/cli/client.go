@@ -97,6 +97,9 @@ type page struct {
 	Page    int `json:"page"`
 	PerPage int `json:"perPage"`
 	Total   int `json:"total"`
+	// NextCursor is the cursor of the next page of a list paged by
+	// cursor (the audit log); nil on the last.
+	NextCursor *string `json:"nextCursor"`
 }
 
 // envelope is both surfaces' success body: {"data": ...} with an optional

@@ -47,11 +47,17 @@ type Server struct {
 	cert   *server.Certificate // nil without --tls-cert
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// closeAudit writes the audit entries still queued; after the HTTP
+	// server, before the store.
+	closeAudit func() error
 }
 
 // ServerOptions are what tests and benchmarks inject.
 type ServerOptions struct {
 	Logs io.Writer // default stderr
+	// Stdout receives the audit log's JSON lines with --audit-log -;
+	// default os.Stdout.
+	Stdout io.Writer
 	// Hook is passed to control.Options.Hook (crash tests).
 	Hook func(step string)
 	// Election tunes the leader election of replicas sharing a PostgreSQL
@@ -67,6 +73,9 @@ type ServerOptions struct {
 func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Server, error) {
 	if opt.Logs == nil {
 		opt.Logs = os.Stderr
+	}
+	if opt.Stdout == nil {
+		opt.Stdout = os.Stdout
 	}
 	logger := newLogger(opt.Logs, cfg.LogLevel, cfg.LogFormat)
 	listener, err := listenerOptions(cfg, logger)
@@ -102,19 +111,24 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		svc.Close()
 		return nil, err
 	}
+	audit, closeAudit, err := openAudit(cfg, svc.Service, opt.Stdout, logger)
+	if err != nil {
+		svc.Close()
+		return nil, err
+	}
 	srv := server.New(server.Options{
 		Addr:   cfg.Listen,
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc, Audit: audit}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 				ServerCreateRate: cfg.RateLimitServerCreate, PublicURL: cfg.PublicURL,
 			}),
 			Web: web.NewHandler(web.Services{
 				SignIn: svc, Accounts: svc, Keys: svc, Databases: svc, Hosts: svc,
-				Servers: svc, ServerDatabases: svc, AdminDatabases: svc,
+				Servers: svc, ServerDatabases: svc, AdminDatabases: svc, Audit: audit,
 			}, web.Options{
 				Logger: logger, UpgradeURL: cfg.UpgradeURL, UpgradeText: cfg.UpgradeText,
 				// Served over HTTPS by us or (--secure-cookies) by a proxy.
@@ -128,6 +142,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Health:          st.Ping,
 		Ready:           svc.DownHosts,
 		Observe:         mets.ObserveRequest,
+		Audit:           audit.Record,
 		Metrics:         metricsHandler(cfg, mets),
 		MetricsToken:    cfg.MetricsToken,
 		OpenAPI:         docs.OpenAPI(),
@@ -135,10 +150,11 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		TrustedProxies:  listener.proxies,
 	})
 	if err := srv.Open(); err != nil {
+		closeAudit()
 		svc.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv, cert: listener.cert}
+	s := &Server{cfg: cfg, log: logger, svc: svc, http: srv, cert: listener.cert, closeAudit: closeAudit}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.wg.Add(1)
@@ -202,6 +218,9 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
 		if s.cfg.QuotaInterval > 0 {
 			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
 		}
+		if s.cfg.AuditRetention > 0 {
+			g.Go(func() error { return s.svc.RunAuditRetention(ctx, s.cfg.AuditRetention, auditRetentionSweep) })
+		}
 		return g.Wait()
 	})
 }
@@ -230,7 +249,7 @@ func (s *Server) Close() error {
 	err := s.http.Close(ctx)
 	s.cancel()
 	s.wg.Wait()
-	return errors.Join(err, s.svc.Close())
+	return errors.Join(err, s.closeAudit(), s.svc.Close())
 }
 
 // openSealer loads the master key. With a SQLite store it may generate
@@ -295,7 +314,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	// one sent during start-up does not end the process.
 	hup := notifyReload()
 	defer stopReload(hup)
-	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr})
+	s, err := OpenServer(ctx, cfg, ServerOptions{Logs: e.stderr, Stdout: e.stdout})
 	if err != nil {
 		return err
 	}

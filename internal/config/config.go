@@ -92,6 +92,14 @@ type Config struct {
 	// dbplane prints or returns. "" means the listen address.
 	// --public-url, DBPLANE_PUBLIC_URL.
 	PublicURL string
+	// AuditRetention is how long audit entries are kept; 0 keeps them
+	// forever. --audit-retention, DBPLANE_AUDIT_RETENTION; default 2160h
+	// (90 days).
+	AuditRetention time.Duration
+	// AuditLog also writes every audit entry as a JSON line to this file
+	// ("-": standard output), for a log shipper. --audit-log,
+	// DBPLANE_AUDIT_LOG; default none.
+	AuditLog string
 }
 
 // Default returns the settings used when nothing else is given.
@@ -109,6 +117,7 @@ func Default() Config {
 		RateLimitClient:       720,
 		RateLimitServerCreate: 10,
 		KeyFormat:             "dbplane",
+		AuditRetention:        90 * 24 * time.Hour,
 	}
 }
 

@@ -96,6 +96,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"--engine-timeout", "2s", "--shutdown-timeout", "1m", "--disable-engine", "mongo",
 				"--no-migrate", "--quota-interval", "30s", "--rate-limit-application", "10", "--rate-limit-client", "20",
 				"--rate-limit-server-create", "0", "--key-format", "pelican",
+				"--audit-retention", "720h", "--audit-log", "/var/log/dbplane-audit.jsonl",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
@@ -103,6 +104,7 @@ func TestLoad_Precedence(t *testing.T) {
 					PasswordLength: 64, EngineTimeout: 2 * time.Second, ShutdownTimeout: time.Minute, DisabledEngines: []string{"mongo"},
 					NoMigrate: true, QuotaInterval: 30 * time.Second, RateLimitApplication: 10, RateLimitClient: 20,
 					RateLimitServerCreate: 0, KeyFormat: "pelican",
+					AuditRetention: 720 * time.Hour, AuditLog: "/var/log/dbplane-audit.jsonl",
 				}
 			},
 		},
@@ -114,6 +116,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"DBPLANE_ENGINE_TIMEOUT": "1m", "DBPLANE_SHUTDOWN_TIMEOUT": "2s", "DBPLANE_DISABLED_ENGINES": " mariadb, postgres ,",
 				"DBPLANE_NO_MIGRATE": "1", "DBPLANE_QUOTA_INTERVAL": "1h", "DBPLANE_RATE_LIMIT_APPLICATION": "1", "DBPLANE_RATE_LIMIT_CLIENT": "2",
 				"DBPLANE_RATE_LIMIT_SERVER_CREATE": "3", "DBPLANE_KEY_FORMAT": "pterodactyl",
+				"DBPLANE_AUDIT_RETENTION": "0", "DBPLANE_AUDIT_LOG": "-",
 			},
 			want: func(c *config.Config) {
 				*c = config.Config{
@@ -121,6 +124,7 @@ func TestLoad_Precedence(t *testing.T) {
 					PasswordLength: 128, EngineTimeout: time.Minute, ShutdownTimeout: 2 * time.Second, DisabledEngines: []string{"mariadb", "postgres"},
 					NoMigrate: true, QuotaInterval: time.Hour, RateLimitApplication: 1, RateLimitClient: 2,
 					RateLimitServerCreate: 3, KeyFormat: "pterodactyl",
+					AuditRetention: 0, AuditLog: "-",
 				}
 			},
 		},

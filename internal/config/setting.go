@@ -76,6 +76,10 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.TrustedProxies }},
 	{flag: "public-url", env: "DBPLANE_PUBLIC_URL", usage: "`url` people reach dbplane at (https://db.example.com), for the links it prints and returns (default http(s)://<listen>)",
 		field: func(c *Config) any { return &c.PublicURL }},
+	{flag: "audit-retention", env: "DBPLANE_AUDIT_RETENTION", usage: "how long (a `duration`, such as 2160h for 90 days) audit entries are kept; 0 keeps them forever",
+		field: func(c *Config) any { return &c.AuditRetention }},
+	{flag: "audit-log", env: "DBPLANE_AUDIT_LOG", usage: "also write every audit entry as a JSON line to this `file` (- for standard output), for a log shipper",
+		field: func(c *Config) any { return &c.AuditLog }},
 }
 
 // lookupSetting returns the setting whose variable is env.

@@ -70,6 +70,9 @@ func (c Config) Validate() error {
 	if c.QuotaInterval < 0 {
 		bad("DBPLANE_QUOTA_INTERVAL", fmt.Sprintf("must be 0 (off) or positive, got %s", c.QuotaInterval))
 	}
+	if c.AuditRetention < 0 {
+		bad("DBPLANE_AUDIT_RETENTION", fmt.Sprintf("must be 0 (keep forever) or positive, got %s", c.AuditRetention))
+	}
 	if c.RateLimitApplication < 1 {
 		bad("DBPLANE_RATE_LIMIT_APPLICATION", fmt.Sprintf("must be at least 1 request per minute, got %d", c.RateLimitApplication))
 	}

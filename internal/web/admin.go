@@ -20,6 +20,7 @@ func (h *handler) adminRoutes() {
 	h.adminServerRoutes()   // servers and subusers (admin_servers.go)
 	h.adminNodeRoutes()     // nodes (admin_nodes.go)
 	h.adminKeyRoutes()      // admin keys (admin_keys.go)
+	h.adminAuditRoutes()    // the audit log (admin_audit.go)
 }
 
 // adminLink is one entry of the operator pages' own navigation.
@@ -42,6 +43,7 @@ var adminSections = []adminLink{
 	{Href: "/admin/servers", Label: "Servers"},
 	{Href: "/admin/nodes", Label: "Nodes"},
 	{Href: "/admin/keys", Label: "Admin keys"},
+	{Href: "/admin/audit", Label: "Audit log"},
 }
 
 // adminNav returns the sub-navigation with current marked.

@@ -24,6 +24,20 @@ type adminPermission struct {
 	Resource string
 	Read     bool // checked
 	Write    bool // checked
+	ReadOnly bool // a resource with no write permission (audit)
+}
+
+// adminPermissionResources are the resources the form offers, the
+// read-only ones last.
+func adminPermissionResources() []adminPermission {
+	var ps []adminPermission
+	for _, r := range dbplane.AdminResources {
+		ps = append(ps, adminPermission{Resource: r})
+	}
+	for _, r := range dbplane.ReadOnlyAdminResources {
+		ps = append(ps, adminPermission{Resource: r, ReadOnly: true})
+	}
+	return ps
 }
 
 type adminKeysView struct {
@@ -47,9 +61,9 @@ var adminKeyFlash = map[string]string{
 }
 
 func (h *handler) handleAdminKeys(w http.ResponseWriter, r *http.Request) {
-	perms := make([]adminPermission, len(dbplane.AdminResources))
-	for i, res := range dbplane.AdminResources {
-		perms[i] = adminPermission{Resource: res, Read: true}
+	perms := adminPermissionResources()
+	for i := range perms {
+		perms[i].Read = true
 	}
 	h.renderAdminKeys(w, r, http.StatusOK, adminKeysView{Permissions: perms})
 }
@@ -59,11 +73,11 @@ func (h *handler) handleAdminKeys(w http.ResponseWriter, r *http.Request) {
 func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 	v := adminKeysView{Name: adminField(r, "name"), Expires: adminField(r, "expires")}
 	in := dbplane.KeyInput{AccountID: visitorFrom(r.Context()).account.ID, Kind: dbplane.KeyAdmin, Name: v.Name}
-	for _, res := range dbplane.AdminResources {
-		p := adminPermission{Resource: res}
+	for _, p := range adminPermissionResources() {
+		res := p.Resource
 		for _, s := range r.PostForm["permission"] {
 			p.Read = p.Read || s == res+":read"
-			p.Write = p.Write || s == res+":write"
+			p.Write = p.Write || s == res+":write" && !p.ReadOnly
 		}
 		if p.Read {
 			in.Permissions = append(in.Permissions, dbplane.Permission(res+":read"))

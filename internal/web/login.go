@@ -45,12 +45,18 @@ func (h *handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	lv := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
+	// The audit log keeps every attempt: the email tried, and the
+	// account and session of one that succeeds.
+	request.NoteActor(r, request.Actor{Email: email})
 	if !h.signInIP.Limit(w, clientBucket(r)) || !h.signInEmail.Limit(w, "email:"+strings.ToLower(email)) {
 		lv.Error = "Too many sign-in attempts. Wait a minute and try again."
 		h.render(w, r, http.StatusTooManyRequests, "login", view{Title: "Sign in", Data: lv})
 		return
 	}
-	_, token, err := h.svc.SignIn.SignIn(r.Context(), email, dbplane.Secret(r.PostForm.Get("password")), clientMeta(r))
+	sess, token, err := h.svc.SignIn.SignIn(r.Context(), email, dbplane.Secret(r.PostForm.Get("password")), clientMeta(r))
+	if err == nil && sess != nil {
+		request.NoteActor(r, request.Actor{AccountID: sess.AccountID, SessionID: sess.ID, Email: email})
+	}
 	if err != nil {
 		status := http.StatusUnauthorized
 		switch {

@@ -69,6 +69,7 @@ func (h *handler) authed(next http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
+		request.NoteActor(r, request.Actor{AccountID: v.account.ID, SessionID: v.session.ID})
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {

@@ -31,6 +31,7 @@ type Services struct {
 	Servers         dbplane.ServerService
 	ServerDatabases dbplane.ServerDatabaseService
 	AdminDatabases  dbplane.AdminDatabaseService
+	Audit           dbplane.AuditService // nil: the audit page says there is none
 }
 
 // Options tune the dashboard.

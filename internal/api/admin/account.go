@@ -126,6 +126,7 @@ func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, a.ID)
 	h.writeAccount(w, r, http.StatusCreated, a)
 }
 

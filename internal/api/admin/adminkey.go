@@ -35,7 +35,8 @@ func adminKeyPermissions(o request.Optional[[]string]) ([]dbplane.Permission, er
 		p := dbplane.Permission(s)
 		if !slices.Contains(all, p) {
 			return nil, dbplane.FieldErrorf("permissions",
-				"Unknown permission %q; a permission is a resource and :read or :write, for the resources %s.", s, strings.Join(dbplane.AdminResources, ", "))
+				"Unknown permission %q; a permission is a resource and :read or :write, for the resources %s, or %s.",
+				s, strings.Join(dbplane.AdminResources, ", "), readOnlyPermissions())
 		}
 		if !slices.Contains(out, p) {
 			out = append(out, p)
@@ -174,4 +175,14 @@ func (h *handler) handleKeyDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	response.NoContent(w)
+}
+
+// readOnlyPermissions names the permissions of the read-only resources
+// ("audit:read").
+func readOnlyPermissions() string {
+	var ps []string
+	for _, r := range dbplane.ReadOnlyAdminResources {
+		ps = append(ps, r+":read")
+	}
+	return strings.Join(ps, ", ")
 }

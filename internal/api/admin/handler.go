@@ -17,6 +17,7 @@ type Services struct {
 	Servers   dbplane.ServerService        // nodes, servers and subusers
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
 	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
+	Audit     dbplane.AuditService         // the audit log
 }
 
 // Options tune the handler.
@@ -37,6 +38,7 @@ type handler struct {
 	servers   dbplane.ServerService
 	databases dbplane.AdminDatabaseService
 	signIn    dbplane.SignInService
+	audit     dbplane.AuditService
 	logger    *slog.Logger
 	publicURL string
 	mux       *request.Mux
@@ -56,6 +58,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		servers:   s.Servers,
 		databases: s.Databases,
 		signIn:    s.SignIn,
+		audit:     s.Audit,
 		logger:    logger,
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}

@@ -166,6 +166,7 @@ func (h *handler) handleHostCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, host.ID)
 	h.writeHost(w, r, http.StatusCreated, host)
 }
 

@@ -361,7 +361,7 @@ func TestRoutes(t *testing.T) {
 	t.Parallel()
 	runScenarios(t, []scenario{
 		{Name: "Unknown", Method: http.MethodGet, Path: "/api/admin/nope", WantStatus: http.StatusNotFound},
-		{Name: "UnknownWithKey", Method: http.MethodGet, Path: "/api/admin/audit", Header: bearer(adminKey), WantStatus: http.StatusNotFound},
+		{Name: "UnknownWithKey", Method: http.MethodGet, Path: "/api/admin/webhooks", Header: bearer(adminKey), WantStatus: http.StatusNotFound},
 		{Name: "Root", Method: http.MethodGet, Path: "/api/admin", WantStatus: http.StatusNotFound},
 		{Name: "RootSlash", Method: http.MethodGet, Path: "/api/admin/", WantStatus: http.StatusNotFound},
 		{Name: "TrailingSlash", Method: http.MethodGet, Path: "/api/admin/database-hosts/", WantStatus: http.StatusNotFound},

@@ -116,6 +116,7 @@ func (h *handler) createKey(w http.ResponseWriter, r *http.Request, in dbplane.K
 		h.writeError(w, r, errNoResult)
 		return
 	}
+	request.NoteCreated(r, key.ID)
 	kj := toKeyJSON(key)
 	h.writeData(w, r, http.StatusCreated, createdKeyJSON{ID: kj.ID, Key: string(raw), keyJSON: kj})
 }

@@ -73,6 +73,7 @@ func (h *handler) handleNodeCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, n.ID)
 	h.writeNode(w, r, http.StatusCreated, n)
 }
 

@@ -18,6 +18,8 @@ const (
 	// changes their statuses.
 	databasesRead  = "server_databases:read"
 	databasesWrite = "server_databases:write"
+	// The audit log, which only the server writes.
+	auditRead = "audit:read"
 )
 
 // routes lists every route of the admin API.
@@ -73,6 +75,9 @@ func (h *handler) routes() {
 	h.mux.Handle("POST /api/admin/databases/{id}/disable", h.require(databasesWrite, h.handleDatabaseDisable))
 	h.mux.Handle("POST /api/admin/databases/{id}/enable", h.require(databasesWrite, h.handleDatabaseEnable))
 	h.mux.Handle("POST /api/admin/quota/refresh", h.require(databasesWrite, h.handleQuotaRefresh))
+
+	// The audit log.
+	h.mux.Handle("GET /api/admin/audit", h.require(auditRead, h.handleAuditList))
 
 	// Every path above answers other methods with 405 and an Allow header;
 	// every other path under /api/admin is 404.

@@ -114,6 +114,7 @@ func (h *handler) handleServerCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, s.ID)
 	h.writeServer(w, r, http.StatusCreated, s)
 }
 

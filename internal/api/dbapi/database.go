@@ -131,6 +131,7 @@ func (h *handler) handleDatabaseCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, creds.Database.ID)
 	h.writeOK(w, r, http.StatusCreated, toCredentialsJSON(creds))
 }
 

@@ -1,12 +1,16 @@
 package dbapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/dbplane/dbplane/internal/http/request"
+)
 
 // routes lists every route of the management API (document 003).
 func (h *handler) routes() {
 	h.mux.Handle("GET /api/v1/db/databases", h.auth(h.handleDatabaseList))
 	h.mux.Handle("POST /api/v1/db/databases", h.auth(h.handleDatabaseCreate))
-	h.mux.Handle("GET /api/v1/db/databases/{id}", h.auth(h.handleDatabaseReveal))
+	h.mux.Handle("GET /api/v1/db/databases/{id}", request.Reveals(h.auth(h.handleDatabaseReveal)))
 	h.mux.Handle("POST /api/v1/db/databases/{id}/rotate", h.auth(h.handleDatabaseRotate))
 
 	// Every path above answers other methods with 405 and an Allow header;

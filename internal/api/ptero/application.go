@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
 	"github.com/dbplane/dbplane/internal/http/response"
 )
 
@@ -269,6 +270,7 @@ func (h *handler) handleAppDatabaseCreate(w http.ResponseWriter, r *http.Request
 		h.writeError(w, r, errNoResult)
 		return
 	}
+	request.NoteCreated(r, c.Database.ID)
 	out, err := h.appView(r, s).render(c.Database, c, true)
 	if err != nil {
 		h.writeError(w, r, err)

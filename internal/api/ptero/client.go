@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
 	"github.com/dbplane/dbplane/internal/http/response"
 )
 
@@ -220,6 +221,9 @@ func (h *handler) handleClientDatabaseCreate(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		h.writeError(w, r, uniqueName(err, "The database name you have selected is already in use by this server."))
 		return
+	}
+	if c != nil && c.Database != nil {
+		request.NoteCreated(r, c.Database.ID)
 	}
 	h.writeCredentials(w, r, access, c)
 }

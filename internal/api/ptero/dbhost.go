@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/http/request"
 	"github.com/dbplane/dbplane/internal/http/response"
 )
 
@@ -349,6 +350,7 @@ func (h *handler) handleAppHostCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	request.NoteCreated(r, host.ID)
 	h.writeHost(w, r, http.StatusCreated, host)
 }
 

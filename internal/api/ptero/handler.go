@@ -123,7 +123,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r = &r2
 		}
 	}
+	if revealsPassword(r) {
+		request.NoteReveal(r)
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// revealsPassword reports whether r asks for database passwords
+// (include=password, or databases.password on a server), for the audit
+// log: such a read is kept whether or not it succeeds.
+func revealsPassword(r *http.Request) bool {
+	if !strings.Contains(r.URL.RawQuery, "password") {
+		return false
+	}
+	inc := includes(r)
+	return inc["password"] || inc["databases.password"]
 }
 
 // limiterFor returns the limiter of the API r is addressed to.

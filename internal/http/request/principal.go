@@ -14,7 +14,7 @@ var errNoPrincipal = errors.New("request: authenticate returned no key or accoun
 // Authenticate returns the principal of r's API key (see BearerKey) as keys
 // knows it. It returns dbplane.ErrNoKey when r carries no key, and the
 // error of keys.Authenticate as it is; each surface maps them to its own
-// statuses.
+// statuses. A key it knows is noted as r's actor (NoteActor).
 func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal, error) {
 	raw := BearerKey(r)
 	if raw == "" {
@@ -27,6 +27,8 @@ func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal,
 	if key == nil || acct == nil {
 		return nil, errNoPrincipal
 	}
+	// The audit log names the key by its id and prefix, never the key.
+	NoteActor(r, Actor{AccountID: acct.ID, KeyID: key.ID, KeyPrefix: key.Prefix})
 	return &dbplane.Principal{Key: key, Account: acct}, nil
 }
 

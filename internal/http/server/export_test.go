@@ -4,3 +4,9 @@ import "net/http"
 
 // HTTPServer exposes the http.Server so tests can check its timeouts.
 func (s *Server) HTTPServer() *http.Server { return s.srv }
+
+// PathValues exposes pathValues for the fuzz test.
+var PathValues = pathValues
+
+// MaxAuditField exposes maxAuditField.
+const MaxAuditField = maxAuditField

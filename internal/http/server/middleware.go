@@ -108,7 +108,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
-		r, route := request.TrackRoute(r)
+		r, trail := request.Track(r)
 		defer func() {
 			level := slog.LevelInfo
 			if p := r.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
@@ -118,8 +118,12 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
+			surface := surfaceOf(ownerPath(r.URL.Path))
 			if s.opt.Observe != nil {
-				s.opt.Observe(surfaceOf(ownerPath(r.URL.Path)), route(), status, time.Since(start))
+				s.opt.Observe(surface, trail.Route, status, time.Since(start))
+			}
+			if s.opt.Audit != nil && audited(r, surface, trail) {
+				s.opt.Audit(auditEntry(r, surface, trail, status))
 			}
 			// Below the logger's level nothing is built: the attrs cost an
 			// allocation and a few lookups per request.

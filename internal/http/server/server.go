@@ -51,6 +51,11 @@ type Options struct {
 	// "metrics", "openapi"), the route pattern the surface matched ("" for none),
 	// the status and how long it took.
 	Observe func(surface, route string, status int, took time.Duration)
+	// Audit, when set, is called after every request the audit log keeps
+	// (a change, a sign-in, a read that reveals a password; see audited)
+	// with what the log keeps of it. It must not block: it runs before
+	// the request's access log line.
+	Audit func(dbplane.AuditEntry)
 	// TrustedProxies are the peers whose X-Forwarded-For and X-Request-Id
 	// headers are believed. Empty: none are.
 	TrustedProxies []netip.Prefix

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/dbplane/dbplane"
+)
+
+const auditCols = `id, at, surface, action, resources, account_id, key_id, key_prefix, session_id, email, reveal, ip, status, request_id`
+
+// InsertAudit writes entries in one transaction. Their IDs are set.
+func (db *DB) InsertAudit(ctx context.Context, entries []*dbplane.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *txn) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, e := range entries {
+			res := e.Resources
+			if res == nil {
+				res = map[string]string{}
+			}
+			rj, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
+			reveal := 0
+			if e.Reveal {
+				reveal = 1
+			}
+			if _, err := st.ExecContext(ctx, e.ID, db.ms(e.Time), e.Surface, e.Action, string(rj), e.AccountID, e.KeyID,
+				e.KeyPrefix, e.SessionID, e.Email, reveal, e.IP, e.Status, e.RequestID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AuditLog returns up to f.Limit entries matching f, newest first, and
+// the cursor of the next page ("" on the last).
+func (db *DB) AuditLog(ctx context.Context, f dbplane.AuditFilter) ([]*dbplane.AuditEntry, string, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if f.AccountID != "" {
+		add(`account_id = ?`, f.AccountID)
+	}
+	switch a := f.Action; {
+	case a == "":
+	case strings.Contains(a, " "):
+		add(`action = ?`, a)
+	case strings.HasPrefix(a, "/"):
+		// A path prefix: the pattern's path starts with it.
+		add(`(action LIKE ? ESCAPE '!')`, "% "+likeEscape(a)+"%")
+	default:
+		add(`action LIKE ? ESCAPE '!'`, likeEscape(a)+" %")
+	}
+	if f.Resource != "" {
+		rj, _ := json.Marshal(f.Resource)
+		add(`resources LIKE ? ESCAPE '!'`, "%:"+likeEscape(string(rj))+"%")
+	}
+	switch f.Outcome {
+	case "success":
+		add(`status < 400`)
+	case "failure":
+		add(`status >= 400`)
+	}
+	if !f.Since.IsZero() {
+		add(`at >= ?`, db.ms(f.Since))
+	}
+	if !f.Until.IsZero() {
+		add(`at < ?`, db.ms(f.Until))
+	}
+	if f.Before != "" {
+		add(`id < ?`, f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := `SELECT ` + auditCols + ` FROM audit_log`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := db.readRows(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []*dbplane.AuditEntry
+	for rows.Next() {
+		var e dbplane.AuditEntry
+		var at int64
+		var res string
+		var reveal int
+		if err := rows.Scan(&e.ID, &at, &e.Surface, &e.Action, &res, &e.AccountID, &e.KeyID, &e.KeyPrefix,
+			&e.SessionID, &e.Email, &reveal, &e.IP, &e.Status, &e.RequestID); err != nil {
+			return nil, "", err
+		}
+		e.Time, e.Reveal = fromMS(at), reveal != 0
+		if err := json.Unmarshal([]byte(res), &e.Resources); err != nil {
+			return nil, "", err
+		}
+		out = append(out, &e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}
+
+// DeleteAuditBefore removes the entries older than t, and returns how
+// many it removed.
+func (db *DB) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error) {
+	var n int64
+	err := db.tx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE at < ?`, db.ms(t))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// likeEscape escapes LIKE's wildcards with '!'.
+func likeEscape(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
