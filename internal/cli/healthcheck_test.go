@@ -19,7 +19,7 @@ func TestHealthcheck(t *testing.T) {
 	plain := startInstance(t)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	newTestCert(t, "hc").write(t, certFile, keyFile)
+	newTestCert(t, "hc").Write(t, certFile, keyFile)
 	secure := startInstanceWith(t, func(c *config.Config) { c.TLSCert, c.TLSKey = certFile, keyFile })
 	notReady := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/readyz" {

@@ -3,82 +3,32 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/dbplane/dbplane/internal/testcert"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/config"
 )
 
 // testCert is a self-signed certificate for 127.0.0.1 and localhost.
-type testCert struct {
-	cert         *x509.Certificate
-	certPEM, key []byte
-}
+type testCert = testcert.Cert
 
-func newTestCert(tb testing.TB, name string) testCert {
-	tb.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:     []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return testCert{
-		cert:    cert,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		key:     pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}
-}
-
-func (c testCert) write(tb testing.TB, certFile, keyFile string) {
-	tb.Helper()
-	if err := os.WriteFile(certFile, c.certPEM, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, c.key, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-}
+func newTestCert(tb testing.TB, name string) testCert { return testcert.New(tb, name) }
 
 // httpsClient trusts the certificates given, and no others.
 func httpsClient(trust ...testCert) *http.Client {
 	pool := x509.NewCertPool()
 	for _, c := range trust {
-		pool.AddCert(c.cert)
+		pool.AddCert(c.Cert)
 	}
 	return &http.Client{
 		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true},
@@ -125,7 +75,7 @@ func TestServe_HTTPS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	first, second := newTestCert(t, "first"), newTestCert(t, "second")
-	first.write(t, certFile, keyFile)
+	first.Write(t, certFile, keyFile)
 	in := startInstanceWith(t, func(c *config.Config) { c.TLSCert, c.TLSKey = certFile, keyFile })
 	if !strings.HasPrefix(in.url, "https://127.0.0.1:") {
 		t.Fatalf("URL() = %q, want https://127.0.0.1:<port>", in.url)
@@ -152,7 +102,7 @@ func TestServe_HTTPS(t *testing.T) {
 	}
 
 	// A refused pair is logged and the certificate in use kept.
-	if err := os.WriteFile(certFile, second.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(certFile, second.CertPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	in.srv.ReloadTLS()
@@ -163,7 +113,7 @@ func TestServe_HTTPS(t *testing.T) {
 		t.Errorf("logs after a mismatched pair do not say it was refused:\n%s", logs)
 	}
 
-	second.write(t, certFile, keyFile)
+	second.Write(t, certFile, keyFile)
 	in.srv.ReloadTLS()
 	if got := servedCert(t, in.url, second); got != "second" {
 		t.Errorf("after reload: served %q, want second", got)

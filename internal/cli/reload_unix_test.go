@@ -66,7 +66,7 @@ func TestServe_SIGHUPReloadsCertificate(t *testing.T) {
 	mustInit(t, dir)
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	first, second := newTestCert(t, "first"), newTestCert(t, "second")
-	first.write(t, certFile, keyFile)
+	first.Write(t, certFile, keyFile)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := newWatchedLog()
@@ -86,7 +86,7 @@ func TestServe_SIGHUPReloadsCertificate(t *testing.T) {
 		t.Fatalf("served %q, want first", got)
 	}
 
-	second.write(t, certFile, keyFile)
+	second.Write(t, certFile, keyFile)
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}

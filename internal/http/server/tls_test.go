@@ -1,74 +1,24 @@
 package server_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/dbplane/dbplane/internal/testcert"
 
 	"github.com/dbplane/dbplane/internal/http/server"
 )
 
 // testCert is a self-signed certificate for 127.0.0.1 and localhost.
-type testCert struct {
-	cert         *x509.Certificate
-	certPEM, key []byte
-}
+type testCert = testcert.Cert
 
-func newTestCert(tb testing.TB, name string) testCert {
-	tb.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:     []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return testCert{
-		cert:    cert,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		key:     pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}
-}
-
-func (c testCert) write(tb testing.TB, certFile, keyFile string) {
-	tb.Helper()
-	if err := os.WriteFile(certFile, c.certPEM, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, c.key, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-}
+func newTestCert(tb testing.TB, name string) testCert { return testcert.New(tb, name) }
 
 // served returns the certificate a fresh HTTPS connection to url is
 // given, with the response to GET url+"/healthz".
@@ -76,7 +26,7 @@ func served(tb testing.TB, url string, trust ...testCert) (*x509.Certificate, in
 	tb.Helper()
 	pool := x509.NewCertPool()
 	for _, c := range trust {
-		pool.AddCert(c.cert)
+		pool.AddCert(c.Cert)
 	}
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
 	res, err := client.Get(url + "/healthz")
@@ -93,7 +43,7 @@ func TestServer_TLSReload(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	first, second := newTestCert(t, "first"), newTestCert(t, "second")
-	first.write(t, certFile, keyFile)
+	first.Write(t, certFile, keyFile)
 
 	cert, err := server.LoadCertificate(certFile, keyFile)
 	if err != nil {
@@ -114,7 +64,7 @@ func TestServer_TLSReload(t *testing.T) {
 
 	// A broken pair (the second certificate with the first key) is
 	// refused, and the first stays in use.
-	if err := os.WriteFile(certFile, second.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(certFile, second.CertPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := cert.Reload(); err == nil || !strings.Contains(err.Error(), certFile) {
@@ -130,7 +80,7 @@ func TestServer_TLSReload(t *testing.T) {
 		t.Error("Reload() of a garbage key = nil, want an error")
 	}
 
-	second.write(t, certFile, keyFile)
+	second.Write(t, certFile, keyFile)
 	if err := cert.Reload(); err != nil {
 		t.Fatalf("Reload() of a good pair: %v", err)
 	}
