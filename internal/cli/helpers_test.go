@@ -7,31 +7,17 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dbplane/dbplane/internal/api/openapitest"
 	"github.com/dbplane/dbplane/internal/cli"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
+	"github.com/dbplane/dbplane/internal/servetest"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects a serve's logs (servetest's).
+type syncBuffer = servetest.Logs
 
 // instance is a dbplane initialised in a temp dir and serving on :0.
 type instance struct {
@@ -42,13 +28,10 @@ type instance struct {
 	logs     *syncBuffer
 }
 
+// mustInit runs `dbplane init` on dataDir and returns the admin key.
 func mustInit(tb testing.TB, dataDir string) string {
 	tb.Helper()
-	var stdout, stderr bytes.Buffer
-	if code := cli.Main(context.Background(), []string{"init", "--data-dir", dataDir}, strings.NewReader(""), &stdout, &stderr); code != 0 {
-		tb.Fatalf("dbplane init exit %d: %s", code, stderr.String())
-	}
-	return strings.TrimSpace(stdout.String())
+	return servetest.Init(tb, dataDir)
 }
 
 func startInstance(tb testing.TB) *instance {
@@ -60,20 +43,8 @@ func startInstance(tb testing.TB) *instance {
 // edit first.
 func startInstanceWith(tb testing.TB, edit func(*config.Config)) *instance {
 	tb.Helper()
-	dir := tb.TempDir()
-	key := mustInit(tb, dir)
-	cfg := config.Default()
-	cfg.DataDir, cfg.Listen, cfg.LogLevel = dir, "127.0.0.1:0", "debug"
-	if edit != nil {
-		edit(&cfg)
-	}
-	logs := &syncBuffer{}
-	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
-	if err != nil {
-		tb.Fatalf("OpenServer: %v", err)
-	}
-	tb.Cleanup(func() { srv.Close() })
-	return &instance{srv: srv, url: srv.URL(), adminKey: key, dataDir: dir, logs: logs}
+	in := servetest.Start(tb, edit)
+	return &instance{srv: in.Server, url: in.URL, adminKey: in.AdminKey, dataDir: in.DataDir, logs: in.Logs}
 }
 
 type response struct {

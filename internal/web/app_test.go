@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -21,6 +20,7 @@ import (
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/mock"
+	"github.com/dbplane/dbplane/internal/servetest"
 	"github.com/dbplane/dbplane/internal/web"
 )
 
@@ -35,24 +35,7 @@ type app struct {
 	dataDir  string
 	maria    *dbtest.Server
 	mariaID  string // the id of maria-1, the host on maria
-	logs     *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs     *servetest.Logs
 }
 
 // appOptions tune newApp.
@@ -62,25 +45,15 @@ type appOptions struct {
 
 func newApp(t testing.TB, opts ...appOptions) *app {
 	t.Helper()
-	dir := t.TempDir()
-	var out, errb bytes.Buffer
-	if code := cli.Main(context.Background(), []string{"init", "--data-dir", dir}, strings.NewReader(""), &out, &errb); code != 0 {
-		t.Fatalf("init: %s", errb.String())
-	}
-	cfg := config.Default()
-	cfg.DataDir, cfg.Listen, cfg.LogLevel, cfg.QuotaInterval = dir, "127.0.0.1:0", "debug", 0
-	for _, o := range opts {
-		if o.config != nil {
-			o.config(&cfg)
+	in := servetest.Start(t, func(cfg *config.Config) {
+		cfg.QuotaInterval = 0
+		for _, o := range opts {
+			if o.config != nil {
+				o.config(cfg)
+			}
 		}
-	}
-	logs := &syncBuffer{}
-	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
-	if err != nil {
-		t.Fatalf("OpenServer: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	a := &app{srv: srv, url: srv.URL(), adminKey: strings.TrimSpace(out.String()), dataDir: dir, logs: logs}
+	})
+	a := &app{srv: in.Server, url: in.URL, adminKey: in.AdminKey, dataDir: in.DataDir, logs: in.Logs}
 	a.maria = dbtest.MariaDB(t)
 	a.mariaID = a.addHost(t, "maria-1", a.maria)
 	return a

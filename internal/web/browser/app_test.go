@@ -7,13 +7,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/cli"
 	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/dbtest"
+	"github.com/dbplane/dbplane/internal/servetest"
 )
 
 // app is a real dbplane serve on a fresh data dir with the test binary's
@@ -26,25 +26,7 @@ type app struct {
 	dataDir  string
 	maria    *dbtest.Server
 	pg       *dbtest.Server
-	logs     *syncBuffer
-}
-
-// syncBuffer collects serve's logs; a failed test prints them.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs     *servetest.Logs
 }
 
 // appOptions tune newApp.
@@ -60,34 +42,15 @@ func newApp(t *testing.T, opts ...func(*appOptions)) *app {
 	// with CI=true, fails) before anything starts.
 	requireBrowser(t)
 	maria, pg := dbtest.MariaDB(t), dbtest.Postgres(t)
-	dir := t.TempDir()
-	var out, errb bytes.Buffer
-	if code := cli.Main(context.Background(), []string{"init", "--data-dir", dir}, strings.NewReader(""), &out, &errb); code != 0 {
-		t.Fatalf("init: %s", errb.String())
-	}
-	cfg := config.Default()
-	cfg.DataDir, cfg.Listen, cfg.LogLevel, cfg.QuotaInterval = dir, "127.0.0.1:0", "debug", 0
 	var o appOptions
 	for _, f := range opts {
 		f(&o)
 	}
-	cfg.UpgradeURL, cfg.UpgradeText = o.upgradeURL, o.upgradeText
-	logs := &syncBuffer{}
-	srv, err := cli.OpenServer(context.Background(), cfg, cli.ServerOptions{Logs: logs})
-	if err != nil {
-		t.Fatalf("OpenServer: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	t.Cleanup(func() {
-		if t.Failed() {
-			l := logs.String()
-			if len(l) > 8000 {
-				l = "…" + l[len(l)-8000:]
-			}
-			t.Logf("the end of serve's log:\n%s", l)
-		}
+	in := servetest.Start(t, func(cfg *config.Config) {
+		cfg.QuotaInterval = 0
+		cfg.UpgradeURL, cfg.UpgradeText = o.upgradeURL, o.upgradeText
 	})
-	a := &app{srv: srv, url: srv.URL(), adminKey: strings.TrimSpace(out.String()), dataDir: dir, maria: maria, pg: pg, logs: logs}
+	a := &app{srv: in.Server, url: in.URL, adminKey: in.AdminKey, dataDir: in.DataDir, maria: maria, pg: pg, logs: in.Logs}
 	a.addHost(t, "maria-1", maria)
 	a.addHost(t, "pg-1", pg)
 	return a
