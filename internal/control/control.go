@@ -116,7 +116,7 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 		opt.SessionAbsolute = DefaultSessionAbsolute
 	}
 	if opt.EngineTimeout == 0 {
-		opt.EngineTimeout = 10 * time.Second
+		opt.EngineTimeout = engine.DefaultTimeout
 	}
 	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: newConnCache(2 * opt.EngineTimeout),
 		pwSlots: newPasswordSlots()}

@@ -21,14 +21,12 @@ type Options struct {
 	// discards them.
 	Logger *slog.Logger
 	// Rate is requests per minute per key (and per client address for
-	// requests without a valid key); 0 means DefaultRate.
+	// requests without a valid key); 0 means no limit. The deployment's
+	// default lives in internal/config.
 	Rate int
 	// Now is the rate limiter's clock; nil means time.Now.
 	Now func() time.Time
 }
-
-// DefaultRate is the management API's default limit per key and minute.
-const DefaultRate = 720
 
 type handler struct {
 	keys      dbplane.KeyService
@@ -46,9 +44,6 @@ func NewHandler(s Services, opt Options) http.Handler {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	rate := opt.Rate
-	if rate <= 0 {
-		rate = DefaultRate
-	}
 	h := &handler{
 		keys:      s.Keys,
 		databases: s.Databases,

@@ -32,8 +32,8 @@ type Options struct {
 	// id clients have stored.
 	HashSalt string
 	// ApplicationRate and ClientRate are requests per minute per API key
-	// (or per client address for requests without a valid key); 0 means
-	// 240 and 720.
+	// (or per client address for requests without a valid key); 0 means no
+	// limit. The deployment's defaults live in internal/config.
 	ApplicationRate, ClientRate int
 	// ServerCreateRate is how many databases one server may create a
 	// minute over the client API (the panel's per-server create
@@ -46,12 +46,6 @@ type Options struct {
 	// links. "" takes them from each request.
 	PublicURL string
 }
-
-// Default rate limits, requests per minute per key.
-const (
-	DefaultApplicationRate = 240
-	DefaultClientRate      = 720
-)
 
 type handler struct {
 	keys      dbplane.KeyService
@@ -83,12 +77,6 @@ func NewHandler(s Services, opt Options) http.Handler {
 		now = time.Now
 	}
 	appRate, clientRate := opt.ApplicationRate, opt.ClientRate
-	if appRate <= 0 {
-		appRate = DefaultApplicationRate
-	}
-	if clientRate <= 0 {
-		clientRate = DefaultClientRate
-	}
 	h := &handler{
 		keys:           s.Keys,
 		accounts:       s.Accounts,

@@ -19,6 +19,7 @@ import (
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/api/apitest"
 	"github.com/dbplane/dbplane/internal/api/ptero"
+	"github.com/dbplane/dbplane/internal/config"
 	"github.com/dbplane/dbplane/internal/mock"
 )
 
@@ -359,6 +360,10 @@ func newHandler(m *mocks, logs io.Writer, opt ptero.Options) http.Handler {
 	opt.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if opt.HashSalt == "" {
 		opt.HashSalt = "test-salt"
+	}
+	if opt.ApplicationRate == 0 && opt.ClientRate == 0 { // serve's defaults (internal/config)
+		d := config.Default()
+		opt.ApplicationRate, opt.ClientRate = d.RateLimitApplication, d.RateLimitClient
 	}
 	if opt.Now == nil {
 		opt.Now = (&fixedClock{now: t0}).Now

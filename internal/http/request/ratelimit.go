@@ -48,7 +48,13 @@ type quota struct {
 // X-RateLimit-Remaining. When the bucket is exhausted it also sets
 // Retry-After and X-RateLimit-Reset and returns false: the caller writes
 // its surface's 429.
+//
+// A limiter whose limit is 0 or less lets everything through and sets no
+// header: the deployment turned the limit off.
 func (l *RateLimiter) Limit(w http.ResponseWriter, bucket string) bool {
+	if l.limit <= 0 {
+		return true
+	}
 	q := l.take(bucket)
 	hd := w.Header()
 	hd.Set("X-RateLimit-Limit", strconv.Itoa(q.limit))
