@@ -53,9 +53,12 @@ func runRekey(ctx context.Context, e env, args []string) error {
 	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
 	defer svc.Close()
 	fmt.Fprintf(e.stderr, "re-sealing the stored secrets under the master key %q\n", sealer.PrimaryID())
-	rep, err := svc.Rekey(ctx, func(table string, done, total int) {
+	rep, err := svc.RekeyProgress(ctx, func(table string, done, total int) {
 		fmt.Fprintf(e.stderr, "%s: %d/%d\n", table, done, total)
 	})
+	if rep == nil {
+		return err
+	}
 	for _, t := range rep.Tables {
 		fmt.Fprintf(e.stderr, "%s: %d re-sealed, %d already under %q, %d changed meanwhile (of %d)\n",
 			t.Table, t.Resealed, t.Current, rep.PrimaryKey, t.Skipped, t.Total)
@@ -63,12 +66,8 @@ func runRekey(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("rekey stopped: %w; run it again to finish", err)
 	}
-	skipped := 0
-	for _, t := range rep.Tables {
-		skipped += t.Skipped
-	}
-	if skipped > 0 {
-		fmt.Fprintf(e.stderr, "%d values changed while rekey ran; run it again to check them (a serve still sealing under an older primary key must be restarted with the new key file first)\n", skipped)
+	if !rep.Done() {
+		fmt.Fprintf(e.stderr, "some values changed while rekey ran; run it again to check them (a serve still sealing under an older primary key must be restarted with the new key file first)\n")
 		return nil
 	}
 	fmt.Fprintf(e.stderr, "done: every stored secret is sealed under %q; the older keys can be removed from the key file\n", rep.PrimaryKey)

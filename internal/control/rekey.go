@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/store"
 )
 
@@ -12,43 +13,30 @@ import (
 // the tests).
 var rekeyBatch = 100
 
-// RekeyTable is what Rekey did in one table.
-type RekeyTable struct {
-	Table string `json:"table"`
-	// Total is how many sealed values the table held when Rekey began;
-	// Resealed were sealed again under the primary key; Current already
-	// were; Skipped changed under Rekey (a concurrent rotation sealed
-	// them anew, under the primary key) or were gone.
-	Total    int `json:"total"`
-	Resealed int `json:"resealed"`
-	Current  int `json:"current"`
-	Skipped  int `json:"skipped"`
-}
-
-// RekeyReport is what Rekey did, table by table.
-type RekeyReport struct {
-	PrimaryKey string       `json:"primary_key"`
-	Tables     []RekeyTable `json:"tables"`
-}
-
 // ErrRekeyUnsupported is Rekey's error when the sealer cannot tell which
 // key sealed a value.
 var ErrRekeyUnsupported = errors.New("the master key cannot tell which key sealed a value")
 
-// Rekey seals every stored secret again under the primary master key, so
+// Rekey is RekeyProgress without progress (the admin API's).
+func (s *Service) Rekey(ctx context.Context) (*dbplane.RekeyReport, error) {
+	return s.RekeyProgress(ctx, nil)
+}
+
+// RekeyProgress seals every stored secret again under the primary master key, so
 // that the older keys can then be dropped from the key file. It works
 // online: it walks each table in batches of rekeyBatch by id, each batch
 // its own transaction, and replaces a value only where the row still
 // holds the bytes it read (a concurrent password rotation wins and
 // nothing is lost). Values already under the primary key are left alone,
 // so running it again after a crash or a cancel finishes the job.
-// progress, when set, is told after each batch how far a table is.
-func (s *Service) Rekey(ctx context.Context, progress func(table string, done, total int)) (RekeyReport, error) {
+// progress, when set, is told after each batch how far a table is. The
+// report is returned with an error too, as far as it got.
+func (s *Service) RekeyProgress(ctx context.Context, progress func(table string, done, total int)) (*dbplane.RekeyReport, error) {
 	ki, ok := s.sealer.(keyIdentifier)
 	if !ok {
-		return RekeyReport{}, ErrRekeyUnsupported
+		return nil, ErrRekeyUnsupported
 	}
-	rep := RekeyReport{PrimaryKey: ki.PrimaryID()}
+	rep := &dbplane.RekeyReport{PrimaryKey: ki.PrimaryID()}
 	if err := s.CheckMasterKey(ctx); err != nil { // the canary follows the primary key too
 		return rep, err
 	}
@@ -63,8 +51,8 @@ func (s *Service) Rekey(ctx context.Context, progress func(table string, done, t
 }
 
 // rekeyTable re-seals one table's values, batch by batch.
-func (s *Service) rekeyTable(ctx context.Context, ki keyIdentifier, t store.SealedTable, progress func(string, int, int)) (RekeyTable, error) {
-	tr := RekeyTable{Table: string(t)}
+func (s *Service) rekeyTable(ctx context.Context, ki keyIdentifier, t store.SealedTable, progress func(string, int, int)) (dbplane.RekeyTable, error) {
+	tr := dbplane.RekeyTable{Table: string(t)}
 	total, err := s.store.CountSealed(ctx, t)
 	if err != nil {
 		return tr, err

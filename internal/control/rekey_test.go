@@ -146,13 +146,13 @@ func TestRekey_OldKeyCanBeDroppedAfterwards(t *testing.T) {
 			want[id] = r.password[id]
 		}
 		var progress []string
-		rep, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(context.Background(), func(table string, done, total int) {
+		rep, err := r.open(t, control.Options{}, r.k2, r.k1).RekeyProgress(context.Background(), func(table string, done, total int) {
 			progress = append(progress, table)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]control.RekeyTable{}
+		got := map[string]dbplane.RekeyTable{}
 		for _, tr := range rep.Tables {
 			got[tr.Table] = tr
 		}
@@ -170,7 +170,7 @@ func TestRekey_OldKeyCanBeDroppedAfterwards(t *testing.T) {
 		}
 		r.checkOnlyK2(t, want)
 
-		again, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(context.Background(), nil)
+		again, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestRekey_ConcurrentRotateKeepsItsPassword(t *testing.T) {
 			rotated.Store(cr)
 		}
 		rotator = r.open(t, control.Options{}, r.k2, r.k1)
-		rep, err := r.open(t, control.Options{Hook: hook}, r.k2, r.k1).Rekey(context.Background(), nil)
+		rep, err := r.open(t, control.Options{Hook: hook}, r.k2, r.k1).Rekey(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,10 +232,10 @@ func TestRekey_InterruptedThenRerunFinishes(t *testing.T) {
 				}
 			}
 		}
-		if _, err := r.open(t, control.Options{Hook: hook}, r.k2, r.k1).Rekey(ctx, nil); !errors.Is(err, context.Canceled) {
+		if _, err := r.open(t, control.Options{Hook: hook}, r.k2, r.k1).Rekey(ctx); !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled Rekey = %v, want context.Canceled", err)
 		}
-		rep, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(context.Background(), nil)
+		rep, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
