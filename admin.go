@@ -60,4 +60,35 @@ type AdminDatabaseService interface {
 	// first, with the error of their last attempt. Sealed passwords and
 	// lease tokens are left out.
 	PendingChanges(ctx context.Context) ([]*Intent, error)
+	// Rekey seals every stored secret again under the primary master key,
+	// so that the older keys can be dropped from the key file.
+	Rekey(ctx context.Context) (*RekeyReport, error)
+}
+
+// RekeyReport is what a master-key rotation (Rekey) did, table by table.
+type RekeyReport struct {
+	// PrimaryKey is the id of the key every value is now sealed with.
+	PrimaryKey string
+	Tables     []RekeyTable
+}
+
+// RekeyTable is what Rekey did in one table of sealed values.
+type RekeyTable struct {
+	Table string
+	// Total is how many sealed values the table held when Rekey began;
+	// Resealed were sealed again under the primary key; Current already
+	// were; Skipped changed while Rekey ran (a concurrent password
+	// rotation sealed them anew) or were gone.
+	Total, Resealed, Current, Skipped int
+}
+
+// Done reports whether every value was found under the primary key or
+// re-sealed: nothing changed while Rekey ran.
+func (r *RekeyReport) Done() bool {
+	for _, t := range r.Tables {
+		if t.Skipped > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -35,6 +35,7 @@ func commands() []command {
 		{"reconcile", "finish or undo engine changes left in flight, then exit", runReconcile},
 		{"migrate", "bring the metadata store to this version's schema, then exit", runMigrate},
 		{"quota", "run one pass of the quota watcher now ('quota refresh')", runQuota},
+		{"rekey", "seal every stored secret again under the primary master key, then exit", runRekey},
 		{"admin-key", "mint a new admin key from the data dir, for a lost one ('admin-key recover')", runAdminKey},
 		{"host", "database hosts over the API: list, add, test, update, remove", hostGroup.run},
 		{"account", "accounts over the API: list, create, show, update, suspend, unsuspend; set-password (local)", runAccount},

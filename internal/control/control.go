@@ -38,8 +38,9 @@ type Options struct {
 	EngineTimeout time.Duration
 	// Hook, when set, is called at named points of engine changes
 	// ("create:recorded", "create:engine-done", "create:engine-failed",
-	// "rotate:recorded", "rotate:engine-done", and "quota:host-measured"
-	// after each host of a quota pass). Crash tests use it to stop the
+	// "rotate:recorded", "rotate:engine-done", "quota:host-measured"
+	// after each host of a quota pass, and "rekey:batch-sealed" between
+	// a Rekey batch's read and its write). Crash tests use it to stop the
 	// process there; race tests, to hold a request there.
 	Hook func(step string)
 	// OnQuotaPass, when set, is told of every quota pass: its report, or

@@ -18,6 +18,7 @@ type AdminDatabaseService struct {
 	RefreshQuotaFn        func(ctx context.Context) (*dbplane.QuotaReport, error)
 	StatsFn               func(ctx context.Context) (*dbplane.Stats, error)
 	PendingChangesFn      func(ctx context.Context) ([]*dbplane.Intent, error)
+	RekeyFn               func(ctx context.Context) (*dbplane.RekeyReport, error)
 }
 
 // ListAllDatabases calls ListAllDatabasesFn.
@@ -74,4 +75,12 @@ func (s *AdminDatabaseService) PendingChanges(ctx context.Context) ([]*dbplane.I
 		return nil, notSet("AdminDatabaseService.PendingChanges")
 	}
 	return s.PendingChangesFn(ctx)
+}
+
+// Rekey calls RekeyFn.
+func (s *AdminDatabaseService) Rekey(ctx context.Context) (*dbplane.RekeyReport, error) {
+	if s.RekeyFn == nil {
+		return nil, notSet("AdminDatabaseService.Rekey")
+	}
+	return s.RekeyFn(ctx)
 }

@@ -76,6 +76,10 @@ func (h *handler) routes() {
 	h.mux.Handle("POST /api/admin/databases/{id}/enable", h.require(databasesWrite, h.handleDatabaseEnable))
 	h.mux.Handle("POST /api/admin/quota/refresh", h.require(databasesWrite, h.handleQuotaRefresh))
 
+	// The master-key rotation re-seals hosts' and databases' passwords:
+	// it needs write on both.
+	h.mux.Handle("POST /api/admin/rekey", h.require(hostsWrite, h.require(databasesWrite, h.handleRekey)))
+
 	// The audit log.
 	h.mux.Handle("GET /api/admin/audit", h.require(auditRead, h.handleAuditList))
 
