@@ -54,22 +54,11 @@ func runAdminKeyRecover(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
-	sealer, err := existingSealer(cfg)
+	svc, _, closeStore, err := openExisting(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if cfg.Store == "" {
-		path := filepath.Join(cfg.DataDir, "dbplane.db")
-		if _, err := os.Stat(path); err != nil {
-			return fmt.Errorf("%s holds no dbplane store (%v): is --data-dir right? 'dbplane init' makes a new one", cfg.DataDir, err)
-		}
-	}
-	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
+	defer closeStore()
 	acct, err := recoverAccount(ctx, svc, *email)
 	if err != nil {
 		return err
@@ -113,6 +102,29 @@ func recoverAccount(ctx context.Context, svc *control.Service, email string) (*d
 		return nil, fmt.Errorf("no account has the email %s", email)
 	}
 	return nil, errors.New("the store holds no admin account: is --data-dir right?")
+}
+
+// openExisting opens the store of cfg with its master key, for the local
+// commands that repair or maintain a deployment: it never makes a key or
+// a store (a wrong --data-dir must not look like a new one), and the
+// service it returns reaches no engine.
+func openExisting(ctx context.Context, cfg config.Config) (*control.Service, *secret.Sealer, func(), error) {
+	sealer, err := existingSealer(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if cfg.Store == "" {
+		path := filepath.Join(cfg.DataDir, "dbplane.db")
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s holds no dbplane store (%v): is --data-dir right? 'dbplane init' makes a new one", cfg.DataDir, err)
+		}
+	}
+	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
+	return svc, sealer, func() { svc.Close(); st.Close() }, nil
 }
 
 // existingSealer opens the master key without ever making one: a command

@@ -4,12 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-
-	"github.com/dbplane/dbplane/internal/control"
-	"github.com/dbplane/dbplane/internal/engine"
-	"github.com/dbplane/dbplane/internal/store"
 )
 
 const rekeyUsage = `Usage: dbplane rekey [flags]
@@ -35,23 +29,11 @@ func runRekey(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return usagef(fmt.Sprintf("unexpected arguments %q", rest))
 	}
-	sealer, err := existingSealer(cfg)
+	svc, sealer, closeStore, err := openExisting(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if cfg.Store == "" {
-		path := filepath.Join(cfg.DataDir, "dbplane.db")
-		if _, err := os.Stat(path); err != nil {
-			return fmt.Errorf("%s holds no dbplane store (%v): is --data-dir right? 'dbplane init' makes a new one", cfg.DataDir, err)
-		}
-	}
-	st, err := store.Open(ctx, cfg.StoreURL(), store.Options{NoMigrate: cfg.NoMigrate})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc := control.New(st, engine.NewRegistry(engine.Options{}), sealer, control.Options{})
-	defer svc.Close()
+	defer closeStore()
 	fmt.Fprintf(e.stderr, "re-sealing the stored secrets under the master key %q\n", sealer.PrimaryID())
 	rep, err := svc.RekeyProgress(ctx, func(table string, done, total int) {
 		fmt.Fprintf(e.stderr, "%s: %d/%d\n", table, done, total)
