@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/mail"
 	"net/netip"
 	"strings"
 
@@ -47,7 +48,7 @@ func (h *handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	lv := loginView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	// The audit log keeps every attempt: the email tried, and the
 	// account and session of one that succeeds.
-	request.NoteActor(r, request.Actor{Email: email})
+	request.NoteActor(r, request.Actor{Email: auditEmail(email)})
 	if !h.signInIP.Limit(w, clientBucket(r)) || !h.signInEmail.Limit(w, "email:"+strings.ToLower(email)) {
 		lv.Error = "Too many sign-in attempts. Wait a minute and try again."
 		h.render(w, r, http.StatusTooManyRequests, "login", view{Title: "Sign in", Data: lv})
@@ -89,6 +90,16 @@ func (h *handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clearCookie(w)
 	http.Redirect(w, r, "/login?m=signed-out", http.StatusSeeOther)
+}
+
+// auditEmail is what the audit log keeps of the email field of a sign-in:
+// the address, or a placeholder when the field does not hold one — a
+// password typed into the wrong field must not be kept.
+func auditEmail(s string) string {
+	if a, err := mail.ParseAddress(s); err == nil && a.Address == s && len(s) <= 254 {
+		return s
+	}
+	return "(not an email address)"
 }
 
 // clientBucket is the rate-limit bucket of a request's client: its IPv4

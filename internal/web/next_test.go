@@ -64,3 +64,16 @@ func TestClientBucket(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"ada@example.com":       "ada@example.com",
+		"correct horse battery": "(not an email address)",
+		"Ada <ada@example.com>": "(not an email address)",
+		"":                      "(not an email address)",
+	} {
+		if got := auditEmail(in); got != want {
+			t.Errorf("auditEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
