@@ -112,6 +112,13 @@ type EnsureDatabaseRequest struct {
 	Password       string
 	Remote         string // MariaDB host pattern ("%" if empty); ignored elsewhere
 	MaxConnections int    // 0 = unlimited
+	// Fresh says the caller has no record of having tried these names
+	// before: a first attempt, not a retry or a reconcile. A driver may then
+	// skip its pre-create check and rely on the server's own "already
+	// exists" errors, going back to the full check when one comes. The
+	// outcome (created, converged or ErrExists with nothing changed) is the
+	// same either way; only the cost differs.
+	Fresh bool
 }
 
 // EnsureDatabaseResponse reports what EnsureDatabase did.
