@@ -106,7 +106,7 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	if err := s.applyCreate(ectx, in, d, password); err != nil {
+	if err := s.applyCreate(ectx, in, d, password, true); err != nil {
 		return nil, s.undoCreate(ctx, in, err)
 	}
 	s.hook("create:engine-done")
@@ -128,13 +128,17 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 	return s.credentials(ctx, d, password)
 }
 
-func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string) error {
+// applyCreate runs the create on the engine. fresh is true on the request
+// that just recorded the intent, whose names nothing has tried before: the
+// driver may then skip its pre-create check (engine.EnsureDatabaseRequest).
+func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string, fresh bool) error {
 	c, _, err := s.conn(ctx, in.HostID)
 	if err != nil {
 		return err
 	}
 	_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{
 		Database: in.DBName, Owner: in.DBUser, Password: password, Remote: in.Remote, MaxConnections: d.MaxConnections,
+		Fresh: fresh,
 	})
 	return err
 }
