@@ -88,7 +88,6 @@ func Run(t *testing.T, h Harness) {
 		{"EnsureDatabaseFresh", s.testEnsureDatabaseFresh},
 		{"EnsureDatabaseFreshAgain", s.testEnsureDatabaseFreshAgain},
 		{"EnsureDatabaseFreshForeignOwner", s.testEnsureDatabaseFreshForeignOwner},
-		{"EnsureDatabaseFreshOwnerTaken", s.testEnsureDatabaseFreshOwnerTaken},
 		{"SetPassword", s.testSetPassword},
 		{"SetPasswordMissingUser", s.testSetPasswordMissingUser},
 		{"DropDatabase", s.testDropDatabase},
@@ -469,26 +468,6 @@ func (s *suite) testEnsureDatabaseFreshForeignOwner(t *testing.T) {
 	noSecret(t, "Fresh EnsureDatabase() of a foreign database", err, intruder.Password, tn.Password, s.h.Config.Password)
 	s.connectRefused(t, intruder.Owner, intruder.Password, tn.Database, "other owner after a Fresh ErrExists")
 	s.connectOK(t, tn, tn.Password, "real owner after another owner's Fresh EnsureDatabase")
-}
-
-// A Fresh request naming an owner that already owns another database is
-// refused, changes neither that owner's password nor makes the database.
-func (s *suite) testEnsureDatabaseFreshOwnerTaken(t *testing.T) {
-	tn := s.ensure(t)
-	other := newTenant()
-	s.dropLater(t, other)
-	req := engine.EnsureDatabaseRequest{Database: other.Database, Owner: tn.Owner, Password: other.Password, Remote: "%", Fresh: true}
-	_, err := s.c.EnsureDatabase(ctxFor(t), req)
-	if !errors.Is(err, engine.ErrExists) {
-		t.Errorf("Fresh EnsureDatabase(%s, owner %s of another database) = %v, want ErrExists", other.Database, tn.Owner, err)
-	}
-	s.connectOK(t, tn, tn.Password, "owner's own password after a refused Fresh EnsureDatabase")
-	s.connectRefused(t, tn.Owner, other.Password, tn.Database, "the refused request's password")
-	// Nothing was made: the database is new to a later EnsureDatabase.
-	resp, err := s.c.EnsureDatabase(ctxFor(t), other.ensureRequest())
-	if err != nil || !resp.Created {
-		t.Errorf("EnsureDatabase(%s) after a refused Fresh request = %+v, %v; want Created (nothing left behind)", other.Database, resp, err)
-	}
 }
 
 func (s *suite) testEnsureDatabaseParallel(t *testing.T) {
