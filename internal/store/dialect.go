@@ -61,6 +61,10 @@ type dialect struct {
 	// checkpoint moves the write-ahead log into the database file without
 	// blocking writers; nil where the server does this itself.
 	checkpoint func(ctx context.Context, db *DB) error
+	// prepareWrites keeps the write transactions' statements prepared
+	// (txn.stmt): SQLite's driver parses every statement anew, pgx keeps
+	// its own cache per connection.
+	prepareWrites bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
 }
@@ -94,12 +98,13 @@ func (d *dialect) rebind(q string) string {
 
 func newSQLiteDialect() *dialect {
 	return &dialect{
-		name:        "sqlite",
-		migrations:  "migrations/sqlite",
-		open:        openSQLite,
-		retryable:   func(error) bool { return false },
-		nextID:      sqliteNextID,
-		updateSizes: sqliteUpdateSizes,
+		name:          "sqlite",
+		migrations:    "migrations/sqlite",
+		open:          openSQLite,
+		retryable:     func(error) bool { return false },
+		nextID:        sqliteNextID,
+		updateSizes:   sqliteUpdateSizes,
+		prepareWrites: true,
 		checkpoint: func(ctx context.Context, db *DB) error {
 			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 			return err
