@@ -496,13 +496,11 @@ func (s *suite) testDropDatabase(t *testing.T) {
 	if err := s.c.DropDatabase(ctx, tn.dropRequest()); err != nil {
 		t.Errorf("second DropDatabase(%s) = %v, want nil (already gone is success)", tn.Database, err)
 	}
-	if sz, ok := s.c.(engine.Sizer); ok {
-		sizes, err := sz.DatabaseSizes(ctx)
-		if err != nil {
-			t.Errorf("DatabaseSizes() after DropDatabase = %v", err)
-		} else if _, ok := sizes[tn.Database]; ok {
-			t.Errorf("DatabaseSizes() after DropDatabase(%s) still lists it", tn.Database)
-		}
+	sizes, err := s.c.DatabaseSizes(ctx)
+	if err != nil {
+		t.Errorf("DatabaseSizes() after DropDatabase = %v", err)
+	} else if _, ok := sizes[tn.Database]; ok {
+		t.Errorf("DatabaseSizes() after DropDatabase(%s) still lists it", tn.Database)
 	}
 	// The database is gone: another owner can create it afresh.
 	again := newTenant()
@@ -531,12 +529,8 @@ func (s *suite) testIsolation(t *testing.T) {
 }
 
 func (s *suite) testDatabaseSizes(t *testing.T) {
-	sz, ok := s.c.(engine.Sizer)
-	if !ok {
-		t.Skipf("%s's Conn does not implement engine.Sizer", s.h.Driver.Name())
-	}
 	a, b := s.ensure(t), s.ensure(t)
-	sizes, err := sz.DatabaseSizes(ctxFor(t))
+	sizes, err := s.c.DatabaseSizes(ctxFor(t))
 	if err != nil {
 		t.Fatalf("DatabaseSizes() = %v", err)
 	}
@@ -553,10 +547,7 @@ func (s *suite) testDatabaseSizes(t *testing.T) {
 }
 
 func (s *suite) testSetAccess(t *testing.T) {
-	as, ok := s.c.(engine.AccessSetter)
-	if !ok {
-		t.Skipf("%s's Conn does not implement engine.AccessSetter", s.h.Driver.Name())
-	}
+	as := s.c
 	if s.h.Exec == nil || s.h.WriteStmt == "" {
 		t.Skip("Harness.Exec or Harness.WriteStmt is unset")
 	}
@@ -605,10 +596,7 @@ func (s *suite) testReadOnlyWall(t *testing.T) {
 	if p == nil {
 		t.Skip("Harness.ReadOnly is unset")
 	}
-	as, ok := s.c.(engine.AccessSetter)
-	if !ok {
-		t.Skipf("%s's Conn does not implement engine.AccessSetter", s.h.Driver.Name())
-	}
+	as := s.c
 	tn := s.ensure(t)
 	ctx := ctxFor(t)
 	exec := func(stmt string) error { return s.h.Exec(ctx, tn.Owner, tn.Password, tn.Database, stmt) }
