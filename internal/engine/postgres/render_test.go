@@ -61,7 +61,7 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	add := func(name string) func([]postgres.Stmt, error) {
 		return func(stmts []postgres.Stmt, err error) {
 			t.Helper()
-			must(t, name, err)
+			mustNil(t, name, err)
 			cases[name] = stmts
 		}
 	}
@@ -88,7 +88,7 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	return cases
 }
 
-func must(t *testing.T, what string, err error) {
+func mustNil(t *testing.T, what string, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -143,7 +143,7 @@ func formatStmts(stmts []postgres.Stmt) string {
 
 func TestRender_NoPlaintextPassword(t *testing.T) {
 	v, err := postgres.ScramVerifier(bytesReader(16), goldenPassword)
-	must(t, "ScramVerifier", err)
+	mustNil(t, "ScramVerifier", err)
 	for name, stmts := range renderCases(t, v) {
 		for _, s := range stmts {
 			text := s.SQL + fmt.Sprint(s.Args...)
