@@ -19,7 +19,9 @@ import (
 //   - PUBLIC's privileges other than reading and deleting, on the database
 //     and on the tenant's schemas, tables, columns and large objects, move
 //     to a marker role (the tenant might have granted itself, as PUBLIC,
-//     INSERT on its own tables);
+//     INSERT on its own tables); so does DELETE on a table or view with a
+//     rule ON DELETE, whose actions run as the table's owner, and the
+//     tenant is not granted DELETE there;
 //   - the tenant's SECURITY DEFINER routines, which would run as the holding
 //     role, become SECURITY INVOKER, and the marker gets EXECUTE on each to
 //     remember it.
@@ -88,7 +90,9 @@ const wallBody = `BEGIN
   owners := ARRAY(SELECT oid FROM pg_roles WHERE rolname IN (h, 'pg_database_owner'));
 
   -- PUBLIC keeps CONNECT on the database, USAGE on schemas, and SELECT,
-  -- DELETE and TRUNCATE on tables; the rest moves to the marker.
+  -- DELETE and TRUNCATE on tables; the rest moves to the marker. DELETE
+  -- moves too where a rule acts on it: rule actions run as the table's
+  -- owner, which is now the holding role.
   FOR r IN SELECT a.privilege_type AS p FROM pg_database d,
       aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a
       WHERE d.datname = db AND a.grantee = 0 AND a.privilege_type <> 'CONNECT' LOOP
@@ -102,7 +106,9 @@ const wallBody = `BEGIN
   END LOOP;
   FOR r IN SELECT c.oid::regclass::text AS o, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS k,
       a.privilege_type AS p FROM pg_class c, aclexplode(c.relacl) a
-      WHERE c.relowner = ANY (owners) AND a.grantee = 0 AND a.privilege_type NOT IN ('SELECT', 'DELETE', 'TRUNCATE') LOOP
+      WHERE c.relowner = ANY (owners) AND a.grantee = 0
+        AND (a.privilege_type NOT IN ('SELECT', 'DELETE', 'TRUNCATE')
+          OR a.privilege_type = 'DELETE' AND EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')) LOOP
     EXECUTE format('GRANT %s ON %s %s TO %I', r.p, r.k, r.o, m);
     EXECUTE format('REVOKE %s ON %s %s FROM PUBLIC', r.p, r.k, r.o);
   END LOOP;
@@ -123,15 +129,19 @@ const wallBody = `BEGIN
     EXECUTE format('ALTER ROUTINE %s SECURITY INVOKER', r.o);
   END LOOP;
 
-  -- What the tenant may still do: connect, read, delete.
+  -- What the tenant may still do: connect, read, delete (not through a
+  -- rule ON DELETE, whose actions would run as the holding role).
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, t);
   FOR r IN SELECT n.nspname AS o FROM pg_namespace n WHERE n.nspowner = ANY (owners) LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.o, t);
   END LOOP;
-  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k FROM pg_class c
-      WHERE c.relowner = ANY (owners) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') LOOP
+  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k,
+      EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4') AS ruled
+      FROM pg_class c WHERE c.relowner = ANY (owners) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') LOOP
     IF r.k = 'S' THEN
       EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', r.o, t);
+    ELSIF r.ruled THEN
+      EXECUTE format('GRANT SELECT, TRUNCATE ON TABLE %s TO %I', r.o, t);
     ELSE
       EXECUTE format('GRANT SELECT, DELETE, TRUNCATE ON TABLE %s TO %I', r.o, t);
     END IF;

@@ -16,7 +16,7 @@ import (
 // piece a way it might later try to write through the wall: PUBLIC grants
 // it gave itself, a SECURITY DEFINER routine that runs any statement as
 // its owner, objects handed to pg_database_owner, a view, a sequence, a
-// large object.
+// large object, rules ON DELETE that insert.
 var tenantSetup = []string{
 	"CREATE TABLE t (id int)",
 	"INSERT INTO t VALUES (1), (2), (3)",
@@ -35,6 +35,13 @@ var tenantSetup = []string{
 	"ALTER FUNCTION run_as_dbo(text) OWNER TO pg_database_owner",
 	"CREATE TABLE dbo_t (id int)",
 	"ALTER TABLE dbo_t OWNER TO pg_database_owner",
+	"CREATE TABLE big (id int)",
+	"CREATE TABLE ruled (id int)",
+	"INSERT INTO ruled VALUES (1)",
+	"CREATE RULE grow AS ON DELETE TO ruled DO ALSO INSERT INTO big VALUES (1)",
+	"GRANT DELETE ON ruled TO PUBLIC",
+	"CREATE VIEW rv AS SELECT id FROM t",
+	"CREATE RULE rv_delete AS ON DELETE TO rv DO INSTEAD INSERT INTO big VALUES (1)",
 	"SELECT lo_from_bytea(4242, 'hello')",
 	"GRANT UPDATE ON LARGE OBJECT 4242 TO PUBLIC",
 }
@@ -71,6 +78,8 @@ var escapes = []string{
 	"SELECT nextval('seq')",
 	"SELECT lo_put(4242, 0, 'x')",
 	"ALTER TABLE dbo_t OWNER TO CURRENT_USER",
+	"DELETE FROM ruled",
+	"DELETE FROM rv",
 }
 
 // TestWall_Escapes puts a tenant that prepared every escape above behind
@@ -231,6 +240,9 @@ func checkUnwritten(t *testing.T, s *pgx.Conn) {
 	t.Helper()
 	if n := count(t, s, "SELECT count(*) FROM t"); n != 3 {
 		t.Errorf("read_only: t has %d rows, want the 3 from before", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM big"); n != 0 {
+		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE run as the owner)", n)
 	}
 	if n := count(t, s, "SELECT count(*) FROM dbo_t"); n != 0 {
 		t.Errorf("read_only: dbo_t has %d rows, want 0", n)
