@@ -365,3 +365,33 @@ func wallRoleCount(t *testing.T, srv *dbtest.Server, owner string) int {
 	}
 	return n
 }
+
+// TestWall_LockedToActive: a suspension on top of read_only, lifted
+// straight to active (the account got under quota meanwhile), takes the
+// wall down too.
+func TestWall_LockedToActive(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "CREATE TABLE t (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	before := catalogSnapshot(t, srv, tn.db)
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	setAccess(t, c, tn, engine.AccessLocked)
+	mustNotConnect(t, srv, tn.owner, tn.password, tn.db)
+	setAccess(t, c, tn, engine.AccessActive)
+	if diff := diffLines(before, catalogSnapshot(t, srv, tn.db)); diff != "" {
+		t.Errorf("active after read_only and locked: catalog differs (-before +after):\n%s", diff)
+	}
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("active after read_only and locked: %d of the wall's roles left, want 0", n)
+	}
+	for _, q := range []string{"INSERT INTO t VALUES (1)", "DROP TABLE t"} {
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+			t.Errorf("active after read_only and locked: %s = %v, want nil", q, err)
+		}
+	}
+}
