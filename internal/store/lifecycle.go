@@ -163,7 +163,7 @@ func (db *DB) BeginAccountDelete(ctx context.Context, id string, cascade bool) (
 		}
 		if dbplane.Role(role) == dbplane.RoleAdmin {
 			var first string
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE role = ? ORDER BY created_at, id LIMIT 1`,
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE role = ? ORDER BY created_at, numeric_id LIMIT 1`,
 				string(dbplane.RoleAdmin)).Scan(&first); err != nil {
 				return err
 			}

@@ -26,7 +26,7 @@ type accountJSON struct {
 	// databases; null otherwise.
 	DeletingAt *string `json:"deletingAt"`
 	CreatedAt  string  `json:"createdAt"`
-	UpdatedAt     string `json:"updatedAt"`
+	UpdatedAt  string  `json:"updatedAt"`
 }
 
 // accountCreateRequest creates an account. Omitted or null quotas are
