@@ -17,24 +17,27 @@ import (
 // writers do not queue behind one lock (design/scale-out.md §2.2).
 
 // reserveAccount counts a new database against the account. It returns
-// errAccountNotFound, ErrAccountSuspended, ErrOutOfSlots or ErrOutOfStorage.
+// errAccountNotFound, errAccountDeleting, ErrAccountSuspended,
+// ErrOutOfSlots or ErrOutOfStorage.
 func reserveAccount(ctx context.Context, tx *txn, accountID string) error {
 	for range 3 {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count + 1
-			WHERE id = ? AND suspended = 0 AND (slots IS NULL OR database_count < slots)
+			WHERE id = ? AND suspended = 0 AND deleting_at IS NULL AND (slots IS NULL OR database_count < slots)
 			AND (storage_bytes IS NULL OR used_bytes < storage_bytes)`, accountID))
 		if err != nil || ok {
 			return err
 		}
 		// No row matched: one read says why.
-		var slots, storage sql.NullInt64
+		var slots, storage, deleting sql.NullInt64
 		var suspended int
 		var count, used int64
-		err = tx.QueryRowContext(ctx, `SELECT slots, storage_bytes, suspended, database_count, used_bytes FROM accounts WHERE id = ?`,
-			accountID).Scan(&slots, &storage, &suspended, &count, &used)
+		err = tx.QueryRowContext(ctx, `SELECT slots, storage_bytes, suspended, database_count, used_bytes, deleting_at FROM accounts WHERE id = ?`,
+			accountID).Scan(&slots, &storage, &suspended, &count, &used, &deleting)
 		switch {
 		case err != nil:
 			return translate(err, errAccountNotFound, nil)
+		case deleting.Valid:
+			return errAccountDeleting
 		case suspended != 0:
 			return dbplane.ErrAccountSuspended
 		case slots.Valid && count >= slots.Int64:

@@ -9,6 +9,10 @@ import (
 
 // The ends of lives (issue 10): a dead host retired, an account deleted.
 
+// errAccountDeleting refuses a new database for an account being deleted
+// (even if an operator lifted the suspension the delete set).
+var errAccountDeleting = dbplane.Errorf(dbplane.CodeConflict, "The account is being deleted")
+
 // orphanRows marks the databases on hostID orphaned (only the one with id
 // dbID when it is not "") and gives back what each counted against its
 // account and server: an orphan no longer uses a slot, storage or a
