@@ -195,9 +195,11 @@ func (c *call) showHost(data []byte, h hostView) error {
 		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
 		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", h.TLS}, {"Node", node},
 		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
-		{"Retired", retiredOf(h.RetiredAt)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})
+	if h.RetiredAt != nil {
+		fields(c.stdout, []field{{"Retired", retiredOf(h.RetiredAt)}})
+	}
 	return nil
 }
 
