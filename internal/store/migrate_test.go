@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,7 +41,7 @@ func TestOpen_ReplicasStartingTogetherMigrateOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := migrationFiles(t, "postgres"); fmt.Sprint(versions) != fmt.Sprint(want) {
+	if want := postgresVersions(t); fmt.Sprint(versions) != fmt.Sprint(want) {
 		t.Errorf("schema_migrations after 3 replicas started = %v, want %v (each migration once)", versions, want)
 	}
 	mustAccount(t, dbs[2], "acc", nil)
@@ -120,20 +119,19 @@ func TestSchema_SameColumnsOnBothDialects(t *testing.T) {
 	}
 }
 
-// migrationFiles returns the versions of the dialect's migration files, in
-// order.
-func migrationFiles(t *testing.T, dialect string) []int {
+// postgresVersions are the versions of the PostgreSQL migrations, from
+// their file names (gaps are allowed).
+func postgresVersions(t *testing.T) []int {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join("migrations", dialect))
+	entries, err := os.ReadDir("migrations/postgres")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []int
 	for _, e := range entries {
-		v, _, ok := strings.Cut(e.Name(), "_")
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil {
-			t.Fatalf("migration file %s: no version", e.Name())
+		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err != nil {
+			t.Fatalf("migration %s: %v", e.Name(), err)
 		}
 		out = append(out, n)
 	}
