@@ -104,3 +104,13 @@ func ParseTLSCA(s string) (string, error) {
 	}
 	return out.String(), nil
 }
+
+// PublicTLS is the TLS mode tenants' connection strings and snippets
+// carry: the host's own (prefer when unset). It is the one place that
+// says so, should the public side ever get a setting of its own.
+func (h *Host) PublicTLS() TLSMode {
+	if h.TLS == "" {
+		return TLSPrefer
+	}
+	return h.TLS
+}
