@@ -114,7 +114,7 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 		}
 	}
 
-	if serverName != "" {
+	if serverName != "" && cfg.TLSServerName == "" {
 		cfg.TLSServerName = serverName
 	}
 	switch cfg.TLS {
