@@ -3,10 +3,10 @@ package admin_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dbplane/dbplane"
