@@ -106,11 +106,15 @@ func ParseTLSCA(s string) (string, error) {
 }
 
 // PublicTLS is the TLS mode tenants' connection strings and snippets
-// carry: the host's own (prefer when unset). It is the one place that
-// says so, should the public side ever get a setting of its own.
+// carry: require and verify-full as the host has them, so that clients
+// insist on TLS (and check the certificate) as dbplane does; disable, prefer
+// and unset as prefer, the clients' default, which adds nothing and works
+// whether or not the server offers TLS (dbplane's own connection going
+// plain says nothing about what tenants may use). It is the one place
+// that says so, should the public side ever get a setting of its own.
 func (h *Host) PublicTLS() TLSMode {
-	if h.TLS == "" {
-		return TLSPrefer
+	if h.TLS == TLSRequire || h.TLS == TLSVerifyFull {
+		return h.TLS
 	}
-	return h.TLS
+	return TLSPrefer
 }

@@ -145,3 +145,15 @@ func TestHostInput_TLS(t *testing.T) {
 		}
 	})
 }
+
+func TestHost_PublicTLS(t *testing.T) {
+	t.Parallel()
+	for mode, want := range map[dbplane.TLSMode]dbplane.TLSMode{
+		"": dbplane.TLSPrefer, dbplane.TLSDisable: dbplane.TLSPrefer, dbplane.TLSPrefer: dbplane.TLSPrefer,
+		dbplane.TLSRequire: dbplane.TLSRequire, dbplane.TLSVerifyFull: dbplane.TLSVerifyFull,
+	} {
+		if got := (&dbplane.Host{TLS: mode}).PublicTLS(); got != want {
+			t.Errorf("PublicTLS of a %q host = %q, want %q", mode, got, want)
+		}
+	}
+}

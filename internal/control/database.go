@@ -279,11 +279,10 @@ func (s *Service) credentials(ctx context.Context, d *dbplane.Database, password
 // ConnectionString returns the URL a tenant connects with: mysql://,
 // postgresql:// or mongodb://...?authSource=<db>, with the user and password
 // escaped and the host's public address (SPEC §3), and the host's public
-// TLS mode where it is not the clients' default (prefer): sslmode= for
-// PostgreSQL (libpq's names), ssl-mode= for MariaDB (DISABLED, REQUIRED,
+// TLS mode (Host.PublicTLS) when it is require or verify-full: sslmode=
+// for PostgreSQL (libpq's names), ssl-mode= for MariaDB (REQUIRED,
 // VERIFY_IDENTITY, as MySQL's URI-like strings spell them) and tls=true
-// for MongoDB (require and verify-full; its clients verify the
-// certificate).
+// for MongoDB (its clients verify the certificate).
 func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbplane.Secret {
 	host, port := h.PublicAddress()
 	u := url.URL{
@@ -315,12 +314,10 @@ func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbp
 	return dbplane.Secret(u.String())
 }
 
-// mysqlSSLMode is MySQL's name for a TLS mode, "" for prefer (PREFERRED,
-// the clients' default).
+// mysqlSSLMode is MySQL's name for a public TLS mode, "" for prefer
+// (PREFERRED, the clients' default).
 func mysqlSSLMode(m dbplane.TLSMode) string {
 	switch m {
-	case dbplane.TLSDisable:
-		return "DISABLED"
 	case dbplane.TLSRequire:
 		return "REQUIRED"
 	case dbplane.TLSVerifyFull:

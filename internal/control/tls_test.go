@@ -12,19 +12,20 @@ import (
 )
 
 // TestConnectionString_TLS is the golden table of tenants' connection
-// strings for each engine and public TLS mode.
+// strings for each engine and host TLS mode: require and verify-full make
+// clients insist on TLS; disable and prefer leave the clients' default.
 func TestConnectionString_TLS(t *testing.T) {
 	t.Parallel()
 	want := map[dbplane.Engine]map[dbplane.TLSMode]string{
 		dbplane.EngineMariaDB: {
-			dbplane.TLSDisable:    "mysql://u:p%40ss@db.example.com:3306/d?ssl-mode=DISABLED",
+			dbplane.TLSDisable:    "mysql://u:p%40ss@db.example.com:3306/d",
 			dbplane.TLSPrefer:     "mysql://u:p%40ss@db.example.com:3306/d",
 			"":                    "mysql://u:p%40ss@db.example.com:3306/d",
 			dbplane.TLSRequire:    "mysql://u:p%40ss@db.example.com:3306/d?ssl-mode=REQUIRED",
 			dbplane.TLSVerifyFull: "mysql://u:p%40ss@db.example.com:3306/d?ssl-mode=VERIFY_IDENTITY",
 		},
 		dbplane.EnginePostgres: {
-			dbplane.TLSDisable:    "postgresql://u:p%40ss@db.example.com:3306/d?sslmode=disable",
+			dbplane.TLSDisable:    "postgresql://u:p%40ss@db.example.com:3306/d",
 			dbplane.TLSPrefer:     "postgresql://u:p%40ss@db.example.com:3306/d",
 			dbplane.TLSRequire:    "postgresql://u:p%40ss@db.example.com:3306/d?sslmode=require",
 			dbplane.TLSVerifyFull: "postgresql://u:p%40ss@db.example.com:3306/d?sslmode=verify-full",

@@ -23,7 +23,7 @@ type connInfo struct {
 	User     string
 	Password string
 	URI      string          // the service's connection string (SPEC §3)
-	TLS      dbplane.TLSMode // the host's public TLS mode (Host.PublicTLS)
+	TLS      dbplane.TLSMode // the host's public TLS mode (Host.PublicTLS): prefer, require or verify-full
 }
 
 // connInfoOf takes the address from the host's PublicAddress and the
@@ -84,11 +84,15 @@ func jdbcSnippet(ci connInfo) string {
 		"?user=" + pctEncode(ci.User) + "&password=" + pctEncode(ci.Password) + jdbcTLS(ci)
 }
 
+// tlsOn reports whether a public TLS mode (Host.PublicTLS) asks clients
+// for TLS: require or verify-full. The snippets add nothing for prefer.
+func tlsOn(m dbplane.TLSMode) bool { return m == dbplane.TLSRequire || m == dbplane.TLSVerifyFull }
+
 // jdbcTLS is the TLS parameter of the JDBC URL, "" for prefer (both
 // drivers' default): the PostgreSQL driver's sslmode takes libpq's names,
 // MariaDB Connector/J's sslMode calls require "trust".
 func jdbcTLS(ci connInfo) string {
-	if ci.TLS == dbplane.TLSPrefer || ci.TLS == "" {
+	if !tlsOn(ci.TLS) {
 		return ""
 	}
 	if ci.Engine == dbplane.EnginePostgres {
@@ -129,8 +133,6 @@ func cliSnippet(ci connInfo) string {
 // prefer.
 func mariadbClientTLS(m dbplane.TLSMode) string {
 	switch m {
-	case dbplane.TLSDisable:
-		return " --skip-ssl"
 	case dbplane.TLSRequire:
 		return " --ssl --skip-ssl-verify-server-cert"
 	case dbplane.TLSVerifyFull:
@@ -153,7 +155,7 @@ func envSnippet(ci connInfo) string {
 	} {
 		b.WriteString(kv[0] + "=" + envQuote(kv[1]) + "\n")
 	}
-	if ci.Engine == dbplane.EnginePostgres && ci.TLS != dbplane.TLSPrefer && ci.TLS != "" {
+	if ci.Engine == dbplane.EnginePostgres && tlsOn(ci.TLS) {
 		b.WriteString("DB_SSLMODE=" + string(ci.TLS) + "\n") // Laravel's pgsql connection reads it
 	}
 	return b.String()
@@ -211,9 +213,6 @@ func pythonSnippet(ci connInfo) string {
 	case dbplane.TLSVerifyFull:
 		return "# pip install PyMySQL\nimport ssl\n\nimport pymysql\n\n" +
 			"conn = pymysql.connect(\n" + pyFields(ci, "database") + "    ssl=ssl.create_default_context(),\n)\n"
-	case dbplane.TLSDisable:
-		return "# pip install PyMySQL\nimport pymysql\n\n" +
-			"conn = pymysql.connect(\n" + pyFields(ci, "database") + "    ssl_disabled=True,\n)\n"
 	}
 	return "# pip install PyMySQL\nimport pymysql\n\n" +
 		"conn = pymysql.connect(\n" + pyFields(ci, "database") + ")\n"
@@ -221,7 +220,7 @@ func pythonSnippet(ci connInfo) string {
 
 // pySSLMode is psycopg's sslmode argument (libpq's names), "" for prefer.
 func pySSLMode(m dbplane.TLSMode) string {
-	if m == dbplane.TLSPrefer || m == "" {
+	if !tlsOn(m) {
 		return ""
 	}
 	return "    sslmode=" + pyString(string(m)) + ",\n"
@@ -260,8 +259,6 @@ func goSnippet(ci connInfo) string {
 // goMySQLTLS sets go-sql-driver's tls parameter, "" for prefer.
 func goMySQLTLS(m dbplane.TLSMode) string {
 	switch m {
-	case dbplane.TLSDisable:
-		return "cfg.TLSConfig = \"false\"\n"
 	case dbplane.TLSRequire:
 		return "cfg.TLSConfig = \"skip-verify\" // TLS, certificate not checked\n"
 	case dbplane.TLSVerifyFull:
@@ -278,7 +275,7 @@ func phpSnippet(ci connInfo) string {
 	switch ci.Engine {
 	case dbplane.EnginePostgres:
 		dsn := "pgsql:host=" + conninfoValue(ci.Host) + ";port=" + strconv.Itoa(ci.Port) + ";dbname=" + conninfoValue(ci.Database)
-		if ci.TLS != dbplane.TLSPrefer && ci.TLS != "" {
+		if tlsOn(ci.TLS) {
 			dsn += ";sslmode=" + string(ci.TLS)
 		}
 		return "<?php\n$pdo = new PDO(\n    " + q(dsn) + ",\n    " + q(ci.User) + ",\n    " + q(ci.Password) + "\n);\n"

@@ -48,8 +48,6 @@ func snippetCases() map[string]connInfo {
 		"mariadb-nasty":  n(dbplane.EngineMariaDB),
 		"postgres-nasty": n(dbplane.EnginePostgres),
 		"mongo-nasty":    n(dbplane.EngineMongo),
-		"mariadb-disable": withTLS(plain(dbplane.EngineMariaDB, "mysql://dum_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:3306/um_0a1b2c3d4e_1?ssl-mode=DISABLED"),
-			dbplane.TLSDisable),
 		"mariadb-require": withTLS(plain(dbplane.EngineMariaDB, "mysql://dum_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:3306/um_0a1b2c3d4e_1?ssl-mode=REQUIRED"),
 			dbplane.TLSRequire),
 		"mariadb-verify-full": withTLS(plain(dbplane.EngineMariaDB, "mysql://dum_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:3306/um_0a1b2c3d4e_1?ssl-mode=VERIFY_IDENTITY"),
@@ -76,14 +74,12 @@ func tlsWant(ci connInfo, lang string) map[string]any {
 		return map[string]any{"ssl": map[string]any{"rejectUnauthorized": false}}
 	case lang == "node" && ci.TLS == dbplane.TLSVerifyFull:
 		return map[string]any{"ssl": map[string]any{}}
-	case lang == "python" && ci.Engine == dbplane.EnginePostgres && ci.TLS != "" && ci.TLS != dbplane.TLSPrefer:
+	case lang == "python" && ci.Engine == dbplane.EnginePostgres && tlsOn(ci.TLS):
 		return map[string]any{"sslmode": string(ci.TLS)}
 	case lang == "python" && ci.TLS == dbplane.TLSRequire:
 		return map[string]any{"ssl": map[string]any{"check_hostname": false}}
 	case lang == "python" && ci.TLS == dbplane.TLSVerifyFull:
 		return map[string]any{"ssl": "default-context"}
-	case lang == "python" && ci.TLS == dbplane.TLSDisable:
-		return map[string]any{"ssl_disabled": true}
 	}
 	return nil
 }
