@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"path"
 	"slices"
 	"strings"
 )
@@ -118,23 +116,4 @@ func Columns(ctx context.Context, db *DB) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, rows.Err()
-}
-
-// EmbeddedVersions returns the versions of a dialect's embedded
-// migrations ("sqlite" or "postgres"), in order.
-func EmbeddedVersions(dialect string) ([]int, error) {
-	names, err := fs.Glob(migrations, "migrations/"+dialect+"/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, n := range names {
-		v, err := migrationVersion(path.Base(n))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return out, nil
 }

@@ -28,6 +28,7 @@ type hostJSON struct {
 	MaxDatabases   *int    `json:"maxDatabases"`  // null = unlimited
 	DatabaseCount  int     `json:"databaseCount"`
 	Enabled        bool    `json:"enabled"`
+	RetiredAt      *string `json:"retiredAt"` // null unless retired
 	CreatedAt      string  `json:"createdAt"`
 	UpdatedAt      string  `json:"updatedAt"`
 }
@@ -85,6 +86,10 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 	if h.TLSServerName != "" {
 		name := h.TLSServerName
 		out.TLSServerName = &name
+	}
+	if h.RetiredAt != nil {
+		t := response.Time(*h.RetiredAt)
+		out.RetiredAt = &t
 	}
 	return out
 }
