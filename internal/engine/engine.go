@@ -105,7 +105,12 @@ type Config struct {
 	Password string // plain here; drivers never put it into an error (see Conn)
 	Database string // admin database; "" for the engine's default
 	TLS      TLSMode
-	Params   map[string]string // engine extras, documented in each engine's package doc
+	// TLSCA is a PEM bundle of the CAs to trust instead of the system's,
+	// and TLSServerName the name the certificate must hold instead of
+	// Host. Either needs TLS verify-full (TLSConfig).
+	TLSCA         string
+	TLSServerName string
+	Params        map[string]string // engine extras, documented in each engine's package doc
 }
 
 // EnsureDatabaseRequest names a database and its owner. Names are validated

@@ -20,6 +20,11 @@
 //	require      TLS, certificate not checked
 //	verify-full  TLS, certificate chain and host name checked
 //
+// Config.TLSCA (a PEM bundle trusted instead of the system's CAs) and
+// Config.TLSServerName (the name checked instead of Host) need verify-full,
+// as do the tls_ca_file and tls_server_name params below (TLSServerName
+// wins over tls_server_name; a bundle and a file are both trusted).
+//
 // Params (all optional; any other key is an error):
 //
 //	dial_timeout     Go duration, default 5s

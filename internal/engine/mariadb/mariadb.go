@@ -3,12 +3,10 @@ package mariadb
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -139,6 +137,9 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 		}
 	}
 
+	if serverName != "" && cfg.TLSServerName == "" {
+		cfg.TLSServerName = serverName
+	}
 	switch cfg.TLS {
 	case engine.TLSDisable:
 	case engine.TLSPrefer, "":
@@ -148,26 +149,15 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 	case engine.TLSRequire:
 		mc.TLS = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
 	case engine.TLSVerifyFull:
-		mc.TLS = &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-		if serverName != "" {
-			mc.TLS.ServerName = serverName
-		}
-		if caFile != "" {
-			pem, err := os.ReadFile(caFile)
-			if err != nil {
-				return nil, opt, fmt.Errorf("param tls_ca_file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, opt, fmt.Errorf("param tls_ca_file: no PEM certificate in %s", caFile)
-			}
-			mc.TLS.RootCAs = pool
-		}
 	default:
 		return nil, opt, fmt.Errorf("unknown TLS mode %q", cfg.TLS)
 	}
-	if (caFile != "" || serverName != "") && cfg.TLS != engine.TLSVerifyFull {
-		return nil, opt, errors.New("params tls_ca_file and tls_server_name need TLS mode verify-full")
+	verify, err := engine.VerifyTLS(cfg, caFile)
+	if err != nil {
+		return nil, opt, err
+	}
+	if verify != nil {
+		mc.TLS = verify
 	}
 	return mc, opt, nil
 }
