@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -197,13 +198,13 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 	ctx := context.Background()
 	maria := dbtest.MariaDB(t)
 	in := startInstance(t)
-	in.addHost(t, maria)
+	host := in.addHost(t, maria)
 	acctID, key := in.addTenant(t, "idem@example.com", nil)
 	idem := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
 
 	// Management API.
-	first := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{"label":"app","engine":"mariadb"}`)
-	again := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{ "engine": "mariadb", "label": "app" }`)
+	first := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{"name":"app","engine":"mariadb"}`)
+	again := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{ "engine": "mariadb", "name": "app" }`)
 	if first.status != 201 || again.status != 201 || !bytes.Equal(first.body, again.body) {
 		t.Fatalf("management replay: %d %s then %d %s; want the same 201 twice", first.status, first.body, again.status, again.body)
 	}
@@ -214,18 +215,18 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 	if err := maria.ConnectAs(ctx, d["dbUser"].(string), d["password"].(string), d["dbName"].(string)); err != nil {
 		t.Errorf("the replayed password does not log in: %v", err)
 	}
-	if list := in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil).json(t)["data"].([]any); len(list) != 1 {
+	if list := in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil).data(t)["databases"].([]any); len(list) != 1 {
 		t.Errorf("after a create and its replay the account has %d databases, want 1", len(list))
 	}
-	r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{"label":"other","engine":"mariadb"}`)
+	r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-1"), `{"name":"other","engine":"mariadb"}`)
 	if r.status != 422 || !strings.Contains(string(r.body), `"code":"IDEMPOTENCY_KEY_REUSED"`) {
 		t.Errorf("management, another body = %d %s, want 422 IDEMPOTENCY_KEY_REUSED", r.status, r.body)
 	}
 	// A failed create keeps nothing: the retry runs (and fails the same).
-	if r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-2"), `{"label":"app","engine":"mariadb"}`); r.status != 409 || r.header.Get("Idempotent-Replayed") != "" {
+	if r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("mgmt-2"), `{"name":"app","engine":"mariadb"}`); r.status != 409 || r.header.Get("Idempotent-Replayed") != "" {
 		t.Errorf("duplicate label = %d %s, want 409", r.status, r.body)
 	}
-	if r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("has space"), `{"label":"x"}`); r.status != 400 {
+	if r := in.doWith(t, "POST", "/api/v1/db/databases", key, idem("has space"), `{"name":"x"}`); r.status != 400 {
 		t.Errorf("a bad Idempotency-Key = %d %s, want 400", r.status, r.body)
 	}
 
@@ -236,7 +237,7 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest("POST", in.url+"/api/v1/db/databases", strings.NewReader(`{"label":"race"}`))
+			req, _ := http.NewRequest("POST", in.url+"/api/v1/db/databases", strings.NewReader(`{"name":"race"}`))
 			req.Header.Set("Authorization", "Bearer "+key)
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Idempotency-Key", "race-1")
@@ -256,7 +257,7 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 			break
 		}
 	}
-	if list := in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil).json(t)["data"].([]any); len(list) != 2 {
+	if list := in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil).data(t)["databases"].([]any); len(list) != 2 {
 		t.Errorf("after the concurrent duplicates the account has %d databases, want 2", len(list))
 	}
 
@@ -273,8 +274,9 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 		t.Errorf("client, another body = %d %s, want 422 in the panel's shape", r.status, r.body)
 	}
 	app := "/api/application/servers/" + srvID + "/databases"
-	a1 := in.doWith(t, "POST", app, in.adminKey, idem("app-1"), `{"database":"stats","remote":"%"}`)
-	a2 := in.doWith(t, "POST", app, in.adminKey, idem("app-1"), `{"database":"stats","remote":"%"}`)
+	appBody := fmt.Sprintf(`{"database":"stats","remote":"%%","host":%v}`, host["numericId"])
+	a1 := in.doWith(t, "POST", app, in.adminKey, idem("app-1"), appBody)
+	a2 := in.doWith(t, "POST", app, in.adminKey, idem("app-1"), appBody)
 	if a1.status != 201 || a2.status != 201 || !bytes.Equal(a1.body, a2.body) {
 		t.Errorf("application replay: %d %s then %d %s", a1.status, a1.body, a2.status, a2.body)
 	}

@@ -61,11 +61,17 @@ func TestIdempotent(t *testing.T) {
 	if kept, err := f.svc.BeginIdempotent(ctx, other); kept != nil || err != nil {
 		t.Fatalf("BeginIdempotent after 24 h = %v, %v; want a fresh claim", kept, err)
 	}
+	// 24 h after bob's and the other route's claims the sweep deletes
+	// them, and only them.
+	c.t = c.t.Add(23 * time.Hour)
 	if n, err := f.svc.SweepIdempotency(ctx); err != nil || n != 2 {
 		t.Errorf("SweepIdempotency = %d, %v; want the 2 expired claims", n, err)
 	}
 
 	// A claim whose process died is taken over once abandoned.
+	if kept, err := f.svc.BeginIdempotent(ctx, other); kept != nil || err != nil {
+		t.Fatalf("BeginIdempotent of a claim 23 h in flight = %v, %v; want it taken over", kept, err)
+	}
 	c.t = c.t.Add(dbplane.IdempotencyAbandoned - time.Second)
 	if _, err := f.svc.BeginIdempotent(ctx, other); !errors.Is(err, dbplane.ErrIdempotencyInFlight) {
 		t.Fatalf("before abandoned = %v, want ErrIdempotencyInFlight", err)
