@@ -314,3 +314,38 @@ func TestIdempotencyKey_Creates(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyCommands_AllowedIP: key create --allowed-ip limits the key, key
+// allow changes the limit, and a bad entry is a usage error that sends
+// nothing.
+func TestKeyCommands_AllowedIP(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	in.mustCLI(t, 0, in.adminKey, "account", "create", "ip@example.com")
+	r := in.mustCLI(t, 0, in.adminKey, "key", "create", "far", "--account", "ip@example.com", "--allowed-ip", "203.0.113.7", "--allowed-ip", "10.0.0.0/8,2001:db8::/32", "-o", "json")
+	var k struct {
+		ID, Key    string
+		AllowedIPs []string
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &k); err != nil || strings.Join(k.AllowedIPs, " ") != "203.0.113.7 10.0.0.0/8 2001:db8::/32" {
+		t.Fatalf("key create --allowed-ip = %s (%v)", r.stdout, err)
+	}
+	// The CLI runs on 127.0.0.1: outside the key's ranges.
+	in.mustCLI(t, 4, k.Key, "database", "list", "--mine")
+	r = in.mustCLI(t, 0, in.adminKey, "key", "allow", k.ID, "--account", "ip@example.com", "--allowed-ip", "127.0.0.1")
+	if !strings.Contains(r.stdout, "127.0.0.1") {
+		t.Errorf("key allow = %s, want the new address shown", r.stdout)
+	}
+	in.mustCLI(t, 0, k.Key, "database", "list", "--mine")
+	in.mustCLI(t, 0, in.adminKey, "key", "allow", k.ID, "--account", "ip@example.com", "--allowed-ip", "198.51.100.0/24")
+	in.mustCLI(t, 4, k.Key, "database", "list", "--mine")
+	r = in.mustCLI(t, 0, in.adminKey, "key", "allow", k.ID, "--account", "ip@example.com")
+	if !strings.Contains(r.stdout, "anywhere") {
+		t.Errorf("key allow without addresses = %s, want anywhere", r.stdout)
+	}
+	in.mustCLI(t, 0, k.Key, "database", "list", "--mine")
+	r = in.mustCLI(t, 2, in.adminKey, "key", "create", "bad", "--account", "ip@example.com", "--allowed-ip", "10.0.0.5/8")
+	if !strings.Contains(r.stderr, "did you mean 10.0.0.0/8") {
+		t.Errorf("a bad --allowed-ip: stderr %q, want the server's rule", r.stderr)
+	}
+}
