@@ -150,3 +150,36 @@ func TestSetKeyAllowedIPs_ClearsTheCache(t *testing.T) {
 		t.Errorf("another account's SetKeyAllowedIPs = %v, want not found", err)
 	}
 }
+
+// TestRekey_IdempotentResponses: the master-key rotation re-seals the
+// responses kept for Idempotency-Key replays, so the old key can go and
+// a replay still returns the first response.
+func TestRekey_IdempotentResponses(t *testing.T) {
+	rekeyStores(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		r := newRekeySetup(t, url, 1, false)
+		old := r.open(t, control.Options{}, r.k1)
+		req := dbplane.IdempotentRequest{AccountID: r.account, Route: "POST /api/v1/db/databases", Key: "k1", Fingerprint: [32]byte{7}}
+		if _, err := old.BeginIdempotent(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		resp := &dbplane.IdempotentResponse{Status: 201, Body: []byte(`{"password":"kept"}`)}
+		if err := old.FinishIdempotent(ctx, req, resp); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.open(t, control.Options{}, r.k2, r.k1).Rekey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range rep.Tables {
+			if tr.Table == "idempotency_keys" && (tr.Total != 1 || tr.Resealed != 1) {
+				t.Errorf("idempotency_keys: %+v, want 1 of 1 re-sealed", tr)
+			}
+		}
+		r.checkOnlyK2(t, nil)
+		kept, err := r.open(t, control.Options{}, r.k2).BeginIdempotent(ctx, req)
+		if err != nil || kept == nil || string(kept.Body) != string(resp.Body) {
+			t.Errorf("replay with k2 alone = %+v, %v; want the kept response", kept, err)
+		}
+	})
+}
