@@ -63,6 +63,7 @@ type handler struct {
 	createLimit *request.RateLimiter
 	publicURL   string
 	mux         *request.Mux
+	external    *request.Mux // GET /api/application/servers/external/{external_id} (routes.go)
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -94,6 +95,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		h.createLimit = request.NewRateLimiter(opt.ServerCreateRate, now)
 	}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
+	h.external = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h
 }
@@ -113,6 +115,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if revealsPassword(r) {
 		request.NoteReveal(r)
+	}
+	if h.external.Routes(r) {
+		h.external.ServeHTTP(w, r)
+		return
 	}
 	h.mux.ServeHTTP(w, r)
 }
