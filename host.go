@@ -81,7 +81,7 @@ type Host struct {
 	PublicPort     int
 	TLS            TLSMode
 	NodeIDs        []string // the nodes whose servers prefer this host, sorted; empty = none
-	MaxDatabases   *int // nil = unlimited
+	MaxDatabases   *int     // nil = unlimited
 	Enabled        bool
 	DatabaseCount  int // live, filled on reads
 	CreatedAt      time.Time
@@ -114,7 +114,7 @@ type HostInput struct {
 	PublicPort      *int
 	TLS             *string
 	NodeIDs         *[]string // the linked nodes, all of them; an empty list unlinks every node
-	MaxDatabasesSet bool // true when maxDatabases was given, even as null
+	MaxDatabasesSet bool      // true when maxDatabases was given, even as null
 	MaxDatabases    *int
 	Enabled         *bool
 }
