@@ -62,7 +62,7 @@ func (s sorts) byID() bool {
 	return len(s) == 0 || s[0] == sortKey{field: "id"}
 }
 
-// apply sorts list in place by the keys; fields gives an item's value of
+// sortBy sorts list in place by the keys; fields gives an item's value of
 // each sortable field (an int64 or a string). Ties keep the list's order,
 // which is by id.
 func sortBy[T any](list []T, s sorts, fields func(T) map[string]any) {
