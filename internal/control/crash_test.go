@@ -22,6 +22,7 @@ import (
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
 	mongodriver "github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 )
@@ -86,7 +87,9 @@ func crashChild() int {
 	}
 	ctx := context.Background()
 	account := os.Getenv("DBPLANE_CRASH_ACCOUNT")
-	if strings.HasPrefix(step, "create:") {
+	if strings.HasPrefix(step, "account-delete:") {
+		_, err = rs.svc.DeleteAccount(ctx, account, true)
+	} else if strings.HasPrefix(step, "create:") {
 		_, err = rs.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: account, Label: "crashy", Engine: os.Getenv("DBPLANE_CRASH_ENGINE")})
 	} else {
 		_, err = rs.svc.RotatePassword(ctx, account, os.Getenv("DBPLANE_CRASH_DATABASE"))
@@ -144,14 +147,14 @@ func TestCrash_ReconcilerFinishesEveryStep(t *testing.T) {
 				}
 
 				rs = openRealService(t, dir, nil)
-				intents, _ := rs.st.Intents(ctx)
+				intents := must.Get(rs.st.Intents(ctx))(t)
 				if len(intents) != 1 {
 					t.Fatalf("after the crash, %d intents recorded, want 1", len(intents))
 				}
 				if err := rs.svc.Reconcile(ctx, 0); err != nil {
 					t.Fatalf("Reconcile: %v", err)
 				}
-				if intents, _ := rs.st.Intents(ctx); len(intents) != 0 {
+				if intents := must.Get(rs.st.Intents(ctx))(t); len(intents) != 0 {
 					t.Fatalf("after Reconcile, %d intents left, want 0", len(intents))
 				}
 				rows, err := rs.svc.ListDatabases(ctx, acct.ID)

@@ -34,6 +34,15 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 			err = s.settle(ctx, in)
 			down.note(in.HostID, err)
 		}
+		if errors.Is(err, dbplane.ErrDatabaseOrphaned) {
+			// Recorded while its host was being retired: give it up
+			// as RetireHost did the others.
+			err = s.store.AbandonRetired(ctx, in)
+			if err == nil {
+				s.log.Warn("engine change abandoned: its host is retired", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
+				continue
+			}
+		}
 		if errors.Is(err, store.ErrNotLeader) {
 			// Another replica leads now; the rest is its work.
 			return errors.Join(append(errs, err)...)
@@ -43,7 +52,7 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 			continue
 		}
 		if err != nil {
-			msg := scrubbed(err)
+			msg := err.Error() // engine errors hold no secret (engine.Conn)
 			if nerr := s.store.NoteIntentFailure(ctx, in, msg); nerr != nil {
 				errs = append(errs, nerr)
 			}
@@ -63,12 +72,12 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 	if _, err := s.converge(ctx, drifted); err != nil {
 		errs = append(errs, err)
 	}
+	// Account deletes a crash or a down host left unfinished carry on.
+	if err := s.finishAccountDeletes(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
-
-// scrubbed is the text of an error that is safe to store: engine errors are
-// already scrubbed of passwords by the registry middleware.
-func scrubbed(err error) string { return err.Error() }
 
 func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 	unlock := s.locks.lock(in.DatabaseID)

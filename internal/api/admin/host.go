@@ -27,6 +27,7 @@ type hostJSON struct {
 	MaxDatabases   *int     `json:"maxDatabases"` // null = unlimited
 	DatabaseCount  int      `json:"databaseCount"`
 	Enabled        bool     `json:"enabled"`
+	RetiredAt      *string  `json:"retiredAt"` // null unless retired
 	CreatedAt      string   `json:"createdAt"`
 	UpdatedAt      string   `json:"updatedAt"`
 }
@@ -75,6 +76,10 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 	if len(h.NodeIDs) > 0 {
 		id := h.NodeIDs[0]
 		out.NodeID = &id
+	}
+	if h.RetiredAt != nil {
+		t := response.Time(*h.RetiredAt)
+		out.RetiredAt = &t
 	}
 	return out
 }
