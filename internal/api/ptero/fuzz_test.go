@@ -51,6 +51,7 @@ func FuzzFormAndQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m := newMocks()
+		hostMocks(t, m)
 		var logs bytes.Buffer
 		h := newHandler(m, &logs, ptero.Options{ApplicationRate: 1 << 30, ClientRate: 1 << 30})
 		header := map[string]string{"Authorization": "Bearer " + appKey, "Content-Type": "application/x-www-form-urlencoded"}
