@@ -38,6 +38,7 @@ var (
 	_ Conn         = (*conn)(nil)
 	_ Sizer        = (*conn)(nil)
 	_ AccessSetter = (*conn)(nil)
+	_ Cataloger    = (*conn)(nil)
 )
 
 func (c *conn) Ping(ctx context.Context) error {
@@ -99,6 +100,21 @@ func (c *conn) SetAccess(ctx context.Context, req SetAccessRequest) error {
 		}
 		return s.SetAccess(ctx, req)
 	})
+}
+
+// Catalog delegates to the driver's Cataloger, or returns an error
+// wrapping ErrUnsupported.
+func (c *conn) Catalog(ctx context.Context) (*Catalog, error) {
+	var cat *Catalog
+	err := c.do(ctx, OpCatalog, func(ctx context.Context) (err error) {
+		s, ok := c.inner.(Cataloger)
+		if !ok {
+			return c.unsupported(OpCatalog)
+		}
+		cat, err = s.Catalog(ctx)
+		return err
+	})
+	return cat, err
 }
 
 func (c *conn) Close() error {
