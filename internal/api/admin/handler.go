@@ -18,6 +18,7 @@ type Services struct {
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
 	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
 	Audit     dbplane.AuditService         // the audit log
+	Drift     dbplane.DriftService         // drift findings and sweeps; nil: the routes answer 404
 }
 
 // Options tune the handler.
@@ -39,6 +40,7 @@ type handler struct {
 	databases dbplane.AdminDatabaseService
 	signIn    dbplane.SignInService
 	audit     dbplane.AuditService
+	drift     dbplane.DriftService
 	logger    *slog.Logger
 	publicURL string
 	mux       *request.Mux
@@ -59,6 +61,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		databases: s.Databases,
 		signIn:    s.SignIn,
 		audit:     s.Audit,
+		drift:     s.Drift,
 		logger:    logger,
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}
