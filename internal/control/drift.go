@@ -112,8 +112,8 @@ func (s *Service) RunDrift(ctx context.Context, interval time.Duration) error {
 }
 
 // sweepHost sweeps one host and stores its findings.
-func (s *Service) sweepHost(ctx context.Context, h *dbplane.Host, down bool, intents []*dbplane.Intent) dbplane.HostDrift {
-	out := dbplane.HostDrift{HostID: h.ID, HostName: h.Name}
+func (s *Service) sweepHost(ctx context.Context, h *dbplane.Host, down bool, intents []*dbplane.Intent) (out dbplane.HostDrift) {
+	out = dbplane.HostDrift{HostID: h.ID, HostName: h.Name}
 	t0 := time.Now()
 	defer func() { out.Took = time.Since(t0) }()
 	if down {
