@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,8 +41,22 @@ func TestOpen_ReplicasStartingTogetherMigrateOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(versions) != "[1 2]" {
-		t.Errorf("schema_migrations after 3 replicas started = %v, want [1 2] (each migration once)", versions)
+	// Each file of the dialect's migrations, once (branches number them
+	// with gaps).
+	files, err := os.ReadDir("migrations/postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for _, f := range files {
+		n, err := strconv.Atoi(strings.SplitN(f.Name(), "_", 2)[0])
+		if err != nil {
+			t.Fatalf("migration file %s: %v", f.Name(), err)
+		}
+		want = append(want, n)
+	}
+	if fmt.Sprint(versions) != fmt.Sprint(want) {
+		t.Errorf("schema_migrations after 3 replicas started = %v, want %v (each migration once)", versions, want)
 	}
 	mustAccount(t, dbs[2], "acc", nil)
 	if _, err := dbs[1].Account(ctx, "acc"); err != nil {
