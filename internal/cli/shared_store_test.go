@@ -120,7 +120,7 @@ func TestMigrate_PostgresStore(t *testing.T) {
 		if code := cliMain([]string{"migrate", "--store", url}, &stdout, &stderr); code != 0 {
 			t.Fatalf("migrate = exit %d: %s", code, stderr.String())
 		}
-		if !strings.Contains(stderr.String(), "schema version 2") { // 0002_audit.sql
+		if !strings.Contains(stderr.String(), "schema version 7") { // 0007_drift.sql
 			t.Errorf("migrate printed %q, want the schema version", stderr.String())
 		}
 	}
