@@ -80,17 +80,17 @@ func adminExec(stmts ...string) func(ctx context.Context, srv *dbtest.Server) er
 var mariadbDrift = outOfBand{
 	name: "mariadb", server: dbtest.MariaDB,
 	dropDatabase: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec("DROP DATABASE `" + d.DBName + "`")(ctx, srv)
+		return adminExec("DROP DATABASE `"+d.DBName+"`")(ctx, srv)
 	},
 	setPassword: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec("ALTER USER '" + d.DBUser + "'@'%' IDENTIFIED BY 'changed-behind-its-back'")(ctx, srv)
+		return adminExec("ALTER USER '"+d.DBUser+"'@'%' IDENTIFIED BY 'changed-behind-its-back'")(ctx, srv)
 	},
 	breakAccess: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
 		// GRANT stores the database with its wildcards escaped.
-		return adminExec("REVOKE INSERT ON `" + strings.ReplaceAll(d.DBName, "_", `\_`) + "`.* FROM '" + d.DBUser + "'@'%'")(ctx, srv)
+		return adminExec("REVOKE INSERT ON `"+strings.ReplaceAll(d.DBName, "_", `\_`)+"`.* FROM '"+d.DBUser+"'@'%'")(ctx, srv)
 	},
 	dropUser: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec("DROP USER '" + d.DBUser + "'@'%'")(ctx, srv)
+		return adminExec("DROP USER '"+d.DBUser+"'@'%'")(ctx, srv)
 	},
 	stray: func(ctx context.Context, srv *dbtest.Server, db, user string) error {
 		return adminExec("CREATE DATABASE `"+db+"`", "CREATE USER '"+user+"'@'%' IDENTIFIED BY 'stray-password'",
@@ -102,13 +102,13 @@ var mariadbDrift = outOfBand{
 var postgresDrift = outOfBand{
 	name: "postgres", server: dbtest.Postgres,
 	dropDatabase: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec(`DROP DATABASE "` + d.DBName + `" WITH (FORCE)`)(ctx, srv)
+		return adminExec(`DROP DATABASE "`+d.DBName+`" WITH (FORCE)`)(ctx, srv)
 	},
 	setPassword: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec(`ALTER ROLE "` + d.DBUser + `" PASSWORD 'changed-behind-its-back'`)(ctx, srv)
+		return adminExec(`ALTER ROLE "`+d.DBUser+`" PASSWORD 'changed-behind-its-back'`)(ctx, srv)
 	},
 	breakAccess: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec(`ALTER ROLE "` + d.DBUser + `" SET default_transaction_read_only = on`)(ctx, srv)
+		return adminExec(`ALTER ROLE "`+d.DBUser+`" SET default_transaction_read_only = on`)(ctx, srv)
 	},
 	stray: func(ctx context.Context, srv *dbtest.Server, db, user string) error {
 		return adminExec(`CREATE ROLE "`+user+`" LOGIN PASSWORD 'stray-password'`, `CREATE DATABASE "`+db+`" OWNER "`+user+`"`)(ctx, srv)
@@ -317,7 +317,7 @@ func TestDrift_HungHostDoesNotBlockOthers(t *testing.T) {
 		t.Skip("starts a database server")
 	}
 	ctx := context.Background()
-	dbtest.MariaDB(t) // skips without the binaries (fails with CI=true)
+	dbtest.MariaDB(t)                      // skips without the binaries (fails with CI=true)
 	dir, err := os.MkdirTemp("", "drift-") // short: the server's socket lives there
 	if err != nil {
 		t.Fatal(err)
