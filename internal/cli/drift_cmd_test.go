@@ -30,10 +30,26 @@ func TestDriftCommands(t *testing.T) {
 	if _, err := maria.AdminDB().ExecContext(ctx, "ALTER USER '"+db.DBUser+"'@'%' IDENTIFIED BY 'changed-behind-its-back'"); err != nil {
 		t.Fatal(err)
 	}
+	r = in.mustCLI(t, 0, userKey, "database", "create", "gone", "-o", "json")
+	var gone struct{ DBName string }
+	if err := json.Unmarshal([]byte(r.stdout), &gone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := maria.AdminDB().ExecContext(ctx, "DROP DATABASE `"+gone.DBName+"`"); err != nil {
+		t.Fatal(err)
+	}
+	if m := scrape(t, in.url, ""); m[`dbplane_drift_findings{kind="missing_database"}`] != 0 {
+		t.Errorf("dbplane_drift_findings{missing_database} = %v before any sweep", m[`dbplane_drift_findings{kind="missing_database"}`])
+	}
 
 	r = in.mustCLI(t, 0, in.adminKey, "drift", "sweep")
 	if !strings.Contains(r.stdout, "swept") || !strings.Contains(r.stdout, "repaired") {
 		t.Errorf("drift sweep printed %q", r.stdout)
+	}
+	m := scrape(t, in.url, "")
+	if m[`dbplane_drift_findings{kind="missing_database"}`] != 1 || m[`dbplane_drift_findings{kind="password_mismatch"}`] != 0 {
+		t.Errorf("dbplane_drift_findings after the sweep: missing_database %v, password_mismatch %v; want 1 and 0 (repaired)",
+			m[`dbplane_drift_findings{kind="missing_database"}`], m[`dbplane_drift_findings{kind="password_mismatch"}`])
 	}
 	r = in.mustCLI(t, 0, in.adminKey, "drift", "list", "--kind", "password_mismatch", "-o", "json")
 	var findings []struct {
