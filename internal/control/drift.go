@@ -183,11 +183,7 @@ func (s *Service) readCatalog(ctx context.Context, hostID string) (*engine.Catal
 	if err != nil {
 		return nil, err
 	}
-	cg, ok := c.(engine.Cataloger)
-	if !ok {
-		return nil, &engine.Error{Op: engine.OpCatalog, Kind: engine.ErrUnsupported, Err: errors.New("no catalog")}
-	}
-	return cg.Catalog(ctx)
+	return c.Catalog(ctx)
 }
 
 // compare lists what differs between a host's catalog and the rows of the

@@ -43,7 +43,7 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 			continue
 		}
 		if err != nil {
-			msg := scrubbed(err)
+			msg := err.Error() // engine errors hold no secret (engine.Conn)
 			if nerr := s.store.NoteIntentFailure(ctx, in, msg); nerr != nil {
 				errs = append(errs, nerr)
 			}
@@ -65,10 +65,6 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 	}
 	return errors.Join(errs...)
 }
-
-// scrubbed is the text of an error that is safe to store: engine errors are
-// already scrubbed of passwords by the registry middleware.
-func scrubbed(err error) string { return err.Error() }
 
 func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 	unlock := s.locks.lock(in.DatabaseID)

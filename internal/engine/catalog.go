@@ -15,7 +15,9 @@ const OpCatalog = "catalog"
 // what is needed to check each user's password without logging in and
 // what each user's grants amount to, in one round trip (or a fixed few,
 // whatever the number of databases). The drift sweep compares it with
-// dbplane's records. Absent: the sweep reports the host as not swept.
+// dbplane's records. Every Conn has it; a server without a catalog the
+// driver can read answers with an error wrapping ErrUnsupported, and the
+// sweep reports the host as not swept.
 type Cataloger interface {
 	Catalog(ctx context.Context) (*Catalog, error)
 }

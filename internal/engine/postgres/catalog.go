@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -41,9 +40,9 @@ func catalogQuery(authid bool) string {
 // it reads pg_authid, so each role's SCRAM-SHA-256 verifier (or md5 hash)
 // checks a password without logging in; an admin that may not read
 // pg_authid (CREATEROLE only) gets a second query on pg_roles, and no
-// password checks. A role owns its database at AccessActive, or
-// AccessReadOnly while its default_transaction_read_only is on; Locked is
-// NOLOGIN.
+// password checks. A role owning its database is AccessActive on it; its
+// holding role owning it (the read-only wall, wall.go) is AccessReadOnly;
+// Locked is NOLOGIN.
 func (c *conn) Catalog(ctx context.Context) (*engine.Catalog, error) {
 	cat, err := c.catalog(ctx, true)
 	var pgErr *pgconn.PgError
@@ -63,7 +62,6 @@ func (c *conn) catalog(ctx context.Context, authid bool) (*engine.Catalog, error
 	}
 	cat := &engine.Catalog{AccessKnown: true}
 	owners := map[string][]string{}
-	readOnly := map[string]bool{}
 	var (
 		kind, a, b, cfg string
 		login           bool
@@ -77,24 +75,24 @@ func (c *conn) catalog(ctx context.Context, authid bool) (*engine.Catalog, error
 			owners[b] = append(owners[b], a)
 		case "u":
 			cat.Users = append(cat.Users, catalogRole(a, b, login))
-			readOnly[a] = slices.Contains(strings.Split(cfg, ","), "default_transaction_read_only=on")
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// A database its owner owns is active; one its owner's holding role
+	// owns is behind the read-only wall (wall.go).
 	for i := range cat.Users {
 		u := &cat.Users[i]
-		level := engine.AccessActive
-		if readOnly[u.Name] {
-			level = engine.AccessReadOnly
-		}
-		for _, db := range owners[u.Name] {
-			if u.Grants == nil {
-				u.Grants = map[string]engine.Access{}
+		holder, _ := wallRoles(u.Name)
+		for level, dbs := range map[engine.Access][]string{engine.AccessActive: owners[u.Name], engine.AccessReadOnly: owners[holder]} {
+			for _, db := range dbs {
+				if u.Grants == nil {
+					u.Grants = map[string]engine.Access{}
+				}
+				u.Grants[db] = level
 			}
-			u.Grants[db] = level
 		}
 	}
 	return cat, nil

@@ -21,6 +21,7 @@ var (
 	Transient         = transient
 	LockKey           = lockKey
 	CheckStored       = checkStored
+	WallRoles         = wallRoles
 )
 
 // Fixed queries, for the golden file that shows them.
