@@ -56,7 +56,8 @@ type outOfBand struct {
 	name   string
 	server func(testing.TB) *dbtest.Server
 	// dropDatabase drops d's database; setPassword changes its owner's
-	// password; breakAccess takes a write privilege from an active owner;
+	// password; breakAccess takes a privilege from an active owner (MariaDB:
+	// INSERT; PostgreSQL: LOGIN);
 	// dropUser drops the owner and keeps the database (nil: the engine
 	// cannot, a PostgreSQL role owning a database cannot be dropped);
 	// stray makes a database and a user in the naming scheme.
@@ -108,7 +109,7 @@ var postgresDrift = outOfBand{
 		return adminExec(`ALTER ROLE "`+d.DBUser+`" PASSWORD 'changed-behind-its-back'`)(ctx, srv)
 	},
 	breakAccess: func(ctx context.Context, srv *dbtest.Server, d *dbplane.Database) error {
-		return adminExec(`ALTER ROLE "`+d.DBUser+`" SET default_transaction_read_only = on`)(ctx, srv)
+		return adminExec(`ALTER ROLE "`+d.DBUser+`" NOLOGIN`)(ctx, srv)
 	},
 	stray: func(ctx context.Context, srv *dbtest.Server, db, user string) error {
 		return adminExec(`CREATE ROLE "`+user+`" LOGIN PASSWORD 'stray-password'`, `CREATE DATABASE "`+db+`" OWNER "`+user+`"`)(ctx, srv)
