@@ -330,7 +330,9 @@ func TestDrift_HungHostDoesNotBlockOthers(t *testing.T) {
 	}
 	t.Cleanup(func() { frozen.Stop() })
 	healthy := dbtest.Postgres(t)
-	const timeout = 2 * time.Second
+	// Long enough for CREATE DATABASE on a loaded machine; the frozen
+	// host costs the sweep this once.
+	const timeout = 5 * time.Second
 	svc := driftService(t, timeout)
 	if _, err := svc.CreateHost(ctx, hostInput(frozen)); err != nil {
 		t.Fatal(err)
