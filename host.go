@@ -79,12 +79,17 @@ type Host struct {
 	PublicHostname string
 	PublicPort     int
 	TLS            TLSMode
+	TLSCA          string // PEM CA bundle to trust instead of the system's; "" for the system's
+	TLSServerName  string // name the certificate must hold instead of Hostname; "" for Hostname
 	NodeID         string
 	MaxDatabases   *int // nil = unlimited
 	Enabled        bool
-	DatabaseCount  int // live, filled on reads
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RetiredAt is when an operator retired the host (RetireHost): it is
+	// gone for good, takes no databases, and its databases are orphaned.
+	RetiredAt     *time.Time
+	DatabaseCount int // live, filled on reads
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // PublicAddress returns the host and port tenants connect to.
@@ -112,6 +117,8 @@ type HostInput struct {
 	PublicHostname  *string
 	PublicPort      *int
 	TLS             *string
+	TLSCA           *string // "" clears it
+	TLSServerName   *string // "" clears it
 	NodeID          *string
 	MaxDatabasesSet bool // true when maxDatabases was given, even as null
 	MaxDatabases    *int
@@ -198,15 +205,8 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 		}
 		h.PublicPort = *in.PublicPort
 	}
-	if in.TLS != nil {
-		switch m := TLSMode(*in.TLS); m {
-		case TLSDisable, TLSPrefer, TLSRequire, TLSVerifyFull:
-			h.TLS = m
-		default:
-			return FieldErrorf("tls", "The tls must be one of disable, prefer, require, verify-full.")
-		}
-	} else if create {
-		h.TLS = TLSPrefer
+	if err := in.applyTLS(h, create); err != nil {
+		return err
 	}
 	if in.MaxDatabasesSet {
 		if in.MaxDatabases != nil && *in.MaxDatabases < 0 {
@@ -273,7 +273,31 @@ type HostService interface {
 	// omitted password keeps the stored one). It stores nothing; invalid
 	// input is CodeInvalid.
 	TestHostSettings(ctx context.Context, id string, in HostInput) (HostTest, error)
+	// RetireHost marks a dead host gone without contacting it: it takes
+	// no new databases, its databases become StatusOrphaned (no longer
+	// counted against any quota, deletable without the engine), and the
+	// engine changes pending on it are abandoned. It returns the orphan
+	// report; retiring a retired host again returns the report. The host
+	// can be deleted once its orphans are. CodeNotFound.
+	RetireHost(ctx context.Context, id string) (*OrphanReport, error)
+	// HostOrphans returns what dbplane left on a retired host, for an
+	// operator to clean up by hand. CodeNotFound.
+	HostOrphans(ctx context.Context, id string) (*OrphanReport, error)
 	// HostHealth returns what this replica last saw of each host it has
 	// touched since it started (in memory; no engine is contacted).
 	HostHealth() []HostHealth
+}
+
+// OrphanReport lists what dbplane left behind on a retired host: the
+// databases and users that may still exist there, for an operator to drop
+// by hand if the host ever comes back.
+type OrphanReport struct {
+	Host *Host
+	// Databases are the orphaned rows still in dbplane.
+	Databases []*Database
+	// Abandoned are the engine changes pending on the host when it was
+	// retired, given up without reaching the engine; a drop among them
+	// may have left its database and user behind. Only RetireHost's own
+	// report carries them.
+	Abandoned []*Intent
 }

@@ -15,7 +15,7 @@ func hostAAD(id string) []byte { return []byte("host:" + id) }
 func (s *Service) engineConfig(h *dbplane.Host) engine.Config {
 	return engine.Config{
 		Host: h.Hostname, Port: h.Port, User: h.Username, Password: string(h.Password),
-		Database: h.Database, TLS: engine.TLSMode(h.TLS),
+		Database: h.Database, TLS: engine.TLSMode(h.TLS), TLSCA: h.TLSCA, TLSServerName: h.TLSServerName,
 	}
 }
 
@@ -45,6 +45,10 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 		h, err := s.store.Host(ctx, hostID)
 		if err != nil {
 			return nil, nil, err
+		}
+		if h.RetiredAt != nil {
+			// The host is gone: nothing may reach it again.
+			return nil, nil, dbplane.ErrDatabaseOrphaned
 		}
 		pub := *h
 		pub.Password, pub.SealedPassword = "", nil
@@ -129,6 +133,9 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 	if err := in.Apply(h, false); err != nil {
 		return nil, err
 	}
+	if h.RetiredAt != nil && h.Enabled {
+		return nil, dbplane.ErrHostRetired
+	}
 	after := s.engineConfig(h)
 	if err := passwordStays(before, after, in); err != nil {
 		return nil, err
@@ -154,7 +161,7 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 
 func sameConfig(a, b engine.Config) bool {
 	return a.Host == b.Host && a.Port == b.Port && a.User == b.User && a.Password == b.Password &&
-		a.Database == b.Database && a.TLS == b.TLS
+		a.Database == b.Database && a.TLS == b.TLS && a.TLSCA == b.TLSCA && a.TLSServerName == b.TLSServerName
 }
 
 // DeleteHost removes a host without databases.
@@ -212,6 +219,9 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	}
 	defer c.Close()
 	if err := c.Ping(ctx); err != nil {
+		if why := engine.TLSFailure(err); why != "" {
+			return dbplane.HostTest{Message: "Could not connect to the host over TLS: " + why + "."}, err
+		}
 		switch {
 		case errors.Is(err, engine.ErrAccessDenied):
 			return dbplane.HostTest{Message: fmt.Sprintf("Connected, but the credentials for %q were rejected.", h.Username)}, err
@@ -237,7 +247,8 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}, nil
 }
 
-// candidateHosts returns the enabled hosts of an engine, emptiest first.
+// candidateHosts returns the enabled hosts of an engine that are not
+// retired, emptiest first.
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
@@ -245,7 +256,7 @@ func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]strin
 	}
 	var hs []*dbplane.Host
 	for _, h := range hosts {
-		if h.Engine == e && h.Enabled {
+		if h.Engine == e && h.Enabled && h.RetiredAt == nil {
 			hs = append(hs, h)
 		}
 	}

@@ -34,6 +34,15 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 			err = s.settle(ctx, in)
 			down.note(in.HostID, err)
 		}
+		if errors.Is(err, dbplane.ErrDatabaseOrphaned) {
+			// Recorded while its host was being retired: give it up
+			// as RetireHost did the others.
+			err = s.store.AbandonRetired(ctx, in)
+			if err == nil {
+				s.log.Warn("engine change abandoned: its host is retired", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
+				continue
+			}
+		}
 		if errors.Is(err, store.ErrNotLeader) {
 			// Another replica leads now; the rest is its work.
 			return errors.Join(append(errs, err)...)
@@ -63,6 +72,10 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 	if _, err := s.converge(ctx, drifted); err != nil {
 		errs = append(errs, err)
 	}
+	// Account deletes a crash or a down host left unfinished carry on.
+	if err := s.finishAccountDeletes(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -88,7 +101,7 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 		if err != nil {
 			return err
 		}
-		if err := s.applyCreate(ctx, in, d, string(pw)); err != nil {
+		if err := s.applyCreate(ctx, in, d, string(pw), false); err != nil {
 			if errors.Is(err, engine.ErrExists) {
 				return s.store.UndoCreate(ctx, in, false)
 			}

@@ -129,8 +129,12 @@ func (s *Service) DeleteServerDatabase(ctx context.Context, serverID, ref string
 	return s.deleteDatabase(ctx, d.ID)
 }
 
-// DatabaseCredentials returns d with its password and host.
+// DatabaseCredentials returns d with its password and host;
+// ErrDatabaseOrphaned once its host is retired.
 func (s *Service) DatabaseCredentials(ctx context.Context, d *dbplane.Database) (*dbplane.Credentials, error) {
+	if d.Status == dbplane.StatusOrphaned {
+		return nil, dbplane.ErrDatabaseOrphaned
+	}
 	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
 	if err != nil {
 		return nil, err
@@ -150,8 +154,12 @@ func (s *Service) deleteDatabase(ctx context.Context, id string) error {
 		return err
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
-	if _, err := s.store.BeginDrop(ctx, in); err != nil {
+	d, err := s.store.BeginDrop(ctx, in)
+	if err != nil {
 		return err
+	}
+	if d.Status == dbplane.StatusOrphaned {
+		return nil // its host is retired: the row was all there was
 	}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()

@@ -8,8 +8,20 @@ import (
 )
 
 const databaseCols = `d.id, d.numeric_id, d.account_id, d.server_id, d.host_id, d.engine, d.label, d.db_name, d.db_user, d.remote,
-	d.max_connections, d.sealed_password, d.status, d.size_bytes, d.size_refreshed_at, d.created_at, d.updated_at,
+	d.max_connections, d.sealed_password, d.status, d.size_bytes, ` + sizeRefreshedCol + `, d.created_at, d.updated_at,
 	d.admin_disabled, d.suspension_disabled, d.over_quota`
+
+// sizeRefreshedCol is when d's size was last measured. A watcher pass
+// writes only the sizes that changed (UpdateSizes) and stamps the host, so
+// a settled database that was measured before counts as measured at the
+// host's last pass too.
+const sizeRefreshedCol = `CASE WHEN d.size_refreshed_at IS NOT NULL AND d.status IN ` + settledStatuses + `
+		THEN COALESCE((SELECT CASE WHEN h.sizes_refreshed_at > d.size_refreshed_at THEN h.sizes_refreshed_at END
+			FROM hosts h WHERE h.id = d.host_id), d.size_refreshed_at)
+		ELSE d.size_refreshed_at END`
+
+// settledStatuses are the statuses whose databases a watcher pass measures.
+const settledStatuses = `('active', 'over_quota', 'disabled')`
 
 func scanDatabase(row scanner) (*dbplane.Database, error) {
 	var d dbplane.Database
@@ -136,8 +148,11 @@ func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.D
 
 // ServerDatabases returns a page of a server's databases and the total.
 func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	// The counter leaves orphans out (their host was retired) but the
+	// list shows them.
 	var total int
-	err := db.readRow(ctx, `SELECT database_count FROM servers WHERE id = ?`, serverID).Scan(&total)
+	err := db.readRow(ctx, `SELECT database_count + (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id AND d.status = 'orphaned')
+		FROM servers s WHERE s.id = ?`, serverID).Scan(&total)
 	if err != nil && err != sql.ErrNoRows {
 		return nil, 0, err
 	}
