@@ -237,7 +237,8 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}, nil
 }
 
-// candidateHosts returns the enabled hosts of an engine, emptiest first.
+// candidateHosts returns the enabled hosts of an engine, emptiest first,
+// those found down recently last (healthyFirst).
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
@@ -254,5 +255,5 @@ func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]strin
 	for i, h := range hs {
 		ids[i] = h.ID
 	}
-	return ids, nil
+	return s.healthyFirst(ids), nil
 }

@@ -2,9 +2,11 @@ package control
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -150,11 +152,18 @@ func (s *Service) deleteDatabase(ctx context.Context, id string) error {
 		return err
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
-	if _, err := s.store.BeginDrop(ctx, in); err != nil {
-		return err
-	}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
+	_, err = s.store.BeginDrop(ctx, in)
+	if errors.Is(err, store.ErrBusy) {
+		if err := s.finishLeftChange(ctx, ectx, id); err != nil {
+			return err
+		}
+		_, err = s.store.BeginDrop(ctx, in)
+	}
+	if err != nil {
+		return err
+	}
 	if err := s.applyDrop(ectx, in); err != nil {
 		return translateEngine(err)
 	}

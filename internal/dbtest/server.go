@@ -41,6 +41,8 @@ type Server struct {
 	tls      engine.TLSMode
 
 	proc      *process // nil for an existing server
+	start     func(port int) (*process, error) // starts proc again (Restart)
+	logPath   string
 	stopSig   syscall.Signal
 	dir       string // where the server's files live; "" for an existing server
 	removeDir bool   // this package made dir and removes it at Stop

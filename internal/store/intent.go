@@ -11,7 +11,9 @@ import (
 	"github.com/dbplane/dbplane"
 )
 
-var errBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
+// ErrBusy is what a change of a database answers while another change of
+// it is in flight (its intent holds the database).
+var ErrBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
 
 // ErrLeaseLost is what a change of an intent returns when another worker
 // claimed the intent since this one took it: the caller must stop, and the
@@ -24,7 +26,7 @@ func insertIntent(ctx context.Context, tx *txn, in *dbplane.Intent, now int64) e
 	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now, now)
-	return translate(err, nil, errBusy)
+	return translate(err, nil, ErrBusy)
 }
 
 // holdLease is the fence every change of an intent starts with: it
@@ -116,7 +118,7 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 			return err
 		}
 		if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
-			return errBusy
+			return ErrBusy
 		}
 		in.Kind = dbplane.IntentRotate
 		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
@@ -133,7 +135,7 @@ func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind,
 		return nil, err
 	}
 	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
-		return nil, errBusy
+		return nil, ErrBusy
 	}
 	in.Kind = kind
 	in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
@@ -260,6 +262,20 @@ func deleteIntent(ctx context.Context, tx *txn, id string) error {
 
 const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
 	token, leased_at`
+
+// DatabaseIntent returns the intent in flight for a database, or nil when
+// there is none.
+func (db *DB) DatabaseIntent(ctx context.Context, databaseID string) (*dbplane.Intent, error) {
+	rows, err := db.readRows(ctx, `SELECT `+intentCols+` FROM intents WHERE database_id = ?`, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := collectIntents(rows)
+	if err != nil || len(l) == 0 {
+		return nil, err
+	}
+	return l[0], nil
+}
 
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {

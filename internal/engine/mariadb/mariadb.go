@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
@@ -188,33 +189,73 @@ func (c *conn) Version(ctx context.Context) (string, error) {
 // Close closes the pool.
 func (c *conn) Close() error { return c.db.Close() }
 
-// exec runs stmts in order on the pool, ending sessions where a statement
-// says so, and stops at the first error.
+// exec runs stmts in order on one session of the pool, ending sessions
+// where a statement says so, and stops at the first error. A session that
+// cannot be had (a refused dial, a dial or handshake that timed out) fails
+// the operation before any statement is sent: the error is NotSent. A
+// pooled session found dead before the first statement went out
+// (driver.ErrBadConn, which the driver returns only when nothing was
+// written) is replaced, as database/sql does for a single statement.
 func (c *conn) exec(ctx context.Context, op string, stmts []stmt) error {
-	for _, s := range stmts {
-		var err error
+	for attempt := 1; ; attempt++ {
+		sc, err := c.db.Conn(ctx)
+		if err != nil {
+			return notSent(op, err)
+		}
+		sent, err := run(ctx, sc, stmts)
+		sc.Close()
+		if err == nil {
+			return nil
+		}
+		if !sent && errors.Is(err, driver.ErrBadConn) {
+			if attempt < maxBadConnRetries {
+				continue
+			}
+			return notSent(op, err)
+		}
+		return translate(op, err)
+	}
+}
+
+// maxBadConnRetries bounds the dead pooled sessions exec replaces.
+const maxBadConnRetries = 3
+
+// run runs stmts on sc. sent is false when the first statement failed
+// before reaching the server.
+func run(ctx context.Context, sc *sql.Conn, stmts []stmt) (sent bool, err error) {
+	for i, s := range stmts {
 		if s.KillEach {
-			err = c.kill(ctx, s)
+			err = kill(ctx, sc, s)
 		} else {
-			_, err = c.db.ExecContext(ctx, s.SQL, s.Args...)
+			_, err = sc.ExecContext(ctx, s.SQL, s.Args...)
 		}
 		if err != nil {
-			return translate(op, err)
+			return i > 0 || !errors.Is(err, driver.ErrBadConn), err
 		}
 	}
-	return nil
+	return true, nil
+}
+
+// notSent translates err, met before anything was sent, as NotSent.
+func notSent(op string, err error) error {
+	err = translate(op, err)
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		ee.NotSent = true
+	}
+	return err
 }
 
 // kill ends every session the query s lists. A session that ended on its
 // own in between is not an error.
-func (c *conn) kill(ctx context.Context, s stmt) error {
-	ids, err := c.sessionIDs(ctx, s)
+func kill(ctx context.Context, sc *sql.Conn, s stmt) error {
+	ids, err := sessionIDs(ctx, sc, s)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
 		k := renderKill(id)
-		_, err := c.db.ExecContext(ctx, k.SQL, k.Args...)
+		_, err := sc.ExecContext(ctx, k.SQL, k.Args...)
 		var me *mysql.MySQLError
 		if errors.As(err, &me) && me.Number == 1094 { // ER_NO_SUCH_THREAD
 			continue
@@ -226,8 +267,8 @@ func (c *conn) kill(ctx context.Context, s stmt) error {
 	return nil
 }
 
-func (c *conn) sessionIDs(ctx context.Context, s stmt) ([]uint64, error) {
-	rows, err := c.db.QueryContext(ctx, s.SQL, s.Args...)
+func sessionIDs(ctx context.Context, sc *sql.Conn, s stmt) ([]uint64, error) {
+	rows, err := sc.QueryContext(ctx, s.SQL, s.Args...)
 	if err != nil {
 		return nil, err
 	}

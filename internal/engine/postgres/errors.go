@@ -61,6 +61,10 @@ func translate(op string, err error) error {
 	} else if unreachable(err) {
 		e.Kind = engine.ErrUnreachable
 	}
+	// A failed connect, or what pgconn guarantees happened before any
+	// byte was sent, changed nothing on the server.
+	_, connect := errors.AsType[*pgconn.ConnectError](err)
+	e.NotSent = connect || pgconn.SafeToRetry(err)
 	if verifierPattern.MatchString(err.Error()) {
 		e.Err = redactedError{err}
 	}
