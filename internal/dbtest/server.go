@@ -40,7 +40,7 @@ type Server struct {
 	adminDB  string // "" for MariaDB
 	tls      engine.TLSMode
 
-	proc      *process // nil for an existing server
+	proc      *process                         // nil for an existing server
 	start     func(port int) (*process, error) // starts proc again (Restart)
 	logPath   string
 	stopSig   syscall.Signal
