@@ -12,8 +12,9 @@ import (
 )
 
 // ErrBusy is what a change of a database answers while another change of
-// it is in flight (its intent holds the database).
-var ErrBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
+// it is in flight (its intent holds the database): 503, as a host that is
+// slow to answer; document 003 keeps 409 for a duplicate name.
+var ErrBusy = dbplane.Errorf(dbplane.CodeUnavailable, "Another change to this database is in progress; try again shortly")
 
 // ErrLeaseLost is what a change of an intent returns when another worker
 // claimed the intent since this one took it: the caller must stop, and the
@@ -108,7 +109,7 @@ func (db *DB) ClaimIntents(ctx context.Context, minAge time.Duration) ([]*dbplan
 }
 
 // BeginRotate records a rotate intent for the account's database. It
-// returns ErrDatabaseNotFound, or CodeConflict while another change is in
+// returns ErrDatabaseNotFound, or ErrBusy while another change is in
 // flight.
 func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
@@ -128,7 +129,7 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 }
 
 // beginIntent records an intent for an existing database in tx. It returns
-// the row, or CodeConflict while another change is in flight.
+// the row, or ErrBusy while another change is in flight.
 func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
 	d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
 	if err != nil {
