@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/dbplane/dbplane/internal/config"
 )
 
 // group is a command made of subcommands, such as "host": most of them
@@ -201,13 +203,13 @@ func (cf *connFlags) call(e env, args []string) (*call, error) {
 	}
 	addr, token := cf.addr, cf.token
 	if addr == "" {
-		addr = e.getenv("DBPLANE_ADDR")
+		addr = e.getenv(config.EnvAddr)
 	}
 	if addr == "" {
 		addr = defaultAddr
 	}
 	if token == "" {
-		token = e.getenv("DBPLANE_TOKEN")
+		token = e.getenv(config.EnvToken)
 	}
 	api, err := newClient(addr, token, cf.timeout)
 	if err != nil {

@@ -17,12 +17,21 @@ type fileEntry struct {
 	line  int
 }
 
+// The CLI's client commands read these; serve does not. One env file often
+// serves both (packaging/dbplane.env beside a shell profile), so the config
+// file skips them instead of calling them unknown.
+const (
+	EnvAddr  = "DBPLANE_ADDR"
+	EnvToken = "DBPLANE_TOKEN"
+)
+
 // readConfigFile parses a file of KEY=VALUE lines. Blank lines and lines
 // starting with # are skipped, an "export " prefix is allowed, and a value
 // in matching single or double quotes loses them (as in shell env files); a
 // # later in a line is part of the value. Keys without the DBPLANE_ prefix
 // are ignored, so the file can double as an env file for other tools; a
-// DBPLANE_ key this package does not know, or one given twice, is an error.
+// DBPLANE_ key this package does not know (other than the CLI's EnvAddr and
+// EnvToken), or one given twice, is an error.
 func readConfigFile(path string) (configFile, error) {
 	f := configFile{path: path, entries: map[string]fileEntry{}}
 	b, err := readLimited(path)
@@ -30,6 +39,7 @@ func readConfigFile(path string) (configFile, error) {
 		return f, fmt.Errorf("config file: %w", err)
 	}
 	known := map[string]bool{}
+	clientOnly := map[string]bool{EnvAddr: true, EnvToken: true}
 	for _, s := range settings {
 		known[s.env] = true
 		if s.twin {
@@ -50,6 +60,9 @@ func readConfigFile(path string) (configFile, error) {
 			continue
 		}
 		if !strings.HasPrefix(key, "DBPLANE_") {
+			continue
+		}
+		if clientOnly[key] {
 			continue
 		}
 		if !known[key] {

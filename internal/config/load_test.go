@@ -62,7 +62,8 @@ func TestLoad_Precedence(t *testing.T) {
 	}{
 		{
 			name: "FileOverDefault",
-			file: "# comment\nDBPLANE_LISTEN=127.0.0.1:9000\nexport DBPLANE_LOG_LEVEL=\"debug\"\nDBPLANE_ENGINE_TIMEOUT='3s'\nOTHER_TOOL=x\n",
+			// The CLI's DBPLANE_ADDR and DBPLANE_TOKEN are skipped, as other tools' keys are.
+			file: "# comment\nDBPLANE_LISTEN=127.0.0.1:9000\nexport DBPLANE_LOG_LEVEL=\"debug\"\nDBPLANE_ENGINE_TIMEOUT='3s'\nOTHER_TOOL=x\nDBPLANE_ADDR=http://127.0.0.1:9000\nDBPLANE_TOKEN=dbp_x\n",
 			want: func(c *config.Config) {
 				c.Listen = "127.0.0.1:9000"
 				c.LogLevel = "debug"
