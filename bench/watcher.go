@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/dbplane/dbplane/internal/engine"
 )
 
 // The watcher measurement (SPEC §7): one quota-watcher pass over a MariaDB
@@ -242,10 +240,7 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 		}
 		return nil
 	}
-	sizer, ok := e.Raw.(engine.Sizer)
-	if !ok {
-		return nil, fmt.Errorf("watcher: the %s conn measures no sizes", e.Name)
-	}
+	sizer := e.Raw
 	sizes := func(keep bool) error {
 		var err error
 		t0 := time.Now()

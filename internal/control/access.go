@@ -95,11 +95,7 @@ func (s *Service) applyAccess(ctx context.Context, in *dbplane.Intent, to dbplan
 	if err != nil {
 		return err
 	}
-	setter, ok := c.(engine.AccessSetter)
-	if !ok {
-		return &engine.Error{Op: engine.OpSetAccess, Kind: engine.ErrUnsupported, Err: errors.New("engine cannot restrict access")}
-	}
-	return setter.SetAccess(ctx, engine.SetAccessRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote, Access: accessFor(to)})
+	return c.SetAccess(ctx, engine.SetAccessRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote, Access: accessFor(to)})
 }
 
 // settleAccess finishes an access intent left by a crash: the flags in the

@@ -22,6 +22,7 @@ import (
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
 	mongodriver "github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 )
@@ -144,14 +145,14 @@ func TestCrash_ReconcilerFinishesEveryStep(t *testing.T) {
 				}
 
 				rs = openRealService(t, dir, nil)
-				intents, _ := rs.st.Intents(ctx)
+				intents := must.Get(rs.st.Intents(ctx))(t)
 				if len(intents) != 1 {
 					t.Fatalf("after the crash, %d intents recorded, want 1", len(intents))
 				}
 				if err := rs.svc.Reconcile(ctx, 0); err != nil {
 					t.Fatalf("Reconcile: %v", err)
 				}
-				if intents, _ := rs.st.Intents(ctx); len(intents) != 0 {
+				if intents := must.Get(rs.st.Intents(ctx))(t); len(intents) != 0 {
 					t.Fatalf("after Reconcile, %d intents left, want 0", len(intents))
 				}
 				rows, err := rs.svc.ListDatabases(ctx, acct.ID)

@@ -346,7 +346,7 @@ func (s *Service) giveUp(sctx context.Context, in *dbplane.Intent, err error) {
 		}
 		return
 	}
-	if nerr := s.store.NoteIntentFailure(sctx, in, scrubbed(err)); nerr != nil {
+	if nerr := s.store.NoteIntentFailure(sctx, in, err.Error()); nerr != nil {
 		s.log.Error("hand back intent", "database_id", in.DatabaseID, "kind", string(in.Kind), "err", nerr)
 	}
 }
@@ -376,10 +376,10 @@ func (s *Service) finishLeftChange(ctx, ectx context.Context, databaseID string)
 	if err := s.settleLocked(ectx, in); err != nil {
 		sctx, cancel := s.storeCtx(ctx)
 		defer cancel()
-		if nerr := s.store.NoteIntentFailure(sctx, in, scrubbed(err)); nerr != nil {
+		if nerr := s.store.NoteIntentFailure(sctx, in, err.Error()); nerr != nil {
 			s.log.Error("hand back intent", "database_id", databaseID, "kind", string(in.Kind), "err", nerr)
 		}
-		s.log.Warn("change left in flight not settled yet", "database_id", databaseID, "kind", string(in.Kind), "err", scrubbed(err))
+		s.log.Warn("change left in flight not settled yet", "database_id", databaseID, "kind", string(in.Kind), "err", err.Error())
 		return translateEngine(err)
 	}
 	s.log.Info("change left in flight settled", "database_id", databaseID, "kind", string(in.Kind))

@@ -12,6 +12,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/enginefake"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/store"
 )
 
@@ -79,7 +80,7 @@ func TestCreateDatabase_LateUndoLeavesNoOrphan(t *testing.T) {
 	if on := f.fake.Databases(); !slices.Equal(on, rows) {
 		t.Errorf("the engine holds %v but dbplane's rows are %v: an orphan (or a row without its database)", on, rows)
 	}
-	if intents, _ := f.st.Intents(ctx); len(intents) != 0 {
+	if intents := must.Get(f.st.Intents(ctx))(t); len(intents) != 0 {
 		t.Errorf("intents left after the last pass: %v", intents)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 )
@@ -23,9 +24,9 @@ func TestCheckMasterKey_FollowsARotationAndRefusesAnotherKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	k1, _ := secret.GenerateKey("k1", nil)
-	k2, _ := secret.GenerateKey("k2", nil)
-	k3, _ := secret.GenerateKey("k3", nil)
+	k1 := must.Get(secret.GenerateKey("k1", nil))(t)
+	k2 := must.Get(secret.GenerateKey("k2", nil))(t)
+	k3 := must.Get(secret.GenerateKey("k3", nil))(t)
 	check := func(primary secret.Key, others ...secret.Key) error {
 		sealer, err := secret.NewSealer(primary, others...)
 		if err != nil {

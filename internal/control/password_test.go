@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 func TestPasswordHashRoundTrip(t *testing.T) {
@@ -18,7 +20,7 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Errorf("hash %q is not a PHC argon2id string with its parameters", h)
 	}
-	h2, _ := hashPassword(rand.Reader, p, "correct horse")
+	h2 := must.Get(hashPassword(rand.Reader, p, "correct horse"))(t)
 	if h == h2 {
 		t.Error("two hashes of one password are equal: the salt is not random")
 	}
@@ -28,7 +30,7 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 		}
 	}
 	// Hashes made under other costs still check.
-	strong, _ := hashPassword(rand.Reader, PasswordParams{Memory: 128, Time: 2, Threads: 2}, "x")
+	strong := must.Get(hashPassword(rand.Reader, PasswordParams{Memory: 128, Time: 2, Threads: 2}, "x"))(t)
 	if ok, err := checkPassword(strong, "x"); !ok || err != nil {
 		t.Errorf("a hash with other parameters does not check: %v %v", ok, err)
 	}
@@ -37,7 +39,7 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 // FuzzParsePasswordHash: a stored hash, however mangled, never panics and
 // never asks for unbounded memory or time.
 func FuzzParsePasswordHash(f *testing.F) {
-	good, _ := hashPassword(rand.Reader, PasswordParams{Memory: 64, Time: 1, Threads: 1}, "x")
+	good := must.Get(hashPassword(rand.Reader, PasswordParams{Memory: 64, Time: 1, Threads: 1}, "x"))(f)
 	for _, s := range []string{good, "", "$argon2id$v=19$m=4294967295,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA", "$argon2i$v=19$m=64,t=1,p=1$a$b", "$$$$$"} {
 		f.Add(s)
 	}

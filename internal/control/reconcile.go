@@ -49,7 +49,7 @@ func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down down
 			continue
 		}
 		if err != nil {
-			msg := scrubbed(err)
+			msg := err.Error() // engine errors hold no secret (engine.Conn)
 			if nerr := s.store.NoteIntentFailure(ctx, in, msg); nerr != nil {
 				errs = append(errs, nerr)
 			}
@@ -71,10 +71,6 @@ func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down down
 	}
 	return errors.Join(errs...)
 }
-
-// scrubbed is the text of an error that is safe to store: engine errors are
-// already scrubbed of passwords by the registry middleware.
-func scrubbed(err error) string { return err.Error() }
 
 func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 	unlock := s.locks.lock(in.DatabaseID)

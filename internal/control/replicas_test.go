@@ -12,6 +12,7 @@ import (
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/enginefake"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 )
@@ -29,8 +30,8 @@ func newReplicaPair(t *testing.T) *replicaPair {
 	ctx := context.Background()
 	pg := dbtest.Postgres(t)
 	url := pg.URL(pg.NewDatabase(t))
-	key, _ := secret.GenerateKey("k1", nil)
-	sealer, _ := secret.NewSealer(key)
+	key := must.Get(secret.GenerateKey("k1", nil))(t)
+	sealer := must.Get(secret.NewSealer(key))(t)
 	fake := enginefake.New("mariadb")
 	fake.SetAdmin(engine.Config{Host: "db.internal", Port: 3306, User: "root", Password: "old-admin-password"})
 	open := func() *control.Service {
@@ -158,7 +159,7 @@ func TestUpdateHost_KeepsTheSealedPasswordWhenItDoesNotChange(t *testing.T) {
 	if _, err := f.svc.UpdateHost(ctx, before.ID, dbplane.HostInput{Password: &pw}); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := f.st.Host(ctx, before.ID); bytes.Equal(again.SealedPassword, before.SealedPassword) {
+	if again := must.Get(f.st.Host(ctx, before.ID))(t); bytes.Equal(again.SealedPassword, before.SealedPassword) {
 		t.Error("UpdateHost of the password kept the old sealed password")
 	}
 }

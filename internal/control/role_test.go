@@ -7,6 +7,7 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 func TestUpdateAccount_Role(t *testing.T) {
@@ -34,7 +35,7 @@ func TestUpdateAccount_Role(t *testing.T) {
 	if _, err := f.svc.UpdateAccount(ctx, f.account.ID, role(dbplane.RoleUser)); !errors.Is(err, dbplane.ErrLastAdmin) {
 		t.Errorf("demoting the new last admin = %v, want ErrLastAdmin", err)
 	}
-	if got, _ := f.svc.Account(ctx, f.account.ID); got.Role != dbplane.RoleAdmin {
+	if got := must.Get(f.svc.Account(ctx, f.account.ID))(t); got.Role != dbplane.RoleAdmin {
 		t.Errorf("a refused demotion changed the role to %s", got.Role)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/enginefake"
+	"github.com/dbplane/dbplane/internal/must"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
 )
@@ -112,13 +114,19 @@ func (f *fixture) mustCreate(tb testing.TB, accountID, label string) *dbplane.Cr
 // any file of the data dir (the SQLite file and its WAL).
 func (f *fixture) assertNoSecretAtRest(tb testing.TB, secrets ...string) {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(f.dir, "*"))
+	files := must.Get(filepath.Glob(filepath.Join(f.dir, "*")))(tb)
 	for _, s := range secrets {
 		if strings.Contains(f.logs.String(), s) {
 			tb.Errorf("a password appears in the logs")
 		}
 		for _, file := range files {
-			b, _ := os.ReadFile(file)
+			b, err := os.ReadFile(file)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // a -shm or -wal file SQLite removed meanwhile
+			}
+			if err != nil {
+				tb.Fatal(err)
+			}
 			if bytes.Contains(b, []byte(s)) {
 				tb.Errorf("a password appears in plaintext in %s", filepath.Base(file))
 			}
@@ -254,7 +262,7 @@ func TestRotatePassword_OldRefusedNewStored(t *testing.T) {
 	if !f.fake.Login(d.DBName, d.DBUser, string(rot.Password)) {
 		t.Error("new password does not log in")
 	}
-	rev, _ := f.svc.RevealDatabase(context.Background(), f.account.ID, d.ID)
+	rev := must.Get(f.svc.RevealDatabase(context.Background(), f.account.ID, d.ID))(t)
 	if rev.Password != rot.Password {
 		t.Error("reveal after rotate does not return the new password")
 	}
@@ -272,7 +280,7 @@ func TestIsolation_ForeignDatabaseIsNotFound(t *testing.T) {
 	if _, err := f.svc.RotatePassword(ctx, other.ID, mine.Database.ID); !errors.Is(err, dbplane.ErrDatabaseNotFound) {
 		t.Errorf("RotatePassword(foreign) = %v, want ErrDatabaseNotFound", err)
 	}
-	if list, _ := f.svc.ListDatabases(ctx, other.ID); len(list) != 0 {
+	if list := must.Get(f.svc.ListDatabases(ctx, other.ID))(t); len(list) != 0 {
 		t.Errorf("ListDatabases(other) = %d rows, want 0", len(list))
 	}
 	if !f.fake.Login(mine.Database.DBName, mine.Database.DBUser, string(mine.Password)) {
@@ -291,10 +299,10 @@ func TestCreateDatabase_HostDownLeavesNothing(t *testing.T) {
 	if !errors.Is(err, dbplane.ErrHostUnavailable) {
 		t.Fatalf("CreateDatabase with host down = %v, want ErrHostUnavailable", err)
 	}
-	if list, _ := f.svc.ListDatabases(ctx, f.account.ID); len(list) != 0 {
+	if list := must.Get(f.svc.ListDatabases(ctx, f.account.ID))(t); len(list) != 0 {
 		t.Errorf("a failed create left %d rows", len(list))
 	}
-	if intents, _ := f.st.Intents(ctx); len(intents) != 1 || intents[0].Kind != dbplane.IntentDrop {
+	if intents := must.Get(f.st.Intents(ctx))(t); len(intents) != 1 || intents[0].Kind != dbplane.IntentDrop {
 		t.Fatalf("intents = %v, want one pending drop", intents)
 	}
 	f.fake.FailAfter(enginefake.OpEnsure, nil)
@@ -322,7 +330,7 @@ func TestRotatePassword_LostReplyIsFinishedByReconcile(t *testing.T) {
 	if err := f.svc.Reconcile(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	rev, _ := f.svc.RevealDatabase(ctx, f.account.ID, d.ID)
+	rev := must.Get(f.svc.RevealDatabase(ctx, f.account.ID, d.ID))(t)
 	if !f.fake.Login(d.DBName, d.DBUser, string(rev.Password)) {
 		t.Error("after Reconcile the stored password does not log in")
 	}
@@ -341,10 +349,10 @@ func TestRotatePassword_RefusedChangesNothing(t *testing.T) {
 	if _, err := f.svc.RotatePassword(ctx, f.account.ID, cr.Database.ID); dbplane.ErrorCode(err) != dbplane.CodeUnavailable {
 		t.Fatalf("RotatePassword = %v, want unavailable", err)
 	}
-	if intents, _ := f.st.Intents(ctx); len(intents) != 0 {
+	if intents := must.Get(f.st.Intents(ctx))(t); len(intents) != 0 {
 		t.Errorf("a refused rotate left %d intents", len(intents))
 	}
-	rev, _ := f.svc.RevealDatabase(ctx, f.account.ID, cr.Database.ID)
+	rev := must.Get(f.svc.RevealDatabase(ctx, f.account.ID, cr.Database.ID))(t)
 	if rev.Password != cr.Password || !f.fake.Login(cr.Database.DBName, cr.Database.DBUser, string(cr.Password)) {
 		t.Error("a refused rotate changed the stored or the engine password")
 	}
@@ -361,14 +369,14 @@ func TestRotatePassword_UnclassifiedErrorKeepsTheIntent(t *testing.T) {
 	if _, err := f.svc.RotatePassword(ctx, f.account.ID, cr.Database.ID); err == nil {
 		t.Fatal("RotatePassword = nil, want the error")
 	}
-	if intents, _ := f.st.Intents(ctx); len(intents) != 1 {
+	if intents := must.Get(f.st.Intents(ctx))(t); len(intents) != 1 {
 		t.Fatalf("%d intents, want the rotate kept", len(intents))
 	}
 	f.fake.FailAfter(enginefake.OpSetPassword, nil)
 	if err := f.svc.Reconcile(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	rev, _ := f.svc.RevealDatabase(ctx, f.account.ID, cr.Database.ID)
+	rev := must.Get(f.svc.RevealDatabase(ctx, f.account.ID, cr.Database.ID))(t)
 	if !f.fake.Login(cr.Database.DBName, cr.Database.DBUser, string(rev.Password)) {
 		t.Error("after Reconcile the stored password does not log in")
 	}
@@ -384,7 +392,7 @@ func TestCreateDatabase_TimeoutIsUndone(t *testing.T) {
 		t.Fatal("CreateDatabase past the engine timeout = nil, want an error")
 	}
 	f.fake.Hang(enginefake.OpEnsure, false)
-	if list, _ := f.svc.ListDatabases(ctx, f.account.ID); len(list) != 0 {
+	if list := must.Get(f.svc.ListDatabases(ctx, f.account.ID))(t); len(list) != 0 {
 		t.Fatalf("a timed-out create left %d rows", len(list))
 	}
 	if err := f.svc.Reconcile(ctx, 0); err != nil {
@@ -421,7 +429,7 @@ func TestCreateHost_ChecksConnectionAndPrivileges(t *testing.T) {
 			}
 		})
 	}
-	hosts, _ := f.svc.ListHosts(context.Background())
+	hosts := must.Get(f.svc.ListHosts(context.Background()))(t)
 	if len(hosts) != 1 {
 		t.Errorf("refused hosts were stored: %d hosts, want 1", len(hosts))
 	}
@@ -437,7 +445,7 @@ func TestAuthenticate(t *testing.T) {
 	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
 		t.Fatalf("Authenticate(fresh key) = %v", err)
 	}
-	if keys, _ := f.svc.ListKeys(ctx, f.account.ID); len(keys) != 1 || keys[0].LastUsedAt == nil {
+	if keys := must.Get(f.svc.ListKeys(ctx, f.account.ID))(t); len(keys) != 1 || keys[0].LastUsedAt == nil {
 		t.Errorf("after use, keys = %+v, want lastUsedAt set", keys)
 	}
 	for _, tc := range []struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 // fastPasswords keeps argon2id cheap in tests; the format and the checks
@@ -114,8 +115,8 @@ func TestSignInPasswordChangeEndsOtherSessions(t *testing.T) {
 	if err := f.svc.SetPassword(ctx, a.ID, "first password"); err != nil {
 		t.Fatal(err)
 	}
-	s1, t1, _ := f.svc.SignIn(ctx, a.Email, "first password", dbplane.SessionMeta{})
-	_, t2, _ := f.svc.SignIn(ctx, a.Email, "first password", dbplane.SessionMeta{})
+	s1, t1 := must.Get2(f.svc.SignIn(ctx, a.Email, "first password", dbplane.SessionMeta{}))(t)
+	_, t2 := must.Get2(f.svc.SignIn(ctx, a.Email, "first password", dbplane.SessionMeta{}))(t)
 	list, err := f.svc.ListSessions(ctx, a.ID)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("ListSessions = %d, %v; want 2", len(list), err)
@@ -143,7 +144,7 @@ func TestSignInPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Errorf("a session survived an operator's password reset: %v", err)
 	}
 	// Revoking one session.
-	s3, t3, _ := f.svc.SignIn(ctx, a.Email, "third password", dbplane.SessionMeta{})
+	s3, t3 := must.Get2(f.svc.SignIn(ctx, a.Email, "third password", dbplane.SessionMeta{}))(t)
 	if err := f.svc.RevokeSession(ctx, "someone-else", s3.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
 		t.Errorf("revoking another account's session = %v, want not found", err)
 	}
@@ -212,8 +213,8 @@ func TestPasswordLink(t *testing.T) {
 		t.Errorf("sign-in with the link's password: %v", err)
 	}
 	// A newer link replaces the older; an expired one is refused.
-	old, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
-	fresh, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
+	old, _ := must.Get2(f.svc.CreatePasswordLink(ctx, a.ID))(t)
+	fresh, _ := must.Get2(f.svc.CreatePasswordLink(ctx, a.ID))(t)
 	if _, err := f.svc.UsePasswordLink(ctx, old, "a long password 2"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("a replaced link = %v", err)
 	}
@@ -225,7 +226,7 @@ func TestPasswordLink(t *testing.T) {
 	if _, err := f.svc.UsePasswordLink(ctx, fresh, "a long password 4"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("a link from before a password change = %v, want ErrBadLink", err)
 	}
-	suspended, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
+	suspended, _ := must.Get2(f.svc.CreatePasswordLink(ctx, a.ID))(t)
 	yes, no := true, false
 	if _, err := f.svc.UpdateAccount(ctx, a.ID, dbplane.AccountUpdate{Suspended: &yes}); err != nil {
 		t.Fatal(err)
@@ -236,7 +237,7 @@ func TestPasswordLink(t *testing.T) {
 	if _, err := f.svc.UsePasswordLink(ctx, suspended, "a long password 5"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("a link from before a suspension = %v, want ErrBadLink", err)
 	}
-	expiring, _, _ := f.svc.CreatePasswordLink(ctx, a.ID)
+	expiring, _ := must.Get2(f.svc.CreatePasswordLink(ctx, a.ID))(t)
 	c.t = c.t.Add(control.PasswordLinkTTL)
 	if _, err := f.svc.UsePasswordLink(ctx, expiring, "a long password 3"); !errors.Is(err, dbplane.ErrBadLink) {
 		t.Errorf("an expired link = %v", err)
@@ -250,9 +251,9 @@ func TestSweepSessions(t *testing.T) {
 	if err := f.svc.SetPassword(ctx, a.ID, "a fine password"); err != nil {
 		t.Fatal(err)
 	}
-	_, old, _ := f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{})
+	_, old := must.Get2(f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{}))(t)
 	c.t = c.t.Add(2 * time.Hour) // past the idle timeout
-	_, fresh, _ := f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{})
+	_, fresh := must.Get2(f.svc.SignIn(ctx, a.Email, "a fine password", dbplane.SessionMeta{}))(t)
 	if err := f.svc.SweepSessions(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/control"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 // TestPreviewSuspension holds the preview to what UpdateAccount then does.
@@ -16,7 +17,7 @@ func TestPreviewSuspension(t *testing.T) {
 	for _, label := range []string{"one", "two", "three"} {
 		f.mustCreate(t, a.ID, label)
 	}
-	dbs, _ := f.svc.ListDatabases(ctx, a.ID)
+	dbs := must.Get(f.svc.ListDatabases(ctx, a.ID))(t)
 	if _, err := f.svc.SetDatabaseDisabled(ctx, dbs[2].ID, true); err != nil { // stays disabled either way
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestPreviewSuspension(t *testing.T) {
 	if want := (dbplane.SuspensionPreview{Suspend: true, Keys: 1, Databases: 2, Sessions: 1}); *p != want {
 		t.Errorf("preview of a suspension = %+v, want %+v", *p, want)
 	}
-	if p, _ := f.svc.PreviewSuspension(ctx, a.ID, false); *p != (dbplane.SuspensionPreview{}) {
+	if p := must.Get(f.svc.PreviewSuspension(ctx, a.ID, false))(t); *p != (dbplane.SuspensionPreview{}) {
 		t.Errorf("preview of unsuspending an active account = %+v, want nothing", *p)
 	}
 
@@ -58,7 +59,7 @@ func TestPreviewSuspension(t *testing.T) {
 	if n := changed(before, after); n != p.Databases {
 		t.Errorf("the suspension changed %d databases, the preview said %d", n, p.Databases)
 	}
-	keys, _ := f.svc.ListKeys(ctx, a.ID)
+	keys := must.Get(f.svc.ListKeys(ctx, a.ID))(t)
 	disabled := 0
 	for _, k := range keys {
 		if k.DisabledBySuspension {
@@ -68,7 +69,7 @@ func TestPreviewSuspension(t *testing.T) {
 	if disabled != p.Keys {
 		t.Errorf("the suspension disabled %d keys, the preview said %d", disabled, p.Keys)
 	}
-	if ss, _ := f.svc.ListSessions(ctx, a.ID); len(ss) != 0 {
+	if ss := must.Get(f.svc.ListSessions(ctx, a.ID))(t); len(ss) != 0 {
 		t.Errorf("%d sessions left after the suspension", len(ss))
 	}
 

@@ -92,11 +92,7 @@ func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sizer, ok := c.(engine.Sizer)
-	if !ok {
-		return 0, engine.ErrUnsupported
-	}
-	sizes, err := sizer.DatabaseSizes(ctx)
+	sizes, err := c.DatabaseSizes(ctx)
 	if err != nil {
 		return 0, err
 	}

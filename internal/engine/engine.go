@@ -49,6 +49,8 @@ type Conn interface {
 	// SetPassword replaces the owner's password; the old one is refused for
 	// new logins when it returns. ErrNotExist when the user is missing.
 	SetPassword(ctx context.Context, req SetPasswordRequest) error
+	Sizer
+	AccessSetter
 	Close() error
 }
 
@@ -68,16 +70,18 @@ const (
 	OpClose           = "close"
 )
 
-// Optional capabilities. Callers check with a type assertion.
+// Every Conn has these two, named on their own for the code that needs only
+// one of them. A driver whose server cannot do one still implements it, and
+// answers with an error wrapping ErrUnsupported (FerretDB v1 has no roles,
+// so the mongo driver's SetAccess does); callers never type-assert.
 
 // Sizer reports the size of every database on the server in one round trip.
-// Absent: sizes are not reported.
 type Sizer interface {
 	DatabaseSizes(ctx context.Context) (map[string]int64, error)
 }
 
-// AccessSetter changes what a database's owner may do. Absent: callers
-// return ErrUnsupported.
+// AccessSetter changes what a database's owner may do (engine.Access).
+// Each level is idempotent and may follow any other.
 type AccessSetter interface {
 	SetAccess(ctx context.Context, req SetAccessRequest) error
 }

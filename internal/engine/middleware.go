@@ -34,11 +34,7 @@ type Observation struct {
 	Took               time.Duration
 }
 
-var (
-	_ Conn         = (*conn)(nil)
-	_ Sizer        = (*conn)(nil)
-	_ AccessSetter = (*conn)(nil)
-)
+var _ Conn = (*conn)(nil)
 
 func (c *conn) Ping(ctx context.Context) error {
 	return c.do(ctx, OpPing, func(ctx context.Context) error { return c.inner.Ping(ctx) })
@@ -74,39 +70,21 @@ func (c *conn) SetPassword(ctx context.Context, req SetPasswordRequest) error {
 	return c.do(ctx, OpSetPassword, func(ctx context.Context) error { return c.inner.SetPassword(ctx, req) })
 }
 
-// DatabaseSizes delegates to the driver's Sizer, or returns an error
-// wrapping ErrUnsupported.
 func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 	var sizes map[string]int64
 	err := c.do(ctx, OpSizes, func(ctx context.Context) (err error) {
-		s, ok := c.inner.(Sizer)
-		if !ok {
-			return c.unsupported(OpSizes)
-		}
-		sizes, err = s.DatabaseSizes(ctx)
+		sizes, err = c.inner.DatabaseSizes(ctx)
 		return err
 	})
 	return sizes, err
 }
 
-// SetAccess delegates to the driver's AccessSetter, or returns an error
-// wrapping ErrUnsupported.
 func (c *conn) SetAccess(ctx context.Context, req SetAccessRequest) error {
-	return c.do(ctx, OpSetAccess, func(ctx context.Context) error {
-		s, ok := c.inner.(AccessSetter)
-		if !ok {
-			return c.unsupported(OpSetAccess)
-		}
-		return s.SetAccess(ctx, req)
-	})
+	return c.do(ctx, OpSetAccess, func(ctx context.Context) error { return c.inner.SetAccess(ctx, req) })
 }
 
 func (c *conn) Close() error {
 	return c.do(context.Background(), OpClose, func(context.Context) error { return c.inner.Close() })
-}
-
-func (c *conn) unsupported(op string) error {
-	return &Error{Op: op, Engine: c.engine, Kind: ErrUnsupported, Err: errors.New("the engine driver does not implement it")}
 }
 
 // do runs one operation under the default timeout, makes its error an

@@ -68,10 +68,8 @@ func (r *Registry) Has(name string) bool {
 // Open opens a Conn to a host through the named driver. The Conn is wrapped
 // in middleware that bounds each operation with the default timeout, logs
 // it with hostID, and makes every error an *Error (an untranslated driver
-// error loses its text; see conn). The wrapped Conn always implements Sizer and AccessSetter; when
-// the driver's Conn does not, those methods return an error wrapping
-// ErrUnsupported. Open returns an error wrapping ErrUnsupported when no
-// driver is named name.
+// error loses its text; see conn). Open returns an error wrapping
+// ErrUnsupported when no driver is named name.
 func (r *Registry) Open(name string, cfg Config, hostID string) (Conn, error) {
 	d, ok := r.drivers[name]
 	if !ok {

@@ -54,19 +54,15 @@ func (c *stubConn) SetPassword(ctx context.Context, req engine.SetPasswordReques
 	c.lastCtx = ctx
 	return c.err
 }
-func (c *stubConn) Close() error { return c.err }
-
-// stubFullConn also implements the optional capabilities.
-type stubFullConn struct{ stubConn }
-
-func (c *stubFullConn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
+func (c *stubConn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 	c.lastCtx = ctx
 	return map[string]int64{"a": 1}, c.err
 }
-func (c *stubFullConn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error {
+func (c *stubConn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error {
 	c.lastCtx = ctx
 	return c.err
 }
+func (c *stubConn) Close() error { return c.err }
 
 func TestRegistry_Names(t *testing.T) {
 	r := engine.NewRegistry(engine.Options{}, stubDriver{name: "postgres"}, stubDriver{name: "mariadb"})
@@ -118,11 +114,8 @@ func TestRegistry_Open(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open(mariadb) = %v", err)
 		}
-		if _, ok := c.(engine.Sizer); !ok {
-			t.Error("Open(mariadb) conn is not a Sizer")
-		}
-		if _, ok := c.(engine.AccessSetter); !ok {
-			t.Error("Open(mariadb) conn is not an AccessSetter")
+		if sizes, err := c.DatabaseSizes(context.Background()); err != nil || sizes["a"] != 1 {
+			t.Errorf("DatabaseSizes() through the Registry = %v, %v; want the driver's map[a:1], nil", sizes, err)
 		}
 	})
 }

@@ -60,6 +60,7 @@ var rules = []rule{
 	{pkg: "internal/mock", allow: []string{""}, testSupport: true},
 	{pkg: "internal/dbtest", allow: []string{"", "internal/engine"}, testSupport: true},
 	{pkg: "internal/testcert", stdlibOnly: true, testSupport: true},                                    // self-signed certificates for the HTTPS tests
+	{pkg: "internal/must", stdlibOnly: true, testSupport: true},                                        // must.Get: a test's call whose result it reads
 	{pkg: "internal/servetest", allow: []string{"internal/cli", "internal/config"}, testSupport: true}, // a real serve for the web, browser and cli tests
 	{pkg: "cmd/*bench*/...", allow: []string{"..."}},                                                   // benchmark commands measure the layers directly
 	{pkg: "bench/...", allow: []string{"..."}},

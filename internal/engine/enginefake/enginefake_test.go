@@ -13,6 +13,7 @@ import (
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/enginefake"
 	"github.com/dbplane/dbplane/internal/engine/enginetest"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 const (
@@ -268,8 +269,8 @@ func TestDriver_SetAdminBreaksOpenConns(t *testing.T) {
 
 func TestDriver_CloseAndOpenConns(t *testing.T) {
 	d := enginefake.New("mariadb")
-	c1, _ := d.Open(engine.Config{})
-	c2, _ := d.Open(engine.Config{})
+	c1 := must.Get(d.Open(engine.Config{}))(t)
+	c2 := must.Get(d.Open(engine.Config{}))(t)
 	if n := d.OpenConns(); n != 2 {
 		t.Errorf("OpenConns() = %d, want 2", n)
 	}
@@ -290,7 +291,7 @@ func TestDriver_Concurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
-			c, _ := d.Open(engine.Config{})
+			c := must.Get(d.Open(engine.Config{}))(t)
 			defer c.Close()
 			r := engine.EnsureDatabaseRequest{Database: fmt.Sprintf("db_%d", i%4), Owner: fmt.Sprintf("u_%d", i%4), Password: "p"}
 			if _, err := c.EnsureDatabase(ctx, r); err != nil {

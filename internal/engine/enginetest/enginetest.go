@@ -48,6 +48,26 @@ type Harness struct {
 	WriteStmt string
 	// ReadStmt only reads ("SELECT 1"). Empty: Connect stands in for it.
 	ReadStmt string
+	// ReadOnly, when set, runs the ReadOnlyWall case: what read_only
+	// forbids and allows, tried with the owner's own sessions.
+	ReadOnly *ReadOnlyProbe
+}
+
+// ReadOnlyProbe is what the ReadOnlyWall case runs through Harness.Exec,
+// each statement in a session of its own, as the database's owner. SPEC §5:
+// an over-quota tenant can still read and delete, and nothing it runs lets
+// it write.
+type ReadOnlyProbe struct {
+	// Setup runs while the database is active, in order: it makes what
+	// the others use (a table with rows).
+	Setup []string
+	// Escapes are ways to write; under read_only each must fail, however
+	// often read_only is set, and after a suspension (locked) is lifted.
+	Escapes []string
+	// Allowed are reads and deletes; under read_only each must succeed.
+	Allowed []string
+	// Write must succeed once the database is active again.
+	Write string
 }
 
 // opTimeout bounds each case.
@@ -92,6 +112,7 @@ func Run(t *testing.T, h Harness) {
 		{"Isolation", s.testIsolation},
 		{"DatabaseSizes", s.testDatabaseSizes},
 		{"SetAccess", s.testSetAccess},
+		{"ReadOnlyWall", s.testReadOnlyWall},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -475,13 +496,11 @@ func (s *suite) testDropDatabase(t *testing.T) {
 	if err := s.c.DropDatabase(ctx, tn.dropRequest()); err != nil {
 		t.Errorf("second DropDatabase(%s) = %v, want nil (already gone is success)", tn.Database, err)
 	}
-	if sz, ok := s.c.(engine.Sizer); ok {
-		sizes, err := sz.DatabaseSizes(ctx)
-		if err != nil {
-			t.Errorf("DatabaseSizes() after DropDatabase = %v", err)
-		} else if _, ok := sizes[tn.Database]; ok {
-			t.Errorf("DatabaseSizes() after DropDatabase(%s) still lists it", tn.Database)
-		}
+	sizes, err := s.c.DatabaseSizes(ctx)
+	if err != nil {
+		t.Errorf("DatabaseSizes() after DropDatabase = %v", err)
+	} else if _, ok := sizes[tn.Database]; ok {
+		t.Errorf("DatabaseSizes() after DropDatabase(%s) still lists it", tn.Database)
 	}
 	// The database is gone: another owner can create it afresh.
 	again := newTenant()
@@ -510,12 +529,8 @@ func (s *suite) testIsolation(t *testing.T) {
 }
 
 func (s *suite) testDatabaseSizes(t *testing.T) {
-	sz, ok := s.c.(engine.Sizer)
-	if !ok {
-		t.Skipf("%s's Conn does not implement engine.Sizer", s.h.Driver.Name())
-	}
 	a, b := s.ensure(t), s.ensure(t)
-	sizes, err := sz.DatabaseSizes(ctxFor(t))
+	sizes, err := s.c.DatabaseSizes(ctxFor(t))
 	if err != nil {
 		t.Fatalf("DatabaseSizes() = %v", err)
 	}
@@ -532,10 +547,7 @@ func (s *suite) testDatabaseSizes(t *testing.T) {
 }
 
 func (s *suite) testSetAccess(t *testing.T) {
-	as, ok := s.c.(engine.AccessSetter)
-	if !ok {
-		t.Skipf("%s's Conn does not implement engine.AccessSetter", s.h.Driver.Name())
-	}
+	as := s.c
 	if s.h.Exec == nil || s.h.WriteStmt == "" {
 		t.Skip("Harness.Exec or Harness.WriteStmt is unset")
 	}
@@ -575,6 +587,62 @@ func (s *suite) testSetAccess(t *testing.T) {
 		t.Errorf("active again: Exec(%q) = %v, want nil", s.h.WriteStmt, err)
 	}
 	read("active again")
+}
+
+// testReadOnlyWall walks a database through the statuses a tenant's
+// account can take (SPEC §5) with Harness.ReadOnly's statements.
+func (s *suite) testReadOnlyWall(t *testing.T) {
+	p := s.h.ReadOnly
+	if p == nil {
+		t.Skip("Harness.ReadOnly is unset")
+	}
+	as := s.c
+	tn := s.ensure(t)
+	ctx := ctxFor(t)
+	exec := func(stmt string) error { return s.h.Exec(ctx, tn.Owner, tn.Password, tn.Database, stmt) }
+	set := func(a engine.Access) {
+		t.Helper()
+		req := engine.SetAccessRequest{Database: tn.Database, Owner: tn.Owner, Remote: "%", Access: a}
+		if err := as.SetAccess(ctx, req); err != nil {
+			t.Fatalf("SetAccess(%s, %s) = %v, want nil", tn.Owner, a, err)
+		}
+	}
+	walled := func(when string) {
+		t.Helper()
+		for _, q := range p.Escapes {
+			if err := exec(q); err == nil {
+				t.Errorf("%s: %s = nil error, want it refused", when, q)
+			}
+		}
+	}
+	for _, q := range p.Setup {
+		if err := exec(q); err != nil {
+			t.Fatalf("active: setup %s = %v", q, err)
+		}
+	}
+
+	set(engine.AccessReadOnly)
+	walled("read_only")
+	for _, q := range p.Allowed {
+		if err := exec(q); err != nil {
+			t.Errorf("read_only: %s = %v, want nil (reads and deletes stay)", q, err)
+		}
+	}
+	set(engine.AccessReadOnly)
+	walled("read_only set twice")
+
+	// A suspension on top, lifted: read_only again, as it was.
+	set(engine.AccessLocked)
+	s.connectRefused(t, tn.Owner, tn.Password, tn.Database, "locked over read_only")
+	set(engine.AccessReadOnly)
+	walled("read_only after locked")
+
+	set(engine.AccessActive)
+	if p.Write != "" {
+		if err := exec(p.Write); err != nil {
+			t.Errorf("active after read_only: %s = %v, want nil", p.Write, err)
+		}
+	}
 }
 
 const (

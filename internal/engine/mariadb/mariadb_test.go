@@ -31,6 +31,31 @@ func TestDriver_Conformance(t *testing.T) {
 		Exec:      srv.ExecAs,
 		WriteStmt: "CREATE TABLE t (id INT)",
 		ReadStmt:  "SELECT 1",
+		ReadOnly: &enginetest.ReadOnlyProbe{
+			Setup: []string{
+				"CREATE TABLE e (id INT)", "INSERT INTO e VALUES (1), (2)",
+				"CREATE PROCEDURE ins() SQL SECURITY DEFINER INSERT INTO e VALUES (9)",
+				"CREATE VIEW ev AS SELECT id FROM e",
+			},
+			Escapes: []string{
+				"INSERT INTO e VALUES (3)",
+				"REPLACE INTO e VALUES (3)",
+				"UPDATE e SET id = 0",
+				"INSERT INTO ev VALUES (3)",
+				"CALL ins()",
+				"CREATE TABLE u (id INT)",
+				"CREATE TABLE u AS SELECT * FROM e",
+				"CREATE TEMPORARY TABLE u (id INT)",
+				"CREATE VIEW u AS SELECT 1",
+				"CREATE INDEX i ON e (id)",
+				"ALTER TABLE e ADD COLUMN c INT",
+				"RENAME TABLE e TO e2",
+				"CREATE PROCEDURE p() SELECT 1",
+				"GRANT INSERT ON e TO CURRENT_USER",
+			},
+			Allowed: []string{"SELECT COUNT(*) FROM e", "DELETE FROM e WHERE id = 2", "TRUNCATE TABLE e"},
+			Write:   "INSERT INTO e VALUES (4)",
+		},
 	})
 }
 

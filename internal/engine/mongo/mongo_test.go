@@ -39,6 +39,12 @@ func TestDriver_Conformance(t *testing.T) {
 	if !srv.IsFerretDB(t) {
 		h.Limited = srv.NewLimitedUser
 		h.Exec, h.WriteStmt, h.ReadStmt = srv.ExecAs, "insert", "find"
+		h.ReadOnly = &enginetest.ReadOnlyProbe{
+			Setup:   []string{"insert"},
+			Escapes: []string{"insert", "createUser ro_intruder"},
+			Allowed: []string{"find"},
+			Write:   "insert",
+		}
 	}
 	enginetest.Run(t, h)
 }

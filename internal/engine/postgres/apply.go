@@ -89,7 +89,7 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, raced func
 		if err != nil {
 			return created, translate(op, err)
 		}
-		done, err := run(ctx, pc, stmts)
+		done, err := c.run(ctx, pc, stmts)
 		for _, s := range stmts[:done] {
 			created = created || createsDatabase(s)
 		}
@@ -139,11 +139,14 @@ func scanState(row pgx.Row) (state, error) {
 
 // run executes stmts in order on one session, each on its own (CREATE
 // DATABASE and DROP DATABASE may not run inside a transaction block), and
-// stops at the first error. It returns how many statements succeeded.
-func run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, error) {
+// stops at the first error. A statement that names another database runs
+// on a session of its own there. It returns how many statements succeeded.
+func (c *conn) run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, error) {
 	for i, s := range stmts {
 		var err error
 		switch {
+		case s.In != "":
+			err = c.execIn(ctx, s.In, s.SQL)
 		case s.Drain:
 			err = drain(ctx, pc, s)
 		case len(s.Args) == 0:
@@ -158,6 +161,27 @@ func run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, error) {
 		}
 	}
 	return len(stmts), nil
+}
+
+// execIn runs one statement without arguments in database, on a session
+// of its own that ends with it. The session's search_path is pg_catalog
+// alone, so that nothing a tenant made in its database can stand in for a
+// function or operator the statement names.
+func (c *conn) execIn(ctx context.Context, database, sql string) error {
+	cfg := c.pool.Config().ConnConfig.Copy()
+	cfg.Database = database
+	cfg.RuntimeParams["search_path"] = "pg_catalog"
+	s, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		s.Close(cctx)
+		cancel()
+	}()
+	_, err = s.Exec(ctx, sql, pgx.QueryExecModeSimpleProtocol)
+	return err
 }
 
 // drain runs a terminate query until it finds no backend left, so callers

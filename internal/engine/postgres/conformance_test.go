@@ -22,6 +22,23 @@ func TestDriver_Conformance(t *testing.T) {
 				Exec:      srv.ExecAs,
 				WriteStmt: "CREATE TABLE t (id int)",
 				ReadStmt:  "SELECT 1",
+				ReadOnly: &enginetest.ReadOnlyProbe{
+					Setup: []string{"CREATE TABLE e (id int)", "INSERT INTO e VALUES (1), (2)"},
+					Escapes: []string{
+						"INSERT INTO e VALUES (3)",
+						"BEGIN READ WRITE; INSERT INTO e VALUES (3); COMMIT",
+						"SET default_transaction_read_only = off; INSERT INTO e VALUES (3)",
+						"SET transaction_read_only = off; UPDATE e SET id = 0",
+						"CREATE TABLE u (id int)",
+						"CREATE TABLE u AS SELECT * FROM e",
+						"CREATE TEMP TABLE u (id int)",
+						"CREATE SCHEMA u",
+						"ALTER TABLE e ADD COLUMN c int",
+						"SET ROLE pg_database_owner; CREATE TABLE u (id int)",
+					},
+					Allowed: []string{"SELECT count(*) FROM e", "DELETE FROM e WHERE id = 2", "TRUNCATE e"},
+					Write:   "INSERT INTO e VALUES (4)",
+				},
 			})
 		})
 	}

@@ -90,28 +90,63 @@
 //
 // # Access levels
 //
+// read_only is a wall the tenant cannot lift from its own session (wall.go
+// has the statements). PostgreSQL has no privilege that binds an owner,
+// which can always grant itself back what was revoked, so read_only takes
+// ownership away. With the role's logins stopped and its sessions ended,
+// one DO block, run in the tenant's database as one transaction:
+//
+//   - moves the database and every object the role owns in it to a holding
+//     role dbplane_wall_<16 hex of FNV-1a(owner)>, NOLOGIN, which the admin
+//     is a member of and the tenant is not (REASSIGN OWNED);
+//   - parks on a marker role dbplane_wall_<hex>_public what else would let
+//     the tenant write as a non-owner: privileges it gave PUBLIC beyond
+//     CONNECT, USAGE, SELECT, DELETE and TRUNCATE (on the database, its
+//     schemas, tables, columns and large objects), and SECURITY DEFINER on
+//     its routines, which become SECURITY INVOKER (the marker's EXECUTE on
+//     a routine records that it was a definer);
+//   - grants the role CONNECT, USAGE on its schemas, SELECT, DELETE and
+//     TRUNCATE on its tables, and SELECT on its sequences and large
+//     objects. A table or view with a rule ON DELETE gets no DELETE (and
+//     PUBLIC's DELETE on it is parked): rule actions run as the owner,
+//     which is now the holding role.
+//
+// Objects the tenant gave to pg_database_owner while it owned the database
+// count as its own. Then LOGIN is set again. The tenant reads, deletes and
+// truncates; it cannot insert, update, create, alter or drop, whatever it
+// sets in its session. A role with the wall up is recognised by its
+// database's owner; read_only again re-asserts it without ending sessions.
+//
+// active takes the wall down in one block: the role's grants are revoked,
+// the marker's privileges go back to PUBLIC and its routines to SECURITY
+// DEFINER, ownership goes back (REASSIGN OWNED), and both roles are
+// dropped. The catalog is then as it was before read_only: owners,
+// privileges (an ACL that was the default may now be spelled out, with the
+// same entries) and SECURITY DEFINER. The role's sessions are ended first,
+// so an idle transaction cannot stall the change.
+//
+// Limits: creating a large object (lo_create, lo_from_bytea) checks no
+// privilege that a non-superuser admin may revoke, so a tenant behind the
+// wall can still add large objects; PUBLIC privileges granted by a role
+// other than the owner (which needs the owner to have given grant options
+// to a role that can connect) are not parked; and tables with row-level
+// security show the tenant only what their policies allow, since it no
+// longer owns them. The blocks need PL/pgSQL in the tenant's database
+// (installed in template1 by default) and the session's search_path is
+// pg_catalog alone, so nothing the tenant made can stand in for a catalog
+// function or operator.
+//
 // locked sets NOLOGIN and ends the role's sessions. This is enforced by the
-// server: no login, existing sessions gone.
+// server: no login, existing sessions gone. It leaves the wall as it is, so
+// that a suspension of a read-only tenant, lifted, gives back exactly what
+// it changed.
 //
-// read_only keeps LOGIN, sets the role's default_transaction_read_only to
-// on, and ends the role's sessions so new ones start with that default.
-// This is advisory against a tenant that means to write: the role owns its
-// database and every object in it, so it can run SET
-// default_transaction_read_only = off, BEGIN READ WRITE, or ALTER ROLE
-// itself RESET the setting, and then write. PostgreSQL offers no
-// privilege that binds an object's owner: revoking INSERT or CREATE from
-// the owner is undone by the owner's own GRANT. Making writes impossible
-// would mean taking ownership of the database and every object in it away
-// from the tenant (REASSIGN OWNED to a holding role, then granting back
-// SELECT and DELETE) and giving it back on active, which rewrites the
-// tenant's catalogs and is not done here. What read_only does stop is
-// every client that does not override the default, which includes
-// ordinary applications and ORMs; callers that need a hard stop should
-// escalate to locked if the measured size keeps growing.
+// Every level also resets default_transaction_read_only, which earlier
+// versions set for read_only and locked. Any level may follow any other,
+// and each is idempotent: the intents that drive them are replayed.
 //
-// active sets LOGIN and resets default_transaction_read_only. Every level
-// sets both attributes, so any level may follow any other, and each is
-// idempotent.
+// DropDatabase drops a walled database too, and both wall roles;
+// EnsureDatabase adopts a walled database and leaves the wall up.
 //
 // # Sizes
 //

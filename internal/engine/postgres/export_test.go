@@ -20,6 +20,7 @@ var (
 	Translate         = translate
 	Transient         = transient
 	LockKey           = lockKey
+	WallRoles         = wallRoles
 )
 
 // Fixed queries, for the golden file that shows them.

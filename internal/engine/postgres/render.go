@@ -21,6 +21,9 @@ type stmt struct {
 	// it is run again until that count is 0, so the backends are gone,
 	// not merely asked to go, when the operation returns.
 	Drain bool
+	// In names the database the statement runs in, on a session of its
+	// own; "" is the admin database, on the operation's session.
+	In string
 }
 
 // state is what the catalogs say about a database and its owner role, read
@@ -99,7 +102,7 @@ func renderEnsure(req engine.EnsureDatabaseRequest, verifier string, st state) (
 	if req.MaxConnections < 0 {
 		return nil, fmt.Errorf("max connections must be 0 (unlimited) or more, got %d", req.MaxConnections)
 	}
-	if st.DBExists && st.DBOwner != req.Owner {
+	if st.DBExists && !ownedBy(req.Owner, st) {
 		return nil, &engine.Error{Op: opEnsure, Engine: name, Kind: engine.ErrExists,
 			Err: fmt.Errorf("database %s exists with another owner", req.Database)}
 	}
@@ -150,20 +153,28 @@ func renderDrop(req engine.DropDatabaseRequest, st state) ([]stmt, error) {
 			renderTerminate(req.Owner),
 		)
 	}
-	if st.DBExists && st.DBOwner == req.Owner && !st.RoleForeign {
+	if st.DBExists && ownedBy(req.Owner, st) && !st.RoleForeign {
 		out = append(out, stmt{SQL: "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"})
 	}
 	if ours {
 		// DROP ROLE fails while the role owns anything or holds any
 		// privilege. Its database is gone; what it may have made in the
 		// admin database (PUBLIC may create in schema public there before
-		// PostgreSQL 15) goes too.
+		// PostgreSQL 15) goes too, and so do the wall's roles, which held
+		// nothing outside the database.
+		holder, marker := wallRoles(req.Owner)
 		out = append(out,
 			stmt{SQL: "DROP OWNED BY " + role},
-			stmt{SQL: "DROP ROLE IF EXISTS " + role},
+			stmt{SQL: "DROP ROLE IF EXISTS " + role + ", " + quote(holder) + ", " + quote(marker)},
 		)
 	}
 	return out, nil
+}
+
+// ownedBy reports whether st's database is owner's: owned by it, or by its
+// holding role while it is behind the read-only wall.
+func ownedBy(owner string, st state) bool {
+	return st.DBOwner == owner || walled(owner, st)
 }
 
 // createsDatabase reports whether s is renderEnsure's CREATE DATABASE.
@@ -198,8 +209,11 @@ END
 	return []stmt{{SQL: "DO " + tag + body + tag}}, nil
 }
 
-// renderSetAccess renders an access change. Every level sets both the LOGIN
-// attribute and the read-only default, so any level can follow any other.
+// renderSetAccess renders an access change. Every level sets the LOGIN
+// attribute and clears the read-only default earlier versions set; active
+// and read_only also take the wall down or put it up (wall.go), and locked
+// leaves it as it is, so that unlocking restores what locking changed. Any
+// level can follow any other, and each is idempotent.
 func renderSetAccess(req engine.SetAccessRequest, st state) ([]stmt, error) {
 	if err := checkNames(req.Database, req.Owner); err != nil {
 		return nil, err
@@ -208,26 +222,45 @@ func renderSetAccess(req engine.SetAccessRequest, st state) ([]stmt, error) {
 		return nil, err
 	}
 	role := quote(req.Owner)
+	var (
+		login   = stmt{SQL: "ALTER ROLE " + role + " LOGIN"}
+		nologin = stmt{SQL: "ALTER ROLE " + role + " NOLOGIN"}
+		reset   = stmt{SQL: "ALTER ROLE " + role + " RESET default_transaction_read_only"}
+		end     = renderTerminate(req.Owner)
+	)
+	// The wall is the database's: it is built and taken down only in a
+	// database the owner owns, directly or through the wall.
+	ours := st.DBExists && ownedBy(req.Owner, st)
 	switch req.Access {
 	case engine.AccessActive:
-		return []stmt{
-			{SQL: "ALTER ROLE " + role + " LOGIN"},
-			{SQL: "ALTER ROLE " + role + " RESET default_transaction_read_only"},
-		}, nil
+		if !ours || !walled(req.Owner, st) {
+			return []stmt{login, reset}, nil
+		}
+		unwall, err := renderUnwall(req.Database, req.Owner)
+		if err != nil {
+			return nil, err
+		}
+		// The sessions end first: an idle transaction holding a lock
+		// would stall the ownership change.
+		return []stmt{end, unwall, login, reset}, nil
 	case engine.AccessReadOnly:
-		// The default applies to sessions that start after it is set, so
-		// the running ones are ended.
-		return []stmt{
-			{SQL: "ALTER ROLE " + role + " LOGIN"},
-			{SQL: "ALTER ROLE " + role + " SET default_transaction_read_only = on"},
-			renderTerminate(req.Owner),
-		}, nil
+		if !ours {
+			return []stmt{login, reset}, nil
+		}
+		wall, err := renderWall(req.Database, req.Owner)
+		if err != nil {
+			return nil, err
+		}
+		if walled(req.Owner, st) {
+			// Standing already: checked again, sessions kept.
+			return []stmt{wall, login, reset}, nil
+		}
+		// No session may start, or keep running, while ownership moves:
+		// each would hold locks the change waits for, and one that began
+		// as owner could keep writing.
+		return []stmt{nologin, reset, end, wall, login}, nil
 	case engine.AccessLocked:
-		return []stmt{
-			{SQL: "ALTER ROLE " + role + " NOLOGIN"},
-			{SQL: "ALTER ROLE " + role + " SET default_transaction_read_only = on"},
-			renderTerminate(req.Owner),
-		}, nil
+		return []stmt{nologin, reset, end}, nil
 	}
 	return nil, fmt.Errorf("unknown access %q", req.Access)
 }

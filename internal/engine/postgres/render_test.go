@@ -47,6 +47,8 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	ours := postgres.State{DBExists: true, DBOwner: goldenOwner, RoleExists: true}
 	foreignDB := postgres.State{DBExists: true, DBOwner: "someone_else", RoleExists: true}
 	foreignRole := postgres.State{DBExists: true, DBOwner: goldenOwner, RoleExists: true, RoleForeign: true}
+	holder, _ := postgres.WallRoles(goldenOwner)
+	walled := postgres.State{DBExists: true, DBOwner: holder, RoleExists: true}
 
 	cases := map[string][]postgres.Stmt{
 		"inspect": {{SQL: postgres.InspectQuery, Args: []any{goldenDB, goldenOwner}}},
@@ -59,7 +61,7 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	add := func(name string) func([]postgres.Stmt, error) {
 		return func(stmts []postgres.Stmt, err error) {
 			t.Helper()
-			must(t, name, err)
+			mustNil(t, name, err)
 			cases[name] = stmts
 		}
 	}
@@ -77,10 +79,16 @@ func renderCases(t *testing.T, v string) map[string][]postgres.Stmt {
 	add("set_access_active")(postgres.RenderSetAccess(access(engine.AccessActive), ours))
 	add("set_access_read_only")(postgres.RenderSetAccess(access(engine.AccessReadOnly), ours))
 	add("set_access_locked")(postgres.RenderSetAccess(access(engine.AccessLocked), ours))
+	add("set_access_active_walled")(postgres.RenderSetAccess(access(engine.AccessActive), walled))
+	add("set_access_read_only_walled")(postgres.RenderSetAccess(access(engine.AccessReadOnly), walled))
+	add("set_access_locked_walled")(postgres.RenderSetAccess(access(engine.AccessLocked), walled))
+	add("set_access_read_only_foreign_database")(postgres.RenderSetAccess(access(engine.AccessReadOnly), foreignDB))
+	add("ensure_walled")(postgres.RenderEnsure(ensure, v, walled))
+	add("drop_walled")(postgres.RenderDrop(drop, walled))
 	return cases
 }
 
-func must(t *testing.T, what string, err error) {
+func mustNil(t *testing.T, what string, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -126,13 +134,16 @@ func formatStmts(stmts []postgres.Stmt) string {
 		if s.Drain {
 			b.WriteString("-- repeated until it returns 0\n")
 		}
+		if s.In != "" {
+			fmt.Fprintf(&b, "-- in database %s, on a session of its own\n", s.In)
+		}
 	}
 	return b.String()
 }
 
 func TestRender_NoPlaintextPassword(t *testing.T) {
 	v, err := postgres.ScramVerifier(bytesReader(16), goldenPassword)
-	must(t, "ScramVerifier", err)
+	mustNil(t, "ScramVerifier", err)
 	for name, stmts := range renderCases(t, v) {
 		for _, s := range stmts {
 			text := s.SQL + fmt.Sprint(s.Args...)

@@ -14,6 +14,7 @@ import (
 	"testing/iotest"
 
 	"github.com/dbplane/dbplane/internal/engine/postgres"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 // fromPostgres was made by PostgreSQL 15 itself:
@@ -84,7 +85,7 @@ func TestScramVerifier_RFC7677Exchange(t *testing.T) {
 		serverSignature  = "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
 		salt, iterations = "W22ZaJ0SNY7soEsUEjb6gQ==", 4096
 	)
-	s, _ := base64.StdEncoding.DecodeString(salt)
+	s := must.Get(base64.StdEncoding.DecodeString(salt))(t)
 	got, err := postgres.ScramVerifierSalt("pencil", s, iterations)
 	if err != nil {
 		t.Fatalf("ScramVerifierSalt: %v", err)
@@ -92,7 +93,7 @@ func TestScramVerifier_RFC7677Exchange(t *testing.T) {
 	v := parseVerifier(t, got)
 	authMessage := []byte(clientFirstBare + "," + serverFirst + "," + clientFinalBare)
 
-	proof, _ := base64.StdEncoding.DecodeString(clientProof)
+	proof := must.Get(base64.StdEncoding.DecodeString(clientProof))(t)
 	clientSignature := handHMAC(v.storedKey, authMessage)
 	clientKey := make([]byte, len(proof))
 	for i := range proof {
@@ -112,7 +113,7 @@ func TestScramVerifier_Salt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ScramVerifier: %v", err)
 	}
-	want, _ := postgres.ScramVerifierSalt("pencil", salt, 4096)
+	want := must.Get(postgres.ScramVerifierSalt("pencil", salt, 4096))(t)
 	if got != want {
 		t.Errorf("ScramVerifier(fixed salt) = %s, want %s", got, want)
 	}

@@ -1,0 +1,397 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dbplane/dbplane/internal/dbtest"
+	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/postgres"
+)
+
+// tenantSetup is what a tenant builds before it goes over quota, each
+// piece a way it might later try to write through the wall: PUBLIC grants
+// it gave itself, a SECURITY DEFINER routine that runs any statement as
+// its owner, objects handed to pg_database_owner, a view, a sequence, a
+// large object, rules ON DELETE that insert.
+var tenantSetup = []string{
+	"CREATE TABLE t (id int)",
+	"INSERT INTO t VALUES (1), (2), (3)",
+	"CREATE SEQUENCE seq",
+	"CREATE SCHEMA app",
+	"CREATE TABLE app.u (id int, v text)",
+	"INSERT INTO app.u VALUES (1, 'a')",
+	"CREATE VIEW v AS SELECT id FROM t",
+	"GRANT INSERT, UPDATE ON t TO PUBLIC",
+	"GRANT INSERT (id) ON app.u TO PUBLIC",
+	"GRANT CREATE ON SCHEMA app TO PUBLIC",
+	"GRANT USAGE ON SEQUENCE seq TO PUBLIC",
+	"GRANT CREATE, TEMPORARY ON DATABASE {db} TO PUBLIC",
+	`CREATE FUNCTION run_as_owner(q text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$BEGIN EXECUTE q; END$$`,
+	`CREATE FUNCTION run_as_dbo(q text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$BEGIN EXECUTE q; END$$`,
+	"ALTER FUNCTION run_as_dbo(text) OWNER TO pg_database_owner",
+	"CREATE TABLE dbo_t (id int)",
+	"ALTER TABLE dbo_t OWNER TO pg_database_owner",
+	"CREATE TABLE big (id int)",
+	"CREATE TABLE ruled (id int)",
+	"INSERT INTO ruled VALUES (1)",
+	"CREATE RULE grow AS ON DELETE TO ruled DO ALSO INSERT INTO big VALUES (1)",
+	"GRANT DELETE ON ruled TO PUBLIC",
+	"CREATE VIEW rv AS SELECT id FROM t",
+	"CREATE RULE rv_delete AS ON DELETE TO rv DO INSTEAD INSERT INTO big VALUES (1)",
+	"SELECT lo_from_bytea(4242, 'hello')",
+	"GRANT UPDATE ON LARGE OBJECT 4242 TO PUBLIC",
+}
+
+// escapes are what the tenant tries, in its own session, once read_only
+// stands. Each must fail. {db} and {holder} are filled in.
+var escapes = []string{
+	"INSERT INTO t VALUES (10)",
+	"BEGIN READ WRITE; INSERT INTO t VALUES (11); COMMIT",
+	"SET transaction_read_only = off; INSERT INTO t VALUES (12)",
+	"SET default_transaction_read_only = off; INSERT INTO t VALUES (12)",
+	"UPDATE t SET id = id + 100",
+	"CREATE TABLE x (id int)",
+	"CREATE TABLE app.x (id int)",
+	"CREATE TABLE x2 AS SELECT * FROM t",
+	"SELECT * INTO x3 FROM t",
+	"CREATE SCHEMA z",
+	"CREATE TEMP TABLE tt (id int)",
+	"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+	"ALTER TABLE t ADD COLUMN c int",
+	"CREATE INDEX ON t (id)",
+	"GRANT INSERT ON t TO CURRENT_USER; INSERT INTO t VALUES (14)",
+	"SET ROLE {holder}",
+	"SET ROLE pg_database_owner",
+	"ALTER DATABASE {db} OWNER TO CURRENT_USER",
+	"REASSIGN OWNED BY {holder} TO CURRENT_USER",
+	"SELECT run_as_owner('INSERT INTO t VALUES (15)')",
+	"SELECT run_as_owner('CREATE TABLE public.y (id int)')",
+	"SELECT run_as_dbo('CREATE TABLE public.y (id int)')",
+	"ALTER FUNCTION run_as_owner(text) SECURITY DEFINER",
+	"INSERT INTO dbo_t VALUES (1)",
+	"INSERT INTO app.u (id) VALUES (16)",
+	"INSERT INTO v VALUES (17)",
+	"SELECT nextval('seq')",
+	"SELECT lo_put(4242, 0, 'x')",
+	"ALTER TABLE dbo_t OWNER TO CURRENT_USER",
+	"DELETE FROM ruled",
+	"DELETE FROM rv",
+}
+
+// TestWall_Escapes puts a tenant that prepared every escape above behind
+// read_only and tries each with its own session; reads, DELETE and TRUNCATE
+// still work; then active gives back exactly what the tenant had.
+func TestWall_Escapes(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	for _, admin := range admins(t, srv) {
+		t.Run(admin.name, func(t *testing.T) {
+			ctx := testContext(t)
+			c := mustOpen(t, admin.cfg)
+			tn := newTenant()
+			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+			s := holdSession(t, srv, tn.owner, tn.password, tn.db)
+			holder, _ := postgres.WallRoles(tn.owner)
+			r := strings.NewReplacer("{db}", `"`+tn.db+`"`, "{holder}", `"`+holder+`"`)
+			for _, q := range tenantSetup {
+				mustExecSession(t, s, r.Replace(q))
+			}
+			before := catalogSnapshot(t, srv, tn.db)
+
+			setAccess(t, c, tn, engine.AccessReadOnly)
+			if _, err := s.Exec(ctx, "SELECT 1"); err == nil {
+				t.Error("the tenant's session from before read_only still runs, want it ended")
+			}
+			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
+			var owner string
+			if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
+				t.Fatal(err)
+			}
+			if owner != holder {
+				t.Fatalf("read_only: the database is owned by %s, want the holding role %s", owner, holder)
+			}
+			tryEscapes(t, s, r)
+			if _, err := s.PgConn().CopyFrom(ctx, strings.NewReader("18\n"), "COPY t FROM STDIN"); err == nil {
+				t.Error("read_only: COPY t FROM STDIN = nil error, want it refused")
+			}
+			checkUnwritten(t, s)
+
+			// Reads and deletes.
+			for _, q := range []string{
+				"SELECT count(*) FROM t", "SELECT * FROM app.u", "SELECT * FROM v", "SELECT lo_get(4242)",
+				"SELECT last_value FROM seq", "SELECT run_as_owner('SELECT 1')",
+				"DELETE FROM t WHERE id = 3", "TRUNCATE dbo_t", "DELETE FROM app.u WHERE id = 2",
+			} {
+				if _, err := s.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+					t.Errorf("read_only: %s = %v, want nil (reads and deletes stay)", q, err)
+				}
+			}
+			if n := count(t, s, "SELECT count(*) FROM t"); n != 2 {
+				t.Errorf("read_only: after DELETE of one of 3 rows, t has %d rows, want 2", n)
+			}
+
+			// Replayed, and under a suspension: the wall still stands.
+			setAccess(t, c, tn, engine.AccessReadOnly)
+			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
+			tryEscapes(t, s, r)
+			setAccess(t, c, tn, engine.AccessLocked)
+			mustNotConnect(t, srv, tn.owner, tn.password, tn.db)
+			setAccess(t, c, tn, engine.AccessReadOnly)
+			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
+			tryEscapes(t, s, r)
+			// EnsureDatabase (a replayed create) adopts a walled database
+			// and leaves the wall up.
+			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+			if _, err := s.Exec(ctx, "INSERT INTO t VALUES (20)"); err == nil {
+				t.Error("read_only after EnsureDatabase: INSERT = nil error, want refused")
+			}
+
+			// active: exactly what the tenant had, minus the row it deleted.
+			setAccess(t, c, tn, engine.AccessActive)
+			setAccess(t, c, tn, engine.AccessActive)
+			after := catalogSnapshot(t, srv, tn.db)
+			if diff := diffLines(before, after); diff != "" {
+				t.Errorf("active after read_only: catalog differs from before (-before +after):\n%s", diff)
+			}
+			if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+				t.Errorf("active after read_only: %d of the wall's roles left, want 0", n)
+			}
+			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
+			for _, q := range []string{
+				"INSERT INTO t VALUES (30)", "UPDATE t SET id = id + 1", "CREATE TABLE x (id int)",
+				"ALTER TABLE t ADD COLUMN c int", "CREATE SCHEMA z", "SELECT run_as_owner('CREATE TABLE y (id int)')",
+				"SELECT nextval('seq')", "SELECT lo_put(4242, 0, 'x')",
+			} {
+				if _, err := s.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
+					t.Errorf("active after read_only: %s = %v, want nil", q, err)
+				}
+			}
+		})
+	}
+}
+
+// TestWall_DropWhileWalled: a database behind the wall drops, with its
+// owner and the wall's roles.
+func TestWall_DropWhileWalled(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "CREATE TABLE t (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	if n := wallRoleCount(t, srv, tn.owner); n != 2 {
+		t.Fatalf("read_only made %d of the wall's 2 roles", n)
+	}
+	drop := engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner}
+	if err := c.DropDatabase(ctx, drop); err != nil {
+		t.Fatalf("DropDatabase(walled) = %v", err)
+	}
+	if db, role := exists(t, srv, tn); db || role {
+		t.Errorf("after DropDatabase(walled): database exists %v, role exists %v; want both gone", db, role)
+	}
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("after DropDatabase(walled): %d of the wall's roles left, want 0", n)
+	}
+}
+
+// TestWall_LargeObjectsCanBeCreated pins the limit doc.go documents:
+// creating a large object needs no privilege PostgreSQL lets a
+// non-superuser take away, so a tenant behind the wall can still add
+// them. If this starts to fail, the wall has closed it; update doc.go.
+func TestWall_LargeObjectsCanBeCreated(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "SELECT lo_from_bytea(0, 'x')"); err != nil {
+		t.Errorf("read_only: lo_from_bytea = %v; the wall now stops it, update doc.go", err)
+	}
+	setAccess(t, c, tn, engine.AccessActive)
+}
+
+func tryEscapes(t *testing.T, s *pgx.Conn, r *strings.Replacer) {
+	t.Helper()
+	ctx := testContext(t)
+	for _, q := range escapes {
+		q = r.Replace(q)
+		_, err := s.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		if err == nil {
+			t.Errorf("read_only: %s = nil error, want it refused", q)
+		}
+		// A failed BEGIN ... leaves the session in an aborted block;
+		// outside one, ROLLBACK only warns. RESET ROLE undoes a SET ROLE
+		// that should not have worked.
+		if _, err := s.Exec(ctx, "ROLLBACK; RESET ROLE", pgx.QueryExecModeSimpleProtocol); err != nil {
+			t.Fatalf("after %s: ROLLBACK = %v", q, err)
+		}
+	}
+}
+
+// checkUnwritten fails the test if any escape left a trace.
+func checkUnwritten(t *testing.T, s *pgx.Conn) {
+	t.Helper()
+	if n := count(t, s, "SELECT count(*) FROM t"); n != 3 {
+		t.Errorf("read_only: t has %d rows, want the 3 from before", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM big"); n != 0 {
+		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE run as the owner)", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM dbo_t"); n != 0 {
+		t.Errorf("read_only: dbo_t has %d rows, want 0", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM app.u"); n != 1 {
+		t.Errorf("read_only: app.u has %d rows, want 1", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM pg_class WHERE relname IN ('x', 'x2', 'x3', 'y', 'tt')"); n != 0 {
+		t.Errorf("read_only: %d of the tables the escapes tried to make exist, want 0", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'z'"); n != 0 {
+		t.Error("read_only: schema z exists, want it refused")
+	}
+	if n := count(t, s, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'c'"); n != 0 {
+		t.Error("read_only: column t.c exists, want it refused")
+	}
+	if n := count(t, s, "SELECT last_value FROM seq"); n != 1 {
+		t.Errorf("read_only: seq's last_value = %d, want 1 (never advanced)", n)
+	}
+	var lo string
+	if err := s.QueryRow(testContext(t), "SELECT convert_from(lo_get(4242), 'UTF8')").Scan(&lo); err != nil || lo != "hello" {
+		t.Errorf("read_only: large object 4242 = %q, %v; want %q", lo, err, "hello")
+	}
+}
+
+func count(t *testing.T, s *pgx.Conn, q string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.QueryRow(testContext(t), q).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func mustExecSession(t *testing.T, s *pgx.Conn, q string) {
+	t.Helper()
+	if _, err := s.Exec(testContext(t), q, pgx.QueryExecModeSimpleProtocol); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// catalogSnapshot lists, as the superuser in db, every object the tenant
+// can own or grant on, with its owner, its privileges (explicit or
+// default, one sorted list) and, for routines, SECURITY DEFINER.
+func catalogSnapshot(t *testing.T, srv *dbtest.Server, db string) []string {
+	t.Helper()
+	admin := srv.AdminConfig()
+	s := holdSession(t, srv, admin.User, admin.Password, db)
+	defer s.Close(context.Background())
+	const acl = `(SELECT COALESCE(string_agg(format('%s>%s:%s%s', pg_get_userbyid(a.grantor),
+    CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type,
+    CASE WHEN a.is_grantable THEN '*' ELSE '' END), ',' ORDER BY 1), '') FROM aclexplode(%s) a)`
+	f := func(expr string) string { return strings.Replace(acl, "%s) a)", expr+") a)", 1) }
+	q := `SELECT line FROM (
+SELECT 'database ' || datname || ' owner=' || pg_get_userbyid(datdba) || ' acl=' || ` + f("COALESCE(datacl, acldefault('d', datdba))") + ` AS line
+  FROM pg_database WHERE datname = current_database()
+UNION ALL
+SELECT 'schema ' || nspname || ' owner=' || pg_get_userbyid(nspowner) || ' acl=' || ` + f("COALESCE(nspacl, acldefault('n', nspowner))") + `
+  FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+UNION ALL
+SELECT 'relation ' || c.oid::regclass::text || ' owner=' || pg_get_userbyid(c.relowner) || ' acl=' ||
+    ` + f("COALESCE(c.relacl, acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner))") + `
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+UNION ALL
+SELECT 'column ' || c.oid::regclass::text || '.' || a.attname || ' acl=' || ` + f("a.attacl") + `
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'routine ' || p.oid::regprocedure::text || ' owner=' || pg_get_userbyid(p.proowner) || ' secdef=' || p.prosecdef || ' acl=' ||
+    ` + f("COALESCE(p.proacl, acldefault('f', p.proowner))") + `
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+UNION ALL
+SELECT 'large object ' || l.oid || ' owner=' || pg_get_userbyid(l.lomowner) || ' acl=' || ` + f("COALESCE(l.lomacl, acldefault('L', l.lomowner))") + `
+  FROM pg_largeobject_metadata l
+) AS lines ORDER BY 1`
+	rows, err := s.Query(testContext(t), q)
+	if err != nil {
+		t.Fatalf("catalog snapshot: %v", err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("catalog snapshot: %v", err)
+	}
+	return lines
+}
+
+func diffLines(before, after []string) string {
+	in := func(xs []string) map[string]bool {
+		m := make(map[string]bool, len(xs))
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	var out strings.Builder
+	for _, x := range before {
+		if !a[x] {
+			out.WriteString("-" + x + "\n")
+		}
+	}
+	for _, x := range after {
+		if !b[x] {
+			out.WriteString("+" + x + "\n")
+		}
+	}
+	return out.String()
+}
+
+// wallRoleCount counts owner's wall roles on the server.
+func wallRoleCount(t *testing.T, srv *dbtest.Server, owner string) int {
+	t.Helper()
+	holder, marker := postgres.WallRoles(owner)
+	var n int
+	if err := srv.AdminDB().QueryRowContext(context.Background(),
+		`SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)`, holder, marker).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestWall_LockedToActive: a suspension on top of read_only, lifted
+// straight to active (the account got under quota meanwhile), takes the
+// wall down too.
+func TestWall_LockedToActive(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "CREATE TABLE t (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	before := catalogSnapshot(t, srv, tn.db)
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	setAccess(t, c, tn, engine.AccessLocked)
+	mustNotConnect(t, srv, tn.owner, tn.password, tn.db)
+	setAccess(t, c, tn, engine.AccessActive)
+	if diff := diffLines(before, catalogSnapshot(t, srv, tn.db)); diff != "" {
+		t.Errorf("active after read_only and locked: catalog differs (-before +after):\n%s", diff)
+	}
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("active after read_only and locked: %d of the wall's roles left, want 0", n)
+	}
+	for _, q := range []string{"INSERT INTO t VALUES (1)", "DROP TABLE t"} {
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+			t.Errorf("active after read_only and locked: %s = %v, want nil", q, err)
+		}
+	}
+}
