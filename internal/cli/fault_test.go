@@ -123,7 +123,8 @@ func TestFault_HungHostEndToEnd(t *testing.T) {
 	}
 	res.Body.Close()
 	in.mustDo(t, 200, "GET", "/api/v1/db/databases", key, nil)
-	if took := time.Since(start); took > timeout/2 {
+	// Settling first, as before, took at least the engine timeout.
+	if took := time.Since(start); took > timeout-time.Second {
 		t.Errorf("serve restarted with a hung host answered /healthz and a list after %s, want well under the engine timeout (%s)", took, timeout)
 	}
 	if res.StatusCode != 200 {
