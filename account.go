@@ -26,8 +26,11 @@ type Account struct {
 	Slots        *int   // max databases; nil = unlimited
 	StorageBytes *int64 // nil = unlimited
 	Suspended    bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DeletingAt is when a cascading delete of the account began; its
+	// databases are being dropped and the account goes once they are.
+	DeletingAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// Read-only figures filled in by the store on reads.
 	DatabaseCount int
@@ -129,6 +132,25 @@ type AccountService interface {
 	// PreviewSuspension says what UpdateAccount with Suspended = suspend
 	// would change now; all zero when the account already is so.
 	PreviewSuspension(ctx context.Context, id string, suspend bool) (*SuspensionPreview, error)
+	// DeleteAccount deletes an account with its keys, sessions and
+	// subuser links. Without cascade it returns CodeConflict while the
+	// account owns servers or databases. With cascade the account is
+	// marked deleting (its ways in closed at once) and its databases are
+	// dropped through intents, then its servers and the account go; a
+	// host that cannot be reached leaves the rest to the reconciler
+	// (AccountDeletion.Pending). The init admin account and the last
+	// admin account are refused (ErrInitAdmin, ErrLastAdminDelete).
+	DeleteAccount(ctx context.Context, id string, cascade bool) (*AccountDeletion, error)
+}
+
+// AccountDeletion is the outcome of DeleteAccount.
+type AccountDeletion struct {
+	// Deleted is true once the account row is gone.
+	Deleted bool
+	// Databases is how many databases the delete dropped or forgot
+	// (orphans) in this call; Pending how many are still being dropped
+	// (their hosts did not answer) and will be by the reconciler.
+	Databases, Pending int
 }
 
 // Room says whether the account can make another database as its figures

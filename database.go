@@ -16,12 +16,17 @@ const (
 	StatusCreating  Status = "creating"
 	StatusDeleting  Status = "deleting"
 	StatusFailed    Status = "failed"
+	// StatusOrphaned marks a database whose host an operator retired
+	// (RetireHost): the engine is gone, the row stays until it is
+	// deleted, and it no longer counts against any quota.
+	StatusOrphaned Status = "orphaned"
 )
 
-// Public maps an internal status to the public value a tenant sees.
+// Public maps an internal status to the public value a tenant sees:
+// active, over_quota, disabled, or orphaned (its host was retired).
 func (s Status) Public() Status {
 	switch s {
-	case StatusOverQuota, StatusDisabled:
+	case StatusOverQuota, StatusDisabled, StatusOrphaned:
 		return s
 	}
 	return StatusActive
@@ -57,6 +62,8 @@ type Database struct {
 // once the engine change is applied.
 func (d *Database) DesiredStatus() Status {
 	switch {
+	case d.Status == StatusOrphaned:
+		return StatusOrphaned // nothing to apply: the host is gone
 	case d.AdminDisabled || d.SuspensionDisabled:
 		return StatusDisabled
 	case d.OverQuota:

@@ -123,7 +123,17 @@ var (
 	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}
 	ErrDuplicateLabel   = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
 	ErrLastAdmin        = &Error{Code: CodeConflict, Field: "role", Message: "This is the last admin account; make another account admin first"}
-	ErrSubuserExists    = &Error{Code: CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
+	// ErrDatabaseOrphaned answers a reveal or rotate of a database whose
+	// host was retired: the engine is gone, only a delete still works.
+	ErrDatabaseOrphaned = &Error{Code: CodeUnavailable, Message: "The database's host was retired by the operator; the database is no longer reachable and can only be deleted"}
+	// ErrHostRetired refuses to enable a retired host again.
+	ErrHostRetired = &Error{Code: CodeConflict, Field: "enabled", Message: "The host was retired; a retired host takes no databases again"}
+	// ErrInitAdmin refuses to delete the init admin account (the oldest
+	// admin account, the one 'dbplane init' made).
+	ErrInitAdmin = &Error{Code: CodeConflict, Message: "This is the init admin account; it cannot be deleted"}
+	// ErrLastAdminDelete refuses to delete the last admin account.
+	ErrLastAdminDelete = &Error{Code: CodeConflict, Message: "This is the last admin account; it cannot be deleted"}
+	ErrSubuserExists   = &Error{Code: CodeConflict, Message: "That account is already a subuser of this server; use PUT to change its permissions"}
 	// ErrSuspendedAccountKey refuses to mint a key for a suspended account.
 	ErrSuspendedAccountKey = &Error{Code: CodeConflict, Message: "The account is suspended; unsuspend it before minting keys for it"}
 )

@@ -86,6 +86,20 @@ func (p *Principal) CanChangeAccount(a *Account) error {
 	return p.holds("Changing an account with the role "+string(a.Role), RoleReach(a.Role))
 }
 
+// CanDeleteAccount returns nil when p may delete a: what changing it
+// needs (CanChangeAccount) and, with cascade, what deleting its servers
+// and databases one by one would (servers:write, server_databases:write).
+// Returns CodeForbidden.
+func (p *Principal) CanDeleteAccount(a *Account, cascade bool) error {
+	if err := p.CanChangeAccount(a); err != nil {
+		return err
+	}
+	if !cascade {
+		return nil
+	}
+	return p.holds("Deleting an account with its servers and databases", []Permission{"servers:write", "server_databases:write"})
+}
+
 // holds returns nil when p's key holds every permission of need, or a
 // CodeForbidden error that says what needed it and which permission is
 // missing. A nil principal holds nothing.

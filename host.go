@@ -82,9 +82,12 @@ type Host struct {
 	NodeID         string
 	MaxDatabases   *int // nil = unlimited
 	Enabled        bool
-	DatabaseCount  int // live, filled on reads
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RetiredAt is when an operator retired the host (RetireHost): it is
+	// gone for good, takes no databases, and its databases are orphaned.
+	RetiredAt     *time.Time
+	DatabaseCount int // live, filled on reads
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // PublicAddress returns the host and port tenants connect to.
@@ -273,7 +276,31 @@ type HostService interface {
 	// omitted password keeps the stored one). It stores nothing; invalid
 	// input is CodeInvalid.
 	TestHostSettings(ctx context.Context, id string, in HostInput) (HostTest, error)
+	// RetireHost marks a dead host gone without contacting it: it takes
+	// no new databases, its databases become StatusOrphaned (no longer
+	// counted against any quota, deletable without the engine), and the
+	// engine changes pending on it are abandoned. It returns the orphan
+	// report; retiring a retired host again returns the report. The host
+	// can be deleted once its orphans are. CodeNotFound.
+	RetireHost(ctx context.Context, id string) (*OrphanReport, error)
+	// HostOrphans returns what dbplane left on a retired host, for an
+	// operator to clean up by hand. CodeNotFound.
+	HostOrphans(ctx context.Context, id string) (*OrphanReport, error)
 	// HostHealth returns what this replica last saw of each host it has
 	// touched since it started (in memory; no engine is contacted).
 	HostHealth() []HostHealth
+}
+
+// OrphanReport lists what dbplane left behind on a retired host: the
+// databases and users that may still exist there, for an operator to drop
+// by hand if the host ever comes back.
+type OrphanReport struct {
+	Host *Host
+	// Databases are the orphaned rows still in dbplane.
+	Databases []*Database
+	// Abandoned are the engine changes pending on the host when it was
+	// retired, given up without reaching the engine; a drop among them
+	// may have left its database and user behind. Only RetireHost's own
+	// report carries them.
+	Abandoned []*Intent
 }

@@ -23,6 +23,7 @@ var accountGroup = &group{
 		{name: "update", args: "ACCOUNT", nargs: 1, summary: "change the name, quotas or dashboard password given", setup: accountUpdate},
 		{name: "suspend", args: "ACCOUNT", nargs: 1, summary: "suspend an account: its keys and databases are disabled", setup: accountSuspend(true)},
 		{name: "unsuspend", args: "ACCOUNT", nargs: 1, summary: "lift a suspension: restore exactly what it disabled", setup: accountSuspend(false)},
+		{name: "delete", args: "ACCOUNT", nargs: 1, summary: "delete an account with its keys, sessions and subuser links; refused while it\nowns databases or servers unless --cascade, which drops them on their engines first", setup: accountDelete},
 		{name: "set-password", args: "EMAIL", summary: "set an account's dashboard password from the data dir, no server needed\n(local; 'dbplane account set-password -h')", local: runSetPassword},
 	},
 }
@@ -34,17 +35,18 @@ func runAccount(ctx context.Context, e env, args []string) error {
 
 // accountView is the admin API's account.
 type accountView struct {
-	ID            string `json:"id"`
-	Email         string `json:"email"`
-	Name          string `json:"name"`
-	Role          string `json:"role"`
-	Slots         *int   `json:"slots"`
-	StorageBytes  *int64 `json:"storageBytes"`
-	Suspended     bool   `json:"suspended"`
-	DatabaseCount int    `json:"databaseCount"`
-	UsedBytes     int64  `json:"usedBytes"`
-	CreatedAt     string `json:"createdAt"`
-	UpdatedAt     string `json:"updatedAt"`
+	ID            string  `json:"id"`
+	Email         string  `json:"email"`
+	Name          string  `json:"name"`
+	Role          string  `json:"role"`
+	Slots         *int    `json:"slots"`
+	StorageBytes  *int64  `json:"storageBytes"`
+	Suspended     bool    `json:"suspended"`
+	DatabaseCount int     `json:"databaseCount"`
+	UsedBytes     int64   `json:"usedBytes"`
+	DeletingAt    *string `json:"deletingAt"`
+	CreatedAt     string  `json:"createdAt"`
+	UpdatedAt     string  `json:"updatedAt"`
 }
 
 func accountPath(id string) string { return "/api/admin/accounts/" + url.PathEscape(id) }
@@ -89,6 +91,9 @@ func (c *call) showAccount(data []byte, a accountView) error {
 		{"Storage", humanBytes(a.UsedBytes) + " of " + limit(a.StorageBytes, humanBytes)},
 		{"Suspended", yesNo(a.Suspended)}, {"Created", shortTimeOf(a.CreatedAt)}, {"Updated", shortTimeOf(a.UpdatedAt)},
 	})
+	if a.DeletingAt != nil {
+		fields(c.stdout, []field{{"Deleting since", shortTimeOf(*a.DeletingAt)}})
+	}
 	return nil
 }
 
@@ -176,5 +181,41 @@ func accountSuspend(suspend bool) func(*flag.FlagSet) runFunc {
 		return func(ctx context.Context, c *call) error {
 			return c.patchAccount(ctx, map[string]any{"suspended": suspend})
 		}
+	}
+}
+
+// accountDeletion is the admin API's 202 body of a cascading delete that
+// waits for hosts.
+type accountDeletion struct {
+	Databases int `json:"databases"`
+	Pending   int `json:"pending"`
+}
+
+func accountDelete(fs *flag.FlagSet) runFunc {
+	cascade := fs.Bool("cascade", false, "also drop the account's databases (on their engines) and its servers")
+	return func(ctx context.Context, c *call) error {
+		id, err := c.accountID(ctx, c.args[0])
+		if err != nil {
+			return err
+		}
+		path := accountPath(id)
+		if *cascade {
+			path += "?cascade=true"
+		}
+		var res accountDeletion
+		data, err := c.api.send(ctx, http.MethodDelete, path, nil, &res)
+		if err != nil {
+			return err
+		}
+		if data == nil {
+			c.done("Deleted account %s.", c.args[0])
+			return nil
+		}
+		if c.json {
+			return c.writeJSON(data)
+		}
+		fmt.Fprintf(c.stdout, "Deleting account %s: %d database(s) dropped, %d waiting for their hosts; dbplane finishes once they answer.\n",
+			c.args[0], res.Databases, res.Pending)
+		return nil
 	}
 }

@@ -23,6 +23,8 @@ var hostGroup = &group{
 		{name: "test", args: "ID", nargs: 1, summary: "test a host's connection, version and privileges (exit 1 when a check fails)", setup: hostTest},
 		{name: "update", args: "ID", nargs: 1, summary: "change the flags given and leave the rest (an omitted password is kept)", setup: hostUpdate},
 		{name: "remove", args: "ID", nargs: 1, summary: "remove a host that has no databases left", setup: hostRemove},
+		{name: "retire", args: "ID", nargs: 1, summary: "retire a dead host without contacting it: its databases become orphaned\n(no quota, delete only), its pending changes are abandoned; prints what was left on it", setup: hostRetire},
+		{name: "orphans", args: "ID", nargs: 1, summary: "list the orphaned databases dbplane still has on a retired host", setup: hostOrphans},
 	},
 }
 
@@ -43,6 +45,7 @@ type hostView struct {
 	MaxDatabases   *int    `json:"maxDatabases"`
 	DatabaseCount  int     `json:"databaseCount"`
 	Enabled        bool    `json:"enabled"`
+	RetiredAt      *string `json:"retiredAt"`
 	CreatedAt      string  `json:"createdAt"`
 	UpdatedAt      string  `json:"updatedAt"`
 }
@@ -194,6 +197,9 @@ func (c *call) showHost(data []byte, h hostView) error {
 		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})
+	if h.RetiredAt != nil {
+		fields(c.stdout, []field{{"Retired", retiredOf(h.RetiredAt)}})
+	}
 	return nil
 }
 
@@ -263,4 +269,58 @@ func hostRemove(*flag.FlagSet) runFunc {
 		c.done("Removed host %s.", c.args[0])
 		return nil
 	}
+}
+
+func retiredOf(at *string) string {
+	if at == nil {
+		return "no"
+	}
+	return shortTimeOf(*at)
+}
+
+// orphanReport is the admin API's report of a retired host.
+type orphanReport struct {
+	Host      hostView `json:"host"`
+	Databases []struct {
+		ID        string `json:"id"`
+		AccountID string `json:"accountId"`
+		Label     string `json:"label"`
+		DBName    string `json:"dbName"`
+		DBUser    string `json:"dbUser"`
+	} `json:"databases"`
+	Abandoned []struct {
+		Kind   string `json:"kind"`
+		DBName string `json:"dbName"`
+		DBUser string `json:"dbUser"`
+	} `json:"abandoned"`
+}
+
+func hostRetire(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		return sendAndShow(ctx, c, http.MethodPost, hostPath(c.args[0])+"/retire", nil, (*call).showOrphans)
+	}
+}
+
+func hostOrphans(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, c *call) error {
+		return sendAndShow(ctx, c, http.MethodGet, hostPath(c.args[0])+"/orphans", nil, (*call).showOrphans)
+	}
+}
+
+// showOrphans prints what a retired host holds, to drop by hand should it
+// come back: a table of the orphaned databases, then the abandoned changes.
+func (c *call) showOrphans(data []byte, rep orphanReport) error {
+	if c.json {
+		return c.writeJSON(data)
+	}
+	fmt.Fprintf(c.stdout, "Host %s retired %s. Orphaned databases (no longer reached; delete them when done):\n", rep.Host.Name, retiredOf(rep.Host.RetiredAt))
+	rows := make([][]string, 0, len(rep.Databases))
+	for _, d := range rep.Databases {
+		rows = append(rows, []string{d.ID, d.AccountID, d.Label, d.DBName, d.DBUser})
+	}
+	table(c.stdout, []string{"ID", "ACCOUNT", "LABEL", "DATABASE", "USER"}, rows)
+	for _, a := range rep.Abandoned {
+		fmt.Fprintf(c.stdout, "Abandoned %s of %s (user %s): it may have left them on the host.\n", a.Kind, a.DBName, a.DBUser)
+	}
+	return nil
 }

@@ -28,6 +28,9 @@ func (s *Service) SetDatabaseDisabled(ctx context.Context, ref string, disabled 
 	if err != nil {
 		return nil, err
 	}
+	if d.Status == dbplane.StatusOrphaned {
+		return nil, dbplane.ErrDatabaseOrphaned // no engine to apply it on
+	}
 	if err := s.store.SetAdminDisabled(ctx, d.ID, disabled); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (s *Service) Engines(ctx context.Context) ([]dbplane.Engine, error) {
 		if s.engineAvailable(e) != nil {
 			continue
 		}
-		if slices.ContainsFunc(hosts, func(h *dbplane.Host) bool { return h.Engine == e && h.Enabled }) {
+		if slices.ContainsFunc(hosts, func(h *dbplane.Host) bool { return h.Engine == e && h.Enabled && h.RetiredAt == nil }) {
 			out = append(out, e)
 		}
 	}
@@ -209,6 +209,9 @@ func (s *Service) RevealDatabase(ctx context.Context, accountID, id string) (*db
 	}
 	cp := *l[i]
 	d := &cp
+	if d.Status == dbplane.StatusOrphaned {
+		return nil, dbplane.ErrDatabaseOrphaned
+	}
 	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
 	if err != nil {
 		return nil, fmt.Errorf("unseal password of database %s: %w", d.ID, err)

@@ -46,6 +46,10 @@ func (s *Service) conn(ctx context.Context, hostID string) (engine.Conn, *dbplan
 		if err != nil {
 			return nil, nil, err
 		}
+		if h.RetiredAt != nil {
+			// The host is gone: nothing may reach it again.
+			return nil, nil, dbplane.ErrDatabaseOrphaned
+		}
 		pub := *h
 		pub.Password, pub.SealedPassword = "", nil
 		if hc != nil {
@@ -128,6 +132,9 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 	before := s.engineConfig(h)
 	if err := in.Apply(h, false); err != nil {
 		return nil, err
+	}
+	if h.RetiredAt != nil && h.Enabled {
+		return nil, dbplane.ErrHostRetired
 	}
 	after := s.engineConfig(h)
 	if err := passwordStays(before, after, in); err != nil {
@@ -237,8 +244,8 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}, nil
 }
 
-// candidateHosts returns the enabled hosts of an engine, emptiest first,
-// those found down recently last (healthyFirst).
+// candidateHosts returns the enabled hosts of an engine that are not
+// retired, emptiest first, those found down recently last (healthyFirst).
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
@@ -246,7 +253,7 @@ func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]strin
 	}
 	var hs []*dbplane.Host
 	for _, h := range hosts {
-		if h.Engine == e && h.Enabled {
+		if h.Engine == e && h.Enabled && h.RetiredAt == nil {
 			hs = append(hs, h)
 		}
 	}

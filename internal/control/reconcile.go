@@ -40,6 +40,15 @@ func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down down
 			err = s.settle(ctx, in)
 			down.note(in.HostID, err)
 		}
+		if errors.Is(err, dbplane.ErrDatabaseOrphaned) {
+			// Recorded while its host was being retired: give it up
+			// as RetireHost did the others.
+			err = s.store.AbandonRetired(ctx, in)
+			if err == nil {
+				s.log.Warn("engine change abandoned: its host is retired", "intent_id", in.ID, "kind", string(in.Kind), "database_id", in.DatabaseID)
+				continue
+			}
+		}
 		if errors.Is(err, store.ErrNotLeader) {
 			// Another replica leads now; the rest is its work.
 			return errors.Join(append(errs, err)...)
@@ -67,6 +76,10 @@ func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down down
 		return errors.Join(append(errs, err)...)
 	}
 	if _, err := s.convergeDown(ctx, drifted, down); err != nil {
+		errs = append(errs, err)
+	}
+	// Account deletes a crash or a down host left unfinished carry on.
+	if err := s.finishAccountDeletes(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

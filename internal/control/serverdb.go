@@ -131,8 +131,12 @@ func (s *Service) DeleteServerDatabase(ctx context.Context, serverID, ref string
 	return s.deleteDatabase(ctx, d.ID)
 }
 
-// DatabaseCredentials returns d with its password and host.
+// DatabaseCredentials returns d with its password and host;
+// ErrDatabaseOrphaned once its host is retired.
 func (s *Service) DatabaseCredentials(ctx context.Context, d *dbplane.Database) (*dbplane.Credentials, error) {
+	if d.Status == dbplane.StatusOrphaned {
+		return nil, dbplane.ErrDatabaseOrphaned
+	}
 	pw, err := s.sealer.Open(d.SealedPassword, databaseAAD(d.ID))
 	if err != nil {
 		return nil, err
@@ -154,15 +158,18 @@ func (s *Service) deleteDatabase(ctx context.Context, id string) error {
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	_, err = s.store.BeginDrop(ctx, in)
+	d, err := s.store.BeginDrop(ctx, in)
 	if errors.Is(err, store.ErrBusy) {
 		if err := s.finishLeftChange(ctx, ectx, id); err != nil {
 			return err
 		}
-		_, err = s.store.BeginDrop(ctx, in)
+		d, err = s.store.BeginDrop(ctx, in)
 	}
 	if err != nil {
 		return err
+	}
+	if d.Status == dbplane.StatusOrphaned {
+		return nil // its host is retired: the row was all there was
 	}
 	if err := s.applyDrop(ectx, in); err != nil {
 		return translateEngine(err)

@@ -16,6 +16,7 @@ type AccountService struct {
 	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
 
 	PreviewSuspensionFn func(ctx context.Context, id string, suspend bool) (*dbplane.SuspensionPreview, error)
+	DeleteAccountFn     func(ctx context.Context, id string, cascade bool) (*dbplane.AccountDeletion, error)
 }
 
 // CreateAccount calls CreateAccountFn.
@@ -56,4 +57,12 @@ func (s *AccountService) PreviewSuspension(ctx context.Context, id string, suspe
 		return nil, notSet("AccountService.PreviewSuspension")
 	}
 	return s.PreviewSuspensionFn(ctx, id, suspend)
+}
+
+// DeleteAccount calls DeleteAccountFn.
+func (s *AccountService) DeleteAccount(ctx context.Context, id string, cascade bool) (*dbplane.AccountDeletion, error) {
+	if s.DeleteAccountFn == nil {
+		return nil, notSet("AccountService.DeleteAccount")
+	}
+	return s.DeleteAccountFn(ctx, id, cascade)
 }

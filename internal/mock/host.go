@@ -19,6 +19,24 @@ type HostService struct {
 
 	TestHostSettingsFn func(ctx context.Context, id string, in dbplane.HostInput) (dbplane.HostTest, error)
 	HostHealthFn       func() []dbplane.HostHealth
+	RetireHostFn       func(ctx context.Context, id string) (*dbplane.OrphanReport, error)
+	HostOrphansFn      func(ctx context.Context, id string) (*dbplane.OrphanReport, error)
+}
+
+// RetireHost calls RetireHostFn.
+func (s *HostService) RetireHost(ctx context.Context, id string) (*dbplane.OrphanReport, error) {
+	if s.RetireHostFn == nil {
+		return nil, notSet("HostService.RetireHost")
+	}
+	return s.RetireHostFn(ctx, id)
+}
+
+// HostOrphans calls HostOrphansFn.
+func (s *HostService) HostOrphans(ctx context.Context, id string) (*dbplane.OrphanReport, error) {
+	if s.HostOrphansFn == nil {
+		return nil, notSet("HostService.HostOrphans")
+	}
+	return s.HostOrphansFn(ctx, id)
 }
 
 // ListHosts calls ListHostsFn.

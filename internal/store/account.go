@@ -13,7 +13,7 @@ var (
 )
 
 const accountCols = `a.id, a.numeric_id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
-	a.database_count, a.used_bytes`
+	a.database_count, a.used_bytes, a.deleting_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -22,15 +22,16 @@ func scanAccount(row scanner) (*dbplane.Account, error) {
 	var slots, storage sql.NullInt64
 	var created, updated int64
 	var suspended int
-	var numeric sql.NullInt64
+	var numeric, deleting sql.NullInt64
 	err := row.Scan(&a.ID, &numeric, &a.Email, &a.Name, &a.Role, &slots, &storage, &suspended, &created, &updated,
-		&a.DatabaseCount, &a.UsedBytes)
+		&a.DatabaseCount, &a.UsedBytes, &deleting)
 	if err != nil {
 		return nil, err
 	}
 	a.NumericID = numeric.Int64
 	a.Slots, a.StorageBytes = intPtr(slots), int64Ptr(storage)
 	a.Suspended = suspended != 0
+	a.DeletingAt = fromNullMS(deleting)
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	return &a, nil
 }

@@ -17,24 +17,27 @@ import (
 // writers do not queue behind one lock (design/scale-out.md §2.2).
 
 // reserveAccount counts a new database against the account. It returns
-// errAccountNotFound, ErrAccountSuspended, ErrOutOfSlots or ErrOutOfStorage.
+// errAccountNotFound, errAccountDeleting, ErrAccountSuspended,
+// ErrOutOfSlots or ErrOutOfStorage.
 func reserveAccount(ctx context.Context, tx *txn, accountID string) error {
 	for range 3 {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count + 1
-			WHERE id = ? AND suspended = 0 AND (slots IS NULL OR database_count < slots)
+			WHERE id = ? AND suspended = 0 AND deleting_at IS NULL AND (slots IS NULL OR database_count < slots)
 			AND (storage_bytes IS NULL OR used_bytes < storage_bytes)`, accountID))
 		if err != nil || ok {
 			return err
 		}
 		// No row matched: one read says why.
-		var slots, storage sql.NullInt64
+		var slots, storage, deleting sql.NullInt64
 		var suspended int
 		var count, used int64
-		err = tx.QueryRowContext(ctx, `SELECT slots, storage_bytes, suspended, database_count, used_bytes FROM accounts WHERE id = ?`,
-			accountID).Scan(&slots, &storage, &suspended, &count, &used)
+		err = tx.QueryRowContext(ctx, `SELECT slots, storage_bytes, suspended, database_count, used_bytes, deleting_at FROM accounts WHERE id = ?`,
+			accountID).Scan(&slots, &storage, &suspended, &count, &used, &deleting)
 		switch {
 		case err != nil:
 			return translate(err, errAccountNotFound, nil)
+		case deleting.Valid:
+			return errAccountDeleting
 		case suspended != 0:
 			return dbplane.ErrAccountSuspended
 		case slots.Valid && count >= slots.Int64:
@@ -71,11 +74,12 @@ func reserveServer(ctx context.Context, tx *txn, serverID string) error {
 }
 
 // reserveHost counts a new database against the first candidate host that
-// is enabled and has room, and returns it; ErrHostFull when none has.
+// is enabled, not retired, and has room, and returns it; ErrHostFull when
+// none has.
 func reserveHost(ctx context.Context, tx *txn, candidates []string) (string, error) {
 	for _, id := range candidates {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + 1
-			WHERE id = ? AND enabled = 1 AND (max_databases IS NULL OR database_count < max_databases)`, id))
+			WHERE id = ? AND enabled = 1 AND retired_at IS NULL AND (max_databases IS NULL OR database_count < max_databases)`, id))
 		if err != nil {
 			return "", err
 		}
@@ -88,16 +92,22 @@ func reserveHost(ctx context.Context, tx *txn, candidates []string) (string, err
 
 // deleteDatabaseRow deletes a databases row, if it is still there, and
 // gives back what it counted in, in the same order as a create takes it.
+// An orphaned row counts only against its host (RetireHost gave the rest
+// back).
 func deleteDatabaseRow(ctx context.Context, tx *txn, id string) error {
-	var accountID, hostID string
+	var accountID, hostID, status string
 	var serverID sql.NullString
 	var size int64
-	err := tx.QueryRowContext(ctx, `DELETE FROM databases WHERE id = ? RETURNING account_id, server_id, host_id, size_bytes`, id).
-		Scan(&accountID, &serverID, &hostID, &size)
+	err := tx.QueryRowContext(ctx, `DELETE FROM databases WHERE id = ? RETURNING account_id, server_id, host_id, size_bytes, status`, id).
+		Scan(&accountID, &serverID, &hostID, &size, &status)
 	if err == sql.ErrNoRows {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if dbplane.Status(status) == dbplane.StatusOrphaned {
+		_, err = tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count - 1 WHERE id = ?`, hostID)
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count - 1, used_bytes = used_bytes - ? WHERE id = ?`,
@@ -114,10 +124,11 @@ func deleteDatabaseRow(ctx context.Context, tx *txn, id string) error {
 }
 
 // refreshUsedBytes sets used_bytes of every account with a database on the
-// host to the sum of its databases' sizes, after the watcher stored new
-// sizes for that host.
+// host to the sum of its databases' sizes (orphans left out, as they are
+// from every quota), after the watcher stored new sizes for that host.
 func refreshUsedBytes(ctx context.Context, tx *txn, hostID string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE accounts SET used_bytes = (SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d WHERE d.account_id = accounts.id)
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET used_bytes = (SELECT COALESCE(SUM(d.size_bytes), 0) FROM databases d
+		WHERE d.account_id = accounts.id AND d.status <> 'orphaned')
 		WHERE id IN (SELECT account_id FROM databases WHERE host_id = ?)`, hostID)
 	return err
 }

@@ -136,8 +136,11 @@ func (db *DB) ListDatabases(ctx context.Context, accountID string) ([]*dbplane.D
 
 // ServerDatabases returns a page of a server's databases and the total.
 func (db *DB) ServerDatabases(ctx context.Context, serverID string, p dbplane.Page) ([]*dbplane.Database, int, error) {
+	// The counter leaves orphans out (their host was retired) but the
+	// list shows them.
 	var total int
-	err := db.readRow(ctx, `SELECT database_count FROM servers WHERE id = ?`, serverID).Scan(&total)
+	err := db.readRow(ctx, `SELECT database_count + (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id AND d.status = 'orphaned')
+		FROM servers s WHERE s.id = ?`, serverID).Scan(&total)
 	if err != nil && err != sql.ErrNoRows {
 		return nil, 0, err
 	}

@@ -12,7 +12,7 @@ var errHostNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Database host not fo
 
 const hostCols = `h.id, h.numeric_id, h.name, h.engine, h.hostname, h.port, h.username, h.sealed_password, h.admin_database,
 	h.public_hostname, h.public_port, h.tls, h.node_id, h.max_databases, h.enabled, h.created_at, h.updated_at,
-	h.database_count`
+	h.database_count, h.retired_at`
 
 func scanHost(row scanner) (*dbplane.Host, error) {
 	var h dbplane.Host
@@ -20,14 +20,16 @@ func scanHost(row scanner) (*dbplane.Host, error) {
 	var maxDB sql.NullInt64
 	var enabled int
 	var created, updated int64
+	var retired sql.NullInt64
 	err := row.Scan(&h.ID, &h.NumericID, &h.Name, &h.Engine, &h.Hostname, &h.Port, &h.Username, &h.SealedPassword, &h.Database,
-		&h.PublicHostname, &h.PublicPort, &h.TLS, &node, &maxDB, &enabled, &created, &updated, &h.DatabaseCount)
+		&h.PublicHostname, &h.PublicPort, &h.TLS, &node, &maxDB, &enabled, &created, &updated, &h.DatabaseCount, &retired)
 	if err != nil {
 		return nil, err
 	}
 	h.NodeID = node.String
 	h.MaxDatabases = intPtr(maxDB)
 	h.Enabled = enabled != 0
+	h.RetiredAt = fromNullMS(retired)
 	h.CreatedAt, h.UpdatedAt = fromMS(created), fromMS(updated)
 	return &h, nil
 }

@@ -118,8 +118,8 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 		if d, err = findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID, AccountID: accountID}); err != nil {
 			return err
 		}
-		if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
-			return ErrBusy
+		if err := settled(d); err != nil {
+			return err
 		}
 		in.Kind = dbplane.IntentRotate
 		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
@@ -135,24 +135,51 @@ func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind,
 	if err != nil {
 		return nil, err
 	}
-	if d.Status == dbplane.StatusCreating || d.Status == dbplane.StatusDeleting {
-		return nil, ErrBusy
+	if err := settled(d); err != nil {
+		return nil, err
 	}
 	in.Kind = kind
 	in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
 	return d, insertIntent(ctx, tx, in, db.ms(db.Now()))
 }
 
-// BeginDrop marks a database deleting and records its drop intent.
+// settled returns nil when d can take an engine change: ErrBusy while
+// another is in flight, ErrDatabaseOrphaned once its host was retired.
+func settled(d *dbplane.Database) error {
+	switch d.Status {
+	case dbplane.StatusCreating, dbplane.StatusDeleting:
+		return ErrBusy
+	case dbplane.StatusOrphaned:
+		return dbplane.ErrDatabaseOrphaned
+	}
+	return nil
+}
+
+// BeginDrop marks a database deleting and records its drop intent. An
+// orphaned database (its host retired) is deleted at once, without an
+// intent: there is no engine to reach. The row returned then has the
+// status StatusOrphaned and nothing is left to do.
 func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
 	err := db.tx(ctx, func(tx *txn) error {
-		var err error
+		orphan, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
+		if err != nil {
+			return err
+		}
+		if orphan.Status == dbplane.StatusOrphaned {
+			d = orphan
+			return deleteDatabaseRow(ctx, tx, orphan.ID)
+		}
 		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ?`,
-			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID)
+		// Conditional: a RetireHost that orphaned the row since it was
+		// read wins, and this drop is refused.
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID, string(d.Status)))
+		if err == nil && !ok {
+			return ErrBusy
+		}
 		return err
 	})
 	return d, err

@@ -174,12 +174,15 @@ func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 // re-checks the newest version (READ COMMITTED) and matches nothing.
 func (db *DB) DeleteServer(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *txn) error {
-		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ? AND database_count = 0`, id))
+		// Orphaned rows (their host retired) are not counted but still
+		// reference the server.
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM servers WHERE id = ? AND database_count = 0
+			AND NOT EXISTS (SELECT 1 FROM databases d WHERE d.server_id = servers.id)`, id))
 		if err != nil || ok {
 			return err
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT database_count FROM servers WHERE id = ?`, id).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id) FROM servers s WHERE s.id = ?`, id).Scan(&n); err != nil {
 			return translate(err, errServerNotFound, nil)
 		}
 		return dbplane.Errorf(dbplane.CodeConflict, "The server has %d database(s); delete them first", n)

@@ -23,6 +23,7 @@ func (h *handler) adminAccountRoutes() {
 	m.HandleFunc("POST /admin/accounts/{id}/suspend", a(h.handleAdminAccountSuspend(true)))
 	m.HandleFunc("POST /admin/accounts/{id}/unsuspend", a(h.handleAdminAccountSuspend(false)))
 	m.HandleFunc("POST /admin/accounts/{id}/password-link", a(h.handleAdminPasswordLink))
+	m.HandleFunc("POST /admin/accounts/{id}/delete", a(h.handleAdminAccountDelete))
 	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/disable", a(h.handleAdminAccountKeyDisabled(true)))
 	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/enable", a(h.handleAdminAccountKeyDisabled(false)))
 	m.HandleFunc("POST /admin/accounts/{id}/keys/{key}/delete", a(h.handleAdminAccountKeyDelete))
@@ -75,6 +76,8 @@ type adminAccountView struct {
 	Databases []*dbplane.Database
 	// MoreDatabases is how many databases the page does not list.
 	MoreDatabases int
+	// DeleteError is why the account was not deleted.
+	DeleteError string
 	// Link is a set-password link just made, shown once, until LinkUntil.
 	Link      string
 	LinkUntil time.Time
@@ -92,6 +95,8 @@ var adminAccountFlash = map[string]string{
 	"key-disabled": "Key disabled: it is refused from the next request.",
 	"key-enabled":  "Key enabled.",
 	"key-deleted":  "Key deleted.",
+	"deleted":      "Account deleted, with its keys, sessions and subuser links (and its databases and servers, if it had any).",
+	"deleting":     "Account being deleted: its keys and sessions are gone; the databases whose hosts did not answer are dropped once they do, then the account goes.",
 }
 
 func (h *handler) handleAdminAccounts(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +113,7 @@ func (h *handler) renderAdminAccounts(w http.ResponseWriter, r *http.Request, st
 	v.Pager = newPager(r, len(accounts))
 	lo, hi := v.Pager.bounds()
 	v.Accounts = accounts[lo:hi]
-	h.render(w, r, status, "admin-accounts", view{Title: "Accounts", Nav: "admin", Data: v})
+	h.render(w, r, status, "admin-accounts", view{Title: "Accounts", Nav: "admin", Flash: flashOf(r, adminAccountFlash), Data: v})
 }
 
 func (h *handler) handleAdminAccountCreate(w http.ResponseWriter, r *http.Request) {
@@ -295,4 +300,30 @@ func adminExactSize(n int64) string {
 		}
 	}
 	return strconv.FormatInt(n, 10)
+}
+
+// handleAdminAccountDelete deletes an account once the operator typed its
+// email; "cascade" drops its databases and servers too (otherwise an
+// account that owns any is refused and the page says why).
+func (h *handler) handleAdminAccountDelete(w http.ResponseWriter, r *http.Request) {
+	a, ok := loadByID(h, w, r, h.svc.Accounts.Account)
+	if !ok {
+		return
+	}
+	var err error
+	var res *dbplane.AccountDeletion
+	if r.PostFormValue("confirm") != a.Email {
+		err = dbplane.FieldErrorf("confirm", "Type the account's email, %s, exactly to confirm the delete.", a.Email)
+	} else {
+		res, err = h.svc.Accounts.DeleteAccount(r.Context(), a.ID, r.PostFormValue("cascade") == "on")
+	}
+	if err != nil {
+		h.renderAdminAccount(w, r, statusOf(err), a, adminAccountView{Form: adminAccountFormOf(a), DeleteError: h.formError(r, err)})
+		return
+	}
+	if res.Deleted {
+		http.Redirect(w, r, "/admin/accounts?m=deleted", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/admin/accounts/"+a.ID+"?m=deleting", http.StatusSeeOther)
 }

@@ -23,6 +23,7 @@ func (h *handler) adminHostRoutes() {
 	m.HandleFunc("POST /admin/hosts/{id}/enable", a(h.handleAdminHostEnabled(true)))
 	m.HandleFunc("POST /admin/hosts/{id}/disable", a(h.handleAdminHostEnabled(false)))
 	m.HandleFunc("POST /admin/hosts/{id}/delete", a(h.handleAdminHostDelete))
+	m.HandleFunc("POST /admin/hosts/{id}/retire", a(h.handleAdminHostRetire))
 }
 
 type adminHostsView struct {
@@ -50,8 +51,12 @@ type adminHostView struct {
 	Nodes    []*dbplane.Node
 	// Test is the outcome of Test connection, or of a failed save's check.
 	Test *dbplane.HostTest
-	// Error is why the form was refused; DeleteError why the host stays.
-	Error, DeleteError string
+	// Error is why the form was refused; DeleteError why the host stays;
+	// RetireError why it was not retired.
+	Error, DeleteError, RetireError string
+	// Orphans is what a retired host left behind (with the abandoned
+	// changes right after the retire).
+	Orphans *dbplane.OrphanReport
 }
 
 var adminTLSModes = []dbplane.TLSMode{dbplane.TLSDisable, dbplane.TLSPrefer, dbplane.TLSRequire, dbplane.TLSVerifyFull}
@@ -63,6 +68,26 @@ var adminHostFlash = map[string]string{
 	"enabled":  "Host enabled: new databases may be placed on it.",
 	"disabled": "Host disabled: no new databases are placed on it; existing ones keep working.",
 	"deleted":  "Host deleted.",
+}
+
+// handleAdminHostRetire retires a dead host once the operator typed its
+// name, and shows the orphan report.
+func (h *handler) handleAdminHostRetire(w http.ResponseWriter, r *http.Request) {
+	host, ok := loadByID(h, w, r, h.svc.Hosts.Host)
+	if !ok {
+		return
+	}
+	if r.PostFormValue("confirm") != host.Name {
+		err := dbplane.FieldErrorf("confirm", "Type the host's name, %s, exactly to retire it.", host.Name)
+		h.renderHostForm(w, r, statusOf(err), host, adminHostView{Form: adminHostFormOf(host), RetireError: h.formError(r, err)})
+		return
+	}
+	rep, err := h.svc.Hosts.RetireHost(r.Context(), host.ID)
+	if err != nil {
+		h.renderHostForm(w, r, statusOf(err), host, adminHostView{Form: adminHostFormOf(host), RetireError: h.formError(r, err)})
+		return
+	}
+	h.renderHostForm(w, r, http.StatusOK, rep.Host, adminHostView{Form: adminHostFormOf(rep.Host), Orphans: rep})
 }
 
 func (h *handler) handleAdminHosts(w http.ResponseWriter, r *http.Request) {
@@ -215,6 +240,12 @@ func (h *handler) renderHostForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v.adminFrame, v.Host, v.Nodes, v.Engines, v.TLSModes = adminNav("/admin/hosts"), host, nodes, dbplane.Engines, adminTLSModes
+	if host != nil && host.RetiredAt != nil && v.Orphans == nil {
+		if v.Orphans, err = h.svc.Hosts.HostOrphans(r.Context(), host.ID); err != nil {
+			h.serviceError(w, r, err)
+			return
+		}
+	}
 	title := "New host"
 	if host != nil {
 		title = "Host " + host.Name

@@ -84,6 +84,8 @@ func statusText(s dbplane.Status) string {
 		return "Being deleted."
 	case dbplane.StatusFailed:
 		return "A change failed and is being retried."
+	case dbplane.StatusOrphaned:
+		return "Orphaned: the operator retired its database host, so it can no longer be reached; its password cannot be shown or changed. Delete it to free its slot's name."
 	}
 	return string(s)
 }

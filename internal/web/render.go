@@ -70,14 +70,20 @@ func mustParseTemplates() *templates {
 			}
 			return "/static/" + name + "?v=" + v, nil
 		},
-		"bytes":        humanBytes,
-		"ago":          ago,
-		"measured":     measured,
-		"percent":      percent,
-		"statusText":   statusText,
-		"statusClass":  statusClass,
-		"engineName":   engineName,
-		"date":         func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"bytes":       humanBytes,
+		"ago":         ago,
+		"measured":    measured,
+		"percent":     percent,
+		"statusText":  statusText,
+		"statusClass": statusClass,
+		"engineName":  engineName,
+		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
 		"errorMessage": dbplane.ErrorMessage,
 		"deref":        deref,
 		"int64":        func(i int) int64 { return int64(i) },

@@ -22,8 +22,11 @@ type accountJSON struct {
 	Suspended     bool   `json:"suspended"`
 	DatabaseCount int    `json:"databaseCount"`
 	UsedBytes     int64  `json:"usedBytes"`
-	CreatedAt     string `json:"createdAt"`
-	UpdatedAt     string `json:"updatedAt"`
+	// DeletingAt is set while a cascading delete drops the account's
+	// databases; null otherwise.
+	DeletingAt *string `json:"deletingAt"`
+	CreatedAt  string  `json:"createdAt"`
+	UpdatedAt  string  `json:"updatedAt"`
 }
 
 // accountCreateRequest creates an account. Omitted or null quotas are
@@ -54,7 +57,13 @@ type passwordLinkJSON struct {
 }
 
 func toAccountJSON(a *dbplane.Account) accountJSON {
+	var deleting *string
+	if a.DeletingAt != nil {
+		t := response.Time(*a.DeletingAt)
+		deleting = &t
+	}
 	return accountJSON{
+		DeletingAt:    deleting,
 		ID:            a.ID,
 		Email:         a.Email,
 		Name:          a.Name,
@@ -238,4 +247,56 @@ func (h *handler) writeAccount(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	h.writeData(w, r, status, toAccountJSON(a))
+}
+
+// accountDeletionJSON answers a cascading delete that could not finish at
+// once (202): the account is marked deleting and the reconciler drops the
+// rest once their hosts answer.
+type accountDeletionJSON struct {
+	Deleted   bool `json:"deleted"`
+	Databases int  `json:"databases"`
+	Pending   int  `json:"pending"`
+}
+
+// handleAccountDelete deletes an account: 409 while it owns servers or
+// databases unless ?cascade=true, which drops them first. 204 once the
+// account is gone; 202 with the counts while drops wait for a host.
+func (h *handler) handleAccountDelete(w http.ResponseWriter, r *http.Request) {
+	cascade := false
+	switch v := r.URL.Query().Get("cascade"); v {
+	case "", "false", "0":
+	case "true", "1":
+		cascade = true
+	default:
+		h.writeError(w, r, dbplane.FieldErrorf("cascade", "cascade must be true or false."))
+		return
+	}
+	id := r.PathValue("id")
+	acct, err := h.accounts.Account(r.Context(), id)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if acct == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	if err := dbplane.PrincipalFrom(r.Context()).CanDeleteAccount(acct, cascade); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	res, err := h.accounts.DeleteAccount(r.Context(), acct.ID, cascade)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if res == nil {
+		h.writeError(w, r, errNoResult)
+		return
+	}
+	if res.Deleted {
+		response.NoContent(w)
+		return
+	}
+	h.writeData(w, r, http.StatusAccepted, accountDeletionJSON{Deleted: false, Databases: res.Databases, Pending: res.Pending})
 }

@@ -12,7 +12,7 @@ import (
 // see creating, deleting and failed as they are.
 var statuses = []dbplane.Status{
 	dbplane.StatusActive, dbplane.StatusOverQuota, dbplane.StatusDisabled,
-	dbplane.StatusCreating, dbplane.StatusDeleting, dbplane.StatusFailed,
+	dbplane.StatusCreating, dbplane.StatusDeleting, dbplane.StatusFailed, dbplane.StatusOrphaned,
 }
 
 // databaseJSON is the operator's view of a database. It never carries the

@@ -26,6 +26,7 @@ type hostJSON struct {
 	MaxDatabases   *int    `json:"maxDatabases"` // null = unlimited
 	DatabaseCount  int     `json:"databaseCount"`
 	Enabled        bool    `json:"enabled"`
+	RetiredAt      *string `json:"retiredAt"` // null unless retired
 	CreatedAt      string  `json:"createdAt"`
 	UpdatedAt      string  `json:"updatedAt"`
 }
@@ -72,6 +73,10 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 	if h.NodeID != "" {
 		id := h.NodeID
 		out.NodeID = &id
+	}
+	if h.RetiredAt != nil {
+		t := response.Time(*h.RetiredAt)
+		out.RetiredAt = &t
 	}
 	return out
 }

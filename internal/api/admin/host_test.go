@@ -379,8 +379,8 @@ func TestRoutes(t *testing.T) {
 			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "POST"},
 		},
 		{
-			Name: "AccountWrongMethod", Method: http.MethodDelete, Path: "/api/admin/accounts/a1",
-			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, PATCH"},
+			Name: "AccountWrongMethod", Method: http.MethodPut, Path: "/api/admin/accounts/a1",
+			WantStatus: http.StatusMethodNotAllowed, WantHeader: map[string]string{"Allow": "GET, HEAD, PATCH, DELETE"},
 		},
 		{
 			Name: "KeyWrongMethod", Method: http.MethodGet, Path: "/api/admin/accounts/a1/keys/k1",

@@ -32,12 +32,16 @@ func (h *handler) routes() {
 	h.mux.Handle("PATCH /api/admin/database-hosts/{id}", h.require(hostsWrite, h.handleHostUpdate))
 	h.mux.Handle("DELETE /api/admin/database-hosts/{id}", h.require(hostsWrite, h.handleHostDelete))
 	h.mux.Handle("POST /api/admin/database-hosts/{id}/test", h.require(hostsRead, h.handleHostTest))
+	// Retiring a dead host orphans its databases: hosts and databases.
+	h.mux.Handle("POST /api/admin/database-hosts/{id}/retire", h.require(hostsWrite, h.require(databasesWrite, h.handleHostRetire)))
+	h.mux.Handle("GET /api/admin/database-hosts/{id}/orphans", h.require(hostsRead, h.require(databasesRead, h.handleHostOrphans)))
 
 	// Accounts (SPEC §4.5).
 	h.mux.Handle("GET /api/admin/accounts", h.require(accountsRead, h.handleAccountList))
 	h.mux.Handle("POST /api/admin/accounts", h.require(accountsWrite, h.handleAccountCreate))
 	h.mux.Handle("GET /api/admin/accounts/{id}", h.require(accountsRead, h.handleAccountGet))
 	h.mux.Handle("PATCH /api/admin/accounts/{id}", h.require(accountsWrite, h.handleAccountUpdate))
+	h.mux.Handle("DELETE /api/admin/accounts/{id}", h.require(accountsWrite, h.handleAccountDelete))
 	h.mux.Handle("POST /api/admin/accounts/{id}/password-link", h.require(accountsWrite, h.handlePasswordLinkCreate))
 
 	// An account's user keys.

@@ -86,6 +86,11 @@ func (h *handler) appView(r *http.Request, s *dbplane.Server) *appView {
 // includes need.
 func (v *appView) render(d *dbplane.Database, c *dbplane.Credentials, withPassword bool) (appDatabaseJSON, error) {
 	ctx := v.r.Context()
+	if d.Status == dbplane.StatusOrphaned {
+		// Its host was retired: there is no password to give (these
+		// shapes have no status; the relationship is left out).
+		withPassword, c = false, nil
+	}
 	if withPassword && c == nil {
 		var err error
 		if c, err = v.h.databaseCredentials(ctx, d); err != nil {

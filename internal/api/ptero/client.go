@@ -52,7 +52,13 @@ type clientView struct {
 }
 
 func (v *clientView) render(d *dbplane.Database, c *dbplane.Credentials) (clientDatabaseJSON, error) {
-	if v.password && v.seePassword && c == nil {
+	seePassword := v.seePassword
+	if d.Status == dbplane.StatusOrphaned {
+		// Its host was retired: the password renders as a null
+		// resource (these shapes have no status).
+		seePassword, c = false, nil
+	}
+	if v.password && seePassword && c == nil {
 		var err error
 		if c, err = v.h.databaseCredentials(v.r.Context(), d); err != nil {
 			return clientDatabaseJSON{}, err
@@ -71,7 +77,7 @@ func (v *clientView) render(d *dbplane.Database, c *dbplane.Credentials) (client
 		Name: d.DBName, Username: d.DBUser, ConnectionsFrom: d.Remote, MaxConnections: d.MaxConnections,
 	}}
 	switch {
-	case v.password && v.seePassword:
+	case v.password && seePassword:
 		out.Attributes.Relationships = &clientDatabaseRelations{Password: toPasswordJSON(c.Password)}
 	case v.password:
 		out.Attributes.Relationships = &clientDatabaseRelations{Password: nullRelationship}
