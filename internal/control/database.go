@@ -223,6 +223,11 @@ func (s *Service) RevealDatabase(ctx context.Context, accountID, id string) (*db
 // intent holds the new password sealed, so a crash after the engine changed
 // is finished by Reconcile and the stored password always logs in.
 func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*dbplane.Credentials, error) {
+	// One engine timeout for the whole request: the wait for the
+	// database's lock (a reconciler pass may hold it on a hung host) and
+	// a change left by an earlier request included.
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
 	unlock := s.locks.lock(id)
 	defer unlock()
 	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
@@ -238,10 +243,6 @@ func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*db
 		return nil, err
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id, SealedPassword: sealed}
-	// One engine timeout for the whole request, a change left by an
-	// earlier one included.
-	ectx, cancel := s.engineCtx(ctx)
-	defer cancel()
 	d, err := s.store.BeginRotate(ctx, accountID, in)
 	if errors.Is(err, store.ErrBusy) {
 		if err := s.finishLeftChange(ctx, ectx, id); err != nil {

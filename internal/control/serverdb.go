@@ -149,6 +149,10 @@ func (s *Service) DatabaseCredentials(ctx context.Context, d *dbplane.Database) 
 // database stays "deleting" and the reconciler finishes the drop later:
 // nothing is orphaned on the host.
 func (s *Service) deleteDatabase(ctx context.Context, id string) error {
+	// One engine timeout for the whole request, the wait for the lock
+	// included (see RotatePassword).
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
 	unlock := s.locks.lock(id)
 	defer unlock()
 	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
@@ -156,8 +160,6 @@ func (s *Service) deleteDatabase(ctx context.Context, id string) error {
 		return err
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
-	ectx, cancel := s.engineCtx(ctx)
-	defer cancel()
 	d, err := s.store.BeginDrop(ctx, in)
 	if errors.Is(err, store.ErrBusy) {
 		if err := s.finishLeftChange(ctx, ectx, id); err != nil {
