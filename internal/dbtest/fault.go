@@ -1,9 +1,12 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -13,8 +16,45 @@ import (
 var errNotStarted = errors.New("dbtest: the server was not started by dbtest")
 
 // Freeze stops the server with SIGSTOP, as a hung host: connections are
-// still accepted by the kernel, but nothing answers until Thaw.
-func (s *Server) Freeze() error { return s.signal(syscall.SIGSTOP) }
+// still accepted by the kernel, but nothing answers until Thaw. It returns
+// once every thread of the server is stopped: a signal is delivered
+// asynchronously, and on a loaded machine a thread may otherwise still
+// answer a statement sent just after.
+func (s *Server) Freeze() error {
+	if err := s.signal(syscall.SIGSTOP); err != nil {
+		return err
+	}
+	pid := s.proc.cmd.Process.Pid
+	deadline := time.Now().Add(10 * time.Second)
+	for !allStopped(pid) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("dbtest: process %d not stopped 10s after SIGSTOP", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
+}
+
+// allStopped reports whether every thread of pid is in the stopped state
+// (Linux /proc; elsewhere it cannot tell and says yes).
+func allStopped(pid int) bool {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		return true
+	}
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread ended
+		}
+		// pid (comm) state ...: the comm may hold spaces and parentheses.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
+}
 
 // Thaw resumes a frozen server with SIGCONT.
 func (s *Server) Thaw() error { return s.signal(syscall.SIGCONT) }
