@@ -140,7 +140,8 @@ func (s *Service) settleLocked(ctx context.Context, in *dbplane.Intent) error {
 }
 
 // Run retries unsettled engine changes and deletes expired dashboard
-// sessions at once and then every interval, until ctx is done. Only
+// sessions and Idempotency-Keys at once and then every interval, until
+// ctx is done. Only
 // intents whose lease is twice the engine timeout old are taken: younger
 // ones may still be in a request's hands. With settleBefore set (a serve
 // alone on its store, starting), the first pass takes every intent leased
@@ -153,6 +154,9 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, settleBefore 
 		_ = s.Reconcile(ctx, minAge)
 		if err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sweep expired sessions", "err", err)
+		}
+		if _, err := s.SweepIdempotency(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sweep expired idempotency keys", "err", err)
 		}
 	}
 	steady := 2 * s.opt.EngineTimeout
