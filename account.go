@@ -26,6 +26,9 @@ type Account struct {
 	Slots        *int   // max databases; nil = unlimited
 	StorageBytes *int64 // nil = unlimited
 	Suspended    bool
+	// ExternalID is the id another system (a panel, a billing system)
+	// knows the account by; nil when none. Unique among accounts.
+	ExternalID *string
 	// DeletingAt is when a cascading delete of the account began; its
 	// databases are being dropped and the account goes once they are.
 	DeletingAt *time.Time
@@ -44,6 +47,7 @@ type AccountInput struct {
 	Role         Role
 	Slots        *int
 	StorageBytes *int64
+	ExternalID   *string // nil = none
 }
 
 // Validate reports the first invalid field.
@@ -60,6 +64,9 @@ func (in *AccountInput) Validate() error {
 		return err
 	}
 	in.Name = name
+	if in.ExternalID, err = ValidateExternalID(in.ExternalID); err != nil {
+		return err
+	}
 	if in.Role != RoleUser && in.Role != RoleAdmin {
 		return FieldErrorf("role", "The role must be user or admin.")
 	}
@@ -79,6 +86,9 @@ type AccountUpdate struct {
 	StorageBytesSet bool
 	StorageBytes    *int64
 	Suspended       *bool
+	// ExternalIDSet with a nil ExternalID removes the external id.
+	ExternalIDSet bool
+	ExternalID    *string
 }
 
 // Validate reports the first invalid field.
@@ -89,6 +99,13 @@ func (u *AccountUpdate) Validate() error {
 			return err
 		}
 		u.Name = &n
+	}
+	if u.ExternalIDSet {
+		id, err := ValidateExternalID(u.ExternalID)
+		if err != nil {
+			return err
+		}
+		u.ExternalID = id
 	}
 	if u.Role != nil && *u.Role != RoleUser && *u.Role != RoleAdmin {
 		return FieldErrorf("role", "The role must be user or admin.")

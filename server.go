@@ -26,9 +26,12 @@ type Server struct {
 	OwnerNumericID int64 // the owner's NumericID, filled on reads
 	NodeID         string
 	DatabaseLimit  *int // nil = unlimited, 0 = none
-	DatabaseCount  int  // live, filled on reads
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// ExternalID is the id another system (a panel) knows the server by;
+	// nil when none. Unique among servers.
+	ExternalID    *string
+	DatabaseCount int // live, filled on reads
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // ServerInput creates a server.
@@ -37,6 +40,7 @@ type ServerInput struct {
 	OwnerID       string
 	NodeID        string
 	DatabaseLimit *int
+	ExternalID    *string // nil = none
 }
 
 // Validate reports the first invalid field.
@@ -55,7 +59,8 @@ func (in *ServerInput) Validate() error {
 	if in.DatabaseLimit != nil && *in.DatabaseLimit < 0 {
 		return FieldErrorf("databaseLimit", "The databaseLimit must be 0 or more, or null for unlimited.")
 	}
-	return nil
+	in.ExternalID, err = ValidateExternalID(in.ExternalID)
+	return err
 }
 
 // ServerUpdate changes a server; DatabaseLimitSet tells null from omitted.
@@ -63,6 +68,9 @@ type ServerUpdate struct {
 	Name             *string
 	DatabaseLimitSet bool
 	DatabaseLimit    *int
+	// ExternalIDSet with a nil ExternalID removes the external id.
+	ExternalIDSet bool
+	ExternalID    *string
 }
 
 // Database permissions of a server's subusers (Pterodactyl's names).

@@ -44,3 +44,20 @@ func ValidateName(field, s string, max int) (string, error) {
 	}
 	return s, nil
 }
+
+// MaxExternalIDLength is the longest external id, the panel's (191).
+const MaxExternalIDLength = 191
+
+// ValidateExternalID checks an account's or server's external id (field
+// externalId): nil is none; otherwise a name as ValidateName takes it, of
+// at most MaxExternalIDLength bytes. It returns the trimmed id.
+func ValidateExternalID(id *string) (*string, error) {
+	if id == nil {
+		return nil, nil
+	}
+	s, err := ValidateName("externalId", *id, MaxExternalIDLength)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

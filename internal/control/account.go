@@ -15,7 +15,7 @@ func (s *Service) CreateAccount(ctx context.Context, in dbplane.AccountInput) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &dbplane.Account{ID: id, Email: in.Email, Name: in.Name, Role: in.Role, Slots: in.Slots, StorageBytes: in.StorageBytes}
+	a := &dbplane.Account{ID: id, Email: in.Email, Name: in.Name, Role: in.Role, Slots: in.Slots, StorageBytes: in.StorageBytes, ExternalID: in.ExternalID}
 	if err := s.store.CreateAccount(ctx, a); err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (s *Service) CreateServer(ctx context.Context, in dbplane.ServerInput) (*db
 	if err != nil {
 		return nil, err
 	}
-	srv := &dbplane.Server{ID: id, Identifier: id[:8], Name: in.Name, OwnerID: in.OwnerID, NodeID: in.NodeID, DatabaseLimit: in.DatabaseLimit}
+	srv := &dbplane.Server{ID: id, Identifier: id[:8], Name: in.Name, OwnerID: in.OwnerID, NodeID: in.NodeID, DatabaseLimit: in.DatabaseLimit, ExternalID: in.ExternalID}
 	if err := s.store.CreateServer(ctx, srv); err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) Server(ctx context.Context, ref string) (*dbplane.Server, erro
 	return s.store.Server(ctx, ref)
 }
 
-// UpdateServer changes a server's name or database limit.
+// UpdateServer changes a server's name, database limit or external id.
 func (s *Service) UpdateServer(ctx context.Context, ref string, u dbplane.ServerUpdate) (*dbplane.Server, error) {
 	srv, err := s.store.Server(ctx, ref)
 	if err != nil {
@@ -75,6 +75,13 @@ func (s *Service) UpdateServer(ctx context.Context, ref string, u dbplane.Server
 			return nil, dbplane.FieldErrorf("databaseLimit", "The databaseLimit must be 0 or more, or null for unlimited.")
 		}
 		srv.DatabaseLimit = u.DatabaseLimit
+	}
+	if u.ExternalIDSet {
+		id, err := dbplane.ValidateExternalID(u.ExternalID)
+		if err != nil {
+			return nil, err
+		}
+		srv.ExternalID = id
 	}
 	if err := s.store.UpdateServer(ctx, srv); err != nil {
 		return nil, err

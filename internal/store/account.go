@@ -10,10 +10,20 @@ import (
 var (
 	errAccountNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Account not found")
 	errEmailTaken      = dbplane.Errorf(dbplane.CodeConflict, "An account with that email already exists")
+	errAccountExternal = dbplane.Errorf(dbplane.CodeConflict, "An account with that externalId already exists")
 )
 
+// accountConflict names the unique column a failed account write broke:
+// the external id, else the email.
+func accountConflict(err error) error {
+	if isUniqueOn(err, "external_id") {
+		return translate(err, nil, errAccountExternal)
+	}
+	return translate(err, nil, errEmailTaken)
+}
+
 const accountCols = `a.id, a.numeric_id, a.email, a.name, a.role, a.slots, a.storage_bytes, a.suspended, a.created_at, a.updated_at,
-	a.database_count, a.used_bytes, a.deleting_at`
+	a.database_count, a.used_bytes, a.deleting_at, a.external_id`
 
 type scanner interface{ Scan(...any) error }
 
@@ -23,8 +33,9 @@ func scanAccount(row scanner) (*dbplane.Account, error) {
 	var created, updated int64
 	var suspended int
 	var numeric, deleting sql.NullInt64
+	var external sql.NullString
 	err := row.Scan(&a.ID, &numeric, &a.Email, &a.Name, &a.Role, &slots, &storage, &suspended, &created, &updated,
-		&a.DatabaseCount, &a.UsedBytes, &deleting)
+		&a.DatabaseCount, &a.UsedBytes, &deleting, &external)
 	if err != nil {
 		return nil, err
 	}
@@ -32,11 +43,13 @@ func scanAccount(row scanner) (*dbplane.Account, error) {
 	a.Slots, a.StorageBytes = intPtr(slots), int64Ptr(storage)
 	a.Suspended = suspended != 0
 	a.DeletingAt = fromNullMS(deleting)
+	a.ExternalID = strPtr(external)
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	return &a, nil
 }
 
-// CreateAccount inserts a. It returns CodeConflict when the email is taken.
+// CreateAccount inserts a. It returns CodeConflict when the email or the
+// external id is taken.
 func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 	now := db.Now()
 	a.CreatedAt, a.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
@@ -45,12 +58,13 @@ func (db *DB) CreateAccount(ctx context.Context, a *dbplane.Account) error {
 		if a.NumericID, err = db.dialect.nextID(ctx, tx, "accounts"); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.NumericID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO accounts (id, numeric_id, email, name, role, slots, storage_bytes, suspended, created_at, updated_at, external_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.NumericID, a.Email, a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(now), db.ms(now),
+			nullStrPtr(a.ExternalID))
 		return err
 	})
-	return translate(err, nil, errEmailTaken)
+	return accountConflict(err)
 }
 
 // Account returns one account, or CodeNotFound.
@@ -113,6 +127,9 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 			}
 			a.Role = *u.Role
 		}
+		if u.ExternalIDSet {
+			a.ExternalID = u.ExternalID
+		}
 		if u.SlotsSet {
 			a.Slots = u.Slots
 		}
@@ -140,12 +157,12 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE accounts SET name = ?, role = ?, slots = ?, storage_bytes = ?, suspended = ?, updated_at = ? WHERE id = ?`,
-			a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), db.ms(db.Now()), id)
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET name = ?, role = ?, slots = ?, storage_bytes = ?, suspended = ?, external_id = ?, updated_at = ? WHERE id = ?`,
+			a.Name, string(a.Role), nullInt(a.Slots), nullInt64(a.StorageBytes), boolInt(a.Suspended), nullStrPtr(a.ExternalID), db.ms(db.Now()), id)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, accountConflict(err)
 	}
 	return db.Account(ctx, id)
 }

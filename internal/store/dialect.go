@@ -196,6 +196,13 @@ const sizesChunk = 500
 // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555);
 // for PostgreSQL, SQLSTATE 23505. It is not a field of dialect because the
 // driver's error type already says which engine answered.
+// isUniqueOn reports whether err is a unique violation on column: SQLite
+// names the column ("UNIQUE constraint failed: accounts.external_id"),
+// PostgreSQL the index ("accounts_external_id").
+func isUniqueOn(err error, column string) bool {
+	return isUnique(err) && strings.Contains(err.Error(), column)
+}
+
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {

@@ -13,6 +13,7 @@ var (
 	errNodeNotFound    = dbplane.Errorf(dbplane.CodeNotFound, "Node not found")
 	errServerNotFound  = dbplane.Errorf(dbplane.CodeNotFound, "Server not found")
 	errSubuserNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Subuser not found")
+	errServerExternal  = dbplane.Errorf(dbplane.CodeConflict, "A server with that externalId already exists")
 )
 
 // refWhere matches a row by UUID or numeric id.
@@ -74,17 +75,19 @@ func (db *DB) ListNodes(ctx context.Context) ([]*dbplane.Node, error) {
 }
 
 const serverCols = `s.id, s.numeric_id, s.identifier, s.name, s.owner_id, s.node_id, s.database_limit, s.created_at, s.updated_at,
-	s.database_count,
+	s.database_count, s.external_id,
 	(SELECT COALESCE(a.numeric_id, 0) FROM accounts a WHERE a.id = s.owner_id)`
 
 func scanServer(row scanner) (*dbplane.Server, error) {
 	var s dbplane.Server
 	var limit sql.NullInt64
 	var created, updated int64
-	if err := row.Scan(&s.ID, &s.NumericID, &s.Identifier, &s.Name, &s.OwnerID, &s.NodeID, &limit, &created, &updated, &s.DatabaseCount, &s.OwnerNumericID); err != nil {
+	var external sql.NullString
+	if err := row.Scan(&s.ID, &s.NumericID, &s.Identifier, &s.Name, &s.OwnerID, &s.NodeID, &limit, &created, &updated, &s.DatabaseCount, &external, &s.OwnerNumericID); err != nil {
 		return nil, err
 	}
 	s.DatabaseLimit = intPtr(limit)
+	s.ExternalID = strPtr(external)
 	s.CreatedAt, s.UpdatedAt = fromMS(created), fromMS(updated)
 	return &s, nil
 }
@@ -106,10 +109,11 @@ func collectServers(rows *sql.Rows, err error) ([]*dbplane.Server, error) {
 }
 
 // CreateServer inserts s after checking that its owner and node exist.
+// It returns CodeConflict when the external id is taken.
 func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 	now := db.Now()
 	s.CreatedAt, s.UpdatedAt = now.UTC().Truncate(1e6), now.UTC().Truncate(1e6)
-	return db.tx(ctx, func(tx *txn) error {
+	err := db.tx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, s.OwnerID).Scan(&n); err != nil || n == 0 {
 			return dbplane.FieldErrorf("ownerId", "The ownerId must be an existing account.")
@@ -122,11 +126,12 @@ func (db *DB) CreateServer(ctx context.Context, s *dbplane.Server) error {
 		if s.NumericID, err = db.dialect.nextID(ctx, tx, "servers"); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, s.NumericID, s.Identifier, s.Name, s.OwnerID, s.NodeID, nullInt(s.DatabaseLimit), db.ms(now), db.ms(now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO servers (id, numeric_id, identifier, name, owner_id, node_id, database_limit, created_at, updated_at, external_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, s.NumericID, s.Identifier, s.Name, s.OwnerID, s.NodeID, nullInt(s.DatabaseLimit), db.ms(now), db.ms(now), nullStrPtr(s.ExternalID))
 		return err
 	})
+	return translate(err, nil, errServerExternal)
 }
 
 // Server returns a server by UUID, numeric id or identifier. An 8-character
@@ -144,16 +149,16 @@ func (db *DB) Server(ctx context.Context, ref string) (*dbplane.Server, error) {
 	return s, translate(err, errServerNotFound, nil)
 }
 
-// UpdateServer writes s's name and database limit, if the row is still as
+// UpdateServer writes s's name, database limit and external id, if the row is still as
 // the caller read it (s.UpdatedAt), as UpdateHost. It returns CodeNotFound
 // or CodeConflict.
 func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 	read := db.ms(s.UpdatedAt)
 	now := db.ms(db.Now())
-	return db.tx(ctx, func(tx *txn) error {
-		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?,
+	err := db.tx(ctx, func(tx *txn) error {
+		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE servers SET name = ?, database_limit = ?, external_id = ?,
 			updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND updated_at = ?`,
-			s.Name, nullInt(s.DatabaseLimit), now, now, s.ID, read))
+			s.Name, nullInt(s.DatabaseLimit), nullStrPtr(s.ExternalID), now, now, s.ID, read))
 		if err != nil || ok {
 			return err
 		}
@@ -166,6 +171,7 @@ func (db *DB) UpdateServer(ctx context.Context, s *dbplane.Server) error {
 		}
 		return dbplane.Errorf(dbplane.CodeConflict, "The server was changed meanwhile; reload it and try again")
 	})
+	return translate(err, nil, errServerExternal)
 }
 
 // DeleteServer removes a server without databases. The count is checked

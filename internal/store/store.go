@@ -286,6 +286,22 @@ func int64Ptr(v sql.NullInt64) *int64 {
 	return &i
 }
 
+func strPtr(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	s := v.String
+	return &s
+}
+
+// nullStrPtr is p for a nullable column: NULL when nil.
+func nullStrPtr(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
 func nullString(s string) any {
 	if s == "" {
 		return nil
