@@ -20,7 +20,7 @@ var accountGroup = &group{
 		{name: "create", args: "EMAIL", nargs: 1, summary: "create an account (role user unless --role admin)", setup: accountCreate,
 			example: "dbplane account create ada@example.com --name Ada --slots 5 --storage 10GiB"},
 		{name: "show", args: "ACCOUNT", nargs: 1, summary: "show one account", setup: accountShow},
-		{name: "update", args: "ACCOUNT", nargs: 1, summary: "change the name, quotas or dashboard password given", setup: accountUpdate},
+		{name: "update", args: "ACCOUNT", nargs: 1, summary: "change the name, quotas, external id or dashboard password given", setup: accountUpdate},
 		{name: "suspend", args: "ACCOUNT", nargs: 1, summary: "suspend an account: its keys and databases are disabled", setup: accountSuspend(true)},
 		{name: "unsuspend", args: "ACCOUNT", nargs: 1, summary: "lift a suspension: restore exactly what it disabled", setup: accountSuspend(false)},
 		{name: "delete", args: "ACCOUNT", nargs: 1, summary: "delete an account with its keys, sessions and subuser links; refused while it\nowns databases or servers unless --cascade, which drops them on their engines first", setup: accountDelete},
@@ -44,6 +44,7 @@ type accountView struct {
 	Suspended     bool    `json:"suspended"`
 	DatabaseCount int     `json:"databaseCount"`
 	UsedBytes     int64   `json:"usedBytes"`
+	ExternalID    *string `json:"externalId"`
 	DeletingAt    *string `json:"deletingAt"`
 	CreatedAt     string  `json:"createdAt"`
 	UpdatedAt     string  `json:"updatedAt"`
@@ -89,7 +90,7 @@ func (c *call) showAccount(data []byte, a accountView) error {
 		{"ID", a.ID}, {"Email", a.Email}, {"Name", a.Name}, {"Role", a.Role},
 		{"Databases", itoa(a.DatabaseCount) + " of " + limit(a.Slots, itoa)},
 		{"Storage", humanBytes(a.UsedBytes) + " of " + limit(a.StorageBytes, humanBytes)},
-		{"Suspended", yesNo(a.Suspended)}, {"Created", shortTimeOf(a.CreatedAt)}, {"Updated", shortTimeOf(a.UpdatedAt)},
+		{"Suspended", yesNo(a.Suspended)}, {"External id", externalID(a.ExternalID)}, {"Created", shortTimeOf(a.CreatedAt)}, {"Updated", shortTimeOf(a.UpdatedAt)},
 	})
 	if a.DeletingAt != nil {
 		fields(c.stdout, []field{{"Deleting since", shortTimeOf(*a.DeletingAt)}})
@@ -122,6 +123,7 @@ func accountCreate(fs *flag.FlagSet) runFunc {
 	name := fs.String("name", "", "the account's `name` (default: the email)")
 	role := fs.String("role", "user", "`role`: user or admin (admin needs a key holding every permission)")
 	q := registerQuotaFlags(fs)
+	ext := registerExternalID(fs)
 	return func(ctx context.Context, c *call) error {
 		email := c.args[0]
 		body := map[string]any{"email": email, "name": *name, "role": *role}
@@ -129,6 +131,7 @@ func accountCreate(fs *flag.FlagSet) runFunc {
 			body["name"] = email
 		}
 		q.add(body)
+		ext.addExternalID(body)
 		return sendAndShow(ctx, c, http.MethodPost, "/api/admin/accounts", body, (*call).showAccount)
 	}
 }
@@ -147,6 +150,7 @@ func accountUpdate(fs *flag.FlagSet) runFunc {
 	var name optString
 	fs.Var(&name, "name", "new `name`")
 	q := registerQuotaFlags(fs)
+	ext := registerExternalID(fs)
 	pwStdin := fs.Bool("password-stdin", false, "set the dashboard password from the first line of standard input (every session of the account ends)")
 	return func(ctx context.Context, c *call) error {
 		body := map[string]any{}
@@ -154,6 +158,7 @@ func accountUpdate(fs *flag.FlagSet) runFunc {
 			body["name"] = name.v
 		}
 		q.add(body)
+		ext.addExternalID(body)
 		if *pwStdin {
 			pw, err := readLine(c.stdin)
 			if err != nil {
@@ -162,7 +167,7 @@ func accountUpdate(fs *flag.FlagSet) runFunc {
 			body["password"] = pw
 		}
 		if len(body) == 0 {
-			return usagef("nothing to change: give --name, --slots, --storage or --password-stdin")
+			return usagef("nothing to change: give --name, --slots, --storage, --external-id or --password-stdin")
 		}
 		return c.patchAccount(ctx, body)
 	}

@@ -22,6 +22,9 @@ type accountJSON struct {
 	Suspended     bool   `json:"suspended"`
 	DatabaseCount int    `json:"databaseCount"`
 	UsedBytes     int64  `json:"usedBytes"`
+	// ExternalID is the id another system knows the account by; null
+	// when none.
+	ExternalID *string `json:"externalId"`
 	// DeletingAt is set while a cascading delete drops the account's
 	// databases; null otherwise.
 	DeletingAt *string `json:"deletingAt"`
@@ -32,14 +35,16 @@ type accountJSON struct {
 // accountCreateRequest creates an account. Omitted or null quotas are
 // unlimited; role defaults to user.
 type accountCreateRequest struct {
-	Email        string `json:"email"`
-	Name         string `json:"name"`
-	Role         string `json:"role"`
-	Slots        *int   `json:"slots"`
-	StorageBytes *int64 `json:"storageBytes"`
+	Email        string  `json:"email"`
+	Name         string  `json:"name"`
+	Role         string  `json:"role"`
+	Slots        *int    `json:"slots"`
+	StorageBytes *int64  `json:"storageBytes"`
+	ExternalID   *string `json:"externalId"`
 }
 
-// accountUpdateRequest changes the fields given. null quotas are unlimited.
+// accountUpdateRequest changes the fields given. null quotas are unlimited;
+// a null externalId removes it.
 // password sets the account's dashboard password; it is never echoed.
 type accountUpdateRequest struct {
 	Name         request.Optional[string] `json:"name"`
@@ -47,6 +52,7 @@ type accountUpdateRequest struct {
 	StorageBytes request.Optional[int64]  `json:"storageBytes"`
 	Suspended    request.Optional[bool]   `json:"suspended"`
 	Password     request.Optional[string] `json:"password"`
+	ExternalID   request.Optional[string] `json:"externalId"`
 }
 
 // passwordLinkJSON is a one-time set-password link: absolute with
@@ -73,6 +79,7 @@ func toAccountJSON(a *dbplane.Account) accountJSON {
 		Suspended:     a.Suspended,
 		DatabaseCount: a.DatabaseCount,
 		UsedBytes:     a.UsedBytes,
+		ExternalID:    a.ExternalID,
 		CreatedAt:     response.Time(a.CreatedAt),
 		UpdatedAt:     response.Time(a.UpdatedAt),
 	}
@@ -95,6 +102,8 @@ func (b *accountUpdateRequest) update() (dbplane.AccountUpdate, error) {
 		StorageBytesSet: b.StorageBytes.Set,
 		StorageBytes:    b.StorageBytes.Ptr(),
 		Suspended:       b.Suspended.Ptr(),
+		ExternalIDSet:   b.ExternalID.Set,
+		ExternalID:      b.ExternalID.Ptr(),
 	}, nil
 }
 
@@ -130,6 +139,7 @@ func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		Role:         dbplane.Role(body.Role),
 		Slots:        body.Slots,
 		StorageBytes: body.StorageBytes,
+		ExternalID:   body.ExternalID,
 	})
 	if err != nil {
 		h.writeError(w, r, err)

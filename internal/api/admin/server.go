@@ -22,24 +22,30 @@ type serverJSON struct {
 	NodeID        string `json:"nodeId"`
 	DatabaseLimit *int   `json:"databaseLimit"` // null = unlimited, 0 = none
 	DatabaseCount int    `json:"databaseCount"`
-	CreatedAt     string `json:"createdAt"`
-	UpdatedAt     string `json:"updatedAt"`
+	// ExternalID is the id another system knows the server by; null when
+	// none.
+	ExternalID *string `json:"externalId"`
+	CreatedAt  string  `json:"createdAt"`
+	UpdatedAt  string  `json:"updatedAt"`
 }
 
 // serverCreateRequest creates a server. An omitted or null databaseLimit
 // is unlimited.
 type serverCreateRequest struct {
-	Name          string `json:"name"`
-	OwnerID       string `json:"ownerId"`
-	NodeID        string `json:"nodeId"`
-	DatabaseLimit *int   `json:"databaseLimit"`
+	Name          string  `json:"name"`
+	OwnerID       string  `json:"ownerId"`
+	NodeID        string  `json:"nodeId"`
+	DatabaseLimit *int    `json:"databaseLimit"`
+	ExternalID    *string `json:"externalId"`
 }
 
-// serverUpdateRequest renames a server or changes its database limit;
-// databaseLimit null is unlimited, omitted leaves it alone.
+// serverUpdateRequest renames a server or changes its database limit or
+// external id; databaseLimit null is unlimited, externalId null removes
+// it, omitted leaves either alone.
 type serverUpdateRequest struct {
 	Name          request.Optional[string] `json:"name"`
 	DatabaseLimit request.Optional[int]    `json:"databaseLimit"`
+	ExternalID    request.Optional[string] `json:"externalId"`
 }
 
 func toServerJSON(s *dbplane.Server) serverJSON {
@@ -53,6 +59,7 @@ func toServerJSON(s *dbplane.Server) serverJSON {
 		NodeID:        s.NodeID,
 		DatabaseLimit: s.DatabaseLimit,
 		DatabaseCount: s.DatabaseCount,
+		ExternalID:    s.ExternalID,
 		CreatedAt:     response.Time(s.CreatedAt),
 		UpdatedAt:     response.Time(s.UpdatedAt),
 	}
@@ -75,6 +82,13 @@ func (b *serverUpdateRequest) update() (dbplane.ServerUpdate, error) {
 	}
 	u.DatabaseLimitSet = b.DatabaseLimit.Set
 	u.DatabaseLimit = b.DatabaseLimit.Ptr()
+	if b.ExternalID.Set {
+		id, err := dbplane.ValidateExternalID(b.ExternalID.Ptr())
+		if err != nil {
+			return u, err
+		}
+		u.ExternalIDSet, u.ExternalID = true, id
+	}
 	return u, nil
 }
 
@@ -104,7 +118,7 @@ func (h *handler) handleServerCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	in := dbplane.ServerInput{Name: body.Name, OwnerID: body.OwnerID, NodeID: body.NodeID, DatabaseLimit: body.DatabaseLimit}
+	in := dbplane.ServerInput{Name: body.Name, OwnerID: body.OwnerID, NodeID: body.NodeID, DatabaseLimit: body.DatabaseLimit, ExternalID: body.ExternalID}
 	if err := in.Validate(); err != nil {
 		h.writeError(w, r, err)
 		return

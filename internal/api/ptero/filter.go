@@ -16,10 +16,18 @@ var (
 	serverFilters = []string{"uuid", "uuidShort", "name", "description", "image", "external_id"}
 	userFilters   = []string{"email", "uuid", "username", "external_id"}
 	nodeFilters   = []string{"uuid", "name", "fqdn", "daemon_token_id"}
+	// exactFilters match the whole value, in its case, as the panel's
+	// AllowedFilter::exact (external ids are compared as stored).
+	exactFilters = []string{"external_id"}
 )
 
+// exactPrefix marks an exact filter's key in filters, so that match
+// compares it whole.
+const exactPrefix = "="
+
 // filters are the filter[...] values of a request: per name, the
-// lowercased values, any of which may match.
+// lowercased values, any of which may match; an exact filter's name is
+// exactPrefix + name, its values as given.
 type filters map[string][]string
 
 // parseFilters reads filter[name]=a,b parameters. Like the panel's query
@@ -39,10 +47,16 @@ func parseFilters(r *http.Request, allowed []string) (filters, error) {
 			unknown = append(unknown, strings.TrimSuffix(name, "]"))
 			continue
 		}
+		exact := slices.Contains(exactFilters, name)
 		for _, v := range vals {
 			for part := range strings.SplitSeq(v, ",") {
-				if part = strings.ToLower(strings.TrimSpace(part)); part != "" {
-					out[name] = append(out[name], part)
+				part = strings.TrimSpace(part)
+				switch {
+				case part == "":
+				case exact:
+					out[exactPrefix+name] = append(out[exactPrefix+name], part)
+				default:
+					out[name] = append(out[name], strings.ToLower(part))
 				}
 			}
 		}
@@ -57,6 +71,12 @@ func parseFilters(r *http.Request, allowed []string) (filters, error) {
 // match reports whether fields (name → value) satisfy every filter.
 func (f filters) match(fields map[string]string) bool {
 	for name, want := range f {
+		if field, ok := strings.CutPrefix(name, exactPrefix); ok {
+			if !slices.Contains(want, fields[field]) {
+				return false
+			}
+			continue
+		}
 		have := strings.ToLower(fields[name])
 		if !slices.ContainsFunc(want, func(w string) bool { return strings.Contains(have, w) }) {
 			return false
@@ -85,9 +105,9 @@ func (h *handler) filteredServers(r *http.Request, f filters, s sorts, p dbplane
 			return nil, 0, err
 		}
 		for _, x := range got {
-			// dbplane has no external id, description or image: those
-			// fields are empty, as the objects show them.
-			if f.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name}) {
+			// dbplane has no description or image: those fields are
+			// empty, as the objects show them.
+			if f.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name, "external_id": deref(x.ExternalID)}) {
 				matched = append(matched, x)
 			}
 		}
@@ -101,4 +121,13 @@ func (h *handler) filteredServers(r *http.Request, f filters, s sorts, p dbplane
 	})
 	list, total := pageOf(matched, p)
 	return list, total, nil
+}
+
+// deref is *p, or "" for nil (no external id: matches no exact filter,
+// whose values are never empty).
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

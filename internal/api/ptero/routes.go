@@ -19,7 +19,7 @@ func (h *handler) routes() {
 	// Application API (document 000, SPEC §4.3).
 	h.mux.Handle("GET /api/application/users", h.application(accountsRead, h.handleAppUserList))
 	h.mux.Handle("GET /api/application/users/{user}", h.application(accountsRead, h.handleAppUserGet))
-	h.mux.Handle("GET /api/application/users/external/{external_id}", h.application(accountsRead, h.handleAppExternal))
+	h.mux.Handle("GET /api/application/users/external/{external_id}", h.application(accountsRead, h.handleAppUserExternal))
 	h.mux.Handle("GET /api/application/nodes", h.application(nodesRead, h.handleAppNodeList))
 	h.mux.Handle("GET /api/application/nodes/{node}", h.application(nodesRead, h.handleAppNodeGet))
 	// Pelican's database hosts.
@@ -56,7 +56,7 @@ func (h *handler) routes() {
 	// before /servers/{server}/databases. ServeMux cannot hold both (each
 	// is the more specific in one segment), so it has a mux of its own,
 	// asked first (ServeHTTP).
-	h.external.Handle("GET /api/application/servers/external/{external_id}", h.application(serversRead, h.handleAppExternal))
+	h.external.Handle("GET /api/application/servers/external/{external_id}", h.application(serversRead, h.handleAppServerExternal))
 	h.external.Fallback()
 }
 

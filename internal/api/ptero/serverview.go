@@ -41,7 +41,7 @@ func (v *appServerView) render(s *dbplane.Server) (appServerJSON, error) {
 		return appServerJSON{}, err
 	}
 	out := appServerJSON{Object: "server", Attributes: appServerAttributes{
-		ID: s.NumericID, UUID: s.ID, Identifier: s.Identifier, Name: s.Name,
+		ID: s.NumericID, ExternalID: s.ExternalID, UUID: s.ID, Identifier: s.Identifier, Name: s.Name,
 		Limits: noLimits, FeatureLimits: featureLimits(s), Node: node, User: ownerNumericID(s),
 		Container: noContainer, CreatedAt: formatTime(s.CreatedAt), UpdatedAt: formatTime(s.UpdatedAt),
 	}}

@@ -38,7 +38,7 @@ func toUserJSON(a *dbplane.Account) userJSON {
 	username, _, _ := strings.Cut(a.Email, "@")
 	first, last, _ := strings.Cut(a.Name, " ")
 	return userJSON{Object: "user", Attributes: userAttributes{
-		ID: a.NumericID, UUID: a.ID, Username: strings.ToLower(username), Email: a.Email,
+		ID: a.NumericID, ExternalID: a.ExternalID, UUID: a.ID, Username: strings.ToLower(username), Email: a.Email,
 		FirstName: first, LastName: strings.TrimSpace(last), Language: "en",
 		RootAdmin: a.Role == dbplane.RoleAdmin,
 		CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
@@ -101,7 +101,7 @@ func (h *handler) handleAppUserList(w http.ResponseWriter, r *http.Request) {
 	var matched []userJSON
 	for _, a := range all {
 		u := toUserJSON(a)
-		if f.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": u.Attributes.Username}) {
+		if f.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": u.Attributes.Username, "external_id": deref(a.ExternalID)}) {
 			matched = append(matched, u)
 		}
 	}
@@ -151,14 +151,45 @@ func (h *handler) handleAppUserGet(w http.ResponseWriter, r *http.Request) {
 	h.writeJSON(w, r, http.StatusOK, toUserJSON(found))
 }
 
-// handleAppExternal answers GET /users/external/{external_id} and
-// /servers/external/{external_id} as the panel does for an external id
-// that nothing has: 404 NotFoundHttpException. No account or server of
-// dbplane has an external id (the objects show external_id null), so no
-// id matches; the routes exist so that the key's permission, the methods
-// (405) and the error are the panel's.
-func (h *handler) handleAppExternal(w http.ResponseWriter, r *http.Request) {
+// handleAppUserExternal answers GET /users/external/{external_id}: the
+// account with that external id (exactly), as GET /users/{user}; 404
+// NotFoundHttpException when none has it, as in the panel.
+func (h *handler) handleAppUserExternal(w http.ResponseWriter, r *http.Request) {
+	all, err := h.allAccounts(r)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	id := r.PathValue("external_id")
+	for _, a := range all {
+		if a.ExternalID != nil && *a.ExternalID == id {
+			h.writeJSON(w, r, http.StatusOK, toUserJSON(a))
+			return
+		}
+	}
 	h.writeError(w, r, errNotFound)
+}
+
+// handleAppServerExternal answers GET /servers/external/{external_id}:
+// the server with that external id (exactly), rendered with the includes
+// asked for as GET /servers/{server}; 404 when none has it.
+func (h *handler) handleAppServerExternal(w http.ResponseWriter, r *http.Request) {
+	f := filters{exactPrefix + "external_id": {r.PathValue("external_id")}}
+	list, _, err := h.filteredServers(r, f, nil, dbplane.Page{Page: 1, PerPage: 1})
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if len(list) == 0 {
+		h.writeError(w, r, errNotFound)
+		return
+	}
+	out, err := h.appServerView(r).render(list[0])
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeJSON(w, r, http.StatusOK, out)
 }
 
 // clientAccountJSON is the client API's account object (the panel's
