@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func TestAccountCreate(t *testing.T) {
 					return nil, err
 				}
 				return &dbplane.Account{ID: tenantID, Email: in.Email, Name: in.Name, Role: in.Role,
-					Slots: in.Slots, StorageBytes: in.StorageBytes, CreatedAt: t0, UpdatedAt: t0}, nil
+					Slots: in.Slots, StorageBytes: in.StorageBytes, ExternalID: in.ExternalID, CreatedAt: t0, UpdatedAt: t0}, nil
 			}
 		}
 	}
@@ -121,6 +122,34 @@ func TestAccountCreate(t *testing.T) {
 				}
 			},
 			WantStatus: http.StatusConflict,
+		},
+		{
+			Name: "ExternalID", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"tenant@example.com","name":"Tenant","externalId":"billing-7"}`,
+			Setup: createValidates(func(t *testing.T, in dbplane.AccountInput) {
+				if in.ExternalID == nil || *in.ExternalID != "billing-7" {
+					t.Errorf("CreateAccount() externalId = %v, want billing-7", in.ExternalID)
+				}
+			}),
+			WantStatus: http.StatusCreated,
+		},
+		{
+			Name: "ExternalIDTaken", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"a@example.com","name":"X","externalId":"billing-7"}`,
+			Setup: func(_ *testing.T, m *mocks) {
+				m.accounts.CreateAccountFn = func(context.Context, dbplane.AccountInput) (*dbplane.Account, error) {
+					return nil, dbplane.Errorf(dbplane.CodeConflict, "An account with that externalId already exists")
+				}
+			},
+			WantStatus: http.StatusConflict,
+		},
+		{
+			Name: "ExternalIDTooLong", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"a@example.com","name":"X","externalId":"` + strings.Repeat("x", 192) + `"}`, Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
+			Name: "ExternalIDBidi", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"email":"a@example.com","name":"X","externalId":"a\u202eb"}`, Setup: createValidates(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
 			// A tenant is created with accounts:write alone.
@@ -176,6 +205,9 @@ func TestAccountUpdate(t *testing.T) {
 				if u.Name != nil {
 					a.Name = *u.Name
 				}
+				if u.ExternalIDSet {
+					a.ExternalID = u.ExternalID
+				}
 				return a, nil
 			}
 		}
@@ -226,6 +258,34 @@ func TestAccountUpdate(t *testing.T) {
 			})),
 			WantStatus: http.StatusOK,
 		},
+		{
+			Name: "ExternalID", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":" billing-7 "}`,
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+				if diff := cmp.Diff(dbplane.AccountUpdate{ExternalIDSet: true, ExternalID: ptr("billing-7")}, u); diff != "" {
+					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
+				}
+			})),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "ExternalIDNull", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":null}`,
+			Setup: both(accountReturns(tenantID), updateValidates(func(t *testing.T, u dbplane.AccountUpdate) {
+				if diff := cmp.Diff(dbplane.AccountUpdate{ExternalIDSet: true}, u); diff != "" {
+					t.Errorf("UpdateAccount() update (-want +got):\n%s", diff)
+				}
+			})),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "ExternalIDTaken", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":"billing-7"}`,
+			Setup: both(accountReturns(tenantID), func(_ *testing.T, m *mocks) {
+				m.accounts.UpdateAccountFn = func(context.Context, string, dbplane.AccountUpdate) (*dbplane.Account, error) {
+					return nil, dbplane.Errorf(dbplane.CodeConflict, "An account with that externalId already exists")
+				}
+			}),
+			WantStatus: http.StatusConflict,
+		},
+		{Name: "ExternalIDTooLong", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":"` + strings.Repeat("x", 192) + `"}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "NullSuspended", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"suspended":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{

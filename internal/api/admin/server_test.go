@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dbplane/dbplane"
@@ -77,6 +78,7 @@ func TestServerCreate(t *testing.T) {
 				s := fixtureServer()
 				// The service resolves nodeId (UUID or numeric id) to the UUID.
 				s.Name, s.OwnerID, s.DatabaseLimit, s.DatabaseCount, s.UpdatedAt = in.Name, in.OwnerID, in.DatabaseLimit, 0, t0
+				s.ExternalID = in.ExternalID
 				return s, nil
 			}
 		}
@@ -106,6 +108,30 @@ func TestServerCreate(t *testing.T) {
 			Name: "NegativeLimit", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body: `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","databaseLimit":-1}`, WantStatus: http.StatusUnprocessableEntity,
 		},
+		{
+			Name: "ExternalID", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","externalId":" panel-42 "}`,
+			Setup: create(&dbplane.ServerInput{Name: "Survival", OwnerID: tenantID, NodeID: "3", ExternalID: ptr("panel-42")}), WantStatus: http.StatusCreated,
+		},
+		{
+			Name: "ExternalIDTaken", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"Survival","ownerId":"` + tenantID + `","nodeId":"3","externalId":"panel-42"}`,
+			Setup: func(_ *testing.T, m *mocks) {
+				m.servers.CreateServerFn = func(context.Context, dbplane.ServerInput) (*dbplane.Server, error) {
+					return nil, dbplane.Errorf(dbplane.CodeConflict, "A server with that externalId already exists")
+				}
+			},
+			WantStatus: http.StatusConflict,
+		},
+		{
+			Name: "ExternalIDTooLong", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"S","ownerId":"a","nodeId":"3","externalId":"` + strings.Repeat("x", 192) + `"}`, WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
+			Name: "ExternalIDControl", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"S","ownerId":"a","nodeId":"3","externalId":"a\nb"}`, WantStatus: http.StatusUnprocessableEntity,
+		},
+		{Name: "ExternalIDBlank", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","ownerId":"a","nodeId":"3","externalId":" "}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "MissingOwner", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","nodeId":"3"}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "MissingNode", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":"S","ownerId":"a"}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "BlankName", Method: http.MethodPost, Path: path, Header: bearer(adminKey), Body: `{"name":" ","ownerId":"a","nodeId":"3"}`, WantStatus: http.StatusUnprocessableEntity},
@@ -159,6 +185,9 @@ func TestServerUpdate(t *testing.T) {
 				if u.DatabaseLimitSet {
 					s.DatabaseLimit = u.DatabaseLimit
 				}
+				if u.ExternalIDSet {
+					s.ExternalID = u.ExternalID
+				}
 				return s, nil
 			}
 		}
@@ -180,6 +209,24 @@ func TestServerUpdate(t *testing.T) {
 			Name: "Nothing", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{}`,
 			Setup: update(dbplane.ServerUpdate{}), WantStatus: http.StatusOK,
 		},
+		{
+			Name: "ExternalID", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":"panel-42"}`,
+			Setup: update(dbplane.ServerUpdate{ExternalIDSet: true, ExternalID: ptr("panel-42")}), WantStatus: http.StatusOK,
+		},
+		{
+			Name: "ExternalIDNull", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":null}`,
+			Setup: update(dbplane.ServerUpdate{ExternalIDSet: true}), WantStatus: http.StatusOK,
+		},
+		{
+			Name: "ExternalIDTaken", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":"panel-42"}`,
+			Setup: func(_ *testing.T, m *mocks) {
+				m.servers.UpdateServerFn = func(context.Context, string, dbplane.ServerUpdate) (*dbplane.Server, error) {
+					return nil, dbplane.Errorf(dbplane.CodeConflict, "A server with that externalId already exists")
+				}
+			},
+			WantStatus: http.StatusConflict,
+		},
+		{Name: "ExternalIDTooLong", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"externalId":"` + strings.Repeat("x", 192) + `"}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "NullName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":null}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "BlankName", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"name":""}`, WantStatus: http.StatusUnprocessableEntity},
 		{Name: "NegativeLimit", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"databaseLimit":-2}`, WantStatus: http.StatusUnprocessableEntity},
