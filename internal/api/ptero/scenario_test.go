@@ -77,6 +77,7 @@ func fixtureServer() *dbplane.Server {
 func fixtureAccounts() []*dbplane.Account {
 	owner, admin := *ownerAccount, *adminAccount
 	owner.NumericID, owner.Email, owner.Name = 7, "Jane.Doe@example.com", "Jane van Doe"
+	owner.ExternalID = ptr("WHMCS-7")
 	admin.ID = adminUUID
 	admin.NumericID, admin.Email, admin.CreatedAt, admin.UpdatedAt = 1, "root@example.com", t0, t0
 	owner.CreatedAt, owner.UpdatedAt = t0, t1

@@ -58,6 +58,7 @@ func TestAppServerFilter(t *testing.T) {
 		all := []*dbplane.Server{fixtureServer(), fixtureServer(), fixtureServer()}
 		all[1].NumericID, all[1].Name, all[1].ID, all[1].Identifier = 2, "Creative", "9a8b7c6d-0000-4000-8000-000000000002", "9a8b7c6d"
 		all[2].NumericID, all[2].Name, all[2].ID, all[2].Identifier = 3, "Survival 2", "1b2c3d4e-0000-4000-8000-000000000003", "1b2c3d4e"
+		all[1].ExternalID, all[2].ExternalID = ptr("panel-2"), ptr("panel-22")
 		m.servers.ListServersFn = func(_ context.Context, p dbplane.Page) ([]*dbplane.Server, int, error) {
 			if p.PerPage != 100 && p.PerPage != 50 {
 				t.Errorf("ListServers per_page = %d", p.PerPage)
@@ -71,7 +72,17 @@ func TestAppServerFilter(t *testing.T) {
 		{Name: "UUID", Method: http.MethodGet, Path: path + "?filter[uuid]=" + strings.ToUpper(serverUUID), Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "UUIDShort", Method: http.MethodGet, Path: path + "?filter[uuidShort]=1b2c3d4e", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "NameAndPage", Method: http.MethodGet, Path: path + "?filter[name]=surv&per_page=1&page=2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
-		{Name: "ExternalID", Method: http.MethodGet, Path: path + "?filter[external_id]=abc", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		// filter[external_id] is exact (panel-2 is not panel-22) and any
+		// of several.
+		{Name: "ExternalID", Method: http.MethodGet, Path: path + "?filter[external_id]=panel-2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "ExternalIDAnyOf", Method: http.MethodGet, Path: path + "?filter[external_id]=panel-22,panel-2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "ExternalIDNone", Method: http.MethodGet, Path: path + "?filter[external_id]=abc", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "ExternalIDCase", Method: http.MethodGet, Path: path + "?filter[external_id]=PANEL-2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		// GET /servers/external/{external_id}, with includes as GET
+		// /servers/{server}.
+		{Name: "ExternalGet", Method: http.MethodGet, Path: path + "/external/panel-22", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "ExternalGetIncludes", Method: http.MethodGet, Path: path + "/external/panel-2?include=user,node", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "ExternalGetNotFound", Method: http.MethodGet, Path: path + "/external/panel", Header: bearer(appKey), Setup: many, WantStatus: http.StatusNotFound},
 		{Name: "Empty", Method: http.MethodGet, Path: path + "?filter[name]=", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "Unknown", Method: http.MethodGet, Path: path + "?filter[owner]=1&filter[name]=x", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
 		// sort= (Pterodactyl 1.11: id, uuid) walks the list as a filter does.

@@ -32,8 +32,15 @@ func TestAppUsers(t *testing.T) {
 		{Name: "SortUUID", Method: http.MethodGet, Path: path + "?sort=uuid", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "SortUUIDDescPage", Method: http.MethodGet, Path: path + "?sort=-uuid&per_page=1", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "SortUnknown", Method: http.MethodGet, Path: path + "?sort=-email", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
-		// GET /users/external/{external_id}: no account has an external id.
-		{Name: "External", Method: http.MethodGet, Path: path + "/external/abc", Header: bearer(appKey), WantStatus: http.StatusNotFound},
+		// filter[external_id] matches the whole id, in its case.
+		{Name: "FilterExternalID", Method: http.MethodGet, Path: path + "?filter[external_id]=WHMCS-7", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "FilterExternalIDAnyOf", Method: http.MethodGet, Path: path + "?filter[external_id]=x,WHMCS-7", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "FilterExternalIDPart", Method: http.MethodGet, Path: path + "?filter[external_id]=WHMCS", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "FilterExternalIDCase", Method: http.MethodGet, Path: path + "?filter[external_id]=whmcs-7", Header: bearer(appKey), WantStatus: http.StatusOK},
+		// GET /users/external/{external_id}: the account with that id.
+		{Name: "External", Method: http.MethodGet, Path: path + "/external/WHMCS-7", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "ExternalNotFound", Method: http.MethodGet, Path: path + "/external/abc", Header: bearer(appKey), WantStatus: http.StatusNotFound},
+		{Name: "ExternalPart", Method: http.MethodGet, Path: path + "/external/WHMCS", Header: bearer(appKey), WantStatus: http.StatusNotFound},
 		{Name: "ExternalNoPermission", Method: http.MethodGet, Path: path + "/external/abc", Header: bearer(appReadKey), WantStatus: http.StatusForbidden},
 		{Name: "ExternalNoKey", Method: http.MethodGet, Path: path + "/external/abc", WantStatus: http.StatusUnauthorized},
 		{Name: "ExternalPost", Method: http.MethodPost, Path: path + "/external/abc", Header: bearer(appKey), Body: `{}`, WantStatus: http.StatusMethodNotAllowed},
