@@ -110,3 +110,38 @@ func FuzzValidateName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidateExternalID: ValidateExternalID never panics; what it
+// accepts is what ValidateName accepts within 191 bytes, trimmed, and
+// every refusal is CodeInvalid on externalId.
+func FuzzValidateExternalID(f *testing.F) {
+	for _, s := range badText {
+		f.Add(s)
+	}
+	f.Add(" whmcs-7 ")
+	f.Add(strings.Repeat("x", 191))
+	f.Add(strings.Repeat("é", 96))
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := dbplane.ValidateExternalID(&s)
+		want, wantErr := dbplane.ValidateName("externalId", s, dbplane.MaxExternalIDLength)
+		if err != nil {
+			if dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "externalId" || wantErr == nil {
+				t.Fatalf("ValidateExternalID(%q) = %v, want a CodeInvalid error on externalId only where ValidateName refuses", s, err)
+			}
+			return
+		}
+		if got == nil || wantErr != nil || *got != want || len(*got) > 191 {
+			t.Fatalf("ValidateExternalID(%q) = %v, want %q", s, got, want)
+		}
+	})
+}
+
+func TestValidateExternalID_NilIsNone(t *testing.T) {
+	if got, err := dbplane.ValidateExternalID(nil); got != nil || err != nil {
+		t.Fatalf("ValidateExternalID(nil) = %v, %v; want nil, nil", got, err)
+	}
+	long := strings.Repeat("x", 192)
+	if _, err := dbplane.ValidateExternalID(&long); dbplane.ErrorField(err) != "externalId" {
+		t.Fatalf("ValidateExternalID(192 bytes) = %v, want refused on externalId", err)
+	}
+}
