@@ -45,7 +45,7 @@ func FuzzFormAndQuery(f *testing.F) {
 	for _, s := range []string{
 		"", "database=a&remote=%25&host=1", "database=%zz", "host=1&host=2", "a[]=1&a[]=2", "=&&=",
 		"filter[name]=x", "filter[x]=1", "filter%5Bname%5D=a,b", "include[]=databases&include[]=user", "filter[name", "include[0]=node",
-		"sort=-id,uuid", "sort=,-,", "sort=-", "sort=id&sort=-uuid", "sort=--id", "sort=name&filter[x]=1", "sort[]=id",
+		"filter[external_id]=WHMCS-7,x", "filter[external_id]=", "sort=-id,uuid", "sort=,-,", "sort=-", "sort=id&sort=-uuid", "sort=--id", "sort=name&filter[x]=1", "sort[]=id",
 	} {
 		f.Add(s)
 	}
