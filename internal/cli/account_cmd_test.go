@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,11 +47,11 @@ func TestAccountCommands(t *testing.T) {
 	}
 
 	r = in.mustCLI(t, 0, in.adminKey, "account", "suspend", "ada@example.com")
-	if !strings.Contains(r.stdout, "Suspended  yes") {
+	if !regexp.MustCompile(`(?m)^Suspended +yes$`).MatchString(r.stdout) {
 		t.Errorf("account suspend = %s, want Suspended yes", r.stdout)
 	}
 	r = in.mustCLI(t, 0, in.adminKey, "account", "unsuspend", "ada@example.com")
-	if !strings.Contains(r.stdout, "Suspended  no") {
+	if !regexp.MustCompile(`(?m)^Suspended +no$`).MatchString(r.stdout) {
 		t.Errorf("account unsuspend = %s, want Suspended no", r.stdout)
 	}
 
