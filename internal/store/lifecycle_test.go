@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+// TestRecomputeOverQuota_LeavesOrphansOut: an orphan counts against no
+// quota (RetireHost), so the size it had when its host died does not keep
+// the account's live databases over quota.
+func TestRecomputeOverQuota_LeavesOrphansOut(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		quota := int64(1000)
+		if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{StorageBytesSet: true, StorageBytes: &quota}); err != nil {
+			t.Fatal(err)
+		}
+		mustHost(t, db, "dead", nil)
+		mustHost(t, db, "live", nil)
+		big, small := newDB("acc", "big", "dead"), newDB("acc", "small", "live")
+		for _, c := range []struct {
+			host string
+			size int64
+			nd   store.NewDatabase
+		}{{"dead", 900, big}, {"live", 300, small}} {
+			if err := db.InsertDatabase(ctx, c.nd); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CompleteCreate(ctx, c.nd.Intent); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.UpdateSizes(ctx, c.host, map[string]int64{c.nd.Database.DBName: c.size}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.RecomputeOverQuota(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := db.Database(ctx, small.Database.ID); err != nil || !d.OverQuota {
+			t.Fatalf("before the retire, 1200 of 1000 bytes: small over quota = %v (%v), want true", d != nil && d.OverQuota, err)
+		}
+		if _, _, err := db.RetireHost(ctx, "dead"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecomputeOverQuota(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a, err := db.Account(ctx, "acc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.Database(ctx, small.Database.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.OverQuota || d.DesiredStatus() != dbplane.StatusActive {
+			t.Errorf("after the retire the account uses %d of 1000 bytes, yet small is over quota (want %s)", a.UsedBytes, d.DesiredStatus())
+		}
+	})
+}
