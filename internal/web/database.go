@@ -31,8 +31,8 @@ type databaseView struct {
 	// Deleting is set while a delete waits for the host; Orphaned once
 	// its host was retired (no reveal, no rotate: only a delete works).
 	Deleting, Orphaned bool
-	Host     string
-	Port     int
+	Host               string
+	Port               int
 	// Revealed is set when the page shows the password; Rotated when it
 	// is a new one.
 	Revealed, Rotated bool
