@@ -120,6 +120,11 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 			a.StorageBytes = u.StorageBytes
 		}
 		if u.Suspended != nil && *u.Suspended != a.Suspended {
+			if a.DeletingAt != nil {
+				// The delete closed every way in; unsuspending would
+				// open them again while its databases are dropped.
+				return errAccountDeleting
+			}
 			a.Suspended = *u.Suspended
 			if a.Suspended {
 				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 1, disabled_by_suspension = 1 WHERE account_id = ? AND disabled = 0`, id)

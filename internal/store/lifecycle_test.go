@@ -64,3 +64,33 @@ func TestRecomputeOverQuota_LeavesOrphansOut(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateAccount_ADeletingAccountStaysSuspended: a cascading delete
+// closed every way into the account; lifting its suspension would open
+// them again (sign-in, keys) while its databases are still being dropped.
+func TestUpdateAccount_ADeletingAccountStaysSuspended(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustHost(t, db, "h1", nil)
+		nd := newDB("acc", "shop", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.BeginAccountDelete(ctx, "acc", true); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{Suspended: ptr(false)})
+		if dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Errorf("unsuspend a deleting account: %v, want a conflict", err)
+		}
+		a, err := db.Account(ctx, "acc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Suspended || a.DeletingAt == nil {
+			t.Errorf("after the refused unsuspend: suspended %v, deletingAt %v; want suspended and deleting", a.Suspended, a.DeletingAt)
+		}
+	})
+}
