@@ -104,7 +104,8 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 			if a.Role == dbplane.RoleAdmin {
 				// Checked in the transaction that writes the change.
 				var others int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = ? AND id <> ?`, string(dbplane.RoleAdmin), id).Scan(&others); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = ? AND id <> ? AND deleting_at IS NULL`,
+					string(dbplane.RoleAdmin), id).Scan(&others); err != nil {
 					return err
 				}
 				if others == 0 {

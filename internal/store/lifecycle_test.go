@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -91,6 +92,33 @@ func TestUpdateAccount_ADeletingAccountStaysSuspended(t *testing.T) {
 		}
 		if !a.Suspended || a.DeletingAt == nil {
 			t.Errorf("after the refused unsuspend: suspended %v, deletingAt %v; want suspended and deleting", a.Suspended, a.DeletingAt)
+		}
+	})
+}
+
+// TestUpdateAccount_ADeletingAdminIsNotTheOtherAdmin: an admin account
+// being deleted does not count as the admin that lets the last other one
+// be demoted, or none would be left once the delete finishes.
+func TestUpdateAccount_ADeletingAdminIsNotTheOtherAdmin(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		for _, id := range []string{"first", "second"} {
+			a := &dbplane.Account{ID: id, Email: id + "@example.com", Name: id, Role: dbplane.RoleAdmin}
+			if err := db.CreateAccount(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustHost(t, db, "h1", nil)
+		if err := db.InsertDatabase(ctx, newDB("second", "shop", "h1")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.BeginAccountDelete(ctx, "second", true); err != nil {
+			t.Fatal(err)
+		}
+		role := dbplane.RoleUser
+		if _, err := db.UpdateAccount(ctx, "first", dbplane.AccountUpdate{Role: &role}); !errors.Is(err, dbplane.ErrLastAdmin) {
+			t.Errorf("demote the only admin not being deleted: %v, want ErrLastAdmin", err)
 		}
 	})
 }
