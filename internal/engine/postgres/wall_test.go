@@ -413,3 +413,39 @@ func TestWall_LockedToActive(t *testing.T) {
 		}
 	}
 }
+
+// TestWall_TenantDatabaseSettings: the wall's blocks run in the tenant's
+// database, whose settings the tenant (its owner) chooses. Settings that
+// would make the admin's session read-only, or cut its statements short,
+// must not keep the wall from going up, or coming down.
+func TestWall_TenantDatabaseSettings(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	for _, q := range []string{
+		"CREATE TABLE t (id int)",
+		`ALTER DATABASE "` + tn.db + `" SET statement_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET lock_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET default_transaction_read_only = on`,
+	} {
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	holder, _ := postgres.WallRoles(tn.owner)
+	s := holdSession(t, srv, tn.owner, tn.password, tn.db)
+	var owner string
+	if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	if owner != holder {
+		t.Fatalf("read_only: the database is owned by %s, want the holding role %s", owner, holder)
+	}
+	setAccess(t, c, tn, engine.AccessActive)
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("active: %d of the wall's roles left, want 0", n)
+	}
+}
