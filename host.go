@@ -79,6 +79,8 @@ type Host struct {
 	PublicHostname string
 	PublicPort     int
 	TLS            TLSMode
+	TLSCA          string // PEM CA bundle to trust instead of the system's; "" for the system's
+	TLSServerName  string // name the certificate must hold instead of Hostname; "" for Hostname
 	NodeID         string
 	MaxDatabases   *int // nil = unlimited
 	Enabled        bool
@@ -115,6 +117,8 @@ type HostInput struct {
 	PublicHostname  *string
 	PublicPort      *int
 	TLS             *string
+	TLSCA           *string // "" clears it
+	TLSServerName   *string // "" clears it
 	NodeID          *string
 	MaxDatabasesSet bool // true when maxDatabases was given, even as null
 	MaxDatabases    *int
@@ -201,15 +205,8 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 		}
 		h.PublicPort = *in.PublicPort
 	}
-	if in.TLS != nil {
-		switch m := TLSMode(*in.TLS); m {
-		case TLSDisable, TLSPrefer, TLSRequire, TLSVerifyFull:
-			h.TLS = m
-		default:
-			return FieldErrorf("tls", "The tls must be one of disable, prefer, require, verify-full.")
-		}
-	} else if create {
-		h.TLS = TLSPrefer
+	if err := in.applyTLS(h, create); err != nil {
+		return err
 	}
 	if in.MaxDatabasesSet {
 		if in.MaxDatabases != nil && *in.MaxDatabases < 0 {

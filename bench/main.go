@@ -67,6 +67,7 @@ type flags struct {
 	readDBs        int
 	clients, slots int
 	watchDBs       int
+	fill           int
 	watchRounds    int
 	phases         []string
 	json, verbose  bool
@@ -91,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.readDBs, "read-databases", 20, "databases of the account the read endpoints list")
 	fs.IntVar(&f.clients, "clients", 64, "parallel clients of the concurrent create measurement")
 	fs.IntVar(&f.watchDBs, "watch-databases", 10000, "databases (one InnoDB table each; every 100th also MyISAM and Aria) on the MariaDB host of the watcher measurement")
+	fs.IntVar(&f.fill, "fill", 0, "databases (with owners) made with raw statements on each engine before its measurements, to measure a host that is not empty")
 	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
 	fs.BoolVar(&f.json, "json", false, "print machine-readable JSON instead of the table")
@@ -113,8 +115,8 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 			return nil, fmt.Errorf("-phases: unknown phase %q (want %s)", p, strings.Join(allPhases, ", "))
 		}
 	}
-	if f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
-		return nil, errors.New("-n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
+	if f.fill < 0 || f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
+		return nil, errors.New("-fill must not be negative; -n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
 	}
 	if f.warmup < 0 {
 		f.warmup = max(5, f.n/10)
@@ -207,6 +209,13 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 	}
 
 	for _, e := range h.Engines {
+		if f.fill > 0 {
+			logf("%s: filling the host with %d databases ...", e.Name, f.fill)
+			if err := e.Fill(ctx, f.fill); err != nil {
+				fail(err)
+				continue
+			}
+		}
 		var created *Created
 		if want("create") {
 			logf("%s: %d sequential creates each way (+%d warm-up) ...", e.Name, f.n, f.warmup)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 )
 
@@ -41,6 +42,8 @@ type hostView struct {
 	PublicHostname string  `json:"publicHostname"`
 	PublicPort     int     `json:"publicPort"`
 	TLS            string  `json:"tls"`
+	TLSCA          *string `json:"tlsCA"`
+	TLSServerName  *string `json:"tlsServerName"`
 	NodeID         *string `json:"nodeId"`
 	MaxDatabases   *int    `json:"maxDatabases"`
 	DatabaseCount  int     `json:"databaseCount"`
@@ -68,6 +71,7 @@ func hostList(*flag.FlagSet) runFunc {
 type hostFlags struct {
 	name, engine, hostname, username, password, database optString
 	publicHostname, tls, node                            optString
+	tlsCAFile, tlsServerName                             optString
 	port, publicPort, maxDatabases                       optNumber
 	enabled                                              optBool
 	passwordStdin                                        bool
@@ -90,7 +94,10 @@ func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
 	fs.Var(&f.database, "database", "admin `database` to connect to (\"\" for the engine's default)")
 	fs.Var(&f.publicHostname, "public-hostname", "`address` put in tenants' connection strings (\"\" for --hostname)")
 	fs.Var(&f.publicPort, "public-port", "`port` put in tenants' connection strings (0 for --port)")
-	fs.Var(&f.tls, "tls", "TLS `mode`: disable, prefer (default), require or verify-full")
+	fs.Var(&f.tls, "tls-mode", "TLS `mode` of dbplane's connections to the host: disable, prefer (default),\nrequire or verify-full (the default with --tls-ca or --tls-server-name)")
+	fs.Var(&f.tls, "tls", "same as --tls-mode")
+	fs.Var(&f.tlsCAFile, "tls-ca", "PEM `file` of the CAs to trust for the host's certificate (verify-full; \"\" for the system's)")
+	fs.Var(&f.tlsServerName, "tls-server-name", "`name` the host's certificate must hold instead of --hostname (verify-full; \"\" to clear)")
 	fs.Var(&f.node, "node", "`id` of the node whose servers prefer this host (\"\" for none)")
 	fs.Var(&f.maxDatabases, "max-databases", "most databases on the host (a `number`, or unlimited)")
 	return f
@@ -117,7 +124,18 @@ func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
 			b[name] = o.v
 		}
 	}
-	for name, o := range map[string]*optString{"database": &f.database, "publicHostname": &f.publicHostname, "nodeId": &f.node} {
+	if f.tlsCAFile.set {
+		b["tlsCA"] = nil
+		if f.tlsCAFile.v != "" {
+			ca, err := readCAFile(f.tlsCAFile.v)
+			if err != nil {
+				return nil, err
+			}
+			b["tlsCA"] = ca
+		}
+	}
+	for name, o := range map[string]*optString{"database": &f.database, "publicHostname": &f.publicHostname, "nodeId": &f.node,
+		"tlsServerName": &f.tlsServerName} {
 		if o.set {
 			b[name] = o.orNull()
 		}
@@ -138,6 +156,20 @@ func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
 		b["enabled"] = f.enabled.v
 	}
 	return b, nil
+}
+
+// readCAFile reads --tls-ca's file; the server checks what is in it.
+func readCAFile(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("--tls-ca: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("--tls-ca: %w", err)
+	}
+	return string(b), nil
 }
 
 // readLine reads a secret from the first line of in.
@@ -193,7 +225,7 @@ func (c *call) showHost(data []byte, h hostView) error {
 	fields(c.stdout, []field{
 		{"ID", fmt.Sprint(h.NumericID)}, {"UUID", h.ID}, {"Name", h.Name}, {"Engine", h.Engine},
 		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
-		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", h.TLS}, {"Node", node},
+		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", tlsSummary(h)}, {"Node", node},
 		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})
@@ -201,6 +233,18 @@ func (c *call) showHost(data []byte, h hostView) error {
 		fields(c.stdout, []field{{"Retired", retiredOf(h.RetiredAt)}})
 	}
 	return nil
+}
+
+// tlsSummary is the mode, with the CA bundle and server name when set.
+func tlsSummary(h hostView) string {
+	s := h.TLS
+	if h.TLSCA != nil {
+		s += fmt.Sprintf(", CA bundle of %d certificate(s)", strings.Count(*h.TLSCA, "-----BEGIN CERTIFICATE-----"))
+	}
+	if h.TLSServerName != nil {
+		s += ", server name " + *h.TLSServerName
+	}
+	return s
 }
 
 // hintError is an error with a hint that is printed after it, such as the

@@ -21,7 +21,7 @@ type hostConn struct {
 func (hc *hostConn) sameConnection(h *dbplane.Host) bool {
 	c := hc.host
 	return c.Engine == h.Engine && c.Hostname == h.Hostname && c.Port == h.Port && c.Username == h.Username &&
-		c.Database == h.Database && c.TLS == h.TLS && bytes.Equal(hc.sealed, h.SealedPassword)
+		c.Database == h.Database && c.TLS == h.TLS && c.TLSCA == h.TLSCA && c.TLSServerName == h.TLSServerName && bytes.Equal(hc.sealed, h.SealedPassword)
 }
 
 // connCache keeps one engine connection per host. A connection made from

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -106,7 +107,7 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	if err := s.applyCreate(ectx, in, d, password); err != nil {
+	if err := s.applyCreate(ectx, in, d, password, true); err != nil {
 		return nil, s.undoCreate(ctx, in, err)
 	}
 	s.hook("create:engine-done")
@@ -128,13 +129,17 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 	return s.credentials(ctx, d, password)
 }
 
-func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string) error {
+// applyCreate runs the create on the engine. fresh is true on the request
+// that just recorded the intent, whose names nothing has tried before: the
+// driver may then skip its pre-create check (engine.EnsureDatabaseRequest).
+func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string, fresh bool) error {
 	c, _, err := s.conn(ctx, in.HostID)
 	if err != nil {
 		return err
 	}
 	_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{
 		Database: in.DBName, Owner: in.DBUser, Password: password, Remote: in.Remote, MaxConnections: d.MaxConnections,
+		Fresh: fresh,
 	})
 	return err
 }
@@ -280,7 +285,11 @@ func (s *Service) credentials(ctx context.Context, d *dbplane.Database, password
 
 // ConnectionString returns the URL a tenant connects with: mysql://,
 // postgresql:// or mongodb://...?authSource=<db>, with the user and password
-// escaped and the host's public address (SPEC §3).
+// escaped and the host's public address (SPEC §3), and the host's public
+// TLS mode (Host.PublicTLS) when it is require or verify-full: sslmode=
+// for PostgreSQL (libpq's names), ssl-mode= for MariaDB (REQUIRED,
+// VERIFY_IDENTITY, as MySQL's URI-like strings spell them) and tls=true
+// for MongoDB (its clients verify the certificate).
 func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbplane.Secret {
 	host, port := h.PublicAddress()
 	u := url.URL{
@@ -288,16 +297,40 @@ func ConnectionString(d *dbplane.Database, h *dbplane.Host, password string) dbp
 		Host: net.JoinHostPort(host, strconv.Itoa(port)),
 		Path: "/" + d.DBName,
 	}
+	mode := h.PublicTLS()
+	var query []string
 	switch d.Engine {
 	case dbplane.EnginePostgres:
 		u.Scheme = "postgresql"
+		if mode != dbplane.TLSPrefer {
+			query = append(query, "sslmode="+string(mode))
+		}
 	case dbplane.EngineMongo:
 		u.Scheme = "mongodb"
-		u.RawQuery = "authSource=" + url.QueryEscape(d.DBName)
+		query = append(query, "authSource="+url.QueryEscape(d.DBName))
+		if mode == dbplane.TLSRequire || mode == dbplane.TLSVerifyFull {
+			query = append(query, "tls=true")
+		}
 	default:
 		u.Scheme = "mysql"
+		if m := mysqlSSLMode(mode); m != "" {
+			query = append(query, "ssl-mode="+m)
+		}
 	}
+	u.RawQuery = strings.Join(query, "&")
 	return dbplane.Secret(u.String())
+}
+
+// mysqlSSLMode is MySQL's name for a public TLS mode, "" for prefer
+// (PREFERRED, the clients' default).
+func mysqlSSLMode(m dbplane.TLSMode) string {
+	switch m {
+	case dbplane.TLSRequire:
+		return "REQUIRED"
+	case dbplane.TLSVerifyFull:
+		return "VERIFY_IDENTITY"
+	}
+	return ""
 }
 
 // refused reports whether the server answered an engine call with an error

@@ -15,7 +15,7 @@ func hostAAD(id string) []byte { return []byte("host:" + id) }
 func (s *Service) engineConfig(h *dbplane.Host) engine.Config {
 	return engine.Config{
 		Host: h.Hostname, Port: h.Port, User: h.Username, Password: string(h.Password),
-		Database: h.Database, TLS: engine.TLSMode(h.TLS),
+		Database: h.Database, TLS: engine.TLSMode(h.TLS), TLSCA: h.TLSCA, TLSServerName: h.TLSServerName,
 	}
 }
 
@@ -161,7 +161,7 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 
 func sameConfig(a, b engine.Config) bool {
 	return a.Host == b.Host && a.Port == b.Port && a.User == b.User && a.Password == b.Password &&
-		a.Database == b.Database && a.TLS == b.TLS
+		a.Database == b.Database && a.TLS == b.TLS && a.TLSCA == b.TLSCA && a.TLSServerName == b.TLSServerName
 }
 
 // DeleteHost removes a host without databases.
@@ -219,6 +219,9 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	}
 	defer c.Close()
 	if err := c.Ping(ctx); err != nil {
+		if why := engine.TLSFailure(err); why != "" {
+			return dbplane.HostTest{Message: "Could not connect to the host over TLS: " + why + "."}, err
+		}
 		switch {
 		case errors.Is(err, engine.ErrAccessDenied):
 			return dbplane.HostTest{Message: fmt.Sprintf("Connected, but the credentials for %q were rejected.", h.Username)}, err

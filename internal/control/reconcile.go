@@ -101,7 +101,7 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 		if err != nil {
 			return err
 		}
-		if err := s.applyCreate(ctx, in, d, string(pw)); err != nil {
+		if err := s.applyCreate(ctx, in, d, string(pw), false); err != nil {
 			if errors.Is(err, engine.ErrExists) {
 				return s.store.UndoCreate(ctx, in, false)
 			}

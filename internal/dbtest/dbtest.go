@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/testcert"
 )
 
 // shared is one server per engine per test binary, started on first use.
@@ -25,8 +26,10 @@ type shared struct {
 }
 
 var (
-	sharedMariaDB  shared
-	sharedPostgres shared
+	sharedMariaDB     shared
+	sharedPostgres    shared
+	sharedMariaDBTLS  shared
+	sharedPostgresTLS shared
 
 	startedMu sync.Mutex
 	started   []*Server // stopped by Main
@@ -65,13 +68,34 @@ func Postgres(tb testing.TB) *Server {
 	return sharedServer(tb, &sharedPostgres, enginePostgres, "DBPLANE_TEST_POSTGRES_URL", StartPostgres)
 }
 
+// MariaDBTLS returns the test binary's MariaDB server with TLS on (a
+// second server, beside MariaDB's), under the same rules. Its TLSCA is
+// the CA bundle that verifies it for 127.0.0.1 and localhost;
+// AdminConfig uses TLS require.
+func MariaDBTLS(tb testing.TB) *Server {
+	tb.Helper()
+	cert := testcert.New(tb, "dbtest mariadb")
+	return sharedServer(tb, &sharedMariaDBTLS, engineMariaDB, "", func(ctx context.Context, dir string) (*Server, error) {
+		return StartMariaDBTLS(ctx, dir, cert)
+	})
+}
+
+// PostgresTLS is MariaDBTLS for PostgreSQL.
+func PostgresTLS(tb testing.TB) *Server {
+	tb.Helper()
+	cert := testcert.New(tb, "dbtest postgres")
+	return sharedServer(tb, &sharedPostgresTLS, enginePostgres, "", func(ctx context.Context, dir string) (*Server, error) {
+		return StartPostgresTLS(ctx, dir, cert)
+	})
+}
+
 func sharedServer(tb testing.TB, sh *shared, name, envVar string, start func(context.Context, string) (*Server, error)) *Server {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skipf("dbtest: -short: not starting %s", name)
 	}
 	sh.once.Do(func() {
-		if raw := os.Getenv(envVar); raw != "" {
+		if raw := os.Getenv(envVar); envVar != "" && raw != "" {
 			sh.srv, sh.err = openExisting(name, raw)
 			if sh.err != nil {
 				sh.err = fmt.Errorf("%s: %w", envVar, sh.err)

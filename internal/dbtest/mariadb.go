@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/testcert"
 )
 
 // StartMariaDB initialises a MariaDB data dir in dir/mariadb (dir is a temp
@@ -19,6 +20,17 @@ import (
 // binaries are missing, and includes the end of the server log when the
 // server does not come up. Stop kills the server and leaves dir in place.
 func StartMariaDB(ctx context.Context, dir string) (*Server, error) {
+	return startMariaDB(ctx, dir, nil)
+}
+
+// StartMariaDBTLS is StartMariaDB with TLS on, serving cert (whose
+// CertPEM is then the CA bundle clients trust). Plain connections are
+// still accepted; the admin connection uses TLS require.
+func StartMariaDBTLS(ctx context.Context, dir string, cert testcert.Cert) (*Server, error) {
+	return startMariaDB(ctx, dir, &cert)
+}
+
+func startMariaDB(ctx context.Context, dir string, cert *testcert.Cert) (*Server, error) {
 	install, mariadbd, err := mariadbBinaries()
 	if err != nil {
 		return nil, err
@@ -69,9 +81,18 @@ func StartMariaDB(ctx context.Context, dir string) (*Server, error) {
 		stopSig:  syscall.SIGKILL, // nothing to flush: the data is thrown away
 		dir:      dir,
 	}
+	var tlsArgs []string
+	if cert != nil {
+		certFile, keyFile := filepath.Join(base, "server.crt"), filepath.Join(base, "server.key")
+		if err := writeCert(*cert, certFile, keyFile, nil); err != nil {
+			return nil, err
+		}
+		tlsArgs = []string{"--ssl-cert=" + certFile, "--ssl-key=" + keyFile}
+		s.tls, s.caPEM = engine.TLSRequire, string(cert.CertPEM)
+	}
 	logPath := filepath.Join(base, "server.log")
 	err = startWithRetry(ctx, s, logPath, func(port int) (*process, error) {
-		return startProcess(mariadbd, append([]string{
+		return startProcess(mariadbd, append(append([]string{
 			"--no-defaults",
 			"--datadir=" + data,
 			"--tmpdir=" + tmp,
@@ -89,7 +110,7 @@ func StartMariaDB(ctx context.Context, dir string) (*Server, error) {
 			"--max-connections=300",
 			"--character-set-server=utf8mb4",
 			"--collation-server=utf8mb4_general_ci",
-		}, asRoot...), nil, logPath)
+		}, tlsArgs...), asRoot...), nil, logPath)
 	})
 	if err != nil {
 		return nil, err

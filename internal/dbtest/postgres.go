@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/testcert"
 )
 
 // StartPostgres initialises a PostgreSQL cluster in dir/postgres (dir is a
@@ -19,6 +20,17 @@ import (
 // binaries are missing, and includes the end of the server log when the
 // server does not come up. Stop kills the server and leaves dir in place.
 func StartPostgres(ctx context.Context, dir string) (*Server, error) {
+	return startPostgres(ctx, dir, nil)
+}
+
+// StartPostgresTLS is StartPostgres with ssl=on, serving cert (whose
+// CertPEM is then the CA bundle clients trust). Plain connections are
+// still accepted; the admin connection uses TLS require.
+func StartPostgresTLS(ctx context.Context, dir string, cert testcert.Cert) (*Server, error) {
+	return startPostgres(ctx, dir, &cert)
+}
+
+func startPostgres(ctx context.Context, dir string, cert *testcert.Cert) (*Server, error) {
 	initdb, postgres, err := postgresBinaries()
 	if err != nil {
 		return nil, err
@@ -76,9 +88,18 @@ func StartPostgres(ctx context.Context, dir string) (*Server, error) {
 		stopSig:  syscall.SIGQUIT, // immediate shutdown: the data is thrown away
 		dir:      dir,
 	}
+	var tlsArgs []string
+	if cert != nil {
+		certFile, keyFile := filepath.Join(base, "server.crt"), filepath.Join(base, "server.key")
+		if err := writeCert(*cert, certFile, keyFile, cred); err != nil {
+			return nil, err
+		}
+		tlsArgs = []string{"-c", "ssl=on", "-c", "ssl_cert_file=" + certFile, "-c", "ssl_key_file=" + keyFile}
+		s.tls, s.caPEM = engine.TLSRequire, string(cert.CertPEM)
+	}
 	logPath := filepath.Join(base, "server.log")
 	err = startWithRetry(ctx, s, logPath, func(port int) (*process, error) {
-		return startProcess(postgres, []string{
+		return startProcess(postgres, append([]string{
 			"-D", data,
 			"-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1",
@@ -90,7 +111,7 @@ func StartPostgres(ctx context.Context, dir string) (*Server, error) {
 			"-c", "synchronous_commit=off",
 			"-c", "full_page_writes=off",
 			"-c", "logging_collector=off",
-		}, cred, logPath)
+		}, tlsArgs...), cred, logPath)
 	})
 	if err != nil {
 		return nil, err

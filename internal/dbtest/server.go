@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/testcert"
 )
 
 // Engine names, as the engine drivers name themselves.
@@ -39,6 +40,7 @@ type Server struct {
 	password string
 	adminDB  string // "" for MariaDB
 	tls      engine.TLSMode
+	caPEM    string // the certificate it serves, for a server started with TLS
 
 	proc      *process // nil for an existing server
 	stopSig   syscall.Signal
@@ -67,6 +69,30 @@ func (s *Server) AdminConfig() engine.Config {
 		Database: s.adminDB,
 		TLS:      s.tls,
 	}
+}
+
+// TLSCA returns the PEM certificate a server started with TLS serves (a
+// self-signed one for 127.0.0.1 and localhost, so also the CA bundle
+// that verifies it), or "" for a server without TLS.
+func (s *Server) TLSCA() string { return s.caPEM }
+
+// writeCert writes cert's certificate and key for a server (key mode
+// 0600), owned by cred's user when cred is set.
+func writeCert(cert testcert.Cert, certFile, keyFile string, cred *syscall.Credential) error {
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{certFile, cert.CertPEM}, {keyFile, cert.KeyPEM}} {
+		if err := os.WriteFile(f.name, f.data, 0o600); err != nil {
+			return err
+		}
+		if cred != nil {
+			if err := os.Chown(f.name, int(cred.Uid), int(cred.Gid)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // AdminDB returns a pool logged in as the superuser on the admin database,

@@ -105,7 +105,12 @@ type Config struct {
 	Password string // plain here; drivers never put it into an error (see Conn)
 	Database string // admin database; "" for the engine's default
 	TLS      TLSMode
-	Params   map[string]string // engine extras, documented in each engine's package doc
+	// TLSCA is a PEM bundle of the CAs to trust instead of the system's,
+	// and TLSServerName the name the certificate must hold instead of
+	// Host. Either needs TLS verify-full (TLSConfig).
+	TLSCA         string
+	TLSServerName string
+	Params        map[string]string // engine extras, documented in each engine's package doc
 }
 
 // EnsureDatabaseRequest names a database and its owner. Names are validated
@@ -116,6 +121,13 @@ type EnsureDatabaseRequest struct {
 	Password       string
 	Remote         string // MariaDB host pattern ("%" if empty); ignored elsewhere
 	MaxConnections int    // 0 = unlimited
+	// Fresh says the caller has no record of having tried these names
+	// before: a first attempt, not a retry or a reconcile. A driver may then
+	// skip its pre-create check and rely on the server's own "already
+	// exists" errors, going back to the full check when one comes. The
+	// outcome (created, converged or ErrExists with nothing changed) is the
+	// same either way; only the cost differs.
+	Fresh bool
 }
 
 // EnsureDatabaseResponse reports what EnsureDatabase did.

@@ -8,8 +8,20 @@ import (
 )
 
 const databaseCols = `d.id, d.numeric_id, d.account_id, d.server_id, d.host_id, d.engine, d.label, d.db_name, d.db_user, d.remote,
-	d.max_connections, d.sealed_password, d.status, d.size_bytes, d.size_refreshed_at, d.created_at, d.updated_at,
+	d.max_connections, d.sealed_password, d.status, d.size_bytes, ` + sizeRefreshedCol + `, d.created_at, d.updated_at,
 	d.admin_disabled, d.suspension_disabled, d.over_quota`
+
+// sizeRefreshedCol is when d's size was last measured. A watcher pass
+// writes only the sizes that changed (UpdateSizes) and stamps the host, so
+// a settled database that was measured before counts as measured at the
+// host's last pass too.
+const sizeRefreshedCol = `CASE WHEN d.size_refreshed_at IS NOT NULL AND d.status IN ` + settledStatuses + `
+		THEN COALESCE((SELECT CASE WHEN h.sizes_refreshed_at > d.size_refreshed_at THEN h.sizes_refreshed_at END
+			FROM hosts h WHERE h.id = d.host_id), d.size_refreshed_at)
+		ELSE d.size_refreshed_at END`
+
+// settledStatuses are the statuses whose databases a watcher pass measures.
+const settledStatuses = `('active', 'over_quota', 'disabled')`
 
 func scanDatabase(row scanner) (*dbplane.Database, error) {
 	var d dbplane.Database

@@ -52,15 +52,19 @@ type dialect struct {
 	// an id twice, even after a delete.
 	nextID func(ctx context.Context, tx *txn, table string) (int64, error)
 	// updateSizes sets size_bytes and size_refreshed_at of the host's
-	// databases named in names (sizes in the same order) and returns how
-	// many rows it matched.
-	updateSizes func(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) (int, error)
+	// databases named in names (sizes in the same order), a few statements
+	// for any number of names.
+	updateSizes func(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) error
 	// skipLocked ends a SELECT … FOR UPDATE that passes over rows other
 	// transactions hold ("" where writers queue behind one lock anyway).
 	skipLocked string
 	// checkpoint moves the write-ahead log into the database file without
 	// blocking writers; nil where the server does this itself.
 	checkpoint func(ctx context.Context, db *DB) error
+	// prepareWrites keeps the write transactions' statements prepared
+	// (txn.stmt): SQLite's driver parses every statement anew, pgx keeps
+	// its own cache per connection.
+	prepareWrites bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
 }
@@ -94,12 +98,13 @@ func (d *dialect) rebind(q string) string {
 
 func newSQLiteDialect() *dialect {
 	return &dialect{
-		name:        "sqlite",
-		migrations:  "migrations/sqlite",
-		open:        openSQLite,
-		retryable:   func(error) bool { return false },
-		nextID:      sqliteNextID,
-		updateSizes: sqliteUpdateSizes,
+		name:          "sqlite",
+		migrations:    "migrations/sqlite",
+		open:          openSQLite,
+		retryable:     func(error) bool { return false },
+		nextID:        sqliteNextID,
+		updateSizes:   sqliteUpdateSizes,
+		prepareWrites: true,
 		checkpoint: func(ctx context.Context, db *DB) error {
 			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 			return err
@@ -158,25 +163,34 @@ func sqliteNextID(ctx context.Context, tx *txn, table string) (int64, error) {
 	return id, nil
 }
 
-// sqliteUpdateSizes writes the sizes one statement each: SQLite runs them
-// in process, so there is no round trip to save.
-func sqliteUpdateSizes(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) (int, error) {
-	stmt, err := tx.PrepareContext(ctx, `UPDATE databases SET size_bytes = ?, size_refreshed_at = ? WHERE host_id = ? AND db_name = ?`)
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
-	n := 0
-	for i, name := range names {
-		res, err := stmt.ExecContext(ctx, sizes[i], at, hostID, name)
-		if err != nil {
-			return 0, err
+// sqliteUpdateSizes writes the sizes sizesChunk rows per statement, an
+// UPDATE … FROM a VALUES list (SQLite 3.33 and later).
+func sqliteUpdateSizes(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) error {
+	for start := 0; start < len(names); start += sizesChunk {
+		end := min(start+sizesChunk, len(names))
+		var q strings.Builder
+		q.WriteString(`UPDATE databases SET size_bytes = m.column2, size_refreshed_at = ? FROM (VALUES `)
+		args := make([]any, 0, 2+2*(end-start))
+		args = append(args, at)
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?)")
+			args = append(args, names[i], sizes[i])
 		}
-		k, _ := res.RowsAffected()
-		n += int(k)
+		q.WriteString(`) AS m WHERE databases.host_id = ? AND databases.db_name = m.column1`)
+		args = append(args, hostID)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
 	}
-	return n, nil
+	return nil
 }
+
+// sizesChunk is how many sizes one SQLite statement writes: 1,000 bound
+// values, far below SQLite's limit of 32,766.
+const sizesChunk = 500
 
 // isUnique reports a unique or primary-key violation: for SQLite,
 // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555);

@@ -117,3 +117,14 @@ func Columns(ctx context.Context, db *DB) ([]string, error) {
 	slices.Sort(out)
 	return out, rows.Err()
 }
+
+// RowSizeRefreshedAt is the size_refreshed_at column of the database named
+// name as stored (unix ms; 0 for NULL), not as the store reports it.
+func RowSizeRefreshedAt(ctx context.Context, db *DB, name string) (int64, error) {
+	var ms *int64
+	err := db.read.QueryRowContext(ctx, db.dialect.rebind(`SELECT size_refreshed_at FROM databases WHERE db_name = ?`), name).Scan(&ms)
+	if ms == nil {
+		return 0, err
+	}
+	return *ms, err
+}

@@ -131,16 +131,9 @@ func postgresNextID(ctx context.Context, tx *txn, table string) (int64, error) {
 
 // postgresUpdateSizes writes every size in one statement, whatever the
 // number of databases on the host (one round trip, not one per row).
-func postgresUpdateSizes(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) (int, error) {
-	if len(names) == 0 {
-		return 0, nil
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE databases d SET size_bytes = m.size, size_refreshed_at = ?
+func postgresUpdateSizes(ctx context.Context, tx *txn, hostID string, names []string, sizes []int64, at int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE databases d SET size_bytes = m.size, size_refreshed_at = ?
 		FROM unnest(?::text[], ?::bigint[]) AS m(name, size) WHERE d.host_id = ? AND d.db_name = m.name`,
 		at, names, sizes, hostID)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	return err
 }

@@ -29,6 +29,10 @@ type DB struct {
 	// the driver would otherwise parse every query again (a fifth of the
 	// CPU of a read request).
 	stmts sync.Map // string → *sql.Stmt
+	// wstmts caches prepared statements of the write pool by query text,
+	// where the dialect asks for it (txn.stmt); nwstmts counts them.
+	wstmts  sync.Map // string → *sql.Stmt
+	nwstmts atomic.Int64
 	// gen counts committed write transactions; read caches above the store
 	// are valid while it is unchanged.
 	gen atomic.Uint64
@@ -72,10 +76,12 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 // Close closes both pools, after the dialect's last words (SQLite:
 // checkpoint the write-ahead log).
 func (db *DB) Close() error {
-	db.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
-		return true
-	})
+	for _, m := range []*sync.Map{&db.stmts, &db.wstmts} {
+		m.Range(func(_, v any) bool {
+			v.(*sql.Stmt).Close()
+			return true
+		})
+	}
 	var cerr error
 	if db.dialect.beforeClose != nil {
 		cerr = db.dialect.beforeClose(db)
@@ -209,7 +215,12 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 	if err != nil {
 		return false, err
 	}
-	tx := &txn{Tx: sqlTx, d: db.dialect}
+	tx := &txn{Tx: sqlTx, d: db.dialect, db: db}
+	defer func() {
+		if len(tx.want) > 0 && ctx.Err() == nil {
+			db.prepareWrites(ctx, tx.want)
+		}
+	}()
 	if err := db.checkEpoch(ctx, tx); err != nil {
 		tx.Rollback()
 		return false, err

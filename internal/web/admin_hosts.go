@@ -39,6 +39,7 @@ type adminHostsView struct {
 type adminHostForm struct {
 	Name, Engine, Hostname, Port, Username, Database string
 	PublicHostname, PublicPort, TLS, MaxDatabases    string
+	TLSCA, TLSServerName                             string
 	NodeID                                           string
 }
 
@@ -260,6 +261,7 @@ func readAdminHostForm(r *http.Request) adminHostForm {
 		Port: adminField(r, "port"), Username: adminField(r, "username"), Database: adminField(r, "database"),
 		PublicHostname: adminField(r, "public_hostname"), PublicPort: adminField(r, "public_port"),
 		TLS: adminField(r, "tls"), MaxDatabases: adminField(r, "max_databases"), NodeID: adminField(r, "node"),
+		TLSCA: adminField(r, "tls_ca"), TLSServerName: adminField(r, "tls_server_name"),
 	}
 }
 
@@ -267,7 +269,7 @@ func adminHostFormOf(host *dbplane.Host) adminHostForm {
 	f := adminHostForm{
 		Name: host.Name, Engine: string(host.Engine), Hostname: host.Hostname, Port: strconv.Itoa(host.Port),
 		Username: host.Username, Database: host.Database, PublicHostname: host.PublicHostname,
-		TLS: string(host.TLS), NodeID: host.NodeID,
+		TLS: string(host.TLS), NodeID: host.NodeID, TLSCA: host.TLSCA, TLSServerName: host.TLSServerName,
 	}
 	if host.PublicPort != 0 {
 		f.PublicPort = strconv.Itoa(host.PublicPort)
@@ -286,6 +288,7 @@ func (f adminHostForm) input(r *http.Request, create bool) (dbplane.HostInput, e
 	in := dbplane.HostInput{
 		Name: &f.Name, Hostname: &f.Hostname, Username: &f.Username, Database: &f.Database,
 		PublicHostname: &f.PublicHostname, TLS: &f.TLS, NodeID: &f.NodeID, MaxDatabasesSet: true,
+		TLSCA: &f.TLSCA, TLSServerName: &f.TLSServerName,
 	}
 	if create {
 		in.Engine = &f.Engine

@@ -44,9 +44,10 @@ func validFormToken(session dbplane.Secret, got string) bool {
 	return got != "" && hmac.Equal([]byte(formToken(session)), []byte(got))
 }
 
-// maxFormBytes bounds a form body; the largest form (a host) is far
-// smaller.
-const maxFormBytes = 64 << 10
+// maxFormBytes bounds a form body. The largest form is a host's, whose
+// TLS CA bundle (at most dbplane.MaxTLSCABytes of PEM) grows by up to a
+// third once form-encoded.
+const maxFormBytes = 256 << 10
 
 // authed wraps a page that needs a signed-in account. Signed out, a GET
 // goes to /login and comes back; a POST without a valid form token is 403.

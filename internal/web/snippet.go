@@ -22,7 +22,8 @@ type connInfo struct {
 	Database string
 	User     string
 	Password string
-	URI      string // the service's connection string (SPEC §3)
+	URI      string          // the service's connection string (SPEC §3)
+	TLS      dbplane.TLSMode // the host's public TLS mode (Host.PublicTLS): prefer, require or verify-full
 }
 
 // connInfoOf takes the address from the host's PublicAddress and the
@@ -37,6 +38,7 @@ func connInfoOf(c *dbplane.Credentials) connInfo {
 		User:     c.Database.DBUser,
 		Password: string(c.Password),
 		URI:      string(c.ConnectionString),
+		TLS:      c.Host.PublicTLS(),
 	}
 }
 
@@ -79,7 +81,27 @@ func jdbcSnippet(ci connInfo) string {
 		scheme = "jdbc:postgresql://"
 	}
 	return scheme + ci.addr() + "/" + pctEncode(ci.Database) +
-		"?user=" + pctEncode(ci.User) + "&password=" + pctEncode(ci.Password)
+		"?user=" + pctEncode(ci.User) + "&password=" + pctEncode(ci.Password) + jdbcTLS(ci)
+}
+
+// tlsOn reports whether a public TLS mode (Host.PublicTLS) asks clients
+// for TLS: require or verify-full. The snippets add nothing for prefer.
+func tlsOn(m dbplane.TLSMode) bool { return m == dbplane.TLSRequire || m == dbplane.TLSVerifyFull }
+
+// jdbcTLS is the TLS parameter of the JDBC URL, "" for prefer (both
+// drivers' default): the PostgreSQL driver's sslmode takes libpq's names,
+// MariaDB Connector/J's sslMode calls require "trust".
+func jdbcTLS(ci connInfo) string {
+	if !tlsOn(ci.TLS) {
+		return ""
+	}
+	if ci.Engine == dbplane.EnginePostgres {
+		return "&sslmode=" + string(ci.TLS)
+	}
+	if ci.TLS == dbplane.TLSRequire {
+		return "&sslMode=trust"
+	}
+	return "&sslMode=" + string(ci.TLS)
 }
 
 func cliTitle(e dbplane.Engine) string {
@@ -104,7 +126,19 @@ func cliSnippet(ci connInfo) string {
 	}
 	return "mariadb --host=" + shellQuote(ci.Host) + " --port=" + strconv.Itoa(ci.Port) +
 		" --user=" + shellQuote(ci.User) + " --password=" + shellQuote(ci.Password) +
-		" --database=" + shellQuote(ci.Database)
+		" --database=" + shellQuote(ci.Database) + mariadbClientTLS(ci.TLS)
+}
+
+// mariadbClientTLS are the mariadb client's TLS flags for a mode, "" for
+// prefer.
+func mariadbClientTLS(m dbplane.TLSMode) string {
+	switch m {
+	case dbplane.TLSRequire:
+		return " --ssl --skip-ssl-verify-server-cert"
+	case dbplane.TLSVerifyFull:
+		return " --ssl --ssl-verify-server-cert"
+	}
+	return ""
 }
 
 // envSnippet is a .env file: DATABASE_URL and the parts Laravel and most
@@ -120,6 +154,9 @@ func envSnippet(ci connInfo) string {
 		{"DB_PASSWORD", ci.Password},
 	} {
 		b.WriteString(kv[0] + "=" + envQuote(kv[1]) + "\n")
+	}
+	if ci.Engine == dbplane.EnginePostgres && tlsOn(ci.TLS) {
+		b.WriteString("DB_SSLMODE=" + string(ci.TLS) + "\n") // Laravel's pgsql connection reads it
 	}
 	return b.String()
 }
@@ -143,21 +180,50 @@ func jsFields(ci connInfo, dbKey string) string {
 		"  port: " + strconv.Itoa(ci.Port) + ",\n" +
 		"  user: " + jsString(ci.User) + ",\n" +
 		"  password: " + jsString(ci.Password) + ",\n" +
-		"  " + dbKey + ": " + jsString(ci.Database) + ",\n"
+		"  " + dbKey + ": " + jsString(ci.Database) + ",\n" + jsTLS(ci.TLS)
+}
+
+// jsTLS is the ssl option of pg and mysql2, "" for prefer (and disable:
+// neither uses TLS unless told). Both verify the certificate when given
+// an object without rejectUnauthorized: false.
+func jsTLS(m dbplane.TLSMode) string {
+	switch m {
+	case dbplane.TLSRequire:
+		return "  ssl: { rejectUnauthorized: false },\n"
+	case dbplane.TLSVerifyFull:
+		return "  ssl: {},\n"
+	}
+	return ""
 }
 
 func pythonSnippet(ci connInfo) string {
 	switch ci.Engine {
 	case dbplane.EnginePostgres:
 		return "# pip install \"psycopg[binary]\"\nimport psycopg\n\n" +
-			"conn = psycopg.connect(\n" + pyFields(ci, "dbname") + ")\n"
+			"conn = psycopg.connect(\n" + pyFields(ci, "dbname") + pySSLMode(ci.TLS) + ")\n"
 	case dbplane.EngineMongo:
 		return "# pip install pymongo\nfrom pymongo import MongoClient\n\n" +
 			"client = MongoClient(" + pyString(ci.URI) + ")\n" +
 			"db = client[" + pyString(ci.Database) + "]\n"
 	}
+	switch ci.TLS {
+	case dbplane.TLSRequire:
+		return "# pip install PyMySQL\nimport pymysql\n\n" +
+			"conn = pymysql.connect(\n" + pyFields(ci, "database") + "    ssl={\"check_hostname\": False},  # TLS, certificate not checked\n)\n"
+	case dbplane.TLSVerifyFull:
+		return "# pip install PyMySQL\nimport ssl\n\nimport pymysql\n\n" +
+			"conn = pymysql.connect(\n" + pyFields(ci, "database") + "    ssl=ssl.create_default_context(),\n)\n"
+	}
 	return "# pip install PyMySQL\nimport pymysql\n\n" +
 		"conn = pymysql.connect(\n" + pyFields(ci, "database") + ")\n"
+}
+
+// pySSLMode is psycopg's sslmode argument (libpq's names), "" for prefer.
+func pySSLMode(m dbplane.TLSMode) string {
+	if !tlsOn(m) {
+		return ""
+	}
+	return "    sslmode=" + pyString(string(m)) + ",\n"
 }
 
 func pyFields(ci connInfo, dbKey string) string {
@@ -186,8 +252,19 @@ func goSnippet(ci connInfo) string {
 		"cfg.Addr = " + q(ci.addr()) + "\n" +
 		"cfg.User = " + q(ci.User) + "\n" +
 		"cfg.Passwd = " + q(ci.Password) + "\n" +
-		"cfg.DBName = " + q(ci.Database) + "\n" +
+		"cfg.DBName = " + q(ci.Database) + "\n" + goMySQLTLS(ci.TLS) +
 		"db, err := sql.Open(\"mysql\", cfg.FormatDSN())\n"
+}
+
+// goMySQLTLS sets go-sql-driver's tls parameter, "" for prefer.
+func goMySQLTLS(m dbplane.TLSMode) string {
+	switch m {
+	case dbplane.TLSRequire:
+		return "cfg.TLSConfig = \"skip-verify\" // TLS, certificate not checked\n"
+	case dbplane.TLSVerifyFull:
+		return "cfg.TLSConfig = \"true\"\n"
+	}
+	return ""
 }
 
 // phpSnippet uses PDO for MariaDB and PostgreSQL. A PDO DSN has no escape
@@ -198,13 +275,23 @@ func phpSnippet(ci connInfo) string {
 	switch ci.Engine {
 	case dbplane.EnginePostgres:
 		dsn := "pgsql:host=" + conninfoValue(ci.Host) + ";port=" + strconv.Itoa(ci.Port) + ";dbname=" + conninfoValue(ci.Database)
+		if tlsOn(ci.TLS) {
+			dsn += ";sslmode=" + string(ci.TLS)
+		}
 		return "<?php\n$pdo = new PDO(\n    " + q(dsn) + ",\n    " + q(ci.User) + ",\n    " + q(ci.Password) + "\n);\n"
 	case dbplane.EngineMongo:
 		return "<?php\n// composer require mongodb/mongodb\n$client = new MongoDB\\Client(" + q(ci.URI) + ");\n" +
 			"$db = $client->selectDatabase(" + q(ci.Database) + ");\n"
 	}
 	dsn := "mysql:host=" + ci.Host + ";port=" + strconv.Itoa(ci.Port) + ";dbname=" + ci.Database + ";charset=utf8mb4"
-	return "<?php\n$pdo = new PDO(\n    " + q(dsn) + ",\n    " + q(ci.User) + ",\n    " + q(ci.Password) + "\n);\n"
+	opts := ""
+	switch ci.TLS {
+	case dbplane.TLSRequire:
+		opts = ",\n    [PDO::MYSQL_ATTR_SSL_CA => '/etc/ssl/certs/ca-certificates.crt', PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false]"
+	case dbplane.TLSVerifyFull:
+		opts = ",\n    [PDO::MYSQL_ATTR_SSL_CA => '/etc/ssl/certs/ca-certificates.crt']  // your system's CA bundle"
+	}
+	return "<?php\n$pdo = new PDO(\n    " + q(dsn) + ",\n    " + q(ci.User) + ",\n    " + q(ci.Password) + opts + "\n);\n"
 }
 
 // shellQuote quotes s for a POSIX shell: bare when every byte is safe,

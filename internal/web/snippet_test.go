@@ -5,9 +5,11 @@ import (
 	"flag"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +48,40 @@ func snippetCases() map[string]connInfo {
 		"mariadb-nasty":  n(dbplane.EngineMariaDB),
 		"postgres-nasty": n(dbplane.EnginePostgres),
 		"mongo-nasty":    n(dbplane.EngineMongo),
+		"mariadb-require": withTLS(plain(dbplane.EngineMariaDB, "mysql://dum_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:3306/um_0a1b2c3d4e_1?ssl-mode=REQUIRED"),
+			dbplane.TLSRequire),
+		"mariadb-verify-full": withTLS(plain(dbplane.EngineMariaDB, "mysql://dum_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:3306/um_0a1b2c3d4e_1?ssl-mode=VERIFY_IDENTITY"),
+			dbplane.TLSVerifyFull),
+		"postgres-require": withTLS(plain(dbplane.EnginePostgres, "postgresql://dup_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:5432/up_0a1b2c3d4e_1?sslmode=require"),
+			dbplane.TLSRequire),
+		"postgres-verify-full": withTLS(plain(dbplane.EnginePostgres, "postgresql://dup_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:5432/up_0a1b2c3d4e_1?sslmode=verify-full"),
+			dbplane.TLSVerifyFull),
+		"mongo-verify-full": withTLS(plain(dbplane.EngineMongo, "mongodb://dug_0a1b2c3d4e_1:Xy7Qp2Lm9Rt4Vb8Nc3Kd6Wf1Hg5Js0Aa@db.example.com:27017/ug_0a1b2c3d4e_1?authSource=ug_0a1b2c3d4e_1&tls=true"),
+			dbplane.TLSVerifyFull),
 	}
+}
+
+func withTLS(ci connInfo, m dbplane.TLSMode) connInfo { ci.TLS = m; return ci }
+
+// tlsWant is what the Node.js and Python snippets hand their driver for
+// TLS, beside the address and credentials.
+func tlsWant(ci connInfo, lang string) map[string]any {
+	if ci.Engine == dbplane.EngineMongo {
+		return nil // in the URI
+	}
+	switch {
+	case lang == "node" && ci.TLS == dbplane.TLSRequire:
+		return map[string]any{"ssl": map[string]any{"rejectUnauthorized": false}}
+	case lang == "node" && ci.TLS == dbplane.TLSVerifyFull:
+		return map[string]any{"ssl": map[string]any{}}
+	case lang == "python" && ci.Engine == dbplane.EnginePostgres && tlsOn(ci.TLS):
+		return map[string]any{"sslmode": string(ci.TLS)}
+	case lang == "python" && ci.TLS == dbplane.TLSRequire:
+		return map[string]any{"ssl": map[string]any{"check_hostname": false}}
+	case lang == "python" && ci.TLS == dbplane.TLSVerifyFull:
+		return map[string]any{"ssl": "default-context"}
+	}
+	return nil
 }
 
 func renderSnippets(ss []snippet) string {
@@ -134,6 +169,7 @@ func TestSnippets_ShellReadsBack(t *testing.T) {
 			if cmd == "mariadb" {
 				want = []string{"--host=" + ci.Host, "--port=" + strconv.Itoa(ci.Port), "--user=" + ci.User,
 					"--password=" + ci.Password, "--database=" + ci.Database}
+				want = append(want, strings.Fields(mariadbClientTLS(ci.TLS))...)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("%s arguments read back as %q, want %q", cmd, got, want)
@@ -214,6 +250,11 @@ func TestSnippets_NodeAndPythonRun(t *testing.T) {
 		if ci.Engine == dbplane.EngineMongo {
 			want = map[string]any{"uri": ci.URI, "database": ci.Database}
 		}
+		plus := func(lang string) map[string]any {
+			w := maps.Clone(want)
+			maps.Copy(w, tlsWant(ci, lang))
+			return w
+		}
 		t.Run(name, func(t *testing.T) {
 			if nodeErr == nil {
 				src := snippetCode(t, ci, "snippet-node")
@@ -222,7 +263,7 @@ func TestSnippets_NodeAndPythonRun(t *testing.T) {
 const pg = { Client: class { constructor(o) { globalThis.got = o; } async connect() {} } };
 class MongoClient { constructor(uri) { globalThis.got = { uri }; } async connect() {} db(n) { globalThis.got.database = n; } }
 `
-				checkRun(t, want, node, "--input-type=module", "-e", stub+src)
+				checkRun(t, plus("node"), node, "--input-type=module", "-e", stub+src)
 			}
 			if pyErr == nil {
 				src := snippetCode(t, ci, "snippet-python")
@@ -234,11 +275,13 @@ class _Drv:
         got.update(kw)
         if "dbname" in kw: got["database"] = got.pop("dbname")
 pymysql = psycopg = _Drv()
+class ssl:
+    create_default_context = staticmethod(lambda: "default-context")
 class MongoClient:
     def __init__(self, uri): got["uri"] = uri
     def __getitem__(self, n): got["database"] = n
 `
-				checkRun(t, want, python, "-c", stub+src+"\nprint(json.dumps(got))\n")
+				checkRun(t, plus("python"), python, "-c", stub+src+"\nprint(json.dumps(got))\n")
 			}
 		})
 	}
@@ -265,7 +308,7 @@ func checkRun(t *testing.T, want map[string]any, prog string, args ...string) {
 		t.Fatalf("%s printed %q: %v", filepath.Base(prog), out, err)
 	}
 	for k, v := range want {
-		if got[k] != v {
+		if !reflect.DeepEqual(got[k], v) {
 			t.Errorf("%s: %s = %#v, want %#v", filepath.Base(prog), k, got[k], v)
 		}
 	}

@@ -22,8 +22,10 @@ type hostJSON struct {
 	PublicHostname string  `json:"publicHostname"`
 	PublicPort     int     `json:"publicPort"`
 	TLS            string  `json:"tls"`
-	NodeID         *string `json:"nodeId"`       // null when not linked to a node
-	MaxDatabases   *int    `json:"maxDatabases"` // null = unlimited
+	TLSCA          *string `json:"tlsCA"`         // PEM; null for the system's CAs
+	TLSServerName  *string `json:"tlsServerName"` // null for the hostname
+	NodeID         *string `json:"nodeId"`        // null when not linked to a node
+	MaxDatabases   *int    `json:"maxDatabases"`  // null = unlimited
 	DatabaseCount  int     `json:"databaseCount"`
 	Enabled        bool    `json:"enabled"`
 	RetiredAt      *string `json:"retiredAt"` // null unless retired
@@ -32,7 +34,8 @@ type hostJSON struct {
 }
 
 // hostRequest is the create and update body: document 002's fields plus
-// engine, publicHostname, publicPort, tls and enabled. Every field tells
+// engine, publicHostname, publicPort, tls, tlsCA, tlsServerName and
+// enabled. Every field tells
 // omitted from null.
 type hostRequest struct {
 	Name           request.Optional[string]         `json:"name"`
@@ -45,6 +48,8 @@ type hostRequest struct {
 	PublicHostname request.Optional[string]         `json:"publicHostname"`
 	PublicPort     request.Optional[int]            `json:"publicPort"`
 	TLS            request.Optional[string]         `json:"tls"`
+	TLSCA          request.Optional[string]         `json:"tlsCA"`
+	TLSServerName  request.Optional[string]         `json:"tlsServerName"`
 	NodeID         request.Optional[string]         `json:"nodeId"`
 	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
 	Enabled        request.Optional[bool]           `json:"enabled"`
@@ -74,6 +79,14 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 		id := h.NodeID
 		out.NodeID = &id
 	}
+	if h.TLSCA != "" {
+		ca := h.TLSCA
+		out.TLSCA = &ca
+	}
+	if h.TLSServerName != "" {
+		name := h.TLSServerName
+		out.TLSServerName = &name
+	}
 	if h.RetiredAt != nil {
 		t := response.Time(*h.RetiredAt)
 		out.RetiredAt = &t
@@ -82,7 +95,8 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 }
 
 // input turns the body into a HostInput. null clears the fields that have
-// an empty state (database, publicHostname, publicPort, nodeId, and
+// an empty state (database, publicHostname, publicPort, tlsCA,
+// tlsServerName, nodeId, and
 // maxDatabases, where null is unlimited); any other field given as null is
 // a 422.
 func (b *hostRequest) input() (dbplane.HostInput, error) {
@@ -109,6 +123,8 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 		PublicHostname:  nullIsZero(b.PublicHostname),
 		PublicPort:      nullIsZero(b.PublicPort), // 0 = the admin port
 		TLS:             b.TLS.Ptr(),
+		TLSCA:           nullIsZero(b.TLSCA),
+		TLSServerName:   nullIsZero(b.TLSServerName),
 		NodeID:          nullIsZero(b.NodeID),
 		MaxDatabasesSet: b.MaxDatabases.Set,
 		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited

@@ -2,8 +2,11 @@ package admin_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dbplane/dbplane"
@@ -13,6 +16,26 @@ import (
 const hostPassword = "H0stAdminS3cretPassw0rd"
 
 func ptr[T any](v T) *T { return &v }
+
+// hostCA is a fixed CA certificate (testdata/host-ca.pem), so that
+// golden bodies that show it do not change.
+func hostCA(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "host-ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func jsonString(t *testing.T, s string) string {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 func fixtureHost() *dbplane.Host {
 	return &dbplane.Host{
@@ -173,6 +196,27 @@ func TestHostCreate(t *testing.T) {
 			WantStatus: http.StatusCreated, NotContains: hostSecrets,
 		},
 		{
+			Name: "TLS", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"TLS","hostname":"10.0.0.9","username":"dbplane","password":"` + hostPassword +
+				`","tlsCA":` + jsonString(t, "# our CA\n"+hostCA(t)) + `,"tlsServerName":"db.internal"}`,
+			Setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				if in.TLS != nil || in.TLSCA == nil || in.TLSServerName == nil || *in.TLSServerName != "db.internal" {
+					t.Errorf("CreateHost() TLS input = %v, %v, %v", in.TLS, in.TLSCA, in.TLSServerName)
+				}
+			}),
+			WantStatus: http.StatusCreated, NotContains: append(hostSecrets, "our CA"),
+		},
+		{
+			Name: "GarbageTLSCA", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"n","hostname":"h","username":"u","password":"p","tlsCA":"not a certificate"}`,
+			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
+			Name: "TLSCAWithRequire", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"n","hostname":"h","username":"u","password":"p","tls":"require","tlsCA":` + jsonString(t, hostCA(t)) + `}`,
+			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
 			Name: "MissingName", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body:  `{"hostname":"h","username":"u","password":"` + hostPassword + `"}`,
 			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets,
@@ -252,10 +296,10 @@ func TestHostUpdate(t *testing.T) {
 		},
 		{
 			Name: "NullsClear", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
-			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null}`,
+			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null,"tlsCA":null,"tlsServerName":null}`,
 			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				want := dbplane.HostInput{MaxDatabasesSet: true, NodeID: ptr(""), PublicHostname: ptr(""),
-					PublicPort: ptr(0), Database: ptr("")}
+					PublicPort: ptr(0), Database: ptr(""), TLSCA: ptr(""), TLSServerName: ptr("")}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
 				}

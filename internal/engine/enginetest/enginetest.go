@@ -105,6 +105,9 @@ func Run(t *testing.T, h Harness) {
 		{"EnsureDatabaseAgain", s.testEnsureDatabaseAgain},
 		{"EnsureDatabaseForeignOwner", s.testEnsureDatabaseForeignOwner},
 		{"EnsureDatabaseParallel", s.testEnsureDatabaseParallel},
+		{"EnsureDatabaseFresh", s.testEnsureDatabaseFresh},
+		{"EnsureDatabaseFreshAgain", s.testEnsureDatabaseFreshAgain},
+		{"EnsureDatabaseFreshForeignOwner", s.testEnsureDatabaseFreshForeignOwner},
 		{"SetPassword", s.testSetPassword},
 		{"SetPasswordMissingUser", s.testSetPasswordMissingUser},
 		{"DropDatabase", s.testDropDatabase},
@@ -435,6 +438,59 @@ func (s *suite) testEnsureDatabaseForeignOwner(t *testing.T) {
 	s.connectOK(t, tn, tn.Password, "real owner after another owner's EnsureDatabase")
 }
 
+// A Fresh request (a first attempt) creates like any other.
+func (s *suite) testEnsureDatabaseFresh(t *testing.T) {
+	tn := newTenant()
+	s.dropLater(t, tn)
+	req := tn.ensureRequest()
+	req.Fresh, req.MaxConnections = true, 5
+	resp, err := s.c.EnsureDatabase(ctxFor(t), req)
+	if err != nil || !resp.Created {
+		t.Fatalf("EnsureDatabase(%s, Fresh) = %+v, %v; want Created", tn.Database, resp, err)
+	}
+	s.connectOK(t, tn, tn.Password, "owner after a Fresh EnsureDatabase")
+	s.connectRefused(t, tn.Owner, "Wrong"+random(20, alnum), tn.Database, "owner with a wrong password after a Fresh EnsureDatabase")
+}
+
+// Fresh is a hint, not a promise: a Fresh request for names that exist and
+// are the caller's own (a retry whose first try the caller lost track of)
+// converges exactly as a plain one does.
+func (s *suite) testEnsureDatabaseFreshAgain(t *testing.T) {
+	tn := s.ensure(t)
+	old := tn.Password
+	tn.Password = random(24, alnum)
+	req := tn.ensureRequest()
+	req.Fresh = true
+	resp, err := s.c.EnsureDatabase(ctxFor(t), req)
+	if err != nil {
+		t.Fatalf("Fresh EnsureDatabase(%s) of an existing tenant = %v, want nil", tn.Database, err)
+	}
+	if resp.Created {
+		t.Errorf("Fresh EnsureDatabase(%s) of an existing tenant: Created = true, want false", tn.Database)
+	}
+	s.connectOK(t, tn, tn.Password, "new password after a Fresh EnsureDatabase of an existing tenant")
+	s.connectRefused(t, tn.Owner, old, tn.Database, "old password after a Fresh EnsureDatabase of an existing tenant")
+}
+
+// A Fresh request for a database someone else owns is refused like a plain
+// one, and leaves no login behind for its owner.
+func (s *suite) testEnsureDatabaseFreshForeignOwner(t *testing.T) {
+	tn := s.ensure(t)
+	intruder := newTenant()
+	intruder.Database = tn.Database
+	s.dropLater(t, tenant{Database: newTenant().Database, Owner: intruder.Owner})
+
+	req := intruder.ensureRequest()
+	req.Fresh = true
+	_, err := s.c.EnsureDatabase(ctxFor(t), req)
+	if !errors.Is(err, engine.ErrExists) {
+		t.Errorf("Fresh EnsureDatabase(%s, other owner %s) = %v, want ErrExists", tn.Database, intruder.Owner, err)
+	}
+	noSecret(t, "Fresh EnsureDatabase() of a foreign database", err, intruder.Password, tn.Password, s.h.Config.Password)
+	s.connectRefused(t, intruder.Owner, intruder.Password, tn.Database, "other owner after a Fresh ErrExists")
+	s.connectOK(t, tn, tn.Password, "real owner after another owner's Fresh EnsureDatabase")
+}
+
 func (s *suite) testEnsureDatabaseParallel(t *testing.T) {
 	const n = 8
 	tenants := make([]tenant, n)
@@ -448,7 +504,9 @@ func (s *suite) testEnsureDatabaseParallel(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, tn := range tenants {
 		wg.Go(func() {
-			resp, err := s.c.EnsureDatabase(ctx, tn.ensureRequest())
+			req := tn.ensureRequest()
+			req.Fresh = i%2 == 0 // both paths at once
+			resp, err := s.c.EnsureDatabase(ctx, req)
 			errs[i], created[i] = err, resp.Created
 		})
 	}

@@ -3,6 +3,7 @@ package mariadb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/mariadb"
 )
 
 func TestConn_PingVersion(t *testing.T) {
@@ -176,51 +178,89 @@ func TestConn_EnsureDatabase_Exists(t *testing.T) {
 	t.Parallel()
 	srv := dbtest.MariaDB(t)
 	c := mustOpen(t, srv.AdminConfig())
-	ctx := testCtx(t)
-	first := newDatabase(t, c)
+	for _, fresh := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fresh=%t", fresh), func(t *testing.T) {
+			ctx := testCtx(t)
+			first := newDatabase(t, c)
 
-	_, intruder := newNames()
-	_, err := c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: first.Database, Owner: intruder, Password: "Intruder9Pw"})
-	if !errors.Is(err, engine.ErrExists) {
-		t.Errorf("EnsureDatabase(taken database, other owner) = %v, want ErrExists", err)
-	}
-	var n int
-	if err := srv.AdminDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM mysql.user WHERE User = ?", intruder).Scan(&n); err != nil || n != 0 {
-		t.Errorf("accounts named %s after a refused EnsureDatabase = %d, %v; want 0", intruder, n, err)
-	}
-	if err := srv.ConnectAs(ctx, first.Owner, first.Password, first.Database); err != nil {
-		t.Errorf("first owner after a refused EnsureDatabase = %v, want nil", err)
-	}
+			_, intruder := newNames()
+			_, err := c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: first.Database, Owner: intruder, Password: "Intruder9Pw", Fresh: fresh})
+			if !errors.Is(err, engine.ErrExists) {
+				t.Errorf("EnsureDatabase(taken database, other owner) = %v, want ErrExists", err)
+			}
+			var n int
+			if err := srv.AdminDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM mysql.user WHERE User = ?", intruder).Scan(&n); err != nil || n != 0 {
+				t.Errorf("accounts named %s after a refused EnsureDatabase = %d, %v; want 0", intruder, n, err)
+			}
+			if err := srv.ConnectAs(ctx, first.Owner, first.Password, first.Database); err != nil {
+				t.Errorf("first owner after a refused EnsureDatabase = %v, want nil", err)
+			}
 
-	otherDB, _ := newNames()
-	_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: otherDB, Owner: first.Owner, Password: "Other9Pw"})
-	if !errors.Is(err, engine.ErrExists) {
-		t.Errorf("EnsureDatabase(new database, owner of another) = %v, want ErrExists", err)
-	}
-	if err := srv.ConnectAs(ctx, first.Owner, first.Password, first.Database); err != nil {
-		t.Errorf("first owner's password after a refused EnsureDatabase = %v, want unchanged", err)
+			otherDB, _ := newNames()
+			_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: otherDB, Owner: first.Owner, Password: "Other9Pw", Fresh: fresh})
+			if !errors.Is(err, engine.ErrExists) {
+				t.Errorf("EnsureDatabase(new database, owner of another) = %v, want ErrExists", err)
+			}
+			if err := srv.ConnectAs(ctx, first.Owner, first.Password, first.Database); err != nil {
+				t.Errorf("first owner's password after a refused EnsureDatabase = %v, want unchanged", err)
+			}
+			if err := srv.AdminDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", otherDB).Scan(&n); err != nil || n != 0 {
+				t.Errorf("databases named %s after a refused EnsureDatabase = %d, %v; want 0", otherDB, n, err)
+			}
+		})
 	}
 }
 
 // TestConn_EnsureDatabase_Adopts checks that a database left without an
-// owner (an interrupted EnsureDatabase) is taken over.
+// owner (an interrupted EnsureDatabase) is taken over, on a first attempt
+// too.
 func TestConn_EnsureDatabase_Adopts(t *testing.T) {
 	t.Parallel()
 	srv := dbtest.MariaDB(t)
 	c := mustOpen(t, srv.AdminConfig())
+	for _, fresh := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fresh=%t", fresh), func(t *testing.T) {
+			ctx := testCtx(t)
+			db, owner := newNames()
+			if _, err := srv.AdminDB().ExecContext(ctx, "CREATE DATABASE `"+db+"`"); err != nil {
+				t.Fatal(err)
+			}
+			req := engine.EnsureDatabaseRequest{Database: db, Owner: owner, Password: "Adopt9Password", Fresh: fresh}
+			res, err := c.EnsureDatabase(ctx, req)
+			t.Cleanup(func() { c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: db, Owner: owner}) })
+			if err != nil || res.Created {
+				t.Fatalf("EnsureDatabase(existing, unowned) = %+v, %v; want not Created, nil", res, err)
+			}
+			if err := srv.ConnectAs(ctx, owner, req.Password, db); err != nil {
+				t.Errorf("owner of an adopted database = %v, want nil", err)
+			}
+		})
+	}
+}
+
+// TestConn_PoolSize checks that the admin pool is sized from the server's
+// max_connections (300 on dbtest's servers: a quarter, capped at 64) at
+// the first operation, unless max_open_conns says otherwise.
+func TestConn_PoolSize(t *testing.T) {
+	t.Parallel()
+	srv := dbtest.MariaDB(t)
 	ctx := testCtx(t)
-	db, owner := newNames()
-	if _, err := srv.AdminDB().ExecContext(ctx, "CREATE DATABASE `"+db+"`"); err != nil {
+	var maxConns int
+	if err := srv.AdminDB().QueryRowContext(ctx, "SELECT @@max_connections").Scan(&maxConns); err != nil {
 		t.Fatal(err)
 	}
-	req := engine.EnsureDatabaseRequest{Database: db, Owner: owner, Password: "Adopt9Password"}
-	res, err := c.EnsureDatabase(ctx, req)
-	t.Cleanup(func() { c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: db, Owner: owner}) })
-	if err != nil || res.Created {
-		t.Fatalf("EnsureDatabase(existing, unowned) = %+v, %v; want not Created, nil", res, err)
+	c := mustOpen(t, srv.AdminConfig())
+	newDatabase(t, c)
+	if got, want := mariadb.MaxOpenConns(c), mariadb.PoolSize(maxConns); got != want {
+		t.Errorf("pool after the first operation, max_connections %d: %d connections, want %d", maxConns, got, want)
 	}
-	if err := srv.ConnectAs(ctx, owner, req.Password, db); err != nil {
-		t.Errorf("owner of an adopted database = %v, want nil", err)
+
+	cfg := srv.AdminConfig()
+	cfg.Params = map[string]string{"max_open_conns": "3"}
+	c = mustOpen(t, cfg)
+	newDatabase(t, c)
+	if got := mariadb.MaxOpenConns(c); got != 3 {
+		t.Errorf("pool with max_open_conns=3 after an operation: %d connections, want 3", got)
 	}
 }
 

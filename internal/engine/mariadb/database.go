@@ -2,7 +2,11 @@ package mariadb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/dbplane/dbplane/internal/engine"
 )
@@ -13,31 +17,90 @@ import (
 // account holds privileges on the database or when the owner already holds
 // privileges on another database: MariaDB has no database owner, so the
 // grants are the ownership.
+//
+// Everything runs on one admin session. A Fresh request first tries the
+// plain statements (ensureFresh), which need no look at mysql.db, a table
+// that grows with the host and has no index by database name; when the
+// server says a name is taken it falls back to the probe.
 func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequest) (engine.EnsureDatabaseResponse, error) {
 	probe, err := renderEnsureProbe(req)
 	if err != nil {
 		return engine.EnsureDatabaseResponse{}, translate(opEnsure, err)
 	}
-	var st ensureState
-	err = c.db.QueryRowContext(ctx, probe.SQL, probe.Args...).Scan(
-		&st.DatabaseExists, &st.OtherGrantees, &st.UserExists, &st.OtherDatabases)
+	var created bool
+	err = c.session(ctx, opEnsure, func(sc *sql.Conn) error {
+		if req.Fresh {
+			done, err := ensureFresh(ctx, sc, req)
+			if done || err != nil {
+				created = done
+				return err
+			}
+		}
+		var st ensureState
+		err := sc.QueryRowContext(ctx, probe.SQL, probe.Args...).Scan(
+			&st.DatabaseExists, &st.OtherGrantees, &st.UserExists, &st.OtherDatabases)
+		if err != nil {
+			return translate(opEnsure, err)
+		}
+		if st.OtherGrantees > 0 {
+			return exists(fmt.Errorf("database %s: another account holds privileges on it", req.Database))
+		}
+		if st.OtherDatabases > 0 {
+			return exists(fmt.Errorf("user %s: already holds privileges on another database", req.Owner))
+		}
+		stmts, err := renderEnsure(req, st)
+		if err != nil {
+			return translate(opEnsure, err)
+		}
+		if err := execOn(ctx, sc, opEnsure, stmts); err != nil {
+			return err
+		}
+		created = !st.DatabaseExists
+		return nil
+	})
 	if err != nil {
-		return engine.EnsureDatabaseResponse{}, translate(opEnsure, err)
-	}
-	if st.OtherGrantees > 0 {
-		return engine.EnsureDatabaseResponse{}, exists(fmt.Errorf("database %s: another account holds privileges on it", req.Database))
-	}
-	if st.OtherDatabases > 0 {
-		return engine.EnsureDatabaseResponse{}, exists(fmt.Errorf("user %s: already holds privileges on another database", req.Owner))
-	}
-	stmts, err := renderEnsure(req, st)
-	if err != nil {
-		return engine.EnsureDatabaseResponse{}, translate(opEnsure, err)
-	}
-	if err := c.exec(ctx, opEnsure, stmts); err != nil {
 		return engine.EnsureDatabaseResponse{}, err
 	}
-	return engine.EnsureDatabaseResponse{Created: !st.DatabaseExists}, nil
+	return engine.EnsureDatabaseResponse{Created: created}, nil
+}
+
+// ensureFresh runs the statements of a first attempt without a probe:
+// CREATE USER, then CREATE DATABASE, then GRANT, none with IF NOT EXISTS.
+// It reports done when all three ran. When the server says the owner
+// exists (1396) nothing was changed; when it says the database exists
+// (1007) the owner this call just made is dropped again. Either way it
+// returns false and no error, and the caller probes as for a retry, which
+// decides between converging and ErrExists on what is really there.
+func ensureFresh(ctx context.Context, sc *sql.Conn, req engine.EnsureDatabaseRequest) (done bool, err error) {
+	user, database, grants, undo, err := renderEnsureFresh(req)
+	if err != nil {
+		return false, translate(opEnsure, err)
+	}
+	if _, err := sc.ExecContext(ctx, user.SQL); err != nil {
+		if serverError(err, 1396) { // ER_CANNOT_USER: the account exists
+			return false, nil
+		}
+		return false, translate(opEnsure, err)
+	}
+	if _, err := sc.ExecContext(ctx, database.SQL); err != nil {
+		if !serverError(err, 1007) { // ER_DB_CREATE_EXISTS
+			return false, translate(opEnsure, err)
+		}
+		if _, err := sc.ExecContext(ctx, undo.SQL); err != nil {
+			return false, translate(opEnsure, err)
+		}
+		return false, nil
+	}
+	if _, err := sc.ExecContext(ctx, grants.SQL); err != nil {
+		return false, translate(opEnsure, err)
+	}
+	return true, nil
+}
+
+// serverError reports whether err is the server's error number.
+func serverError(err error, number uint16) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == number
 }
 
 func exists(err error) error {

@@ -20,16 +20,25 @@
 //	require      TLS, certificate not checked
 //	verify-full  TLS, certificate chain and host name checked
 //
+// Config.TLSCA (a PEM bundle trusted instead of the system's CAs) and
+// Config.TLSServerName (the name checked instead of Host) need verify-full,
+// as do the tls_ca_file and tls_server_name params below (TLSServerName
+// wins over tls_server_name; a bundle and a file are both trusted).
+//
 // Params (all optional; any other key is an error):
 //
 //	dial_timeout     Go duration, default 5s
 //	read_timeout     Go duration, default 30s; bounds a server that stops answering
 //	write_timeout    Go duration, default 30s
-//	max_open_conns   admin connections in the pool, default 8
+//	max_open_conns   admin connections in the pool; default a quarter of the
+//	                 server's max_connections, 2 to 64, read at the first operation
 //	tls_ca_file      PEM file of CAs to trust instead of the system's (verify-full only)
 //	tls_server_name  name to check the certificate against instead of Host (verify-full only)
 //
-// Open does not dial; every method honours its context.
+// Open does not dial; every method honours its context. Each operation
+// runs all its statements on one admin session, so under load it queues
+// for the pool once; bound arguments are interpolated by the client (one
+// round trip per statement).
 //
 // # Required privileges
 //
@@ -76,6 +85,14 @@
 // and connection limit, so a retry converges. EnsureDatabase grants the
 // active privileges but does not unlock a locked owner: that is SetAccess's
 // job.
+//
+// The check above reads mysql.db by database name, which has no index and
+// grows with the host (about 4 ms at 5,000 databases and 8 ms at 20,000).
+// A Fresh request (a first attempt) skips it: it runs CREATE USER, CREATE
+// DATABASE and GRANT without IF NOT EXISTS, and when the server answers
+// 1396 (the owner exists; nothing was changed) or 1007 (the database
+// exists; the owner just made is dropped again) it runs the check and
+// decides as above. Only the two names of the request are ever touched.
 //
 // # Access levels
 //

@@ -106,6 +106,9 @@ func translate(op string, err error) error {
 	if unreachable(err) {
 		e.Kind = engine.ErrUnreachable
 	}
+	if errors.Is(err, mysql.ErrNoTLS) {
+		e.Err = engine.NoTLS(err)
+	}
 	return e
 }
 

@@ -1,5 +1,7 @@
 package mariadb
 
+import "github.com/dbplane/dbplane/internal/engine"
+
 // Internals for the external tests: rendering is pure and golden-tested
 // without a server, and translation is table-tested.
 
@@ -13,6 +15,8 @@ var (
 	RenderCheckPrivileges = renderCheckPrivileges
 	RenderEnsureProbe     = renderEnsureProbe
 	RenderEnsure          = renderEnsure
+	RenderEnsureFresh     = renderEnsureFresh
+	PoolSize              = poolSize
 	RenderDrop            = renderDrop
 	RenderSetPassword     = renderSetPassword
 	RenderSetAccess       = renderSetAccess
@@ -51,3 +55,6 @@ func RenderTableSizes(tables ...[2]string) []stmt {
 
 // TableOf returns the schema and table of a tablespaceTable result.
 func TableOf(t tableRef) (schema, table string) { return t.schema, t.table }
+
+// MaxOpenConns is the size of c's admin pool now.
+func MaxOpenConns(c engine.Conn) int { return c.(*conn).db.Stats().MaxOpenConnections }

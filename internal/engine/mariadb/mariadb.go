@@ -3,13 +3,12 @@ package mariadb
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -52,13 +51,30 @@ func (Driver) Open(cfg engine.Config) (engine.Conn, error) {
 	db.SetMaxIdleConns(opt.maxOpenConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	db.SetConnMaxLifetime(time.Hour)
-	return &conn{db: db}, nil
+	c := &conn{db: db}
+	c.sized.Store(opt.poolSet)
+	return c, nil
 }
 
 // options are the validated Params that do not live in mysql.Config.
 type options struct {
 	maxOpenConns int
+	poolSet      bool // max_open_conns was given: no sizing from the server
 }
+
+// poolSize is the admin pool for a server with maxConnections: a quarter
+// of it, so that several dbplane replicas and the tenants keep room, at
+// least minPool and at most maxPool (more connections than that only queue
+// DDL inside the server on a small host).
+func poolSize(maxConnections int) int {
+	return min(max(maxConnections/4, minPool), maxPool)
+}
+
+// Bounds of poolSize.
+const (
+	minPool = 2
+	maxPool = 64
+)
 
 // mysqlConfig turns cfg into the go-sql-driver configuration. Errors name
 // the field at fault and never include the password.
@@ -88,6 +104,10 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 	mc.ReadTimeout = defaultReadTimeout
 	mc.WriteTimeout = defaultWriteTimeout
 	mc.Logger = &mysql.NopLogger{} // the driver would print to stderr
+	// Bound arguments are quoted by the driver into the statement text: one
+	// round trip per statement instead of prepare, execute and close. Only
+	// checked names and server-made ids are ever bound.
+	mc.InterpolateParams = true
 
 	var caFile, serverName string
 	for k, v := range cfg.Params {
@@ -104,6 +124,7 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 			if err != nil || opt.maxOpenConns < 1 {
 				err = fmt.Errorf("param %s must be a positive integer, got %q", k, v)
 			}
+			opt.poolSet = true
 		case "tls_ca_file":
 			caFile = v
 		case "tls_server_name":
@@ -116,6 +137,9 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 		}
 	}
 
+	if serverName != "" && cfg.TLSServerName == "" {
+		cfg.TLSServerName = serverName
+	}
 	switch cfg.TLS {
 	case engine.TLSDisable:
 	case engine.TLSPrefer, "":
@@ -125,26 +149,15 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 	case engine.TLSRequire:
 		mc.TLS = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
 	case engine.TLSVerifyFull:
-		mc.TLS = &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-		if serverName != "" {
-			mc.TLS.ServerName = serverName
-		}
-		if caFile != "" {
-			pem, err := os.ReadFile(caFile)
-			if err != nil {
-				return nil, opt, fmt.Errorf("param tls_ca_file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, opt, fmt.Errorf("param tls_ca_file: no PEM certificate in %s", caFile)
-			}
-			mc.TLS.RootCAs = pool
-		}
 	default:
 		return nil, opt, fmt.Errorf("unknown TLS mode %q", cfg.TLS)
 	}
-	if (caFile != "" || serverName != "") && cfg.TLS != engine.TLSVerifyFull {
-		return nil, opt, errors.New("params tls_ca_file and tls_server_name need TLS mode verify-full")
+	verify, err := engine.VerifyTLS(cfg, caFile)
+	if err != nil {
+		return nil, opt, err
+	}
+	if verify != nil {
+		mc.TLS = verify
 	}
 	return mc, opt, nil
 }
@@ -159,7 +172,8 @@ func positiveDuration(key, v string) (time.Duration, error) {
 
 // conn is an engine.Conn on one server.
 type conn struct {
-	db *sql.DB
+	db    *sql.DB
+	sized atomic.Bool // the pool was sized from the server's max_connections
 }
 
 var (
@@ -188,15 +202,49 @@ func (c *conn) Version(ctx context.Context) (string, error) {
 // Close closes the pool.
 func (c *conn) Close() error { return c.db.Close() }
 
-// exec runs stmts in order on the pool, ending sessions where a statement
-// says so, and stops at the first error.
+// session runs f on one admin connection taken from the pool once, so that
+// an operation's statements queue for the pool once, not once each. The
+// first session sizes the pool from the server's max_connections (see
+// poolSize) unless max_open_conns was given; a failed look leaves the
+// default and is tried again by the next session.
+func (c *conn) session(ctx context.Context, op string, f func(sc *sql.Conn) error) error {
+	sc, err := c.db.Conn(ctx)
+	if err != nil {
+		return translate(op, err)
+	}
+	defer sc.Close()
+	c.sizePool(ctx, sc)
+	return f(sc)
+}
+
+func (c *conn) sizePool(ctx context.Context, sc *sql.Conn) {
+	if c.sized.Load() {
+		return
+	}
+	var n int
+	if err := sc.QueryRowContext(ctx, "SELECT @@max_connections").Scan(&n); err != nil {
+		return
+	}
+	if c.sized.CompareAndSwap(false, true) {
+		c.db.SetMaxOpenConns(poolSize(n))
+		c.db.SetMaxIdleConns(poolSize(n))
+	}
+}
+
+// exec runs stmts in order on one session, ending sessions where a
+// statement says so, and stops at the first error.
 func (c *conn) exec(ctx context.Context, op string, stmts []stmt) error {
+	return c.session(ctx, op, func(sc *sql.Conn) error { return execOn(ctx, sc, op, stmts) })
+}
+
+// execOn runs stmts in order on sc and stops at the first error.
+func execOn(ctx context.Context, sc *sql.Conn, op string, stmts []stmt) error {
 	for _, s := range stmts {
 		var err error
 		if s.KillEach {
-			err = c.kill(ctx, s)
+			err = kill(ctx, sc, s)
 		} else {
-			_, err = c.db.ExecContext(ctx, s.SQL, s.Args...)
+			_, err = sc.ExecContext(ctx, s.SQL, s.Args...)
 		}
 		if err != nil {
 			return translate(op, err)
@@ -207,14 +255,14 @@ func (c *conn) exec(ctx context.Context, op string, stmts []stmt) error {
 
 // kill ends every session the query s lists. A session that ended on its
 // own in between is not an error.
-func (c *conn) kill(ctx context.Context, s stmt) error {
-	ids, err := c.sessionIDs(ctx, s)
+func kill(ctx context.Context, sc *sql.Conn, s stmt) error {
+	ids, err := sessionIDs(ctx, sc, s)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
 		k := renderKill(id)
-		_, err := c.db.ExecContext(ctx, k.SQL, k.Args...)
+		_, err := sc.ExecContext(ctx, k.SQL, k.Args...)
 		var me *mysql.MySQLError
 		if errors.As(err, &me) && me.Number == 1094 { // ER_NO_SUCH_THREAD
 			continue
@@ -226,8 +274,8 @@ func (c *conn) kill(ctx context.Context, s stmt) error {
 	return nil
 }
 
-func (c *conn) sessionIDs(ctx context.Context, s stmt) ([]uint64, error) {
-	rows, err := c.db.QueryContext(ctx, s.SQL, s.Args...)
+func sessionIDs(ctx context.Context, sc *sql.Conn, s stmt) ([]uint64, error) {
+	rows, err := sc.QueryContext(ctx, s.SQL, s.Args...)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,14 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
+func TestDriver_TLS(t *testing.T) {
+	t.Parallel()
+	srv := dbtest.MariaDBTLS(t)
+	enginetest.RunTLS(t, enginetest.TLSHarness{
+		Driver: mariadb.Driver{}, TLS: srv.AdminConfig(), CA: srv.TLSCA(), Plain: dbtest.MariaDB(t).AdminConfig(),
+	})
+}
+
 func TestDriver_Conformance(t *testing.T) {
 	srv := dbtest.MariaDB(t)
 	enginetest.Run(t, enginetest.Harness{

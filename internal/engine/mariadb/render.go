@@ -169,6 +169,32 @@ func renderEnsure(req engine.EnsureDatabaseRequest, st ensureState) ([]stmt, err
 	}, nil
 }
 
+// renderEnsureFresh renders a first attempt's statements, in the order they
+// run: the owner, the database, the grants, and undo, which drops the owner
+// again when the database turns out to exist. Without IF NOT EXISTS, a name
+// that is taken makes the server answer 1396 or 1007 instead of going on.
+func renderEnsureFresh(req engine.EnsureDatabaseRequest) (user, database, grants, undo stmt, err error) {
+	if err = checkDatabase(req.Database); err != nil {
+		return
+	}
+	a, err := newAccount(req.Owner, req.Remote)
+	if err != nil {
+		return
+	}
+	if req.MaxConnections < 0 {
+		err = fmt.Errorf("engine: max connections must not be negative, got %d", req.MaxConnections)
+		return
+	}
+	user.SQL = "CREATE USER " + a.String() + " " + identifiedBy(req.Password)
+	if req.MaxConnections > 0 {
+		user.SQL += " WITH MAX_USER_CONNECTIONS " + strconv.Itoa(req.MaxConnections)
+	}
+	database.SQL = "CREATE DATABASE " + quoteIdent(req.Database) + " CHARACTER SET utf8mb4"
+	grants = grant(tenantPrivileges, req.Database, a)
+	undo.SQL = "DROP USER " + a.String()
+	return
+}
+
 func grant(privs []string, db string, a account) stmt {
 	return stmt{SQL: "GRANT " + strings.Join(privs, ", ") + " ON " + quoteIdent(grantDB(db)) + ".* TO " + a.String()}
 }

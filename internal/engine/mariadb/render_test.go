@@ -26,6 +26,15 @@ func oneOrErr(s mariadb.Stmt, err error) ([]mariadb.Stmt, error) {
 	return []mariadb.Stmt{s}, nil
 }
 
+// fresh is renderEnsureFresh's statements in the order they may run.
+func fresh(req engine.EnsureDatabaseRequest) ([]mariadb.Stmt, error) {
+	user, database, grants, undo, err := mariadb.RenderEnsureFresh(req)
+	if err != nil {
+		return nil, err
+	}
+	return []mariadb.Stmt{user, database, grants, undo}, nil
+}
+
 func ensureReq() engine.EnsureDatabaseRequest {
 	return engine.EnsureDatabaseRequest{Database: "um_abc_1", Owner: "dum_abc_1", Password: testPassword}
 }
@@ -69,6 +78,13 @@ var renderCases = []struct {
 		req := ensureReq()
 		req.Remote = "192.168.1.%"
 		return mariadb.RenderEnsure(req, mariadb.EnsureState{})
+	}},
+	{"ensure_fresh", func() ([]mariadb.Stmt, error) { return fresh(ensureReq()) }},
+	{"ensure_fresh_max_connections", func() ([]mariadb.Stmt, error) {
+		req := ensureReq()
+		req.MaxConnections = 5
+		req.Remote = "10.0.%"
+		return fresh(req)
 	}},
 	{"drop", func() ([]mariadb.Stmt, error) {
 		return mariadb.RenderDrop(engine.DropDatabaseRequest{Database: "um_abc_1", Owner: "dum_abc_1"})
@@ -218,6 +234,30 @@ func TestRender_Rejects(t *testing.T) {
 		}},
 		{"remote with a backslash", func() error {
 			_, err := mariadb.RenderSetPassword(engine.SetPasswordRequest{Owner: "a", Remote: `10.0.0.\`, Password: "x"})
+			return err
+		}},
+		{"fresh: database with a quote", func() error {
+			req := good
+			req.Database = "a`; DROP DATABASE mysql; --"
+			_, err := fresh(req)
+			return err
+		}},
+		{"fresh: owner with a quote", func() error {
+			req := good
+			req.Owner = "x'@'%"
+			_, err := fresh(req)
+			return err
+		}},
+		{"fresh: remote with a quote", func() error {
+			req := good
+			req.Remote = "%' IDENTIFIED BY 'x"
+			_, err := fresh(req)
+			return err
+		}},
+		{"fresh: negative max connections", func() error {
+			req := good
+			req.MaxConnections = -1
+			_, err := fresh(req)
 			return err
 		}},
 		{"negative max connections", func() error {

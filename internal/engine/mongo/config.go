@@ -2,11 +2,9 @@ package mongo
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
@@ -94,33 +92,17 @@ func clientOptions(cfg engine.Config) (*options.ClientOptions, error) {
 
 // tlsConfig maps the libpq-style modes onto MongoDB's all-or-nothing TLS:
 // the wire protocol cannot negotiate TLS on a connection, so prefer (and
-// "") connect in plain text, like disable.
+// "") connect in plain text, like disable. A CA (cfg.TLSCA or the
+// tls_ca_file param) or a server name needs verify-full.
 func tlsConfig(cfg engine.Config, caFile string) (*tls.Config, error) {
 	switch cfg.TLS {
-	case "", engine.TLSDisable, engine.TLSPrefer:
-		if caFile != "" {
-			return nil, errors.New("param tls_ca_file needs TLS verify-full")
-		}
-		return nil, nil
+	case "", engine.TLSDisable, engine.TLSPrefer, engine.TLSVerifyFull:
+		return engine.VerifyTLS(cfg, caFile)
 	case engine.TLSRequire:
-		if caFile != "" {
-			return nil, errors.New("param tls_ca_file needs TLS verify-full")
+		if _, err := engine.VerifyTLS(cfg, caFile); err != nil {
+			return nil, err
 		}
 		return &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, nil //nolint:gosec // require: encrypted, unverified, as libpq's
-	case engine.TLSVerifyFull:
-		tc := &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12}
-		if caFile != "" {
-			pem, err := os.ReadFile(caFile)
-			if err != nil {
-				return nil, fmt.Errorf("param tls_ca_file: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("param tls_ca_file: no PEM certificates in %s", caFile)
-			}
-			tc.RootCAs = pool
-		}
-		return tc, nil
 	default:
 		return nil, fmt.Errorf("unknown TLS mode %q", cfg.TLS)
 	}

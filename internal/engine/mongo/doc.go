@@ -21,8 +21,9 @@
 // admin user's authSource ("admin" when empty). TLS: disable, "" and
 // prefer connect in plain text (the wire protocol cannot negotiate TLS,
 // so there is nothing to prefer); require encrypts without checking the
-// certificate; verify-full checks the chain and the host name. Params, all
-// optional (any other key is an error):
+// certificate; verify-full checks the chain and the host name (against
+// Config.TLSCA, a PEM bundle, and Config.TLSServerName when set; both need
+// verify-full). Params, all optional (any other key is an error):
 //
 //	connect_timeout           Go duration to dial and handshake, default 5s
 //	server_selection_timeout  Go duration to find the server, default 3s;

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strconv"
@@ -113,6 +114,9 @@ func poolConfig(cfg engine.Config) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyTLS(pc, cfg); err != nil {
+		return nil, err
+	}
 	pc.ConnConfig.Password = cfg.Password
 	maxConns, _ := strconv.Atoi(paramOr(cfg, "max_conns", strconv.Itoa(defaultMaxConns)))
 	pc.MaxConns = int32(maxConns)
@@ -132,6 +136,33 @@ func sslMode(m engine.TLSMode) (string, error) {
 		return string(m), nil
 	}
 	return "", fmt.Errorf("unknown TLS mode %q", m)
+}
+
+// applyTLS puts the host's CA bundle and server name into the TLS config
+// pgx made for verify-full (and into each fallback's, though verify-full
+// has none). A CA or server name with another mode is an error: those
+// modes check no certificate. The sslrootcert param is read by pgx itself.
+func applyTLS(pc *pgxpool.Config, cfg engine.Config) error {
+	verify, err := engine.VerifyTLS(engine.Config{Host: cfg.Host, TLS: cfg.TLS, TLSCA: cfg.TLSCA, TLSServerName: cfg.TLSServerName}, "")
+	if err != nil || verify == nil || (cfg.TLSCA == "" && cfg.TLSServerName == "") {
+		return err
+	}
+	set := func(tc *tls.Config) {
+		if tc == nil {
+			return
+		}
+		if cfg.TLSCA != "" {
+			tc.RootCAs = verify.RootCAs
+		}
+		if cfg.TLSServerName != "" {
+			tc.ServerName = verify.ServerName
+		}
+	}
+	set(pc.ConnConfig.TLSConfig)
+	for _, fb := range pc.ConnConfig.Fallbacks {
+		set(fb.TLSConfig)
+	}
+	return nil
 }
 
 func paramOr(cfg engine.Config, key, def string) string {

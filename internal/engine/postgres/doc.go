@@ -9,7 +9,9 @@
 //
 // Config.Database is the admin database ("postgres" when empty). Config.TLS
 // maps to libpq's sslmode: disable, prefer (the default when empty),
-// require or verify-full. Open does not dial; the pool dials on first use.
+// require or verify-full. Config.TLSCA (a PEM bundle trusted instead of the
+// system's CAs) and Config.TLSServerName (the name checked instead of Host)
+// need verify-full. Open does not dial; the pool dials on first use.
 // Supported Config.Params, all optional:
 //
 //	application_name  shown in pg_stat_activity (default "dbplane")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"regexp"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,6 +62,9 @@ func translate(op string, err error) error {
 	} else if unreachable(err) {
 		e.Kind = engine.ErrUnreachable
 	}
+	if refusedTLS(err) {
+		e.Err = engine.NoTLS(err)
+	}
 	if verifierPattern.MatchString(err.Error()) {
 		e.Err = redactedError{err}
 	}
@@ -104,6 +108,14 @@ func unreachable(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE)
+}
+
+// refusedTLS reports whether err is pgconn's answer to a server that
+// refuses TLS (sslmode require or verify-full against ssl=off), which it
+// gives as text only.
+func refusedTLS(err error) bool {
+	_, ok := errors.AsType[*pgconn.ConnectError](err)
+	return ok && strings.Contains(err.Error(), "server refused TLS connection")
 }
 
 // verifierPattern matches a SCRAM verifier. Statements carry verifiers,

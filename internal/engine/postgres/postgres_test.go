@@ -17,10 +17,19 @@ import (
 
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/enginetest"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+func TestDriver_TLS(t *testing.T) {
+	t.Parallel()
+	srv := dbtest.PostgresTLS(t)
+	enginetest.RunTLS(t, enginetest.TLSHarness{
+		Driver: postgres.Driver{}, TLS: srv.AdminConfig(), CA: srv.TLSCA(), Plain: dbtest.Postgres(t).AdminConfig(),
+	})
+}
 
 // admins returns the two kinds of admin the driver supports: the
 // superuser, and a role with only CREATEROLE and CREATEDB.
