@@ -2,6 +2,7 @@ package dbplane
 
 import (
 	"context"
+	"net/netip"
 	"time"
 )
 
@@ -52,9 +53,16 @@ type APIKey struct {
 	// DisabledBySuspension is set when a suspension disabled the key, so that
 	// unsuspending restores exactly what it changed.
 	DisabledBySuspension bool
-	ExpiresAt            *time.Time
-	CreatedAt            time.Time
-	LastUsedAt           *time.Time
+	// DisabledByOperator is set when an operator disabled the key: its
+	// owner may not enable it again (ErrKeyDisabledByOperator), an
+	// operator may.
+	DisabledByOperator bool
+	// AllowedIPs limits where the key may be used from (AllowsIP); empty
+	// means anywhere.
+	AllowedIPs []netip.Prefix
+	ExpiresAt  *time.Time
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 // Can reports whether the key holds permission p. A user key holds none.
@@ -128,6 +136,9 @@ type KeyInput struct {
 	Permissions []Permission
 	ExpiresAt   *time.Time
 	Format      KeyFormat // "" = KeyFormatDBPlane
+	// AllowedIPs limits where the key may be used from; read with
+	// ParseAllowedIPs. Empty: anywhere.
+	AllowedIPs []netip.Prefix
 }
 
 // Validate reports the first invalid field.
@@ -157,6 +168,12 @@ func (in *KeyInput) Validate() error {
 	default:
 		return FieldErrorf("format", "The format must be dbplane, pterodactyl or pelican.")
 	}
+	// Ranges built in code rather than parsed pass the same rule.
+	ips, err := ParseAllowedIPs("allowedIps", FormatAllowedIPs(in.AllowedIPs))
+	if err != nil {
+		return err
+	}
+	in.AllowedIPs = ips
 	return nil
 }
 
@@ -168,8 +185,18 @@ type KeyService interface {
 	// CreateKey returns the key's metadata and the key itself, once.
 	CreateKey(ctx context.Context, in KeyInput) (*APIKey, Secret, error)
 	ListKeys(ctx context.Context, accountID string) ([]*APIKey, error)
-	// SetKeyDisabled returns CodeNotFound when the key is not the account's.
+	// SetKeyDisabled is an operator's disable or enable. A disable marks
+	// the key DisabledByOperator, an enable clears the mark. It returns
+	// CodeNotFound when the key is not the account's.
 	SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*APIKey, error)
+	// SetOwnKeyDisabled is the key's owner's disable or enable: it
+	// refuses to enable a key an operator disabled
+	// (ErrKeyDisabledByOperator). CodeNotFound as SetKeyDisabled.
+	SetOwnKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*APIKey, error)
+	// SetKeyAllowedIPs replaces the ranges the key may be used from
+	// (empty: anywhere); it holds from the next request. CodeNotFound as
+	// SetKeyDisabled.
+	SetKeyAllowedIPs(ctx context.Context, accountID, keyID string, ips []netip.Prefix) (*APIKey, error)
 	// ListAdminKeys returns every admin key of every account.
 	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
 	// DeleteKey removes a key; it stops working at once. CodeNotFound.

@@ -108,21 +108,24 @@ func ErrorField(err error) string {
 // Sentinels for the distinctions a surface reports beyond the code. Match
 // them with errors.Is.
 var (
-	ErrNoKey            = &Error{Code: CodeUnauthenticated, Message: "Missing API key"}
-	ErrBadKey           = &Error{Code: CodeUnauthenticated, Message: "Invalid API key"}
-	ErrKeyDisabled      = &Error{Code: CodeUnauthenticated, Message: "API key is disabled"}
-	ErrKeyExpired       = &Error{Code: CodeUnauthenticated, Message: "API key has expired"}
-	ErrAccountSuspended = &Error{Code: CodeForbidden, Message: "Account is suspended"}
-	ErrWrongKeyKind     = &Error{Code: CodeForbidden, Message: "This API key is not allowed to use this API"}
-	ErrOutOfSlots       = &Error{Code: CodeQuotaExceeded, Message: "No free database slots"}
-	ErrOutOfStorage     = &Error{Code: CodeQuotaExceeded, Message: "Storage quota reached"}
-	ErrHostFull         = &Error{Code: CodeQuotaExceeded, Message: "No database host has room for another database"}
-	ErrServerLimit      = &Error{Code: CodeQuotaExceeded, Message: "The server has reached its database limit"}
-	ErrEngineDisabled   = &Error{Code: CodeEngineDisabled, Message: "The requested engine is not available on this deployment"}
-	ErrHostUnavailable  = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
-	ErrDatabaseNotFound = &Error{Code: CodeNotFound, Message: "Database not found"}
-	ErrDuplicateLabel   = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
-	ErrLastAdmin        = &Error{Code: CodeConflict, Field: "role", Message: "This is the last admin account; make another account admin first"}
+	ErrNoKey       = &Error{Code: CodeUnauthenticated, Message: "Missing API key"}
+	ErrBadKey      = &Error{Code: CodeUnauthenticated, Message: "Invalid API key"}
+	ErrKeyDisabled = &Error{Code: CodeUnauthenticated, Message: "API key is disabled"}
+	ErrKeyExpired  = &Error{Code: CodeUnauthenticated, Message: "API key has expired"}
+	// ErrKeyDisabledByOperator refuses a tenant's enable of a key an
+	// operator disabled.
+	ErrKeyDisabledByOperator = &Error{Code: CodeForbidden, Message: "An operator disabled this API key; only an operator can enable it"}
+	ErrAccountSuspended      = &Error{Code: CodeForbidden, Message: "Account is suspended"}
+	ErrWrongKeyKind          = &Error{Code: CodeForbidden, Message: "This API key is not allowed to use this API"}
+	ErrOutOfSlots            = &Error{Code: CodeQuotaExceeded, Message: "No free database slots"}
+	ErrOutOfStorage          = &Error{Code: CodeQuotaExceeded, Message: "Storage quota reached"}
+	ErrHostFull              = &Error{Code: CodeQuotaExceeded, Message: "No database host has room for another database"}
+	ErrServerLimit           = &Error{Code: CodeQuotaExceeded, Message: "The server has reached its database limit"}
+	ErrEngineDisabled        = &Error{Code: CodeEngineDisabled, Message: "The requested engine is not available on this deployment"}
+	ErrHostUnavailable       = &Error{Code: CodeUnavailable, Message: "The database host cannot be reached"}
+	ErrDatabaseNotFound      = &Error{Code: CodeNotFound, Message: "Database not found"}
+	ErrDuplicateLabel        = &Error{Code: CodeConflict, Message: "You already have a database with that name"}
+	ErrLastAdmin             = &Error{Code: CodeConflict, Field: "role", Message: "This is the last admin account; make another account admin first"}
 	// ErrDatabaseOrphaned answers a reveal or rotate of a database whose
 	// host was retired: the engine is gone, only a delete still works.
 	ErrDatabaseOrphaned = &Error{Code: CodeUnavailable, Message: "The database's host was retired by the operator; the database is no longer reachable and can only be deleted"}

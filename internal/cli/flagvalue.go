@@ -143,3 +143,23 @@ func parseSize(s string) (int64, error) {
 	}
 	return n * mult, nil
 }
+
+// listFlag is a repeatable flag whose values may also be comma lists:
+// --allowed-ip 10.0.0.0/8 --allowed-ip 203.0.113.7,2001:db8::/32.
+type listFlag []string
+
+func (l *listFlag) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}

@@ -22,9 +22,11 @@ var keyGroup = &group{
 	subs: []sub{
 		{name: "list", summary: "list the keys: prefixes, never the keys", setup: keyList},
 		{name: "create", args: "NAME", nargs: 1, summary: "mint a key and print it, once", setup: keyCreate,
-			example: "dbplane key create ci --account ada@example.com --expires 720h; dbplane key create monitor --admin --permissions database_hosts:read"},
+			example: "dbplane key create ci --account ada@example.com --expires 720h --allowed-ip 203.0.113.0/24; dbplane key create monitor --admin --permissions database_hosts:read"},
 		{name: "disable", args: "KEY-ID", nargs: 1, summary: "disable a key: it stops working at once", setup: keyDisable(true)},
 		{name: "enable", args: "KEY-ID", nargs: 1, summary: "enable a disabled key again", setup: keyDisable(false)},
+		{name: "allow", args: "KEY-ID", nargs: 1, summary: "set the addresses a key may be used from (--allowed-ip, none: anywhere)", setup: keyAllow,
+			example: "dbplane key allow 01J... --account ada@example.com --allowed-ip 10.0.0.0/8 --allowed-ip 203.0.113.7"},
 		{name: "delete", args: "KEY-ID", nargs: 1, summary: "delete a key for good", setup: keyDelete},
 	},
 }
@@ -39,9 +41,12 @@ type keyView struct {
 	Kind        string   `json:"kind"`
 	Permissions []string `json:"permissions"`
 	Disabled    bool     `json:"disabled"`
-	ExpiresAt   *string  `json:"expiresAt"`
-	CreatedAt   string   `json:"createdAt"`
-	LastUsedAt  *string  `json:"lastUsedAt"`
+	// DisabledByOperator: its owner cannot enable it again.
+	DisabledByOperator bool     `json:"disabledByOperator"`
+	AllowedIPs         []string `json:"allowedIps"`
+	ExpiresAt          *string  `json:"expiresAt"`
+	CreatedAt          string   `json:"createdAt"`
+	LastUsedAt         *string  `json:"lastUsedAt"`
 }
 
 // keyScope is which keys a subcommand works on: an account's user keys,
@@ -127,6 +132,9 @@ func permissionsText(ps []string) string {
 }
 
 func keyStatus(k keyView) string {
+	if k.DisabledByOperator {
+		return "disabled by an operator"
+	}
 	if k.Disabled {
 		return "disabled"
 	}
@@ -150,7 +158,11 @@ func (c *call) showKey(data []byte, k keyView) error {
 	if k.Kind == string(dbplane.KeyAdmin) {
 		fs = append(fs, field{"Permissions", permissionsText(k.Permissions)})
 	}
-	fs = append(fs, field{"Status", keyStatus(k)}, field{"Expires", shortTime(k.ExpiresAt)},
+	allowed := "anywhere"
+	if len(k.AllowedIPs) > 0 {
+		allowed = strings.Join(k.AllowedIPs, ", ")
+	}
+	fs = append(fs, field{"Allowed from", allowed}, field{"Status", keyStatus(k)}, field{"Expires", shortTime(k.ExpiresAt)},
 		field{"Last used", shortTime(k.LastUsedAt)}, field{"Created", shortTimeOf(k.CreatedAt)})
 	fields(c.stdout, fs)
 	if k.Key != "" {
@@ -175,8 +187,17 @@ func keyCreate(fs *flag.FlagSet) runFunc {
 	scope := registerKeyScope(fs, true)
 	perms := fs.String("permissions", "", "an admin key's `permissions`: a comma list of <resource>:read|write, or all\n(a key hands out only what it holds itself)")
 	expires := fs.String("expires", "", "when the key stops working: an RFC 3339 `time`, or a duration from now such as 720h (default never)")
+	var allowed listFlag
+	fs.Var(&allowed, "allowed-ip", "an IP `address` or CIDR range the key may be used from (repeatable, or a comma list; default anywhere)")
 	return func(ctx context.Context, c *call) error {
 		body := map[string]any{"name": c.args[0]}
+		if len(allowed) > 0 {
+			ips, err := allowedIPs(allowed)
+			if err != nil {
+				return err
+			}
+			body["allowedIps"] = ips
+		}
 		if *expires != "" {
 			t, err := expiry(*expires, time.Now())
 			if err != nil {
@@ -205,6 +226,35 @@ func keyCreate(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		return sendAndShow(ctx, c, http.MethodPost, path, body, (*call).showKey)
+	}
+}
+
+// allowedIPs checks --allowed-ip with the server's own rule before
+// sending it, so a typo is a usage error, not a round trip.
+func allowedIPs(l listFlag) ([]string, error) {
+	ps, err := dbplane.ParseAllowedIPs("allowed-ip", l)
+	if err != nil {
+		return nil, usagef("--allowed-ip: " + dbplane.ErrorMessage(err))
+	}
+	return dbplane.FormatAllowedIPs(ps), nil
+}
+
+// keyAllow replaces the addresses a key may be used from; without
+// --allowed-ip, it may be used from anywhere again.
+func keyAllow(fs *flag.FlagSet) runFunc {
+	scope := registerKeyScope(fs, false)
+	var allowed listFlag
+	fs.Var(&allowed, "allowed-ip", "an IP `address` or CIDR range the key may be used from (repeatable, or a comma list; none: anywhere)")
+	return func(ctx context.Context, c *call) error {
+		ips, err := allowedIPs(allowed)
+		if err != nil {
+			return err
+		}
+		path, err := scope.path(ctx, c, false)
+		if err != nil {
+			return err
+		}
+		return sendAndShow(ctx, c, http.MethodPatch, path+"/"+url.PathEscape(c.args[0]), map[string]any{"allowedIps": ips}, (*call).showKey)
 	}
 }
 

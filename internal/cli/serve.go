@@ -120,9 +120,9 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Addr:   cfg.Listen,
 		Logger: logger,
 		Handlers: server.Handlers{
-			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc, Audit: audit}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
-			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc}, ptero.Options{
+			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc, Idempotency: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc, Audit: audit, Idempotency: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
+			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc, Idempotency: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 				ServerCreateRate: cfg.RateLimitServerCreate, PublicURL: cfg.PublicURL,
 			}),

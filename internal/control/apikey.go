@@ -3,11 +3,13 @@ package control
 import (
 	"context"
 	"crypto/sha256"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // Limits of keys. Their prefixes (dbplane.KeyFormat.Layout) say what a
@@ -106,7 +108,7 @@ func (s *Service) CreateKey(ctx context.Context, in dbplane.KeyInput) (*dbplane.
 	sum := sha256.Sum256([]byte(raw))
 	k := &dbplane.APIKey{
 		ID: id, AccountID: in.AccountID, Kind: in.Kind, Name: in.Name, Prefix: raw[:keyShownPrefix],
-		Hash: sum[:], Permissions: in.Permissions, ExpiresAt: in.ExpiresAt,
+		Hash: sum[:], Permissions: in.Permissions, ExpiresAt: in.ExpiresAt, AllowedIPs: in.AllowedIPs,
 	}
 	if err := s.store.CreateKey(ctx, k); err != nil {
 		return nil, "", err
@@ -122,11 +124,30 @@ func (s *Service) ListKeys(ctx context.Context, accountID string) ([]*dbplane.AP
 	return s.store.ListKeys(ctx, accountID)
 }
 
-// SetKeyDisabled disables or enables a key; it takes effect on the next
-// request.
+// SetKeyDisabled is an operator's disable or enable of a key; it takes
+// effect on the next request. A disable marks the key as the operator's,
+// which its owner cannot undo (SetOwnKeyDisabled).
 func (s *Service) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
 	defer s.forgetKeys()
-	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled)
+	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled, store.ByOperator)
+}
+
+// SetOwnKeyDisabled is the owner's disable or enable of its key. An enable
+// of a key an operator disabled is dbplane.ErrKeyDisabledByOperator.
+func (s *Service) SetOwnKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+	defer s.forgetKeys()
+	return s.store.SetKeyDisabled(ctx, accountID, keyID, disabled, store.ByOwner)
+}
+
+// SetKeyAllowedIPs replaces the ranges a key may be used from; the next
+// request is checked against them (the key cache is cleared).
+func (s *Service) SetKeyAllowedIPs(ctx context.Context, accountID, keyID string, ips []netip.Prefix) (*dbplane.APIKey, error) {
+	ips, err := dbplane.ParseAllowedIPs("allowedIps", dbplane.FormatAllowedIPs(ips))
+	if err != nil {
+		return nil, err
+	}
+	defer s.forgetKeys()
+	return s.store.SetKeyAllowedIPs(ctx, accountID, keyID, ips)
 }
 
 // ListAdminKeys returns every admin key, without key material.

@@ -128,7 +128,8 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 }
 
 // Run retries unsettled engine changes and deletes expired dashboard
-// sessions at once and then every interval, until ctx is done. Only
+// sessions and Idempotency-Keys at once and then every interval, until
+// ctx is done. Only
 // intents whose lease is twice the engine timeout old are taken: younger
 // ones may still be in a request's hands.
 func (s *Service) Run(ctx context.Context, interval time.Duration) error {
@@ -137,6 +138,9 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) error {
 		_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
 		if err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sweep expired sessions", "err", err)
+		}
+		if _, err := s.SweepIdempotency(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sweep expired idempotency keys", "err", err)
 		}
 	}
 	pass()

@@ -104,10 +104,13 @@ func (s *Service) rekeyTable(ctx context.Context, ki keyIdentifier, t store.Seal
 
 // sealedAAD is the AAD a table's value is sealed with: a database's
 // password and a rotate intent's new one are bound to the database, a
-// host's to the host.
+// host's to the host, a kept response to its idempotency row.
 func sealedAAD(t store.SealedTable, owner string) []byte {
-	if t == store.SealedHosts {
+	switch t {
+	case store.SealedHosts:
 		return hostAAD(owner)
+	case store.SealedIdempotency:
+		return idempotencyAAD(owner)
 	}
 	return databaseAAD(owner)
 }

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/dbplane/dbplane"
 )
@@ -14,8 +15,12 @@ type KeyService struct {
 	CreateKeyFn      func(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error)
 	ListKeysFn       func(ctx context.Context, accountID string) ([]*dbplane.APIKey, error)
 	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
-	ListAdminKeysFn  func(ctx context.Context) ([]*dbplane.APIKey, error)
-	DeleteKeyFn      func(ctx context.Context, keyID string) error
+	// SetOwnKeyDisabledFn is called by SetOwnKeyDisabled.
+	SetOwnKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
+	// SetKeyAllowedIPsFn is called by SetKeyAllowedIPs.
+	SetKeyAllowedIPsFn func(ctx context.Context, accountID, keyID string, ips []netip.Prefix) (*dbplane.APIKey, error)
+	ListAdminKeysFn    func(ctx context.Context) ([]*dbplane.APIKey, error)
+	DeleteKeyFn        func(ctx context.Context, keyID string) error
 	// DeleteAccountKeyFn is called by DeleteAccountKey.
 	DeleteAccountKeyFn func(ctx context.Context, accountID, keyID string) error
 }
@@ -42,6 +47,22 @@ func (s *KeyService) ListKeys(ctx context.Context, accountID string) ([]*dbplane
 		return nil, notSet("KeyService.ListKeys")
 	}
 	return s.ListKeysFn(ctx, accountID)
+}
+
+// SetOwnKeyDisabled calls SetOwnKeyDisabledFn.
+func (s *KeyService) SetOwnKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+	if s.SetOwnKeyDisabledFn == nil {
+		return nil, notSet("KeyService.SetOwnKeyDisabled")
+	}
+	return s.SetOwnKeyDisabledFn(ctx, accountID, keyID, disabled)
+}
+
+// SetKeyAllowedIPs calls SetKeyAllowedIPsFn.
+func (s *KeyService) SetKeyAllowedIPs(ctx context.Context, accountID, keyID string, ips []netip.Prefix) (*dbplane.APIKey, error) {
+	if s.SetKeyAllowedIPsFn == nil {
+		return nil, notSet("KeyService.SetKeyAllowedIPs")
+	}
+	return s.SetKeyAllowedIPsFn(ctx, accountID, keyID, ips)
 }
 
 // SetKeyDisabled calls SetKeyDisabledFn.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -11,18 +13,30 @@ import (
 
 var errKeyNotFound = dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
 
-const keyCols = `k.id, k.account_id, k.kind, k.name, k.prefix, k.hash, k.permissions, k.disabled, k.disabled_by_suspension, k.expires_at, k.created_at, k.last_used_at`
+const keyCols = `k.id, k.account_id, k.kind, k.name, k.prefix, k.hash, k.permissions, k.disabled, k.disabled_by_suspension, k.disabled_by_operator, k.allowed_ips, k.expires_at, k.created_at, k.last_used_at`
 
 func scanKey(row scanner, extra ...any) (*dbplane.APIKey, error) {
 	var k dbplane.APIKey
-	var perms string
-	var disabled, bySusp int
+	var perms, ips string
+	var disabled, bySusp, byOp int
 	var expires, lastUsed sql.NullInt64
 	var created int64
-	dst := append([]any{&k.ID, &k.AccountID, &k.Kind, &k.Name, &k.Prefix, &k.Hash, &perms, &disabled, &bySusp, &expires, &created, &lastUsed}, extra...)
+	dst := append([]any{&k.ID, &k.AccountID, &k.Kind, &k.Name, &k.Prefix, &k.Hash, &perms, &disabled, &bySusp, &byOp, &ips, &expires, &created, &lastUsed}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return nil, err
 	}
+	if ips != "" {
+		for _, s := range strings.Split(ips, ",") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				// Only canonical prefixes are written; a row that holds
+				// something else must not open the key to anywhere.
+				return nil, fmt.Errorf("key %s: stored allowed range %q: %w", k.ID, s, err)
+			}
+			k.AllowedIPs = append(k.AllowedIPs, p)
+		}
+	}
+	k.DisabledByOperator = byOp != 0
 	if perms != "" {
 		for _, p := range strings.Split(perms, ",") {
 			k.Permissions = append(k.Permissions, dbplane.Permission(p))
@@ -32,6 +46,14 @@ func scanKey(row scanner, extra ...any) (*dbplane.APIKey, error) {
 	k.ExpiresAt, k.LastUsedAt = fromNullMS(expires), fromNullMS(lastUsed)
 	k.CreatedAt = fromMS(created)
 	return &k, nil
+}
+
+func joinPrefixes(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ",")
 }
 
 func joinPerms(ps []dbplane.Permission) string {
@@ -54,9 +76,9 @@ func (db *DB) CreateKey(ctx context.Context, k *dbplane.APIKey) error {
 		if n == 0 {
 			return errAccountNotFound
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, account_id, kind, name, prefix, hash, permissions, disabled, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			k.ID, k.AccountID, string(k.Kind), k.Name, k.Prefix, k.Hash, joinPerms(k.Permissions), boolInt(k.Disabled), nullMS(k.ExpiresAt), db.ms(now))
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, account_id, kind, name, prefix, hash, permissions, allowed_ips, disabled, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, k.AccountID, string(k.Kind), k.Name, k.Prefix, k.Hash, joinPerms(k.Permissions), joinPrefixes(k.AllowedIPs), boolInt(k.Disabled), nullMS(k.ExpiresAt), db.ms(now))
 		return err
 	})
 }
@@ -96,13 +118,59 @@ func collectKeys(rows *sql.Rows, err error) ([]*dbplane.APIKey, error) {
 	return out, rows.Err()
 }
 
+// KeyDisabler says who disables or enables a key (SetKeyDisabled).
+type KeyDisabler int
+
+// Who changes a key's disabled flag.
+const (
+	// ByOperator: a disable marks the key disabled_by_operator, an enable
+	// clears the mark.
+	ByOperator KeyDisabler = iota
+	// ByOwner: the key's account. It may not enable a key an operator
+	// disabled (dbplane.ErrKeyDisabledByOperator).
+	ByOwner
+)
+
 // SetKeyDisabled disables or enables one of the account's keys. An explicit
-// change clears the mark left by a suspension.
-func (db *DB) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error) {
+// change clears the mark left by a suspension. The check of the operator's
+// mark and the write are one statement, so an operator's disable racing an
+// owner's enable cannot leave the key enabled.
+func (db *DB) SetKeyDisabled(ctx context.Context, accountID, keyID string, disabled bool, by KeyDisabler) (*dbplane.APIKey, error) {
+	q := `UPDATE api_keys SET disabled = ?, disabled_by_suspension = 0, disabled_by_operator = ? WHERE id = ? AND account_id = ?`
+	args := []any{boolInt(disabled), boolInt(disabled), keyID, accountID}
+	if by == ByOwner {
+		// An owner's disable keeps an operator's mark; its enable is
+		// refused while the mark is there.
+		q = `UPDATE api_keys SET disabled = ?, disabled_by_suspension = 0 WHERE id = ? AND account_id = ?`
+		args = []any{boolInt(disabled), keyID, accountID}
+		if !disabled {
+			q += ` AND disabled_by_operator = 0`
+		}
+	}
 	var k *dbplane.APIKey
 	err := db.tx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET disabled = ?, disabled_by_suspension = 0 WHERE id = ? AND account_id = ?`,
-			boolInt(disabled), keyID, accountID)
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		k, err = scanKey(tx.QueryRowContext(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.id = ? AND k.account_id = ?`, keyID, accountID))
+		if err != nil {
+			return translate(err, errKeyNotFound, nil)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dbplane.ErrKeyDisabledByOperator // the key is there: the mark held the enable back
+		}
+		return nil
+	})
+	return k, err
+}
+
+// SetKeyAllowedIPs replaces the ranges one of the account's keys may be
+// used from.
+func (db *DB) SetKeyAllowedIPs(ctx context.Context, accountID, keyID string, ips []netip.Prefix) (*dbplane.APIKey, error) {
+	var k *dbplane.APIKey
+	err := db.tx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET allowed_ips = ? WHERE id = ? AND account_id = ?`, joinPrefixes(ips), keyID, accountID)
 		if err != nil {
 			return err
 		}

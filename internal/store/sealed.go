@@ -10,16 +10,18 @@ import (
 type SealedTable string
 
 // The tables with sealed values: a database's password, a host's admin
-// password, and the new password a rotate intent carries.
+// password, the new password a rotate intent carries, and the responses
+// kept for Idempotency-Key replays (which may hold a password).
 const (
-	SealedDatabases SealedTable = "databases"
-	SealedHosts     SealedTable = "hosts"
-	SealedIntents   SealedTable = "intents"
+	SealedDatabases   SealedTable = "databases"
+	SealedHosts       SealedTable = "hosts"
+	SealedIntents     SealedTable = "intents"
+	SealedIdempotency SealedTable = "idempotency_keys"
 )
 
 // SealedTables lists every table with sealed values, in the order a
 // rotation walks them.
-var SealedTables = []SealedTable{SealedDatabases, SealedHosts, SealedIntents}
+var SealedTables = []SealedTable{SealedDatabases, SealedHosts, SealedIntents, SealedIdempotency}
 
 // sealedQueries are the fixed statements per table: the table name never
 // comes from the caller's text. owner is the id the value's AAD names (a
@@ -39,6 +41,11 @@ var sealedQueries = map[SealedTable]struct{ count, batch, update string }{
 		count:  `SELECT COUNT(*) FROM intents WHERE sealed_password IS NOT NULL`,
 		batch:  `SELECT id, database_id, sealed_password FROM intents WHERE id > ? AND sealed_password IS NOT NULL ORDER BY id LIMIT ?`,
 		update: `UPDATE intents SET sealed_password = ? WHERE id = ? AND sealed_password = ?`,
+	},
+	SealedIdempotency: {
+		count:  `SELECT COUNT(*) FROM idempotency_keys WHERE response IS NOT NULL`,
+		batch:  `SELECT id, id, response FROM idempotency_keys WHERE id > ? AND response IS NOT NULL ORDER BY id LIMIT ?`,
+		update: `UPDATE idempotency_keys SET response = ? WHERE id = ? AND response = ?`,
 	},
 }
 

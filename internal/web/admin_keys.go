@@ -48,6 +48,7 @@ type adminKeysView struct {
 	Name        string
 	Permissions []adminPermission
 	Expires     string
+	AllowedIPs  string
 	Error       string
 	// NewKey is a key just made, shown once.
 	NewKey     string
@@ -71,7 +72,7 @@ func (h *handler) handleAdminKeys(w http.ResponseWriter, r *http.Request) {
 // handleAdminKeyCreate mints an admin key for the operator's own account
 // and shows it once.
 func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
-	v := adminKeysView{Name: adminField(r, "name"), Expires: adminField(r, "expires")}
+	v := adminKeysView{Name: adminField(r, "name"), Expires: adminField(r, "expires"), AllowedIPs: adminField(r, "allowed_ips")}
 	in := dbplane.KeyInput{AccountID: visitorFrom(r.Context()).account.ID, Kind: dbplane.KeyAdmin, Name: v.Name}
 	for _, p := range adminPermissionResources() {
 		res := p.Resource
@@ -87,8 +88,9 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Permissions = append(v.Permissions, p)
 	}
-	var err error
-	if v.Expires != "" {
+	ips, err := dbplane.ParseAllowedIPs("allowed addresses", splitList(v.AllowedIPs))
+	in.AllowedIPs = ips
+	if err == nil && v.Expires != "" {
 		var t time.Time
 		if t, err = time.Parse(time.DateOnly, v.Expires); err != nil {
 			err = dbplane.FieldErrorf("expiresAt", "The expiry must be a date (YYYY-MM-DD).")
@@ -99,7 +101,7 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		var k *dbplane.APIKey
 		var raw dbplane.Secret
 		if k, raw, err = h.svc.Keys.CreateKey(r.Context(), in); err == nil {
-			v.NewKey, v.NewKeyName, v.Name, v.Expires = string(raw), k.Name, "", ""
+			v.NewKey, v.NewKeyName, v.Name, v.Expires, v.AllowedIPs = string(raw), k.Name, "", "", ""
 			h.renderAdminKeys(w, r, http.StatusOK, v)
 			return
 		}

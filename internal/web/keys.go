@@ -30,7 +30,7 @@ type keysView struct {
 	// Origin is this dashboard's scheme and host, for the curl example.
 	Origin string
 	// Form holds what a failed create sent back, and its error.
-	Label, Expires, Error string
+	Label, Expires, AllowedIPs, Error string
 }
 
 // keyRow is one key of the list with its state in words.
@@ -62,6 +62,8 @@ func (h *handler) renderKeys(w http.ResponseWriter, r *http.Request, status int,
 	for _, k := range keys[lo:hi] {
 		row := keyRow{APIKey: k, State: "Active", StateClass: "ok"}
 		switch err := k.Usable(now); {
+		case k.DisabledByOperator:
+			row.State, row.StateClass = "Disabled by an operator", "bad"
 		case k.DisabledBySuspension:
 			row.State, row.StateClass = "Disabled (account suspended)", "bad"
 		case errors.Is(err, dbplane.ErrKeyDisabled):
@@ -99,10 +101,16 @@ func (h *handler) userKeys(r *http.Request) ([]*dbplane.APIKey, error) {
 func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 	a := visitorFrom(r.Context()).account
 	label, expires := r.PostForm.Get("label"), strings.TrimSpace(r.PostForm.Get("expires"))
+	allowed := r.PostForm.Get("allowed_ips")
 	failed := func(status int, msg string) {
-		h.renderKeys(w, r, status, keysView{Label: label, Expires: expires, Error: msg}, "")
+		h.renderKeys(w, r, status, keysView{Label: label, Expires: expires, AllowedIPs: allowed, Error: msg}, "")
 	}
-	in := dbplane.KeyInput{AccountID: a.ID, Kind: dbplane.KeyUser, Name: label}
+	ips, err := dbplane.ParseAllowedIPs("allowed addresses", splitList(allowed))
+	if err != nil {
+		failed(statusOf(err), h.formError(r, err))
+		return
+	}
+	in := dbplane.KeyInput{AccountID: a.ID, Kind: dbplane.KeyUser, Name: label, AllowedIPs: ips}
 	if expires != "" {
 		// A date means the key works through that day (UTC).
 		d, err := time.Parse(time.DateOnly, expires)
@@ -136,7 +144,8 @@ func (h *handler) setKeyDisabled(w http.ResponseWriter, r *http.Request, disable
 		h.serviceError(w, r, err)
 		return
 	}
-	if _, err := h.svc.Keys.SetKeyDisabled(ctx, visitorFrom(ctx).account.ID, k.ID, disabled); err != nil {
+	// The owner's change: a key an operator disabled stays disabled (403).
+	if _, err := h.svc.Keys.SetOwnKeyDisabled(ctx, visitorFrom(ctx).account.ID, k.ID, disabled); err != nil {
 		h.serviceError(w, r, err)
 		return
 	}
@@ -173,4 +182,12 @@ func (h *handler) userKey(r *http.Request) (*dbplane.APIKey, error) {
 		}
 	}
 	return nil, dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
+}
+
+// splitList reads a form field of addresses separated by commas, spaces
+// or line breaks; empty entries are dropped.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})
 }

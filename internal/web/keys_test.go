@@ -225,3 +225,60 @@ func apiList(t *testing.T, a *app, path string) []map[string]any {
 	}
 	return body.Data
 }
+
+// TestKeysPage_OperatorDisabled: a key an operator disabled shows so on
+// the tenant's page, with no Enable button, and a forged enable is 403
+// and changes nothing; the operator's enable works.
+func TestKeysPage_OperatorDisabled(t *testing.T) {
+	a := newApp(t)
+	acct := a.tenant(t, "ada@example.com", 3, "ada's long password")
+	b := a.signIn(t, "ada@example.com", "ada's long password")
+	key, id := createKey(t, b, "deploy")
+	const path = "/api/v1/db/databases"
+	keyPath := "/api/admin/accounts/" + acct + "/keys/" + id
+	a.api(t, http.StatusOK, "PATCH", keyPath, a.adminKey, map[string]any{"disabled": true})
+	a.api(t, http.StatusUnauthorized, "GET", path, key, nil)
+
+	p := b.get("/keys")
+	checkPage(t, "keys (operator-disabled)", p)
+	if !strings.Contains(p.text(), "Disabled by an operator") || p.hasAction("/keys/"+id+"/enable") {
+		t.Errorf("the page of an operator-disabled key reads %q (actions %v)", p.text(), p.formActions())
+	}
+	if p := b.post("/keys/"+id+"/enable", nil); p.status != http.StatusForbidden {
+		t.Errorf("the tenant's enable of an operator-disabled key = %d %s, want 403", p.status, p.text())
+	}
+	a.api(t, http.StatusUnauthorized, "GET", path, key, nil)
+	// The tenant may still disable (a no-op) and delete it; the operator
+	// enables it.
+	if p := b.post("/keys/"+id+"/disable", nil); p.status != http.StatusSeeOther {
+		t.Errorf("the tenant's disable = %d, want 303", p.status)
+	}
+	a.api(t, http.StatusOK, "PATCH", keyPath, a.adminKey, map[string]any{"disabled": false})
+	a.api(t, http.StatusOK, "GET", path, key, nil)
+	if p := b.get("/keys"); !p.hasAction("/keys/" + id + "/disable") {
+		t.Errorf("after the operator's enable the page reads %q", p.text())
+	}
+}
+
+// TestKeysPage_AllowedIPs: the create form limits a key to addresses; a
+// bad entry is a 422 that mints nothing.
+func TestKeysPage_AllowedIPs(t *testing.T) {
+	a := newApp(t)
+	a.tenant(t, "ada@example.com", 3, "ada's long password")
+	b := a.signIn(t, "ada@example.com", "ada's long password")
+	p := b.post("/keys", url.Values{"label": {"bad"}, "allowed_ips": {"10.0.0.5/8"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text(), "did you mean 10.0.0.0/8") || p.byID("new-key") != nil {
+		t.Errorf("a bad address = %d %q, want 422 naming the range", p.status, p.text())
+	}
+	checkPage(t, "bad allowed address", p)
+	p = b.post("/keys", url.Values{"label": {"office"}, "allowed_ips": {"203.0.113.0/24, 2001:db8::1"}})
+	if p.status != http.StatusOK || p.byID("new-key") == nil {
+		t.Fatalf("create with addresses = %d %q", p.status, p.text())
+	}
+	key := strings.TrimSpace(nodeText(p.byID("new-key")))
+	// The test's requests come from 127.0.0.1: outside the ranges.
+	a.api(t, http.StatusUnauthorized, "GET", "/api/v1/db/databases", key, nil)
+	if l := b.get("/keys"); !strings.Contains(l.text(), "203.0.113.0/24") || !strings.Contains(l.text(), "2001:db8::1") {
+		t.Errorf("the list lacks the key's addresses: %q", l.text())
+	}
+}

@@ -18,6 +18,7 @@ type adminKeyCreateRequest struct {
 	AccountID   request.Optional[string]   `json:"accountId"`
 	ExpiresAt   request.Optional[string]   `json:"expiresAt"`
 	Format      string                     `json:"format"` // dbplane, pterodactyl (ptla_) or pelican (papp_)
+	AllowedIPs  request.Optional[[]string] `json:"allowedIps"`
 }
 
 // adminKeyPermissions checks that the permissions were given and that each
@@ -85,12 +86,17 @@ func (h *handler) handleAdminKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	ips, err := parseAllowedIPs(body.AllowedIPs)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	if err := caller.CanGrantKey(perms); err != nil {
 		h.writeError(w, r, err)
 		return
 	}
 	in := dbplane.KeyInput{AccountID: caller.Account.ID, Kind: dbplane.KeyAdmin, Name: body.Name, Permissions: perms, ExpiresAt: expires,
-		Format: dbplane.KeyFormat(body.Format)}
+		Format: dbplane.KeyFormat(body.Format), AllowedIPs: ips}
 	if id := body.AccountID.Ptr(); id != nil && *id != caller.Account.ID {
 		acct, err := h.accounts.Account(r.Context(), *id)
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -129,12 +135,14 @@ func (h *handler) adminKey(r *http.Request, id string) (*dbplane.APIKey, error) 
 	return nil, errKeyNotFound
 }
 
-// handleAdminKeyUpdate disables or enables an admin key; a disabled key
-// stops working at once. Disabling is a revocation, which keys:write
-// does; enabling hands the key's permissions back to its holder, so the
-// calling key must hold them (dbplane.Principal.CanGrantKey).
+// handleAdminKeyUpdate disables or enables an admin key, or changes the
+// addresses it may be used from; a disabled key stops working at once.
+// Disabling is a revocation, which keys:write does; enabling (or changing
+// the addresses, which may lift a limit) hands the key's permissions back
+// to its holder, so the calling key must hold them
+// (dbplane.Principal.CanGrantKey).
 func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
-	disabled, err := decodeKeyUpdate(w, r)
+	upd, err := decodeKeyUpdate(w, r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -144,13 +152,13 @@ func (h *handler) handleAdminKeyUpdate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	if !disabled {
+	if upd.enables() {
 		if err := dbplane.PrincipalFrom(r.Context()).CanGrantKey(k.Permissions); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
 	}
-	h.setKeyDisabled(w, r, k.AccountID, k.ID, disabled)
+	h.updateKey(w, r, k.AccountID, k.ID, upd)
 }
 
 // handleAdminKeyDelete deletes an admin key; it stops working at once.

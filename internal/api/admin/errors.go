@@ -33,6 +33,11 @@ var sentinelTable = []struct {
 	// reads but fails a service's rules is a validation error (422).
 	{request.ErrBody, wireError{http.StatusBadRequest, "invalid"}},
 	{errMethodNotAllowed, wireError{http.StatusMethodNotAllowed, "method_not_allowed"}},
+	{dbplane.ErrKeyIPNotAllowed, wireError{http.StatusUnauthorized, "key_ip_not_allowed"}},
+	{dbplane.ErrKeyDisabledByOperator, wireError{http.StatusForbidden, "key_disabled_by_operator"}},
+	{dbplane.ErrIdempotencyKeyReused, wireError{http.StatusUnprocessableEntity, "idempotency_key_reused"}},
+	{dbplane.ErrIdempotencyInFlight, wireError{http.StatusConflict, "idempotency_in_progress"}},
+	{dbplane.ErrIdempotencyUnreadable, wireError{http.StatusConflict, "idempotency_key_unreadable"}},
 }
 
 // codeTable maps every other error by its domain code; the wire code is the

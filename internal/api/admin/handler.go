@@ -18,6 +18,8 @@ type Services struct {
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
 	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
 	Audit     dbplane.AuditService         // the audit log
+	// Idempotency keeps Idempotency-Key creates; nil ignores the header.
+	Idempotency dbplane.IdempotencyService
 }
 
 // Options tune the handler.
@@ -42,6 +44,7 @@ type handler struct {
 	logger    *slog.Logger
 	publicURL string
 	mux       *request.Mux
+	idem      request.Idempotency
 }
 
 // NewHandler returns the handler for every path under /api/admin. Mount it
@@ -62,6 +65,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		logger:    logger,
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}
+	h.idem = request.Idempotency{Service: s.Idempotency, WriteError: h.writeError, Logger: logger}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -18,9 +19,15 @@ type keyJSON struct {
 	Kind        string   `json:"kind"`
 	Permissions []string `json:"permissions"`
 	Disabled    bool     `json:"disabled"`
-	ExpiresAt   *string  `json:"expiresAt"`
-	CreatedAt   string   `json:"createdAt"`
-	LastUsedAt  *string  `json:"lastUsedAt"`
+	// DisabledByOperator: an operator disabled the key; its owner cannot
+	// enable it again from the dashboard.
+	DisabledByOperator bool `json:"disabledByOperator"`
+	// AllowedIPs are the addresses and CIDR ranges the key may be used
+	// from; empty: anywhere.
+	AllowedIPs []string `json:"allowedIps"`
+	ExpiresAt  *string  `json:"expiresAt"`
+	CreatedAt  string   `json:"createdAt"`
+	LastUsedAt *string  `json:"lastUsedAt"`
 }
 
 // createdKeyJSON is the create response: the only place the key is shown.
@@ -34,14 +41,38 @@ type createdKeyJSON struct {
 // null, the key does not expire. format is dbplane (the default),
 // pterodactyl (ptlc_ + 43 characters) or pelican (pacc_ + 43).
 type keyCreateRequest struct {
-	Name      string                   `json:"name"`
-	ExpiresAt request.Optional[string] `json:"expiresAt"`
-	Format    string                   `json:"format"`
+	Name       string                     `json:"name"`
+	ExpiresAt  request.Optional[string]   `json:"expiresAt"`
+	Format     string                     `json:"format"`
+	AllowedIPs request.Optional[[]string] `json:"allowedIps"`
 }
 
-// keyUpdateRequest enables or disables a key.
+// keyUpdateRequest enables or disables a key, or changes the addresses it
+// may be used from; at least one of the two.
 type keyUpdateRequest struct {
-	Disabled request.Optional[bool] `json:"disabled"`
+	Disabled   request.Optional[bool]     `json:"disabled"`
+	AllowedIPs request.Optional[[]string] `json:"allowedIps"`
+}
+
+// keyUpdate is a read keyUpdateRequest: nil fields are left alone.
+type keyUpdate struct {
+	disabled   *bool
+	allowedIPs *[]netip.Prefix
+}
+
+// enables reports whether u can widen what the key opens: an enable, or
+// a change of its addresses (which may lift a limit).
+func (u keyUpdate) enables() bool {
+	return (u.disabled != nil && !*u.disabled) || u.allowedIPs != nil
+}
+
+// parseAllowedIPs reads an optional allowedIps; omitted or null is none
+// (anywhere).
+func parseAllowedIPs(o request.Optional[[]string]) ([]netip.Prefix, error) {
+	if !o.Set || o.Null {
+		return nil, nil
+	}
+	return dbplane.ParseAllowedIPs("allowedIps", o.Value)
 }
 
 func toKeyJSON(k *dbplane.APIKey) keyJSON {
@@ -50,16 +81,18 @@ func toKeyJSON(k *dbplane.APIKey) keyJSON {
 		perms = append(perms, string(p))
 	}
 	return keyJSON{
-		ID:          k.ID,
-		AccountID:   k.AccountID,
-		Name:        k.Name,
-		Prefix:      k.Prefix,
-		Kind:        string(k.Kind),
-		Permissions: perms,
-		Disabled:    k.Disabled,
-		ExpiresAt:   response.TimePtr(k.ExpiresAt),
-		CreatedAt:   response.Time(k.CreatedAt),
-		LastUsedAt:  response.TimePtr(k.LastUsedAt),
+		ID:                 k.ID,
+		AccountID:          k.AccountID,
+		Name:               k.Name,
+		Prefix:             k.Prefix,
+		Kind:               string(k.Kind),
+		Permissions:        perms,
+		Disabled:           k.Disabled,
+		DisabledByOperator: k.DisabledByOperator,
+		AllowedIPs:         dbplane.FormatAllowedIPs(k.AllowedIPs),
+		ExpiresAt:          response.TimePtr(k.ExpiresAt),
+		CreatedAt:          response.Time(k.CreatedAt),
+		LastUsedAt:         response.TimePtr(k.LastUsedAt),
 	}
 }
 
@@ -91,8 +124,13 @@ func (h *handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	ips, err := parseAllowedIPs(body.AllowedIPs)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	in := dbplane.KeyInput{AccountID: r.PathValue("id"), Kind: dbplane.KeyUser, Name: body.Name, ExpiresAt: expires,
-		Format: dbplane.KeyFormat(body.Format)}
+		Format: dbplane.KeyFormat(body.Format), AllowedIPs: ips}
 	acct, err := h.accounts.Account(r.Context(), in.AccountID)
 	if err != nil {
 		h.writeError(w, r, err)
@@ -121,15 +159,16 @@ func (h *handler) createKey(w http.ResponseWriter, r *http.Request, in dbplane.K
 	h.writeData(w, r, http.StatusCreated, createdKeyJSON{ID: kj.ID, Key: string(raw), keyJSON: kj})
 }
 
-// handleKeyUpdate disables or enables one of the account's keys; a
-// disabled key stops working at once.
+// handleKeyUpdate disables or enables one of the account's keys, or
+// changes the addresses it may be used from; a disabled key stops working
+// at once. An operator's disable is one its owner cannot undo.
 func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
-	disabled, err := decodeKeyUpdate(w, r)
+	upd, err := decodeKeyUpdate(w, r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	if !disabled {
+	if upd.enables() {
 		acct, err := h.accounts.Account(r.Context(), r.PathValue("id"))
 		if err != nil {
 			h.writeError(w, r, err)
@@ -140,27 +179,44 @@ func (h *handler) handleKeyUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.setKeyDisabled(w, r, r.PathValue("id"), r.PathValue("keyId"), disabled)
+	h.updateKey(w, r, r.PathValue("id"), r.PathValue("keyId"), upd)
 }
 
-// decodeKeyUpdate reads a keyUpdateRequest, in which disabled is required.
-func decodeKeyUpdate(w http.ResponseWriter, r *http.Request) (disabled bool, err error) {
+// decodeKeyUpdate reads a keyUpdateRequest, which must change something.
+func decodeKeyUpdate(w http.ResponseWriter, r *http.Request) (keyUpdate, error) {
 	var body keyUpdateRequest
 	if err := request.DecodeObject(w, r, &body); err != nil {
-		return false, err
+		return keyUpdate{}, err
 	}
-	if !body.Disabled.Set {
-		return false, required("disabled")
-	}
+	var upd keyUpdate
 	if body.Disabled.Null {
-		return false, notNull("disabled")
+		return keyUpdate{}, notNull("disabled")
 	}
-	return body.Disabled.Value, nil
+	upd.disabled = body.Disabled.Ptr()
+	if body.AllowedIPs.Set {
+		ips, err := parseAllowedIPs(body.AllowedIPs)
+		if err != nil {
+			return keyUpdate{}, err
+		}
+		upd.allowedIPs = &ips
+	}
+	if upd.disabled == nil && upd.allowedIPs == nil {
+		return keyUpdate{}, required("disabled")
+	}
+	return upd, nil
 }
 
-// setKeyDisabled disables or enables the key and writes it.
-func (h *handler) setKeyDisabled(w http.ResponseWriter, r *http.Request, accountID, keyID string, disabled bool) {
-	key, err := h.keys.SetKeyDisabled(r.Context(), accountID, keyID, disabled)
+// updateKey applies upd to the key and writes it: the addresses first,
+// so an enable never opens the key to where it was just closed to.
+func (h *handler) updateKey(w http.ResponseWriter, r *http.Request, accountID, keyID string, upd keyUpdate) {
+	var key *dbplane.APIKey
+	var err error
+	if upd.allowedIPs != nil {
+		key, err = h.keys.SetKeyAllowedIPs(r.Context(), accountID, keyID, *upd.allowedIPs)
+	}
+	if err == nil && upd.disabled != nil {
+		key, err = h.keys.SetKeyDisabled(r.Context(), accountID, keyID, *upd.disabled)
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return

@@ -22,12 +22,13 @@ const (
 	auditRead = "audit:read"
 )
 
-// routes lists every route of the admin API.
+// routes lists every route of the admin API. Creates take an
+// Idempotency-Key (h.idem, after the key's check).
 func (h *handler) routes() {
 	// Database hosts (document 002). Testing a host changes nothing, so
 	// read is enough.
 	h.mux.Handle("GET /api/admin/database-hosts", h.require(hostsRead, h.handleHostList))
-	h.mux.Handle("POST /api/admin/database-hosts", h.require(hostsWrite, h.handleHostCreate))
+	h.mux.Handle("POST /api/admin/database-hosts", h.require(hostsWrite, h.idem.Wrap(h.handleHostCreate)))
 	h.mux.Handle("GET /api/admin/database-hosts/{id}", h.require(hostsRead, h.handleHostGet))
 	h.mux.Handle("PATCH /api/admin/database-hosts/{id}", h.require(hostsWrite, h.handleHostUpdate))
 	h.mux.Handle("DELETE /api/admin/database-hosts/{id}", h.require(hostsWrite, h.handleHostDelete))
@@ -38,7 +39,7 @@ func (h *handler) routes() {
 
 	// Accounts (SPEC §4.5).
 	h.mux.Handle("GET /api/admin/accounts", h.require(accountsRead, h.handleAccountList))
-	h.mux.Handle("POST /api/admin/accounts", h.require(accountsWrite, h.handleAccountCreate))
+	h.mux.Handle("POST /api/admin/accounts", h.require(accountsWrite, h.idem.Wrap(h.handleAccountCreate)))
 	h.mux.Handle("GET /api/admin/accounts/{id}", h.require(accountsRead, h.handleAccountGet))
 	h.mux.Handle("PATCH /api/admin/accounts/{id}", h.require(accountsWrite, h.handleAccountUpdate))
 	h.mux.Handle("DELETE /api/admin/accounts/{id}", h.require(accountsWrite, h.handleAccountDelete))
@@ -46,29 +47,29 @@ func (h *handler) routes() {
 
 	// An account's user keys.
 	h.mux.Handle("GET /api/admin/accounts/{id}/keys", h.require(keysRead, h.handleKeyList))
-	h.mux.Handle("POST /api/admin/accounts/{id}/keys", h.require(keysWrite, h.handleKeyCreate))
+	h.mux.Handle("POST /api/admin/accounts/{id}/keys", h.require(keysWrite, h.idem.Wrap(h.handleKeyCreate)))
 	h.mux.Handle("PATCH /api/admin/accounts/{id}/keys/{keyId}", h.require(keysWrite, h.handleKeyUpdate))
 	h.mux.Handle("DELETE /api/admin/accounts/{id}/keys/{keyId}", h.require(keysWrite, h.handleKeyDelete))
 
 	// Admin keys of every admin account.
 	h.mux.Handle("GET /api/admin/keys", h.require(keysRead, h.handleAdminKeyList))
-	h.mux.Handle("POST /api/admin/keys", h.require(keysWrite, h.handleAdminKeyCreate))
+	h.mux.Handle("POST /api/admin/keys", h.require(keysWrite, h.idem.Wrap(h.handleAdminKeyCreate)))
 	h.mux.Handle("PATCH /api/admin/keys/{id}", h.require(keysWrite, h.handleAdminKeyUpdate))
 	h.mux.Handle("DELETE /api/admin/keys/{id}", h.require(keysWrite, h.handleAdminKeyDelete))
 
 	// Nodes.
 	h.mux.Handle("GET /api/admin/nodes", h.require(nodesRead, h.handleNodeList))
-	h.mux.Handle("POST /api/admin/nodes", h.require(nodesWrite, h.handleNodeCreate))
+	h.mux.Handle("POST /api/admin/nodes", h.require(nodesWrite, h.idem.Wrap(h.handleNodeCreate)))
 	h.mux.Handle("GET /api/admin/nodes/{id}", h.require(nodesRead, h.handleNodeGet))
 
 	// Servers and their subusers.
 	h.mux.Handle("GET /api/admin/servers", h.require(serversRead, h.handleServerList))
-	h.mux.Handle("POST /api/admin/servers", h.require(serversWrite, h.handleServerCreate))
+	h.mux.Handle("POST /api/admin/servers", h.require(serversWrite, h.idem.Wrap(h.handleServerCreate)))
 	h.mux.Handle("GET /api/admin/servers/{id}", h.require(serversRead, h.handleServerGet))
 	h.mux.Handle("PATCH /api/admin/servers/{id}", h.require(serversWrite, h.handleServerUpdate))
 	h.mux.Handle("DELETE /api/admin/servers/{id}", h.require(serversWrite, h.handleServerDelete))
 	h.mux.Handle("GET /api/admin/servers/{id}/subusers", h.require(serversRead, h.handleSubuserList))
-	h.mux.Handle("POST /api/admin/servers/{id}/subusers", h.require(serversWrite, h.handleSubuserCreate))
+	h.mux.Handle("POST /api/admin/servers/{id}/subusers", h.require(serversWrite, h.idem.Wrap(h.handleSubuserCreate)))
 	h.mux.Handle("PUT /api/admin/servers/{id}/subusers/{accountId}", h.require(serversWrite, h.handleSubuserPut))
 	h.mux.Handle("DELETE /api/admin/servers/{id}/subusers/{accountId}", h.require(serversWrite, h.handleSubuserDelete))
 

@@ -36,6 +36,10 @@ var sentinelTable = []struct {
 	{dbplane.ErrBadKey, wireError{http.StatusUnauthorized, "BAD_KEY"}},
 	{dbplane.ErrKeyDisabled, wireError{http.StatusUnauthorized, "KEY_DISABLED"}},
 	{dbplane.ErrKeyExpired, wireError{http.StatusUnauthorized, "KEY_DISABLED"}},
+	{dbplane.ErrKeyIPNotAllowed, wireError{http.StatusUnauthorized, "KEY_IP_NOT_ALLOWED"}},
+	{dbplane.ErrIdempotencyKeyReused, wireError{http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_REUSED"}},
+	{dbplane.ErrIdempotencyInFlight, wireError{http.StatusConflict, "IDEMPOTENCY_IN_PROGRESS"}},
+	{dbplane.ErrIdempotencyUnreadable, wireError{http.StatusConflict, "IDEMPOTENCY_KEY_UNREADABLE"}},
 	{dbplane.ErrOutOfSlots, wireError{http.StatusPaymentRequired, "OUT_OF_SLOTS"}},
 	{dbplane.ErrOutOfStorage, wireError{http.StatusPaymentRequired, "OUT_OF_STORAGE"}},
 	// The tenant has slots; the deployment has no host with room. That is

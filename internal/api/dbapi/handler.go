@@ -13,6 +13,8 @@ import (
 type Services struct {
 	Keys      dbplane.KeyService
 	Databases dbplane.DatabaseService
+	// Idempotency keeps Idempotency-Key creates; nil ignores the header.
+	Idempotency dbplane.IdempotencyService
 }
 
 // Options tune the handler.
@@ -34,6 +36,7 @@ type handler struct {
 	logger    *slog.Logger
 	mux       *request.Mux
 	limiter   *request.RateLimiter
+	idem      request.Idempotency
 }
 
 // NewHandler returns the handler for every path under /api/v1/db. Mount it
@@ -50,6 +53,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		logger:    logger,
 		limiter:   request.NewRateLimiter(rate, opt.Now),
 	}
+	h.idem = request.Idempotency{Service: s.Idempotency, WriteError: h.writeError, Logger: logger}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h

@@ -9,7 +9,7 @@ import (
 // routes lists every route of the management API (document 003).
 func (h *handler) routes() {
 	h.mux.Handle("GET /api/v1/db/databases", h.auth(h.handleDatabaseList))
-	h.mux.Handle("POST /api/v1/db/databases", h.auth(h.handleDatabaseCreate))
+	h.mux.Handle("POST /api/v1/db/databases", h.auth(h.idem.Wrap(h.handleDatabaseCreate)))
 	h.mux.Handle("GET /api/v1/db/databases/{id}", request.Reveals(h.auth(h.handleDatabaseReveal)))
 	h.mux.Handle("POST /api/v1/db/databases/{id}/rotate", h.auth(h.handleDatabaseRotate))
 

@@ -51,6 +51,12 @@ var sentinelTable = []struct {
 	// words.
 	{dbplane.ErrMissingPermission, wireError{http.StatusForbidden, "AccessDeniedHttpException", detailUnauthorized}},
 	{dbplane.ErrNotAdmin, wireError{http.StatusForbidden, "AccessDeniedHttpException", "This API key's account is not an administrator."}},
+	// A key used from outside its allowed_ips: the panel's
+	// AuthenticateIPAccess answers 403 in these words (it adds the address
+	// in brackets; the client knows its own).
+	{dbplane.ErrKeyIPNotAllowed, wireError{http.StatusForbidden, "AccessDeniedHttpException",
+		"This IP address does not have permission to access the API using these credentials."}},
+	{dbplane.ErrKeyDisabledByOperator, wireError{http.StatusForbidden, "AccessDeniedHttpException", ""}},
 	// Pterodactyl's DisplayExceptions for "no room": 400.
 	{dbplane.ErrHostFull, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", detailNoHost}},
 	{dbplane.ErrEngineDisabled, wireError{http.StatusBadRequest, "NoSuitableDatabaseHostException", ""}},
@@ -180,6 +186,7 @@ func describe(err error) (int, []errorJSON) {
 	if detail == "" {
 		detail = dbplane.ErrorMessage(err)
 	}
+
 	e := errorJSON{Code: wire.code, Status: strconv.Itoa(wire.status), Detail: detail}
 	if wire.status == http.StatusUnprocessableEntity {
 		if f := dbplane.ErrorField(err); f != "" {

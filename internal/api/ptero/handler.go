@@ -20,6 +20,8 @@ type Services struct {
 	// AdminDatabases lists a host's databases (include=databases on
 	// Pelican's database hosts).
 	AdminDatabases dbplane.AdminDatabaseService
+	// Idempotency keeps Idempotency-Key creates; nil ignores the header.
+	Idempotency dbplane.IdempotencyService
 }
 
 // Options tune the handler.
@@ -63,6 +65,7 @@ type handler struct {
 	createLimit *request.RateLimiter
 	publicURL   string
 	mux         *request.Mux
+	idem        request.Idempotency
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -93,6 +96,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 	if opt.ServerCreateRate > 0 {
 		h.createLimit = request.NewRateLimiter(opt.ServerCreateRate, now)
 	}
+	h.idem = request.Idempotency{Service: s.Idempotency, WriteError: h.writeError, Logger: logger}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h

@@ -29,12 +29,14 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 	}
 	var created bool
 	err = c.session(ctx, opEnsure, func(sc *sql.Conn) error {
+		var madeOwner *stmt // the DROP USER undoing ensureFresh's CREATE USER
 		if req.Fresh {
-			done, err := ensureFresh(ctx, sc, req)
+			done, undo, err := ensureFresh(ctx, sc, req)
 			if done || err != nil {
 				created = done
 				return err
 			}
+			madeOwner = undo
 		}
 		var st ensureState
 		err := sc.QueryRowContext(ctx, probe.SQL, probe.Args...).Scan(
@@ -42,11 +44,24 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 		if err != nil {
 			return translate(opEnsure, err)
 		}
-		if st.OtherGrantees > 0 {
-			return exists(fmt.Errorf("database %s: another account holds privileges on it", req.Database))
+		var taken error
+		switch {
+		case st.OtherGrantees > 0:
+			taken = exists(fmt.Errorf("database %s: another account holds privileges on it", req.Database))
+		case st.OtherDatabases > 0:
+			taken = exists(fmt.Errorf("user %s: already holds privileges on another database", req.Owner))
 		}
-		if st.OtherDatabases > 0 {
-			return exists(fmt.Errorf("user %s: already holds privileges on another database", req.Owner))
+		if taken != nil {
+			// The name belongs to someone else: the owner this call made
+			// must not stay behind. Only then is it dropped — when the
+			// database is ours (a replay converging the same create at
+			// once) the owner is kept and converged below.
+			if madeOwner != nil {
+				if _, err := sc.ExecContext(ctx, madeOwner.SQL); err != nil {
+					return translate(opEnsure, err)
+				}
+			}
+			return taken
 		}
 		stmts, err := renderEnsure(req, st)
 		if err != nil {
@@ -68,33 +83,32 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 // CREATE USER, then CREATE DATABASE, then GRANT, none with IF NOT EXISTS.
 // It reports done when all three ran. When the server says the owner
 // exists (1396) nothing was changed; when it says the database exists
-// (1007) the owner this call just made is dropped again. Either way it
-// returns false and no error, and the caller probes as for a retry, which
-// decides between converging and ErrExists on what is really there.
-func ensureFresh(ctx context.Context, sc *sql.Conn, req engine.EnsureDatabaseRequest) (done bool, err error) {
-	user, database, grants, undo, err := renderEnsureFresh(req)
+// (1007) the owner was made by this call, and undo is the statement that
+// drops it again. Either way it returns false and no error, and the caller
+// probes as for a retry, which decides between converging and ErrExists on
+// what is really there — and drops the owner only for ErrExists, so a
+// replay converging the same create meanwhile never loses its user.
+func ensureFresh(ctx context.Context, sc *sql.Conn, req engine.EnsureDatabaseRequest) (done bool, undo *stmt, err error) {
+	user, database, grants, dropUser, err := renderEnsureFresh(req)
 	if err != nil {
-		return false, translate(opEnsure, err)
+		return false, nil, translate(opEnsure, err)
 	}
 	if _, err := sc.ExecContext(ctx, user.SQL); err != nil {
 		if serverError(err, 1396) { // ER_CANNOT_USER: the account exists
-			return false, nil
+			return false, nil, nil
 		}
-		return false, translate(opEnsure, err)
+		return false, nil, translate(opEnsure, err)
 	}
 	if _, err := sc.ExecContext(ctx, database.SQL); err != nil {
 		if !serverError(err, 1007) { // ER_DB_CREATE_EXISTS
-			return false, translate(opEnsure, err)
+			return false, nil, translate(opEnsure, err)
 		}
-		if _, err := sc.ExecContext(ctx, undo.SQL); err != nil {
-			return false, translate(opEnsure, err)
-		}
-		return false, nil
+		return false, &dropUser, nil
 	}
 	if _, err := sc.ExecContext(ctx, grants.SQL); err != nil {
-		return false, translate(opEnsure, err)
+		return false, nil, translate(opEnsure, err)
 	}
-	return true, nil
+	return true, nil, nil
 }
 
 // serverError reports whether err is the server's error number.

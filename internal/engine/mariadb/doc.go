@@ -91,8 +91,10 @@
 // A Fresh request (a first attempt) skips it: it runs CREATE USER, CREATE
 // DATABASE and GRANT without IF NOT EXISTS, and when the server answers
 // 1396 (the owner exists; nothing was changed) or 1007 (the database
-// exists; the owner just made is dropped again) it runs the check and
-// decides as above. Only the two names of the request are ever touched.
+// exists) it runs the check and decides as above; an owner it made is
+// dropped again only when the name turns out to be someone else's, so a
+// replay converging the same create at the same time keeps its user. Only
+// the two names of the request are ever touched.
 //
 // # Access levels
 //

@@ -14,7 +14,8 @@ var errNoPrincipal = errors.New("request: authenticate returned no key or accoun
 // Authenticate returns the principal of r's API key (see BearerKey) as keys
 // knows it. It returns dbplane.ErrNoKey when r carries no key, and the
 // error of keys.Authenticate as it is; each surface maps them to its own
-// statuses. A key it knows is noted as r's actor (NoteActor).
+// statuses. A key it knows is noted as r's actor (NoteActor). A key used
+// from outside its allowed ranges is dbplane.ErrKeyIPNotAllowed.
 func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal, error) {
 	raw := BearerKey(r)
 	if raw == "" {
@@ -29,6 +30,12 @@ func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal,
 	}
 	// The audit log names the key by its id and prefix, never the key.
 	NoteActor(r, Actor{AccountID: acct.ID, KeyID: key.ID, KeyPrefix: key.Prefix})
+	// The address is checked here, after the key service (and its cache)
+	// answered, so no path to a key skips it. ClientIP is the peer, or
+	// the client a trusted proxy named (server.Options.TrustedProxies).
+	if !key.AllowsIP(ClientIP(r)) {
+		return nil, dbplane.ErrKeyIPNotAllowed
+	}
 	return &dbplane.Principal{Key: key, Account: acct}, nil
 }
 

@@ -90,3 +90,41 @@ func TestAdmit(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthenticate_AllowedIPs: a key limited to ranges authenticates only
+// from an address in one of them, whatever the key service (and its
+// cache) answered.
+func TestAuthenticate_AllowedIPs(t *testing.T) {
+	t.Parallel()
+	ips, err := dbplane.ParseAllowedIPs("allowedIps", []string{"203.0.113.0/24", "2001:db8::/32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := &dbplane.APIKey{ID: "k1", Kind: dbplane.KeyUser, AllowedIPs: ips}
+	keys := &mock.KeyService{AuthenticateFn: func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+		return key, &dbplane.Account{ID: "a1"}, nil
+	}}
+	for _, tc := range []struct {
+		remote string
+		ok     bool
+	}{
+		{"203.0.113.7:4000", true},
+		{"[2001:db8::5]:4000", true},
+		{"[::ffff:203.0.113.7]:4000", true},
+		{"198.51.100.1:4000", false},
+		{"127.0.0.1:4000", false},
+		{"[2001:db9::1]:4000", false},
+		{"garbage", false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		r.Header.Set("Authorization", "Bearer good")
+		p, err := request.Authenticate(r, keys)
+		if tc.ok && (err != nil || p == nil) {
+			t.Errorf("from %s: Authenticate = %v, %v; want the principal", tc.remote, p, err)
+		}
+		if !tc.ok && (p != nil || !errors.Is(err, dbplane.ErrKeyIPNotAllowed)) {
+			t.Errorf("from %s: Authenticate = %v, %v; want ErrKeyIPNotAllowed", tc.remote, p, err)
+		}
+	}
+}
