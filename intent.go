@@ -11,6 +11,7 @@ const (
 	IntentDrop   IntentKind = "drop"   // drop database + user, then the row
 	IntentRotate IntentKind = "rotate" // set SealedPassword on the engine, then store it
 	IntentAccess IntentKind = "access" // make the engine's access match DesiredStatus, then store it
+	IntentRepair IntentKind = "repair" // drift: ensure user, password and grants from the row, then its status's access
 )
 
 // Intent is an engine change in flight. It is written in the same

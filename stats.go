@@ -20,4 +20,16 @@ type Stats struct {
 	Sessions int
 	// HostsDown counts the enabled hosts this replica last found down.
 	HostsDown int
+	// DriftFindings counts the latest drift sweep's findings that are not
+	// repaired, by kind.
+	DriftFindings map[DriftKind]int
+}
+
+// DriftOutstanding is the number of drift findings not repaired.
+func (s *Stats) DriftOutstanding() int {
+	n := 0
+	for _, c := range s.DriftFindings {
+		n += c
+	}
+	return n
 }

@@ -44,6 +44,7 @@ func commands() []command {
 		{"server", "Pterodactyl servers over the API: list, create, show, update, delete", serverGroup.run},
 		{"node", "nodes over the API: list, create, show", nodeGroup.run},
 		{"audit", "the audit log over the API: list", auditGroup.run},
+		{"drift", "drift between the records and the hosts over the API: list, sweep", driftGroup.run},
 		{"healthcheck", "exit 0 if the local serve's /readyz answers 200 (for Docker and systemd)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // databaseGroup is "dbplane database": every database through the admin
@@ -51,6 +52,16 @@ type adminDatabaseView struct {
 	SizeRefreshedAt    *string `json:"sizeRefreshedAt"`
 	CreatedAt          string  `json:"createdAt"`
 	UpdatedAt          string  `json:"updatedAt"`
+	// Drift: kinds of the latest drift sweep's findings not repaired.
+	Drift []string `json:"drift"`
+}
+
+// driftText shows a database's drift findings, or "none".
+func driftText(kinds []string) string {
+	if len(kinds) == 0 {
+		return "none"
+	}
+	return strings.Join(kinds, ", ")
 }
 
 // tenantDatabaseView is the management API's database: a list item, or a
@@ -170,6 +181,7 @@ func (c *call) showAdminDatabase(data []byte, d adminDatabaseView) error {
 		{"Remote", d.Remote}, {"Max connections", conns},
 		{"Status", statusText(d)}, {"Disabled by an operator", yesNo(d.AdminDisabled)},
 		{"Disabled by suspension", yesNo(d.SuspensionDisabled)}, {"Over quota", yesNo(d.OverQuota)},
+		{"Drift", driftText(d.Drift)},
 		{"Size", sizeText(d.SizeBytes, d.SizeRefreshedAt)}, {"Measured", shortTime(d.SizeRefreshedAt)},
 		{"Created", shortTimeOf(d.CreatedAt)}, {"Updated", shortTimeOf(d.UpdatedAt)},
 	})

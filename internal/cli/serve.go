@@ -121,7 +121,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 		Logger: logger,
 		Handlers: server.Handlers{
 			DBAPI: dbapi.NewHandler(dbapi.Services{Keys: svc, Databases: svc, Idempotency: svc}, dbapi.Options{Logger: logger, Rate: cfg.RateLimitClient}),
-			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc, Audit: audit, Idempotency: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
+			Admin: admin.NewHandler(admin.Services{Keys: svc, Hosts: svc, Accounts: svc, Servers: svc, Databases: svc, SignIn: svc, Audit: audit, Idempotency: svc, Drift: svc}, admin.Options{Logger: logger, PublicURL: cfg.PublicURL}),
 			Ptero: ptero.NewHandler(ptero.Services{Keys: svc, Accounts: svc, Servers: svc, Databases: svc, Hosts: svc, AdminDatabases: svc, Idempotency: svc}, ptero.Options{
 				Logger: logger, HashSalt: salt, ApplicationRate: cfg.RateLimitApplication, ClientRate: cfg.RateLimitClient,
 				ServerCreateRate: cfg.RateLimitServerCreate, PublicURL: cfg.PublicURL,
@@ -186,8 +186,8 @@ func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
 	return m.Handler()
 }
 
-// runBackground runs the reconciler (with the session sweep) and the
-// quota watcher whenever this process leads: always alone on a SQLite
+// runBackground runs the reconciler (with the session sweep), the quota
+// watcher and the drift sweep whenever this process leads: always alone on a SQLite
 // store, while elected among replicas on a PostgreSQL one. Their store
 // writes are fenced on the leader's epoch.
 func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
@@ -217,6 +217,9 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
 		g.Go(func() error { return s.svc.Run(ctx, interval) })
 		if s.cfg.QuotaInterval > 0 {
 			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
+		}
+		if s.cfg.DriftInterval > 0 {
+			g.Go(func() error { return s.svc.RunDrift(ctx, s.cfg.DriftInterval) })
 		}
 		if s.cfg.AuditRetention > 0 {
 			g.Go(func() error { return s.svc.RunAuditRetention(ctx, s.cfg.AuditRetention, auditRetentionSweep) })

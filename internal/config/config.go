@@ -48,6 +48,7 @@ type Config struct {
 	DisabledEngines []string
 	NoMigrate       bool          // --no-migrate, DBPLANE_NO_MIGRATE: serve without migrating the store
 	QuotaInterval   time.Duration // --quota-interval, DBPLANE_QUOTA_INTERVAL: watcher period, 0 disables it; default 5m
+	DriftInterval   time.Duration // --drift-interval, DBPLANE_DRIFT_INTERVAL: drift sweep period, 0 disables it; default 15m
 	// Requests per minute per API key on the Pterodactyl application API
 	// (--rate-limit-application, DBPLANE_RATE_LIMIT_APPLICATION, default
 	// 240), and on the client API and /api/v1/db (--rate-limit-client,
@@ -113,6 +114,7 @@ func Default() Config {
 		EngineTimeout:         10 * time.Second,
 		ShutdownTimeout:       15 * time.Second,
 		QuotaInterval:         5 * time.Minute,
+		DriftInterval:         15 * time.Minute,
 		RateLimitApplication:  240,
 		RateLimitClient:       720,
 		RateLimitServerCreate: 10,

@@ -95,7 +95,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"--data-dir", "/d", "--listen", ":0", "--store", "sqlite:/s.db", "--master-key-file", "/k",
 				"--log-level", "warn", "--log-format", "json", "--password-length", "64",
 				"--engine-timeout", "2s", "--shutdown-timeout", "1m", "--disable-engine", "mongo",
-				"--no-migrate", "--quota-interval", "30s", "--rate-limit-application", "10", "--rate-limit-client", "20",
+				"--no-migrate", "--quota-interval", "30s", "--drift-interval", "2m", "--rate-limit-application", "10", "--rate-limit-client", "20",
 				"--rate-limit-server-create", "0", "--key-format", "pelican",
 				"--audit-retention", "720h", "--audit-log", "/var/log/dbplane-audit.jsonl",
 			},
@@ -103,7 +103,7 @@ func TestLoad_Precedence(t *testing.T) {
 				*c = config.Config{
 					DataDir: "/d", Listen: ":0", Store: "sqlite:/s.db", MasterKeyFile: "/k", LogLevel: "warn", LogFormat: "json",
 					PasswordLength: 64, EngineTimeout: 2 * time.Second, ShutdownTimeout: time.Minute, DisabledEngines: []string{"mongo"},
-					NoMigrate: true, QuotaInterval: 30 * time.Second, RateLimitApplication: 10, RateLimitClient: 20,
+					NoMigrate: true, QuotaInterval: 30 * time.Second, DriftInterval: 2 * time.Minute, RateLimitApplication: 10, RateLimitClient: 20,
 					RateLimitServerCreate: 0, KeyFormat: "pelican",
 					AuditRetention: 720 * time.Hour, AuditLog: "/var/log/dbplane-audit.jsonl",
 				}
@@ -115,7 +115,7 @@ func TestLoad_Precedence(t *testing.T) {
 				"DBPLANE_DATA_DIR": "/d", "DBPLANE_LISTEN": ":0", "DBPLANE_STORE": "postgres://u@h/db", "DBPLANE_MASTER_KEY": "k1:AAAA",
 				"DBPLANE_LOG_LEVEL": "error", "DBPLANE_LOG_FORMAT": "json", "DBPLANE_PASSWORD_LENGTH": "128",
 				"DBPLANE_ENGINE_TIMEOUT": "1m", "DBPLANE_SHUTDOWN_TIMEOUT": "2s", "DBPLANE_DISABLED_ENGINES": " mariadb, postgres ,",
-				"DBPLANE_NO_MIGRATE": "1", "DBPLANE_QUOTA_INTERVAL": "1h", "DBPLANE_RATE_LIMIT_APPLICATION": "1", "DBPLANE_RATE_LIMIT_CLIENT": "2",
+				"DBPLANE_NO_MIGRATE": "1", "DBPLANE_QUOTA_INTERVAL": "1h", "DBPLANE_DRIFT_INTERVAL": "0", "DBPLANE_RATE_LIMIT_APPLICATION": "1", "DBPLANE_RATE_LIMIT_CLIENT": "2",
 				"DBPLANE_RATE_LIMIT_SERVER_CREATE": "3", "DBPLANE_KEY_FORMAT": "pterodactyl",
 				"DBPLANE_AUDIT_RETENTION": "0", "DBPLANE_AUDIT_LOG": "-",
 			},

@@ -50,6 +50,8 @@ var settings = []setting{
 		field: func(c *Config) any { return &c.NoMigrate }},
 	{flag: "quota-interval", env: "DBPLANE_QUOTA_INTERVAL", usage: "how often (a `duration`) the quota watcher measures hosts; 0 disables it",
 		field: func(c *Config) any { return &c.QuotaInterval }},
+	{flag: "drift-interval", env: "DBPLANE_DRIFT_INTERVAL", usage: "how often (a `duration`) the drift sweep compares hosts with the records and repairs them; 0 disables it",
+		field: func(c *Config) any { return &c.DriftInterval }},
 	{flag: "rate-limit-application", env: "DBPLANE_RATE_LIMIT_APPLICATION", usage: "`requests` per minute per key on /api/application",
 		field: func(c *Config) any { return &c.RateLimitApplication }},
 	{flag: "rate-limit-client", env: "DBPLANE_RATE_LIMIT_CLIENT", usage: "`requests` per minute per key on /api/client and /api/v1/db",

@@ -70,6 +70,9 @@ func (c Config) Validate() error {
 	if c.QuotaInterval < 0 {
 		bad("DBPLANE_QUOTA_INTERVAL", fmt.Sprintf("must be 0 (off) or positive, got %s", c.QuotaInterval))
 	}
+	if c.DriftInterval < 0 {
+		bad("DBPLANE_DRIFT_INTERVAL", fmt.Sprintf("must be 0 (off) or positive, got %s", c.DriftInterval))
+	}
 	if c.AuditRetention < 0 {
 		bad("DBPLANE_AUDIT_RETENTION", fmt.Sprintf("must be 0 (keep forever) or positive, got %s", c.AuditRetention))
 	}

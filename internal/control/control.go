@@ -38,7 +38,8 @@ type Options struct {
 	EngineTimeout time.Duration
 	// Hook, when set, is called at named points of engine changes
 	// ("create:recorded", "create:engine-done", "create:engine-failed",
-	// "rotate:recorded", "rotate:engine-done", "quota:host-measured"
+	// "rotate:recorded", "rotate:engine-done", "repair:engine-done",
+	// "quota:host-measured"
 	// after each host of a quota pass, and "rekey:batch-sealed" between
 	// a Rekey batch's read and its write). Crash tests use it to stop the
 	// process there; race tests, to hold a request there.
@@ -46,6 +47,8 @@ type Options struct {
 	// OnQuotaPass, when set, is told of every quota pass: its report, or
 	// the error that ended it (metrics).
 	OnQuotaPass func(rep *dbplane.QuotaReport, took time.Duration, err error)
+	// OnDriftPass, when set, is told of every drift sweep (metrics, logs).
+	OnDriftPass func(rep *dbplane.DriftReport, took time.Duration, err error)
 	// PasswordParams are argon2id's costs for account passwords; default
 	// DefaultPasswordParams.
 	PasswordParams PasswordParams
@@ -83,6 +86,10 @@ type Service struct {
 	health hostHealth // what the last engine operation on each host found
 
 	pwSlots passwordSlots // bounds concurrent argon2id work
+
+	// driftVerified remembers, by database id, the credential fingerprint
+	// and sealed password last found to match (drift.go).
+	driftVerified sync.Map
 }
 
 var (

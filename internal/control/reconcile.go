@@ -123,6 +123,8 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 		return s.applyDrop(ctx, in)
 	case dbplane.IntentAccess:
 		return s.settleAccess(ctx, in)
+	case dbplane.IntentRepair:
+		return s.settleRepair(ctx, in)
 	}
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }

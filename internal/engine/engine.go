@@ -51,6 +51,7 @@ type Conn interface {
 	SetPassword(ctx context.Context, req SetPasswordRequest) error
 	Sizer
 	AccessSetter
+	Cataloger
 	Close() error
 }
 
@@ -70,7 +71,7 @@ const (
 	OpClose           = "close"
 )
 
-// Every Conn has these two, named on their own for the code that needs only
+// Every Conn has these three (Cataloger is in catalog.go), named on their own for the code that needs only
 // one of them. A driver whose server cannot do one still implements it, and
 // answers with an error wrapping ErrUnsupported (FerretDB v1 has no roles,
 // so the mongo driver's SetAccess does); callers never type-assert.

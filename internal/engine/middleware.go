@@ -83,6 +83,15 @@ func (c *conn) SetAccess(ctx context.Context, req SetAccessRequest) error {
 	return c.do(ctx, OpSetAccess, func(ctx context.Context) error { return c.inner.SetAccess(ctx, req) })
 }
 
+func (c *conn) Catalog(ctx context.Context) (*Catalog, error) {
+	var cat *Catalog
+	err := c.do(ctx, OpCatalog, func(ctx context.Context) (err error) {
+		cat, err = c.inner.Catalog(ctx)
+		return err
+	})
+	return cat, err
+}
+
 func (c *conn) Close() error {
 	return c.do(context.Background(), OpClose, func(context.Context) error { return c.inner.Close() })
 }

@@ -62,6 +62,11 @@ func (c *stubConn) SetAccess(ctx context.Context, req engine.SetAccessRequest) e
 	c.lastCtx = ctx
 	return c.err
 }
+
+func (c *stubConn) Catalog(ctx context.Context) (*engine.Catalog, error) {
+	c.lastCtx = ctx
+	return &engine.Catalog{}, c.err
+}
 func (c *stubConn) Close() error { return c.err }
 
 func TestRegistry_Names(t *testing.T) {

@@ -130,11 +130,12 @@ var (
 	descKeys      = prometheus.NewDesc("dbplane_api_keys", "API keys by kind and whether they can be used now.", []string{"kind", "state"}, nil)
 	descSessions  = prometheus.NewDesc("dbplane_sessions", "Live dashboard sessions.", nil, nil)
 	descHostsDown = prometheus.NewDesc("dbplane_hosts_down", "Enabled hosts this replica's last operation on found down (unreachable, timed out, credentials refused).", nil, nil)
+	descDrift     = prometheus.NewDesc("dbplane_drift_findings", "Findings of the latest drift sweep not repaired, by kind.", []string{"kind"}, nil)
 	descUp        = prometheus.NewDesc("dbplane_store_up", "1 when the metadata store answered the scrape's queries.", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descHostsDown, descIntents, descOldest, descKeys, descSessions, descUp} {
+	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descHostsDown, descIntents, descOldest, descKeys, descSessions, descDrift, descUp} {
 		ch <- d
 	}
 }
@@ -168,4 +169,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descKeys, prometheus.GaugeValue, float64(st.KeysInactive[k]), string(k), "inactive")
 	}
 	ch <- prometheus.MustNewConstMetric(descSessions, prometheus.GaugeValue, float64(st.Sessions))
+	for _, k := range dbplane.DriftKinds {
+		ch <- prometheus.MustNewConstMetric(descDrift, prometheus.GaugeValue, float64(st.DriftFindings[k]), string(k))
+	}
 }

@@ -70,5 +70,28 @@ func (db *DB) Stats(ctx context.Context, now, idleSince time.Time) (*dbplane.Sta
 		return nil, err
 	}
 	err = db.readRow(ctx, `SELECT COUNT(*) FROM sessions WHERE expires_at > ? AND last_seen_at > ?`, db.ms(now), db.ms(idleSince)).Scan(&st.Sessions)
+	if err != nil {
+		return nil, err
+	}
+	st.DriftFindings, err = db.driftCounts(ctx)
 	return st, err
+}
+
+// driftCounts counts the drift findings not repaired, by kind.
+func (db *DB) driftCounts(ctx context.Context) (map[dbplane.DriftKind]int, error) {
+	rows, err := db.readRows(ctx, `SELECT kind, COUNT(*) FROM drift_findings WHERE repair <> 'repaired' GROUP BY kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[dbplane.DriftKind]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[dbplane.DriftKind(k)] = n
+	}
+	return out, rows.Err()
 }

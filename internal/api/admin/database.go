@@ -38,6 +38,9 @@ type databaseJSON struct {
 	SizeRefreshedAt    *string `json:"sizeRefreshedAt"`
 	CreatedAt          string  `json:"createdAt"`
 	UpdatedAt          string  `json:"updatedAt"`
+	// Drift lists the kinds of the latest drift sweep's findings on the
+	// database that are not repaired; empty when none.
+	Drift []string `json:"drift"`
 }
 
 func toDatabaseJSON(d *dbplane.Database) databaseJSON {
@@ -136,6 +139,7 @@ func (h *handler) handleDatabaseList(w http.ResponseWriter, r *http.Request) {
 	for _, d := range dbs {
 		out = append(out, toDatabaseJSON(d))
 	}
+	h.withDrift(r.Context(), out)
 	h.writeList(w, r, out, f.Page, total)
 }
 
@@ -185,7 +189,9 @@ func (h *handler) writeDatabase(w http.ResponseWriter, r *http.Request, d *dbpla
 		h.writeError(w, r, errNoResult)
 		return
 	}
-	h.writeData(w, r, http.StatusOK, toDatabaseJSON(d))
+	out := []databaseJSON{toDatabaseJSON(d)}
+	h.withDrift(r.Context(), out)
+	h.writeData(w, r, http.StatusOK, out[0])
 }
 
 // quotaReportJSON is one quota pass.

@@ -115,6 +115,20 @@ func TestDatabaseGet(t *testing.T) {
 			WantStatus: http.StatusOK, NotContains: databaseSecrets},
 		{Name: "ByNumericID", Method: http.MethodGet, Path: "/api/admin/databases/41", Header: bearer(readOnlyKey), Setup: get("41"), WantStatus: http.StatusOK},
 		{
+			// The drift field lists the kinds of the findings not repaired.
+			Name: "WithDrift", Method: http.MethodGet, Path: "/api/admin/databases/41", Header: bearer(readOnlyKey),
+			Setup: func(t *testing.T, m *mocks) {
+				get("41")(t, m)
+				m.drift.DatabaseDriftFn = func(_ context.Context, ids []string) (map[string][]dbplane.DriftKind, error) {
+					if len(ids) != 1 || ids[0] != databaseID {
+						t.Errorf("DatabaseDrift(%v), want [%s]", ids, databaseID)
+					}
+					return map[string][]dbplane.DriftKind{databaseID: {dbplane.DriftMissingDatabase, dbplane.DriftUnknownUser}}, nil
+				}
+			},
+			WantStatus: http.StatusOK,
+		},
+		{
 			Name: "NotFound", Method: http.MethodGet, Path: "/api/admin/databases/99", Header: bearer(readOnlyKey),
 			Setup: func(_ *testing.T, m *mocks) {
 				m.databases.DatabaseFn = func(context.Context, string) (*dbplane.Database, error) { return nil, errDatabaseNotFound }

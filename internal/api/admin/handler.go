@@ -18,6 +18,7 @@ type Services struct {
 	Databases dbplane.AdminDatabaseService // every database, and the quota pass
 	SignIn    dbplane.SignInService        // accounts' passwords and set-password links
 	Audit     dbplane.AuditService         // the audit log
+	Drift     dbplane.DriftService         // drift findings and sweeps; nil: the routes answer 404
 	// Idempotency keeps Idempotency-Key creates; nil ignores the header.
 	Idempotency dbplane.IdempotencyService
 }
@@ -41,6 +42,7 @@ type handler struct {
 	databases dbplane.AdminDatabaseService
 	signIn    dbplane.SignInService
 	audit     dbplane.AuditService
+	drift     dbplane.DriftService
 	logger    *slog.Logger
 	publicURL string
 	mux       *request.Mux
@@ -62,6 +64,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 		databases: s.Databases,
 		signIn:    s.SignIn,
 		audit:     s.Audit,
+		drift:     s.Drift,
 		logger:    logger,
 		publicURL: strings.TrimRight(opt.PublicURL, "/"),
 	}

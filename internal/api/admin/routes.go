@@ -81,6 +81,11 @@ func (h *handler) routes() {
 	h.mux.Handle("POST /api/admin/databases/{id}/enable", h.require(databasesWrite, h.handleDatabaseEnable))
 	h.mux.Handle("POST /api/admin/quota/refresh", h.require(databasesWrite, h.handleQuotaRefresh))
 
+	// Drift between the records and the hosts (SPEC §6): the latest
+	// findings, and a sweep now, which repairs what dbplane owns.
+	h.mux.Handle("GET /api/admin/drift", h.require(databasesRead, h.handleDriftList))
+	h.mux.Handle("POST /api/admin/drift/sweep", h.require(databasesWrite, h.handleDriftSweep))
+
 	// The master-key rotation re-seals hosts' and databases' passwords:
 	// it needs write on both.
 	h.mux.Handle("POST /api/admin/rekey", h.require(hostsWrite, h.require(databasesWrite, h.handleRekey)))

@@ -58,6 +58,7 @@ type mocks struct {
 	databases *mock.AdminDatabaseService
 	signIn    *mock.SignInService
 	audit     *mock.AuditService
+	drift     *mock.DriftService
 }
 
 // newMocks returns services where Authenticate knows the keys above and
@@ -65,7 +66,11 @@ type mocks struct {
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, hosts: &mock.HostService{}, accounts: &mock.AccountService{},
 		servers: &mock.ServerService{}, databases: &mock.AdminDatabaseService{}, signIn: &mock.SignInService{},
-		audit: &mock.AuditService{}}
+		audit: &mock.AuditService{}, drift: &mock.DriftService{}}
+	// No database has drift unless a test says so.
+	m.drift.DatabaseDriftFn = func(context.Context, []string) (map[string][]dbplane.DriftKind, error) {
+		return map[string][]dbplane.DriftKind{}, nil
+	}
 	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
@@ -116,7 +121,7 @@ var surface = apitest.Surface[*mocks]{
 	Mocks:     newMocks,
 	Handler: func(m *mocks, logs io.Writer) http.Handler {
 		return admin.NewHandler(admin.Services{Keys: m.keys, Hosts: m.hosts, Accounts: m.accounts,
-			Servers: m.servers, Databases: m.databases, SignIn: m.signIn, Audit: m.audit},
+			Servers: m.servers, Databases: m.databases, SignIn: m.signIn, Audit: m.audit, Drift: m.drift},
 			admin.Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	},
 	Shape:   checkEnvelope,

@@ -2,6 +2,8 @@ package enginefake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/dbplane/dbplane/internal/engine"
@@ -192,6 +194,42 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 		return nil, err
 	}
 	return sizes, nil
+}
+
+// Catalog lists the fake's databases and users. A user's grants are its
+// access on the databases it owns; locked users have none. Passwords are
+// compared as they are stored, in plain text.
+func (c *conn) Catalog(ctx context.Context) (*engine.Catalog, error) {
+	var cat *engine.Catalog
+	err := c.run(ctx, OpCatalog, func() error {
+		cat = &engine.Catalog{AccessKnown: true}
+		for name := range c.d.databases {
+			cat.Databases = append(cat.Databases, name)
+		}
+		for name, u := range c.d.users {
+			pw := u.password
+			fp := sha256.Sum256([]byte(pw))
+			cu := engine.CatalogUser{Name: name, Remote: u.remote, Locked: u.access == engine.AccessLocked, Fingerprint: hex.EncodeToString(fp[:])}
+			cu.CheckPassword = func(p string) bool { return p == pw }
+			for db, d := range c.d.databases {
+				if d.owner == name && !cu.Locked {
+					if cu.Grants == nil {
+						cu.Grants = map[string]engine.Access{}
+					}
+					cu.Grants[db] = engine.AccessActive
+					if u.access != "" {
+						cu.Grants[db] = u.access
+					}
+				}
+			}
+			cat.Users = append(cat.Users, cu)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cat, nil
 }
 
 // Close releases the Conn; later calls fail. Closing twice is not an error.

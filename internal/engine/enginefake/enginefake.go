@@ -29,9 +29,10 @@ const (
 	OpSetPassword = engine.OpSetPassword
 	OpSetAccess   = engine.OpSetAccess
 	OpSizes       = engine.OpSizes
+	OpCatalog     = engine.OpCatalog
 )
 
-var ops = []string{OpPing, OpVersion, OpCheck, OpEnsure, OpDrop, OpSetPassword, OpSetAccess, OpSizes}
+var ops = []string{OpPing, OpVersion, OpCheck, OpEnsure, OpDrop, OpSetPassword, OpSetAccess, OpSizes, OpCatalog}
 
 // Version is what Conn.Version returns.
 const Version = "enginefake 1.0"

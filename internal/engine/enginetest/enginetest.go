@@ -21,6 +21,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -48,6 +49,10 @@ type Harness struct {
 	WriteStmt string
 	// ReadStmt only reads ("SELECT 1"). Empty: Connect stands in for it.
 	ReadStmt string
+	// NoCredentials says the admin of Config may not read stored
+	// credentials (a PostgreSQL admin that is not a superuser): the
+	// Catalog case then requires CheckPassword to be nil.
+	NoCredentials bool
 	// ReadOnly, when set, runs the ReadOnlyWall case: what read_only
 	// forbids and allows, tried with the owner's own sessions.
 	ReadOnly *ReadOnlyProbe
@@ -115,6 +120,7 @@ func Run(t *testing.T, h Harness) {
 		{"Isolation", s.testIsolation},
 		{"DatabaseSizes", s.testDatabaseSizes},
 		{"SetAccess", s.testSetAccess},
+		{"Catalog", s.testCatalog},
 		{"ReadOnlyWall", s.testReadOnlyWall},
 	}
 	for _, tc := range cases {
@@ -645,6 +651,111 @@ func (s *suite) testSetAccess(t *testing.T) {
 		t.Errorf("active again: Exec(%q) = %v, want nil", s.h.WriteStmt, err)
 	}
 	read("active again")
+}
+
+// testCatalog checks that the catalog lists a tenant's database and
+// owner, checks the owner's password without logging in (the right one
+// matches, a wrong one and the password before a change do not), and,
+// where the engine enforces access, reports each level SetAccess sets.
+func (s *suite) testCatalog(t *testing.T) {
+	cg, ok := s.c.(engine.Cataloger)
+	if !ok {
+		t.Skipf("%s's Conn does not implement engine.Cataloger", s.h.Driver.Name())
+	}
+	tn := s.ensure(t)
+	ctx := ctxFor(t)
+	read := func() (*engine.Catalog, engine.CatalogUser) {
+		t.Helper()
+		cat, err := cg.Catalog(ctx)
+		if err != nil {
+			t.Fatalf("Catalog() = %v", err)
+		}
+		if !slices.Contains(cat.Databases, tn.Database) {
+			t.Errorf("Catalog() lists %d databases but not %s", len(cat.Databases), tn.Database)
+		}
+		for _, u := range cat.Users {
+			if u.Name == tn.Owner && (u.Database == "" || u.Database == tn.Database) {
+				return cat, u
+			}
+		}
+		t.Fatalf("Catalog() lists %d users but not %s", len(cat.Users), tn.Owner)
+		return nil, engine.CatalogUser{}
+	}
+	cat, u := read()
+	if s.h.NoCredentials {
+		if u.CheckPassword != nil {
+			t.Error("Catalog(): a password check from an admin that may not read credentials")
+		}
+		u.CheckPassword = func(string) bool { return false }
+	} else if u.CheckPassword == nil {
+		t.Fatalf("Catalog(): no password check for %s", tn.Owner)
+	}
+	if s.h.NoCredentials {
+		s.testCatalogAccess(t, cg, tn, cat, u)
+		return
+	}
+	if !u.CheckPassword(tn.Password) {
+		t.Error("CheckPassword(the owner's password) = false")
+	}
+	if u.CheckPassword(tn.Password + "x") {
+		t.Error("CheckPassword(a wrong password) = true")
+	}
+	if u.Fingerprint == "" || strings.Contains(u.Fingerprint, tn.Password) {
+		t.Errorf("Fingerprint = %q, want a hash", u.Fingerprint)
+	}
+	newPW := random(24, alnum)
+	if err := s.c.SetPassword(ctx, engine.SetPasswordRequest{Owner: tn.Owner, Remote: "%", Password: newPW}); err != nil {
+		t.Fatalf("SetPassword() = %v", err)
+	}
+	_, u2 := read()
+	if u2.CheckPassword == nil || !u2.CheckPassword(newPW) || u2.CheckPassword(tn.Password) {
+		t.Error("after SetPassword: the catalog does not match the new password alone")
+	}
+	if u2.Fingerprint == u.Fingerprint {
+		t.Error("after SetPassword: the fingerprint did not change")
+	}
+	s.testCatalogAccess(t, cg, tn, cat, u)
+}
+
+// testCatalogAccess checks the catalog's view of each access level.
+func (s *suite) testCatalogAccess(t *testing.T, cg engine.Cataloger, tn tenant, cat *engine.Catalog, u engine.CatalogUser) {
+	ctx := ctxFor(t)
+	read := func() engine.CatalogUser {
+		t.Helper()
+		cat, err := cg.Catalog(ctx)
+		if err != nil {
+			t.Fatalf("Catalog() = %v", err)
+		}
+		for _, u := range cat.Users {
+			if u.Name == tn.Owner {
+				return u
+			}
+		}
+		t.Fatalf("Catalog() lists no user %s", tn.Owner)
+		return engine.CatalogUser{}
+	}
+	if !cat.AccessKnown {
+		return
+	}
+	if u.Locked || u.Grants[tn.Database] != engine.AccessActive {
+		t.Errorf("new owner: Locked %v, Grants %v, want unlocked and active on %s", u.Locked, u.Grants, tn.Database)
+	}
+	as, ok := s.c.(engine.AccessSetter)
+	if !ok {
+		return
+	}
+	for _, a := range []engine.Access{engine.AccessReadOnly, engine.AccessLocked, engine.AccessActive} {
+		if err := as.SetAccess(ctx, engine.SetAccessRequest{Database: tn.Database, Owner: tn.Owner, Remote: "%", Access: a}); err != nil {
+			t.Fatalf("SetAccess(%s) = %v", a, err)
+		}
+		u := read()
+		switch {
+		case a == engine.AccessLocked && !u.Locked:
+			t.Errorf("after SetAccess(locked): Locked = false")
+		case a != engine.AccessLocked && (u.Locked || u.Grants[tn.Database] != a):
+			t.Errorf("after SetAccess(%s): Locked %v, Grants %v", a, u.Locked, u.Grants)
+		}
+	}
 }
 
 // testReadOnlyWall walks a database through the statuses a tenant's

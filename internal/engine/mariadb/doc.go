@@ -131,6 +131,17 @@
 // INNODB_TABLESPACES, so on MySQL 8 DatabaseSizes fails (Error 1109) and the
 // quota watcher reports the host as not measured.
 //
+// # Catalog
+//
+// Catalog (the drift sweep) is one query: the schemas, every account of
+// mysql.global_priv (MariaDB 10.4 and later) with its plugin,
+// authentication string and lock, and every mysql.db grant. A password is
+// checked against the mysql_native_password hash without logging in; any
+// other plugin never matches. Grants on a database are active when they
+// hold every owner privilege and no GRANT OPTION, read_only when they hold
+// the read-only set and no write privilege. Reading mysql.* needs SELECT
+// on it, which the admin's global privileges above include.
+//
 // # Errors
 //
 // Server errors become *engine.Error with the server's number as Code:

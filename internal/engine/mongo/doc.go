@@ -128,6 +128,17 @@
 // DatabaseSizes is one listDatabases and reports sizeOnDisk of every
 // database, the server's own (admin, config, local) included.
 //
+// # Catalog
+//
+// Catalog (the drift sweep) is two commands: listDatabases and usersInfo
+// for all databases with showCredentials. A password is checked against
+// the stored SCRAM-SHA-256 credential (salt, iterations, StoredKey,
+// ServerKey) without logging in; FerretDB v1 shows it too. A database its
+// owner is defined on counts as present (MongoDB has no empty databases).
+// On MongoDB, roles give the access level and any authentication
+// restriction is locked; FerretDB keeps no roles, so the catalog says
+// nothing about access there.
+//
 // # Errors
 //
 // Server codes map to kinds: 51003 and 11000 (user exists, duplicate

@@ -153,6 +153,15 @@
 // DropDatabase drops a walled database too, and both wall roles;
 // EnsureDatabase adopts a walled database and leaves the wall up.
 //
+// # Catalog
+//
+// Catalog (the drift sweep) is one query over pg_database and pg_authid:
+// a role's SCRAM-SHA-256 verifier (or md5 hash) checks a password without
+// logging in. pg_authid is readable by a superuser only; a CREATEROLE
+// admin gets pg_roles instead (a second query), and no password checks.
+// A database its owner owns is active, one its holding role owns is
+// read_only (the wall), and NOLOGIN is locked.
+//
 // # Sizes
 //
 // DatabaseSizes is one query over pg_database. A database the admin may

@@ -20,6 +20,7 @@ var (
 	Translate         = translate
 	Transient         = transient
 	LockKey           = lockKey
+	CheckStored       = checkStored
 	WallRoles         = wallRoles
 )
 
