@@ -68,8 +68,9 @@ type ServerOptions struct {
 	ReconcileInterval time.Duration
 }
 
-// OpenServer builds every component from cfg, settles engine changes left
-// in flight, and starts listening. Close stops it.
+// OpenServer builds every component from cfg and starts listening; the
+// engine changes left in flight are settled in the background. Close stops
+// it.
 func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Server, error) {
 	if opt.Logs == nil {
 		opt.Logs = os.Stderr
@@ -97,14 +98,15 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	}
 	svc.unlock = unlock
 	st := svc.store
-	// Alone on its store, serve settles whatever a crash left in flight
-	// before it takes requests. Replicas sharing a PostgreSQL store leave
-	// that to the leader, which claims only expired leases: the intents
-	// may be other replicas' requests in progress.
+	// Alone on its store, serve settles whatever the last process left in
+	// flight, in the background once it listens (runBackground): a hung
+	// host must not keep the API down (SPEC §6). The intents leased before
+	// now are the last process's; the requests taken from here on are not.
+	// Replicas sharing a PostgreSQL store leave that to the leader, which
+	// claims only expired leases.
+	var settleBefore time.Time
 	if !cfg.SharedStore() {
-		if err := svc.Reconcile(ctx, 0); err != nil {
-			logger.Warn("some engine changes are not settled yet; retrying in the background", "err", err)
-		}
+		settleBefore = time.Now()
 	}
 	salt, err := svc.HashIDSalt(ctx)
 	if err != nil {
@@ -160,7 +162,7 @@ func OpenServer(ctx context.Context, cfg config.Config, opt ServerOptions) (*Ser
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		if err := s.runBackground(bg, opt); err != nil {
+		if err := s.runBackground(bg, opt, settleBefore); err != nil {
 			logger.Error("background work stopped", "err", err)
 		}
 	}()
@@ -189,8 +191,9 @@ func metricsHandler(cfg config.Config, m *metrics.Metrics) http.Handler {
 // runBackground runs the reconciler (with the session sweep), the quota
 // watcher and the drift sweep whenever this process leads: always alone on a SQLite
 // store, while elected among replicas on a PostgreSQL one. Their store
-// writes are fenced on the leader's epoch.
-func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
+// writes are fenced on the leader's epoch. Alone on its store, the
+// reconciler's first pass settles every intent leased before settleBefore.
+func (s *Server) runBackground(ctx context.Context, opt ServerOptions, settleBefore time.Time) error {
 	interval := opt.ReconcileInterval
 	if interval <= 0 {
 		interval = reconcileInterval
@@ -214,7 +217,7 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions) error {
 	}
 	return s.svc.store.Lead(ctx, el, func(ctx context.Context) error {
 		g, ctx := errgroup.WithContext(ctx)
-		g.Go(func() error { return s.svc.Run(ctx, interval) })
+		g.Go(func() error { return s.svc.Run(ctx, interval, settleBefore) })
 		if s.cfg.QuotaInterval > 0 {
 			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
 		}

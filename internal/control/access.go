@@ -25,9 +25,14 @@ func accessFor(s dbplane.Status) engine.Access {
 // stored. It returns the changes made and the errors of those it could not
 // make; Reconcile retries those.
 func (s *Service) converge(ctx context.Context, ids []string) ([]dbplane.StatusChange, error) {
+	return s.convergeDown(ctx, ids, downHosts{})
+}
+
+// convergeDown is converge within a pass that already found the hosts in
+// down not answering: their databases are skipped at once.
+func (s *Service) convergeDown(ctx context.Context, ids []string, down downHosts) ([]dbplane.StatusChange, error) {
 	var changes []dbplane.StatusChange
 	var errs []error
-	down := downHosts{}
 	for _, id := range ids {
 		ch, err := s.convergeOne(ctx, id, down)
 		if err != nil {
@@ -67,13 +72,17 @@ func (s *Service) convergeOne(ctx context.Context, id string, down downHosts) (*
 	}
 	ectx, cancel := s.engineCtx(ctx)
 	defer cancel()
-	if err := s.applyAccessOrRecord(ectx, in, to); err != nil {
-		down.note(d.HostID, err)
-		// The intent stays: Reconcile applies it once the host answers.
-		return nil, translateEngine(err)
-	}
 	sctx, scancel := s.storeCtx(ctx)
 	defer scancel()
+	if err := s.applyAccessOrRecord(ectx, in, to); err != nil {
+		down.note(d.HostID, err)
+		// A change that may have happened keeps its intent, which
+		// Reconcile applies once the host answers; one that did not is
+		// forgotten, and the status, behind its flags, catches up there
+		// too.
+		s.giveUp(sctx, in, err)
+		return nil, translateEngine(err)
+	}
 	if err := s.store.CompleteAccess(sctx, in, to); err != nil {
 		return nil, err
 	}

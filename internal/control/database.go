@@ -146,14 +146,19 @@ func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplan
 
 // undoCreate removes the row of a create that failed and returns the error
 // to report. Names that already belonged to something else are left alone
-// on the engine; otherwise a drop intent replaces the create intent and is
-// tried at once, and again by Reconcile if the host is down.
+// on the engine, and so is a host nothing was sent to; otherwise a drop
+// intent replaces the create intent. The drop is tried at once when the
+// host answered; when it did not, trying again would wait on it past the
+// one engine timeout a request may take (SPEC §6): the drop intent stays,
+// its lease handed back, and Reconcile drops whatever the create made once
+// the host answers.
 func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause error) error {
 	theirs := errors.Is(cause, engine.ErrExists)
 	s.hook("create:engine-failed")
 	sctx, cancel := s.storeCtx(ctx)
 	defer cancel()
-	if err := s.store.UndoCreate(sctx, in, !theirs); err != nil {
+	drop := !theirs && !errors.Is(cause, engine.ErrNotSent)
+	if err := s.store.UndoCreate(sctx, in, drop); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			// The reconciler took the create over while this request was
 			// stalled: what it settles stands, and this request stops.
@@ -167,6 +172,14 @@ func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause erro
 		// The name is someone else's on the host (for example a database
 		// left from a panel migration): the tenant can pick another.
 		return &dbplane.Error{Code: dbplane.CodeConflict, Field: "database", Message: "A database with that name already exists on the database host", Err: cause}
+	}
+	if !drop {
+		return translateEngine(cause)
+	}
+	if hostSilent(cause) {
+		s.giveUp(sctx, in, cause)
+		s.log.Warn("drop after failed create left to the reconciler: the host did not answer", "database_id", in.DatabaseID, "host_id", in.HostID)
+		return translateEngine(cause)
 	}
 	ectx, ecancel := s.engineCtx(ctx)
 	defer ecancel()
@@ -215,6 +228,11 @@ func (s *Service) RevealDatabase(ctx context.Context, accountID, id string) (*db
 // intent holds the new password sealed, so a crash after the engine changed
 // is finished by Reconcile and the stored password always logs in.
 func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*dbplane.Credentials, error) {
+	// One engine timeout for the whole request: the wait for the
+	// database's lock (a reconciler pass may hold it on a hung host) and
+	// a change left by an earlier request included.
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
 	unlock := s.locks.lock(id)
 	defer unlock()
 	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
@@ -231,25 +249,22 @@ func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*db
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id, SealedPassword: sealed}
 	d, err := s.store.BeginRotate(ctx, accountID, in)
+	if errors.Is(err, store.ErrBusy) {
+		if err := s.finishLeftChange(ctx, ectx, id); err != nil {
+			return nil, err
+		}
+		d, err = s.store.BeginRotate(ctx, accountID, in)
+	}
 	if err != nil {
 		return nil, err
 	}
 	s.hook("rotate:recorded")
 
-	ectx, cancel := s.engineCtx(ctx)
-	defer cancel()
 	err = s.applyRotate(ectx, in, password)
 	sctx, scancel := s.storeCtx(ctx)
 	defer scancel()
 	if err != nil {
-		if refused(err) {
-			// The server refused the statement: nothing changed.
-			if aerr := s.store.AbandonIntent(sctx, in); aerr != nil {
-				s.log.Error("abandon rotate intent", "database_id", id, "err", aerr)
-			}
-		}
-		// Otherwise the change may have happened: the intent stays and
-		// Reconcile applies the new password, which is always safe.
+		s.giveUp(sctx, in, err)
 		return nil, translateEngine(err)
 	}
 	s.hook("rotate:engine-done")
@@ -339,6 +354,73 @@ func mysqlSSLMode(m dbplane.TLSMode) string {
 func refused(err error) bool {
 	var ee *engine.Error
 	return errors.As(err, &ee) && ee.Code != "" && !errors.Is(err, engine.ErrUnreachable)
+}
+
+// unchanged reports whether a failed engine call provably changed nothing:
+// the server refused it, or nothing was sent (a refused dial, a dial or
+// handshake that timed out). A timeout after a statement was sent is not
+// unchanged: the server may still run it.
+func unchanged(err error) bool {
+	return refused(err) || errors.Is(err, engine.ErrNotSent)
+}
+
+// hostSilent reports whether err means the host did not answer: it could
+// not be reached, or the engine timeout ran out.
+func hostSilent(err error) bool {
+	return errors.Is(err, engine.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// giveUp ends a request's hold on an intent whose engine call failed. A
+// change that provably did not happen is forgotten: the database is free
+// for the next change at once (SPEC §6). Otherwise the change may have
+// happened and the intent stays, its lease handed back, so that the next
+// change of the database (finishLeftChange) or the reconciler finishes it
+// without waiting for the lease to run out.
+func (s *Service) giveUp(sctx context.Context, in *dbplane.Intent, err error) {
+	if unchanged(err) {
+		if aerr := s.store.AbandonIntent(sctx, in); aerr != nil {
+			s.log.Error("abandon intent", "database_id", in.DatabaseID, "kind", string(in.Kind), "err", aerr)
+		}
+		return
+	}
+	if nerr := s.store.NoteIntentFailure(sctx, in, err.Error()); nerr != nil {
+		s.log.Error("hand back intent", "database_id", in.DatabaseID, "kind", string(in.Kind), "err", nerr)
+	}
+}
+
+// finishLeftChange settles the change an earlier request (or a pass of the
+// reconciler) left on the database when its host did not answer, so that
+// the change the caller is about to make is not refused for it: that
+// change may have reached the engine, and is finished first (a rotate's
+// password applied again, an access set). It needs the database's lock
+// and ectx, the caller's engine deadline. It returns 503
+// (HOST_UNAVAILABLE) while the host still does not answer or while
+// another worker holds the change, and store.ErrBusy for a create or a
+// drop in progress.
+func (s *Service) finishLeftChange(ctx, ectx context.Context, databaseID string) error {
+	in, err := s.store.DatabaseIntent(ctx, databaseID)
+	if err != nil || in == nil {
+		return err // none: it was settled meanwhile, and the caller tries again
+	}
+	if in.Kind != dbplane.IntentRotate && in.Kind != dbplane.IntentAccess {
+		return store.ErrBusy
+	}
+	// A request in flight holds its lease for at most the engine timeout;
+	// one that gave up handed it back.
+	if err := s.store.ClaimIntent(ctx, in, 2*s.opt.EngineTimeout); err != nil {
+		return err
+	}
+	if err := s.settleLocked(ectx, in); err != nil {
+		sctx, cancel := s.storeCtx(ctx)
+		defer cancel()
+		if nerr := s.store.NoteIntentFailure(sctx, in, err.Error()); nerr != nil {
+			s.log.Error("hand back intent", "database_id", databaseID, "kind", string(in.Kind), "err", nerr)
+		}
+		s.log.Warn("change left in flight not settled yet", "database_id", databaseID, "kind", string(in.Kind), "err", err.Error())
+		return translateEngine(err)
+	}
+	s.log.Info("change left in flight settled", "database_id", databaseID, "kind", string(in.Kind))
+	return nil
 }
 
 // translateEngine turns an engine error into the domain error to report.

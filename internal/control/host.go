@@ -248,7 +248,7 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 }
 
 // candidateHosts returns the enabled hosts of an engine that are not
-// retired, emptiest first.
+// retired, emptiest first, those found down recently last (healthyFirst).
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
@@ -265,5 +265,5 @@ func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]strin
 	for i, h := range hs {
 		ids[i] = h.ID
 	}
-	return ids, nil
+	return s.healthyFirst(ids), nil
 }

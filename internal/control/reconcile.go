@@ -11,8 +11,8 @@ import (
 	"github.com/dbplane/dbplane/internal/store"
 )
 
-// Reconcile finishes or undoes every engine change still in flight: it runs
-// at start-up, before the server takes requests, so whatever a crash left
+// Reconcile finishes or undoes every engine change still in flight: serve
+// runs it at start-up (in the background, see Run), so whatever a crash left
 // half done is settled. With minAge > 0 only intents whose lease is at
 // least that old are touched, so a periodic pass leaves a request the time
 // to finish its own. The intents are claimed first, in one statement
@@ -22,12 +22,18 @@ import (
 // It returns the errors of intents it could not settle (their hosts may be
 // down); they are retried on the next pass.
 func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
+	return s.reconcile(ctx, minAge, downHosts{})
+}
+
+// reconcile is one pass of Reconcile; down holds the hosts found not
+// answering in this pass, so that a hung host costs one engine timeout per
+// pass: over the intents and the statuses behind their flags alike.
+func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down downHosts) error {
 	intents, err := s.store.ClaimIntents(ctx, minAge)
 	if err != nil {
 		return fmt.Errorf("reconcile: claim intents: %w", err)
 	}
 	var errs []error
-	down := downHosts{}
 	for _, in := range intents {
 		err := down.check(in.HostID)
 		if err == nil {
@@ -69,7 +75,7 @@ func (s *Service) Reconcile(ctx context.Context, minAge time.Duration) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	if _, err := s.converge(ctx, drifted); err != nil {
+	if _, err := s.convergeDown(ctx, drifted, down); err != nil {
 		errs = append(errs, err)
 	}
 	// Account deletes a crash or a down host left unfinished carry on.
@@ -84,6 +90,12 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 	defer unlock()
 	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
 	defer cancel()
+	return s.settleLocked(ctx, in)
+}
+
+// settleLocked finishes in, claimed by the caller, which holds the
+// database's lock; ctx bounds the engine calls.
+func (s *Service) settleLocked(ctx context.Context, in *dbplane.Intent) error {
 	switch in.Kind {
 	case dbplane.IntentCreate:
 		d, err := s.store.Database(ctx, in.DatabaseID)
@@ -133,11 +145,15 @@ func (s *Service) settle(ctx context.Context, in *dbplane.Intent) error {
 // sessions and Idempotency-Keys at once and then every interval, until
 // ctx is done. Only
 // intents whose lease is twice the engine timeout old are taken: younger
-// ones may still be in a request's hands.
-func (s *Service) Run(ctx context.Context, interval time.Duration) error {
-	pass := func() {
+// ones may still be in a request's hands. With settleBefore set (a serve
+// alone on its store, starting), the first pass takes every intent leased
+// before it instead: whatever the last process left, settled while the
+// server already answers (SPEC §6), and none of the requests it has taken
+// since.
+func (s *Service) Run(ctx context.Context, interval time.Duration, settleBefore time.Time) error {
+	pass := func(minAge time.Duration) {
 		// Errors are logged per intent inside Reconcile.
-		_ = s.Reconcile(ctx, 2*s.opt.EngineTimeout)
+		_ = s.Reconcile(ctx, minAge)
 		if err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sweep expired sessions", "err", err)
 		}
@@ -145,8 +161,18 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) error {
 			s.log.Warn("sweep expired idempotency keys", "err", err)
 		}
 	}
-	pass()
-	every(ctx, interval, pass)
+	steady := 2 * s.opt.EngineTimeout
+	if settleBefore.IsZero() {
+		pass(steady)
+	} else {
+		// An intent leased at settleBefore itself may be a request's: the
+		// cutoff is one millisecond (the store's resolution) earlier.
+		pass(s.opt.Now().Sub(settleBefore) + time.Millisecond)
+		if ctx.Err() == nil {
+			s.log.Info("engine changes left by the last run are settled, or retried from now on")
+		}
+	}
+	every(ctx, interval, func() { pass(steady) })
 	return nil
 }
 

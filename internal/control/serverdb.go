@@ -2,9 +2,11 @@ package control
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -147,6 +149,10 @@ func (s *Service) DatabaseCredentials(ctx context.Context, d *dbplane.Database) 
 // database stays "deleting" and the reconciler finishes the drop later:
 // nothing is orphaned on the host.
 func (s *Service) deleteDatabase(ctx context.Context, id string) error {
+	// One engine timeout for the whole request, the wait for the lock
+	// included (see RotatePassword).
+	ectx, cancel := s.engineCtx(ctx)
+	defer cancel()
 	unlock := s.locks.lock(id)
 	defer unlock()
 	intentID, err := newULID(s.opt.Now(), s.opt.Rand)
@@ -155,14 +161,18 @@ func (s *Service) deleteDatabase(ctx context.Context, id string) error {
 	}
 	in := &dbplane.Intent{ID: intentID, DatabaseID: id}
 	d, err := s.store.BeginDrop(ctx, in)
+	if errors.Is(err, store.ErrBusy) {
+		if err := s.finishLeftChange(ctx, ectx, id); err != nil {
+			return err
+		}
+		d, err = s.store.BeginDrop(ctx, in)
+	}
 	if err != nil {
 		return err
 	}
 	if d.Status == dbplane.StatusOrphaned {
 		return nil // its host is retired: the row was all there was
 	}
-	ectx, cancel := s.engineCtx(ctx)
-	defer cancel()
 	if err := s.applyDrop(ectx, in); err != nil {
 		return translateEngine(err)
 	}

@@ -385,13 +385,13 @@ func TestRotatePassword_UnclassifiedErrorKeepsTheIntent(t *testing.T) {
 // A create whose engine call uses up the engine timeout is still undone:
 // the slot and the name are free at once and nothing appears later.
 func TestCreateDatabase_TimeoutIsUndone(t *testing.T) {
-	f := newFixture(t, control.Options{EngineTimeout: 100 * time.Millisecond})
+	f := newFixture(t, control.Options{EngineTimeout: time.Second})
 	ctx := context.Background()
-	f.fake.SetHook(enginefake.OpEnsure, func() { time.Sleep(150 * time.Millisecond) })
+	f.fake.Hang(enginefake.OpEnsure, true)
 	if _, err := f.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: f.account.ID, Label: "slow"}); err == nil {
 		t.Fatal("CreateDatabase past the engine timeout = nil, want an error")
 	}
-	f.fake.SetHook(enginefake.OpEnsure, nil)
+	f.fake.Hang(enginefake.OpEnsure, false)
 	if list := must.Get(f.svc.ListDatabases(ctx, f.account.ID))(t); len(list) != 0 {
 		t.Fatalf("a timed-out create left %d rows", len(list))
 	}

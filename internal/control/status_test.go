@@ -226,24 +226,29 @@ func TestSetDatabaseDisabled_EngineThatCannotEnforceRecordsTheStatus(t *testing.
 // per database: suspending an account with many databases on a hung host
 // tries the host once, and the drift sweep applies the rest later.
 func TestSuspension_HungHostIsTriedOncePerPass(t *testing.T) {
-	f := newFixture(t, control.Options{EngineTimeout: 50 * time.Millisecond})
+	// The timeout is generous for a loaded machine: the creates must not
+	// meet it; only the hung SetAccess waits it out.
+	f := newFixture(t, control.Options{EngineTimeout: time.Second})
 	ctx := context.Background()
 	for i := range 10 {
 		f.mustCreate(t, f.account.ID, fmt.Sprintf("db%d", i))
 	}
 	var mu sync.Mutex
 	calls := 0
-	f.fake.SetHook(enginefake.OpSetAccess, func() {
+	f.fake.SetHookContext(enginefake.OpSetAccess, func(ctx context.Context) {
 		mu.Lock()
 		calls++
 		mu.Unlock()
-		time.Sleep(100 * time.Millisecond)
+		<-ctx.Done() // hung until the engine timeout
 	})
 	if _, err := f.svc.UpdateAccount(ctx, f.account.ID, dbplane.AccountUpdate{Suspended: ptr(true)}); err != nil {
 		t.Fatal(err)
 	}
-	if calls != 1 {
-		t.Errorf("the hung host was tried %d times in one pass, want 1", calls)
+	mu.Lock()
+	n := calls
+	mu.Unlock()
+	if n != 1 {
+		t.Errorf("the hung host was tried %d times in one pass, want 1", n)
 	}
 	f.fake.SetHook(enginefake.OpSetAccess, nil)
 	if err := f.svc.Reconcile(ctx, 0); err != nil {

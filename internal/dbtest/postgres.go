@@ -145,6 +145,7 @@ func startWithRetry(ctx context.Context, s *Server, logPath string, start func(p
 		if err == nil {
 			db.SetMaxOpenConns(20)
 			s.proc, s.db = p, db
+			s.start, s.logPath = start, logPath
 			return nil
 		}
 		db.Close()

@@ -42,7 +42,9 @@ type Server struct {
 	tls      engine.TLSMode
 	caPEM    string // the certificate it serves, for a server started with TLS
 
-	proc      *process // nil for an existing server
+	proc      *process                         // nil for an existing server
+	start     func(port int) (*process, error) // starts proc again (Restart)
+	logPath   string
 	stopSig   syscall.Signal
 	dir       string // where the server's files live; "" for an existing server
 	removeDir bool   // this package made dir and removes it at Stop

@@ -177,6 +177,13 @@ var (
 	ErrUnsupported  = errors.New("engine: not supported")
 )
 
+// ErrNotSent is what an Error with NotSent set wraps, beside its kind: the
+// operation failed before any of its statements was sent to the server
+// (no session could be had: a refused dial, a dial or handshake that timed
+// out), so it changed nothing there. A timeout after a statement was sent
+// is not NotSent: the server may still run it.
+var ErrNotSent = errors.New("engine: nothing was sent to the server")
+
 // MissingPrivileges is what CheckPrivileges' error wraps, beside
 // ErrAccessDenied, when the admin lacks privileges: their names, as the
 // server spells them. It holds nothing else, so a caller may show it to an
@@ -193,7 +200,10 @@ type Error struct {
 	Op, Engine string // OpEnsure, "mariadb"
 	Code       string // server code: "1007", "42P04"
 	Kind       error  // one of the sentinels, or nil when unclassified
-	Err        error
+	// NotSent says the operation failed before any statement reached the
+	// server; errors.Is(err, ErrNotSent) then holds.
+	NotSent bool
+	Err     error
 }
 
 func (e *Error) Error() string {
@@ -204,10 +214,14 @@ func (e *Error) Error() string {
 	return s + ": " + e.Err.Error()
 }
 
-// Unwrap returns the kind and the cause.
+// Unwrap returns the kind, ErrNotSent when NotSent, and the cause.
 func (e *Error) Unwrap() []error {
-	if e.Kind == nil {
-		return []error{e.Err}
+	out := make([]error, 0, 3)
+	if e.Kind != nil {
+		out = append(out, e.Kind)
 	}
-	return []error{e.Kind, e.Err}
+	if e.NotSent {
+		out = append(out, ErrNotSent)
+	}
+	return append(out, e.Err)
 }

@@ -11,7 +11,10 @@ import (
 	"github.com/dbplane/dbplane"
 )
 
-var errBusy = dbplane.Errorf(dbplane.CodeConflict, "Another change to this database is in progress; try again")
+// ErrBusy is what a change of a database answers while another change of
+// it is in flight (its intent holds the database): 503, as a host that is
+// slow to answer; document 003 keeps 409 for a duplicate name.
+var ErrBusy = dbplane.Errorf(dbplane.CodeUnavailable, "Another change to this database is in progress; try again shortly")
 
 // ErrLeaseLost is what a change of an intent returns when another worker
 // claimed the intent since this one took it: the caller must stop, and the
@@ -24,7 +27,7 @@ func insertIntent(ctx context.Context, tx *txn, in *dbplane.Intent, now int64) e
 	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now, now)
-	return translate(err, nil, errBusy)
+	return translate(err, nil, ErrBusy)
 }
 
 // holdLease is the fence every change of an intent starts with: it
@@ -106,7 +109,7 @@ func (db *DB) ClaimIntents(ctx context.Context, minAge time.Duration) ([]*dbplan
 }
 
 // BeginRotate records a rotate intent for the account's database. It
-// returns ErrDatabaseNotFound, or CodeConflict while another change is in
+// returns ErrDatabaseNotFound, or ErrBusy while another change is in
 // flight.
 func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Intent) (*dbplane.Database, error) {
 	var d *dbplane.Database
@@ -126,7 +129,7 @@ func (db *DB) BeginRotate(ctx context.Context, accountID string, in *dbplane.Int
 }
 
 // beginIntent records an intent for an existing database in tx. It returns
-// the row, or CodeConflict while another change is in flight.
+// the row, or ErrBusy while another change is in flight.
 func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind, in *dbplane.Intent) (*dbplane.Database, error) {
 	d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
 	if err != nil {
@@ -140,12 +143,12 @@ func (db *DB) beginIntent(ctx context.Context, tx *txn, kind dbplane.IntentKind,
 	return d, insertIntent(ctx, tx, in, db.ms(db.Now()))
 }
 
-// settled returns nil when d can take an engine change: errBusy while
+// settled returns nil when d can take an engine change: ErrBusy while
 // another is in flight, ErrDatabaseOrphaned once its host was retired.
 func settled(d *dbplane.Database) error {
 	switch d.Status {
 	case dbplane.StatusCreating, dbplane.StatusDeleting:
-		return errBusy
+		return ErrBusy
 	case dbplane.StatusOrphaned:
 		return dbplane.ErrDatabaseOrphaned
 	}
@@ -175,7 +178,7 @@ func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Datab
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
 			string(dbplane.StatusDeleting), db.ms(db.Now()), d.ID, string(d.Status)))
 		if err == nil && !ok {
-			return errBusy
+			return ErrBusy
 		}
 		return err
 	})
@@ -287,6 +290,20 @@ func deleteIntent(ctx context.Context, tx *txn, id string) error {
 
 const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
 	token, leased_at`
+
+// DatabaseIntent returns the intent in flight for a database, or nil when
+// there is none.
+func (db *DB) DatabaseIntent(ctx context.Context, databaseID string) (*dbplane.Intent, error) {
+	rows, err := db.readRows(ctx, `SELECT `+intentCols+` FROM intents WHERE database_id = ?`, databaseID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := collectIntents(rows)
+	if err != nil || len(l) == 0 {
+		return nil, err
+	}
+	return l[0], nil
+}
 
 // Intents returns every intent in flight, oldest first.
 func (db *DB) Intents(ctx context.Context) ([]*dbplane.Intent, error) {

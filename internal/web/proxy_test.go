@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -67,8 +66,8 @@ func (p *tcpProxy) start() {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
+			go func() { p.pipe(u, c); u.Close() }()
+			go func() { p.pipe(c, u); c.Close() }()
 		}
 	}()
 }
@@ -87,14 +86,34 @@ func (p *tcpProxy) stop() {
 	p.conns = nil
 }
 
-// hang cuts the forwarded connections; from then on new ones are
-// accepted and never answered.
+// hang stops forwarding: what the open connections send is swallowed, as
+// a hung server reads nothing (a statement sent on one may have reached
+// it, for all the client knows), and new connections are accepted and
+// never answered.
 func (p *tcpProxy) hang() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.hung = true
-	for _, c := range p.conns {
-		c.Close()
+}
+
+// pipe copies src to dst until either fails, dropping what it reads while
+// the proxy hangs.
+func (p *tcpProxy) pipe(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			hung := p.hung
+			p.mu.Unlock()
+			if !hung {
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
-	p.conns = nil
 }

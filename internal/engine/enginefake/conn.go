@@ -31,7 +31,7 @@ func (c *conn) run(ctx context.Context, op string, apply func() error) error {
 	hook := d.hooks[op]
 	d.mu.Unlock()
 	if hook != nil {
-		hook()
+		hook(ctx)
 	}
 	if err := ctx.Err(); err != nil {
 		return &engine.Error{Op: op, Engine: d.name, Kind: engine.ErrUnreachable, Err: err}

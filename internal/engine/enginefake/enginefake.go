@@ -10,6 +10,7 @@
 package enginefake
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -47,7 +48,7 @@ type Driver struct {
 	users     map[string]*user
 	fail      map[string]error // before the op takes effect
 	failAfter map[string]error // after it took effect
-	hooks     map[string]func()
+	hooks     map[string]func(context.Context)
 	admin     *engine.Config    // nil: any config logs in
 	limited   map[string]string // login → password, lacking privileges
 	openConns int
@@ -77,7 +78,7 @@ func New(name string) *Driver {
 		users:     make(map[string]*user),
 		fail:      make(map[string]error),
 		failAfter: make(map[string]error),
-		hooks:     make(map[string]func()),
+		hooks:     make(map[string]func(context.Context)),
 		limited:   make(map[string]string),
 	}
 }
@@ -145,6 +146,17 @@ func (d *Driver) setOpErr(m map[string]error, op string, err error) {
 // fake's lock, so it may block (to hold an operation in flight) or count.
 // A nil fn removes the hook. It panics on an unknown op.
 func (d *Driver) SetHook(op string, fn func()) {
+	if fn == nil {
+		d.SetHookContext(op, nil)
+		return
+	}
+	d.SetHookContext(op, func(context.Context) { fn() })
+}
+
+// SetHookContext is SetHook with the call's context: a hook that blocks
+// on ctx.Done() is a hung engine, which answers when the caller's deadline
+// runs out and not before, with no wall-clock sleep.
+func (d *Driver) SetHookContext(op string, fn func(ctx context.Context)) {
 	checkOp(op)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -153,6 +165,16 @@ func (d *Driver) SetHook(op string, fn func()) {
 		return
 	}
 	d.hooks[op] = fn
+}
+
+// Hang makes every call of op block until its context is done (a hung
+// host); Hang(op, false) ends it. It panics on an unknown op.
+func (d *Driver) Hang(op string, on bool) {
+	if !on {
+		d.SetHookContext(op, nil)
+		return
+	}
+	d.SetHookContext(op, func(ctx context.Context) { <-ctx.Done() })
 }
 
 func checkOp(op string) {

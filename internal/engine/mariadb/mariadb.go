@@ -210,7 +210,10 @@ func (c *conn) Close() error { return c.db.Close() }
 func (c *conn) session(ctx context.Context, op string, f func(sc *sql.Conn) error) error {
 	sc, err := c.db.Conn(ctx)
 	if err != nil {
-		return translate(op, err)
+		// No session (a refused dial, a dial or handshake that timed
+		// out; database/sql replaces a dead pooled one itself): nothing
+		// was sent, and the operation changed nothing.
+		return notSent(op, err)
 	}
 	defer sc.Close()
 	c.sizePool(ctx, sc)
@@ -251,6 +254,16 @@ func execOn(ctx context.Context, sc *sql.Conn, op string, stmts []stmt) error {
 		}
 	}
 	return nil
+}
+
+// notSent translates err, met before anything was sent, as NotSent.
+func notSent(op string, err error) error {
+	err = translate(op, err)
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		ee.NotSent = true
+	}
+	return err
 }
 
 // kill ends every session the query s lists. A session that ended on its

@@ -2,12 +2,15 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dbplane/dbplane/internal/engine"
 )
 
 const (
@@ -35,7 +38,12 @@ const (
 func (c *conn) apply(ctx context.Context, op, database, owner string, raced func(error) bool, render func(state) ([]stmt, error)) (created bool, err error) {
 	pc, err := c.pool.Acquire(ctx)
 	if err != nil {
-		return false, translate(op, err)
+		// No session: none of the statements was sent.
+		err = translate(op, err)
+		if ee, ok := errors.AsType[*engine.Error](err); ok {
+			ee.NotSent = true
+		}
+		return false, err
 	}
 	key := lockKey(owner)
 	locked := false

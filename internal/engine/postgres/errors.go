@@ -65,6 +65,10 @@ func translate(op string, err error) error {
 	if refusedTLS(err) {
 		e.Err = engine.NoTLS(err)
 	}
+	// A failed connect, or what pgconn guarantees happened before any
+	// byte was sent, changed nothing on the server.
+	_, connect := errors.AsType[*pgconn.ConnectError](err)
+	e.NotSent = connect || pgconn.SafeToRetry(err)
 	if verifierPattern.MatchString(err.Error()) {
 		e.Err = redactedError{err}
 	}
