@@ -2,6 +2,7 @@ package dbplane
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,10 +80,10 @@ type Host struct {
 	PublicHostname string
 	PublicPort     int
 	TLS            TLSMode
-	TLSCA          string // PEM CA bundle to trust instead of the system's; "" for the system's
-	TLSServerName  string // name the certificate must hold instead of Hostname; "" for Hostname
-	NodeID         string
-	MaxDatabases   *int // nil = unlimited
+	TLSCA          string   // PEM CA bundle to trust instead of the system's; "" for the system's
+	TLSServerName  string   // name the certificate must hold instead of Hostname; "" for Hostname
+	NodeIDs        []string // the nodes whose servers prefer this host, sorted; empty = none
+	MaxDatabases   *int     // nil = unlimited
 	Enabled        bool
 	// RetiredAt is when an operator retired the host (RetireHost): it is
 	// gone for good, takes no databases, and its databases are orphaned.
@@ -117,10 +118,10 @@ type HostInput struct {
 	PublicHostname  *string
 	PublicPort      *int
 	TLS             *string
-	TLSCA           *string // "" clears it
-	TLSServerName   *string // "" clears it
-	NodeID          *string
-	MaxDatabasesSet bool // true when maxDatabases was given, even as null
+	TLSCA           *string   // "" clears it
+	TLSServerName   *string   // "" clears it
+	NodeIDs         *[]string // the linked nodes, all of them; an empty list unlinks every node
+	MaxDatabasesSet bool      // true when maxDatabases was given, even as null
 	MaxDatabases    *int
 	Enabled         *bool
 }
@@ -188,8 +189,12 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 	if err := validHostname("publicHostname", h.PublicHostname, in.PublicHostname != nil && h.PublicHostname != ""); err != nil {
 		return err
 	}
-	if err := str("nodeId", in.NodeID, &h.NodeID, false, 64); err != nil {
-		return err
+	if in.NodeIDs != nil {
+		ids, err := hostNodeIDs(*in.NodeIDs)
+		if err != nil {
+			return err
+		}
+		h.NodeIDs = ids
 	}
 	if in.Port != nil {
 		if *in.Port < 1 || *in.Port > 65535 {
@@ -220,6 +225,36 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 		h.Enabled = true
 	}
 	return nil
+}
+
+// MaxHostNodes bounds the nodes one host is linked to.
+const MaxHostNodes = 100
+
+// hostNodeIDs checks a host's node links and returns them sorted, without
+// duplicates. Whether each node exists is the store's to check.
+func hostNodeIDs(in []string) ([]string, error) {
+	out := make([]string, 0, len(in))
+	for _, id := range in {
+		if err := ValidateText("nodeIds", id); err != nil {
+			return nil, err
+		}
+		id = strings.TrimSpace(id)
+		if id == "" || len(id) > 64 {
+			return nil, FieldErrorf("nodeIds", "Each of the nodeIds must be 1 to 64 characters.")
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > MaxHostNodes {
+		return nil, FieldErrorf("nodeIds", "A host can be linked to at most %d nodes.", MaxHostNodes)
+	}
+	return out, nil
+}
+
+// LinkedTo reports whether the host is linked to the node.
+func (h *Host) LinkedTo(nodeID string) bool {
+	return nodeID != "" && slices.Contains(h.NodeIDs, nodeID)
 }
 
 func validHostname(field, s string, check bool) error {

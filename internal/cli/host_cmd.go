@@ -31,26 +31,26 @@ var hostGroup = &group{
 
 // hostView is the admin API's host, as the tables show it.
 type hostView struct {
-	ID             string  `json:"id"`
-	NumericID      int64   `json:"numericId"`
-	Name           string  `json:"name"`
-	Engine         string  `json:"engine"`
-	Hostname       string  `json:"hostname"`
-	Port           int     `json:"port"`
-	Username       string  `json:"username"`
-	Database       string  `json:"database"`
-	PublicHostname string  `json:"publicHostname"`
-	PublicPort     int     `json:"publicPort"`
-	TLS            string  `json:"tls"`
-	TLSCA          *string `json:"tlsCA"`
-	TLSServerName  *string `json:"tlsServerName"`
-	NodeID         *string `json:"nodeId"`
-	MaxDatabases   *int    `json:"maxDatabases"`
-	DatabaseCount  int     `json:"databaseCount"`
-	Enabled        bool    `json:"enabled"`
-	RetiredAt      *string `json:"retiredAt"`
-	CreatedAt      string  `json:"createdAt"`
-	UpdatedAt      string  `json:"updatedAt"`
+	ID             string   `json:"id"`
+	NumericID      int64    `json:"numericId"`
+	Name           string   `json:"name"`
+	Engine         string   `json:"engine"`
+	Hostname       string   `json:"hostname"`
+	Port           int      `json:"port"`
+	Username       string   `json:"username"`
+	Database       string   `json:"database"`
+	PublicHostname string   `json:"publicHostname"`
+	PublicPort     int      `json:"publicPort"`
+	TLS            string   `json:"tls"`
+	TLSCA          *string  `json:"tlsCA"`
+	TLSServerName  *string  `json:"tlsServerName"`
+	NodeIDs        []string `json:"nodeIds"`
+	MaxDatabases   *int     `json:"maxDatabases"`
+	DatabaseCount  int      `json:"databaseCount"`
+	Enabled        bool     `json:"enabled"`
+	RetiredAt      *string  `json:"retiredAt"`
+	CreatedAt      string   `json:"createdAt"`
+	UpdatedAt      string   `json:"updatedAt"`
 }
 
 func hostPath(id string) string { return "/api/admin/database-hosts/" + url.PathEscape(id) }
@@ -98,7 +98,7 @@ func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
 	fs.Var(&f.tls, "tls", "same as --tls-mode")
 	fs.Var(&f.tlsCAFile, "tls-ca", "PEM `file` of the CAs to trust for the host's certificate (verify-full; \"\" for the system's)")
 	fs.Var(&f.tlsServerName, "tls-server-name", "`name` the host's certificate must hold instead of --hostname (verify-full; \"\" to clear)")
-	fs.Var(&f.node, "node", "`id` of the node whose servers prefer this host (\"\" for none)")
+	fs.Var(&f.node, "node", "`ids` (comma-separated) of the nodes whose servers prefer this host (\"\" for none)")
 	fs.Var(&f.maxDatabases, "max-databases", "most databases on the host (a `number`, or unlimited)")
 	return f
 }
@@ -134,11 +134,20 @@ func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
 			b["tlsCA"] = ca
 		}
 	}
-	for name, o := range map[string]*optString{"database": &f.database, "publicHostname": &f.publicHostname, "nodeId": &f.node,
+	for name, o := range map[string]*optString{"database": &f.database, "publicHostname": &f.publicHostname,
 		"tlsServerName": &f.tlsServerName} {
 		if o.set {
 			b[name] = o.orNull()
 		}
+	}
+	if f.node.set {
+		nodes := []string{}
+		for _, id := range strings.Split(f.node.v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				nodes = append(nodes, id)
+			}
+		}
+		b["nodeIds"] = nodes
 	}
 	if f.port.set {
 		b["port"] = f.port.v
@@ -219,13 +228,13 @@ func (c *call) showHost(data []byte, h hostView) error {
 		return c.writeJSON(data)
 	}
 	node := "-"
-	if h.NodeID != nil {
-		node = *h.NodeID
+	if len(h.NodeIDs) > 0 {
+		node = strings.Join(h.NodeIDs, ", ")
 	}
 	fields(c.stdout, []field{
 		{"ID", fmt.Sprint(h.NumericID)}, {"UUID", h.ID}, {"Name", h.Name}, {"Engine", h.Engine},
 		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
-		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", tlsSummary(h)}, {"Node", node},
+		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", tlsSummary(h)}, {"Nodes", node},
 		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})

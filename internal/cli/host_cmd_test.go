@@ -111,9 +111,23 @@ func TestHostCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || h["maxDatabases"] != nil || h["publicHostname"] != "db.internal" {
 		t.Errorf("host update -o json = %s (%v), want maxDatabases null and publicHostname db.internal", r.stdout, err)
 	}
-	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"])                // nothing to change
-	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--port", "0") // 422
-	in.mustCLI(t, 2, in.adminKey, "host", "update")                             // no ID
+	// --node takes several nodes, comma-separated; "" unlinks them all.
+	in.mustCLI(t, 0, in.adminKey, "node", "create", "fra-1")
+	in.mustCLI(t, 0, in.adminKey, "node", "create", "fra-2")
+	r = in.mustCLI(t, 0, in.adminKey, "host", "update", ids["main"], "--node", "1,2", "-o", "json")
+	var linked struct {
+		NodeIDs []string `json:"nodeIds"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &linked); err != nil || len(linked.NodeIDs) != 2 {
+		t.Errorf("host update --node 1,2 -o json = %s (%v), want two nodeIds", r.stdout, err)
+	}
+	if r = in.mustCLI(t, 0, in.adminKey, "host", "update", ids["main"], "--node", ""); !strings.Contains(r.stdout, "Nodes") {
+		t.Errorf("host update --node \"\" shows no Nodes field:\n%s", r.stdout)
+	}
+	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--node", "1,99") // no node 99
+	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"])                   // nothing to change
+	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--port", "0")    // 422
+	in.mustCLI(t, 2, in.adminKey, "host", "update")                                // no ID
 
 	// Exit codes by class.
 	in.mustCLI(t, 3, in.adminKey, "host", "remove", "999")

@@ -97,7 +97,7 @@ func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplan
 	}
 	linked := map[string]bool{}
 	for _, h := range hosts {
-		if h.NodeID != "" && h.NodeID == srv.NodeID {
+		if h.LinkedTo(srv.NodeID) {
 			linked[h.ID] = true
 		}
 	}

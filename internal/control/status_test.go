@@ -142,7 +142,7 @@ func TestServerDatabases(t *testing.T) {
 		t.Fatal(err)
 	}
 	linked := f.mustHost(t, "linked", "pw2")
-	if _, err := f.svc.UpdateHost(ctx, linked.ID, dbplane.HostInput{NodeID: &node.ID}); err != nil {
+	if _, err := f.svc.UpdateHost(ctx, linked.ID, dbplane.HostInput{NodeIDs: &[]string{node.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := f.svc.CreateServer(ctx, dbplane.ServerInput{Name: "mc", OwnerID: f.account.ID, NodeID: node.ID, DatabaseLimit: ptr(1)})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 )
@@ -127,4 +128,30 @@ func RowSizeRefreshedAt(ctx context.Context, db *DB, name string) (int64, error)
 		return 0, err
 	}
 	return *ms, err
+}
+
+// Dialect names the store's dialect: "sqlite" or "postgres".
+func Dialect(db *DB) string { return db.dialect.name }
+
+// ExecSchema runs statements as one simple query in a transaction, as a
+// migration runs, to put a store in an older shape.
+func ExecSchema(ctx context.Context, db *DB, q string) error {
+	return db.tx(ctx, func(tx *txn) error {
+		_, err := tx.Tx.ExecContext(ctx, q)
+		return err
+	})
+}
+
+// RunMigration runs the dialect's migration file whose name starts with
+// prefix (such as "0009_"), as migrate does, without recording it.
+func RunMigration(ctx context.Context, db *DB, prefix string) error {
+	names, err := fs.Glob(migrations, db.dialect.migrations+"/"+prefix+"*.sql")
+	if err != nil || len(names) != 1 {
+		return fmt.Errorf("migration %s: %v %v", prefix, names, err)
+	}
+	body, err := migrations.ReadFile(names[0])
+	if err != nil {
+		return err
+	}
+	return ExecSchema(ctx, db, string(body))
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 
 	"github.com/dbplane/dbplane"
@@ -11,22 +12,20 @@ import (
 var errHostNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")
 
 const hostCols = `h.id, h.numeric_id, h.name, h.engine, h.hostname, h.port, h.username, h.sealed_password, h.admin_database,
-	h.public_hostname, h.public_port, h.tls, h.tls_ca, h.tls_server_name, h.node_id, h.max_databases, h.enabled, h.created_at, h.updated_at,
+	h.public_hostname, h.public_port, h.tls, h.tls_ca, h.tls_server_name, h.max_databases, h.enabled, h.created_at, h.updated_at,
 	h.database_count, h.retired_at`
 
 func scanHost(row scanner) (*dbplane.Host, error) {
 	var h dbplane.Host
-	var node sql.NullString
 	var maxDB sql.NullInt64
 	var enabled int
 	var created, updated int64
 	var retired sql.NullInt64
 	err := row.Scan(&h.ID, &h.NumericID, &h.Name, &h.Engine, &h.Hostname, &h.Port, &h.Username, &h.SealedPassword, &h.Database,
-		&h.PublicHostname, &h.PublicPort, &h.TLS, &h.TLSCA, &h.TLSServerName, &node, &maxDB, &enabled, &created, &updated, &h.DatabaseCount, &retired)
+		&h.PublicHostname, &h.PublicPort, &h.TLS, &h.TLSCA, &h.TLSServerName, &maxDB, &enabled, &created, &updated, &h.DatabaseCount, &retired)
 	if err != nil {
 		return nil, err
 	}
-	h.NodeID = node.String
 	h.MaxDatabases = intPtr(maxDB)
 	h.Enabled = enabled != 0
 	h.RetiredAt = fromNullMS(retired)
@@ -52,11 +51,14 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,
-			public_hostname, public_port, tls, tls_ca, tls_server_name, node_id, max_databases, enabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			public_hostname, public_port, tls, tls_ca, tls_server_name, max_databases, enabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			h.ID, h.NumericID, h.Name, string(h.Engine), h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database,
-			h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName, nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(now), db.ms(now))
-		return err
+			h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName, nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(now), db.ms(now))
+		if err != nil {
+			return err
+		}
+		return setHostNodes(ctx, tx, h)
 	})
 }
 
@@ -64,10 +66,16 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 func (db *DB) Host(ctx context.Context, id string) (*dbplane.Host, error) {
 	where, arg := hostWhere(id)
 	h, err := scanHost(db.readRow(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg))
-	return h, translate(err, errHostNotFound, nil)
+	if err != nil {
+		return nil, translate(err, errHostNotFound, nil)
+	}
+	links, err := db.hostNodes(ctx, `SELECT host_id, node_id FROM host_nodes WHERE host_id = ? ORDER BY node_id`, h.ID)
+	h.NodeIDs = links[h.ID]
+	return h, err
 }
 
-// ListHosts returns every host, alphabetically by name (document 002).
+// ListHosts returns every host, alphabetically by name (document 002),
+// with its node links: two queries, whatever the number of hosts.
 func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 	rows, err := db.readRows(ctx, `SELECT `+hostCols+` FROM hosts h ORDER BY h.name, h.numeric_id`)
 	if err != nil {
@@ -82,7 +90,62 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 		}
 		out = append(out, h)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	links, err := db.hostNodes(ctx, `SELECT host_id, node_id FROM host_nodes ORDER BY host_id, node_id`)
+	for _, h := range out {
+		h.NodeIDs = links[h.ID]
+	}
+	return out, err
+}
+
+// hostNodes reads host_id, node_id rows into the nodes of each host.
+func (db *DB) hostNodes(ctx context.Context, q string, args ...any) (map[string][]string, error) {
+	rows, err := db.readRows(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var host, node string
+		if err := rows.Scan(&host, &node); err != nil {
+			return nil, err
+		}
+		out[host] = append(out[host], node)
+	}
 	return out, rows.Err()
+}
+
+// setHostNodes makes h's node links exactly h.NodeIDs, each a node's UUID
+// or numeric id, and writes the UUIDs back into h.NodeIDs, sorted. A node
+// that does not exist is a field error on nodeIds.
+func setHostNodes(ctx context.Context, tx *txn, h *dbplane.Host) error {
+	ids := make([]string, 0, len(h.NodeIDs))
+	for _, ref := range h.NodeIDs {
+		where, arg := refWhere("n", ref)
+		var id string
+		if err := tx.QueryRowContext(ctx, `SELECT n.id FROM nodes n WHERE `+where, arg).Scan(&id); err != nil {
+			if err == sql.ErrNoRows {
+				return dbplane.FieldErrorf("nodeIds", "The nodeIds must be existing nodes; %q is none.", ref)
+			}
+			return err
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM host_nodes WHERE host_id = ?`, h.ID); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO host_nodes (host_id, node_id) VALUES (?, ?)`, h.ID, id); err != nil {
+			return err
+		}
+	}
+	h.NodeIDs = ids
+	return nil
 }
 
 // errHostChanged is UpdateHost's answer when the row changed since the
@@ -99,12 +162,15 @@ func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
 	now := db.ms(db.Now())
 	return db.tx(ctx, func(tx *txn) error {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
-			public_hostname = ?, public_port = ?, tls = ?, tls_ca = ?, tls_server_name = ?, node_id = ?, max_databases = ?, enabled = ?,
+			public_hostname = ?, public_port = ?, tls = ?, tls_ca = ?, tls_server_name = ?, max_databases = ?, enabled = ?,
 			updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND updated_at = ?`,
 			h.Name, h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database, h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName,
-			nullString(h.NodeID), nullInt(h.MaxDatabases), boolInt(h.Enabled), now, now, h.ID, read))
-		if err != nil || ok {
+			nullInt(h.MaxDatabases), boolInt(h.Enabled), now, now, h.ID, read))
+		if err != nil {
 			return err
+		}
+		if ok {
+			return setHostNodes(ctx, tx, h)
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM hosts WHERE id = ?`, h.ID).Scan(&n); err != nil {

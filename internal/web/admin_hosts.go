@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dbplane/dbplane"
 )
@@ -40,7 +42,21 @@ type adminHostForm struct {
 	Name, Engine, Hostname, Port, Username, Database string
 	PublicHostname, PublicPort, TLS, MaxDatabases    string
 	TLSCA, TLSServerName                             string
-	NodeID                                           string
+	NodeIDs                                          []string
+}
+
+// Linked reports whether the form links the host to the node.
+func (f adminHostForm) Linked(nodeID string) bool { return slices.Contains(f.NodeIDs, nodeID) }
+
+// adminFormNodes reads the node multi-select: every non-empty value.
+func adminFormNodes(r *http.Request) []string {
+	out := []string{}
+	for _, v := range r.PostForm["node"] {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 type adminHostView struct {
@@ -260,7 +276,7 @@ func readAdminHostForm(r *http.Request) adminHostForm {
 		Name: adminField(r, "name"), Engine: adminField(r, "engine"), Hostname: adminField(r, "hostname"),
 		Port: adminField(r, "port"), Username: adminField(r, "username"), Database: adminField(r, "database"),
 		PublicHostname: adminField(r, "public_hostname"), PublicPort: adminField(r, "public_port"),
-		TLS: adminField(r, "tls"), MaxDatabases: adminField(r, "max_databases"), NodeID: adminField(r, "node"),
+		TLS: adminField(r, "tls"), MaxDatabases: adminField(r, "max_databases"), NodeIDs: adminFormNodes(r),
 		TLSCA: adminField(r, "tls_ca"), TLSServerName: adminField(r, "tls_server_name"),
 	}
 }
@@ -269,7 +285,7 @@ func adminHostFormOf(host *dbplane.Host) adminHostForm {
 	f := adminHostForm{
 		Name: host.Name, Engine: string(host.Engine), Hostname: host.Hostname, Port: strconv.Itoa(host.Port),
 		Username: host.Username, Database: host.Database, PublicHostname: host.PublicHostname,
-		TLS: string(host.TLS), NodeID: host.NodeID, TLSCA: host.TLSCA, TLSServerName: host.TLSServerName,
+		TLS: string(host.TLS), NodeIDs: host.NodeIDs, TLSCA: host.TLSCA, TLSServerName: host.TLSServerName,
 	}
 	if host.PublicPort != 0 {
 		f.PublicPort = strconv.Itoa(host.PublicPort)
@@ -287,7 +303,7 @@ func adminHostFormOf(host *dbplane.Host) adminHostForm {
 func (f adminHostForm) input(r *http.Request, create bool) (dbplane.HostInput, error) {
 	in := dbplane.HostInput{
 		Name: &f.Name, Hostname: &f.Hostname, Username: &f.Username, Database: &f.Database,
-		PublicHostname: &f.PublicHostname, TLS: &f.TLS, NodeID: &f.NodeID, MaxDatabasesSet: true,
+		PublicHostname: &f.PublicHostname, TLS: &f.TLS, NodeIDs: &f.NodeIDs, MaxDatabasesSet: true,
 		TLSCA: &f.TLSCA, TLSServerName: &f.TLSServerName,
 	}
 	if create {

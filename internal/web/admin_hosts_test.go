@@ -139,3 +139,57 @@ func TestAdminHostGrantFix(t *testing.T) {
 		t.Error("a host password appears in the logs")
 	}
 }
+
+// TestAdminHostSeveralNodes links a host to two nodes from its edit form
+// (a multiple select), shows both there and on the hosts list, and unlinks
+// them with nothing selected.
+func TestAdminHostSeveralNodes(t *testing.T) {
+	a := newApp(t)
+	op, _ := a.admOperator(t)
+	ctx := context.Background()
+	nodeA, err := a.srv.Service().CreateNode(ctx, "node-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodeB, err := a.srv.Service().CreateNode(ctx, "node-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := a.maria.AdminConfig()
+	hostURL := "/admin/hosts/" + a.mariaID
+	edit := admForm("name", "maria-1", "hostname", cfg.Host, "port", strconv.Itoa(cfg.Port), "username", cfg.User,
+		"database", cfg.Database, "tls", "disable")
+	edit["node"] = []string{nodeB.ID, nodeA.ID}
+	p := op.post(hostURL, edit)
+	admStatus(t, "Save with two nodes", p, http.StatusSeeOther)
+	h, err := a.srv.Service().Host(ctx, a.mariaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.NodeIDs) != 2 || !h.LinkedTo(nodeA.ID) || !h.LinkedTo(nodeB.ID) {
+		t.Fatalf("host NodeIDs = %v, want node-a and node-b", h.NodeIDs)
+	}
+	p = op.get(hostURL)
+	admStatus(t, "GET "+hostURL, p, http.StatusOK)
+	checkPage(t, "admin-host nodes", p)
+	selected := 0
+	for _, o := range p.all("option") {
+		if v, _ := attr(o, "value"); v == nodeA.ID || v == nodeB.ID {
+			if _, ok := attr(o, "selected"); ok {
+				selected++
+			}
+		}
+	}
+	if _, multiple := attr(p.byID("node"), "multiple"); !multiple || selected != 2 {
+		t.Errorf("the node select: multiple %v, %d of 2 nodes selected", multiple, selected)
+	}
+	if list := op.get("/admin/hosts").text(); !strings.Contains(list, "node-a, node-b") && !strings.Contains(list, "node-b, node-a") {
+		t.Errorf("the hosts list does not name both nodes: %s", list)
+	}
+	delete(edit, "node")
+	p = op.post(hostURL, edit)
+	admStatus(t, "Save with no node", p, http.StatusSeeOther)
+	if h, _ := a.srv.Service().Host(ctx, a.mariaID); len(h.NodeIDs) != 0 {
+		t.Errorf("after saving with no node selected, NodeIDs = %v", h.NodeIDs)
+	}
+}

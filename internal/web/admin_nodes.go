@@ -52,8 +52,8 @@ func (h *handler) renderAdminNodes(w http.ResponseWriter, r *http.Request, statu
 	}
 	v.adminFrame, v.Nodes, v.Hosts = adminNav("/admin/nodes"), nodes, map[string][]string{}
 	for _, x := range hosts {
-		if x.NodeID != "" {
-			v.Hosts[x.NodeID] = append(v.Hosts[x.NodeID], x.Name)
+		for _, n := range x.NodeIDs {
+			v.Hosts[n] = append(v.Hosts[n], x.Name)
 		}
 	}
 	h.render(w, r, status, "admin-nodes", view{Title: "Nodes", Nav: "admin", Flash: flash, Data: v})

@@ -11,26 +11,27 @@ import (
 // hostJSON is a database host as document 002 shows it, plus dbplane's
 // fields. It never carries the password.
 type hostJSON struct {
-	ID             string  `json:"id"`
-	NumericID      int64   `json:"numericId"`
-	Name           string  `json:"name"`
-	Engine         string  `json:"engine"`
-	Hostname       string  `json:"hostname"`
-	Port           int     `json:"port"`
-	Username       string  `json:"username"`
-	Database       string  `json:"database"`
-	PublicHostname string  `json:"publicHostname"`
-	PublicPort     int     `json:"publicPort"`
-	TLS            string  `json:"tls"`
-	TLSCA          *string `json:"tlsCA"`         // PEM; null for the system's CAs
-	TLSServerName  *string `json:"tlsServerName"` // null for the hostname
-	NodeID         *string `json:"nodeId"`        // null when not linked to a node
-	MaxDatabases   *int    `json:"maxDatabases"`  // null = unlimited
-	DatabaseCount  int     `json:"databaseCount"`
-	Enabled        bool    `json:"enabled"`
-	RetiredAt      *string `json:"retiredAt"` // null unless retired
-	CreatedAt      string  `json:"createdAt"`
-	UpdatedAt      string  `json:"updatedAt"`
+	ID             string   `json:"id"`
+	NumericID      int64    `json:"numericId"`
+	Name           string   `json:"name"`
+	Engine         string   `json:"engine"`
+	Hostname       string   `json:"hostname"`
+	Port           int      `json:"port"`
+	Username       string   `json:"username"`
+	Database       string   `json:"database"`
+	PublicHostname string   `json:"publicHostname"`
+	PublicPort     int      `json:"publicPort"`
+	TLS            string   `json:"tls"`
+	TLSCA          *string  `json:"tlsCA"`         // PEM; null for the system's CAs
+	TLSServerName  *string  `json:"tlsServerName"` // null for the hostname
+	NodeID         *string  `json:"nodeId"`        // the first of nodeIds, null when none (kept for older clients)
+	NodeIDs        []string `json:"nodeIds"`       // every linked node's UUID, sorted; [] when none
+	MaxDatabases   *int     `json:"maxDatabases"`  // null = unlimited
+	DatabaseCount  int      `json:"databaseCount"`
+	Enabled        bool     `json:"enabled"`
+	RetiredAt      *string  `json:"retiredAt"` // null unless retired
+	CreatedAt      string   `json:"createdAt"`
+	UpdatedAt      string   `json:"updatedAt"`
 }
 
 // hostRequest is the create and update body: document 002's fields plus
@@ -50,7 +51,8 @@ type hostRequest struct {
 	TLS            request.Optional[string]         `json:"tls"`
 	TLSCA          request.Optional[string]         `json:"tlsCA"`
 	TLSServerName  request.Optional[string]         `json:"tlsServerName"`
-	NodeID         request.Optional[string]         `json:"nodeId"`
+	NodeID         request.Optional[string]         `json:"nodeId"`  // one node: the links become exactly it
+	NodeIDs        request.Optional[[]string]       `json:"nodeIds"` // every linked node
 	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
 	Enabled        request.Optional[bool]           `json:"enabled"`
 }
@@ -69,14 +71,15 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 		PublicHostname: pubHost,
 		PublicPort:     pubPort,
 		TLS:            string(h.TLS),
+		NodeIDs:        append([]string{}, h.NodeIDs...),
 		MaxDatabases:   h.MaxDatabases,
 		DatabaseCount:  h.DatabaseCount,
 		Enabled:        h.Enabled,
 		CreatedAt:      response.Time(h.CreatedAt),
 		UpdatedAt:      response.Time(h.UpdatedAt),
 	}
-	if h.NodeID != "" {
-		id := h.NodeID
+	if len(h.NodeIDs) > 0 {
+		id := h.NodeIDs[0]
 		out.NodeID = &id
 	}
 	if h.TLSCA != "" {
@@ -96,9 +99,9 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 
 // input turns the body into a HostInput. null clears the fields that have
 // an empty state (database, publicHostname, publicPort, tlsCA,
-// tlsServerName, nodeId, and
-// maxDatabases, where null is unlimited); any other field given as null is
-// a 422.
+// tlsServerName, nodeId, nodeIds, and maxDatabases, where null is
+// unlimited); any other field given as null is a 422. nodeId sets the
+// links to that one node; with nodeIds too it is a 422.
 func (b *hostRequest) input() (dbplane.HostInput, error) {
 	for _, f := range []struct {
 		name string
@@ -110,6 +113,19 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 	} {
 		if f.null {
 			return dbplane.HostInput{}, notNull(f.name)
+		}
+	}
+	if b.NodeID.Set && b.NodeIDs.Set {
+		return dbplane.HostInput{}, dbplane.FieldErrorf("nodeIds", "Give nodeIds or nodeId, not both.")
+	}
+	nodes := b.NodeIDs.Ptr()
+	if b.NodeIDs.Null {
+		nodes = &[]string{}
+	}
+	if b.NodeID.Set {
+		nodes = &[]string{}
+		if b.NodeID.Value != "" {
+			nodes = &[]string{b.NodeID.Value}
 		}
 	}
 	return dbplane.HostInput{
@@ -125,7 +141,7 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 		TLS:             b.TLS.Ptr(),
 		TLSCA:           nullIsZero(b.TLSCA),
 		TLSServerName:   nullIsZero(b.TLSServerName),
-		NodeID:          nullIsZero(b.NodeID),
+		NodeIDs:         nodes,
 		MaxDatabasesSet: b.MaxDatabases.Set,
 		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited
 		Enabled:         b.Enabled.Ptr(),

@@ -42,7 +42,7 @@ func fixtureHost() *dbplane.Host {
 		ID: "3f2b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c", NumericID: 7, Name: "MySQL Server 1",
 		Engine: dbplane.EngineMariaDB, Hostname: "mysql.internal", Port: 3306, Username: "pterodactyl",
 		Password: hostPassword, SealedPassword: []byte("sealed-host-pw"), Database: "panel",
-		PublicHostname: "mysql.example.com", TLS: dbplane.TLSPrefer, NodeID: "node-uuid",
+		PublicHostname: "mysql.example.com", TLS: dbplane.TLSPrefer, NodeIDs: []string{"node-uuid", "node-uuid-2"},
 		MaxDatabases: ptr(100), Enabled: true, DatabaseCount: 42, CreatedAt: t0, UpdatedAt: t1,
 	}
 }
@@ -98,7 +98,7 @@ func TestHostList(t *testing.T) {
 	const path = "/api/admin/database-hosts"
 	unlinked := fixtureHost()
 	unlinked.ID, unlinked.NumericID, unlinked.Name = "9a9b8c1e-6a0d-4c1e-9b3f-1d2e3f4a5b6c", 9, "Postgres 1"
-	unlinked.Engine, unlinked.Port, unlinked.NodeID, unlinked.MaxDatabases = dbplane.EnginePostgres, 5432, "", nil
+	unlinked.Engine, unlinked.Port, unlinked.NodeIDs, unlinked.MaxDatabases = dbplane.EnginePostgres, 5432, nil, nil
 	unlinked.PublicHostname, unlinked.Database, unlinked.TLS, unlinked.Enabled = "", "", dbplane.TLSRequire, false
 	runScenarios(t, []scenario{
 		{
@@ -176,7 +176,7 @@ func TestHostCreate(t *testing.T) {
 				want := dbplane.HostInput{
 					Name: ptr("MySQL Server 2"), Hostname: ptr("mysql2.example.com"), Port: ptr(3306),
 					Username: ptr("pterodactyl"), Password: ptr(dbplane.Secret(hostPassword)), Database: ptr("panel"),
-					NodeID: ptr("node-uuid"), MaxDatabasesSet: true, MaxDatabases: ptr(200),
+					NodeIDs: &[]string{"node-uuid"}, MaxDatabasesSet: true, MaxDatabases: ptr(200),
 				}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("CreateHost() input (-want +got):\n%s", diff)
@@ -298,13 +298,35 @@ func TestHostUpdate(t *testing.T) {
 			Name: "NullsClear", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
 			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null,"tlsCA":null,"tlsServerName":null}`,
 			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
-				want := dbplane.HostInput{MaxDatabasesSet: true, NodeID: ptr(""), PublicHostname: ptr(""),
+				want := dbplane.HostInput{MaxDatabasesSet: true, NodeIDs: &[]string{}, PublicHostname: ptr(""),
 					PublicPort: ptr(0), Database: ptr(""), TLSCA: ptr(""), TLSServerName: ptr("")}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
 				}
 			}),
 			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "NodeIDsNullClears", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"nodeIds":null}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				if diff := cmp.Diff(dbplane.HostInput{NodeIDs: &[]string{}}, in); diff != "" {
+					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "SeveralNodes", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"nodeIds":["node-uuid","3"]}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				if diff := cmp.Diff(dbplane.HostInput{NodeIDs: &[]string{"node-uuid", "3"}}, in); diff != "" {
+					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "NodeIDAndNodeIDs", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
+			Body: `{"nodeId":"node-uuid","nodeIds":["node-uuid"]}`, WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
 			Name: "NewPassword", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),

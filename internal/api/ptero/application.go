@@ -135,7 +135,7 @@ func (v *appView) render(d *dbplane.Database, c *dbplane.Credentials, withPasswo
 }
 
 func (v *appView) hostJSON(host *dbplane.Host) (appHostJSON, error) {
-	node, err := v.l.nodeID(host.NodeID)
+	node, err := v.l.hostNode(host, v.server.NodeID)
 	if err != nil {
 		return appHostJSON{}, err
 	}

@@ -1,6 +1,7 @@
 package ptero
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -79,15 +80,12 @@ func (v *hostView) render(host *dbplane.Host) (pelicanHostJSON, error) {
 	}}
 	rel := map[string]any{}
 	if v.inc["nodes"] {
-		nodes := listJSON[nodeJSON]{Object: "list", Data: []nodeJSON{}}
-		switch n, err := v.l.node(host.NodeID); {
-		case err != nil:
-			return out, err
-		case !v.p.CanOperate(nodesRead, dbplane.AdminKeysAndRootUserKeys):
+		if !v.p.CanOperate(nodesRead, dbplane.AdminKeysAndRootUserKeys) {
 			rel["nodes"] = nullRelationship
-		default:
-			if n != nil {
-				nodes.Data = append(nodes.Data, toNodeJSON(n))
+		} else {
+			nodes, err := v.nodes(host)
+			if err != nil {
+				return out, err
 			}
 			rel["nodes"] = nodes
 		}
@@ -106,6 +104,23 @@ func (v *hostView) render(host *dbplane.Host) (pelicanHostJSON, error) {
 	if len(rel) > 0 {
 		out.Attributes.Relationships = rel
 	}
+	return out, nil
+}
+
+// nodes lists the host's linked nodes by numeric id, as Pelican's
+// belongsToMany does; a link to a node that is gone is left out.
+func (v *hostView) nodes(host *dbplane.Host) (listJSON[nodeJSON], error) {
+	out := listJSON[nodeJSON]{Object: "list", Data: []nodeJSON{}}
+	for _, id := range host.NodeIDs {
+		n, err := v.l.node(id)
+		if err != nil {
+			return out, err
+		}
+		if n != nil {
+			out.Data = append(out.Data, toNodeJSON(n))
+		}
+	}
+	slices.SortFunc(out.Data, func(a, b nodeJSON) int { return cmp.Compare(a.Attributes.ID, b.Attributes.ID) })
 	return out, nil
 }
 
@@ -174,7 +189,7 @@ func (h *handler) appHost(r *http.Request) (*dbplane.Host, error) {
 }
 
 // handleAppHostList lists the hosts by id, a page at a time, with
-// filter[name] and filter[host].
+// filter[name] and filter[host], and Pelican's sorts (id, name, host).
 func (h *handler) handleAppHostList(w http.ResponseWriter, r *http.Request) {
 	page, err := parsePage(r)
 	if err != nil {
@@ -182,6 +197,11 @@ func (h *handler) handleAppHostList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := parseFilters(r, hostFilters)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	order, err := parseSorts(r, hostSorts)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -195,6 +215,9 @@ func (h *handler) handleAppHostList(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(hosts, func(a, b *dbplane.Host) int { return int(a.NumericID - b.NumericID) })
 	hosts = slices.DeleteFunc(hosts, func(x *dbplane.Host) bool {
 		return !f.match(map[string]string{"name": x.Name, "host": x.Hostname})
+	})
+	sortBy(hosts, order, func(x *dbplane.Host) map[string]any {
+		return map[string]any{"id": x.NumericID, "name": x.Name, "host": x.Hostname}
 	})
 	list, total := pageOf(hosts, page)
 	v := h.hostView(r)
@@ -286,35 +309,33 @@ func (h *handler) hostInput(w http.ResponseWriter, r *http.Request, create bool)
 		}
 	}
 	if ids, set := v.nodeIDs(in.NodeIDs); set {
-		switch len(ids) {
-		case 0:
-			empty := ""
-			out.NodeID = &empty
-		case 1:
-			if _, err := h.servers.Node(r.Context(), ids[0]); err != nil {
+		if len(ids) > dbplane.MaxHostNodes {
+			v.fail("node_ids", "max", "The node_ids must not have more than %d items.", dbplane.MaxHostNodes)
+			ids = nil
+		}
+		for i, id := range ids {
+			if _, err := h.servers.Node(r.Context(), id); err != nil {
 				if dbplane.ErrorCode(err) != dbplane.CodeNotFound {
 					return out, err
 				}
-				v.fail("node_ids.0", "exists", "The selected node_ids.0 is invalid.")
-			} else {
-				out.NodeID = &ids[0]
+				v.fail("node_ids."+itoa(int64(i)), "exists", "The selected node_ids.%d is invalid.", i)
 			}
-		default:
-			// dbplane links a host to one node (docs/api-pterodactyl.md).
-			v.fail("node_ids", "max", "The node_ids must not have more than 1 items.")
 		}
+		out.NodeIDs = &ids
 	}
 	return out, v.err()
 }
 
 // nodeIDs reads node_ids: an array of node ids (numbers or numeric
-// strings). set is false when the field is absent.
+// strings), as Pelican's node_ids.* integer rule takes them; null or []
+// unlinks every node. set is false when the field is absent.
 func (v *validator) nodeIDs(raw json.RawMessage) (ids []string, set bool) {
 	if len(raw) == 0 {
 		return nil, false
 	}
+	ids = []string{}
 	if string(raw) == "null" {
-		return nil, true
+		return ids, true
 	}
 	var items []json.RawMessage
 	if json.Unmarshal(raw, &items) != nil {

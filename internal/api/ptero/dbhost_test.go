@@ -3,6 +3,7 @@ package ptero_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,8 +18,8 @@ const appHosts = "/api/application/database-hosts"
 // API, which belongs to no server).
 func hostMocks(_ *testing.T, m *mocks) {
 	second := fixtureHost()
-	second.ID, second.NumericID, second.Name, second.Engine, second.Hostname, second.Port, second.NodeID =
-		"5a6b7c8d-0000-4000-8000-000000000002", 2, "pg", dbplane.EnginePostgres, "10.0.0.6", 5432, ""
+	second.ID, second.NumericID, second.Name, second.Engine, second.Hostname, second.Port, second.NodeIDs =
+		"5a6b7c8d-0000-4000-8000-000000000002", 2, "pg", dbplane.EnginePostgres, "10.0.0.6", 5432, nil
 	m.hosts.ListHostsFn = func(context.Context) ([]*dbplane.Host, error) {
 		return []*dbplane.Host{second, fixtureHost()}, nil
 	}
@@ -48,6 +49,8 @@ func TestAppDatabaseHosts(t *testing.T) {
 		{Name: "List", Method: http.MethodGet, Path: appHosts, Header: bearer(appKey), Setup: hostMocks, WantStatus: http.StatusOK,
 			NotContains: []string{hostAdminPassword}},
 		{Name: "ListFilterHost", Method: http.MethodGet, Path: appHosts + "?filter[host]=10.0.0.6", Header: bearer(appKey), Setup: hostMocks, WantStatus: http.StatusOK},
+		{Name: "ListSortNameDesc", Method: http.MethodGet, Path: appHosts + "?sort=-name", Header: bearer(appKey), Setup: hostMocks, WantStatus: http.StatusOK},
+		{Name: "ListSortUnknown", Method: http.MethodGet, Path: appHosts + "?sort=uuid", Header: bearer(appKey), Setup: hostMocks, WantStatus: http.StatusBadRequest},
 		{Name: "ListNoPermission", Method: http.MethodGet, Path: appHosts, Header: bearer(appReadKey), WantStatus: http.StatusForbidden},
 		{Name: "Get", Method: http.MethodGet, Path: appHosts + "/1", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "GetByUUIDUpper", Method: http.MethodGet, Path: appHosts + "/" + strings.ToUpper(hostUUID), Header: bearer(appKey), WantStatus: http.StatusOK},
@@ -63,7 +66,7 @@ func TestAppDatabaseHosts(t *testing.T) {
 				m.hosts.CreateHostFn = func(_ context.Context, in dbplane.HostInput) (*dbplane.Host, error) {
 					port, pw, engine := 3306, dbplane.Secret("s3cret"), "mariadb"
 					wantHostInput(t, dbplane.HostInput{Name: str("db2"), Hostname: str("10.0.0.7"), Port: &port, Username: str("pelican"),
-						Password: &pw, Engine: &engine, NodeID: str("3")}, in)
+						Password: &pw, Engine: &engine, NodeIDs: &[]string{"3"}}, in)
 					h := fixtureHost()
 					h.NumericID, h.Name, h.Hostname = 5, "db2", "10.0.0.7"
 					m.record("create host")
@@ -77,7 +80,7 @@ func TestAppDatabaseHosts(t *testing.T) {
 			Header: map[string]string{"Authorization": "Bearer " + appKey, "Content-Type": "application/x-www-form-urlencoded"},
 			Setup: func(t *testing.T, m *mocks) {
 				m.hosts.CreateHostFn = func(_ context.Context, in dbplane.HostInput) (*dbplane.Host, error) {
-					if in.Engine == nil || *in.Engine != "postgres" || in.Port == nil || *in.Port != 5432 || in.NodeID == nil || *in.NodeID != "3" {
+					if in.Engine == nil || *in.Engine != "postgres" || in.Port == nil || *in.Port != 5432 || in.NodeIDs == nil || !slices.Equal(*in.NodeIDs, []string{"3"}) {
 						t.Errorf("CreateHost input = %+v, want postgres on 5432, node 3", in)
 					}
 					m.record("create host")
@@ -88,8 +91,41 @@ func TestAppDatabaseHosts(t *testing.T) {
 		},
 		{Name: "CreateMissing", Method: http.MethodPost, Path: appHosts, Header: bearer(appKey), Body: `{"port":"x","driver":"oracle"}`,
 			WantStatus: http.StatusUnprocessableEntity},
-		{Name: "CreateTwoNodes", Method: http.MethodPost, Path: appHosts, Header: bearer(appKey),
-			Body: `{"name":"a","host":"h","port":1,"username":"u","password":"p","node_ids":[3,4]}`, WantStatus: http.StatusUnprocessableEntity},
+		{
+			// Pelican links a host to several nodes: every id reaches the
+			// service, and include=nodes lists them all.
+			Name: "CreateTwoNodes", Method: http.MethodPost, Path: appHosts + "?include=nodes", Header: bearer(appKey),
+			Body: `{"name":"a","host":"h","port":1,"username":"u","password":"p","node_ids":[4,"3"]}`,
+			Setup: func(t *testing.T, m *mocks) {
+				m.hosts.CreateHostFn = func(_ context.Context, in dbplane.HostInput) (*dbplane.Host, error) {
+					if in.NodeIDs == nil || !slices.Equal(*in.NodeIDs, []string{"4", "3"}) {
+						t.Errorf("CreateHost NodeIDs = %v, want [4 3]", in.NodeIDs)
+					}
+					m.record("create host")
+					h := fixtureHost()
+					h.NodeIDs = []string{fixtureNode2().ID, "node-1"}
+					return h, nil
+				}
+			},
+			WantStatus: http.StatusCreated, WantCalls: []string{"create host"},
+		},
+		{Name: "CreateSecondNodeUnknown", Method: http.MethodPost, Path: appHosts, Header: bearer(appKey),
+			Body: `{"name":"a","host":"h","port":1,"username":"u","password":"p","node_ids":[3,9]}`, WantStatus: http.StatusUnprocessableEntity},
+		{Name: "CreateNodeIDsNotArray", Method: http.MethodPost, Path: appHosts, Header: bearer(appKey),
+			Body: `{"name":"a","host":"h","port":1,"username":"u","password":"p","node_ids":3}`, WantStatus: http.StatusUnprocessableEntity},
+		{
+			Name: "UpdateUnlinkNodes", Method: http.MethodPatch, Path: appHosts + "/1", Header: bearer(appKey), Body: `{"node_ids":[]}`,
+			Setup: func(t *testing.T, m *mocks) {
+				m.hosts.UpdateHostFn = func(_ context.Context, _ string, in dbplane.HostInput) (*dbplane.Host, error) {
+					wantHostInput(t, dbplane.HostInput{NodeIDs: &[]string{}}, in)
+					m.record("update host")
+					h := fixtureHost()
+					h.NodeIDs = nil
+					return h, nil
+				}
+			},
+			WantStatus: http.StatusOK, WantCalls: []string{"update host"},
+		},
 		{Name: "CreateUnknownNode", Method: http.MethodPost, Path: appHosts, Header: bearer(appKey),
 			Body: `{"name":"a","host":"h","port":1,"username":"u","password":"p","node_ids":[9]}`, WantStatus: http.StatusUnprocessableEntity},
 		{

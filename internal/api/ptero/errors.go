@@ -153,7 +153,7 @@ var domainFields = map[string]string{
 	"hostId":         "host",
 	"maxConnections": "max_connections",
 	"hostname":       "host",
-	"nodeId":         "node_ids",
+	"nodeIds":        "node_ids",
 	"maxDatabases":   "max_databases",
 }
 
@@ -164,6 +164,7 @@ func describe(err error) (int, []errorJSON) {
 		me *methodError
 		re *rangeError
 		fe *filterError
+		se *sortError
 	)
 	switch {
 	case errors.As(err, &ve):
@@ -178,6 +179,8 @@ func describe(err error) (int, []errorJSON) {
 			Detail: fmt.Sprintf("The %s method is not supported for this route. Supported methods: %s.", me.method, me.allow)}}
 	case errors.As(err, &fe):
 		return http.StatusBadRequest, []errorJSON{{Code: "InvalidFilterQuery", Status: "400", Detail: fe.Error()}}
+	case errors.As(err, &se):
+		return http.StatusBadRequest, []errorJSON{{Code: "InvalidSortQuery", Status: "400", Detail: se.Error()}}
 	case errors.As(err, &re):
 		return http.StatusBadRequest, []errorJSON{{Code: "QueryValueOutOfRangeHttpException", Status: "400", Detail: re.Error()}}
 	}

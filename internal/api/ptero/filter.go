@@ -72,10 +72,11 @@ func pageOf[T any](all []T, p dbplane.Page) ([]T, int) {
 	return all[start:end], len(all)
 }
 
-// filteredServers returns page p of the servers that match f. dbplane's
-// store has no such filters, so this walks the server list 100 at a time
-// (a deployment of a few thousand servers is a few dozen reads).
-func (h *handler) filteredServers(r *http.Request, f filters, p dbplane.Page) ([]*dbplane.Server, int, error) {
+// filteredServers returns page p of the servers that match f, in the
+// order of s. dbplane's store has no such filters or sorts, so this walks
+// the server list 100 at a time (a deployment of a few thousand servers is
+// a few dozen reads).
+func (h *handler) filteredServers(r *http.Request, f filters, s sorts, p dbplane.Page) ([]*dbplane.Server, int, error) {
 	var matched []*dbplane.Server
 	seen := 0
 	for page := 1; ; page++ {
@@ -83,11 +84,11 @@ func (h *handler) filteredServers(r *http.Request, f filters, p dbplane.Page) ([
 		if err != nil {
 			return nil, 0, err
 		}
-		for _, s := range got {
+		for _, x := range got {
 			// dbplane has no external id, description or image: those
 			// fields are empty, as the objects show them.
-			if f.match(map[string]string{"uuid": s.ID, "uuidShort": s.Identifier, "name": s.Name}) {
-				matched = append(matched, s)
+			if f.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name}) {
+				matched = append(matched, x)
 			}
 		}
 		seen += len(got)
@@ -95,6 +96,9 @@ func (h *handler) filteredServers(r *http.Request, f filters, p dbplane.Page) ([
 			break
 		}
 	}
+	sortBy(matched, s, func(x *dbplane.Server) map[string]any {
+		return map[string]any{"id": x.NumericID, "uuid": x.ID}
+	})
 	list, total := pageOf(matched, p)
 	return list, total, nil
 }

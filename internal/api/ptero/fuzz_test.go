@@ -45,19 +45,25 @@ func FuzzFormAndQuery(f *testing.F) {
 	for _, s := range []string{
 		"", "database=a&remote=%25&host=1", "database=%zz", "host=1&host=2", "a[]=1&a[]=2", "=&&=",
 		"filter[name]=x", "filter[x]=1", "filter%5Bname%5D=a,b", "include[]=databases&include[]=user", "filter[name", "include[0]=node",
+		"sort=-id,uuid", "sort=,-,", "sort=-", "sort=id&sort=-uuid", "sort=--id", "sort=name&filter[x]=1", "sort[]=id",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m := newMocks()
+		hostMocks(t, m)
 		var logs bytes.Buffer
 		h := newHandler(m, &logs, ptero.Options{ApplicationRate: 1 << 30, ClientRate: 1 << 30})
 		header := map[string]string{"Authorization": "Bearer " + appKey, "Content-Type": "application/x-www-form-urlencoded"}
 		servers := surface.Request(http.MethodGet, "/api/application/servers", "", bearer(appKey))
 		servers.URL.RawQuery = s
-		users := surface.Request(http.MethodGet, "/api/application/users", "", bearer(appKey))
-		users.URL.RawQuery = s
-		for _, r := range []*http.Request{surface.Request(http.MethodPost, appDBs, s, header), servers, users} {
+		lists := []*http.Request{surface.Request(http.MethodPost, appDBs, s, header), servers}
+		for _, path := range []string{"/api/application/users", "/api/application/nodes", "/api/application/database-hosts"} {
+			r := surface.Request(http.MethodGet, path, "", bearer(appKey))
+			r.URL.RawQuery = s
+			lists = append(lists, r)
+		}
+		for _, r := range lists {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			if w.Code >= 500 {

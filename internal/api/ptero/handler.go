@@ -66,6 +66,7 @@ type handler struct {
 	publicURL   string
 	mux         *request.Mux
 	idem        request.Idempotency
+	external    *request.Mux // GET /api/application/servers/external/{external_id} (routes.go)
 }
 
 // NewHandler returns the handler for every path under /api/application
@@ -98,6 +99,7 @@ func NewHandler(s Services, opt Options) http.Handler {
 	}
 	h.idem = request.Idempotency{Service: s.Idempotency, WriteError: h.writeError, Logger: logger}
 	h.mux = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
+	h.external = request.NewMux(h.handleNotFound, h.handleMethodNotAllowed)
 	h.routes()
 	return h
 }
@@ -117,6 +119,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if revealsPassword(r) {
 		request.NoteReveal(r)
+	}
+	if h.external.Routes(r) {
+		h.external.ServeHTTP(w, r)
+		return
 	}
 	h.mux.ServeHTTP(w, r)
 }

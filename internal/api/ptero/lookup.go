@@ -104,6 +104,27 @@ func (l *lookups) nodeID(id string) (*int64, error) {
 	return &v, nil
 }
 
+// hostNode is the one node Pterodactyl's database_host shows (node, a
+// numeric id or null) for a host that dbplane may link to several: the
+// server's own node when the host is linked to it, else the linked node
+// with the lowest numeric id.
+func (l *lookups) hostNode(host *dbplane.Host, serverNode string) (*int64, error) {
+	if host.LinkedTo(serverNode) {
+		return l.nodeID(serverNode)
+	}
+	var low *int64
+	for _, id := range host.NodeIDs {
+		n, err := l.nodeID(id)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil && (low == nil || *n < *low) {
+			low = n
+		}
+	}
+	return low, nil
+}
+
 // nodeName returns a node's name, or "" when there is none.
 func (l *lookups) nodeName(id string) (string, error) {
 	n, err := l.node(id)

@@ -53,7 +53,8 @@ func toNodeJSON(n *dbplane.Node) nodeJSON {
 }
 
 // handleAppNodeList lists the nodes, a page at a time, with the panel's
-// filters (uuid, name, fqdn, daemon_token_id).
+// filters (uuid, name, fqdn, daemon_token_id) and sorts (id, uuid, memory,
+// disk).
 func (h *handler) handleAppNodeList(w http.ResponseWriter, r *http.Request) {
 	page, err := parsePage(r)
 	if err != nil {
@@ -61,6 +62,11 @@ func (h *handler) handleAppNodeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := parseFilters(r, nodeFilters)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	order, err := parseSorts(r, nodeSorts)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -78,6 +84,10 @@ func (h *handler) handleAppNodeList(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, toNodeJSON(n))
 		}
 	}
+	// memory and disk are 0 on every node (neutral values): ties.
+	sortBy(matched, order, func(n nodeJSON) map[string]any {
+		return map[string]any{"id": n.Attributes.ID, "uuid": n.Attributes.UUID, "memory": int64(0), "disk": int64(0)}
+	})
 	list, total := pageOf(matched, page)
 	out := listJSON[nodeJSON]{Object: "list", Data: append(make([]nodeJSON, 0, len(list)), list...)}
 	out.Meta = h.pagination(r, page, len(out.Data), total)

@@ -19,6 +19,7 @@ func (h *handler) routes() {
 	// Application API (document 000, SPEC §4.3).
 	h.mux.Handle("GET /api/application/users", h.application(accountsRead, h.handleAppUserList))
 	h.mux.Handle("GET /api/application/users/{user}", h.application(accountsRead, h.handleAppUserGet))
+	h.mux.Handle("GET /api/application/users/external/{external_id}", h.application(accountsRead, h.handleAppExternal))
 	h.mux.Handle("GET /api/application/nodes", h.application(nodesRead, h.handleAppNodeList))
 	h.mux.Handle("GET /api/application/nodes/{node}", h.application(nodesRead, h.handleAppNodeGet))
 	// Pelican's database hosts.
@@ -29,6 +30,7 @@ func (h *handler) routes() {
 	h.mux.Handle("DELETE /api/application/database-hosts/{host}", h.application(hostsWrite, h.handleAppHostDelete))
 	h.mux.Handle("GET /api/application/servers", h.application(serversRead, h.handleAppServerList))
 	h.mux.Handle("GET /api/application/servers/{server}", h.application(serversRead, h.handleAppServerGet))
+
 	h.mux.Handle("GET /api/application/servers/{server}/databases", h.application(serverDatabaseRead, h.handleAppDatabaseList))
 	h.mux.Handle("POST /api/application/servers/{server}/databases", h.application(serverDatabaseWrite, h.idem.Wrap(h.handleAppDatabaseCreate)))
 	h.mux.Handle("GET /api/application/servers/{server}/databases/{database}", h.application(serverDatabaseRead, h.handleAppDatabaseGet))
@@ -49,6 +51,13 @@ func (h *handler) routes() {
 	// every other path under either prefix is 404. Both in Pterodactyl's
 	// error shape.
 	h.mux.Fallback("/api/application", "/api/application/", "/api/client/")
+
+	// The panel's /servers/external/{external_id}, which the panel routes
+	// before /servers/{server}/databases. ServeMux cannot hold both (each
+	// is the more specific in one segment), so it has a mux of its own,
+	// asked first (ServeHTTP).
+	h.external.Handle("GET /api/application/servers/external/{external_id}", h.application(serversRead, h.handleAppExternal))
+	h.external.Fallback()
 }
 
 func (h *handler) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {

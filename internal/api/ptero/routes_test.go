@@ -13,6 +13,8 @@ func TestRoutes(t *testing.T) {
 		{Name: "ApplicationUnknown", Method: http.MethodGet, Path: "/api/application/eggs", Header: bearer(appKey), WantStatus: http.StatusNotFound},
 		// dbplane has no external ids: the panel's lookup by one finds nothing.
 		{Name: "ApplicationServerExternal", Method: http.MethodGet, Path: "/api/application/servers/external/abc", Header: bearer(appKey), WantStatus: http.StatusNotFound},
+		{Name: "ApplicationServerExternalNoPermission", Method: http.MethodGet, Path: "/api/application/servers/external/abc", Header: bearer(hostsOnlyKey), WantStatus: http.StatusForbidden},
+		{Name: "ApplicationServerExternalDelete", Method: http.MethodDelete, Path: "/api/application/servers/external/abc", Header: bearer(appKey), WantStatus: http.StatusMethodNotAllowed},
 		// The client root with a trailing slash is the client root (Laravel).
 		{Name: "ClientRootSlash", Method: http.MethodGet, Path: "/api/client/", WantStatus: http.StatusUnauthorized},
 		{Name: "ClientUnknown", Method: http.MethodGet, Path: "/api/client/servers/" + serverIdent + "/files", Header: bearer(ownerKey), WantStatus: http.StatusNotFound},

@@ -89,10 +89,15 @@ func fixtureNode() *dbplane.Node {
 	return &dbplane.Node{ID: "node-1", NumericID: 3, Name: "Node 1", CreatedAt: t0, UpdatedAt: t0}
 }
 
+// fixtureNode2 is a second node, with no server.
+func fixtureNode2() *dbplane.Node {
+	return &dbplane.Node{ID: "7d1c0b9e-2f4a-4e6b-8c3d-5a6b7c8d9e0f", NumericID: 4, Name: "Node 2", CreatedAt: t0, UpdatedAt: t1}
+}
+
 func fixtureHost() *dbplane.Host {
 	return &dbplane.Host{ID: hostUUID, NumericID: 1, Name: "localhost", Engine: dbplane.EngineMariaDB,
 		Hostname: "10.0.0.5", Port: 3306, Username: "pterodactyl", Password: hostAdminPassword,
-		SealedPassword: []byte("sealed-host-pw"), PublicHostname: "db.example.com", NodeID: "node-1",
+		SealedPassword: []byte("sealed-host-pw"), PublicHostname: "db.example.com", NodeIDs: []string{"node-1"},
 		Enabled: true, CreatedAt: t0, UpdatedAt: t1}
 }
 
@@ -241,8 +246,7 @@ func newMocks() *mocks {
 		return nil, dbplane.Errorf(dbplane.CodeNotFound, "Account not found")
 	}
 	m.servers.ListNodesFn = func(context.Context) ([]*dbplane.Node, error) {
-		n2 := &dbplane.Node{ID: "7d1c0b9e-2f4a-4e6b-8c3d-5a6b7c8d9e0f", NumericID: 4, Name: "Node 2", CreatedAt: t0, UpdatedAt: t1}
-		return []*dbplane.Node{n2, fixtureNode()}, nil
+		return []*dbplane.Node{fixtureNode2(), fixtureNode()}, nil
 	}
 	m.servers.ServerAccessFn = serverAccess
 	m.servers.ServerFn = func(_ context.Context, ref string) (*dbplane.Server, error) {
@@ -255,6 +259,9 @@ func newMocks() *mocks {
 	m.servers.NodeFn = func(_ context.Context, ref string) (*dbplane.Node, error) {
 		if ref == "node-1" || ref == "3" {
 			return fixtureNode(), nil
+		}
+		if n2 := fixtureNode2(); ref == n2.ID || ref == "4" {
+			return n2, nil
 		}
 		return nil, dbplane.Errorf(dbplane.CodeNotFound, "Node not found")
 	}

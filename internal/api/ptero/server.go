@@ -157,14 +157,19 @@ func (h *handler) handleAppServerList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
+	order, err := parseSorts(r, serverSorts)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	var (
 		servers []*dbplane.Server
 		total   int
 	)
-	if len(filters) == 0 {
+	if len(filters) == 0 && order.byID() {
 		servers, total, err = h.servers.ListServers(r.Context(), page)
 	} else {
-		servers, total, err = h.filteredServers(r, filters, page)
+		servers, total, err = h.filteredServers(r, filters, order, page)
 	}
 	if err != nil {
 		h.writeError(w, r, err)

@@ -74,6 +74,14 @@ func TestAppServerFilter(t *testing.T) {
 		{Name: "ExternalID", Method: http.MethodGet, Path: path + "?filter[external_id]=abc", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "Empty", Method: http.MethodGet, Path: path + "?filter[name]=", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "Unknown", Method: http.MethodGet, Path: path + "?filter[owner]=1&filter[name]=x", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
+		// sort= (Pterodactyl 1.11: id, uuid) walks the list as a filter does.
+		{Name: "SortIDDesc", Method: http.MethodGet, Path: path + "?sort=-id&per_page=2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "SortUUID", Method: http.MethodGet, Path: path + "?sort=uuid", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "SortWithFilter", Method: http.MethodGet, Path: path + "?filter[name]=surv&sort=-uuid", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
+		{Name: "SortEmpty", Method: http.MethodGet, Path: path + "?sort=", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortUnknown", Method: http.MethodGet, Path: path + "?sort=-name,id,owner_id", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
+		// The query builder checks filters before sorts.
+		{Name: "SortAndFilterUnknown", Method: http.MethodGet, Path: path + "?sort=name&filter[owner]=1", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
 		{
 			Name: "StoreFails", Method: http.MethodGet, Path: path + "?filter[name]=x", Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {

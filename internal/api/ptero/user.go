@@ -74,7 +74,8 @@ func (h *handler) account(r *http.Request, id string) (*dbplane.Account, error) 
 }
 
 // handleAppUserList lists accounts as panel users, a page at a time, with
-// the panel's filters (email, uuid, username, external_id). Libraries
+// the panel's filters (email, uuid, username, external_id) and sorts (id,
+// uuid). Libraries
 // call it to check an application key.
 func (h *handler) handleAppUserList(w http.ResponseWriter, r *http.Request) {
 	page, err := parsePage(r)
@@ -83,6 +84,11 @@ func (h *handler) handleAppUserList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := parseFilters(r, userFilters)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	order, err := parseSorts(r, userSorts)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -99,6 +105,9 @@ func (h *handler) handleAppUserList(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, u)
 		}
 	}
+	sortBy(matched, order, func(u userJSON) map[string]any {
+		return map[string]any{"id": u.Attributes.ID, "uuid": u.Attributes.UUID}
+	})
 	list, total := pageOf(matched, page)
 	out := listJSON[userJSON]{Object: "list", Data: append(make([]userJSON, 0, len(list)), list...)}
 	out.Meta = h.pagination(r, page, len(out.Data), total)
@@ -140,6 +149,16 @@ func (h *handler) handleAppUserGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.writeJSON(w, r, http.StatusOK, toUserJSON(found))
+}
+
+// handleAppExternal answers GET /users/external/{external_id} and
+// /servers/external/{external_id} as the panel does for an external id
+// that nothing has: 404 NotFoundHttpException. No account or server of
+// dbplane has an external id (the objects show external_id null), so no
+// id matches; the routes exist so that the key's permission, the methods
+// (405) and the error are the panel's.
+func (h *handler) handleAppExternal(w http.ResponseWriter, r *http.Request) {
+	h.writeError(w, r, errNotFound)
 }
 
 // clientAccountJSON is the client API's account object (the panel's

@@ -28,7 +28,15 @@ func TestAppUsers(t *testing.T) {
 		{Name: "GetTrailingSlash", Method: http.MethodGet, Path: path + "/1/", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "GetNotFound", Method: http.MethodGet, Path: path + "/99", Header: bearer(appKey), WantStatus: http.StatusNotFound},
 		{Name: "GetNotANumber", Method: http.MethodGet, Path: path + "/abc", Header: bearer(appKey), WantStatus: http.StatusNotFound},
+		{Name: "SortIDDesc", Method: http.MethodGet, Path: path + "?sort=-id", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortUUID", Method: http.MethodGet, Path: path + "?sort=uuid", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortUUIDDescPage", Method: http.MethodGet, Path: path + "?sort=-uuid&per_page=1", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortUnknown", Method: http.MethodGet, Path: path + "?sort=-email", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
+		// GET /users/external/{external_id}: no account has an external id.
 		{Name: "External", Method: http.MethodGet, Path: path + "/external/abc", Header: bearer(appKey), WantStatus: http.StatusNotFound},
+		{Name: "ExternalNoPermission", Method: http.MethodGet, Path: path + "/external/abc", Header: bearer(appReadKey), WantStatus: http.StatusForbidden},
+		{Name: "ExternalNoKey", Method: http.MethodGet, Path: path + "/external/abc", WantStatus: http.StatusUnauthorized},
+		{Name: "ExternalPost", Method: http.MethodPost, Path: path + "/external/abc", Header: bearer(appKey), Body: `{}`, WantStatus: http.StatusMethodNotAllowed},
 		{
 			Name: "ListFails", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
@@ -49,6 +57,9 @@ func TestAppNodes(t *testing.T) {
 		{Name: "ListPerPage1", Method: http.MethodGet, Path: path + "?per_page=1", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "FilterName", Method: http.MethodGet, Path: path + "?filter[name]=node%202", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "FilterUnknown", Method: http.MethodGet, Path: path + "?filter[memory]=1", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
+		{Name: "SortUUIDDesc", Method: http.MethodGet, Path: path + "?sort=-uuid", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortMemoryThenID", Method: http.MethodGet, Path: path + "?sort=memory,-id", Header: bearer(appKey), WantStatus: http.StatusOK},
+		{Name: "SortUnknown", Method: http.MethodGet, Path: path + "?sort=name", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
 		{Name: "NoPermission", Method: http.MethodGet, Path: path, Header: bearer(appReadKey), WantStatus: http.StatusForbidden},
 		{Name: "Get", Method: http.MethodGet, Path: path + "/3", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "GetNotFound", Method: http.MethodGet, Path: path + "/9", Header: bearer(appKey), WantStatus: http.StatusNotFound},

@@ -54,6 +54,17 @@ func (m *Mux) Fallback(patterns ...string) {
 	}
 }
 
+// Routes reports whether r's path is in canonical form and one of m's
+// patterns matches it (for any method): a surface with two muxes asks the
+// first before handing r to the second.
+func (m *Mux) Routes(r *http.Request) bool {
+	if p := r.URL.Path; p == "" || cleanPath(p) != p {
+		return false
+	}
+	_, pattern := m.mux.Handler(r)
+	return pattern != ""
+}
+
 // ServeHTTP answers a path that is not in canonical form, or that no
 // pattern matches as ServeMux reads it (an encoded slash, %2F, is not a
 // separator to ServeMux, so "/api%2Fadmin" matches nothing), with
