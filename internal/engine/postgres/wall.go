@@ -99,12 +99,36 @@ const wallBody = `BEGIN
   -- ON DELETE action changes another table (the action, and that table's
   -- BEFORE triggers, run as its owner), and every view (a delete through
   -- a view reaches its base tables as the view's owner).
+  -- Every role but the tenant, the admin and the wall's own loses its
+  -- privileges on the database, PUBLIC's CONNECT included (the tenant may
+  -- have granted its other roles CONNECT, and INSERT on its tables):
+  -- PUBLIC's go to the marker, the others' are listed in the marker's
+  -- comment, a JSON list after '; revoked: ', and revoked (with CASCADE,
+  -- which takes what a grantee granted on). The statements run as the
+  -- holding role, so that the owner is the grantor, whatever grant options
+  -- other roles the admin is a member of hold.
+  moid := (SELECT oid FROM pg_roles WHERE rolname = m);
+  FOR r IN SELECT a.grantee AS g, a.privilege_type AS p, a.is_grantable AS go
+      FROM pg_database d, aclexplode(d.datacl) a
+      WHERE d.datname = db AND a.grantee <> ALL (ARRAY(SELECT oid FROM pg_roles WHERE rolname IN (h, m, t, current_user)))
+        AND a.grantee <> 0 LOOP
+    EXECUTE format('COMMENT ON ROLE %I IS %L', m, regexp_replace(shobj_description(moid, 'pg_authid'), '; revoked: .*$', '')
+      || '; revoked: ' || (COALESCE(substring(shobj_description(moid, 'pg_authid') from '; revoked: (.*)$')::jsonb, '[]')
+      || jsonb_build_array(jsonb_build_object('grantee', r.g, 'privilege', r.p, 'grantable', r.go)))::text);
+  END LOOP;
+  EXECUTE format('SET LOCAL ROLE %I', h);
   FOR r IN SELECT a.privilege_type AS p FROM pg_database d,
       aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a
-      WHERE d.datname = db AND a.grantee = 0 AND a.privilege_type <> 'CONNECT' LOOP
+      WHERE d.datname = db AND a.grantee = 0 LOOP
     EXECUTE format('GRANT %s ON DATABASE %I TO %I', r.p, db, m);
     EXECUTE format('REVOKE %s ON DATABASE %I FROM PUBLIC', r.p, db);
   END LOOP;
+  FOR r IN SELECT a.grantee::regrole::text AS g, a.privilege_type AS p FROM pg_database d, aclexplode(d.datacl) a
+      WHERE d.datname = db AND a.grantor = d.datdba AND a.grantee <> 0
+        AND a.grantee <> ALL (ARRAY(SELECT oid FROM pg_roles WHERE rolname IN (h, m, t, session_user))) LOOP
+    EXECUTE format('REVOKE %s ON DATABASE %I FROM %s CASCADE', r.p, db, r.g);
+  END LOOP;
+  RESET ROLE;
   FOR r IN SELECT n.nspname AS o, a.privilege_type AS p FROM pg_namespace n, aclexplode(n.nspacl) a
       WHERE n.nspowner = ANY (owners) AND a.grantee = 0 AND a.privilege_type <> 'USAGE' LOOP
     EXECUTE format('GRANT %s ON SCHEMA %I TO %I', r.p, r.o, m);
@@ -194,11 +218,20 @@ const unwallBody = `BEGIN
 
   -- The marker's privileges go back where they came from.
   IF moid IS NOT NULL THEN
+    -- On the database as its owner (see the wall): PUBLIC's, and other
+    -- roles' from the marker's comment (a role dropped since is skipped).
+    EXECUTE format('SET LOCAL ROLE %I', h);
     FOR r IN SELECT a.privilege_type AS p FROM pg_database d, aclexplode(d.datacl) a
         WHERE d.datname = db AND a.grantee = moid LOOP
       EXECUTE format('GRANT %s ON DATABASE %I TO PUBLIC', r.p, db);
       EXECUTE format('REVOKE %s ON DATABASE %I FROM %I', r.p, db, m);
     END LOOP;
+    FOR r IN SELECT g.rolname AS g, e->>'privilege' AS p, (e->>'grantable')::boolean AS go
+        FROM jsonb_array_elements(COALESCE(substring(shobj_description(moid, 'pg_authid') from '; revoked: (.*)$')::jsonb, '[]')) e
+        JOIN pg_roles g ON g.oid = (e->>'grantee')::oid LOOP
+      EXECUTE format('GRANT %s ON DATABASE %I TO %I%s', r.p, db, r.g, CASE WHEN r.go THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+    RESET ROLE;
     FOR r IN SELECT n.nspname AS o, a.privilege_type AS p FROM pg_namespace n, aclexplode(n.nspacl) a
         WHERE a.grantee = moid LOOP
       EXECUTE format('GRANT %s ON SCHEMA %I TO PUBLIC', r.p, r.o);

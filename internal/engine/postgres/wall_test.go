@@ -59,6 +59,24 @@ var tenantSetup = []string{
 	"CREATE TRIGGER grow2 BEFORE UPDATE ON child2 FOR EACH ROW EXECUTE FUNCTION grow()",
 	"GRANT DELETE ON parent2 TO PUBLIC",
 	"CREATE VIEW pv AS SELECT id FROM parent",
+	// Another role the tenant controls (the user of its second database)
+	// gets to connect and write, and so does PUBLIC's connecting.
+	"GRANT CONNECT ON DATABASE {db} TO PUBLIC",
+	"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {other} WITH GRANT OPTION",
+	"GRANT CREATE ON DATABASE {db} TO {other}",
+	"GRANT SELECT, INSERT, UPDATE, DELETE ON t TO {other}",
+	"GRANT USAGE, CREATE ON SCHEMA app TO {other}",
+	"GRANT INSERT ON app.u TO {other}",
+}
+
+// otherEscapes are what the other role tries, once read_only stands, in a
+// session it opened before (which must be gone) or a new one (which must be
+// refused).
+var otherEscapes = []string{
+	"INSERT INTO t VALUES (40)",
+	"INSERT INTO app.u VALUES (41, 'b')",
+	"CREATE TABLE app.w (id int)",
+	"CREATE SCHEMA z2",
 }
 
 // escapes are what the tenant tries, in its own session, once read_only
@@ -109,20 +127,31 @@ func TestWall_Escapes(t *testing.T) {
 		t.Run(admin.name, func(t *testing.T) {
 			ctx := testContext(t)
 			c := mustOpen(t, admin.cfg)
-			tn := newTenant()
+			tn, other := newTenant(), newTenant()
+			// other first: its cleanup runs after tn's database, which holds its grants, is gone.
+			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: other.db, Owner: other.owner, Password: other.password})
 			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
 			s := holdSession(t, srv, tn.owner, tn.password, tn.db)
 			holder, _ := postgres.WallRoles(tn.owner)
-			r := strings.NewReplacer("{db}", `"`+tn.db+`"`, "{holder}", `"`+holder+`"`)
+			r := strings.NewReplacer("{db}", `"`+tn.db+`"`, "{holder}", `"`+holder+`"`, "{other}", `"`+other.owner+`"`)
 			for _, q := range tenantSetup {
 				mustExecSession(t, s, r.Replace(q))
 			}
+			// The other role writes before the wall, and keeps its session.
+			so := holdSession(t, srv, other.owner, other.password, tn.db)
+			mustExecSession(t, so, "INSERT INTO t VALUES (4); DELETE FROM t WHERE id = 4")
 			before := catalogSnapshot(t, srv, tn.db)
 
 			setAccess(t, c, tn, engine.AccessReadOnly)
 			if _, err := s.Exec(ctx, "SELECT 1"); err == nil {
 				t.Error("the tenant's session from before read_only still runs, want it ended")
 			}
+			for _, q := range otherEscapes {
+				if _, err := so.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err == nil {
+					t.Errorf("read_only: the other role's session from before: %s = nil error, want it ended", q)
+				}
+			}
+			mustNotConnect(t, srv, other.owner, other.password, tn.db)
 			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
 			var owner string
 			if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
@@ -166,6 +195,7 @@ func TestWall_Escapes(t *testing.T) {
 			if _, err := s.Exec(ctx, "INSERT INTO t VALUES (20)"); err == nil {
 				t.Error("read_only after EnsureDatabase: INSERT = nil error, want refused")
 			}
+			mustNotConnect(t, srv, other.owner, other.password, tn.db)
 
 			// active: exactly what the tenant had, minus the row it deleted.
 			setAccess(t, c, tn, engine.AccessActive)
@@ -187,6 +217,8 @@ func TestWall_Escapes(t *testing.T) {
 					t.Errorf("active after read_only: %s = %v, want nil", q, err)
 				}
 			}
+			so = holdSession(t, srv, other.owner, other.password, tn.db)
+			mustExecSession(t, so, "INSERT INTO t VALUES (42)")
 		})
 	}
 }
@@ -310,9 +342,11 @@ func catalogSnapshot(t *testing.T, srv *dbtest.Server, db string) []string {
 	admin := srv.AdminConfig()
 	s := holdSession(t, srv, admin.User, admin.Password, db)
 	defer s.Close(context.Background())
-	const acl = `(SELECT COALESCE(string_agg(format('%s>%s:%s%s', pg_get_userbyid(a.grantor),
+	// An ACL's entries are a set: the order they are listed in is not
+	// compared.
+	const acl = `(SELECT COALESCE(string_agg(e, ',' ORDER BY e), '') FROM (SELECT format('%s>%s:%s%s', pg_get_userbyid(a.grantor),
     CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type,
-    CASE WHEN a.is_grantable THEN '*' ELSE '' END), ',' ORDER BY 1), '') FROM aclexplode(%s) a)`
+    CASE WHEN a.is_grantable THEN '*' ELSE '' END) AS e FROM aclexplode(%s) a) x)`
 	f := func(expr string) string { return strings.Replace(acl, "%s) a)", expr+") a)", 1) }
 	q := `SELECT line FROM (
 SELECT 'database ' || datname || ' owner=' || pg_get_userbyid(datdba) || ' acl=' || ` + f("COALESCE(datacl, acldefault('d', datdba))") + ` AS line
