@@ -27,7 +27,17 @@ import (
 //     view's owner); the tenant is not granted DELETE there;
 //   - the tenant's SECURITY DEFINER routines, which would run as the holding
 //     role, become SECURITY INVOKER, and the marker gets EXECUTE on each to
-//     remember it.
+//     remember it;
+//   - every privilege on the database held by a role other than the
+//     tenant, the admin and the wall's roles (the tenant might have granted
+//     CONNECT, and INSERT on its tables, to another role it controls), and
+//     PUBLIC's CONNECT: PUBLIC's moves to the marker, the others' are
+//     revoked and listed (grantee oid, privilege, grant option) as JSON in
+//     the marker's comment after "; revoked: ". With no way to connect, no
+//     other role can use what it was granted inside; its sessions there are
+//     ended after the block (render.go). These statements run as the
+//     holding role, so the owner is the grantor, whatever grant options
+//     other roles the admin is a member of hold.
 //
 // Objects the tenant handed to pg_database_owner while it owned the
 // database are treated as its own: the holding role's membership in
