@@ -145,9 +145,11 @@
 // other than the owner (which needs the owner to have given grant options
 // to a role that can connect) are not parked; a database privilege a role
 // got from another grantee (not the owner) comes back granted by the
-// owner; a role that is a member of the tenant role (PostgreSQL 15 and
-// earlier let a role grant membership in itself) connects with the
-// tenant's CONNECT and keeps what it was granted on the tenant's objects;
+// owner; a role that is a member of the tenant role connects with the
+// tenant's CONNECT and keeps what it was granted on the tenant's objects
+// (a tenant cannot make one on the tested PostgreSQL 15, which refuses
+// a role granting membership in itself; releases before it allowed that
+// from the role's own session);
 // and tables with row-level
 // security show the tenant only what their policies allow, since it no
 // longer owns them. The blocks need PL/pgSQL in the tenant's database
