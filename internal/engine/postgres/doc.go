@@ -107,11 +107,21 @@
 //     schemas, tables, columns and large objects), and SECURITY DEFINER on
 //     its routines, which become SECURITY INVOKER (the marker's EXECUTE on
 //     a routine records that it was a definer);
+//   - takes every privilege on the database from every other role but the
+//     admin (one the tenant made able to connect and write, such as the
+//     user of its second database), and PUBLIC's CONNECT, so that no other
+//     role can connect: PUBLIC's go to the marker, the others' are listed
+//     as JSON in the marker's comment (grantee oid, privilege, grant
+//     option); those roles' sessions in the database are then ended (those
+//     the admin may signal: not superusers');
 //   - grants the role CONNECT, USAGE on its schemas, SELECT, DELETE and
 //     TRUNCATE on its tables, and SELECT on its sequences and large
-//     objects. A table or view with a rule ON DELETE gets no DELETE (and
-//     PUBLIC's DELETE on it is parked): rule actions run as the owner,
-//     which is now the holding role.
+//     objects. A view, a table with a rule ON DELETE, and a table a foreign
+//     key's ON DELETE action (CASCADE, SET NULL, SET DEFAULT) reaches from
+//     get no DELETE (and PUBLIC's DELETE on them is parked): rule actions,
+//     a foreign key's action with the BEFORE triggers it fires, and a
+//     delete through a view run as the owner, which is now the holding
+//     role.
 //
 // Objects the tenant gave to pg_database_owner while it owned the database
 // count as its own. Then LOGIN is set again. The tenant reads, deletes and
@@ -122,16 +132,25 @@
 // active takes the wall down in one block: the role's grants are revoked,
 // the marker's privileges go back to PUBLIC and its routines to SECURITY
 // DEFINER, ownership goes back (REASSIGN OWNED), and both roles are
-// dropped. The catalog is then as it was before read_only: owners,
-// privileges (an ACL that was the default may now be spelled out, with the
-// same entries) and SECURITY DEFINER. The role's sessions are ended first,
+// dropped; the other roles' database privileges listed on the marker are
+// granted back (a role dropped meanwhile is skipped). The catalog is then
+// as it was before read_only: owners, privileges (an ACL that was the
+// default may now be spelled out, with the same entries, possibly in
+// another order) and SECURITY DEFINER. The role's sessions are ended first,
 // so an idle transaction cannot stall the change.
 //
 // Limits: creating a large object (lo_create, lo_from_bytea) checks no
 // privilege that a non-superuser admin may revoke, so a tenant behind the
 // wall can still add large objects; PUBLIC privileges granted by a role
 // other than the owner (which needs the owner to have given grant options
-// to a role that can connect) are not parked; and tables with row-level
+// to a role that can connect) are not parked; a database privilege a role
+// got from another grantee (not the owner) comes back granted by the
+// owner; a role that is a member of the tenant role connects with the
+// tenant's CONNECT and keeps what it was granted on the tenant's objects
+// (a tenant cannot make one on the tested PostgreSQL 15, which refuses
+// a role granting membership in itself; releases before it allowed that
+// from the role's own session);
+// and tables with row-level
 // security show the tenant only what their policies allow, since it no
 // longer owns them. The blocks need PL/pgSQL in the tenant's database
 // (installed in template1 by default) and the session's search_path is

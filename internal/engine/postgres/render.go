@@ -253,12 +253,14 @@ func renderSetAccess(req engine.SetAccessRequest, st state) ([]stmt, error) {
 		}
 		if walled(req.Owner, st) {
 			// Standing already: checked again, sessions kept.
-			return []stmt{wall, login, reset}, nil
+			return []stmt{wall, renderTerminateOthers(req.Database, req.Owner), login, reset}, nil
 		}
 		// No session may start, or keep running, while ownership moves:
 		// each would hold locks the change waits for, and one that began
 		// as owner could keep writing.
-		return []stmt{nologin, reset, end, wall, login}, nil
+		// Other roles' sessions in the database end once the wall has
+		// taken their privileges on it.
+		return []stmt{nologin, reset, end, wall, renderTerminateOthers(req.Database, req.Owner), login}, nil
 	case engine.AccessLocked:
 		return []stmt{nologin, reset, end}, nil
 	}
@@ -271,6 +273,21 @@ func renderTerminate(role string) stmt {
 		SQL: `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 WHERE usename = $1 AND pid <> pg_backend_pid()`,
 		Args:  []any{role},
+		Drain: true,
+	}
+}
+
+// renderTerminateOthers ends the sessions in database of every role but
+// owner (whose sessions the caller ends, or keeps), the admin and
+// superusers, that the admin may signal: after the wall, those roles may
+// not connect, and a session opened before could keep writing with the
+// grants it had on the tenant's objects.
+func renderTerminateOthers(database, owner string) stmt {
+	return stmt{
+		SQL: `SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+WHERE a.datname = $1 AND r.rolname NOT IN ($2, current_user) AND NOT r.rolsuper
+  AND a.pid <> pg_backend_pid() AND pg_has_role(r.oid, 'USAGE')`,
+		Args:  []any{database, owner},
 		Drain: true,
 	}
 }

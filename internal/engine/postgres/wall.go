@@ -20,11 +20,24 @@ import (
 //     and on the tenant's schemas, tables, columns and large objects, move
 //     to a marker role (the tenant might have granted itself, as PUBLIC,
 //     INSERT on its own tables); so does DELETE on a table or view with a
-//     rule ON DELETE, whose actions run as the table's owner, and the
-//     tenant is not granted DELETE there;
+//     rule ON DELETE, whose actions run as the table's owner, on a table a
+//     foreign key's ON DELETE action reaches from (the action, and the
+//     BEFORE triggers it fires, run as the referencing table's owner), and
+//     on every view (a delete through a view reaches its base tables as the
+//     view's owner); the tenant is not granted DELETE there;
 //   - the tenant's SECURITY DEFINER routines, which would run as the holding
 //     role, become SECURITY INVOKER, and the marker gets EXECUTE on each to
-//     remember it.
+//     remember it;
+//   - every privilege on the database held by a role other than the
+//     tenant, the admin and the wall's roles (the tenant might have granted
+//     CONNECT, and INSERT on its tables, to another role it controls), and
+//     PUBLIC's CONNECT: PUBLIC's moves to the marker, the others' are
+//     revoked and listed (grantee oid, privilege, grant option) as JSON in
+//     the marker's comment after "; revoked: ". With no way to connect, no
+//     other role can use what it was granted inside; its sessions there are
+//     ended after the block (render.go). These statements run as the
+//     holding role, so the owner is the grantor, whatever grant options
+//     other roles the admin is a member of hold.
 //
 // Objects the tenant handed to pg_database_owner while it owned the
 // database are treated as its own: the holding role's membership in
@@ -91,14 +104,41 @@ const wallBody = `BEGIN
 
   -- PUBLIC keeps CONNECT on the database, USAGE on schemas, and SELECT,
   -- DELETE and TRUNCATE on tables; the rest moves to the marker. DELETE
-  -- moves too where a rule acts on it: rule actions run as the table's
-  -- owner, which is now the holding role.
+  -- moves too where the holding role would act for the deleter: a rule ON
+  -- DELETE (rule actions run as the table's owner), a foreign key whose
+  -- ON DELETE action changes another table (the action, and that table's
+  -- BEFORE triggers, run as its owner), and every view (a delete through
+  -- a view reaches its base tables as the view's owner).
+  -- Every role but the tenant, the admin and the wall's own loses its
+  -- privileges on the database, PUBLIC's CONNECT included (the tenant may
+  -- have granted its other roles CONNECT, and INSERT on its tables):
+  -- PUBLIC's go to the marker, the others' are listed in the marker's
+  -- comment, a JSON list after '; revoked: ', and revoked (with CASCADE,
+  -- which takes what a grantee granted on). The statements run as the
+  -- holding role, so that the owner is the grantor, whatever grant options
+  -- other roles the admin is a member of hold.
+  moid := (SELECT oid FROM pg_roles WHERE rolname = m);
+  FOR r IN SELECT a.grantee AS g, a.privilege_type AS p, a.is_grantable AS go
+      FROM pg_database d, aclexplode(d.datacl) a
+      WHERE d.datname = db AND a.grantee <> ALL (ARRAY(SELECT oid FROM pg_roles WHERE rolname IN (h, m, t, current_user)))
+        AND a.grantee <> 0 LOOP
+    EXECUTE format('COMMENT ON ROLE %I IS %L', m, regexp_replace(shobj_description(moid, 'pg_authid'), '; revoked: .*$', '')
+      || '; revoked: ' || (COALESCE(substring(shobj_description(moid, 'pg_authid') from '; revoked: (.*)$')::jsonb, '[]')
+      || jsonb_build_array(jsonb_build_object('grantee', r.g, 'privilege', r.p, 'grantable', r.go)))::text);
+  END LOOP;
+  EXECUTE format('SET LOCAL ROLE %I', h);
   FOR r IN SELECT a.privilege_type AS p FROM pg_database d,
       aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a
-      WHERE d.datname = db AND a.grantee = 0 AND a.privilege_type <> 'CONNECT' LOOP
+      WHERE d.datname = db AND a.grantee = 0 LOOP
     EXECUTE format('GRANT %s ON DATABASE %I TO %I', r.p, db, m);
     EXECUTE format('REVOKE %s ON DATABASE %I FROM PUBLIC', r.p, db);
   END LOOP;
+  FOR r IN SELECT a.grantee::regrole::text AS g, a.privilege_type AS p FROM pg_database d, aclexplode(d.datacl) a
+      WHERE d.datname = db AND a.grantor = d.datdba AND a.grantee <> 0
+        AND a.grantee <> ALL (ARRAY(SELECT oid FROM pg_roles WHERE rolname IN (h, m, t, session_user))) LOOP
+    EXECUTE format('REVOKE %s ON DATABASE %I FROM %s CASCADE', r.p, db, r.g);
+  END LOOP;
+  RESET ROLE;
   FOR r IN SELECT n.nspname AS o, a.privilege_type AS p FROM pg_namespace n, aclexplode(n.nspacl) a
       WHERE n.nspowner = ANY (owners) AND a.grantee = 0 AND a.privilege_type <> 'USAGE' LOOP
     EXECUTE format('GRANT %s ON SCHEMA %I TO %I', r.p, r.o, m);
@@ -108,7 +148,9 @@ const wallBody = `BEGIN
       a.privilege_type AS p FROM pg_class c, aclexplode(c.relacl) a
       WHERE c.relowner = ANY (owners) AND a.grantee = 0
         AND (a.privilege_type NOT IN ('SELECT', 'DELETE', 'TRUNCATE')
-          OR a.privilege_type = 'DELETE' AND EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')) LOOP
+          OR a.privilege_type = 'DELETE' AND (c.relkind = 'v'
+            OR EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')
+            OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f' AND k.confdeltype NOT IN ('a', 'r')))) LOOP
     EXECUTE format('GRANT %s ON %s %s TO %I', r.p, r.k, r.o, m);
     EXECUTE format('REVOKE %s ON %s %s FROM PUBLIC', r.p, r.k, r.o);
   END LOOP;
@@ -129,14 +171,15 @@ const wallBody = `BEGIN
     EXECUTE format('ALTER ROUTINE %s SECURITY INVOKER', r.o);
   END LOOP;
 
-  -- What the tenant may still do: connect, read, delete (not through a
-  -- rule ON DELETE, whose actions would run as the holding role).
+  -- What the tenant may still do: connect, read, delete (not where the
+  -- holding role would act for it: see above).
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, t);
   FOR r IN SELECT n.nspname AS o FROM pg_namespace n WHERE n.nspowner = ANY (owners) LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.o, t);
   END LOOP;
-  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k,
-      EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4') AS ruled
+  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k, c.relkind = 'v'
+        OR EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')
+        OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f' AND k.confdeltype NOT IN ('a', 'r')) AS ruled
       FROM pg_class c WHERE c.relowner = ANY (owners) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') LOOP
     IF r.k = 'S' THEN
       EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', r.o, t);
@@ -185,11 +228,20 @@ const unwallBody = `BEGIN
 
   -- The marker's privileges go back where they came from.
   IF moid IS NOT NULL THEN
+    -- On the database as its owner (see the wall): PUBLIC's, and other
+    -- roles' from the marker's comment (a role dropped since is skipped).
+    EXECUTE format('SET LOCAL ROLE %I', h);
     FOR r IN SELECT a.privilege_type AS p FROM pg_database d, aclexplode(d.datacl) a
         WHERE d.datname = db AND a.grantee = moid LOOP
       EXECUTE format('GRANT %s ON DATABASE %I TO PUBLIC', r.p, db);
       EXECUTE format('REVOKE %s ON DATABASE %I FROM %I', r.p, db, m);
     END LOOP;
+    FOR r IN SELECT g.rolname AS g, e->>'privilege' AS p, (e->>'grantable')::boolean AS go
+        FROM jsonb_array_elements(COALESCE(substring(shobj_description(moid, 'pg_authid') from '; revoked: (.*)$')::jsonb, '[]')) e
+        JOIN pg_roles g ON g.oid = (e->>'grantee')::oid LOOP
+      EXECUTE format('GRANT %s ON DATABASE %I TO %I%s', r.p, db, r.g, CASE WHEN r.go THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+    RESET ROLE;
     FOR r IN SELECT n.nspname AS o, a.privilege_type AS p FROM pg_namespace n, aclexplode(n.nspacl) a
         WHERE a.grantee = moid LOOP
       EXECUTE format('GRANT %s ON SCHEMA %I TO PUBLIC', r.p, r.o);

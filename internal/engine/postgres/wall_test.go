@@ -16,7 +16,9 @@ import (
 // piece a way it might later try to write through the wall: PUBLIC grants
 // it gave itself, a SECURITY DEFINER routine that runs any statement as
 // its owner, objects handed to pg_database_owner, a view, a sequence, a
-// large object, rules ON DELETE that insert.
+// large object, rules ON DELETE that insert, a foreign key ON DELETE
+// CASCADE (its action runs as the referencing table's owner) onto a table
+// whose trigger inserts.
 var tenantSetup = []string{
 	"CREATE TABLE t (id int)",
 	"INSERT INTO t VALUES (1), (2), (3)",
@@ -44,6 +46,37 @@ var tenantSetup = []string{
 	"CREATE RULE rv_delete AS ON DELETE TO rv DO INSTEAD INSERT INTO big VALUES (1)",
 	"SELECT lo_from_bytea(4242, 'hello')",
 	"GRANT UPDATE ON LARGE OBJECT 4242 TO PUBLIC",
+	"CREATE TABLE parent (id int PRIMARY KEY)",
+	"INSERT INTO parent VALUES (1)",
+	"CREATE TABLE child (pid int REFERENCES parent ON DELETE CASCADE)",
+	"INSERT INTO child VALUES (1)",
+	`CREATE FUNCTION grow() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN INSERT INTO big VALUES (2); RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END; END$$`,
+	"CREATE TRIGGER grow BEFORE DELETE ON child FOR EACH ROW EXECUTE FUNCTION grow()",
+	"CREATE TABLE parent2 (id int PRIMARY KEY)",
+	"INSERT INTO parent2 VALUES (1)",
+	"CREATE TABLE child2 (pid int REFERENCES parent2 ON DELETE SET NULL)",
+	"INSERT INTO child2 VALUES (1)",
+	"CREATE TRIGGER grow2 BEFORE UPDATE ON child2 FOR EACH ROW EXECUTE FUNCTION grow()",
+	"GRANT DELETE ON parent2 TO PUBLIC",
+	"CREATE VIEW pv AS SELECT id FROM parent",
+	// Another role the tenant controls (the user of its second database)
+	// gets to connect and write, and so does PUBLIC's connecting.
+	"GRANT CONNECT ON DATABASE {db} TO PUBLIC",
+	"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {other} WITH GRANT OPTION",
+	"GRANT CREATE ON DATABASE {db} TO {other}",
+	"GRANT SELECT, INSERT, UPDATE, DELETE ON t TO {other}",
+	"GRANT USAGE, CREATE ON SCHEMA app TO {other}",
+	"GRANT INSERT ON app.u TO {other}",
+}
+
+// otherEscapes are what the other role tries, once read_only stands, in a
+// session it opened before (which must be gone) or a new one (which must be
+// refused).
+var otherEscapes = []string{
+	"INSERT INTO t VALUES (40)",
+	"INSERT INTO app.u VALUES (41, 'b')",
+	"CREATE TABLE app.w (id int)",
+	"CREATE SCHEMA z2",
 }
 
 // escapes are what the tenant tries, in its own session, once read_only
@@ -80,6 +113,9 @@ var escapes = []string{
 	"ALTER TABLE dbo_t OWNER TO CURRENT_USER",
 	"DELETE FROM ruled",
 	"DELETE FROM rv",
+	"DELETE FROM parent",
+	"DELETE FROM parent2",
+	"DELETE FROM pv",
 }
 
 // TestWall_Escapes puts a tenant that prepared every escape above behind
@@ -91,20 +127,31 @@ func TestWall_Escapes(t *testing.T) {
 		t.Run(admin.name, func(t *testing.T) {
 			ctx := testContext(t)
 			c := mustOpen(t, admin.cfg)
-			tn := newTenant()
+			tn, other := newTenant(), newTenant()
+			// other first: its cleanup runs after tn's database, which holds its grants, is gone.
+			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: other.db, Owner: other.owner, Password: other.password})
 			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
 			s := holdSession(t, srv, tn.owner, tn.password, tn.db)
 			holder, _ := postgres.WallRoles(tn.owner)
-			r := strings.NewReplacer("{db}", `"`+tn.db+`"`, "{holder}", `"`+holder+`"`)
+			r := strings.NewReplacer("{db}", `"`+tn.db+`"`, "{holder}", `"`+holder+`"`, "{other}", `"`+other.owner+`"`)
 			for _, q := range tenantSetup {
 				mustExecSession(t, s, r.Replace(q))
 			}
+			// The other role writes before the wall, and keeps its session.
+			so := holdSession(t, srv, other.owner, other.password, tn.db)
+			mustExecSession(t, so, "INSERT INTO t VALUES (4); DELETE FROM t WHERE id = 4")
 			before := catalogSnapshot(t, srv, tn.db)
 
 			setAccess(t, c, tn, engine.AccessReadOnly)
 			if _, err := s.Exec(ctx, "SELECT 1"); err == nil {
 				t.Error("the tenant's session from before read_only still runs, want it ended")
 			}
+			for _, q := range otherEscapes {
+				if _, err := so.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err == nil {
+					t.Errorf("read_only: the other role's session from before: %s = nil error, want it ended", q)
+				}
+			}
+			mustNotConnect(t, srv, other.owner, other.password, tn.db)
 			s = holdSession(t, srv, tn.owner, tn.password, tn.db)
 			var owner string
 			if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
@@ -148,6 +195,7 @@ func TestWall_Escapes(t *testing.T) {
 			if _, err := s.Exec(ctx, "INSERT INTO t VALUES (20)"); err == nil {
 				t.Error("read_only after EnsureDatabase: INSERT = nil error, want refused")
 			}
+			mustNotConnect(t, srv, other.owner, other.password, tn.db)
 
 			// active: exactly what the tenant had, minus the row it deleted.
 			setAccess(t, c, tn, engine.AccessActive)
@@ -169,6 +217,8 @@ func TestWall_Escapes(t *testing.T) {
 					t.Errorf("active after read_only: %s = %v, want nil", q, err)
 				}
 			}
+			so = holdSession(t, srv, other.owner, other.password, tn.db)
+			mustExecSession(t, so, "INSERT INTO t VALUES (42)")
 		})
 	}
 }
@@ -242,7 +292,7 @@ func checkUnwritten(t *testing.T, s *pgx.Conn) {
 		t.Errorf("read_only: t has %d rows, want the 3 from before", n)
 	}
 	if n := count(t, s, "SELECT count(*) FROM big"); n != 0 {
-		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE run as the owner)", n)
+		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE and foreign keys' actions run as the owner)", n)
 	}
 	if n := count(t, s, "SELECT count(*) FROM dbo_t"); n != 0 {
 		t.Errorf("read_only: dbo_t has %d rows, want 0", n)
@@ -292,9 +342,11 @@ func catalogSnapshot(t *testing.T, srv *dbtest.Server, db string) []string {
 	admin := srv.AdminConfig()
 	s := holdSession(t, srv, admin.User, admin.Password, db)
 	defer s.Close(context.Background())
-	const acl = `(SELECT COALESCE(string_agg(format('%s>%s:%s%s', pg_get_userbyid(a.grantor),
+	// An ACL's entries are a set: the order they are listed in is not
+	// compared.
+	const acl = `(SELECT COALESCE(string_agg(e, ',' ORDER BY e), '') FROM (SELECT format('%s>%s:%s%s', pg_get_userbyid(a.grantor),
     CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type,
-    CASE WHEN a.is_grantable THEN '*' ELSE '' END), ',' ORDER BY 1), '') FROM aclexplode(%s) a)`
+    CASE WHEN a.is_grantable THEN '*' ELSE '' END) AS e FROM aclexplode(%s) a) x)`
 	f := func(expr string) string { return strings.Replace(acl, "%s) a)", expr+") a)", 1) }
 	q := `SELECT line FROM (
 SELECT 'database ' || datname || ' owner=' || pg_get_userbyid(datdba) || ' acl=' || ` + f("COALESCE(datacl, acldefault('d', datdba))") + ` AS line
@@ -393,5 +445,41 @@ func TestWall_LockedToActive(t *testing.T) {
 		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
 			t.Errorf("active after read_only and locked: %s = %v, want nil", q, err)
 		}
+	}
+}
+
+// TestWall_TenantDatabaseSettings: the wall's blocks run in the tenant's
+// database, whose settings the tenant (its owner) chooses. Settings that
+// would make the admin's session read-only, or cut its statements short,
+// must not keep the wall from going up, or coming down.
+func TestWall_TenantDatabaseSettings(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	for _, q := range []string{
+		"CREATE TABLE t (id int)",
+		`ALTER DATABASE "` + tn.db + `" SET statement_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET lock_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET default_transaction_read_only = on`,
+	} {
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	holder, _ := postgres.WallRoles(tn.owner)
+	s := holdSession(t, srv, tn.owner, tn.password, tn.db)
+	var owner string
+	if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	if owner != holder {
+		t.Fatalf("read_only: the database is owned by %s, want the holding role %s", owner, holder)
+	}
+	setAccess(t, c, tn, engine.AccessActive)
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("active: %d of the wall's roles left, want 0", n)
 	}
 }
