@@ -106,7 +106,10 @@
 //     CONNECT, USAGE, SELECT, DELETE and TRUNCATE (on the database, its
 //     schemas, tables, columns and large objects), and SECURITY DEFINER on
 //     its routines, which become SECURITY INVOKER (the marker's EXECUTE on
-//     a routine records that it was a definer);
+//     a routine records that it was a definer), and, when the admin is a
+//     superuser, PUBLIC's EXECUTE on lo_create, lo_creat, lo_from_bytea and
+//     lo_import in the tenant's database (pg_proc is per database), which
+//     is all creating a large object checks;
 //   - grants the role CONNECT, USAGE on its schemas, SELECT, DELETE and
 //     TRUNCATE on its tables, and SELECT on its sequences and large
 //     objects. A table or view with a rule ON DELETE gets no DELETE (and
@@ -121,15 +124,17 @@
 //
 // active takes the wall down in one block: the role's grants are revoked,
 // the marker's privileges go back to PUBLIC and its routines to SECURITY
-// DEFINER, ownership goes back (REASSIGN OWNED), and both roles are
+// DEFINER (and to PUBLIC the EXECUTE on large-object creators the marker
+// holds, no more), ownership goes back (REASSIGN OWNED), and both roles are
 // dropped. The catalog is then as it was before read_only: owners,
 // privileges (an ACL that was the default may now be spelled out, with the
 // same entries) and SECURITY DEFINER. The role's sessions are ended first,
 // so an idle transaction cannot stall the change.
 //
-// Limits: creating a large object (lo_create, lo_from_bytea) checks no
-// privilege that a non-superuser admin may revoke, so a tenant behind the
-// wall can still add large objects; PUBLIC privileges granted by a role
+// Limits: creating a large object (lo_create, lo_from_bytea) checks only
+// EXECUTE on those pg_catalog functions, which a CREATEROLE admin may not
+// revoke, so under such an admin a tenant behind the wall can still add
+// large objects (a superuser admin parks that EXECUTE, above); PUBLIC privileges granted by a role
 // other than the owner (which needs the owner to have given grant options
 // to a role that can connect) are not parked; and tables with row-level
 // security show the tenant only what their policies allow, since it no
