@@ -2,9 +2,7 @@ package control_test
 
 import (
 	"context"
-	"crypto/rand"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -15,40 +13,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/dbplane/dbplane"
-	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
 	mongodriver "github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
-	"github.com/dbplane/dbplane/internal/secret"
-	"github.com/dbplane/dbplane/internal/store"
 )
-
-// driftService opens a service on a fresh SQLite store whose engine
-// registry reports to the service's host health, as serve wires it.
-func driftService(t *testing.T, engineTimeout time.Duration) *control.Service {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	sealer, _, err := secret.LoadOrCreate(dir, "", rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "dbplane.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var svc *control.Service
-	engines := engine.NewRegistry(engine.Options{Timeout: engineTimeout, Observe: func(o engine.Observation) { svc.NoteEngine(o) }},
-		mariadb.Driver{}, postgres.Driver{}, mongodriver.Driver{})
-	svc = control.New(st, engines, sealer, control.Options{EngineTimeout: engineTimeout})
-	t.Cleanup(func() {
-		svc.Close()
-		st.Close()
-	})
-	return svc
-}
 
 // outOfBand is what an operator (or an attacker with the host's admin)
 // does on a host behind dbplane's back, per engine.
@@ -153,7 +123,7 @@ func TestDrift_RealEngines(t *testing.T) {
 		t.Run(ob.name, func(t *testing.T) {
 			srv := ob.server(t)
 			ctx := context.Background()
-			svc := driftService(t, 10*time.Second)
+			svc := openFaultService(t, 10*time.Second).svc
 			host, err := svc.CreateHost(ctx, hostInput(srv))
 			if err != nil {
 				t.Fatal(err)
@@ -333,7 +303,7 @@ func TestDrift_HungHostDoesNotBlockOthers(t *testing.T) {
 	// Long enough for CREATE DATABASE on a loaded machine; the frozen
 	// host costs the sweep this once.
 	const timeout = 5 * time.Second
-	svc := driftService(t, timeout)
+	svc := openFaultService(t, timeout).svc
 	if _, err := svc.CreateHost(ctx, hostInput(frozen)); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	mongodriver "github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 	"github.com/dbplane/dbplane/internal/secret"
 	"github.com/dbplane/dbplane/internal/store"
@@ -40,8 +41,8 @@ func openFaultService(t *testing.T, timeout time.Duration) *faultService {
 		t.Fatal(err)
 	}
 	var svc *control.Service
-	engines := engine.NewRegistry(engine.Options{Observe: func(o engine.Observation) { svc.NoteEngine(o) }},
-		mariadb.Driver{}, postgres.Driver{})
+	engines := engine.NewRegistry(engine.Options{Timeout: timeout, Observe: func(o engine.Observation) { svc.NoteEngine(o) }},
+		mariadb.Driver{}, postgres.Driver{}, mongodriver.Driver{})
 	svc = control.New(st, engines, sealer, control.Options{EngineTimeout: timeout})
 	t.Cleanup(func() { svc.Close(); st.Close() })
 	return &faultService{svc: svc, st: st}

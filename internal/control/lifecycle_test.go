@@ -290,10 +290,10 @@ func TestCrash_AccountDeleteFinishes(t *testing.T) {
 			if a, err := rs.svc.Account(ctx, acct.ID); err != nil || a.DeletingAt == nil {
 				t.Fatalf("after the crash the account is %+v (err %v), want marked deleting", a, err)
 			}
-			// Lifting the suspension the delete set does not open it to
-			// new databases.
-			if _, err := rs.svc.UpdateAccount(ctx, acct.ID, dbplane.AccountUpdate{Suspended: ptr(false)}); err != nil {
-				t.Fatal(err)
+			// The suspension the delete set cannot be lifted, and the
+			// account takes no new database.
+			if _, err := rs.svc.UpdateAccount(ctx, acct.ID, dbplane.AccountUpdate{Suspended: ptr(false)}); dbplane.ErrorCode(err) != dbplane.CodeConflict {
+				t.Errorf("unsuspend an account being deleted: %v, want conflict", err)
 			}
 			if _, err := rs.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: acct.ID, Label: "three"}); dbplane.ErrorCode(err) != dbplane.CodeConflict {
 				t.Errorf("create for an account being deleted: %v, want conflict", err)

@@ -104,7 +104,8 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 			if a.Role == dbplane.RoleAdmin {
 				// Checked in the transaction that writes the change.
 				var others int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = ? AND id <> ?`, string(dbplane.RoleAdmin), id).Scan(&others); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE role = ? AND id <> ? AND deleting_at IS NULL`,
+					string(dbplane.RoleAdmin), id).Scan(&others); err != nil {
 					return err
 				}
 				if others == 0 {
@@ -120,6 +121,11 @@ func (db *DB) UpdateAccount(ctx context.Context, id string, u dbplane.AccountUpd
 			a.StorageBytes = u.StorageBytes
 		}
 		if u.Suspended != nil && *u.Suspended != a.Suspended {
+			if a.DeletingAt != nil {
+				// The delete closed every way in; unsuspending would
+				// open them again while its databases are dropped.
+				return errAccountDeleting
+			}
 			a.Suspended = *u.Suspended
 			if a.Suspended {
 				_, err = tx.ExecContext(ctx, `UPDATE api_keys SET disabled = 1, disabled_by_suspension = 1 WHERE account_id = ? AND disabled = 0`, id)

@@ -10,7 +10,7 @@ import (
 // The ends of lives (issue 10): a dead host retired, an account deleted.
 
 // errAccountDeleting refuses a new database for an account being deleted
-// (even if an operator lifted the suspension the delete set).
+// and its unsuspend (UpdateAccount): the delete closed every way in.
 var errAccountDeleting = dbplane.Errorf(dbplane.CodeConflict, "The account is being deleted")
 
 // orphanRows marks the databases on hostID orphaned (only the one with id

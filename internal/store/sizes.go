@@ -80,7 +80,9 @@ func changedSizes(ctx context.Context, tx *txn, hostID string, sizes map[string]
 // only accounts whose flag changes are written.
 func (db *DB) RecomputeOverQuota(ctx context.Context) error {
 	return db.tx(ctx, func(tx *txn) error {
-		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes, COALESCE(SUM(d.size_bytes), 0),
+		// Orphans (their host retired) count against no quota.
+		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes,
+				COALESCE(SUM(CASE WHEN d.status <> 'orphaned' THEN d.size_bytes ELSE 0 END), 0),
 				COALESCE(MIN(d.over_quota), 0), COALESCE(MAX(d.over_quota), 0)
 			FROM accounts a JOIN databases d ON d.account_id = a.id GROUP BY a.id`)
 		if err != nil {

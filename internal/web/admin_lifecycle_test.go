@@ -60,6 +60,18 @@ func TestAdminRetireHostAndDeleteAccount(t *testing.T) {
 	if home := tenant.get("/"); !strings.Contains(home.text(), "orphaned") {
 		t.Errorf("the tenant's databases page does not show orphaned: %s", home.text())
 	}
+	// Its page offers only the delete: reveal and rotate cannot work.
+	dp := tenant.get("/databases/" + d["id"].(string))
+	admStatus(t, "GET the orphaned database", dp, http.StatusOK)
+	checkPage(t, "database orphaned", dp)
+	for _, label := range []string{"Reveal password", "Rotate password"} {
+		if dp.hasButton(label) {
+			t.Errorf("the orphaned database's page offers %q", label)
+		}
+	}
+	if !dp.hasButton("Delete") {
+		t.Errorf("the orphaned database's page has no Delete button: %s", dp.text())
+	}
 
 	p = op.post("/admin/accounts/"+acct+"/delete", admForm("confirm", email))
 	admStatus(t, "delete without cascade", p, http.StatusConflict)

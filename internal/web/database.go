@@ -28,10 +28,11 @@ var databaseMessages = map[string]string{
 type databaseView struct {
 	DB     *dbplane.Database
 	Status dbplane.Status // the public status
-	// Deleting is set while a delete waits for the host.
-	Deleting bool
-	Host     string
-	Port     int
+	// Deleting is set while a delete waits for the host; Orphaned once
+	// its host was retired (no reveal, no rotate: only a delete works).
+	Deleting, Orphaned bool
+	Host               string
+	Port               int
 	// Revealed is set when the page shows the password; Rotated when it
 	// is a new one.
 	Revealed, Rotated bool
@@ -69,6 +70,7 @@ func (h *handler) renderDatabase(w http.ResponseWriter, r *http.Request, status 
 func (h *handler) renderDatabasePage(w http.ResponseWriter, r *http.Request, status int, dv databaseView, flash string) {
 	dv.Status = dv.DB.Status.Public()
 	dv.Deleting = dv.DB.Status == dbplane.StatusDeleting
+	dv.Orphaned = dv.DB.Status == dbplane.StatusOrphaned
 	h.render(w, r, status, "database", view{Title: dv.DB.Label, Nav: "databases", Flash: flash, Data: dv})
 }
 

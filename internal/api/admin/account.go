@@ -139,6 +139,15 @@ func (h *handler) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 	h.writeAccount(w, r, http.StatusCreated, a)
 }
 
+// pathAccount is the account the path's {id} names; none is errNoResult.
+func (h *handler) pathAccount(r *http.Request) (*dbplane.Account, error) {
+	acct, err := h.accounts.Account(r.Context(), r.PathValue("id"))
+	if err == nil && acct == nil {
+		err = errNoResult
+	}
+	return acct, err
+}
+
 // handleAccountGet returns one account.
 func (h *handler) handleAccountGet(w http.ResponseWriter, r *http.Request) {
 	a, err := h.accounts.Account(r.Context(), r.PathValue("id"))
@@ -167,14 +176,9 @@ func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	id := r.PathValue("id")
-	acct, err := h.accounts.Account(r.Context(), id)
+	acct, err := h.pathAccount(r)
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if acct == nil {
-		h.writeError(w, r, errNoResult)
 		return
 	}
 	if err := dbplane.PrincipalFrom(r.Context()).CanChangeAccount(acct); err != nil {
@@ -187,7 +191,7 @@ func (h *handler) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a, err := h.accounts.UpdateAccount(r.Context(), id, u)
+	a, err := h.accounts.UpdateAccount(r.Context(), acct.ID, u)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -213,13 +217,9 @@ func (h *handler) setPassword(r *http.Request, acct *dbplane.Account, pw dbplane
 // account's password, for an operator to hand over. The link is as good
 // as a password, so it needs what setting one needs.
 func (h *handler) handlePasswordLinkCreate(w http.ResponseWriter, r *http.Request) {
-	acct, err := h.accounts.Account(r.Context(), r.PathValue("id"))
+	acct, err := h.pathAccount(r)
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if acct == nil {
-		h.writeError(w, r, errNoResult)
 		return
 	}
 	if err := dbplane.PrincipalFrom(r.Context()).CanActAs(acct); err != nil {
@@ -271,14 +271,9 @@ func (h *handler) handleAccountDelete(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, dbplane.FieldErrorf("cascade", "cascade must be true or false."))
 		return
 	}
-	id := r.PathValue("id")
-	acct, err := h.accounts.Account(r.Context(), id)
+	acct, err := h.pathAccount(r)
 	if err != nil {
 		h.writeError(w, r, err)
-		return
-	}
-	if acct == nil {
-		h.writeError(w, r, errNoResult)
 		return
 	}
 	if err := dbplane.PrincipalFrom(r.Context()).CanDeleteAccount(acct, cascade); err != nil {

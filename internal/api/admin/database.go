@@ -87,19 +87,14 @@ func (h *handler) databaseFilter(r *http.Request) (dbplane.DatabaseFilter, error
 	f.AccountID = q.Get("accountId")
 	if s := q.Get("status"); s != "" {
 		if !slices.Contains(statuses, dbplane.Status(s)) {
-			return f, dbplane.FieldErrorf("status", "The status must be one of active, over_quota, disabled, creating, deleting or failed.")
+			return f, dbplane.FieldErrorf("status", "The status must be one of active, over_quota, disabled, creating, deleting, failed or orphaned.")
 		}
 		f.Status = dbplane.Status(s)
 	}
 	if ref := q.Get("hostId"); ref != "" {
-		host, err := h.hosts.Host(r.Context(), ref)
-		if err := filterRef(err, "hostId", "No host with that id."); err != nil {
+		if f.HostID, err = h.filterHost(r, ref); err != nil {
 			return f, err
 		}
-		if host == nil {
-			return f, errNoResult
-		}
-		f.HostID = host.ID
 	}
 	if ref := q.Get("serverId"); ref != "" {
 		srv, err := h.servers.Server(r.Context(), ref)
@@ -112,6 +107,19 @@ func (h *handler) databaseFilter(r *http.Request) (dbplane.DatabaseFilter, error
 		f.ServerID = srv.ID
 	}
 	return f, nil
+}
+
+// filterHost resolves the hostId filter: a host that does not exist is a
+// 422 on the field, and a host the store no longer returns matches nothing.
+func (h *handler) filterHost(r *http.Request, ref string) (string, error) {
+	host, err := h.hosts.Host(r.Context(), ref)
+	if err := filterRef(err, "hostId", "No host with that id."); err != nil {
+		return "", err
+	}
+	if host == nil {
+		return "", errNoResult
+	}
+	return host.ID, nil
 }
 
 // filterRef turns a not-found of a filter's reference into a 422 on the

@@ -51,14 +51,9 @@ func (h *handler) driftFilter(r *http.Request) (dbplane.DriftFilter, error) {
 		f.Kind = dbplane.DriftKind(k)
 	}
 	if ref := q.Get("hostId"); ref != "" {
-		host, err := h.hosts.Host(r.Context(), ref)
-		if err := filterRef(err, "hostId", "No host with that id."); err != nil {
+		if f.HostID, err = h.filterHost(r, ref); err != nil {
 			return f, err
 		}
-		if host == nil {
-			return f, errNoResult
-		}
-		f.HostID = host.ID
 	}
 	if ref := q.Get("databaseId"); ref != "" {
 		d, err := h.databases.Database(r.Context(), ref)

@@ -166,11 +166,18 @@ func (c *conn) run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, er
 // execIn runs one statement without arguments in database, on a session
 // of its own that ends with it. The session's search_path is pg_catalog
 // alone, so that nothing a tenant made in its database can stand in for a
-// function or operator the statement names.
+// function or operator the statement names; and the settings the tenant
+// may give its database (ALTER DATABASE SET) that would make the session
+// read-only or cut it short are overridden (startup parameters win), so
+// they cannot keep the wall from going up. ctx bounds the statement.
 func (c *conn) execIn(ctx context.Context, database, sql string) error {
 	cfg := c.pool.Config().ConnConfig.Copy()
 	cfg.Database = database
 	cfg.RuntimeParams["search_path"] = "pg_catalog"
+	cfg.RuntimeParams["default_transaction_read_only"] = "off"
+	cfg.RuntimeParams["statement_timeout"] = "0"
+	cfg.RuntimeParams["lock_timeout"] = "0"
+	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = "0"
 	s, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err

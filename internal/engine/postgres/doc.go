@@ -112,9 +112,12 @@
 //     is all creating a large object checks;
 //   - grants the role CONNECT, USAGE on its schemas, SELECT, DELETE and
 //     TRUNCATE on its tables, and SELECT on its sequences and large
-//     objects. A table or view with a rule ON DELETE gets no DELETE (and
-//     PUBLIC's DELETE on it is parked): rule actions run as the owner,
-//     which is now the holding role.
+//     objects. A view, a table with a rule ON DELETE, and a table a foreign
+//     key's ON DELETE action (CASCADE, SET NULL, SET DEFAULT) reaches from
+//     get no DELETE (and PUBLIC's DELETE on them is parked): rule actions,
+//     a foreign key's action with the BEFORE triggers it fires, and a
+//     delete through a view run as the owner, which is now the holding
+//     role.
 //
 // Objects the tenant gave to pg_database_owner while it owned the database
 // count as its own. Then LOGIN is set again. The tenant reads, deletes and

@@ -20,8 +20,11 @@ import (
 //     and on the tenant's schemas, tables, columns and large objects, move
 //     to a marker role (the tenant might have granted itself, as PUBLIC,
 //     INSERT on its own tables); so does DELETE on a table or view with a
-//     rule ON DELETE, whose actions run as the table's owner, and the
-//     tenant is not granted DELETE there;
+//     rule ON DELETE, whose actions run as the table's owner, on a table a
+//     foreign key's ON DELETE action reaches from (the action, and the
+//     BEFORE triggers it fires, run as the referencing table's owner), and
+//     on every view (a delete through a view reaches its base tables as the
+//     view's owner); the tenant is not granted DELETE there;
 //   - the tenant's SECURITY DEFINER routines, which would run as the holding
 //     role, become SECURITY INVOKER, and the marker gets EXECUTE on each to
 //     remember it;
@@ -100,8 +103,11 @@ const wallBody = `BEGIN
 
   -- PUBLIC keeps CONNECT on the database, USAGE on schemas, and SELECT,
   -- DELETE and TRUNCATE on tables; the rest moves to the marker. DELETE
-  -- moves too where a rule acts on it: rule actions run as the table's
-  -- owner, which is now the holding role.
+  -- moves too where the holding role would act for the deleter: a rule ON
+  -- DELETE (rule actions run as the table's owner), a foreign key whose
+  -- ON DELETE action changes another table (the action, and that table's
+  -- BEFORE triggers, run as its owner), and every view (a delete through
+  -- a view reaches its base tables as the view's owner).
   FOR r IN SELECT a.privilege_type AS p FROM pg_database d,
       aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a
       WHERE d.datname = db AND a.grantee = 0 AND a.privilege_type <> 'CONNECT' LOOP
@@ -117,7 +123,9 @@ const wallBody = `BEGIN
       a.privilege_type AS p FROM pg_class c, aclexplode(c.relacl) a
       WHERE c.relowner = ANY (owners) AND a.grantee = 0
         AND (a.privilege_type NOT IN ('SELECT', 'DELETE', 'TRUNCATE')
-          OR a.privilege_type = 'DELETE' AND EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')) LOOP
+          OR a.privilege_type = 'DELETE' AND (c.relkind = 'v'
+            OR EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')
+            OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f' AND k.confdeltype NOT IN ('a', 'r')))) LOOP
     EXECUTE format('GRANT %s ON %s %s TO %I', r.p, r.k, r.o, m);
     EXECUTE format('REVOKE %s ON %s %s FROM PUBLIC', r.p, r.k, r.o);
   END LOOP;
@@ -151,14 +159,15 @@ const wallBody = `BEGIN
     END LOOP;
   END IF;
 
-  -- What the tenant may still do: connect, read, delete (not through a
-  -- rule ON DELETE, whose actions would run as the holding role).
+  -- What the tenant may still do: connect, read, delete (not where the
+  -- holding role would act for it: see above).
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, t);
   FOR r IN SELECT n.nspname AS o FROM pg_namespace n WHERE n.nspowner = ANY (owners) LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.o, t);
   END LOOP;
-  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k,
-      EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4') AS ruled
+  FOR r IN SELECT c.oid::regclass::text AS o, c.relkind AS k, c.relkind = 'v'
+        OR EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.ev_type = '4')
+        OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f' AND k.confdeltype NOT IN ('a', 'r')) AS ruled
       FROM pg_class c WHERE c.relowner = ANY (owners) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') LOOP
     IF r.k = 'S' THEN
       EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', r.o, t);

@@ -16,7 +16,9 @@ import (
 // piece a way it might later try to write through the wall: PUBLIC grants
 // it gave itself, a SECURITY DEFINER routine that runs any statement as
 // its owner, objects handed to pg_database_owner, a view, a sequence, a
-// large object, rules ON DELETE that insert.
+// large object, rules ON DELETE that insert, a foreign key ON DELETE
+// CASCADE (its action runs as the referencing table's owner) onto a table
+// whose trigger inserts.
 var tenantSetup = []string{
 	"CREATE TABLE t (id int)",
 	"INSERT INTO t VALUES (1), (2), (3)",
@@ -44,6 +46,19 @@ var tenantSetup = []string{
 	"CREATE RULE rv_delete AS ON DELETE TO rv DO INSTEAD INSERT INTO big VALUES (1)",
 	"SELECT lo_from_bytea(4242, 'hello')",
 	"GRANT UPDATE ON LARGE OBJECT 4242 TO PUBLIC",
+	"CREATE TABLE parent (id int PRIMARY KEY)",
+	"INSERT INTO parent VALUES (1)",
+	"CREATE TABLE child (pid int REFERENCES parent ON DELETE CASCADE)",
+	"INSERT INTO child VALUES (1)",
+	`CREATE FUNCTION grow() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN INSERT INTO big VALUES (2); RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END; END$$`,
+	"CREATE TRIGGER grow BEFORE DELETE ON child FOR EACH ROW EXECUTE FUNCTION grow()",
+	"CREATE TABLE parent2 (id int PRIMARY KEY)",
+	"INSERT INTO parent2 VALUES (1)",
+	"CREATE TABLE child2 (pid int REFERENCES parent2 ON DELETE SET NULL)",
+	"INSERT INTO child2 VALUES (1)",
+	"CREATE TRIGGER grow2 BEFORE UPDATE ON child2 FOR EACH ROW EXECUTE FUNCTION grow()",
+	"GRANT DELETE ON parent2 TO PUBLIC",
+	"CREATE VIEW pv AS SELECT id FROM parent",
 }
 
 // escapes are what the tenant tries, in its own session, once read_only
@@ -80,6 +95,9 @@ var escapes = []string{
 	"ALTER TABLE dbo_t OWNER TO CURRENT_USER",
 	"DELETE FROM ruled",
 	"DELETE FROM rv",
+	"DELETE FROM parent",
+	"DELETE FROM parent2",
+	"DELETE FROM pv",
 }
 
 // TestWall_Escapes puts a tenant that prepared every escape above behind
@@ -313,7 +331,7 @@ func checkUnwritten(t *testing.T, s *pgx.Conn) {
 		t.Errorf("read_only: t has %d rows, want the 3 from before", n)
 	}
 	if n := count(t, s, "SELECT count(*) FROM big"); n != 0 {
-		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE run as the owner)", n)
+		t.Errorf("read_only: big has %d rows, want 0 (rules ON DELETE and foreign keys' actions run as the owner)", n)
 	}
 	if n := count(t, s, "SELECT count(*) FROM dbo_t"); n != 0 {
 		t.Errorf("read_only: dbo_t has %d rows, want 0", n)
@@ -464,5 +482,41 @@ func TestWall_LockedToActive(t *testing.T) {
 		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
 			t.Errorf("active after read_only and locked: %s = %v, want nil", q, err)
 		}
+	}
+}
+
+// TestWall_TenantDatabaseSettings: the wall's blocks run in the tenant's
+// database, whose settings the tenant (its owner) chooses. Settings that
+// would make the admin's session read-only, or cut its statements short,
+// must not keep the wall from going up, or coming down.
+func TestWall_TenantDatabaseSettings(t *testing.T) {
+	srv := dbtest.Postgres(t)
+	c := mustOpen(t, newCreateRoleAdmin(t, srv))
+	ctx := testContext(t)
+	tn := newTenant()
+	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	for _, q := range []string{
+		"CREATE TABLE t (id int)",
+		`ALTER DATABASE "` + tn.db + `" SET statement_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET lock_timeout = 1`,
+		`ALTER DATABASE "` + tn.db + `" SET default_transaction_read_only = on`,
+	} {
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	setAccess(t, c, tn, engine.AccessReadOnly)
+	holder, _ := postgres.WallRoles(tn.owner)
+	s := holdSession(t, srv, tn.owner, tn.password, tn.db)
+	var owner string
+	if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	if owner != holder {
+		t.Fatalf("read_only: the database is owned by %s, want the holding role %s", owner, holder)
+	}
+	setAccess(t, c, tn, engine.AccessActive)
+	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+		t.Errorf("active: %d of the wall's roles left, want 0", n)
 	}
 }
