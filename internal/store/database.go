@@ -42,6 +42,24 @@ func scanDatabase(row scanner) (*dbplane.Database, error) {
 	return &d, nil
 }
 
+// collectStrings reads a one-column result of text, such as ids, and
+// closes the rows.
+func collectStrings(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func collectDatabases(rows *sql.Rows, err error) ([]*dbplane.Database, error) {
 	if err != nil {
 		return nil, err

@@ -23,21 +23,8 @@ func orphanRows(ctx context.Context, tx *txn, hostID, dbID string, now int64) er
 	if dbID != "" {
 		q, args = q+` AND id = ?`, append(args, dbID)
 	}
-	rows, err := tx.QueryContext(ctx, q, args...)
+	ids, err := collectStrings(tx.QueryContext(ctx, q, args...))
 	if err != nil {
-		return err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -235,20 +222,7 @@ func (db *DB) OwnedDatabases(ctx context.Context, accountID string) ([]*dbplane.
 // DeletingAccounts returns the ids of the accounts whose cascading delete
 // has not finished.
 func (db *DB) DeletingAccounts(ctx context.Context) ([]string, error) {
-	rows, err := db.readRows(ctx, `SELECT id FROM accounts WHERE deleting_at IS NOT NULL ORDER BY deleting_at, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collectStrings(db.readRows(ctx, `SELECT id FROM accounts WHERE deleting_at IS NOT NULL ORDER BY deleting_at, id`))
 }
 
 // FinishAccountDelete deletes a deleting account, with its servers, once

@@ -56,22 +56,9 @@ func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
 	if accountID != "" {
 		where, args = ` AND d.account_id = ?`, []any{accountID}
 	}
-	rows, err := db.readRows(ctx, `SELECT d.id FROM databases d
+	return collectStrings(db.readRows(ctx, `SELECT d.id FROM databases d
 		WHERE d.status IN ('active', 'over_quota', 'disabled')
 		AND d.status <> CASE WHEN d.admin_disabled = 1 OR d.suspension_disabled = 1 THEN 'disabled'
 			WHEN d.over_quota = 1 THEN 'over_quota' ELSE 'active' END
-		AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.database_id = d.id)`+where+` ORDER BY d.numeric_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.database_id = d.id)`+where+` ORDER BY d.numeric_id`, args...))
 }
