@@ -107,7 +107,8 @@ type DatabaseService interface {
 	// none). confirmLabel must be the database's label, typed by the tenant;
 	// otherwise it returns a CodeInvalid error for the field "confirm" and
 	// changes nothing. ErrDatabaseNotFound when the database is not the
-	// account's; CodeConflict while another change to it is in flight;
+	// account's; CodeUnavailable (store.ErrBusy) while another change to it
+	// is in flight;
 	// ErrHostUnavailable when the host cannot be reached, in which case the
 	// database stays "deleting" and the drop is finished once the host
 	// answers.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/mariadb"
+	"github.com/dbplane/dbplane/internal/engine/mongo"
 	"github.com/dbplane/dbplane/internal/engine/postgres"
 )
 
@@ -29,7 +30,7 @@ func closedPort(t *testing.T) int {
 // that accepts and then never answers fails unreachable but not NotSent
 // only once a statement went out, which the real-engine fault tests check.
 func TestDrivers_RefusedDialIsNotSent(t *testing.T) {
-	for _, d := range []engine.Driver{mariadb.Driver{}, postgres.Driver{}} {
+	for _, d := range []engine.Driver{mariadb.Driver{}, postgres.Driver{}, mongo.Driver{}} {
 		t.Run(d.Name(), func(t *testing.T) {
 			c, err := d.Open(engine.Config{Host: "127.0.0.1", Port: closedPort(t), User: "root", Password: "pw", Database: "postgres", TLS: engine.TLSDisable})
 			if err != nil {

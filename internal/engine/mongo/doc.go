@@ -146,5 +146,8 @@
 // to ErrNotExist; 13 and 18 (AuthenticationFailed) to ErrAccessDenied; 59
 // (CommandNotFound), 115 and 238 or any "not implemented" (FerretDB) to
 // ErrUnsupported; server selection, connection and network errors and
-// timeouts to ErrUnreachable.
+// timeouts to ErrUnreachable. A server selection error is also NotSent
+// (engine.ErrNotSent): the driver returns one only when no attempt of the
+// command was sent. Other transport errors are not, since a command may
+// have gone out before them.
 package mongo

@@ -62,7 +62,7 @@ func translate(op string, err error) error {
 	if _, ok := errors.AsType[*engine.Error](err); ok {
 		return err
 	}
-	e := &engine.Error{Op: op, Engine: name, Err: err}
+	e := &engine.Error{Op: op, Engine: name, Err: err, NotSent: notSent(err)}
 	if code, ok := serverCode(err); ok {
 		e.Code = strconv.Itoa(int(code))
 		e.Kind = kinds[code]
@@ -99,6 +99,19 @@ func serverCode(err error) (int32, bool) {
 func notImplemented(err error) bool {
 	se, ok := errors.AsType[mgo.ServerError](err)
 	return ok && (se.HasErrorMessage("not implemented") || se.HasErrorMessage("is not implemented"))
+}
+
+// notSent reports whether err shows the command never left the driver: no
+// server could be selected (none answered a heartbeat in time, or the
+// caller's context ended first). The driver returns a selection error only
+// when no attempt of the operation was sent; once one was, it returns that
+// attempt's error instead. A dial or handshake failure on a server the
+// monitor still believes up, a dropped connection, a timeout after the
+// command was written: all of these may follow a sent command, or cannot
+// be told apart from one, and are not NotSent.
+func notSent(err error) bool {
+	_, ok := errors.AsType[topology.ServerSelectionError](err)
+	return ok
 }
 
 // unreachable reports whether err means the server could not be reached or

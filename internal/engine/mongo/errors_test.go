@@ -79,6 +79,32 @@ func TestTranslate(t *testing.T) {
 	}
 }
 
+// TestTranslate_NotSent: only a server selection error, which the driver
+// returns when no attempt of the command was sent, is NotSent; errors that
+// may follow a sent command are not.
+func TestTranslate_NotSent(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"server selection timeout", topology.ServerSelectionError{Wrapped: errors.New("server selection timeout")}, true},
+		{"server selection, context ended", topology.ServerSelectionError{Wrapped: context.DeadlineExceeded}, true},
+		{"wrapped server selection", fmt.Errorf("run: %w", topology.ServerSelectionError{}), true},
+		{"refused dial on a selected server", topology.ConnectionError{Wrapped: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}, false},
+		{"connection reset", fmt.Errorf("read: %w", syscall.ECONNRESET), false},
+		{"network error label", mgo.CommandError{Labels: []string{"NetworkError"}, Message: "connection reset"}, false},
+		{"deadline", context.DeadlineExceeded, false},
+		{"server error", mgo.CommandError{Code: 2, Name: "BadValue"}, false},
+	}
+	for _, tc := range tests {
+		err := mongo.Translate("set password", tc.err)
+		if got := errors.Is(err, engine.ErrNotSent); got != tc.want {
+			t.Errorf("%s: errors.Is(Translate(%v), ErrNotSent) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
+
 func TestTranslate_PassThrough(t *testing.T) {
 	if err := mongo.Translate("ping", nil); err != nil {
 		t.Errorf("Translate(nil) = %v, want nil", err)

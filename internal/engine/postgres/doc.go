@@ -106,7 +106,10 @@
 //     CONNECT, USAGE, SELECT, DELETE and TRUNCATE (on the database, its
 //     schemas, tables, columns and large objects), and SECURITY DEFINER on
 //     its routines, which become SECURITY INVOKER (the marker's EXECUTE on
-//     a routine records that it was a definer);
+//     a routine records that it was a definer), and, when the admin is a
+//     superuser, PUBLIC's EXECUTE on lo_create, lo_creat, lo_from_bytea and
+//     lo_import in the tenant's database (pg_proc is per database), which
+//     is all creating a large object checks;
 //   - takes every privilege on the database from every other role but the
 //     admin (one the tenant made able to connect and write, such as the
 //     user of its second database), and PUBLIC's CONNECT, so that no other
@@ -131,7 +134,8 @@
 //
 // active takes the wall down in one block: the role's grants are revoked,
 // the marker's privileges go back to PUBLIC and its routines to SECURITY
-// DEFINER, ownership goes back (REASSIGN OWNED), and both roles are
+// DEFINER (and to PUBLIC the EXECUTE on large-object creators the marker
+// holds, no more), ownership goes back (REASSIGN OWNED), and both roles are
 // dropped; the other roles' database privileges listed on the marker are
 // granted back (a role dropped meanwhile is skipped). The catalog is then
 // as it was before read_only: owners, privileges (an ACL that was the
@@ -139,9 +143,10 @@
 // another order) and SECURITY DEFINER. The role's sessions are ended first,
 // so an idle transaction cannot stall the change.
 //
-// Limits: creating a large object (lo_create, lo_from_bytea) checks no
-// privilege that a non-superuser admin may revoke, so a tenant behind the
-// wall can still add large objects; PUBLIC privileges granted by a role
+// Limits: creating a large object (lo_create, lo_from_bytea) checks only
+// EXECUTE on those pg_catalog functions, which a CREATEROLE admin may not
+// revoke, so under such an admin a tenant behind the wall can still add
+// large objects (a superuser admin parks that EXECUTE, above); PUBLIC privileges granted by a role
 // other than the owner (which needs the owner to have given grant options
 // to a role that can connect) are not parked; a database privilege a role
 // got from another grantee (not the owner) comes back granted by the

@@ -38,6 +38,11 @@ import (
 //     ended after the block (render.go). These statements run as the
 //     holding role, so the owner is the grantor, whatever grant options
 //     other roles the admin is a member of hold.
+//   - when the admin is a superuser, PUBLIC's EXECUTE on the functions that
+//     create large objects (loCreators), in the tenant's database only: the
+//     marker gets EXECUTE on each it took, and only those are given back.
+//     A CREATEROLE admin cannot revoke it, and the tenant can still create
+//     large objects (doc.go, "Limits").
 //
 // Objects the tenant handed to pg_database_owner while it owned the
 // database are treated as its own: the holding role's membership in
@@ -83,6 +88,10 @@ DECLARE
   r record;
 `
 }
+
+// loCreators are the pg_catalog functions that create a large object
+// (lo_import reads a server file, which needs more than EXECUTE anyway).
+const loCreators = `'lo_create', 'lo_creat', 'lo_from_bytea', 'lo_import'`
 
 // wallBody makes the wall; see the comment at the top of this file.
 const wallBody = `BEGIN
@@ -170,6 +179,19 @@ const wallBody = `BEGIN
     EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', r.o, m);
     EXECUTE format('ALTER ROUTINE %s SECURITY INVOKER', r.o);
   END LOOP;
+  -- Creating a large object checks only EXECUTE on the function that does
+  -- it, which only a superuser may take from PUBLIC (pg_catalog's routines
+  -- are the bootstrap superuser's). pg_proc is per database: this binds
+  -- the tenant's database alone.
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    FOR r IN SELECT p.oid::regprocedure::text AS o FROM pg_proc p,
+        aclexplode(COALESCE(p.proacl, acldefault('f', p.proowner))) a
+        WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname IN (` + loCreators + `)
+          AND a.grantee = 0 AND a.privilege_type = 'EXECUTE' LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', r.o, m);
+      EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', r.o);
+    END LOOP;
+  END IF;
 
   -- What the tenant may still do: connect, read, delete (not where the
   -- holding role would act for it: see above).
@@ -265,7 +287,12 @@ const unwallBody = `BEGIN
       EXECUTE format('REVOKE %s ON LARGE OBJECT %s FROM %I', r.p, r.o, m);
     END LOOP;
     FOR r IN SELECT p.oid::regprocedure::text AS o FROM pg_proc p, aclexplode(p.proacl) a
-        WHERE a.grantee = moid LOOP
+        WHERE a.grantee = moid AND p.pronamespace = 'pg_catalog'::regnamespace LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', r.o);
+      EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM %I', r.o, m);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure::text AS o FROM pg_proc p, aclexplode(p.proacl) a
+        WHERE a.grantee = moid AND p.pronamespace <> 'pg_catalog'::regnamespace LOOP
       EXECUTE format('ALTER ROUTINE %s SECURITY DEFINER', r.o);
       EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM %I', r.o, m);
     END LOOP;

@@ -224,47 +224,118 @@ func TestWall_Escapes(t *testing.T) {
 }
 
 // TestWall_DropWhileWalled: a database behind the wall drops, with its
-// owner and the wall's roles.
+// owner and the wall's roles (under a superuser admin the marker also
+// holds EXECUTE on the large-object creators of the dropped database).
 func TestWall_DropWhileWalled(t *testing.T) {
 	srv := dbtest.Postgres(t)
-	c := mustOpen(t, newCreateRoleAdmin(t, srv))
-	ctx := testContext(t)
-	tn := newTenant()
-	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
-	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "CREATE TABLE t (id int)"); err != nil {
-		t.Fatal(err)
-	}
-	setAccess(t, c, tn, engine.AccessReadOnly)
-	if n := wallRoleCount(t, srv, tn.owner); n != 2 {
-		t.Fatalf("read_only made %d of the wall's 2 roles", n)
-	}
-	drop := engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner}
-	if err := c.DropDatabase(ctx, drop); err != nil {
-		t.Fatalf("DropDatabase(walled) = %v", err)
-	}
-	if db, role := exists(t, srv, tn); db || role {
-		t.Errorf("after DropDatabase(walled): database exists %v, role exists %v; want both gone", db, role)
-	}
-	if n := wallRoleCount(t, srv, tn.owner); n != 0 {
-		t.Errorf("after DropDatabase(walled): %d of the wall's roles left, want 0", n)
+	for _, admin := range admins(t, srv) {
+		t.Run(admin.name, func(t *testing.T) {
+			c := mustOpen(t, admin.cfg)
+			ctx := testContext(t)
+			tn := newTenant()
+			mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+			if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "CREATE TABLE t (id int)"); err != nil {
+				t.Fatal(err)
+			}
+			setAccess(t, c, tn, engine.AccessReadOnly)
+			if n := wallRoleCount(t, srv, tn.owner); n != 2 {
+				t.Fatalf("read_only made %d of the wall's 2 roles", n)
+			}
+			drop := engine.DropDatabaseRequest{Database: tn.db, Owner: tn.owner}
+			if err := c.DropDatabase(ctx, drop); err != nil {
+				t.Fatalf("DropDatabase(walled) = %v", err)
+			}
+			if db, role := exists(t, srv, tn); db || role {
+				t.Errorf("after DropDatabase(walled): database exists %v, role exists %v; want both gone", db, role)
+			}
+			if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+				t.Errorf("after DropDatabase(walled): %d of the wall's roles left, want 0", n)
+			}
+		})
 	}
 }
 
-// TestWall_LargeObjectsCanBeCreated pins the limit doc.go documents:
-// creating a large object needs no privilege PostgreSQL lets a
-// non-superuser take away, so a tenant behind the wall can still add
-// them. If this starts to fail, the wall has closed it; update doc.go.
-func TestWall_LargeObjectsCanBeCreated(t *testing.T) {
+// TestWall_LargeObjects: behind the wall a tenant cannot create large
+// objects when the admin is a superuser (PUBLIC's EXECUTE on the functions
+// that create them is parked in the tenant's database, and only what was
+// there comes back); a CREATEROLE admin cannot take that EXECUTE away, and
+// the limit doc.go documents stays. If the CREATEROLE half starts to fail,
+// the wall has closed it there too; update doc.go.
+func TestWall_LargeObjects(t *testing.T) {
 	srv := dbtest.Postgres(t)
-	c := mustOpen(t, newCreateRoleAdmin(t, srv))
-	ctx := testContext(t)
-	tn := newTenant()
-	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
-	setAccess(t, c, tn, engine.AccessReadOnly)
-	if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, "SELECT lo_from_bytea(0, 'x')"); err != nil {
-		t.Errorf("read_only: lo_from_bytea = %v; the wall now stops it, update doc.go", err)
+	creators := []string{"SELECT lo_from_bytea(0, 'x')", "SELECT lo_create(0)", "SELECT lo_creat(-1)"}
+	t.Run("superuser", func(t *testing.T) {
+		ctx := testContext(t)
+		cfg := srv.AdminConfig()
+		c := mustOpen(t, cfg)
+		tn := newTenant()
+		mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+		adm := holdSession(t, srv, cfg.User, cfg.Password, tn.db)
+		// An operator took lo_creat from PUBLIC before: the wall must not
+		// give it back.
+		mustExecSession(t, adm, "REVOKE EXECUTE ON FUNCTION lo_creat(integer) FROM PUBLIC")
+		before := loACL(t, adm)
+		elsewhere := loACL(t, holdSession(t, srv, cfg.User, cfg.Password, cfg.Database))
+
+		for range 2 { // replayed, the wall still stands
+			setAccess(t, c, tn, engine.AccessReadOnly)
+			for _, q := range creators {
+				if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err == nil {
+					t.Errorf("read_only: %s = nil error, want it refused", q)
+				}
+			}
+		}
+		if n := count(t, adm, "SELECT count(*) FROM pg_largeobject_metadata"); n != 0 {
+			t.Errorf("read_only: %d large objects in the tenant's database, want 0", n)
+		}
+		if got := loACL(t, holdSession(t, srv, cfg.User, cfg.Password, cfg.Database)); got != elsewhere {
+			t.Errorf("read_only: the admin database's ACLs changed:\n%s\nwant\n%s", got, elsewhere)
+		}
+
+		setAccess(t, c, tn, engine.AccessActive)
+		setAccess(t, c, tn, engine.AccessActive)
+		if after := loACL(t, adm); after != before {
+			t.Errorf("active after read_only: ACLs =\n%s\nwant as before\n%s", after, before)
+		}
+		if n := wallRoleCount(t, srv, tn.owner); n != 0 {
+			t.Errorf("active after read_only: %d of the wall's roles left, want 0", n)
+		}
+		for _, q := range creators[:2] {
+			if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
+				t.Errorf("active after read_only: %s = %v, want nil", q, err)
+			}
+		}
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, creators[2]); err == nil {
+			t.Error("active after read_only: lo_creat = nil error, want it refused as before the wall")
+		}
+	})
+	t.Run("createrole admin", func(t *testing.T) {
+		ctx := testContext(t)
+		c := mustOpen(t, newCreateRoleAdmin(t, srv))
+		tn := newTenant()
+		mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+		setAccess(t, c, tn, engine.AccessReadOnly)
+		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, creators[0]); err != nil {
+			t.Errorf("read_only: lo_from_bytea = %v; the wall now stops it, update doc.go", err)
+		}
+		setAccess(t, c, tn, engine.AccessActive)
+	})
+}
+
+// loACL lists who may execute the functions that create large objects in
+// s's database, one line each.
+func loACL(t *testing.T, s *pgx.Conn) string {
+	t.Helper()
+	var acl string
+	q := `SELECT COALESCE(string_agg(e, E'\n' ORDER BY e), '') FROM (
+		SELECT p.oid::regprocedure::text || ' ' || a.grantee::regrole::text || ' ' || a.privilege_type AS e
+		FROM pg_proc p, aclexplode(COALESCE(p.proacl, acldefault('f', p.proowner))) a
+		WHERE p.pronamespace = 'pg_catalog'::regnamespace
+		  AND p.proname IN ('lo_create', 'lo_creat', 'lo_from_bytea', 'lo_import')) x`
+	if err := s.QueryRow(testContext(t), q).Scan(&acl); err != nil {
+		t.Fatalf("%s: %v", q, err)
 	}
-	setAccess(t, c, tn, engine.AccessActive)
+	return acl
 }
 
 func tryEscapes(t *testing.T, s *pgx.Conn, r *strings.Replacer) {
