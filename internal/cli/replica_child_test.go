@@ -100,7 +100,10 @@ func startProc(tb testing.TB, name, storeURL, masterKey, crashAt string) *proc {
 		tb.Fatal(err)
 	}
 	p.cmd = exec.Command(os.Args[0], "--data-dir", dir, "--store", storeURL, "--listen", "127.0.0.1:0",
-		"--engine-timeout", "2s", "--quota-interval", "1s", "--log-level", "debug",
+		"--engine-timeout", "5s", "--quota-interval", "1s", "--log-level", "debug",
+		// 5s, not less: 60 concurrent creates queue on PostgreSQL's
+		// CREATE DATABASE, and on a loaded 2-core CI machine some took
+		// over 2s (503s the quota scenarios do not expect).
 		// The scenarios fire 60 creates at one server at once: the
 		// per-server create limit (per replica, in memory) is not tested here.
 		"--rate-limit-server-create", "0")

@@ -542,7 +542,7 @@ func (c *cluster) waitLeader(not int, within time.Duration) int {
 }
 
 // invariants polls, for up to 30s (a request's lease is 2 × the engine
-// timeout, 4s here, plus the leader's ticks), until every invariant holds,
+// timeout, 10s here, plus the leader's ticks), until every invariant holds,
 // and fails with the last violation otherwise.
 func (c *cluster) invariants() {
 	c.t.Helper()
