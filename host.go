@@ -84,6 +84,13 @@ type Host struct {
 	TLSServerName  string   // name the certificate must hold instead of Hostname; "" for Hostname
 	NodeIDs        []string // the nodes whose servers prefer this host, sorted; empty = none
 	MaxDatabases   *int     // nil = unlimited
+	// WarmPool is how many PostgreSQL databases dbplane keeps made ahead
+	// of time on the host, for creates to claim (0 = off; MaxWarmPool at
+	// most). WarmCount is how many it holds now: being made, ready or
+	// being dropped; they count against MaxDatabases, never against any
+	// account.
+	WarmPool       int
+	WarmCount      int
 	Enabled        bool
 	// RetiredAt is when an operator retired the host (RetireHost): it is
 	// gone for good, takes no databases, and its databases are orphaned.
@@ -123,8 +130,12 @@ type HostInput struct {
 	NodeIDs         *[]string // the linked nodes, all of them; an empty list unlinks every node
 	MaxDatabasesSet bool      // true when maxDatabases was given, even as null
 	MaxDatabases    *int
+	WarmPool        *int // 0..MaxWarmPool; above 0 on PostgreSQL hosts only
 	Enabled         *bool
 }
+
+// MaxWarmPool bounds a host's warmPool.
+const MaxWarmPool = 1000
 
 // Apply validates in and writes its fields into h. With create set, the
 // required fields must be present and defaults are filled in.
@@ -218,6 +229,15 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 			return FieldErrorf("maxDatabases", "The maxDatabases must be 0 or more, or null for unlimited.")
 		}
 		h.MaxDatabases = in.MaxDatabases
+	}
+	if in.WarmPool != nil {
+		if *in.WarmPool < 0 || *in.WarmPool > MaxWarmPool {
+			return FieldErrorf("warmPool", "The warmPool must be between 0 and %d.", MaxWarmPool)
+		}
+		if *in.WarmPool > 0 && h.Engine != EnginePostgres {
+			return FieldErrorf("warmPool", "The warmPool is for PostgreSQL hosts only; it must be 0 on a %s host.", h.Engine)
+		}
+		h.WarmPool = *in.WarmPool
 	}
 	if in.Enabled != nil {
 		h.Enabled = *in.Enabled

@@ -29,6 +29,11 @@ type Intent struct {
 	DBName         string
 	DBUser         string
 	Remote         string
+	// WarmDB and WarmUser are the placeholder names of the warm database
+	// a create claimed (store.InsertDatabase): the engine step renames
+	// them to DBName and DBUser. "" for a create without a claim.
+	WarmDB         string
+	WarmUser       string
 	SealedPassword []byte // for rotate: the new password
 	Attempts       int
 	LastError      string

@@ -129,11 +129,43 @@ type EnsureDatabaseRequest struct {
 	// outcome (created, converged or ErrExists with nothing changed) is the
 	// same either way; only the cost differs.
 	Fresh bool
+	// Placeholder makes a warm database (issue 12): the database and its
+	// owner as a normal Ensure makes them (ownership, PUBLIC's privileges
+	// revoked), but the owner may not log in and has no password
+	// (Password must be "", MaxConnections 0). PostgreSQL only: other
+	// drivers answer with an error wrapping ErrUnsupported, having sent
+	// nothing.
+	Placeholder bool
+	// Claim names a warm database made with Placeholder for this Ensure
+	// to take over: while Database is missing and the warm database is
+	// there, owned by its placeholder role, both are renamed to Database
+	// and Owner, and the owner gets LOGIN, the password and the connection
+	// limit, in one transaction. Once renamed (a replay), this is a normal
+	// Ensure; with the warm database gone or not as Placeholder left it,
+	// a normal Ensure of Database and Owner runs and the warm names are
+	// left alone (the caller drops them). PostgreSQL only, as Placeholder.
+	Claim *WarmNames
+}
+
+// WarmNames are the placeholder names of a warm database and its owner.
+type WarmNames struct {
+	Database string
+	Owner    string
 }
 
 // EnsureDatabaseResponse reports what EnsureDatabase did.
 type EnsureDatabaseResponse struct {
 	Created bool // the database did not exist before
+	// Claimed is true when the request's Claim was renamed into place
+	// by this call, or had been by an earlier one (the database is owned
+	// by Owner and the warm database is gone).
+	Claimed bool
+}
+
+// WarmUnsupported is the error of a driver without warm databases when a
+// request asks for one (EnsureDatabaseRequest.Placeholder or Claim).
+func WarmUnsupported(op, engineName string) error {
+	return &Error{Op: op, Engine: engineName, Kind: ErrUnsupported, NotSent: true, Err: errors.New("warm databases are PostgreSQL only")}
 }
 
 // DropDatabaseRequest names a database and its owner to remove.

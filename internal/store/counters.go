@@ -74,20 +74,56 @@ func reserveServer(ctx context.Context, tx *txn, serverID string) error {
 }
 
 // reserveHost counts a new database against the first candidate host that
-// is enabled, not retired, and has room, and returns it; ErrHostFull when
-// none has.
-func reserveHost(ctx context.Context, tx *txn, candidates []string) (string, error) {
+// is enabled, not retired, and has room (its databases and its warm
+// databases together under max_databases), and returns it; ErrHostFull
+// when none has. With warm set, a candidate's ready warm database is
+// claimed first (claimWarm): it already holds a place on the host, and its
+// placeholder names are returned.
+func reserveHost(ctx context.Context, tx *txn, candidates []string, warm bool, skipLocked string) (hostID, warmDB, warmUser string, err error) {
 	for _, id := range candidates {
+		if warm {
+			warmDB, warmUser, err = claimWarm(ctx, tx, id, skipLocked)
+			if err != nil {
+				return "", "", "", err
+			}
+			if warmDB != "" {
+				return id, warmDB, warmUser, nil
+			}
+		}
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + 1
-			WHERE id = ? AND enabled = 1 AND retired_at IS NULL AND (max_databases IS NULL OR database_count < max_databases)`, id))
+			WHERE id = ? AND enabled = 1 AND retired_at IS NULL AND (max_databases IS NULL OR database_count + warm_count < max_databases)`, id))
 		if err != nil {
-			return "", err
+			return "", "", "", err
 		}
 		if ok {
-			return id, nil
+			return id, "", "", nil
 		}
 	}
-	return "", dbplane.ErrHostFull
+	return "", "", "", dbplane.ErrHostFull
+}
+
+// claimWarm takes one ready warm database of the host, if the host is
+// enabled, not retired and has one, and returns its placeholder names ("" for
+// none). The warm database's place on the host becomes the new database's,
+// and its row goes: from now on the create intent holds its names. The
+// host's row is locked first, as everywhere else (reserveHost, BeginWarm),
+// so claimers of one host take turns; SKIP LOCKED keeps two claimers off
+// one row wherever they do not.
+func claimWarm(ctx context.Context, tx *txn, hostID, skipLocked string) (dbName, dbUser string, err error) {
+	ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET warm_count = warm_count - 1, database_count = database_count + 1
+		WHERE id = ? AND enabled = 1 AND retired_at IS NULL AND warm_count > 0`, hostID))
+	if err != nil || !ok {
+		return "", "", err
+	}
+	err = tx.QueryRowContext(ctx, `DELETE FROM warm_databases WHERE id = (SELECT w.id FROM warm_databases w
+		WHERE w.host_id = ? AND w.state = ? ORDER BY w.id LIMIT 1`+skipLocked+`) RETURNING db_name, db_user`,
+		hostID, string(WarmReady)).Scan(&dbName, &dbUser)
+	if err == sql.ErrNoRows {
+		// None ready (all being made or dropped): the place goes back.
+		_, err = tx.ExecContext(ctx, `UPDATE hosts SET warm_count = warm_count + 1, database_count = database_count - 1 WHERE id = ?`, hostID)
+		return "", "", err
+	}
+	return dbName, dbUser, err
 }
 
 // deleteDatabaseRow deletes a databases row, if it is still there, and

@@ -88,6 +88,10 @@ type NewDatabase struct {
 	Names func(n int64) (dbName, dbUser string)
 	// Intent is recorded in the same transaction; its names are filled in.
 	Intent *dbplane.Intent
+	// Warm says a candidate may hold warm databases (PostgreSQL hosts
+	// with a warm pool): a ready one is claimed, and the intent records
+	// its placeholder names (Intent.WarmDB, WarmUser).
+	Warm bool
 }
 
 // InsertDatabase checks every quota (and the server's databaseLimit when
@@ -129,7 +133,8 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 		if d.NumericID, err = db.dialect.nextID(ctx, tx, "databases"); err != nil {
 			return err
 		}
-		if d.HostID, err = reserveHost(ctx, tx, nd.Hosts); err != nil {
+		var warmDB, warmUser string
+		if d.HostID, warmDB, warmUser, err = reserveHost(ctx, tx, nd.Hosts, nd.Warm, db.dialect.skipLocked); err != nil {
 			return err
 		}
 		d.Status = dbplane.StatusCreating
@@ -144,6 +149,7 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 		in := nd.Intent
 		in.Kind, in.DatabaseID = dbplane.IntentCreate, d.ID
 		in.HostID, in.DBName, in.DBUser, in.Remote = d.HostID, d.DBName, d.DBUser, d.Remote
+		in.WarmDB, in.WarmUser = warmDB, warmUser
 		return insertIntent(ctx, tx, in, db.ms(now))
 	})
 }

@@ -24,9 +24,9 @@ var ErrLeaseLost = &dbplane.Error{Code: dbplane.CodeUnavailable, Message: "The c
 // insertIntent records in, held by the caller (token 0) from now.
 func insertIntent(ctx context.Context, tx *txn, in *dbplane.Intent, now int64) error {
 	in.Token, in.CreatedAt, in.LeasedAt = 0, fromMS(now), fromMS(now)
-	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now, now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO intents (id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, created_at, token, leased_at,
+		warm_db, warm_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+		in.ID, string(in.Kind), in.DatabaseID, in.HostID, in.DBName, in.DBUser, in.Remote, in.SealedPassword, now, now, in.WarmDB, in.WarmUser)
 	return translate(err, nil, ErrBusy)
 }
 
@@ -226,8 +226,11 @@ func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 
 // UndoCreate deletes a database row whose creation failed and turns its
 // intent into a drop, so that whatever the engine made is removed even if
-// the process dies now. With dropOnEngine false (the names belong to
-// something dbplane did not make) the intent is simply deleted.
+// the process dies now (a claim's placeholder too: the drop keeps its
+// names). With dropOnEngine false (the names belong to something dbplane
+// did not make) the intent is simply deleted, unless the create claimed a
+// warm database: then it becomes a drop of the placeholder names alone, so
+// the warm database is not left behind.
 func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
 	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
@@ -236,11 +239,15 @@ func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine b
 		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
-		if !dropOnEngine {
+		if !dropOnEngine && in.WarmDB == "" {
 			return deleteIntent(ctx, tx, in.ID)
 		}
+		if !dropOnEngine {
+			in.DBName, in.DBUser, in.WarmDB, in.WarmUser = in.WarmDB, in.WarmUser, "", ""
+		}
 		in.Kind = dbplane.IntentDrop
-		_, err := tx.ExecContext(ctx, `UPDATE intents SET kind = ? WHERE id = ?`, string(in.Kind), in.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE intents SET kind = ?, db_name = ?, db_user = ?, warm_db = ?, warm_user = ? WHERE id = ?`,
+			string(in.Kind), in.DBName, in.DBUser, in.WarmDB, in.WarmUser, in.ID)
 		return err
 	})
 }
@@ -289,7 +296,7 @@ func deleteIntent(ctx context.Context, tx *txn, id string) error {
 }
 
 const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,
-	token, leased_at`
+	token, leased_at, warm_db, warm_user`
 
 // DatabaseIntent returns the intent in flight for a database, or nil when
 // there is none.
@@ -321,7 +328,7 @@ func collectIntents(rows *sql.Rows) ([]*dbplane.Intent, error) {
 		var in dbplane.Intent
 		var created, leased int64
 		if err := rows.Scan(&in.ID, &in.Kind, &in.DatabaseID, &in.HostID, &in.DBName, &in.DBUser, &in.Remote, &in.SealedPassword,
-			&in.Attempts, &in.LastError, &created, &in.Token, &leased); err != nil {
+			&in.Attempts, &in.LastError, &created, &in.Token, &leased, &in.WarmDB, &in.WarmUser); err != nil {
 			return nil, err
 		}
 		in.CreatedAt, in.LeasedAt = fromMS(created), fromMS(leased)

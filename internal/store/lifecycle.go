@@ -83,6 +83,11 @@ func (db *DB) RetireHost(ctx context.Context, id string) (*dbplane.Host, []*dbpl
 		if abandoned, err = collectIntents(rows); err != nil {
 			return err
 		}
+		// Its warm databases are forgotten as its pending changes are:
+		// they hold no data, and nothing may reach the host again.
+		if _, err := forgetWarm(ctx, tx, h.ID); err != nil {
+			return err
+		}
 		return orphanRows(ctx, tx, h.ID, "", now)
 	})
 	if err != nil {

@@ -105,12 +105,32 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 			return fmt.Errorf("enginefake: max connections %d < 0", req.MaxConnections)
 		}
 		db, exists := d.databases[req.Database]
+		if w := req.Claim; w != nil && !exists {
+			// As PostgreSQL's driver: rename a warm database into place.
+			wdb, ok := d.databases[w.Database]
+			wu, uok := d.users[w.Owner]
+			if _, taken := d.users[req.Owner]; ok && uok && !taken && wdb.owner == w.Owner {
+				delete(d.databases, w.Database)
+				delete(d.users, w.Owner)
+				wdb.owner = req.Owner
+				d.databases[req.Database], d.users[req.Owner] = wdb, wu
+				wu.access = engine.AccessActive
+				db, exists = wdb, true
+				resp.Claimed = true
+			}
+		} else if req.Claim != nil && exists && db.owner == req.Owner {
+			_, left := d.databases[req.Claim.Database]
+			resp.Claimed = !left
+		}
 		if exists && db.owner != req.Owner {
 			return d.errorf(OpEnsure, engine.ErrExists, "database %q exists with another owner", req.Database)
 		}
 		u, ok := d.users[req.Owner]
 		if !ok {
 			u = &user{access: engine.AccessActive}
+			if req.Placeholder {
+				u.access = engine.AccessLocked
+			}
 			d.users[req.Owner] = u
 		}
 		u.password = req.Password
@@ -119,7 +139,7 @@ func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequ
 		if !exists {
 			d.databases[req.Database] = &database{owner: req.Owner}
 		}
-		resp.Created = !exists
+		resp.Created = !exists && !resp.Claimed
 		return nil
 	})
 	if err != nil {

@@ -54,6 +54,7 @@ func harness(d *enginefake.Driver) enginetest.Harness {
 		},
 		WriteStmt: writeStmt,
 		ReadStmt:  readStmt,
+		Warm:      true,
 	}
 }
 

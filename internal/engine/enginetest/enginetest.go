@@ -56,6 +56,10 @@ type Harness struct {
 	// ReadOnly, when set, runs the ReadOnlyWall case: what read_only
 	// forbids and allows, tried with the owner's own sessions.
 	ReadOnly *ReadOnlyProbe
+	// Warm says the driver makes and claims warm databases
+	// (EnsureDatabaseRequest.Placeholder and Claim); without it the Warm
+	// cases require ErrUnsupported with nothing sent.
+	Warm bool
 }
 
 // ReadOnlyProbe is what the ReadOnlyWall case runs through Harness.Exec,
@@ -122,6 +126,9 @@ func Run(t *testing.T, h Harness) {
 		{"SetAccess", s.testSetAccess},
 		{"Catalog", s.testCatalog},
 		{"ReadOnlyWall", s.testReadOnlyWall},
+		{"WarmClaim", s.testWarmClaim},
+		{"WarmClaimGone", s.testWarmClaimGone},
+		{"WarmClaimTaken", s.testWarmClaimTaken},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -829,4 +836,125 @@ func random(n int, charset string) string {
 		b[i] = charset[int(b[i])%len(charset)]
 	}
 	return string(b)
+}
+
+// placeholder makes a warm database under fresh names and drops it when
+// the test ends; ok is false (and nothing was made) when the driver has no
+// warm databases, as Harness.Warm says it must.
+func (s *suite) placeholder(t *testing.T) (w tenant, ok bool) {
+	t.Helper()
+	w = newTenant()
+	w.Password = ""
+	resp, err := s.c.EnsureDatabase(ctxFor(t), engine.EnsureDatabaseRequest{Database: w.Database, Owner: w.Owner, Remote: "%", Placeholder: true})
+	if !s.h.Warm {
+		if !errors.Is(err, engine.ErrUnsupported) || !errors.Is(err, engine.ErrNotSent) {
+			t.Errorf("EnsureDatabase(Placeholder) = %v, want ErrUnsupported and ErrNotSent", err)
+		}
+		return w, false
+	}
+	s.dropLater(t, w)
+	if err != nil {
+		t.Fatalf("EnsureDatabase(%s, Placeholder) = %v", w.Database, err)
+	}
+	if !resp.Created {
+		t.Errorf("EnsureDatabase(%s, Placeholder): Created = false, want true", w.Database)
+	}
+	// Its owner has no password and may not log in.
+	s.connectRefused(t, w.Owner, "", w.Database, "a warm database's owner")
+	return w, true
+}
+
+func (tn tenant) claimRequest(w tenant) engine.EnsureDatabaseRequest {
+	req := tn.ensureRequest()
+	req.Claim = &engine.WarmNames{Database: w.Database, Owner: w.Owner}
+	return req
+}
+
+// A claim renames the warm database and its owner into place: the tenant
+// logs in with the password, owns and writes its database, which no other
+// tenant may reach, and the warm names are gone. A replay converges.
+func (s *suite) testWarmClaim(t *testing.T) {
+	w, ok := s.placeholder(t)
+	if !ok {
+		tn := newTenant()
+		if _, err := s.c.EnsureDatabase(ctxFor(t), tn.claimRequest(w)); !errors.Is(err, engine.ErrUnsupported) || !errors.Is(err, engine.ErrNotSent) {
+			t.Errorf("EnsureDatabase(Claim) = %v, want ErrUnsupported and ErrNotSent", err)
+		}
+		return
+	}
+	tn := newTenant()
+	s.dropLater(t, tn)
+	resp, err := s.c.EnsureDatabase(ctxFor(t), tn.claimRequest(w))
+	if err != nil {
+		t.Fatalf("EnsureDatabase(%s, Claim %s) = %v", tn.Database, w.Database, err)
+	}
+	if !resp.Claimed || resp.Created {
+		t.Errorf("EnsureDatabase(Claim) = %+v, want Claimed and not Created", resp)
+	}
+	s.connectOK(t, tn, tn.Password, "owner after a claim")
+	s.connectRefused(t, tn.Owner, "Wrong"+random(20, alnum), tn.Database, "owner with a wrong password after a claim")
+	if s.h.Exec != nil && s.h.WriteStmt != "" {
+		if err := s.h.Exec(ctxFor(t), tn.Owner, tn.Password, tn.Database, s.h.WriteStmt); err != nil {
+			t.Errorf("owner write after a claim = %v, want nil", err)
+		}
+	}
+	other := s.ensure(t)
+	s.connectRefused(t, other.Owner, other.Password, tn.Database, "another tenant to a claimed database")
+	s.connectRefused(t, tn.Owner, tn.Password, other.Database, "a claimed database's owner to another tenant's database")
+	// The warm database is no more: Ensure of its names makes it anew.
+	resp, err = s.c.EnsureDatabase(ctxFor(t), engine.EnsureDatabaseRequest{Database: w.Database, Owner: w.Owner, Remote: "%", Placeholder: true})
+	if err != nil || !resp.Created {
+		t.Errorf("EnsureDatabase(warm names after the claim) = %+v, %v; want Created", resp, err)
+	}
+	// A replay (a crash after the rename) converges, with a new password.
+	tn.Password = random(24, alnum)
+	resp, err = s.c.EnsureDatabase(ctxFor(t), tn.claimRequest(tenant{Database: newTenant().Database, Owner: newTenant().Owner}))
+	if err != nil {
+		t.Fatalf("EnsureDatabase(Claim) replayed = %v", err)
+	}
+	if resp.Created {
+		t.Errorf("EnsureDatabase(Claim) replayed: Created = true, want false")
+	}
+	s.connectOK(t, tn, tn.Password, "owner after a replayed claim")
+}
+
+// A claim whose warm database is gone creates the database as a normal
+// Ensure does, and says it claimed nothing.
+func (s *suite) testWarmClaimGone(t *testing.T) {
+	if !s.h.Warm {
+		return // testWarmClaim checked the refusal
+	}
+	tn := newTenant()
+	s.dropLater(t, tn)
+	resp, err := s.c.EnsureDatabase(ctxFor(t), tn.claimRequest(newTenant()))
+	if err != nil {
+		t.Fatalf("EnsureDatabase(Claim of a missing warm database) = %v", err)
+	}
+	if resp.Claimed || !resp.Created {
+		t.Errorf("EnsureDatabase(Claim of a missing warm database) = %+v, want Created and not Claimed", resp)
+	}
+	s.connectOK(t, tn, tn.Password, "owner after a claim that found nothing")
+}
+
+// A claim whose database name is another owner's fails with ErrExists
+// and leaves both databases as they were.
+func (s *suite) testWarmClaimTaken(t *testing.T) {
+	if !s.h.Warm {
+		return
+	}
+	w, _ := s.placeholder(t)
+	taken := s.ensure(t)
+	tn := newTenant()
+	tn.Database = taken.Database
+	s.dropLater(t, tenant{Database: newTenant().Database, Owner: tn.Owner})
+	_, err := s.c.EnsureDatabase(ctxFor(t), tn.claimRequest(w))
+	if !errors.Is(err, engine.ErrExists) {
+		t.Errorf("EnsureDatabase(Claim into a taken name) = %v, want ErrExists", err)
+	}
+	s.connectOK(t, taken, taken.Password, "the name's owner after a refused claim")
+	// The warm database is still there, still unclaimed.
+	resp, err := s.c.EnsureDatabase(ctxFor(t), engine.EnsureDatabaseRequest{Database: w.Database, Owner: w.Owner, Remote: "%", Placeholder: true})
+	if err != nil || resp.Created {
+		t.Errorf("EnsureDatabase(warm names after a refused claim) = %+v, %v; want it there already", resp, err)
+	}
 }

@@ -23,6 +23,9 @@ import (
 // that grows with the host and has no index by database name; when the
 // server says a name is taken it falls back to the probe.
 func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequest) (engine.EnsureDatabaseResponse, error) {
+	if req.Placeholder || req.Claim != nil {
+		return engine.EnsureDatabaseResponse{}, engine.WarmUnsupported(opEnsure, driverName)
+	}
 	probe, err := renderEnsureProbe(req)
 	if err != nil {
 		return engine.EnsureDatabaseResponse{}, translate(opEnsure, err)

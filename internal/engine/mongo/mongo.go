@@ -197,6 +197,9 @@ type listDatabasesReply struct {
 }
 
 func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequest) (engine.EnsureDatabaseResponse, error) {
+	if req.Placeholder || req.Claim != nil {
+		return engine.EnsureDatabaseResponse{}, engine.WarmUnsupported(opEnsure, name)
+	}
 	if err := checkNames(req.Database, req.Owner); err != nil {
 		return engine.EnsureDatabaseResponse{}, &engine.Error{Op: opEnsure, Engine: name, Err: err}
 	}

@@ -35,7 +35,14 @@ const (
 // under it (raced: someone outside the lock), or with a transient server
 // error, apply starts over from a fresh look; the operations are idempotent.
 // It reports whether one of its runs created the database.
-func (c *conn) apply(ctx context.Context, op, database, owner string, raced func(error) bool, render func(state) ([]stmt, error)) (created bool, err error) {
+//
+// With claim set (an Ensure that claims a warm database), the look reads
+// the warm database and its role too (inspectClaimQuery).
+func (c *conn) apply(ctx context.Context, op, database, owner string, claim *engine.WarmNames, raced func(error) bool, render func(state) ([]stmt, error)) (created bool, err error) {
+	query, args := inspectQuery, []any{database, owner}
+	if claim != nil {
+		query, args = inspectClaimQuery, []any{database, owner, claim.Database, claim.Owner}
+	}
 	pc, err := c.pool.Acquire(ctx)
 	if err != nil {
 		// No session: none of the statements was sent.
@@ -69,14 +76,14 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, raced func
 	// its own snapshot, so the look sees what the previous holder did.
 	b := &pgx.Batch{}
 	b.Queue(lockQuery, key)
-	b.Queue(inspectQuery, database, owner)
+	b.Queue(query, args...)
 	br := pc.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
 		br.Close()
 		return false, translate(op, err)
 	}
 	locked = true
-	st, err := scanState(br.QueryRow())
+	st, err := scanState(br.QueryRow(), claim != nil)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -103,7 +110,7 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, raced func
 		if err := sleep(ctx, backoff(attempt)); err != nil {
 			return created, translate(op, err)
 		}
-		if st, err = scanState(pc.QueryRow(ctx, inspectQuery, database, owner)); err != nil {
+		if st, err = scanState(pc.QueryRow(ctx, query, args...), claim != nil); err != nil {
 			return created, translate(op, err)
 		}
 	}
@@ -131,8 +138,13 @@ func backoff(attempt int) time.Duration {
 	return time.Duration(attempt) * (5*time.Millisecond + rand.N(10*time.Millisecond))
 }
 
-func scanState(row pgx.Row) (state, error) {
+func scanState(row pgx.Row, claim bool) (state, error) {
 	var st state
+	if claim {
+		err := row.Scan(&st.DBExists, &st.DBOwner, &st.RoleExists, &st.RoleForeign,
+			&st.WarmDBExists, &st.WarmDBOwner, &st.WarmRoleExists, &st.WarmRoleForeign)
+		return st, err
+	}
 	err := row.Scan(&st.DBExists, &st.DBOwner, &st.RoleExists, &st.RoleForeign)
 	return st, err
 }

@@ -22,6 +22,7 @@ func TestDriver_Conformance(t *testing.T) {
 				Exec:      srv.ExecAs,
 				WriteStmt: "CREATE TABLE t (id int)",
 				ReadStmt:  "SELECT 1",
+				Warm:      true,
 				// Only a superuser may read pg_authid's verifiers.
 				NoCredentials: admin.name != "superuser",
 				ReadOnly: &enginetest.ReadOnlyProbe{

@@ -86,24 +86,34 @@ func (c *conn) CheckPrivileges(ctx context.Context) error {
 }
 
 func (c *conn) EnsureDatabase(ctx context.Context, req engine.EnsureDatabaseRequest) (engine.EnsureDatabaseResponse, error) {
-	verifier, err := scramVerifier(c.rand, req.Password)
-	if err != nil {
-		return engine.EnsureDatabaseResponse{}, &engine.Error{Op: opEnsure, Engine: name, Err: err}
+	var verifier string
+	if !req.Placeholder {
+		var err error
+		if verifier, err = scramVerifier(c.rand, req.Password); err != nil {
+			return engine.EnsureDatabaseResponse{}, &engine.Error{Op: opEnsure, Engine: name, Err: err}
+		}
 	}
 	// A concurrent Ensure for the same names can create the role or the
 	// database between our look and our CREATE: look again and converge.
 	raced := func(err error) bool { return errors.Is(err, engine.ErrExists) }
-	created, err := c.apply(ctx, opEnsure, req.Database, req.Owner, raced, func(st state) ([]stmt, error) {
+	var claimed bool
+	created, err := c.apply(ctx, opEnsure, req.Database, req.Owner, req.Claim, raced, func(st state) ([]stmt, error) {
+		if req.Claim != nil {
+			var stmts []stmt
+			var err error
+			stmts, claimed, err = renderClaim(req, verifier, st)
+			return stmts, err
+		}
 		return renderEnsure(req, verifier, st)
 	})
-	return engine.EnsureDatabaseResponse{Created: created}, err
+	return engine.EnsureDatabaseResponse{Created: created, Claimed: claimed && err == nil}, err
 }
 
 func (c *conn) DropDatabase(ctx context.Context, req engine.DropDatabaseRequest) error {
 	// A concurrent Drop can remove the role between our look and our
 	// ALTER ROLE: look again, and find less to do.
 	raced := func(err error) bool { return errors.Is(err, engine.ErrNotExist) }
-	_, err := c.apply(ctx, opDrop, req.Database, req.Owner, raced, func(st state) ([]stmt, error) {
+	_, err := c.apply(ctx, opDrop, req.Database, req.Owner, nil, raced, func(st state) ([]stmt, error) {
 		return renderDrop(req, st)
 	})
 	return err
@@ -125,7 +135,7 @@ func (c *conn) SetPassword(ctx context.Context, req engine.SetPasswordRequest) e
 }
 
 func (c *conn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error {
-	_, err := c.apply(ctx, opSetAccess, req.Database, req.Owner, never, func(st state) ([]stmt, error) {
+	_, err := c.apply(ctx, opSetAccess, req.Database, req.Owner, nil, never, func(st state) ([]stmt, error) {
 		return renderSetAccess(req, st)
 	})
 	return err

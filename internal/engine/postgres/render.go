@@ -38,6 +38,12 @@ type state struct {
 	// made by EnsureDatabase is none of these, so a hit means the name
 	// belongs to someone else.
 	RoleForeign bool
+	// The warm database and its role of a claim (inspectClaimQuery), as
+	// the fields above.
+	WarmDBExists    bool
+	WarmDBOwner     string
+	WarmRoleExists  bool
+	WarmRoleForeign bool
 }
 
 // foreignRole is true for a role r that dbplane must not adopt, alter or
@@ -55,6 +61,28 @@ const inspectQuery = `SELECT
 FROM (SELECT 1) AS one
 LEFT JOIN pg_database d ON d.datname = $1
 LEFT JOIN pg_roles r ON r.rolname = $2`
+
+// inspectClaimQuery reads the state of database $1 and role $2, and of a
+// warm database $3 and its role $4.
+const inspectClaimQuery = `SELECT
+  d.datname IS NOT NULL,
+  COALESCE(pg_get_userbyid(d.datdba), ''),
+  r.oid IS NOT NULL,
+  COALESCE(` + foreignRole + `, false),
+  wd.datname IS NOT NULL,
+  COALESCE(pg_get_userbyid(wd.datdba), ''),
+  w.oid IS NOT NULL,
+  COALESCE(` + foreignWarmRole + `, false)
+FROM (SELECT 1) AS one
+LEFT JOIN pg_database d ON d.datname = $1
+LEFT JOIN pg_roles r ON r.rolname = $2
+LEFT JOIN pg_database wd ON wd.datname = $3
+LEFT JOIN pg_roles w ON w.rolname = $4`
+
+// foreignWarmRole is foreignRole of the warm role w.
+const foreignWarmRole = `w.rolsuper OR w.rolcreaterole OR w.rolcreatedb OR w.rolreplication OR w.rolbypassrls
+    OR w.rolname = current_user
+    OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = w.oid)`
 
 // The owner's advisory lock, held by apply for the length of an operation
 // (a session lock: CREATE DATABASE cannot run in a transaction).
@@ -111,16 +139,28 @@ func renderEnsure(req engine.EnsureDatabaseRequest, verifier string, st state) (
 	}
 
 	db, role := quote(req.Database), quote(req.Owner)
-	limit := req.MaxConnections
-	if limit == 0 {
-		limit = -1
+	attrs := loginAttrs(req, verifier)
+	alter := attrs
+	if req.Claim != nil {
+		// A claim's role was made NOLOGIN: a replay after the rename
+		// lets it log in.
+		alter = " LOGIN" + attrs
 	}
-	attrs := " PASSWORD " + engine.QuoteLiteral(verifier, false) + " CONNECTION LIMIT " + strconv.Itoa(limit)
 
 	var out []stmt
-	if st.RoleExists {
-		out = append(out, stmt{SQL: "ALTER ROLE " + role + " WITH" + attrs})
-	} else {
+	switch {
+	case req.Placeholder:
+		if req.Password != "" || req.MaxConnections != 0 {
+			return nil, errors.New("a warm database's owner takes no password and no connection limit")
+		}
+		if st.RoleExists {
+			out = append(out, stmt{SQL: "ALTER ROLE " + role + " NOLOGIN"})
+		} else {
+			out = append(out, stmt{SQL: "CREATE ROLE " + role + " NOLOGIN"})
+		}
+	case st.RoleExists:
+		out = append(out, stmt{SQL: "ALTER ROLE " + role + " WITH" + alter})
+	default:
 		out = append(out, stmt{SQL: "CREATE ROLE " + role + " WITH LOGIN" + attrs})
 	}
 	// CREATE DATABASE ... OWNER needs the admin to be a member of (from
@@ -133,6 +173,52 @@ func renderEnsure(req engine.EnsureDatabaseRequest, verifier string, st state) (
 	}
 	out = append(out, stmt{SQL: "REVOKE CONNECT, TEMPORARY ON DATABASE " + db + " FROM PUBLIC"})
 	return out, nil
+}
+
+// loginAttrs are the password and connection limit of an owner role.
+func loginAttrs(req engine.EnsureDatabaseRequest, verifier string) string {
+	limit := req.MaxConnections
+	if limit == 0 {
+		limit = -1
+	}
+	return " PASSWORD " + engine.QuoteLiteral(verifier, false) + " CONNECTION LIMIT " + strconv.Itoa(limit)
+}
+
+// renderClaim renders an Ensure that claims a warm database (req.Claim),
+// given st read by inspectClaimQuery, and reports whether the database is
+// (or, once the statements ran, will be) the warm one renamed into place.
+// When the wanted database is missing and the warm database is there,
+// owned by its role, a plain tenant role, while the wanted role is
+// missing, both are renamed and the role gets LOGIN, the verifier and the
+// connection limit, in one statement (one implicit transaction: a crash
+// leaves all of it or none). The ownership, PUBLIC's revoked privileges
+// and the admin's membership in the role (all by oid) stay as the warm
+// database was made. Otherwise it is renderEnsure: a replay after the
+// rename, or the warm database gone, which the caller then drops by name.
+func renderClaim(req engine.EnsureDatabaseRequest, verifier string, st state) ([]stmt, bool, error) {
+	w := req.Claim
+	if err := errors.Join(checkNames(req.Database, req.Owner), checkNames(w.Database, w.Owner)); err != nil {
+		return nil, false, err
+	}
+	if req.Placeholder || w.Database == req.Database || w.Owner == req.Owner {
+		return nil, false, errors.New("a claim renames a warm database to other names")
+	}
+	if !st.DBExists && !st.RoleExists && st.WarmDBExists && st.WarmDBOwner == w.Owner && st.WarmRoleExists && !st.WarmRoleForeign {
+		if req.Remote != "" && req.Remote != "%" {
+			return nil, false, fmt.Errorf("remote %q: postgres takes only %q; host rules live in pg_hba.conf", req.Remote, "%")
+		}
+		if req.MaxConnections < 0 {
+			return nil, false, fmt.Errorf("max connections must be 0 (unlimited) or more, got %d", req.MaxConnections)
+		}
+		role := quote(req.Owner)
+		sql := "ALTER ROLE " + quote(w.Owner) + " RENAME TO " + role + "; " +
+			"ALTER DATABASE " + quote(w.Database) + " RENAME TO " + quote(req.Database) + "; " +
+			"ALTER ROLE " + role + " WITH LOGIN" + loginAttrs(req, verifier)
+		return []stmt{{SQL: sql}}, true, nil
+	}
+	stmts, err := renderEnsure(req, verifier, st)
+	claimed := st.DBExists && st.DBOwner == req.Owner && !st.WarmDBExists
+	return stmts, claimed, err
 }
 
 // renderDrop renders what DropDatabase runs, given st. It touches only what
