@@ -111,3 +111,9 @@ func ServerDatabaseNames(serverNumericID int64, name, userSuffix string) (dbName
 	}
 	return dbName, "u" + id + "_" + userSuffix
 }
+
+// WarmPrefix begins the placeholder names of a warm database and its
+// owner role on a PostgreSQL host (issue 12): WarmPrefix + a lower-case
+// ULID, for both. It is outside the naming scheme (InNamingScheme), so
+// the drift sweep never reports a warm database as unknown.
+const WarmPrefix = "dbplane_warm_"

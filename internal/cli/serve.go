@@ -218,6 +218,7 @@ func (s *Server) runBackground(ctx context.Context, opt ServerOptions, settleBef
 	return s.svc.store.Lead(ctx, el, func(ctx context.Context) error {
 		g, ctx := errgroup.WithContext(ctx)
 		g.Go(func() error { return s.svc.Run(ctx, interval, settleBefore) })
+		g.Go(func() error { return s.svc.RunWarm(ctx, interval) })
 		if s.cfg.QuotaInterval > 0 {
 			g.Go(func() error { return s.svc.RunQuota(ctx, s.cfg.QuotaInterval) })
 		}

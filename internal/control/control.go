@@ -90,6 +90,8 @@ type Service struct {
 	// driftVerified remembers, by database id, the credential fingerprint
 	// and sealed password last found to match (drift.go).
 	driftVerified sync.Map
+
+	warmKick chan struct{} // asks RunWarm for a pass (kickWarm)
 }
 
 var (
@@ -127,7 +129,7 @@ func New(st *store.DB, engines *engine.Registry, sealer Sealer, opt Options) *Se
 		opt.EngineTimeout = engine.DefaultTimeout
 	}
 	s := &Service{store: st, engines: engines, sealer: sealer, opt: opt, log: opt.Logger, conns: newConnCache(2 * opt.EngineTimeout),
-		pwSlots: newPasswordSlots()}
+		pwSlots: newPasswordSlots(), warmKick: make(chan struct{}, 1)}
 	s.shared = st.Shared()
 	keyTTL, listTTL := keyCacheTTL, readCacheTTL
 	if s.shared {

@@ -87,7 +87,9 @@ func crashChild() int {
 	}
 	ctx := context.Background()
 	account := os.Getenv("DBPLANE_CRASH_ACCOUNT")
-	if strings.HasPrefix(step, "account-delete:") {
+	if op := os.Getenv("DBPLANE_CRASH_WARM"); op == "refill" || op == "shrink" {
+		err = rs.svc.RefillWarmAged(ctx, 0)
+	} else if strings.HasPrefix(step, "account-delete:") {
 		_, err = rs.svc.DeleteAccount(ctx, account, true)
 	} else if strings.HasPrefix(step, "create:") {
 		_, err = rs.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: account, Label: "crashy", Engine: os.Getenv("DBPLANE_CRASH_ENGINE")})

@@ -68,7 +68,7 @@ func (s *Service) CreateDatabase(ctx context.Context, in dbplane.CreateDatabaseI
 	if err := s.engineAvailable(e); err != nil {
 		return nil, err
 	}
-	hosts, err := s.candidateHosts(ctx, e)
+	hosts, warm, err := s.candidateHosts(ctx, e)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +77,13 @@ func (s *Service) CreateDatabase(ctx context.Context, in dbplane.CreateDatabaseI
 	}
 	d := &dbplane.Database{AccountID: in.AccountID, Engine: e, Label: in.Label, Remote: "%"}
 	names := func(n int64) (string, string) { return dbplane.ManagedNames(e, in.AccountID, n) }
-	return s.provision(ctx, d, hosts, names)
+	return s.provision(ctx, d, hosts, warm, names)
 }
 
 // provision inserts d with its create intent and applies it on the engine.
-func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []string, names func(int64) (string, string)) (*dbplane.Credentials, error) {
+// On a host in warm (warmHosts) it claims a ready warm database if there
+// is one, and renames it into place instead of creating the database.
+func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []string, warm map[string]bool, names func(int64) (string, string)) (*dbplane.Credentials, error) {
 	now := s.opt.Now()
 	id, err := newULID(now, s.opt.Rand)
 	if err != nil {
@@ -100,8 +102,11 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 		return nil, err
 	}
 	in := &dbplane.Intent{ID: intentID}
-	if err := s.store.InsertDatabase(ctx, store.NewDatabase{Database: d, Hosts: hosts, Names: names, Intent: in}); err != nil {
+	if err := s.store.InsertDatabase(ctx, store.NewDatabase{Database: d, Hosts: hosts, Names: names, Intent: in, Warm: warm}); err != nil {
 		return nil, err
+	}
+	if in.WarmDB != "" {
+		s.kickWarm() // refill the pool
 	}
 	s.hook("create:recorded")
 
@@ -132,16 +137,28 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 // applyCreate runs the create on the engine. fresh is true on the request
 // that just recorded the intent, whose names nothing has tried before: the
 // driver may then skip its pre-create check (engine.EnsureDatabaseRequest).
+// A create that claimed a warm database renames it into place; when the
+// engine finds it gone (or not as it was made), a normal create runs, and
+// whatever is left under the placeholder names is dropped, so nothing of
+// the warm database outlives the create.
 func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplane.Database, password string, fresh bool) error {
 	c, _, err := s.conn(ctx, in.HostID)
 	if err != nil {
 		return err
 	}
-	_, err = c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{
+	req := engine.EnsureDatabaseRequest{
 		Database: in.DBName, Owner: in.DBUser, Password: password, Remote: in.Remote, MaxConnections: d.MaxConnections,
 		Fresh: fresh,
-	})
-	return err
+	}
+	if in.WarmDB != "" {
+		req.Claim = &engine.WarmNames{Database: in.WarmDB, Owner: in.WarmUser}
+	}
+	resp, err := c.EnsureDatabase(ctx, req)
+	if err != nil || in.WarmDB == "" || resp.Claimed {
+		return err
+	}
+	s.log.Warn("warm database not found as it was made; created the database instead", "database_id", in.DatabaseID, "warm", in.WarmDB)
+	return c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"})
 }
 
 // undoCreate removes the row of a create that failed and returns the error
@@ -169,6 +186,16 @@ func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause erro
 		return dbplane.Wrap(dbplane.ErrHostUnavailable, cause)
 	}
 	if theirs {
+		if in.Kind == dbplane.IntentDrop {
+			// A claimed warm database is left under its placeholder
+			// names (store.UndoCreate): drop it now, or the reconciler
+			// will.
+			ectx, ecancel := s.engineCtx(ctx)
+			defer ecancel()
+			if err := s.applyDrop(ectx, in); err != nil {
+				s.log.Warn("drop of a claimed warm database; will retry", "database_id", in.DatabaseID, "warm", in.DBName, "err", err)
+			}
+		}
 		// The name is someone else's on the host (for example a database
 		// left from a panel migration): the tenant can pick another.
 		return &dbplane.Error{Code: dbplane.CodeConflict, Field: "database", Message: "A database with that name already exists on the database host", Err: cause}
@@ -189,10 +216,18 @@ func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause erro
 	return translateEngine(cause)
 }
 
+// applyDrop drops the intent's database and owner, and the placeholder
+// names of the warm database a create claimed (in.WarmDB), then forgets
+// the intent.
 func (s *Service) applyDrop(ctx context.Context, in *dbplane.Intent) error {
 	c, _, err := s.conn(ctx, in.HostID)
 	if err != nil {
 		return err
+	}
+	if in.WarmDB != "" {
+		if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"}); err != nil {
+			return err
+		}
 	}
 	if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.DBName, Owner: in.DBUser, Remote: in.Remote}); err != nil {
 		return err

@@ -116,6 +116,7 @@ func (s *Service) CreateHost(ctx context.Context, in dbplane.HostInput) (*dbplan
 	if err := s.store.CreateHost(ctx, h); err != nil {
 		return nil, err
 	}
+	s.kickWarm()
 	return s.store.Host(ctx, id)
 }
 
@@ -156,6 +157,7 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 		return nil, err
 	}
 	s.dropConn(h.ID)
+	s.kickWarm()
 	return s.store.Host(ctx, h.ID)
 }
 
@@ -164,11 +166,17 @@ func sameConfig(a, b engine.Config) bool {
 		a.Database == b.Database && a.TLS == b.TLS && a.TLSCA == b.TLSCA && a.TLSServerName == b.TLSServerName
 }
 
-// DeleteHost removes a host without databases.
+// DeleteHost removes a host without databases. Its warm pool is turned
+// off and its warm databases are dropped first (drainWarm).
 func (s *Service) DeleteHost(ctx context.Context, id string) error {
 	h, err := s.store.Host(ctx, id)
 	if err != nil {
 		return err
+	}
+	if h.WarmPool > 0 || h.WarmCount > 0 {
+		if err := s.drainWarm(ctx, h); err != nil {
+			return err
+		}
 	}
 	if err := s.store.DeleteHost(ctx, h.ID); err != nil {
 		return err
@@ -248,11 +256,12 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 }
 
 // candidateHosts returns the enabled hosts of an engine that are not
-// retired, emptiest first, those found down recently last (healthyFirst).
-func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
+// retired, emptiest first, those found down recently last (healthyFirst),
+// and which of them may hold warm databases (warmHosts).
+func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, map[string]bool, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var hs []*dbplane.Host
 	for _, h := range hosts {
@@ -265,5 +274,5 @@ func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]strin
 	for i, h := range hs {
 		ids[i] = h.ID
 	}
-	return s.healthyFirst(ids), nil
+	return s.healthyFirst(ids), warmHosts(hs), nil
 }

@@ -115,7 +115,12 @@ func (s *Service) settleLocked(ctx context.Context, in *dbplane.Intent) error {
 		}
 		if err := s.applyCreate(ctx, in, d, string(pw), false); err != nil {
 			if errors.Is(err, engine.ErrExists) {
-				return s.store.UndoCreate(ctx, in, false)
+				if err := s.store.UndoCreate(ctx, in, false); err != nil || in.Kind != dbplane.IntentDrop {
+					return err
+				}
+				// A claimed warm database is left under its placeholder
+				// names: drop it.
+				return s.applyDrop(ctx, in)
 			}
 			return err
 		}

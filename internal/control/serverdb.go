@@ -46,6 +46,7 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 	}
 	var e dbplane.Engine
 	var hosts []string
+	var warm map[string]bool
 	if in.HostID != "" {
 		h, err := s.store.Host(ctx, in.HostID)
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -54,12 +55,12 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		if err != nil {
 			return nil, err
 		}
-		e, hosts = h.Engine, []string{h.ID}
+		e, hosts, warm = h.Engine, []string{h.ID}, warmHosts([]*dbplane.Host{h})
 	} else {
 		if e, err = dbplane.ParseEngine("engine", in.Engine); err != nil {
 			return nil, err
 		}
-		if hosts, err = s.serverHosts(ctx, srv, e); err != nil {
+		if hosts, warm, err = s.serverHosts(ctx, srv, e); err != nil {
 			return nil, err
 		}
 	}
@@ -81,19 +82,19 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		AccountID: srv.OwnerID, ServerID: srv.ID, Engine: e, Label: dbName, DBName: dbName, DBUser: dbUser,
 		Remote: in.Remote, MaxConnections: in.MaxConnections,
 	}
-	return s.provision(ctx, d, hosts, nil)
+	return s.provision(ctx, d, hosts, warm, nil)
 }
 
 // serverHosts returns the enabled hosts of an engine for a server: those
 // linked to its node first, emptiest first within each group.
-func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplane.Engine) ([]string, error) {
-	all, err := s.candidateHosts(ctx, e)
+func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplane.Engine) ([]string, map[string]bool, error) {
+	all, warm, err := s.candidateHosts(ctx, e)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	linked := map[string]bool{}
 	for _, h := range hosts {
@@ -110,7 +111,7 @@ func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplan
 		}
 		return 0
 	})
-	return all, nil
+	return all, warm, nil
 }
 
 // RotateServerDatabase sets a new password on one of a server's databases.

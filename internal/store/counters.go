@@ -76,12 +76,12 @@ func reserveServer(ctx context.Context, tx *txn, serverID string) error {
 // reserveHost counts a new database against the first candidate host that
 // is enabled, not retired, and has room (its databases and its warm
 // databases together under max_databases), and returns it; ErrHostFull
-// when none has. With warm set, a candidate's ready warm database is
-// claimed first (claimWarm): it already holds a place on the host, and its
+// when none has. On a candidate in warm, a ready warm database is claimed
+// first (claimWarm): it already holds a place on the host, and its
 // placeholder names are returned.
-func reserveHost(ctx context.Context, tx *txn, candidates []string, warm bool, skipLocked string) (hostID, warmDB, warmUser string, err error) {
+func reserveHost(ctx context.Context, tx *txn, candidates []string, warm map[string]bool, skipLocked string) (hostID, warmDB, warmUser string, err error) {
 	for _, id := range candidates {
-		if warm {
+		if warm[id] {
 			warmDB, warmUser, err = claimWarm(ctx, tx, id, skipLocked)
 			if err != nil {
 				return "", "", "", err

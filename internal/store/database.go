@@ -88,10 +88,10 @@ type NewDatabase struct {
 	Names func(n int64) (dbName, dbUser string)
 	// Intent is recorded in the same transaction; its names are filled in.
 	Intent *dbplane.Intent
-	// Warm says a candidate may hold warm databases (PostgreSQL hosts
-	// with a warm pool): a ready one is claimed, and the intent records
-	// its placeholder names (Intent.WarmDB, WarmUser).
-	Warm bool
+	// Warm names the candidates that may hold warm databases (PostgreSQL
+	// hosts with a warm pool): on those a ready one is claimed, and the
+	// intent records its placeholder names (Intent.WarmDB, WarmUser).
+	Warm map[string]bool
 }
 
 // InsertDatabase checks every quota (and the server's databaseLimit when
