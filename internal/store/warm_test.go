@@ -1,0 +1,248 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
+)
+
+func mustWarmHost(tb testing.TB, db *store.DB, id string, pool int, max *int) *dbplane.Host {
+	tb.Helper()
+	h := &dbplane.Host{ID: id, Name: id, Engine: dbplane.EnginePostgres, Hostname: "127.0.0.1", Port: 5432, Username: "postgres",
+		SealedPassword: []byte("sealed"), TLS: dbplane.TLSDisable, MaxDatabases: max, Enabled: true, WarmPool: pool}
+	if err := db.CreateHost(context.Background(), h); err != nil {
+		tb.Fatalf("CreateHost(%s): %v", id, err)
+	}
+	return h
+}
+
+// makeWarm records n ready warm databases on the host and returns them.
+func makeWarm(tb testing.TB, db *store.DB, hostID string, n int) []*store.WarmDatabase {
+	tb.Helper()
+	ctx := context.Background()
+	var out []*store.WarmDatabase
+	for range n {
+		id := fmt.Sprintf("w%s%03d", hostID, warmSeq.Add())
+		w := &store.WarmDatabase{ID: id, HostID: hostID, DBName: "dbplane_warm_" + id, DBUser: "dbplane_warm_" + id}
+		if err := db.BeginWarm(ctx, w); err != nil {
+			tb.Fatalf("BeginWarm(%s): %v", id, err)
+		}
+		if err := db.ReadyWarm(ctx, w); err != nil {
+			tb.Fatalf("ReadyWarm(%s): %v", id, err)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+var warmSeq counter
+
+type counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *counter) Add() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return c.n
+}
+
+func pgDB(accountID, label string, hosts ...string) store.NewDatabase {
+	nd := newDB(accountID, label, hosts...)
+	nd.Database.Engine = dbplane.EnginePostgres
+	nd.Warm = map[string]bool{}
+	for _, h := range hosts {
+		nd.Warm[h] = true
+	}
+	return nd
+}
+
+func noCounterDrift(t *testing.T, db *store.DB) {
+	t.Helper()
+	if drift, err := store.CounterDrift(context.Background(), db); err != nil || len(drift) > 0 {
+		t.Errorf("counters: drift %v, err %v", drift, err)
+	}
+}
+
+func TestWarm_PoolAndMaxDatabasesBoundTheRefill(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 3, ptr(4))
+		if err := db.InsertDatabase(ctx, newDB("acc", "a", "h1")); err != nil {
+			t.Fatal(err)
+		}
+		makeWarm(t, db, "h1", 3) // pool 3, room for 3 more
+		if err := db.BeginWarm(ctx, &store.WarmDatabase{ID: "x", HostID: "h1", DBName: "dbplane_warm_x", DBUser: "dbplane_warm_x"}); !errors.Is(err, store.ErrWarmFull) {
+			t.Errorf("BeginWarm over the pool = %v, want ErrWarmFull", err)
+		}
+		// A normal create counts the warm ones against maxDatabases.
+		if err := db.InsertDatabase(ctx, newDB("acc", "b", "h1")); !errors.Is(err, dbplane.ErrHostFull) {
+			t.Errorf("InsertDatabase on a host full of databases and warm ones = %v, want ErrHostFull", err)
+		}
+		// A claim takes a warm one's place.
+		nd := pgDB("acc", "c", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil || nd.Intent.WarmDB == "" {
+			t.Errorf("InsertDatabase with warm ones ready = %v, warm %q; want a claim", err, nd.Intent.WarmDB)
+		}
+		h, _ := db.Host(ctx, "h1")
+		if h.DatabaseCount != 2 || h.WarmCount != 2 {
+			t.Errorf("host counts %d databases, %d warm; want 2 and 2", h.DatabaseCount, h.WarmCount)
+		}
+		// The pool is short by one, but the host has no room.
+		if err := db.BeginWarm(ctx, &store.WarmDatabase{ID: "y", HostID: "h1", DBName: "dbplane_warm_y", DBUser: "dbplane_warm_y"}); !errors.Is(err, store.ErrWarmFull) {
+			t.Errorf("BeginWarm on a full host = %v, want ErrWarmFull", err)
+		}
+		// Not on another engine.
+		mustHost(t, db, "m1", nil)
+		if err := db.BeginWarm(ctx, &store.WarmDatabase{ID: "z", HostID: "m1", DBName: "dbplane_warm_z", DBUser: "dbplane_warm_z"}); !errors.Is(err, store.ErrWarmFull) {
+			t.Errorf("BeginWarm on a MariaDB host = %v, want ErrWarmFull", err)
+		}
+		// A create refused by a quota claims nothing.
+		if _, err := db.UpdateAccount(ctx, "acc", dbplane.AccountUpdate{SlotsSet: true, Slots: ptr(2)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InsertDatabase(ctx, pgDB("acc", "d", "h1")); !errors.Is(err, dbplane.ErrOutOfSlots) {
+			t.Errorf("InsertDatabase over the slots = %v, want ErrOutOfSlots", err)
+		}
+		if ws, _ := db.WarmDatabases(ctx, "h1"); len(ws) != 2 {
+			t.Errorf("%d warm databases after a refused create, want 2", len(ws))
+		}
+		noCounterDrift(t, db)
+	})
+}
+
+func TestWarm_ShrinkDrainAndLeases(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustWarmHost(t, db, "h1", 4, nil)
+		ws := makeWarm(t, db, "h1", 4)
+		h, _ := db.Host(ctx, "h1")
+		h.WarmPool = 1
+		if err := db.UpdateHost(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+		surplus, err := db.ShrinkWarm(ctx, "h1")
+		if err != nil || len(surplus) != 3 {
+			t.Fatalf("ShrinkWarm to 1 of 4 = %d, %v; want 3", len(surplus), err)
+		}
+		for _, w := range surplus {
+			if w.State != store.WarmDropping || w.ID == ws[0].ID {
+				t.Errorf("ShrinkWarm took %s (%s); want the newest, dropping", w.ID, w.State)
+			}
+		}
+		// A stale holder is fenced off.
+		stale := *surplus[0]
+		stale.Token--
+		if err := db.CompleteWarmDrop(ctx, &stale); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("CompleteWarmDrop with an old token = %v, want ErrLeaseLost", err)
+		}
+		if err := db.NoteWarmFailure(ctx, surplus[0], "boom"); err != nil {
+			t.Fatal(err)
+		}
+		// What a failed attempt gave back is taken again; a fresh lease is not.
+		again, err := db.ClaimStaleWarm(ctx, "h1", 1<<40)
+		if err != nil || len(again) != 1 || again[0].ID != surplus[0].ID || again[0].Attempts != 1 {
+			t.Errorf("ClaimStaleWarm = %+v, %v; want %s alone", again, err, surplus[0].ID)
+		}
+		for _, w := range append(again, surplus[1:]...) {
+			if err := db.CompleteWarmDrop(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The host cannot go while it has a warm pool or warm databases.
+		if err := db.DeleteHost(ctx, "h1"); dbplane.ErrorCode(err) != dbplane.CodeConflict {
+			t.Errorf("DeleteHost with a warm database = %v, want a conflict", err)
+		}
+		drained, err := db.DrainWarm(ctx, "h1", 1<<40)
+		if err != nil || len(drained) != 1 {
+			t.Fatalf("DrainWarm = %d, %v; want 1", len(drained), err)
+		}
+		if err := db.CompleteWarmDrop(ctx, drained[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteHost(ctx, "h1"); err != nil {
+			t.Errorf("DeleteHost once drained = %v", err)
+		}
+		noCounterDrift(t, db)
+	})
+}
+
+// TestWarm_UndoCreateKeepsThePlaceholderForTheDrop: a claim whose names
+// turned out to be someone else's leaves a drop of the placeholder names.
+func TestWarm_UndoCreateKeepsThePlaceholderForTheDrop(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 1, nil)
+		ws := makeWarm(t, db, "h1", 1)
+		nd := pgDB("acc", "a", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UndoCreate(ctx, nd.Intent, false); err != nil {
+			t.Fatal(err)
+		}
+		in, err := db.DatabaseIntent(ctx, nd.Database.ID)
+		if err != nil || in == nil || in.Kind != dbplane.IntentDrop || in.DBName != ws[0].DBName || in.WarmDB != "" {
+			t.Errorf("after UndoCreate of a claim, intent %+v, %v; want a drop of %s", in, err, ws[0].DBName)
+		}
+		noCounterDrift(t, db)
+	})
+}
+
+// TestWarm_ClaimAcrossReplicas: creates on three pools of one PostgreSQL
+// store each claim a different warm database, and exactly as many claim
+// as were ready.
+func TestWarm_ClaimAcrossReplicas(t *testing.T) {
+	url := newPostgresURL(t)
+	replicas := []*store.DB{mustOpenURL(t, url), mustOpenURL(t, url), mustOpenURL(t, url)}
+	ctx := context.Background()
+	first := replicas[0]
+	mustAccount(t, first, "acc", nil)
+	mustWarmHost(t, first, "h1", 10, nil)
+	makeWarm(t, first, "h1", 10)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	claimed := map[string]int{}
+	plain := 0
+	start := make(chan struct{})
+	for i := range 30 {
+		wg.Go(func() {
+			nd := pgDB("acc", fmt.Sprintf("l%d", i), "h1")
+			<-start
+			err := replicas[i%3].InsertDatabase(ctx, nd)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				t.Errorf("InsertDatabase on replica %d: %v", i%3, err)
+			case nd.Intent.WarmDB != "":
+				claimed[nd.Intent.WarmDB]++
+			default:
+				plain++
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(claimed) != 10 || plain != 20 {
+		t.Errorf("30 creates over 3 pools with 10 warm databases: %d claimed (%v), %d plain; want 10 and 20", len(claimed), claimed, plain)
+	}
+	for name, n := range claimed {
+		if n != 1 {
+			t.Errorf("warm database %s claimed %d times", name, n)
+		}
+	}
+	noCounterDrift(t, first)
+}
