@@ -66,3 +66,61 @@ func FuzzHostInput_NodeIDs(f *testing.F) {
 		}
 	})
 }
+
+func TestHostInput_WarmPool(t *testing.T) {
+	for _, tc := range []struct {
+		engine dbplane.Engine
+		pool   int
+		ok     bool
+	}{
+		{dbplane.EnginePostgres, 0, true},
+		{dbplane.EnginePostgres, 5, true},
+		{dbplane.EnginePostgres, dbplane.MaxWarmPool, true},
+		{dbplane.EnginePostgres, dbplane.MaxWarmPool + 1, false},
+		{dbplane.EnginePostgres, -1, false},
+		{dbplane.EngineMariaDB, 0, true},
+		{dbplane.EngineMariaDB, 1, false},
+		{dbplane.EngineMongo, 3, false},
+	} {
+		h := &dbplane.Host{Engine: tc.engine, WarmPool: 7}
+		err := (&dbplane.HostInput{WarmPool: &tc.pool}).Apply(h, false)
+		if tc.ok && (err != nil || h.WarmPool != tc.pool) {
+			t.Errorf("%s warmPool %d: Apply = %v, WarmPool %d; want it set", tc.engine, tc.pool, err, h.WarmPool)
+		}
+		if !tc.ok && (dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "warmPool" || h.WarmPool != 7) {
+			t.Errorf("%s warmPool %d: Apply = %v, WarmPool %d; want a warmPool field error and no change", tc.engine, tc.pool, err, h.WarmPool)
+		}
+	}
+	// On create, the engine given in the same input decides.
+	pool := 2
+	h := &dbplane.Host{}
+	err := (&dbplane.HostInput{Name: ptrTo("m"), Engine: ptrTo("mariadb"), Hostname: ptrTo("db"), Username: ptrTo("root"),
+		Password: ptrTo(dbplane.Secret("x")), WarmPool: &pool}).Apply(h, true)
+	if dbplane.ErrorField(err) != "warmPool" {
+		t.Errorf("create of a MariaDB host with warmPool 2 = %v, want a warmPool field error", err)
+	}
+}
+
+func FuzzHostInput_WarmPool(f *testing.F) {
+	for _, n := range []int{0, 1, -1, 1000, 1001, 1 << 40} {
+		f.Add(n, true)
+		f.Add(n, false)
+	}
+	f.Fuzz(func(t *testing.T, n int, pg bool) {
+		e := dbplane.EngineMariaDB
+		if pg {
+			e = dbplane.EnginePostgres
+		}
+		h := &dbplane.Host{Engine: e}
+		err := (&dbplane.HostInput{WarmPool: &n}).Apply(h, false)
+		valid := n >= 0 && n <= dbplane.MaxWarmPool && (pg || n == 0)
+		if valid != (err == nil) {
+			t.Fatalf("Apply(%s, warmPool %d) = %v; valid %v", e, n, err, valid)
+		}
+		if err != nil && (dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "warmPool") {
+			t.Fatalf("Apply(%s, warmPool %d) = %v, want a warmPool field error", e, n, err)
+		}
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }

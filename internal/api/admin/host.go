@@ -28,6 +28,8 @@ type hostJSON struct {
 	NodeIDs        []string `json:"nodeIds"`       // every linked node's UUID, sorted; [] when none
 	MaxDatabases   *int     `json:"maxDatabases"`  // null = unlimited
 	DatabaseCount  int      `json:"databaseCount"`
+	WarmPool       int      `json:"warmPool"`  // warm databases kept ready (PostgreSQL); 0 = off
+	WarmCount      int      `json:"warmCount"` // warm databases held now: ready, being made or being dropped
 	Enabled        bool     `json:"enabled"`
 	RetiredAt      *string  `json:"retiredAt"` // null unless retired
 	CreatedAt      string   `json:"createdAt"`
@@ -54,6 +56,7 @@ type hostRequest struct {
 	NodeID         request.Optional[string]         `json:"nodeId"`  // one node: the links become exactly it
 	NodeIDs        request.Optional[[]string]       `json:"nodeIds"` // every linked node
 	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
+	WarmPool       request.Optional[int]            `json:"warmPool"` // null = 0
 	Enabled        request.Optional[bool]           `json:"enabled"`
 }
 
@@ -74,6 +77,8 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 		NodeIDs:        append([]string{}, h.NodeIDs...),
 		MaxDatabases:   h.MaxDatabases,
 		DatabaseCount:  h.DatabaseCount,
+		WarmPool:       h.WarmPool,
+		WarmCount:      h.WarmCount,
 		Enabled:        h.Enabled,
 		CreatedAt:      response.Time(h.CreatedAt),
 		UpdatedAt:      response.Time(h.UpdatedAt),
@@ -99,8 +104,8 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 
 // input turns the body into a HostInput. null clears the fields that have
 // an empty state (database, publicHostname, publicPort, tlsCA,
-// tlsServerName, nodeId, nodeIds, and maxDatabases, where null is
-// unlimited); any other field given as null is a 422. nodeId sets the
+// tlsServerName, nodeId, nodeIds, warmPool, and maxDatabases, where null
+// is unlimited); any other field given as null is a 422. nodeId sets the
 // links to that one node; with nodeIds too it is a 422.
 func (b *hostRequest) input() (dbplane.HostInput, error) {
 	for _, f := range []struct {
@@ -144,6 +149,7 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 		NodeIDs:         nodes,
 		MaxDatabasesSet: b.MaxDatabases.Set,
 		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited
+		WarmPool:        nullIsZero(b.WarmPool),
 		Enabled:         b.Enabled.Ptr(),
 	}, nil
 }

@@ -295,6 +295,27 @@ func TestHostUpdate(t *testing.T) {
 			WantStatus: http.StatusOK, NotContains: hostSecrets,
 		},
 		{
+			// The mock's host is MariaDB's: a warm pool is PostgreSQL's only.
+			Name: "WarmPoolRefusedOnMariaDB", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"warmPool":20}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				want := dbplane.HostInput{WarmPool: ptr(20)}
+				if diff := cmp.Diff(want, in); diff != "" {
+					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusUnprocessableEntity, NotContains: hostSecrets,
+		},
+		{
+			Name: "WarmPoolNullIsOff", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"warmPool":null}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				want := dbplane.HostInput{WarmPool: ptr(0)}
+				if diff := cmp.Diff(want, in); diff != "" {
+					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusOK, NotContains: hostSecrets,
+		},
+		{
 			Name: "NullsClear", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
 			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null,"tlsCA":null,"tlsServerName":null}`,
 			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
