@@ -42,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
@@ -56,7 +57,11 @@ const (
 	targetScaleOut   = 2.0 // 3 replicas / 1 replica creates per second, at least
 )
 
-var allPhases = []string{"create", "rotate", "reads", "concurrent", "scaleout", "watcher"}
+var allPhases = []string{"create", "rotate", "reads", "concurrent", "scaleout", "watcher", "warm"}
+
+// defaultPhases run when -phases is not given: all but warm (issue 12
+// target 6, PostgreSQL only), which is asked for by name.
+var defaultPhases = allPhases[:len(allPhases)-1]
 
 type flags struct {
 	n, warmup      int
@@ -68,6 +73,7 @@ type flags struct {
 	clients, slots int
 	watchDBs       int
 	fill           int
+	warmPool       int
 	watchRounds    int
 	phases         []string
 	json, verbose  bool
@@ -83,7 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	engines := fs.String("engines", "mariadb,postgres", "engines to measure, comma separated")
-	phases := fs.String("phases", strings.Join(allPhases, ","), "phases to run, comma separated: "+strings.Join(allPhases, ", "))
+	phases := fs.String("phases", strings.Join(defaultPhases, ","), "phases to run, comma separated: "+strings.Join(allPhases, ", "))
 	fs.IntVar(&f.n, "n", 200, "sequential creates and rotates per engine, each way")
 	fs.IntVar(&f.warmup, "warmup", -1, "unrecorded warm-up rounds before each sequential measurement (-1: n/10, at least 5)")
 	fs.DurationVar(&f.duration, "duration", 3*time.Second, "how long each read target is driven, in total")
@@ -92,6 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.readDBs, "read-databases", 20, "databases of the account the read endpoints list")
 	fs.IntVar(&f.clients, "clients", 64, "parallel clients of the concurrent create measurement")
 	fs.IntVar(&f.watchDBs, "watch-databases", 10000, "databases (one InnoDB table each; every 100th also MyISAM and Aria) on the MariaDB host of the watcher measurement")
+	fs.IntVar(&f.warmPool, "warm-pool", 4, "warmPool of the PostgreSQL host in the warm phase")
 	fs.IntVar(&f.fill, "fill", 0, "databases (with owners) made with raw statements on each engine before its measurements, to measure a host that is not empty")
 	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
@@ -114,6 +121,9 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 		if !slices.Contains(allPhases, p) {
 			return nil, fmt.Errorf("-phases: unknown phase %q (want %s)", p, strings.Join(allPhases, ", "))
 		}
+	}
+	if f.warmPool < 1 || f.warmPool > dbplane.MaxWarmPool {
+		return nil, fmt.Errorf("-warm-pool must be between 1 and %d", dbplane.MaxWarmPool)
 	}
 	if f.fill < 0 || f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
 		return nil, errors.New("-fill must not be negative; -n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
@@ -284,6 +294,23 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 			if c.Rows != f.slots || c.EngineDBs != f.slots || c.EngineUsers != f.slots {
 				res.Errors = append(res.Errors, fmt.Sprintf("%s: want exactly %d databases, got %d rows, %d engine databases, %d engine users",
 					p, f.slots, c.Rows, c.EngineDBs, c.EngineUsers))
+			}
+		}
+	}
+
+	if want("warm") {
+		if e := h.Engine("postgres"); e == nil {
+			res.Notes = append(res.Notes, "warm skipped: it measures a PostgreSQL host")
+		} else {
+			logf("postgres: warm pool: %d sequential creates each way (+%d warm-up), three ways: pool off, pool of %d kept full, refill running ...", f.n, f.warmup, f.warmPool)
+			w, err := h.MeasureWarm(ctx, e, f.warmPool, f.warmup, f.n)
+			if err != nil {
+				fail(err)
+			} else {
+				res.Rows = append(res.Rows, warmRows(w)...)
+				res.Breakdown = append(res.Breakdown, breakdown("warm create", e.Name, w.Full), breakdown("create (pool off)", e.Name, w.Normal))
+				res.Notes = append(res.Notes, fmt.Sprintf("warm postgres: pool %d; with the refill running, %d of %d creates found no warm database ready and created as usual",
+					f.warmPool, w.EmptyBefore, f.n))
 			}
 		}
 	}

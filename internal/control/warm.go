@@ -230,3 +230,16 @@ func (s *Service) drainWarm(ctx context.Context, h *dbplane.Host) error {
 	}
 	return nil
 }
+
+// WarmReady returns how many warm databases of the host are ready to be
+// claimed (for the bench, which waits for a full pool).
+func (s *Service) WarmReady(ctx context.Context, hostID string) (int, error) {
+	ws, err := s.store.WarmDatabases(ctx, hostID)
+	n := 0
+	for _, w := range ws {
+		if w.State == store.WarmReady {
+			n++
+		}
+	}
+	return n, err
+}
