@@ -89,9 +89,9 @@ type Host struct {
 	// most). WarmCount is how many it holds now: being made, ready or
 	// being dropped; they count against MaxDatabases, never against any
 	// account.
-	WarmPool       int
-	WarmCount      int
-	Enabled        bool
+	WarmPool  int
+	WarmCount int
+	Enabled   bool
 	// RetiredAt is when an operator retired the host (RetireHost): it is
 	// gone for good, takes no databases, and its databases are orphaned.
 	RetiredAt     *time.Time

@@ -25,10 +25,10 @@ type Intent struct {
 	DatabaseID string
 	// The names are copied from the database row so that a drop intent
 	// outlives the row it undoes.
-	HostID         string
-	DBName         string
-	DBUser         string
-	Remote         string
+	HostID string
+	DBName string
+	DBUser string
+	Remote string
 	// WarmDB and WarmUser are the placeholder names of the warm database
 	// a create claimed (store.InsertDatabase): the engine step renames
 	// them to DBName and DBUser. "" for a create without a claim.

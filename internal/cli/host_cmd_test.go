@@ -127,6 +127,13 @@ func TestHostCommands(t *testing.T) {
 	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--node", "1,99") // no node 99
 	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"])                   // nothing to change
 	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--port", "0")    // 422
+	// A warm pool is PostgreSQL's only: refused with the field named.
+	if r = in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--warm-pool", "3"); !strings.Contains(r.stderr, "warmPool") {
+		t.Errorf("host update --warm-pool 3 of a MariaDB host: stderr %q, want the warmPool error", r.stderr)
+	}
+	if r = in.mustCLI(t, 0, in.adminKey, "host", "update", ids["main"], "--warm-pool", "0", "-o", "json"); !strings.Contains(r.stdout, `"warmPool": 0`) {
+		t.Errorf("host update --warm-pool 0 -o json = %s, want warmPool 0", r.stdout)
+	}
 	in.mustCLI(t, 2, in.adminKey, "host", "update")                                // no ID
 
 	// Exit codes by class.
