@@ -54,6 +54,18 @@ func TestAdminHostGrantFix(t *testing.T) {
 		t.Errorf("the form lost the name after the test: %q", v)
 	}
 
+	// A warm pool is PostgreSQL's only: refused before anything is tried.
+	warm := admForm("name", "maria-lim", "engine", "mariadb", "hostname", lim.Host, "port", strconv.Itoa(lim.Port),
+		"username", lim.User, "password", lim.Password, "tls", "disable", "warm_pool", "2")
+	p = op.post("/admin/hosts", warm)
+	admStatus(t, "Create (MariaDB with a warm pool)", p, http.StatusUnprocessableEntity)
+	if !strings.Contains(p.text(), "PostgreSQL hosts only") {
+		t.Errorf("a MariaDB host with a warm pool: the page does not say why: %s", p.text())
+	}
+	if v, _ := attr(p.byID("warm_pool"), "value"); v != "2" {
+		t.Errorf("the form lost the warm pool after the refusal: %q", v)
+	}
+
 	// Create runs the same check and refuses, with the same help.
 	p = op.post("/admin/hosts", settings)
 	admStatus(t, "Create (limited)", p, http.StatusUnprocessableEntity)
