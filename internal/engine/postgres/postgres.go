@@ -253,7 +253,8 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 	return sizes, nil
 }
 
-// Close closes the pool; an operation still making it waits for it first.
+// Close closes the pool, once an operation making it is done; later
+// operations fail.
 func (c *conn) Close() error {
 	c.making <- struct{}{}
 	c.closed = true
