@@ -84,6 +84,9 @@ type Host struct {
 	TLSServerName  string   // name the certificate must hold instead of Hostname; "" for Hostname
 	NodeIDs        []string // the nodes whose servers prefer this host, sorted; empty = none
 	MaxDatabases   *int     // nil = unlimited
+	// PoolSize is how many admin connections dbplane keeps to the host at
+	// most, per replica; 0 sizes the pool from the server (engine.Config).
+	PoolSize int
 	// WarmPool is how many PostgreSQL databases dbplane keeps made ahead
 	// of time on the host, for creates to claim (0 = off; MaxWarmPool at
 	// most). WarmCount is how many it holds now: being made, ready or
@@ -130,6 +133,7 @@ type HostInput struct {
 	NodeIDs         *[]string // the linked nodes, all of them; an empty list unlinks every node
 	MaxDatabasesSet bool      // true when maxDatabases was given, even as null
 	MaxDatabases    *int
+	PoolSize        *int // 0 = automatic, from the server
 	WarmPool        *int // 0..MaxWarmPool; above 0 on PostgreSQL hosts only
 	Enabled         *bool
 }
@@ -230,6 +234,12 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 		}
 		h.MaxDatabases = in.MaxDatabases
 	}
+	if in.PoolSize != nil {
+		if *in.PoolSize < 0 || *in.PoolSize > MaxPoolSize {
+			return FieldErrorf("poolSize", "The poolSize must be between 1 and %d, or 0 to size the pool from the server.", MaxPoolSize)
+		}
+		h.PoolSize = *in.PoolSize
+	}
 	if in.WarmPool != nil {
 		if *in.WarmPool < 0 || *in.WarmPool > MaxWarmPool {
 			return FieldErrorf("warmPool", "The warmPool must be between 0 and %d.", MaxWarmPool)
@@ -246,6 +256,10 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 	}
 	return nil
 }
+
+// MaxPoolSize bounds a host's PoolSize: more admin connections than this
+// from one replica is a typo, not a setting.
+const MaxPoolSize = 1000
 
 // MaxHostNodes bounds the nodes one host is linked to.
 const MaxHostNodes = 100

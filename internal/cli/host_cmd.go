@@ -46,6 +46,7 @@ type hostView struct {
 	TLSServerName  *string  `json:"tlsServerName"`
 	NodeIDs        []string `json:"nodeIds"`
 	MaxDatabases   *int     `json:"maxDatabases"`
+	PoolSize       int      `json:"poolSize"`
 	DatabaseCount  int      `json:"databaseCount"`
 	WarmPool       int      `json:"warmPool"`
 	WarmCount      int      `json:"warmCount"`
@@ -74,13 +75,13 @@ type hostFlags struct {
 	name, engine, hostname, username, password, database optString
 	publicHostname, tls, node                            optString
 	tlsCAFile, tlsServerName                             optString
-	port, publicPort, maxDatabases, warmPool             optNumber
+	port, publicPort, maxDatabases, poolSize, warmPool   optNumber
 	enabled                                              optBool
 	passwordStdin                                        bool
 }
 
 func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
-	f := &hostFlags{maxDatabases: optNumber{nullWord: "unlimited"}}
+	f := &hostFlags{maxDatabases: optNumber{nullWord: "unlimited"}, poolSize: optNumber{nullWord: "auto"}}
 	if update {
 		fs.Var(&f.name, "name", "new `name` of the host")
 		fs.Var(&f.enabled, "enabled", "enable (true) or disable (false) the host for new databases")
@@ -102,6 +103,7 @@ func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
 	fs.Var(&f.tlsServerName, "tls-server-name", "`name` the host's certificate must hold instead of --hostname (verify-full; \"\" to clear)")
 	fs.Var(&f.node, "node", "`ids` (comma-separated) of the nodes whose servers prefer this host (\"\" for none)")
 	fs.Var(&f.maxDatabases, "max-databases", "most databases on the host (a `number`, or unlimited)")
+	fs.Var(&f.poolSize, "pool-size", "most connections each dbplane replica keeps to the host's engine (a `number`\nfrom 1 to 1000, or auto: sized from the server, the default)")
 	fs.Var(&f.warmPool, "warm-pool", "PostgreSQL databases to keep made ahead of time for creates to claim\n(a `number` up to 1000; 0, the default, turns the pool off)")
 	return f
 }
@@ -163,6 +165,12 @@ func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
 	}
 	if f.maxDatabases.set {
 		b["maxDatabases"] = f.maxDatabases.json()
+	}
+	if f.poolSize.set {
+		b["poolSize"] = f.poolSize.v
+		if f.poolSize.null {
+			b["poolSize"] = 0 // auto
+		}
 	}
 	if f.warmPool.set {
 		b["warmPool"] = f.warmPool.v
@@ -241,7 +249,8 @@ func (c *call) showHost(data []byte, h hostView) error {
 		{"ID", fmt.Sprint(h.NumericID)}, {"UUID", h.ID}, {"Name", h.Name}, {"Engine", h.Engine},
 		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
 		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", tlsSummary(h)}, {"Nodes", node},
-		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
+		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Engine pool", poolSummary(h.PoolSize)},
+		{"Enabled", yesNo(h.Enabled)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})
 	if h.WarmPool > 0 || h.WarmCount > 0 {
@@ -251,6 +260,14 @@ func (c *call) showHost(data []byte, h hostView) error {
 		fields(c.stdout, []field{{"Retired", retiredOf(h.RetiredAt)}})
 	}
 	return nil
+}
+
+// poolSummary is a host's engine pool size as host add and update show it.
+func poolSummary(n int) string {
+	if n == 0 {
+		return "auto (sized from the server)"
+	}
+	return itoa(n) + " connections"
 }
 
 // tlsSummary is the mode, with the CA bundle and server name when set.

@@ -27,6 +27,7 @@ type hostJSON struct {
 	NodeID         *string  `json:"nodeId"`        // the first of nodeIds, null when none (kept for older clients)
 	NodeIDs        []string `json:"nodeIds"`       // every linked node's UUID, sorted; [] when none
 	MaxDatabases   *int     `json:"maxDatabases"`  // null = unlimited
+	PoolSize       int      `json:"poolSize"`      // engine connections per replica; 0 = sized from the server
 	DatabaseCount  int      `json:"databaseCount"`
 	WarmPool       int      `json:"warmPool"`  // warm databases kept ready (PostgreSQL); 0 = off
 	WarmCount      int      `json:"warmCount"` // warm databases held now: ready, being made or being dropped
@@ -37,8 +38,8 @@ type hostJSON struct {
 }
 
 // hostRequest is the create and update body: document 002's fields plus
-// engine, publicHostname, publicPort, tls, tlsCA, tlsServerName and
-// enabled. Every field tells
+// engine, publicHostname, publicPort, tls, tlsCA, tlsServerName, poolSize
+// and enabled. Every field tells
 // omitted from null.
 type hostRequest struct {
 	Name           request.Optional[string]         `json:"name"`
@@ -56,6 +57,7 @@ type hostRequest struct {
 	NodeID         request.Optional[string]         `json:"nodeId"`  // one node: the links become exactly it
 	NodeIDs        request.Optional[[]string]       `json:"nodeIds"` // every linked node
 	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
+	PoolSize       request.Optional[int]            `json:"poolSize"`
 	WarmPool       request.Optional[int]            `json:"warmPool"` // null = 0
 	Enabled        request.Optional[bool]           `json:"enabled"`
 }
@@ -76,6 +78,7 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 		TLS:            string(h.TLS),
 		NodeIDs:        append([]string{}, h.NodeIDs...),
 		MaxDatabases:   h.MaxDatabases,
+		PoolSize:       h.PoolSize,
 		DatabaseCount:  h.DatabaseCount,
 		WarmPool:       h.WarmPool,
 		WarmCount:      h.WarmCount,
@@ -104,7 +107,7 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 
 // input turns the body into a HostInput. null clears the fields that have
 // an empty state (database, publicHostname, publicPort, tlsCA,
-// tlsServerName, nodeId, nodeIds, warmPool, and maxDatabases, where null
+// tlsServerName, nodeId, nodeIds, poolSize, warmPool, and maxDatabases, where null
 // is unlimited); any other field given as null is a 422. nodeId sets the
 // links to that one node; with nodeIds too it is a 422.
 func (b *hostRequest) input() (dbplane.HostInput, error) {
@@ -148,7 +151,8 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 		TLSServerName:   nullIsZero(b.TLSServerName),
 		NodeIDs:         nodes,
 		MaxDatabasesSet: b.MaxDatabases.Set,
-		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited
+		MaxDatabases:    b.MaxDatabases.Ptr(),   // null = unlimited
+		PoolSize:        nullIsZero(b.PoolSize), // null = 0, sized from the server
 		WarmPool:        nullIsZero(b.WarmPool),
 		Enabled:         b.Enabled.Ptr(),
 	}, nil
