@@ -16,6 +16,7 @@ type (
 
 var (
 	RenderEnsure      = renderEnsure
+	RenderClaim       = renderClaim
 	RenderDrop        = renderDrop
 	RenderSetPassword = renderSetPassword
 	RenderSetAccess   = renderSetAccess
