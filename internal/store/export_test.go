@@ -157,3 +157,9 @@ func RunMigration(ctx context.Context, db *DB, prefix string) error {
 	}
 	return ExecSchema(ctx, db, string(body))
 }
+
+// AppendResources exposes appendResources for its fuzz test.
+var AppendResources = appendResources
+
+// AuditChunk exposes auditChunk.
+const AuditChunk = auditChunk
