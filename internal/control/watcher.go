@@ -8,6 +8,7 @@ import (
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // quotaWorkers is how many hosts a quota pass measures at once: a hung
@@ -68,7 +69,7 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 	return rep, nil
 }
 
-// measureHost measures one host and stores its sizes.
+// measureHost measures one host and reports how it went.
 func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.HostMeasurement {
 	m := dbplane.HostMeasurement{HostID: h.ID, HostName: h.Name}
 	t0 := time.Now()
@@ -85,6 +86,11 @@ func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.Host
 	return m
 }
 
+// measure measures one host and stores its sizes. The store's rows of the
+// host are read while the engine measures (a host of 100,000 databases
+// takes the engine seconds, and reading the rows a tenth of that), so that
+// what the pass adds to the engine's time is comparing and writing what
+// changed.
 func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
 	defer cancel()
@@ -92,11 +98,27 @@ func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	type read struct {
+		stored *store.HostSizes
+		err    error
+	}
+	stored := make(chan read, 1)
+	go func() {
+		h, err := s.store.ReadHostSizes(ctx, hostID)
+		s.hook("quota:stored-sizes-read")
+		stored <- read{h, err}
+	}()
 	sizes, err := c.DatabaseSizes(ctx)
 	if err != nil {
+		cancel() // the read is of no use now
+		<-stored
 		return 0, err
 	}
-	return s.store.UpdateSizes(ctx, hostID, sizes, s.opt.Now())
+	r := <-stored
+	if r.err != nil {
+		return 0, r.err
+	}
+	return s.store.UpdateSizesFrom(ctx, r.stored, sizes, s.opt.Now())
 }
 
 // RunQuota runs the quota watcher every interval until ctx is done.

@@ -155,3 +155,9 @@ func RunMigration(ctx context.Context, db *DB, prefix string) error {
 	}
 	return ExecSchema(ctx, db, string(body))
 }
+
+// DeleteDatabaseRow deletes a database's row as a finished delete does,
+// counters included.
+func DeleteDatabaseRow(ctx context.Context, db *DB, id string) error {
+	return db.tx(ctx, func(tx *txn) error { return deleteDatabaseRow(ctx, tx, id) })
+}
