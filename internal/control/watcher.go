@@ -90,27 +90,31 @@ func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.Host
 // host are read while the engine measures (a host of 100,000 databases
 // takes the engine seconds, and reading the rows a tenth of that), so that
 // what the pass adds to the engine's time is comparing and writing what
-// changed.
+// changed. The engine call has the engine timeout; the store's read and
+// write have the store's own bound, not what the engine left of its
+// deadline (a first pass over a full host writes every row).
 func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
+	ectx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
 	defer cancel()
-	c, _, err := s.conn(ctx, hostID)
+	c, _, err := s.conn(ectx, hostID)
 	if err != nil {
 		return 0, err
 	}
+	sctx, scancel := context.WithTimeout(ctx, storeTimeout)
+	defer scancel()
 	type read struct {
 		stored *store.HostSizes
 		err    error
 	}
 	stored := make(chan read, 1)
 	go func() {
-		h, err := s.store.ReadHostSizes(ctx, hostID)
+		h, err := s.store.ReadHostSizes(sctx, hostID)
 		s.hook("quota:stored-sizes-read")
 		stored <- read{h, err}
 	}()
-	sizes, err := c.DatabaseSizes(ctx)
+	sizes, err := c.DatabaseSizes(ectx)
 	if err != nil {
-		cancel() // the read is of no use now
+		scancel() // the read is of no use now
 		<-stored
 		return 0, err
 	}
@@ -118,7 +122,7 @@ func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	return s.store.UpdateSizesFrom(ctx, r.stored, sizes, s.opt.Now())
+	return s.store.UpdateSizesFrom(sctx, r.stored, sizes, s.opt.Now())
 }
 
 // RunQuota runs the quota watcher every interval until ctx is done.
