@@ -128,14 +128,17 @@ func run(n, perAccount, creates int) error {
 		}
 		steps += 6
 	}
+	marks := []string{fmt.Sprintf("management requests %.1f", mib(rss(cmd.Process.Pid)))}
 	for page := 1; page <= 20; page++ {
 		if err := c.do("GET", "/api/admin/databases?perPage=100&page="+strconv.Itoa(page), adminKey, "", nil); err != nil {
 			return err
 		}
 	}
+	marks = append(marks, fmt.Sprintf("admin list pages %.1f", mib(rss(cmd.Process.Pid))))
 	if err := c.do("GET", "/api/admin/accounts", adminKey, "", nil); err != nil {
 		return err
 	}
+	marks = append(marks, fmt.Sprintf("account list %.1f", mib(rss(cmd.Process.Pid))))
 	t0 := time.Now()
 	var rep struct {
 		Data struct {
@@ -167,6 +170,8 @@ func run(n, perAccount, creates int) error {
 	fmt.Printf("  RSS peak after reads and a quota pass %6.1f MiB\n", mib(afterReads))
 	fmt.Printf("  RSS peak after %4d creates           %6.1f MiB   target < %d MiB   %s\n", len(took), mib(peak), targetMiB, verdict)
 	fmt.Printf("  RSS at the end                        %6.1f MiB\n", mib(now))
+	fmt.Printf("  peak RSS after each step (MiB): %s, quota pass %.1f\n", strings.Join(marks, ", "), mib(afterReads))
+	fmt.Printf("  Go runtime at the end (MiB): %s\n", goMemory(base))
 	fmt.Printf("  %d management requests, 20 admin list pages, account list; quota pass %s (host unreachable: %v)\n",
 		steps, pass.Round(time.Millisecond), len(rep.Data.Hosts) == 1 && rep.Data.Hosts[0].Error != nil)
 	if len(took) > 0 {
@@ -212,6 +217,31 @@ func createMany(dir string, c *client, adminKey, key string, n int) ([]time.Dura
 		}
 	}
 	return took, nil
+}
+
+// goMemory reads the Go runtime's figures from dbplane's /metrics: how much
+// of the RSS is Go's heap and how much is not (SQLite's page caches,
+// allocated outside the Go heap by modernc's libc, and the binary).
+func goMemory(base string) string {
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return fmt.Sprintf("/metrics: %d", res.StatusCode)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, m := range []string{"go_memstats_heap_inuse_bytes", "go_memstats_heap_idle_bytes", "go_memstats_heap_released_bytes", "go_memstats_sys_bytes"} {
+			if rest, ok := strings.CutPrefix(line, m+" "); ok {
+				v, _ := strconv.ParseFloat(rest, 64)
+				out = append(out, fmt.Sprintf("%s %.1f", strings.TrimPrefix(strings.TrimSuffix(m, "_bytes"), "go_memstats_"), v/(1<<20)))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
