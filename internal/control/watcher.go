@@ -16,6 +16,16 @@ import (
 // habit 19).
 const quotaWorkers = 8
 
+// measureTimeout is the least time a host's measurement may take, when
+// the engine timeout is shorter. The engine timeout bounds what a request
+// waits for a host that does not answer (SPEC §6); the watcher is no
+// request, and a host of 100,000 databases can take its catalog queries
+// past the default 10 s when its machine is busy (MariaDB reads every
+// table's definition): 10.0 s and cut off, on 2 cores at load average 22,
+// where the same queries take 1.2–1.5 s at load 5. A hung host still costs
+// a pass one bound, not one per host (quotaWorkers).
+const measureTimeout = time.Minute
+
 // RefreshQuota is one pass of the quota watcher: it measures every enabled
 // host with one query each, quotaWorkers hosts at a time, stores the
 // sizes, moves accounts' databases to over_quota (writes revoked on the
@@ -90,11 +100,11 @@ func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.Host
 // host are read while the engine measures (a host of 100,000 databases
 // takes the engine seconds, and reading the rows a tenth of that), so that
 // what the pass adds to the engine's time is comparing and writing what
-// changed. The engine call has the engine timeout; the store's read and
-// write have the store's own bound, not what the engine left of its
-// deadline (a first pass over a full host writes every row).
+// changed. The engine call has measureTimeout; the store's read and write
+// have the store's own bound, not what the engine left of its deadline (a
+// first pass over a full host writes every row).
 func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
-	ectx, cancel := context.WithTimeout(ctx, s.opt.EngineTimeout)
+	ectx, cancel := context.WithTimeout(ctx, max(s.opt.EngineTimeout, measureTimeout))
 	defer cancel()
 	c, _, err := s.conn(ectx, hostID)
 	if err != nil {

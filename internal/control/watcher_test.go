@@ -93,3 +93,26 @@ func TestRefreshQuota_ReadsTheStoreWhileTheEngineMeasures(t *testing.T) {
 		t.Errorf("stored size %d (refreshed %v), want 4096, measured", got.SizeBytes, got.SizeRefreshedAt)
 	}
 }
+
+// TestRefreshQuota_SlowHostIsNotCutAtTheEngineTimeout: measuring a host may
+// take longer than the engine timeout (a host of 100,000 databases on a
+// busy machine); the sizes are stored all the same.
+func TestRefreshQuota_SlowHostIsNotCutAtTheEngineTimeout(t *testing.T) {
+	const engineTimeout = 50 * time.Millisecond
+	f := newFixture(t, control.Options{EngineTimeout: engineTimeout})
+	d := f.mustCreate(t, f.account.ID, "app")
+	f.fake.SetSize(d.Database.DBName, 4096)
+	f.fake.SetHookContext(enginefake.OpSizes, func(ctx context.Context) {
+		select {
+		case <-time.After(4 * engineTimeout):
+		case <-ctx.Done():
+		}
+	})
+	rep, err := f.svc.RefreshQuota(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Hosts) != 1 || rep.Hosts[0].Error != "" || rep.Hosts[0].Databases != 1 {
+		t.Fatalf("report hosts = %+v, want the host measured", rep.Hosts)
+	}
+}
