@@ -206,3 +206,9 @@ func QueryPlan(ctx context.Context, db *DB, q string) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// AppendResources exposes appendResources for its fuzz test.
+var AppendResources = appendResources
+
+// AuditChunk exposes auditChunk.
+const AuditChunk = auditChunk
