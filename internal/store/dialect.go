@@ -65,6 +65,9 @@ type dialect struct {
 	// (txn.stmt): SQLite's driver parses every statement anew, pgx keeps
 	// its own cache per connection.
 	prepareWrites bool
+	// groupCommit runs concurrent write transactions in one transaction,
+	// each in a savepoint (group.go): the dialect has one writer.
+	groupCommit bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
 }
@@ -105,6 +108,7 @@ func newSQLiteDialect() *dialect {
 		nextID:        sqliteNextID,
 		updateSizes:   sqliteUpdateSizes,
 		prepareWrites: true,
+		groupCommit:   true,
 		checkpoint: func(ctx context.Context, db *DB) error {
 			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 			return err
