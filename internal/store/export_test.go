@@ -155,3 +155,13 @@ func RunMigration(ctx context.Context, db *DB, prefix string) error {
 	}
 	return ExecSchema(ctx, db, string(body))
 }
+
+// SetGroupCommit turns group commit on or off for db (benchmarks compare
+// the two); it must not be called while db is in use.
+func SetGroupCommit(db *DB, on bool) { db.dialect.groupCommit = on }
+
+// GroupStats returns how many batches group commit ran and how many
+// functions they committed.
+func GroupStats(db *DB) (batches, items int64) {
+	return db.group.batches.Load(), db.group.items.Load()
+}

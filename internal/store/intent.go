@@ -195,14 +195,25 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
-			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
-			return err
-		}
-		d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
-		if err == nil {
+		// The flags DesiredStatus needs come back from the UPDATE itself;
+		// only a row that is no longer creating (or gone) is read whole.
+		d := dbplane.Database{Status: dbplane.StatusActive}
+		var adminDisabled, suspDisabled, overQuota int
+		err := tx.QueryRowContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?
+			RETURNING admin_disabled, suspension_disabled, over_quota`,
+			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)).Scan(&adminDisabled, &suspDisabled, &overQuota)
+		switch {
+		case err == nil:
+			d.AdminDisabled, d.SuspensionDisabled, d.OverQuota = adminDisabled != 0, suspDisabled != 0, overQuota != 0
 			desired = d.DesiredStatus()
-		} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+		case errors.Is(err, sql.ErrNoRows):
+			found, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
+			if err == nil {
+				desired = found.DesiredStatus()
+			} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+				return err
+			}
+		default:
 			return err
 		}
 		return deleteIntent(ctx, tx, in.ID)
