@@ -420,6 +420,10 @@ type Concurrent struct {
 	// runs' (the driver alone), and the stub run's per request (what was
 	// subtracted).
 	CPUDBPlane, CPURaw, CPUStub float64
+	// IdleCPU is the process's CPU per second doing nothing (ms/s),
+	// measured just before the HTTP run and taken off every figure above
+	// for the time each run took.
+	IdleCPU float64
 }
 
 // parallel runs f(0..total-1) on clients goroutines and returns the wall
@@ -502,6 +506,9 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	t1 := raw(first)
 	var created, refused atomic.Int64
 	var th time.Duration
+	// What the process spends doing nothing (timers, pools, the
+	// server's background loops), charged to no one below.
+	idle := idleCPU(ctx, 500*time.Millisecond)
 	c0 := processCPU()
 	labeled(sideClient, func() {
 		th = parallel(clients, slots+clients, func(i int) {
@@ -517,7 +524,7 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 			}
 		})
 	})
-	httpCPU := processCPU() - c0
+	httpCPU := processCPU() - c0 - idle.over(th)
 	t2 := raw(slots - first)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -532,11 +539,13 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	if err != nil {
 		return nil, fmt.Errorf("create %s on a full account: %w", e.Name, err)
 	}
-	stubCPU, err := h.stubCreates(ctx, clients, slots+clients, res.Created, createAnswer, refusal, e.Name)
+	stubCPU, stubTook, err := h.stubCreates(ctx, clients, slots+clients, res.Created, createAnswer, refusal, e.Name)
 	if err != nil {
 		return nil, err
 	}
-	res.CPUDBPlane, res.CPURaw, res.CPUStub = cpuPerCreate(httpCPU, stubCPU, rawCPU, res.Created, slots, slots+clients)
+	rawCPU -= idle.over(t1 + t2)
+	res.IdleCPU = idle.perSecond()
+	res.CPUDBPlane, res.CPURaw, res.CPUStub = cpuPerCreate(httpCPU, stubCPU-idle.over(stubTook), rawCPU, res.Created, slots, slots+clients)
 
 	dbs, err := h.Server.Service().ListDatabases(ctx, acct)
 	if err != nil {
@@ -578,11 +587,11 @@ func (h *Harness) answer(ctx context.Context, method, url, key string, body []by
 // that answers the first ok requests with created and the rest with
 // refused, and returns the CPU time this process used meanwhile: the
 // client's share of the HTTP run, plus a bare handler's.
-func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, created, refused Answer, eng string) (time.Duration, error) {
+func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, created, refused Answer, eng string) (cpu, took time.Duration, err error) {
 	var n atomic.Int64
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	send := func(w http.ResponseWriter, a Answer) {
 		w.Header().Set("Content-Type", "application/json")
@@ -609,7 +618,7 @@ func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, creat
 	var failed atomic.Int64
 	c0 := processCPU()
 	labeled(sideClient, func() {
-		parallel(clients, total, func(i int) {
+		took = parallel(clients, total, func(i int) {
 			_, err := createWith(ctx, client, base, "k", fmt.Sprintf("par-%d", i), eng)
 			var ae *APIError
 			if err != nil && !(errors.As(err, &ae) && ae.Status == refused.Status) {
@@ -617,12 +626,32 @@ func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, creat
 			}
 		})
 	})
-	cpu := processCPU() - c0
+	cpu = processCPU() - c0
 	if f := failed.Load(); f > 0 {
-		return 0, fmt.Errorf("stub creates: %d failed", f)
+		return 0, 0, fmt.Errorf("stub creates: %d failed", f)
 	}
-	return cpu, ctx.Err()
+	return cpu, took, ctx.Err()
 }
+
+// idleRate is the CPU the process spends per second of wall time while
+// no measurement runs.
+type idleRate float64
+
+// idleCPU measures the process's CPU over d of doing nothing.
+func idleCPU(ctx context.Context, d time.Duration) idleRate {
+	c0, t0 := processCPU(), time.Now()
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+	return idleRate(float64(processCPU()-c0) / float64(time.Since(t0)))
+}
+
+// over is the idle CPU over a span of wall time.
+func (r idleRate) over(d time.Duration) time.Duration { return time.Duration(float64(r) * float64(d)) }
+
+// perSecond is r in ms of CPU per second.
+func (r idleRate) perSecond() float64 { return float64(r) * 1000 }
 
 // cpuPerCreate turns the concurrent phase's CPU times into ms per create:
 // dbplane's own is the HTTP run's process CPU less the stub run's (the

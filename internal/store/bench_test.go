@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,6 +73,7 @@ func BenchmarkInsertDatabase(b *testing.B) {
 				b.Fatal(err)
 			}
 			i := 0
+			c0 := processCPU()
 			for b.Loop() {
 				nd := newDB("acc", fmt.Sprintf("b%d", i), "h1")
 				i++
@@ -82,8 +84,24 @@ func BenchmarkInsertDatabase(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, c0)
 		})
 	}
+}
+
+// processCPU is the user + system CPU time of the test binary.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time since c0 per operation: on a
+// shared machine it moves far less than the wall time.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	b.ReportMetric(float64((processCPU()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // BenchmarkInsertDatabaseParallel is BenchmarkInsertDatabase (an empty
@@ -101,6 +119,7 @@ func BenchmarkInsertDatabaseParallel(b *testing.B) {
 			var n atomic.Int64
 			b.SetParallelism(16)
 			b.ResetTimer()
+			c0 := processCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					nd := newDB("acc", fmt.Sprintf("b%d", n.Add(1)), "h1")
@@ -114,6 +133,7 @@ func BenchmarkInsertDatabaseParallel(b *testing.B) {
 					}
 				}
 			})
+			reportCPU(b, c0)
 			batches, items := store.GroupStats(db)
 			if batches > 0 {
 				b.ReportMetric(float64(items)/float64(batches), "items/batch")

@@ -139,7 +139,7 @@ func openSQLite(_ *dialect, file string) (write, read *sql.DB, err error) {
 	// The writer never checkpoints: the fsync of a checkpoint would land in
 	// some request's commit. RunCheckpoints does it in the background and
 	// Close at the end.
-	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
+	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, nil, fmt.Errorf("open store: %w", err)
 	}
