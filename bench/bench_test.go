@@ -322,7 +322,7 @@ func TestWriteTable(t *testing.T) {
 			ratioRow("create mariadb mean", "ms", 12, 10, AtMost, 1.2),
 			countRow("concurrent mariadb errors", 0, 0),
 			diffRow("create mariadb p50", "ms", 2.4, 1.6, AtMost, 1),
-			valueRow("concurrent mariadb dbplane CPU per create", "ms", 0.9, 1.1, AtMost, 0.3),
+			valueRow("concurrent mariadb value", "ms", 0.9, 1.1, AtMost, 0.3),
 		},
 		Breakdown: []Breakdown{{Op: "create", Engine: "mariadb", Before: 1, Eng: 10, After: 1, Total: 12, Raw: 10}},
 	}
@@ -331,7 +331,7 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"create mariadb mean (ms)", "1.20", "PASS", "concurrent mariadb errors", "create/mariadb",
-		"+0.80", "difference <= 1", "ratio <= 1.20", "dbplane CPU per create (ms)", " <= 0.30", "MISS"} {
+		"+0.80", "difference <= 1", "ratio <= 1.20", "concurrent mariadb value (ms)", " <= 0.30", "MISS"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, buf.String())
 		}
