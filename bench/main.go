@@ -422,6 +422,7 @@ func breakdown(op, eng string, s *Seq) Breakdown {
 		Before: before.Mean, Eng: Summarize(s.Engine).Mean, After: after.Mean,
 		Total: Summarize(s.HTTP).Mean, Raw: Summarize(s.Raw).Mean,
 		BeforeMax: before.Max, AfterMax: after.Max,
+		BeforeP50: before.P50, AfterP50: after.P50,
 	}
 }
 

@@ -179,6 +179,10 @@ type Breakdown struct {
 	// transactions, where SQLite checkpoints (and their fsync) land.
 	BeforeMax float64 `json:"beforeMaxMs"`
 	AfterMax  float64 `json:"afterMaxMs"`
+	// Medians of the before and after stages: next to the means, they
+	// say whether a stage is slow throughout or only in a few stalls.
+	BeforeP50 float64 `json:"beforeP50Ms"`
+	AfterP50  float64 `json:"afterP50Ms"`
 }
 
 // Result is everything a run prints.
@@ -259,10 +263,10 @@ func WriteTable(w io.Writer, res *Result) error {
 	if len(res.Breakdown) > 0 {
 		fmt.Fprintln(w, "\nwhere a sequential dbplane operation spends its time (mean ms):")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "op\tbefore engine (max)\tengine\tafter engine (max)\ttotal\traw engine op\toverhead\t")
+		fmt.Fprintln(tw, "op\tbefore engine (p50, max)\tengine\tafter engine (p50, max)\ttotal\traw engine op\toverhead\t")
 		for _, b := range res.Breakdown {
-			fmt.Fprintf(tw, "%s/%s\t%.2f (%s)\t%.2f\t%.2f (%s)\t%.2f\t%.2f\t%.2f\t\n",
-				b.Op, b.Engine, b.Before, num(b.BeforeMax), b.Eng, b.After, num(b.AfterMax), b.Total, b.Raw, b.Total-b.Raw)
+			fmt.Fprintf(tw, "%s/%s\t%.2f (%.2f, %s)\t%.2f\t%.2f (%.2f, %s)\t%.2f\t%.2f\t%.2f\t\n",
+				b.Op, b.Engine, b.Before, b.BeforeP50, num(b.BeforeMax), b.Eng, b.After, b.AfterP50, num(b.AfterMax), b.Total, b.Raw, b.Total-b.Raw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
