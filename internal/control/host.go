@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -250,20 +249,9 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 // candidateHosts returns the enabled hosts of an engine that are not
 // retired, emptiest first, those found down recently last (healthyFirst).
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, error) {
-	hosts, err := s.store.ListHosts(ctx)
+	ids, err := s.store.CandidateHosts(ctx, e)
 	if err != nil {
 		return nil, err
-	}
-	var hs []*dbplane.Host
-	for _, h := range hosts {
-		if h.Engine == e && h.Enabled && h.RetiredAt == nil {
-			hs = append(hs, h)
-		}
-	}
-	sort.SliceStable(hs, func(i, j int) bool { return hs[i].DatabaseCount < hs[j].DatabaseCount })
-	ids := make([]string, len(hs))
-	for i, h := range hs {
-		ids[i] = h.ID
 	}
 	return s.healthyFirst(ids), nil
 }

@@ -100,6 +100,15 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 	return out, err
 }
 
+// CandidateHosts returns the ids of the enabled, not retired hosts of an
+// engine, emptiest first (then by name, as ListHosts orders them): where a
+// create may go. One small query, for every create; ListHosts reads every
+// column of every host and its nodes.
+func (db *DB) CandidateHosts(ctx context.Context, engine dbplane.Engine) ([]string, error) {
+	return collectStrings(db.readRows(ctx, `SELECT h.id FROM hosts h WHERE h.engine = ? AND h.enabled = 1 AND h.retired_at IS NULL
+		ORDER BY h.database_count, h.name, h.numeric_id`, string(engine)))
+}
+
 // hostNodes reads host_id, node_id rows into the nodes of each host.
 func (db *DB) hostNodes(ctx context.Context, q string, args ...any) (map[string][]string, error) {
 	rows, err := db.readRows(ctx, q, args...)
