@@ -12,7 +12,7 @@ import (
 // one transaction, counters included, as fast as SQLite allows: benchmarks need tens of
 // thousands of rows, and InsertDatabase one by one would take minutes.
 func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int) error {
-	return db.tx(ctx, func(tx *txn) error {
+	return db.txAlone(ctx, func(tx *txn) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO databases (id, numeric_id, account_id, host_id, engine, label, db_name, db_user, remote,
 			sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, 'mariadb', ?, ?, ?, '%', ?, 'active', 1, 0, 0)`)
 		if err != nil {

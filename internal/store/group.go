@@ -33,7 +33,12 @@ import (
 //     transaction may roll the whole transaction back, batch-mates
 //     included);
 //   - a batch holds at most maxGroupItems functions and starts no new one
-//     after maxGroupTime: the rest go back to the head of the queue.
+//     after maxGroupTime: the rest go back to the head of the queue;
+//   - a transaction that may run long (a watcher pass's sizes, a sweep, a
+//     re-seal: txAlone) is never batched, so that no short one waits for
+//     its end to be answered: a batch stops before it, and it runs alone;
+//   - a batch of one runs as a transaction always ran, without a
+//     savepoint and with its caller's context.
 //
 // PostgreSQL does not group: its writers run concurrently, with row locks.
 
@@ -46,6 +51,7 @@ const (
 type groupItem struct {
 	ctx   context.Context
 	fn    func(tx *txn) error
+	alone bool // runs in a transaction of its own (txAlone)
 	state atomic.Int32 // itemQueued, itemClaimed or itemAbandoned
 	// wake receives once: the answer (err, panicked), or the order to
 	// lead (lead).
@@ -70,13 +76,23 @@ type group struct {
 	batches, items atomic.Int64
 }
 
+// txAlone is tx for a transaction that may run long (it writes many rows):
+// where writes are grouped it is never batched with others, so that none
+// waits for it to be answered.
+func (db *DB) txAlone(ctx context.Context, fn func(tx *txn) error) error {
+	if db.dialect.groupCommit {
+		return db.txGroup(ctx, fn, true)
+	}
+	return db.tx(ctx, fn)
+}
+
 // txGroup is tx for a dialect with one writer.
-func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error) error {
+func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error, alone bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	g := &db.group
-	it := &groupItem{ctx: ctx, fn: fn}
+	it := &groupItem{ctx: ctx, fn: fn, alone: alone}
 	g.mu.Lock()
 	if !g.busy {
 		g.busy = true
@@ -135,13 +151,30 @@ func (db *DB) handOff() {
 func (db *DB) leadBatches(leader *groupItem) {
 	g := &db.group
 	g.mu.Lock()
-	n := min(len(g.queue), maxGroupItems)
+	// The leader heads the queue. A batch ends before a transaction that
+	// runs alone, and one that runs alone is a batch of its own.
+	n := 1
+	if !leader.alone {
+		for n < min(len(g.queue), maxGroupItems) && !g.queue[n].alone {
+			n++
+		}
+	}
 	batch := make([]*groupItem, n)
 	copy(batch, g.queue)
 	clear(g.queue[:n])
 	g.queue = g.queue[n:]
 	g.mu.Unlock()
 
+	if len(batch) == 1 {
+		// Alone after all: the transaction as it always ran.
+		if err := leader.ctx.Err(); err != nil {
+			leader.answer(err)
+		} else {
+			db.runOne(leader)
+		}
+		db.handOff()
+		return
+	}
 	rest := db.runBatch(leader, batch)
 	if len(rest) > 0 {
 		// Not started: back to the head of the queue, in order.
@@ -150,6 +183,20 @@ func (db *DB) leadBatches(leader *groupItem) {
 		g.mu.Unlock()
 	}
 	db.handOff()
+}
+
+// runOne runs a claimed item in a transaction of its own and answers it;
+// a panic of its function is handed to its caller.
+func (db *DB) runOne(it *groupItem) {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			it.answerPanic(nil, p)
+			return
+		}
+		it.answer(err)
+	}()
+	_, err = db.tx1(it.ctx, it.fn)
 }
 
 // runBatch runs batch (the leader's item first, already claimed; the

@@ -329,3 +329,94 @@ func TestGroupCommit_ManyWriters(t *testing.T) {
 	}
 	t.Logf("%d batches for %d grouped items", db.group.batches.Load(), db.group.items.Load())
 }
+
+// TestGroupCommit_LongTransactionsRunAlone: a transaction run with
+// txAlone is never in a batch: those queued before it commit (and are
+// answered) without waiting for it, and those after it form the next batch.
+func TestGroupCommit_LongTransactionsRunAlone(t *testing.T) {
+	db := openGroupTest(t)
+	ctx := context.Background()
+	release := holdWriter(t, db)
+	a1, a2 := queueTx(t, db, ctx, insertGC("a1")), queueTx(t, db, ctx, insertGC("a2"))
+	longStarted, longGo := make(chan struct{}), make(chan struct{})
+	before := db.queued()
+	long := make(chan error, 1)
+	go func() {
+		long <- db.txAlone(ctx, func(tx *txn) error {
+			close(longStarted)
+			<-longGo
+			return insertGC("long")(tx)
+		})
+	}()
+	for db.queued() == before {
+		time.Sleep(100 * time.Microsecond)
+	}
+	b1, b2 := queueTx(t, db, ctx, insertGC("b1")), queueTx(t, db, ctx, insertGC("b2"))
+	batches0 := db.group.batches.Load()
+	release()
+	// a1 and a2 are answered while the long one is still running.
+	for _, ch := range []<-chan error{a1, a2} {
+		select {
+		case err := <-ch:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			close(longGo)
+			t.Fatal("a transaction queued before a long one waited for it")
+		}
+	}
+	<-longStarted
+	if got := gcRows(t, db); fmt.Sprint(got) != "map[a1:0 a2:1]" {
+		t.Errorf("rows while the long transaction runs = %v, want a1 and a2 committed", got)
+	}
+	close(longGo)
+	if err := errors.Join(<-long, <-b1, <-b2); err != nil {
+		t.Fatal(err)
+	}
+	if got := gcRows(t, db); fmt.Sprint(got) != "map[a1:0 a2:1 b1:3 b2:4 long:2]" {
+		t.Errorf("rows = %v", got)
+	}
+	// Batches: [a1 a2] and [b1 b2]; the long one ran alone.
+	if n := db.group.batches.Load() - batches0; n != 2 {
+		t.Errorf("%d batches, want 2", n)
+	}
+}
+
+// TestGroupCommit_BatchOfOneIsAPlainTransaction: a single queued
+// transaction runs without a savepoint, and a panic in it reaches its
+// caller and leaves the writer usable.
+func TestGroupCommit_BatchOfOneIsAPlainTransaction(t *testing.T) {
+	db := openGroupTest(t)
+	ctx := context.Background()
+	release := holdWriter(t, db)
+	before := db.queued()
+	got := make(chan any, 1)
+	go func() {
+		defer func() { got <- recover() }()
+		db.tx(ctx, func(tx *txn) error {
+			if err := insertGC("p")(tx); err != nil {
+				return err
+			}
+			panic("alone")
+		})
+	}()
+	for db.queued() == before {
+		time.Sleep(100 * time.Microsecond)
+	}
+	batches0 := db.group.batches.Load()
+	release()
+	if p := <-got; p != "alone" {
+		t.Fatalf("recovered %v, want the function's panic", p)
+	}
+	if n := db.group.batches.Load() - batches0; n != 0 {
+		t.Errorf("%d batches for a single queued transaction, want none", n)
+	}
+	// The panic rolled back its transaction and freed the writer.
+	if err := db.tx(ctx, insertGC("after")); err != nil {
+		t.Fatal(err)
+	}
+	if got := gcRows(t, db); fmt.Sprint(got) != "map[after:0]" {
+		t.Errorf("rows = %v, want only the transaction after the panic", got)
+	}
+}

@@ -16,7 +16,7 @@ import (
 // names matched a database of the host.
 func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		ts := db.ms(at)
 		var names []string
 		var values []int64
@@ -79,7 +79,7 @@ func changedSizes(ctx context.Context, tx *txn, hostID string, sizes map[string]
 // above the quota. Totals are summed in one pass over the databases, and
 // only accounts whose flag changes are written.
 func (db *DB) RecomputeOverQuota(ctx context.Context) error {
-	return db.tx(ctx, func(tx *txn) error {
+	return db.txAlone(ctx, func(tx *txn) error {
 		// Orphans (their host retired) count against no quota.
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes,
 				COALESCE(SUM(CASE WHEN d.status <> 'orphaned' THEN d.size_bytes ELSE 0 END), 0),

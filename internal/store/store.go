@@ -204,7 +204,7 @@ const maxTxAttempts = 5
 // (group.go); nothing is run again there.
 func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
 	if db.dialect.groupCommit {
-		return db.txGroup(ctx, fn)
+		return db.txGroup(ctx, fn, false)
 	}
 	for attempt := 1; ; attempt++ {
 		committing, err := db.tx1(ctx, fn)
@@ -226,6 +226,13 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 	defer func() {
 		if len(tx.want) > 0 && ctx.Err() == nil {
 			db.prepareWrites(ctx, tx.want)
+		}
+	}()
+	defer func() {
+		// A function that panics does not keep the write connection.
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
 		}
 	}()
 	if err := db.checkEpoch(ctx, tx); err != nil {
