@@ -51,7 +51,7 @@ const (
 type groupItem struct {
 	ctx   context.Context
 	fn    func(tx *txn) error
-	alone bool // runs in a transaction of its own (txAlone)
+	alone bool         // runs in a transaction of its own (txAlone)
 	state atomic.Int32 // itemQueued, itemClaimed or itemAbandoned
 	// wake receives once: the answer (err, panicked), or the order to
 	// lead (lead).
