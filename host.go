@@ -84,7 +84,10 @@ type Host struct {
 	TLSServerName  string   // name the certificate must hold instead of Hostname; "" for Hostname
 	NodeIDs        []string // the nodes whose servers prefer this host, sorted; empty = none
 	MaxDatabases   *int     // nil = unlimited
-	Enabled        bool
+	// PoolSize is how many admin connections dbplane keeps to the host at
+	// most, per replica; 0 sizes the pool from the server (engine.Config).
+	PoolSize int
+	Enabled  bool
 	// RetiredAt is when an operator retired the host (RetireHost): it is
 	// gone for good, takes no databases, and its databases are orphaned.
 	RetiredAt     *time.Time
@@ -123,6 +126,7 @@ type HostInput struct {
 	NodeIDs         *[]string // the linked nodes, all of them; an empty list unlinks every node
 	MaxDatabasesSet bool      // true when maxDatabases was given, even as null
 	MaxDatabases    *int
+	PoolSize        *int // 0 = automatic, from the server
 	Enabled         *bool
 }
 
@@ -219,6 +223,12 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 		}
 		h.MaxDatabases = in.MaxDatabases
 	}
+	if in.PoolSize != nil {
+		if *in.PoolSize < 0 || *in.PoolSize > MaxPoolSize {
+			return FieldErrorf("poolSize", "The poolSize must be between 1 and %d, or 0 to size the pool from the server.", MaxPoolSize)
+		}
+		h.PoolSize = *in.PoolSize
+	}
 	if in.Enabled != nil {
 		h.Enabled = *in.Enabled
 	} else if create {
@@ -226,6 +236,10 @@ func (in *HostInput) Apply(h *Host, create bool) error {
 	}
 	return nil
 }
+
+// MaxPoolSize bounds a host's PoolSize: more admin connections than this
+// from one replica is a typo, not a setting.
+const MaxPoolSize = 1000
 
 // MaxHostNodes bounds the nodes one host is linked to.
 const MaxHostNodes = 100

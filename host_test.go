@@ -42,6 +42,28 @@ func TestHostInput_NodeIDs(t *testing.T) {
 	}
 }
 
+// poolSize takes 0 (automatic) to MaxPoolSize; anything else is a field
+// error that changes nothing, and an omitted poolSize keeps the old one.
+func TestHostInput_PoolSize(t *testing.T) {
+	for _, n := range []int{0, 1, 64, dbplane.MaxPoolSize} {
+		h := &dbplane.Host{PoolSize: 7}
+		if err := (&dbplane.HostInput{PoolSize: &n}).Apply(h, false); err != nil || h.PoolSize != n {
+			t.Errorf("Apply(poolSize %d) = %d, %v; want %d", n, h.PoolSize, err, n)
+		}
+	}
+	for _, n := range []int{-1, dbplane.MaxPoolSize + 1, -1 << 62} {
+		h := &dbplane.Host{PoolSize: 7}
+		err := (&dbplane.HostInput{PoolSize: &n}).Apply(h, false)
+		if dbplane.ErrorCode(err) != dbplane.CodeInvalid || dbplane.ErrorField(err) != "poolSize" || h.PoolSize != 7 {
+			t.Errorf("Apply(poolSize %d) = %d, %v; want a poolSize field error and 7 kept", n, h.PoolSize, err)
+		}
+	}
+	h := &dbplane.Host{PoolSize: 7}
+	if err := (&dbplane.HostInput{}).Apply(h, false); err != nil || h.PoolSize != 7 {
+		t.Errorf("Apply without poolSize = %d, %v; want 7 kept", h.PoolSize, err)
+	}
+}
+
 func FuzzHostInput_NodeIDs(f *testing.F) {
 	for _, s := range []string{"", "a", "a,b", "a, a", " ,x", "\x00", "名前,b", strings.Repeat("x", 70)} {
 		f.Add(s)

@@ -307,7 +307,7 @@ func TestParseFlags(t *testing.T) {
 	if f, _ := parseFlags([]string{"-n", "300"}, io.Discard); f.warmup != 30 {
 		t.Fatalf("warm-up for -n 300 = %d, want 30", f.warmup)
 	}
-	for _, bad := range [][]string{{"-phases", "nope"}, {"-n", "0"}, {"extra"}} {
+	for _, bad := range [][]string{{"-phases", "nope"}, {"-n", "0"}, {"-fill-account", "-1"}, {"extra"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
@@ -361,7 +361,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("-short")
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-n", "3", "-warmup", "1", "-slots", "8", "-clients", "4", "-duration", "300ms", "-read-databases", "3", "-json"}, &out, &errOut)
+	code := run(context.Background(), []string{"-n", "3", "-warmup", "1", "-slots", "8", "-clients", "4", "-duration", "300ms", "-read-databases", "3", "-fill-account", "3", "-json"}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}

@@ -40,6 +40,9 @@ type Harness struct {
 	Client  *http.Client // keep-alive client shared by every measurement
 	// Skipped lists the engines that were asked for but are not installed.
 	Skipped []string
+	// FillAccountN is how many databases MeasureCreate records in its
+	// account (FillAccount) before it measures.
+	FillAccountN int
 
 	hooks hookClock
 }

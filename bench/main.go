@@ -69,6 +69,7 @@ type flags struct {
 	clients, slots int
 	watchDBs       int
 	fill           int
+	fillAccount    int
 	watchRounds    int
 	phases         []string
 	json, verbose  bool
@@ -94,6 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.clients, "clients", 64, "parallel clients of the concurrent create measurement")
 	fs.IntVar(&f.watchDBs, "watch-databases", 10000, "databases (one InnoDB table each; every 100th also MyISAM and Aria) on the MariaDB host of the watcher measurement")
 	fs.IntVar(&f.fill, "fill", 0, "databases (with owners) made with raw statements on each engine before its measurements, to measure a host that is not empty")
+	fs.IntVar(&f.fillAccount, "fill-account", 0, "databases recorded straight in the metadata store (no engine objects) in the sequential create's account and on its host before it measures, to measure an account that is not empty")
 	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
 	fs.BoolVar(&f.json, "json", false, "print machine-readable JSON instead of the table")
@@ -116,8 +118,8 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 			return nil, fmt.Errorf("-phases: unknown phase %q (want %s)", p, strings.Join(allPhases, ", "))
 		}
 	}
-	if f.fill < 0 || f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
-		return nil, errors.New("-fill must not be negative; -n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
+	if f.fill < 0 || f.fillAccount < 0 || f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
+		return nil, errors.New("-fill and -fill-account must not be negative; -n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
 	}
 	if f.warmup < 0 {
 		f.warmup = max(5, f.n/10)
@@ -160,6 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	logf("ready in %s: dbplane at %s", time.Since(t0).Round(time.Millisecond), h.Base)
+	h.FillAccountN = f.fillAccount
 
 	res := &Result{
 		Machine: machine(h),

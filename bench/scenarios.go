@@ -91,12 +91,18 @@ func alternate(ctx context.Context, warm, n int, httpOp, rawOp func(i int, keep 
 }
 
 // MeasureCreate times n sequential POST /api/v1/db/databases against n raw
-// EnsureDatabase calls with fresh names, after warm unrecorded rounds. The
-// databases are left in place for MeasureRotate.
+// EnsureDatabase calls with fresh names, after warm unrecorded rounds, in a
+// new account holding FillAccountN databases. The databases are left in
+// place for MeasureRotate.
 func (h *Harness) MeasureCreate(ctx context.Context, e *Engine, warm, n int) (*Seq, *Created, error) {
-	_, key, err := h.NewAccount(ctx, nil)
+	account, key, err := h.NewAccount(ctx, nil)
 	if err != nil {
 		return nil, nil, err
+	}
+	if h.FillAccountN > 0 {
+		if err := h.FillAccount(ctx, e, account, h.FillAccountN); err != nil {
+			return nil, nil, err
+		}
 	}
 	s := &Seq{}
 	c := &Created{Key: key}

@@ -46,6 +46,7 @@ type hostView struct {
 	TLSServerName  *string  `json:"tlsServerName"`
 	NodeIDs        []string `json:"nodeIds"`
 	MaxDatabases   *int     `json:"maxDatabases"`
+	PoolSize       int      `json:"poolSize"`
 	DatabaseCount  int      `json:"databaseCount"`
 	Enabled        bool     `json:"enabled"`
 	RetiredAt      *string  `json:"retiredAt"`
@@ -72,13 +73,13 @@ type hostFlags struct {
 	name, engine, hostname, username, password, database optString
 	publicHostname, tls, node                            optString
 	tlsCAFile, tlsServerName                             optString
-	port, publicPort, maxDatabases                       optNumber
+	port, publicPort, maxDatabases, poolSize             optNumber
 	enabled                                              optBool
 	passwordStdin                                        bool
 }
 
 func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
-	f := &hostFlags{maxDatabases: optNumber{nullWord: "unlimited"}}
+	f := &hostFlags{maxDatabases: optNumber{nullWord: "unlimited"}, poolSize: optNumber{nullWord: "auto"}}
 	if update {
 		fs.Var(&f.name, "name", "new `name` of the host")
 		fs.Var(&f.enabled, "enabled", "enable (true) or disable (false) the host for new databases")
@@ -100,6 +101,7 @@ func registerHostFlags(fs *flag.FlagSet, update bool) *hostFlags {
 	fs.Var(&f.tlsServerName, "tls-server-name", "`name` the host's certificate must hold instead of --hostname (verify-full; \"\" to clear)")
 	fs.Var(&f.node, "node", "`ids` (comma-separated) of the nodes whose servers prefer this host (\"\" for none)")
 	fs.Var(&f.maxDatabases, "max-databases", "most databases on the host (a `number`, or unlimited)")
+	fs.Var(&f.poolSize, "pool-size", "most connections each dbplane replica keeps to the host's engine (a `number`\nfrom 1 to 1000, or auto: sized from the server, the default)")
 	return f
 }
 
@@ -160,6 +162,12 @@ func (f *hostFlags) body(in io.Reader) (map[string]any, error) {
 	}
 	if f.maxDatabases.set {
 		b["maxDatabases"] = f.maxDatabases.json()
+	}
+	if f.poolSize.set {
+		b["poolSize"] = f.poolSize.v
+		if f.poolSize.null {
+			b["poolSize"] = 0 // auto
+		}
 	}
 	if f.enabled.set {
 		b["enabled"] = f.enabled.v
@@ -235,13 +243,22 @@ func (c *call) showHost(data []byte, h hostView) error {
 		{"ID", fmt.Sprint(h.NumericID)}, {"UUID", h.ID}, {"Name", h.Name}, {"Engine", h.Engine},
 		{"Address", fmt.Sprintf("%s:%d", h.Hostname, h.Port)}, {"User", h.Username}, {"Database", orDash(h.Database)},
 		{"Public address", fmt.Sprintf("%s:%d", h.PublicHostname, h.PublicPort)}, {"TLS", tlsSummary(h)}, {"Nodes", node},
-		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Enabled", yesNo(h.Enabled)},
+		{"Databases", itoa(h.DatabaseCount) + "/" + limit(h.MaxDatabases, itoa)}, {"Engine pool", poolSummary(h.PoolSize)},
+		{"Enabled", yesNo(h.Enabled)},
 		{"Created", shortTimeOf(h.CreatedAt)}, {"Updated", shortTimeOf(h.UpdatedAt)},
 	})
 	if h.RetiredAt != nil {
 		fields(c.stdout, []field{{"Retired", retiredOf(h.RetiredAt)}})
 	}
 	return nil
+}
+
+// poolSummary is a host's engine pool size as host add and update show it.
+func poolSummary(n int) string {
+	if n == 0 {
+		return "auto (sized from the server)"
+	}
+	return itoa(n) + " connections"
 }
 
 // tlsSummary is the mode, with the CA bundle and server name when set.

@@ -70,7 +70,7 @@ func TestHostCommands(t *testing.T) {
 		t.Fatalf("host add after running the GRANT: exit %d: %s", r.code, r.stderr)
 	}
 
-	r = in.cli(t, in.adminKey, root.Password+"\n", append(hostArgs("main", root), "--max-databases", "10")...)
+	r = in.cli(t, in.adminKey, root.Password+"\n", append(hostArgs("main", root), "--max-databases", "10", "--pool-size", "12")...)
 	if r.code != 0 {
 		t.Fatalf("host add main: exit %d: %s", r.code, r.stderr)
 	}
@@ -111,6 +111,16 @@ func TestHostCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || h["maxDatabases"] != nil || h["publicHostname"] != "db.internal" {
 		t.Errorf("host update -o json = %s (%v), want maxDatabases null and publicHostname db.internal", r.stdout, err)
 	}
+	// --pool-size takes 1 to 1000, or auto (0).
+	r = in.mustCLI(t, 0, in.adminKey, "host", "update", ids["main"], "--pool-size", "auto", "-o", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || h["poolSize"] != float64(0) {
+		t.Errorf("host update --pool-size auto -o json = %s (%v), want poolSize 0", r.stdout, err)
+	}
+	r = in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--pool-size", "1001")
+	if !strings.Contains(r.stderr, "poolSize") {
+		t.Errorf("host update --pool-size 1001: stderr %q, want it to name poolSize", r.stderr)
+	}
+	in.mustCLI(t, 2, in.adminKey, "host", "update", ids["main"], "--pool-size", "many")
 	// --node takes several nodes, comma-separated; "" unlinks them all.
 	in.mustCLI(t, 0, in.adminKey, "node", "create", "fra-1")
 	in.mustCLI(t, 0, in.adminKey, "node", "create", "fra-2")

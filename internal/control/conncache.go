@@ -17,11 +17,13 @@ type hostConn struct {
 	sealed []byte
 }
 
-// sameConnection reports whether a host row still connects as hc was made.
+// sameConnection reports whether a host row still connects as hc was made,
+// with the same pool size.
 func (hc *hostConn) sameConnection(h *dbplane.Host) bool {
 	c := hc.host
 	return c.Engine == h.Engine && c.Hostname == h.Hostname && c.Port == h.Port && c.Username == h.Username &&
-		c.Database == h.Database && c.TLS == h.TLS && c.TLSCA == h.TLSCA && c.TLSServerName == h.TLSServerName && bytes.Equal(hc.sealed, h.SealedPassword)
+		c.Database == h.Database && c.TLS == h.TLS && c.TLSCA == h.TLSCA && c.TLSServerName == h.TLSServerName &&
+		c.PoolSize == h.PoolSize && bytes.Equal(hc.sealed, h.SealedPassword)
 }
 
 // connCache keeps one engine connection per host. A connection made from

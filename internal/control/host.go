@@ -15,6 +15,7 @@ func (s *Service) engineConfig(h *dbplane.Host) engine.Config {
 	return engine.Config{
 		Host: h.Hostname, Port: h.Port, User: h.Username, Password: string(h.Password),
 		Database: h.Database, TLS: engine.TLSMode(h.TLS), TLSCA: h.TLSCA, TLSServerName: h.TLSServerName,
+		PoolSize: h.PoolSize,
 	}
 }
 
@@ -158,6 +159,8 @@ func (s *Service) UpdateHost(ctx context.Context, id string, in dbplane.HostInpu
 	return s.store.Host(ctx, h.ID)
 }
 
+// sameConfig reports whether two configs reach the host as the same user;
+// the pool size does not count (a new size needs no new check).
 func sameConfig(a, b engine.Config) bool {
 	return a.Host == b.Host && a.Port == b.Port && a.User == b.User && a.Password == b.Password &&
 		a.Database == b.Database && a.TLS == b.TLS && a.TLSCA == b.TLSCA && a.TLSServerName == b.TLSServerName

@@ -111,7 +111,12 @@ type Config struct {
 	// Host. Either needs TLS verify-full (TLSConfig).
 	TLSCA         string
 	TLSServerName string
-	Params        map[string]string // engine extras, documented in each engine's package doc
+	// PoolSize is the most admin connections the Conn holds open at once.
+	// 0 lets the driver choose: MariaDB and PostgreSQL take a quarter of
+	// the server's max_connections (2 to 64), read at the first operation;
+	// each engine's package doc says how. Negative is an error.
+	PoolSize int
+	Params   map[string]string // engine extras, documented in each engine's package doc
 }
 
 // EnsureDatabaseRequest names a database and its owner. Names are validated

@@ -212,6 +212,7 @@ func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
 // TouchKey records when a key was last used.
 func (db *DB) TouchKey(ctx context.Context, keyID string, at time.Time) error {
 	return db.tx(ctx, func(tx *txn) error {
+		tx.logOnly()
 		_, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, db.ms(at), keyID)
 		return err
 	})

@@ -17,6 +17,7 @@ func (db *DB) InsertAudit(ctx context.Context, entries []*dbplane.AuditEntry) er
 		return nil
 	}
 	return db.tx(ctx, func(tx *txn) error {
+		tx.logOnly()
 		st, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
@@ -132,6 +133,7 @@ func (db *DB) AuditLog(ctx context.Context, f dbplane.AuditFilter) ([]*dbplane.A
 func (db *DB) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error) {
 	var n int64
 	err := db.txAlone(ctx, func(tx *txn) error {
+		tx.logOnly()
 		res, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE at < ?`, db.ms(t))
 		if err != nil {
 			return err

@@ -220,6 +220,7 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 	}
 	tx := &txn{Tx: sqlTx, d: db.dialect, db: db}
 	var ran []*groupItem // succeeded so far: answered after the commit
+	cacheless := true    // every item that ran wrote only what no cache reads (txn.logOnly)
 	for i, it := range batch {
 		if i > 0 && time.Since(start) > maxGroupTime {
 			rest = batch[i:]
@@ -232,6 +233,7 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 			it.answer(err) // cancelled before it started: not run
 			continue
 		}
+		tx.cacheless = false
 		err, panicked, broken := db.runItem(tx, it)
 		if broken != nil {
 			// SQLite ended the transaction itself: what ran is gone.
@@ -248,6 +250,7 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 			continue
 		}
 		ran = append(ran, it)
+		cacheless = cacheless && tx.cacheless
 	}
 	if len(ran) == 0 {
 		tx.Rollback()
@@ -255,7 +258,9 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 		g.batches.Add(1)
 		g.items.Add(int64(len(ran)))
 		err = tx.Commit()
-		db.gen.Add(1) // even a failed commit may have changed something
+		if !cacheless {
+			db.gen.Add(1) // even a failed commit may have changed something
+		}
 		for _, it := range ran {
 			it.answer(err)
 		}

@@ -53,6 +53,7 @@ func holdWriter(t *testing.T, db *DB) (release func()) {
 	done := make(chan error, 1)
 	go func() {
 		done <- db.tx(context.Background(), func(tx *txn) error {
+			tx.logOnly() // it writes nothing: Generation stays
 			close(held)
 			<-free
 			return nil
@@ -418,5 +419,47 @@ func TestGroupCommit_BatchOfOneIsAPlainTransaction(t *testing.T) {
 	}
 	if got := gcRows(t, db); fmt.Sprint(got) != "map[after:0]" {
 		t.Errorf("rows = %v, want only the transaction after the panic", got)
+	}
+}
+
+// TestGroupCommit_GenerationFollowsTheItemsThatWrote: a batch whose items
+// all wrote only what no cache reads (txn.logOnly) leaves Generation
+// alone; one item that wrote anything else moves it.
+func TestGroupCommit_GenerationFollowsTheItemsThatWrote(t *testing.T) {
+	db := openGroupTest(t)
+	ctx := context.Background()
+	logOnly := func(k string) func(tx *txn) error {
+		return func(tx *txn) error {
+			tx.logOnly()
+			return insertGC(k)(tx)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		fns   []func(tx *txn) error
+		moves bool
+	}{
+		{"log only", []func(tx *txn) error{logOnly("l1"), logOnly("l2")}, false},
+		{"one writes", []func(tx *txn) error{logOnly("l3"), insertGC("w1"), logOnly("l4")}, true},
+	} {
+		release := holdWriter(t, db)
+		var chs []<-chan error
+		for _, fn := range tc.fns {
+			chs = append(chs, queueTx(t, db, ctx, fn))
+		}
+		g0 := db.Generation()
+		batches0 := db.group.batches.Load()
+		release()
+		for _, ch := range chs {
+			if err := <-ch; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if db.group.batches.Load() != batches0+1 {
+			t.Fatalf("%s: not one batch", tc.name)
+		}
+		if moved := db.Generation() != g0; moved != tc.moves {
+			t.Errorf("%s: Generation moved = %v, want %v", tc.name, moved, tc.moves)
+		}
 	}
 }

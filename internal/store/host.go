@@ -12,7 +12,7 @@ import (
 var errHostNotFound = dbplane.Errorf(dbplane.CodeNotFound, "Database host not found")
 
 const hostCols = `h.id, h.numeric_id, h.name, h.engine, h.hostname, h.port, h.username, h.sealed_password, h.admin_database,
-	h.public_hostname, h.public_port, h.tls, h.tls_ca, h.tls_server_name, h.max_databases, h.enabled, h.created_at, h.updated_at,
+	h.public_hostname, h.public_port, h.tls, h.tls_ca, h.tls_server_name, h.max_databases, h.pool_size, h.enabled, h.created_at, h.updated_at,
 	h.database_count, h.retired_at`
 
 func scanHost(row scanner) (*dbplane.Host, error) {
@@ -22,7 +22,7 @@ func scanHost(row scanner) (*dbplane.Host, error) {
 	var created, updated int64
 	var retired sql.NullInt64
 	err := row.Scan(&h.ID, &h.NumericID, &h.Name, &h.Engine, &h.Hostname, &h.Port, &h.Username, &h.SealedPassword, &h.Database,
-		&h.PublicHostname, &h.PublicPort, &h.TLS, &h.TLSCA, &h.TLSServerName, &maxDB, &enabled, &created, &updated, &h.DatabaseCount, &retired)
+		&h.PublicHostname, &h.PublicPort, &h.TLS, &h.TLSCA, &h.TLSServerName, &maxDB, &h.PoolSize, &enabled, &created, &updated, &h.DatabaseCount, &retired)
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +51,10 @@ func (db *DB) CreateHost(ctx context.Context, h *dbplane.Host) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (id, numeric_id, name, engine, hostname, port, username, sealed_password, admin_database,
-			public_hostname, public_port, tls, tls_ca, tls_server_name, max_databases, enabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			public_hostname, public_port, tls, tls_ca, tls_server_name, max_databases, pool_size, enabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			h.ID, h.NumericID, h.Name, string(h.Engine), h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database,
-			h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName, nullInt(h.MaxDatabases), boolInt(h.Enabled), db.ms(now), db.ms(now))
+			h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName, nullInt(h.MaxDatabases), h.PoolSize, boolInt(h.Enabled), db.ms(now), db.ms(now))
 		if err != nil {
 			return err
 		}
@@ -171,10 +171,10 @@ func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
 	now := db.ms(db.Now())
 	return db.tx(ctx, func(tx *txn) error {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET name = ?, hostname = ?, port = ?, username = ?, sealed_password = ?, admin_database = ?,
-			public_hostname = ?, public_port = ?, tls = ?, tls_ca = ?, tls_server_name = ?, max_databases = ?, enabled = ?,
+			public_hostname = ?, public_port = ?, tls = ?, tls_ca = ?, tls_server_name = ?, max_databases = ?, pool_size = ?, enabled = ?,
 			updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND updated_at = ?`,
 			h.Name, h.Hostname, h.Port, h.Username, h.SealedPassword, h.Database, h.PublicHostname, h.PublicPort, string(h.TLS), h.TLSCA, h.TLSServerName,
-			nullInt(h.MaxDatabases), boolInt(h.Enabled), now, now, h.ID, read))
+			nullInt(h.MaxDatabases), h.PoolSize, boolInt(h.Enabled), now, now, h.ID, read))
 		if err != nil {
 			return err
 		}

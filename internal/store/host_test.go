@@ -187,3 +187,48 @@ func TestCandidateHosts(t *testing.T) {
 		}
 	})
 }
+
+// A host's pool size is stored on create, replaced on update, and read
+// back by Host and ListHosts; a host made without one reads 0 (automatic).
+func TestHost_PoolSizeRoundTrip(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		h := &dbplane.Host{ID: "h1", Name: "h1", Engine: dbplane.EngineMariaDB, Hostname: "127.0.0.1", Port: 3306, Username: "root",
+			SealedPassword: []byte("sealed"), TLS: dbplane.TLSDisable, Enabled: true, PoolSize: 12}
+		if err := db.CreateHost(ctx, h); err != nil {
+			t.Fatalf("CreateHost: %v", err)
+		}
+		mustHost(t, db, "h2", nil)
+		got, err := db.Host(ctx, "h1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.PoolSize != 12 {
+			t.Errorf("Host PoolSize = %d, want 12", got.PoolSize)
+		}
+		got.PoolSize = 1000
+		if err := db.UpdateHost(ctx, got); err != nil {
+			t.Fatalf("UpdateHost: %v", err)
+		}
+		hosts, err := db.ListHosts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes := map[string]int{}
+		for _, x := range hosts {
+			sizes[x.ID] = x.PoolSize
+		}
+		if sizes["h1"] != 1000 || sizes["h2"] != 0 {
+			t.Errorf("ListHosts pool sizes = %v, want h1 1000 and h2 0", sizes)
+		}
+		got, _ = db.Host(ctx, "h1")
+		got.PoolSize = 0
+		if err := db.UpdateHost(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.Host(ctx, strconv.FormatInt(h.NumericID, 10)); got.PoolSize != 0 {
+			t.Errorf("after setting 0, PoolSize = %d, want 0", got.PoolSize)
+		}
+	})
+}

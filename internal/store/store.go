@@ -243,7 +243,9 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 		tx.Rollback()
 		return false, err
 	}
-	defer db.gen.Add(1) // even a failed commit may have changed something
+	if !tx.cacheless {
+		defer db.gen.Add(1) // even a failed commit may have changed something
+	}
 	return true, tx.Commit()
 }
 

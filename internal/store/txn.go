@@ -18,7 +18,15 @@ type txn struct {
 	// want are statements this transaction ran unprepared; tx1 prepares
 	// them on the write pool once the transaction has ended.
 	want []string
+	// cacheless is set by logOnly: the transaction writes nothing a
+	// cache keyed by Generation holds.
+	cacheless bool
 }
+
+// logOnly marks t as writing only tables no cache reads (the audit log,
+// a key's lastUsedAt), so that its commit leaves Generation alone: an
+// audited reveal must not empty the account's cached database list.
+func (t *txn) logOnly() { t.cacheless = true }
 
 func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, q); st != nil {

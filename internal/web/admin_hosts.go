@@ -41,7 +41,7 @@ type adminHostsView struct {
 type adminHostForm struct {
 	Name, Engine, Hostname, Port, Username, Database string
 	PublicHostname, PublicPort, TLS, MaxDatabases    string
-	TLSCA, TLSServerName                             string
+	TLSCA, TLSServerName, PoolSize                   string
 	NodeIDs                                          []string
 }
 
@@ -277,7 +277,7 @@ func readAdminHostForm(r *http.Request) adminHostForm {
 		Port: adminField(r, "port"), Username: adminField(r, "username"), Database: adminField(r, "database"),
 		PublicHostname: adminField(r, "public_hostname"), PublicPort: adminField(r, "public_port"),
 		TLS: adminField(r, "tls"), MaxDatabases: adminField(r, "max_databases"), NodeIDs: adminFormNodes(r),
-		TLSCA: adminField(r, "tls_ca"), TLSServerName: adminField(r, "tls_server_name"),
+		TLSCA: adminField(r, "tls_ca"), TLSServerName: adminField(r, "tls_server_name"), PoolSize: adminField(r, "pool_size"),
 	}
 }
 
@@ -293,13 +293,17 @@ func adminHostFormOf(host *dbplane.Host) adminHostForm {
 	if host.MaxDatabases != nil {
 		f.MaxDatabases = strconv.Itoa(*host.MaxDatabases)
 	}
+	if host.PoolSize != 0 {
+		f.PoolSize = strconv.Itoa(host.PoolSize)
+	}
 	return f
 }
 
 // input turns the form into a HostInput. Every field is given, so a save
 // writes what the form shows; the engine only on create (it cannot
 // change), and the password only when typed (empty keeps the stored one).
-// An empty max databases is unlimited, an empty port the engine's default.
+// An empty max databases is unlimited, an empty port the engine's default,
+// an empty pool size 0 (sized from the server).
 func (f adminHostForm) input(r *http.Request, create bool) (dbplane.HostInput, error) {
 	in := dbplane.HostInput{
 		Name: &f.Name, Hostname: &f.Hostname, Username: &f.Username, Database: &f.Database,
@@ -326,6 +330,13 @@ func (f adminHostForm) input(r *http.Request, create bool) (dbplane.HostInput, e
 	}
 	if in.MaxDatabases, err = adminInt(r, "maxDatabases", "max_databases"); err != nil {
 		return in, err
+	}
+	if in.PoolSize, err = adminInt(r, "poolSize", "pool_size"); err != nil {
+		return in, err
+	}
+	if in.PoolSize == nil {
+		zero := 0
+		in.PoolSize = &zero
 	}
 	return in, nil
 }

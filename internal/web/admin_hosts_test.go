@@ -193,3 +193,49 @@ func TestAdminHostSeveralNodes(t *testing.T) {
 		t.Errorf("after saving with no node selected, NodeIDs = %v", h.NodeIDs)
 	}
 }
+
+// TestAdminHostPoolSize sets a host's engine pool size from its edit form,
+// shows it back on the page and in the field, refuses one out of range on
+// its field without changing anything, and an empty field sets it back to
+// automatic.
+func TestAdminHostPoolSize(t *testing.T) {
+	a := newApp(t)
+	op, _ := a.admOperator(t)
+	ctx := context.Background()
+	cfg := a.maria.AdminConfig()
+	hostURL := "/admin/hosts/" + a.mariaID
+	edit := func(size string) map[string][]string {
+		return admForm("name", "maria-1", "hostname", cfg.Host, "port", strconv.Itoa(cfg.Port), "username", cfg.User,
+			"database", cfg.Database, "tls", "disable", "pool_size", size)
+	}
+	p := op.get(hostURL)
+	admStatus(t, "GET "+hostURL, p, http.StatusOK)
+	if !strings.Contains(p.text(), "automatic (sized from the server)") {
+		t.Errorf("a host without a pool size does not show automatic: %s", p.text())
+	}
+	p = op.post(hostURL, edit("24"))
+	admStatus(t, "Save with pool size 24", p, http.StatusSeeOther)
+	if h, err := a.srv.Service().Host(ctx, a.mariaID); err != nil || h.PoolSize != 24 {
+		t.Fatalf("after saving 24: PoolSize %v, %v", h, err)
+	}
+	p = op.get(hostURL)
+	checkPage(t, "admin-host pool size", p)
+	if v, _ := attr(p.byID("pool_size"), "value"); v != "24" || !strings.Contains(p.text(), "24 connections") {
+		t.Errorf("the edit page's pool size = %q (page shows 24 connections: %v), want 24", v, strings.Contains(p.text(), "24 connections"))
+	}
+	for _, bad := range []string{"1001", "-1", "lots"} {
+		p = op.post(hostURL, edit(bad))
+		admStatus(t, "Save with pool size "+bad, p, http.StatusUnprocessableEntity)
+		if !strings.Contains(p.text(), "poolSize") {
+			t.Errorf("pool size %s is not refused on its field: %s", bad, p.text())
+		}
+	}
+	if h, _ := a.srv.Service().Host(ctx, a.mariaID); h.PoolSize != 24 {
+		t.Errorf("after refused saves, PoolSize = %d, want 24", h.PoolSize)
+	}
+	p = op.post(hostURL, edit(""))
+	admStatus(t, "Save with no pool size", p, http.StatusSeeOther)
+	if h, _ := a.srv.Service().Host(ctx, a.mariaID); h.PoolSize != 0 {
+		t.Errorf("after saving an empty pool size, PoolSize = %d, want 0", h.PoolSize)
+	}
+}

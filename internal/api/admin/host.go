@@ -27,6 +27,7 @@ type hostJSON struct {
 	NodeID         *string  `json:"nodeId"`        // the first of nodeIds, null when none (kept for older clients)
 	NodeIDs        []string `json:"nodeIds"`       // every linked node's UUID, sorted; [] when none
 	MaxDatabases   *int     `json:"maxDatabases"`  // null = unlimited
+	PoolSize       int      `json:"poolSize"`      // engine connections per replica; 0 = sized from the server
 	DatabaseCount  int      `json:"databaseCount"`
 	Enabled        bool     `json:"enabled"`
 	RetiredAt      *string  `json:"retiredAt"` // null unless retired
@@ -35,8 +36,8 @@ type hostJSON struct {
 }
 
 // hostRequest is the create and update body: document 002's fields plus
-// engine, publicHostname, publicPort, tls, tlsCA, tlsServerName and
-// enabled. Every field tells
+// engine, publicHostname, publicPort, tls, tlsCA, tlsServerName, poolSize
+// and enabled. Every field tells
 // omitted from null.
 type hostRequest struct {
 	Name           request.Optional[string]         `json:"name"`
@@ -54,6 +55,7 @@ type hostRequest struct {
 	NodeID         request.Optional[string]         `json:"nodeId"`  // one node: the links become exactly it
 	NodeIDs        request.Optional[[]string]       `json:"nodeIds"` // every linked node
 	MaxDatabases   request.Optional[int]            `json:"maxDatabases"`
+	PoolSize       request.Optional[int]            `json:"poolSize"`
 	Enabled        request.Optional[bool]           `json:"enabled"`
 }
 
@@ -73,6 +75,7 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 		TLS:            string(h.TLS),
 		NodeIDs:        append([]string{}, h.NodeIDs...),
 		MaxDatabases:   h.MaxDatabases,
+		PoolSize:       h.PoolSize,
 		DatabaseCount:  h.DatabaseCount,
 		Enabled:        h.Enabled,
 		CreatedAt:      response.Time(h.CreatedAt),
@@ -99,8 +102,8 @@ func toHostJSON(h *dbplane.Host) hostJSON {
 
 // input turns the body into a HostInput. null clears the fields that have
 // an empty state (database, publicHostname, publicPort, tlsCA,
-// tlsServerName, nodeId, nodeIds, and maxDatabases, where null is
-// unlimited); any other field given as null is a 422. nodeId sets the
+// tlsServerName, nodeId, nodeIds, poolSize, and maxDatabases, where null
+// is unlimited); any other field given as null is a 422. nodeId sets the
 // links to that one node; with nodeIds too it is a 422.
 func (b *hostRequest) input() (dbplane.HostInput, error) {
 	for _, f := range []struct {
@@ -143,7 +146,8 @@ func (b *hostRequest) input() (dbplane.HostInput, error) {
 		TLSServerName:   nullIsZero(b.TLSServerName),
 		NodeIDs:         nodes,
 		MaxDatabasesSet: b.MaxDatabases.Set,
-		MaxDatabases:    b.MaxDatabases.Ptr(), // null = unlimited
+		MaxDatabases:    b.MaxDatabases.Ptr(),   // null = unlimited
+		PoolSize:        nullIsZero(b.PoolSize), // null = 0, sized from the server
 		Enabled:         b.Enabled.Ptr(),
 	}, nil
 }

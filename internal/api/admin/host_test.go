@@ -207,6 +207,25 @@ func TestHostCreate(t *testing.T) {
 			WantStatus: http.StatusCreated, NotContains: append(hostSecrets, "our CA"),
 		},
 		{
+			Name: "PoolSize", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"n","hostname":"h","username":"u","password":"` + hostPassword + `","poolSize":32}`,
+			Setup: createHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				if in.PoolSize == nil || *in.PoolSize != 32 {
+					t.Errorf("CreateHost() poolSize = %v, want 32", in.PoolSize)
+				}
+			}),
+			WantStatus: http.StatusCreated, NotContains: hostSecrets,
+		},
+		{
+			Name: "PoolSizeTooBig", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body:  `{"name":"n","hostname":"h","username":"u","password":"p","poolSize":1001}`,
+			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
+		},
+		{
+			Name: "PoolSizeNotANumber", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
+			Body: `{"name":"n","hostname":"h","username":"u","password":"p","poolSize":"8"}`, WantStatus: http.StatusBadRequest,
+		},
+		{
 			Name: "GarbageTLSCA", Method: http.MethodPost, Path: path, Header: bearer(adminKey),
 			Body:  `{"name":"n","hostname":"h","username":"u","password":"p","tlsCA":"not a certificate"}`,
 			Setup: createHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
@@ -296,15 +315,28 @@ func TestHostUpdate(t *testing.T) {
 		},
 		{
 			Name: "NullsClear", Method: http.MethodPatch, Path: path, Header: bearer(adminKey),
-			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null,"tlsCA":null,"tlsServerName":null}`,
+			Body: `{"maxDatabases":null,"nodeId":null,"publicHostname":null,"publicPort":null,"database":null,"tlsCA":null,"tlsServerName":null,"poolSize":null}`,
 			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
 				want := dbplane.HostInput{MaxDatabasesSet: true, NodeIDs: &[]string{}, PublicHostname: ptr(""),
-					PublicPort: ptr(0), Database: ptr(""), TLSCA: ptr(""), TLSServerName: ptr("")}
+					PublicPort: ptr(0), Database: ptr(""), TLSCA: ptr(""), TLSServerName: ptr(""), PoolSize: ptr(0)}
 				if diff := cmp.Diff(want, in); diff != "" {
 					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
 				}
 			}),
 			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "PoolSize", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"poolSize":1000}`,
+			Setup: updateHostApplies(func(t *testing.T, in dbplane.HostInput) {
+				if diff := cmp.Diff(dbplane.HostInput{PoolSize: ptr(1000)}, in); diff != "" {
+					t.Errorf("UpdateHost() input (-want +got):\n%s", diff)
+				}
+			}),
+			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "PoolSizeNegative", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"poolSize":-1}`,
+			Setup: updateHostApplies(nil), WantStatus: http.StatusUnprocessableEntity,
 		},
 		{
 			Name: "NodeIDsNullClears", Method: http.MethodPatch, Path: path, Header: bearer(adminKey), Body: `{"nodeIds":null}`,

@@ -48,6 +48,7 @@ func (c *conn) run(ctx context.Context, op string, apply func() error) error {
 	if err := c.login(op); err != nil {
 		return err
 	}
+	d.lastPoolSize = c.cfg.PoolSize
 	if err := apply(); err != nil {
 		return err
 	}

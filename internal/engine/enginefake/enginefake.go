@@ -52,6 +52,8 @@ type Driver struct {
 	admin     *engine.Config    // nil: any config logs in
 	limited   map[string]string // login → password, lacking privileges
 	openConns int
+
+	lastPoolSize int // Config.PoolSize of the Conn of the latest operation
 }
 
 type database struct {
@@ -239,6 +241,15 @@ func (d *Driver) MaxConnections(user string) (int, bool) {
 		return 0, false
 	}
 	return u.maxConnections, true
+}
+
+// LastPoolSize returns the Config.PoolSize of the Conn that ran the latest
+// operation (past the login), so that tests can see which settings a
+// caller's Conn was opened with.
+func (d *Driver) LastPoolSize() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.lastPoolSize
 }
 
 // OpenConns returns how many Conns are open (opened and not yet closed).

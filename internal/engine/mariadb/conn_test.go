@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -262,6 +265,89 @@ func TestConn_PoolSize(t *testing.T) {
 	if got := mariadb.MaxOpenConns(c); got != 3 {
 		t.Errorf("pool with max_open_conns=3 after an operation: %d connections, want 3", got)
 	}
+
+	// The host's setting (Config.PoolSize) wins over max_open_conns, and
+	// no sizing from the server happens.
+	cfg.PoolSize = 5
+	c = mustOpen(t, cfg)
+	newDatabase(t, c)
+	if got := mariadb.MaxOpenConns(c); got != 5 {
+		t.Errorf("pool with PoolSize 5 and max_open_conns=3 after an operation: %d connections, want 5", got)
+	}
+}
+
+// TestConn_PoolSizeBoundsSessions runs many operations at once on a Conn
+// with Config.PoolSize 3 and counts its sessions on the server (they are
+// the ones whose default database is the admin database made for the
+// test): never more than 3, and the operations did wait for the pool.
+func TestConn_PoolSizeBoundsSessions(t *testing.T) {
+	t.Parallel()
+	srv := dbtest.MariaDB(t)
+	ctx := testCtx(t)
+	cfg := srv.AdminConfig()
+	cfg.Database = srv.NewDatabase(t)
+	cfg.PoolSize = 3
+	c := mustOpen(t, cfg)
+	sessions := func() int {
+		var n int
+		if err := srv.AdminDB().QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = ?", cfg.Database).Scan(&n); err != nil {
+			t.Errorf("count sessions: %v", err)
+		}
+		return n
+	}
+	peak, done := concurrentOps(t, c, 16, sessions)
+	if peak > 3 {
+		t.Errorf("at most %d sessions of the Conn during 16 concurrent operations, want at most 3", peak)
+	}
+	if n := sessions(); n > 3 || n == 0 {
+		t.Errorf("%d sessions of the Conn left after the operations, want 1 to 3 (the idle pool)", n)
+	}
+	if st := mariadb.Stats(c); st.MaxOpenConnections != 3 || st.WaitCount == 0 || done != 16 {
+		t.Errorf("pool: max %d, waits %d, %d of 16 operations done; want 3, some waits, all done", st.MaxOpenConnections, st.WaitCount, done)
+	}
+}
+
+// concurrentOps runs n goroutines that each create and drop a database
+// twice on c, while count is sampled; it returns the highest count seen
+// and how many goroutines finished without an error.
+func concurrentOps(t *testing.T, c engine.Conn, n int, count func() int) (peak, done int) {
+	t.Helper()
+	ctx := testCtx(t)
+	stop := make(chan struct{})
+	sampled := make(chan int)
+	go func() {
+		peak := 0
+		for {
+			peak = max(peak, count())
+			select {
+			case <-stop:
+				sampled <- peak
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range n {
+		wg.Go(func() {
+			for range 2 {
+				db, owner := newNames()
+				if _, err := c.EnsureDatabase(ctx, engine.EnsureDatabaseRequest{Database: db, Owner: owner, Password: "Pool9Password", Fresh: true}); err != nil {
+					t.Errorf("EnsureDatabase: %v", err)
+					return
+				}
+				if err := c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: db, Owner: owner}); err != nil {
+					t.Errorf("DropDatabase: %v", err)
+					return
+				}
+			}
+			ok.Add(1)
+		})
+	}
+	wg.Wait()
+	close(stop)
+	return <-sampled, int(ok.Load())
 }
 
 func TestConn_EnsureDatabase_Remote(t *testing.T) {

@@ -32,6 +32,7 @@
 //	write_timeout    Go duration, default 30s
 //	max_open_conns   admin connections in the pool; default a quarter of the
 //	                 server's max_connections, 2 to 64, read at the first operation
+//	                 (Config.PoolSize, the host's setting, wins over it)
 //	tls_ca_file      PEM file of CAs to trust instead of the system's (verify-full only)
 //	tls_server_name  name to check the certificate against instead of Host (verify-full only)
 //

@@ -1,6 +1,10 @@
 package mariadb
 
-import "github.com/dbplane/dbplane/internal/engine"
+import (
+	"database/sql"
+
+	"github.com/dbplane/dbplane/internal/engine"
+)
 
 // Internals for the external tests: rendering is pure and golden-tested
 // without a server, and translation is table-tested.
@@ -58,3 +62,6 @@ func TableOf(t tableRef) (schema, table string) { return t.schema, t.table }
 
 // MaxOpenConns is the size of c's admin pool now.
 func MaxOpenConns(c engine.Conn) int { return c.(*conn).db.Stats().MaxOpenConnections }
+
+// Stats are the statistics of c's admin pool.
+func Stats(c engine.Conn) sql.DBStats { return c.(*conn).db.Stats() }

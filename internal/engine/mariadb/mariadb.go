@@ -59,7 +59,7 @@ func (Driver) Open(cfg engine.Config) (engine.Conn, error) {
 // options are the validated Params that do not live in mysql.Config.
 type options struct {
 	maxOpenConns int
-	poolSet      bool // max_open_conns was given: no sizing from the server
+	poolSet      bool // Config.PoolSize or max_open_conns was given: no sizing from the server
 }
 
 // poolSize is the admin pool for a server with maxConnections: a quarter
@@ -137,6 +137,12 @@ func mysqlConfig(cfg engine.Config) (*mysql.Config, options, error) {
 		}
 	}
 
+	switch {
+	case cfg.PoolSize < 0:
+		return nil, opt, fmt.Errorf("pool size %d is negative", cfg.PoolSize)
+	case cfg.PoolSize > 0: // the host's setting wins over max_open_conns
+		opt.maxOpenConns, opt.poolSet = cfg.PoolSize, true
+	}
 	if serverName != "" && cfg.TLSServerName == "" {
 		cfg.TLSServerName = serverName
 	}
@@ -205,7 +211,7 @@ func (c *conn) Close() error { return c.db.Close() }
 // session runs f on one admin connection taken from the pool once, so that
 // an operation's statements queue for the pool once, not once each. The
 // first session sizes the pool from the server's max_connections (see
-// poolSize) unless max_open_conns was given; a failed look leaves the
+// poolSize) unless Config.PoolSize or max_open_conns was given; a failed look leaves the
 // default and is tried again by the next session.
 func (c *conn) session(ctx context.Context, op string, f func(sc *sql.Conn) error) error {
 	sc, err := c.db.Conn(ctx)

@@ -45,6 +45,8 @@ func TestDriver_Open(t *testing.T) {
 		{"bad duration", func(c *engine.Config) { c.Params = map[string]string{"read_timeout": "30"} }, true},
 		{"zero duration", func(c *engine.Config) { c.Params = map[string]string{"dial_timeout": "0s"} }, true},
 		{"bad max_open_conns", func(c *engine.Config) { c.Params = map[string]string{"max_open_conns": "0"} }, true},
+		{"pool size", func(c *engine.Config) { c.PoolSize = 1000 }, false},
+		{"negative pool size", func(c *engine.Config) { c.PoolSize = -1 }, true},
 		{"unknown TLS mode", func(c *engine.Config) { c.TLS = "verify-ca" }, true},
 		{"CA without verify-full", func(c *engine.Config) { c.Params = map[string]string{"tls_ca_file": caFile} }, true},
 		{"CA file without a certificate", func(c *engine.Config) {

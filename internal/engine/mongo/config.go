@@ -71,6 +71,12 @@ func clientOptions(cfg engine.Config) (*options.ClientOptions, error) {
 			return nil, fmt.Errorf("unknown param %q", k)
 		}
 	}
+	switch {
+	case cfg.PoolSize < 0:
+		return nil, fmt.Errorf("pool size %d is negative", cfg.PoolSize)
+	case cfg.PoolSize > 0: // the host's setting wins over max_pool_size
+		maxPool = uint64(cfg.PoolSize)
+	}
 	opts := options.Client().
 		SetHosts([]string{net.JoinHostPort(cfg.Host, strconv.Itoa(port))}).
 		SetAuth(options.Credential{AuthSource: authDB, Username: cfg.User, Password: cfg.Password}).

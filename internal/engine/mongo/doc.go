@@ -28,7 +28,8 @@
 //	connect_timeout           Go duration to dial and handshake, default 5s
 //	server_selection_timeout  Go duration to find the server, default 3s;
 //	                          an unreachable host fails after this long
-//	max_pool_size             admin connections, 1 to 100, default 8
+//	max_pool_size             admin connections, 1 to 100, default 8;
+//	                          Config.PoolSize (the host's setting) wins over it
 //	tls_ca_file               PEM file of CAs to trust (verify-full only)
 //
 // Open dials nothing; the driver's client is made on first use. Retryable

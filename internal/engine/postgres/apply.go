@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/dbplane/dbplane/internal/engine"
 )
 
 const (
@@ -36,14 +33,14 @@ const (
 // error, apply starts over from a fresh look; the operations are idempotent.
 // It reports whether one of its runs created the database.
 func (c *conn) apply(ctx context.Context, op, database, owner string, raced func(error) bool, render func(state) ([]stmt, error)) (created bool, err error) {
-	pc, err := c.pool.Acquire(ctx)
+	p, err := c.pool(ctx, op)
+	if err != nil {
+		return false, err
+	}
+	pc, err := p.Acquire(ctx)
 	if err != nil {
 		// No session: none of the statements was sent.
-		err = translate(op, err)
-		if ee, ok := errors.AsType[*engine.Error](err); ok {
-			ee.NotSent = true
-		}
-		return false, err
+		return false, notSent(op, err)
 	}
 	key := lockKey(owner)
 	locked := false
@@ -171,7 +168,7 @@ func (c *conn) run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, er
 // read-only or cut it short are overridden (startup parameters win), so
 // they cannot keep the wall from going up. ctx bounds the statement.
 func (c *conn) execIn(ctx context.Context, database, sql string) error {
-	cfg := c.pool.Config().ConnConfig.Copy()
+	cfg := c.cfg.ConnConfig.Copy()
 	cfg.Database = database
 	cfg.RuntimeParams["search_path"] = "pg_catalog"
 	cfg.RuntimeParams["default_transaction_read_only"] = "off"

@@ -56,7 +56,11 @@ func (c *conn) Catalog(ctx context.Context) (*engine.Catalog, error) {
 }
 
 func (c *conn) catalog(ctx context.Context, authid bool) (*engine.Catalog, error) {
-	rows, err := c.pool.Query(ctx, catalogQuery(authid))
+	p, err := c.pool(ctx, engine.OpCatalog)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := p.Query(ctx, catalogQuery(authid))
 	if err != nil {
 		return nil, err
 	}

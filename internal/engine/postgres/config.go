@@ -19,7 +19,21 @@ const (
 	defaultDatabase       = "postgres"
 	defaultAppName        = "dbplane"
 	defaultConnectTimeout = 5 * time.Second
-	defaultMaxConns       = 16
+)
+
+// poolSize is the admin pool for a server with maxConnections, when
+// neither Config.PoolSize nor max_conns gives it: a quarter, so that
+// several dbplane replicas and the tenants keep room, at least minPool and
+// at most maxPool, as the MariaDB driver sizes its own.
+func poolSize(maxConnections int) int32 {
+	return int32(min(max(maxConnections/4, minPool), maxPool))
+}
+
+// Bounds of poolSize, and of Config.PoolSize (pgxpool takes an int32).
+const (
+	minPool     = 2
+	maxPool     = 64
+	maxPoolSize = 1 << 16
 )
 
 // params are the supported keys of engine.Config.Params; doc.go describes
@@ -71,6 +85,9 @@ func poolConfig(cfg engine.Config) (*pgxpool.Config, error) {
 	if cfg.User == "" {
 		problems = append(problems, errors.New("user is required"))
 	}
+	if cfg.PoolSize < 0 || cfg.PoolSize > maxPoolSize {
+		problems = append(problems, fmt.Errorf("pool size %d is out of range (0 to %d)", cfg.PoolSize, maxPoolSize))
+	}
 	sslmode, err := sslMode(cfg.TLS)
 	if err != nil {
 		problems = append(problems, err)
@@ -118,8 +135,16 @@ func poolConfig(cfg engine.Config) (*pgxpool.Config, error) {
 		return nil, err
 	}
 	pc.ConnConfig.Password = cfg.Password
-	maxConns, _ := strconv.Atoi(paramOr(cfg, "max_conns", strconv.Itoa(defaultMaxConns)))
-	pc.MaxConns = int32(maxConns)
+	// MaxConns stays 0 when neither PoolSize nor max_conns gives it: the
+	// Conn sizes its pool from the server at the first operation (pool).
+	pc.MaxConns = 0
+	if v, ok := cfg.Params["max_conns"]; ok {
+		n, _ := strconv.Atoi(v)
+		pc.MaxConns = int32(n)
+	}
+	if cfg.PoolSize > 0 { // the host's setting wins over max_conns
+		pc.MaxConns = int32(cfg.PoolSize)
+	}
 	pc.MinConns = 0
 	pc.MinIdleConns = 0
 	pc.MaxConnIdleTime = 5 * time.Minute

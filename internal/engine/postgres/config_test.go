@@ -43,6 +43,8 @@ func TestDriver_Open(t *testing.T) {
 		{"unknown param", with(func(c *engine.Config) { c.Params = map[string]string{"sslmode": "disable"} }), `unknown param "sslmode"`},
 		{"bad connect_timeout", with(func(c *engine.Config) { c.Params = map[string]string{"connect_timeout": "5s"} }), "connect_timeout"},
 		{"bad max_conns", with(func(c *engine.Config) { c.Params = map[string]string{"max_conns": "0"} }), "max_conns"},
+		{"pool size", with(func(c *engine.Config) { c.PoolSize = 1000 }), ""},
+		{"negative pool size", with(func(c *engine.Config) { c.PoolSize = -1 }), "pool size -1"},
 		{"missing CA file", with(func(c *engine.Config) { c.Params = map[string]string{"sslrootcert": "/nonexistent/ca.pem"} }), "CA file"},
 		{"no host", with(func(c *engine.Config) { c.Host = "" }), "host is required"},
 		{"no user", with(func(c *engine.Config) { c.User = "" }), "user is required"},

@@ -16,7 +16,11 @@
 //
 //	application_name  shown in pg_stat_activity (default "dbplane")
 //	connect_timeout   seconds to wait for a connection, 1 to 3600 (default 5)
-//	max_conns         admin connections in the pool, 1 to 100 (default 16)
+//	max_conns         admin connections in the pool, 1 to 100; Config.PoolSize
+//	                  (the host's setting) wins over it. Without either, the
+//	                  pool is made at the first operation, a quarter of the
+//	                  server's max_connections (2 to 64), read on a session of
+//	                  its own first: pgxpool cannot resize a pool
 //	sslrootcert       PEM file of CAs to trust, which turns require into
 //	                  libpq's verify-ca; or "system" for the system's CAs,
 //	                  which always verifies in full, as libpq does

@@ -1,6 +1,10 @@
 package postgres
 
-import "io"
+import (
+	"io"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
 
 // Internals for the external test package: the pure rendering and hashing
 // functions, which golden and known-answer tests pin without a server.
@@ -36,3 +40,16 @@ const (
 
 // SetRand replaces the salt source of a Conn opened by Driver.Open.
 func SetRand(c any, r io.Reader) { c.(*conn).rand = r }
+
+// PoolStat is the statistics of c's pool; made is false (and the Stat
+// nil) before the pool is made.
+func PoolStat(c any) (stat *pgxpool.Stat, made bool) {
+	p := c.(*conn).p.Load()
+	if p == nil {
+		return nil, false
+	}
+	return p.Stat(), true
+}
+
+// PoolSize is the pool a server with max_connections n gets.
+func PoolSize(n int) int32 { return poolSize(n) }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,23 +25,100 @@ var _ engine.Driver = Driver{}
 func (Driver) Name() string { return name }
 
 // Open validates cfg and returns a Conn with a pool that dials on first use.
+// With a pool size (Config.PoolSize or max_conns) the pool is made here;
+// without one it is made at the first operation, sized from the server
+// (pool).
 func (Driver) Open(cfg engine.Config) (engine.Conn, error) {
 	pc, err := poolConfig(cfg)
 	if err != nil {
 		return nil, &engine.Error{Op: opOpen, Engine: name, Err: err}
 	}
-	// NewWithConfig dials nothing while MinConns is 0.
-	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
-	if err != nil {
-		return nil, &engine.Error{Op: opOpen, Engine: name, Err: err}
+	c := &conn{cfg: pc, rand: rand.Reader, making: make(chan struct{}, 1)}
+	if pc.MaxConns > 0 {
+		// NewWithConfig dials nothing while MinConns is 0.
+		pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+		if err != nil {
+			return nil, &engine.Error{Op: opOpen, Engine: name, Err: err}
+		}
+		c.p.Store(pool)
 	}
-	return &conn{pool: pool, rand: rand.Reader}, nil
+	return c, nil
 }
 
 // conn is an engine.Conn on one server.
 type conn struct {
-	pool *pgxpool.Pool
-	rand io.Reader // salts for SCRAM verifiers
+	cfg  *pgxpool.Config // MaxConns 0 until the pool is sized from the server
+	rand io.Reader       // salts for SCRAM verifiers
+
+	p      atomic.Pointer[pgxpool.Pool] // nil until made
+	making chan struct{}                // held while the pool is made, and by Close
+	closed bool                         // under making
+}
+
+// errClosed is what an operation on a closed Conn meets.
+var errClosed = errors.New("connection closed")
+
+// pool returns the Conn's pool, making it at the first operation when Open
+// did not: pgxpool's MaxConns is fixed when a pool is made, so one session
+// of its own reads the server's max_connections first (poolSize), then
+// closes. That costs the first operation one more handshake; every later
+// one uses the pool. Concurrent first operations wait for the one making
+// it. A failure (the server unreachable, say) makes no pool, sends none of
+// op's statements, and the next operation tries again.
+func (c *conn) pool(ctx context.Context, op string) (*pgxpool.Pool, error) {
+	if p := c.p.Load(); p != nil {
+		return p, nil
+	}
+	select {
+	case c.making <- struct{}{}:
+	case <-ctx.Done():
+		return nil, notSent(op, ctx.Err())
+	}
+	defer func() { <-c.making }()
+	if p := c.p.Load(); p != nil {
+		return p, nil
+	}
+	if c.closed {
+		return nil, notSent(op, errClosed)
+	}
+	n, err := c.maxConnections(ctx)
+	if err != nil {
+		return nil, notSent(op, err)
+	}
+	pc := c.cfg.Copy()
+	pc.MaxConns = poolSize(n)
+	p, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		return nil, notSent(op, err)
+	}
+	c.p.Store(p)
+	return p, nil
+}
+
+// maxConnections reads the server's max_connections on a session of its own.
+func (c *conn) maxConnections(ctx context.Context) (int, error) {
+	s, err := pgx.ConnectConfig(ctx, c.cfg.ConnConfig.Copy())
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		s.Close(cctx)
+		cancel()
+	}()
+	var n int
+	err = s.QueryRow(ctx, "SELECT current_setting('max_connections')::int").Scan(&n)
+	return n, err
+}
+
+// notSent translates err, met before any of op's statements was sent, as
+// NotSent.
+func notSent(op string, err error) error {
+	err = translate(op, err)
+	if ee, ok := errors.AsType[*engine.Error](err); ok {
+		ee.NotSent = true
+	}
+	return err
 }
 
 var (
@@ -50,12 +128,20 @@ var (
 )
 
 func (c *conn) Ping(ctx context.Context) error {
-	return translate(opPing, c.pool.Ping(ctx))
+	p, err := c.pool(ctx, opPing)
+	if err != nil {
+		return err
+	}
+	return translate(opPing, p.Ping(ctx))
 }
 
 func (c *conn) Version(ctx context.Context) (string, error) {
+	p, err := c.pool(ctx, opVersion)
+	if err != nil {
+		return "", err
+	}
 	var v string
-	if err := c.pool.QueryRow(ctx, versionQuery).Scan(&v); err != nil {
+	if err := p.QueryRow(ctx, versionQuery).Scan(&v); err != nil {
 		return "", translate(opVersion, err)
 	}
 	return v, nil
@@ -64,8 +150,12 @@ func (c *conn) Version(ctx context.Context) (string, error) {
 // CheckPrivileges accepts a superuser, or a role with both CREATEROLE and
 // CREATEDB.
 func (c *conn) CheckPrivileges(ctx context.Context) error {
+	p, err := c.pool(ctx, opCheckPrivileges)
+	if err != nil {
+		return err
+	}
 	var super, createRole, createDB bool
-	if err := c.pool.QueryRow(ctx, privilegesQuery).Scan(&super, &createRole, &createDB); err != nil {
+	if err := p.QueryRow(ctx, privilegesQuery).Scan(&super, &createRole, &createDB); err != nil {
 		return translate(opCheckPrivileges, err)
 	}
 	if super {
@@ -118,8 +208,12 @@ func (c *conn) SetPassword(ctx context.Context, req engine.SetPasswordRequest) e
 	if err != nil {
 		return translate(opSetPassword, err)
 	}
+	p, err := c.pool(ctx, opSetPassword)
+	if err != nil {
+		return err
+	}
 	return c.retry(ctx, opSetPassword, func() error {
-		_, err := c.pool.Exec(ctx, stmts[0].SQL, pgx.QueryExecModeSimpleProtocol)
+		_, err := p.Exec(ctx, stmts[0].SQL, pgx.QueryExecModeSimpleProtocol)
 		return err
 	})
 }
@@ -134,7 +228,11 @@ func (c *conn) SetAccess(ctx context.Context, req engine.SetAccessRequest) error
 // DatabaseSizes returns the size in bytes of every non-template database the
 // admin may connect to, in one query.
 func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
-	rows, err := c.pool.Query(ctx, sizesQuery)
+	p, err := c.pool(ctx, opSizes)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := p.Query(ctx, sizesQuery)
 	if err != nil {
 		return nil, translate(opSizes, err)
 	}
@@ -155,7 +253,14 @@ func (c *conn) DatabaseSizes(ctx context.Context) (map[string]int64, error) {
 	return sizes, nil
 }
 
+// Close closes the pool, once an operation making it is done; later
+// operations fail.
 func (c *conn) Close() error {
-	c.pool.Close()
+	c.making <- struct{}{}
+	c.closed = true
+	<-c.making
+	if p := c.p.Load(); p != nil {
+		p.Close()
+	}
 	return nil
 }

@@ -52,6 +52,7 @@ func TestOperatorJourney(t *testing.T) {
 		op.fill("Username", lim.User)
 		op.fill("Password", lim.Password)
 		op.choose("TLS", "disable")
+		op.fill("Engine pool size", "16")
 	}
 	fillHost()
 	op.press("Test connection")
@@ -85,6 +86,7 @@ func TestOperatorJourney(t *testing.T) {
 		t.Fatalf("Create host gave %d: %s", st, op.textQuiet())
 	}
 	op.waitText("Host maria-2")
+	op.waitText("16 connections") // the engine pool size typed in the form
 	op.follow("Hosts", inSection("Operator pages"))
 	op.waitText("maria-2")
 
