@@ -218,7 +218,7 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 		}
 		return nil
 	}
-	tx := &txn{Tx: sqlTx, d: db.dialect, db: db}
+	tx := &txn{Tx: sqlTx, d: db.dialect, db: db, detached: true}
 	var ran []*groupItem // succeeded so far: answered after the commit
 	cacheless := true    // every item that ran wrote only what no cache reads (txn.logOnly)
 	for i, it := range batch {
@@ -273,7 +273,8 @@ func (db *DB) runBatch(leader *groupItem, batch []*groupItem) (rest []*groupItem
 
 // runItem runs one item's function inside a savepoint. broken reports that
 // the savepoint could not be rolled back to (SQLite rolled the whole
-// transaction back, as it does after some errors).
+// transaction back, as it does after some errors). Its statements run
+// without its context's cancellation (txn.detached).
 func (db *DB) runItem(tx *txn, it *groupItem) (err error, panicked any, broken error) {
 	ctx := context.WithoutCancel(it.ctx)
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT item`); err != nil {

@@ -226,7 +226,14 @@ func TestGroupCommit_CancelledWhileQueuedDoesNotRun(t *testing.T) {
 	ctxD, cancelD := context.WithCancel(context.Background())
 	d := queueTx(t, db, ctxD, func(tx *txn) error {
 		cancelD()
-		return track("d")(tx)
+		ran <- "d"
+		// Its statements run with its own, now cancelled, context.
+		var n int
+		if err := tx.QueryRowContext(ctxD, `SELECT COUNT(*) FROM gc`).Scan(&n); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctxD, `INSERT INTO gc (k, seen) VALUES (?, ?)`, "d", n)
+		return err
 	})
 
 	cancelA()
