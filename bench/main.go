@@ -71,6 +71,7 @@ type flags struct {
 	fill           int
 	fillAccount    int
 	watchRounds    int
+	watchManaged   bool
 	phases         []string
 	json, verbose  bool
 	cpuProfile     string
@@ -97,6 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.fill, "fill", 0, "databases (with owners) made with raw statements on each engine before its measurements, to measure a host that is not empty")
 	fs.IntVar(&f.fillAccount, "fill-account", 0, "databases recorded straight in the metadata store (no engine objects) in the sequential create's account and on its host before it measures, to measure an account that is not empty")
 	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
+	fs.BoolVar(&f.watchManaged, "watch-managed", true, "give the store a row for each database the watcher measurement makes, as if dbplane had made them")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
 	fs.BoolVar(&f.json, "json", false, "print machine-readable JSON instead of the table")
 	fs.BoolVar(&f.verbose, "v", false, "send dbplane's own log (level error) to stderr")
@@ -377,7 +379,12 @@ func watcher(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result, 
 	if err != nil {
 		return err
 	}
-	logf("watcher: filled in %s; %d passes each way ...", time.Since(t0).Round(time.Second), f.watchRounds)
+	if f.watchManaged {
+		if err := h.ManageWatched(ctx, e, f.watchDBs); err != nil {
+			return err
+		}
+	}
+	logf("watcher: filled in %s (store rows: %t); %d passes each way ...", time.Since(t0).Round(time.Second), f.watchManaged, f.watchRounds)
 	w, err := h.MeasureWatcher(ctx, e, f.watchDBs, others, f.watchRounds)
 	if err != nil {
 		return err
@@ -389,9 +396,10 @@ func watcher(ctx context.Context, h *Harness, e *Engine, f *flags, res *Result, 
 		ratioRow(p+" DatabaseSizes alone", "s", seconds(w.Sizes), seconds(w.Raw), Info, 0),
 		ratioRow(p+" whole RefreshQuota", "s", seconds(w.Whole), seconds(w.Raw), Info, 0),
 		ratioRow(p+" former single query", "s", seconds(w.OneQuery), seconds(w.Raw), Info, 0),
+		ratioRow(p+" CPU whole pass vs catalog client", "ms", 1000*seconds(w.PassCPU), 1000*seconds(w.RawCPU), Info, 0),
 	)
-	res.Notes = append(res.Notes, fmt.Sprintf("watcher: pass %s ms, DatabaseSizes alone %s ms, raw catalog queries %s ms, former single query %s ms; %d non-InnoDB tables looked up",
-		msList(w.Pass), msList(w.Sizes), msList(w.Raw), msList(w.OneQuery), len(others)))
+	res.Notes = append(res.Notes, fmt.Sprintf("watcher: pass %s ms, DatabaseSizes alone %s ms, raw catalog queries %s ms, former single query %s ms; CPU per whole pass %s ms, per raw catalog run %s ms; %d non-InnoDB tables looked up; %d databases matched a store row",
+		msList(w.Pass), msList(w.Sizes), msList(w.Raw), msList(w.OneQuery), msList(w.PassCPU), msList(w.RawCPU), len(others), w.Matched))
 	if !w.Same {
 		return fmt.Errorf("watcher: DatabaseSizes and the former single query differ: %s", w.Diff)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // The watcher measurement (SPEC §7): one quota-watcher pass over a MariaDB
@@ -57,6 +60,14 @@ type Watcher struct {
 	Sizes     []time.Duration // DatabaseSizes alone, through the raw side's Conn (same driver and middleware)
 	Raw       []time.Duration // the raw catalog queries
 	OneQuery  []time.Duration // the driver's former single query
+	// PassCPU and RawCPU are this process's CPU time (user + system) over
+	// each whole RefreshQuota call and each run of the raw catalog queries:
+	// dbplane's Go side against a plain client's, steadier than wall time
+	// on a loaded machine. The engine's own CPU is in neither.
+	PassCPU, RawCPU []time.Duration
+	// Matched is how many of the host's databases the last pass matched
+	// with a row of the store.
+	Matched int
 	// Same reports whether DatabaseSizes and the former query gave the same
 	// bytes for every database; Diff names the first that did not.
 	Same bool
@@ -196,12 +207,12 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 	db := e.DB.AdminDB()
 	svc := h.Server.Service()
 	pass := func(keep bool) error {
-		t0 := time.Now()
+		c0, t0 := processCPU(), time.Now()
 		rep, err := svc.RefreshQuota(ctx)
 		if err != nil {
 			return fmt.Errorf("watcher pass: %w", err)
 		}
-		whole := time.Since(t0)
+		whole, cpu := time.Since(t0), processCPU()-c0
 		for _, m := range rep.Hosts {
 			if m.HostID != e.HostID {
 				continue
@@ -209,8 +220,9 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 			if m.Error != "" {
 				return fmt.Errorf("watcher pass: host %s: %s", m.HostName, m.Error)
 			}
+			w.Matched = m.Databases
 			if keep {
-				w.Pass, w.Whole = append(w.Pass, m.Took), append(w.Whole, whole)
+				w.Pass, w.Whole, w.PassCPU = append(w.Pass, m.Took), append(w.Whole, whole), append(w.PassCPU, cpu)
 			}
 			return nil
 		}
@@ -218,13 +230,13 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 	}
 	raw := func(keep bool) error {
 		var err error
-		t0 := time.Now()
+		c0, t0 := processCPU(), time.Now()
 		labeled(sideRaw, func() { err = rawCatalog(ctx, db, others) })
 		if err != nil {
 			return fmt.Errorf("raw catalog queries: %w", err)
 		}
 		if keep {
-			w.Raw = append(w.Raw, time.Since(t0))
+			w.Raw, w.RawCPU = append(w.Raw, time.Since(t0)), append(w.RawCPU, processCPU()-c0)
 		}
 		return nil
 	}
@@ -290,3 +302,51 @@ func (h *Harness) MeasureWatcher(ctx context.Context, e *Engine, n int, others [
 }
 
 func seconds(ds []time.Duration) float64 { return Summarize(ds).Mean / 1000 }
+
+// ManageWatched gives the store a row for each of the n databases
+// FillWatched made, in a new account, as if dbplane had made them: active,
+// never measured. Without them the watcher pass has nothing of its own to
+// compare or write and measures the engine side only. The rows go straight
+// into the server's SQLite file in one transaction (through the API it
+// would take hours and measure nothing more), with the ids taken from the
+// store's sequence and the account's and host's counters moved to match.
+func (h *Harness) ManageWatched(ctx context.Context, e *Engine, n int) error {
+	acct, _, err := h.NewAccount(ctx, nil)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(h.dir, "dbplane", "dbplane.db")+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE sequences SET last = last + ? WHERE name = 'databases' RETURNING last`, n).Scan(&last); err != nil {
+		return fmt.Errorf("watcher: take %d database ids: %w", n, err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO databases (id, numeric_id, account_id, host_id, engine, label, db_name, db_user, remote,
+		sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, 'mariadb', ?, ?, ?, '%', x'00', 'active', 0, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	now := time.Now().UnixMilli()
+	for i := range n {
+		name := fmt.Sprintf("wb_%06d", i)
+		if _, err := ins.ExecContext(ctx, fmt.Sprintf("01WATCH%019d", i), last-int64(n)+1+int64(i), acct, e.HostID, name, name, "u"+name, now, now); err != nil {
+			return fmt.Errorf("watcher: store row %s: %w", name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET database_count = database_count + ? WHERE id = ?`, n, acct); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + ? WHERE id = ?`, n, e.HostID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

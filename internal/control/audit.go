@@ -40,14 +40,24 @@ type AuditOptions struct {
 // an entry; a goroutine writes the queue to the store in one transaction
 // every Flush or Batch entries, so a request does not wait on a store
 // write. It implements dbplane.AuditService.
+//
+// The queue is a slice under a mutex, not a channel: a send on a channel
+// wakes the goroutine for every entry (a reveal is audited, and the
+// scheduler's work for that wake-up cost more than the entry's insert),
+// while Record only wakes it when a batch is full.
 type AuditLog struct {
 	s     *Service
 	opt   AuditOptions
-	in    chan *dbplane.AuditEntry
+	kick  chan struct{} // cap 1: the queue holds a batch
 	flush chan chan struct{}
 	stop  chan struct{}
 	done  chan struct{}
 	once  sync.Once
+
+	mu     sync.Mutex
+	room   sync.Cond // signalled when run takes the queue
+	queue  []*dbplane.AuditEntry
+	closed bool // run has taken the last queue: Record drops
 }
 
 var _ dbplane.AuditService = (*AuditLog)(nil)
@@ -63,11 +73,12 @@ func (s *Service) OpenAuditLog(opt AuditOptions) *AuditLog {
 	}
 	a := &AuditLog{
 		s: s, opt: opt,
-		in:    make(chan *dbplane.AuditEntry, auditQueue),
+		kick:  make(chan struct{}, 1),
 		flush: make(chan chan struct{}),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
+	a.room.L = &a.mu
 	go a.run()
 	return a
 }
@@ -81,11 +92,36 @@ func (a *AuditLog) Record(e dbplane.AuditEntry) {
 		return
 	}
 	e.ID = id
-	select {
-	case <-a.stop:
-		a.s.log.Warn("audit entry after close dropped", "action", e.Action, "request_id", e.RequestID)
-	case a.in <- &e:
+	a.mu.Lock()
+	for len(a.queue) >= auditQueue && !a.closed {
+		a.room.Wait()
 	}
+	if a.closed {
+		a.mu.Unlock()
+		a.s.log.Warn("audit entry after close dropped", "action", e.Action, "request_id", e.RequestID)
+		return
+	}
+	a.queue = append(a.queue, &e)
+	full := len(a.queue) == a.opt.Batch
+	a.mu.Unlock()
+	if full {
+		select {
+		case a.kick <- struct{}{}:
+		default: // run is already asked
+		}
+	}
+}
+
+// take hands the queue to run, and lets waiting Records in. last marks
+// the log closed: later Records drop their entries.
+func (a *AuditLog) take(last bool) []*dbplane.AuditEntry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	q := a.queue
+	a.queue = nil
+	a.closed = a.closed || last
+	a.room.Broadcast()
+	return q
 }
 
 // Flush writes what is queued now, and returns when it is written or ctx
@@ -155,20 +191,18 @@ func (a *AuditLog) run() {
 	}
 	for {
 		select {
-		case e := <-a.in:
-			pending = append(pending, e)
-			fresh++
-			if fresh >= a.opt.Batch {
-				write()
-			}
+		case <-a.kick:
+			a.drain(&pending, &fresh, false)
+			write()
 		case <-t.C:
+			a.drain(&pending, &fresh, false)
 			write()
 		case ack := <-a.flush:
-			a.drain(&pending, &fresh)
+			a.drain(&pending, &fresh, false)
 			write()
 			close(ack)
 		case <-a.stop:
-			a.drain(&pending, &fresh)
+			a.drain(&pending, &fresh, true)
 			write()
 			return
 		}
@@ -198,17 +232,11 @@ func (a *AuditLog) dropPoison(batch []*dbplane.AuditEntry) bool {
 	return took > 0 || refused == 0
 }
 
-// drain moves what waits in the queue to pending.
-func (a *AuditLog) drain(pending *[]*dbplane.AuditEntry, fresh *int) {
-	for {
-		select {
-		case e := <-a.in:
-			*pending = append(*pending, e)
-			*fresh++
-		default:
-			return
-		}
-	}
+// drain moves what waits in the queue to pending; last closes the log.
+func (a *AuditLog) drain(pending *[]*dbplane.AuditEntry, fresh *int, last bool) {
+	q := a.take(last)
+	*pending = append(*pending, q...)
+	*fresh += len(q)
 }
 
 // SweepAudit deletes the audit entries older than keep, and returns how

@@ -122,3 +122,42 @@ func TestAuditLog_OneRefusedEntryDoesNotHoldBackTheRest(t *testing.T) {
 		t.Errorf("logs lack the dropped entry: %s", f.logs.String())
 	}
 }
+
+// TestAuditLog_FullBatchIsWrittenWithoutTimer: a batch's worth of entries
+// reaches the store by itself, before the timer and without a read or
+// Close asking; fewer wait for one of those.
+func TestAuditLog_FullBatchIsWrittenWithoutTimer(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	a := f.svc.OpenAuditLog(control.AuditOptions{Flush: time.Hour, Batch: 5})
+	defer a.Close()
+	ctx := context.Background()
+	rec := func(n int) {
+		for i := range n {
+			a.Record(dbplane.AuditEntry{Time: time.Now(), Surface: "dbapi", Action: "GET /api/v1/db/databases/{id}", Reveal: true, Status: 200, RequestID: fmt.Sprint("r", i)})
+		}
+	}
+	stored := func() int {
+		es, _, err := f.st.AuditLog(ctx, dbplane.AuditFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	rec(4)
+	rec(1)
+	deadline := time.Now().Add(30 * time.Second)
+	for stored() < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("a full batch of 5 was not written: %d in the store", stored())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	rec(3) // less than a batch: stays queued until the timer, a read or Close
+	time.Sleep(50 * time.Millisecond)
+	if n := stored(); n != 5 {
+		t.Errorf("store holds %d entries after 3 more, want 5 (a part batch waits)", n)
+	}
+	if es, _, err := a.AuditLog(ctx, dbplane.AuditFilter{Limit: 100}); err != nil || len(es) != 8 {
+		t.Errorf("AuditLog = %d entries, %v; want 8", len(es), err)
+	}
+}

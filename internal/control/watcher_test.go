@@ -51,3 +51,68 @@ func TestRefreshQuota_MeasuresHostsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshQuota_ReadsTheStoreWhileTheEngineMeasures: the store's rows of
+// a host are read while the engine is still measuring it, not after, and
+// the sizes the engine reports are stored all the same. The engine's
+// measurement waits until the read is done (or 5 s): read after it, the
+// read would never be done in time.
+func TestRefreshQuota_ReadsTheStoreWhileTheEngineMeasures(t *testing.T) {
+	read := make(chan struct{})
+	var once sync.Once
+	f := newFixture(t, control.Options{Hook: func(step string) {
+		if step == "quota:stored-sizes-read" {
+			once.Do(func() { close(read) })
+		}
+	}})
+	d := f.mustCreate(t, f.account.ID, "app")
+	f.fake.SetSize(d.Database.DBName, 4096)
+	during := false
+	f.fake.SetHook(enginefake.OpSizes, func() {
+		select {
+		case <-read:
+			during = true
+		case <-time.After(5 * time.Second):
+		}
+	})
+	rep, err := f.svc.RefreshQuota(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !during {
+		t.Error("the store's rows were not read while the engine measured")
+	}
+	if len(rep.Hosts) != 1 || rep.Hosts[0].Error != "" || rep.Hosts[0].Databases != 1 {
+		t.Fatalf("report hosts = %+v, want one host with 1 database measured", rep.Hosts)
+	}
+	got, err := f.st.Database(context.Background(), d.Database.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SizeBytes != 4096 || got.SizeRefreshedAt == nil {
+		t.Errorf("stored size %d (refreshed %v), want 4096, measured", got.SizeBytes, got.SizeRefreshedAt)
+	}
+}
+
+// TestRefreshQuota_SlowHostIsNotCutAtTheEngineTimeout: measuring a host may
+// take longer than the engine timeout (a host of 100,000 databases on a
+// busy machine); the sizes are stored all the same.
+func TestRefreshQuota_SlowHostIsNotCutAtTheEngineTimeout(t *testing.T) {
+	const engineTimeout = 50 * time.Millisecond
+	f := newFixture(t, control.Options{EngineTimeout: engineTimeout})
+	d := f.mustCreate(t, f.account.ID, "app")
+	f.fake.SetSize(d.Database.DBName, 4096)
+	f.fake.SetHookContext(enginefake.OpSizes, func(ctx context.Context) {
+		select {
+		case <-time.After(4 * engineTimeout):
+		case <-ctx.Done():
+		}
+	})
+	rep, err := f.svc.RefreshQuota(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Hosts) != 1 || rep.Hosts[0].Error != "" || rep.Hosts[0].Databases != 1 {
+		t.Fatalf("report hosts = %+v, want the host measured", rep.Hosts)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,7 +36,29 @@ type Metrics struct {
 	engineLat *prometheus.HistogramVec
 	passes    *prometheus.CounterVec
 	passLat   prometheus.Histogram
+
+	// observers holds each request series' counter and histogram once
+	// looked up (reqLabels → *reqObserver): the vectors hash and check
+	// the label values on every lookup, under a lock. Routes are patterns
+	// and statuses a handful, so it stays small; nObservers bounds it
+	// anyway.
+	observers  sync.Map
+	nObservers atomic.Int64
 }
+
+type reqLabels struct {
+	surface, route string
+	status         int
+}
+
+type reqObserver struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// maxObservers bounds Metrics.observers; series past it are looked up in
+// the vectors each time.
+const maxObservers = 4096
 
 // scrapeTimeout bounds the store reads of one scrape.
 const scrapeTimeout = 5 * time.Second
@@ -90,8 +114,23 @@ func (m *Metrics) ObserveRequest(surface, route string, status int, took time.Du
 	if route == "" {
 		route = "unmatched" // a 404 or a refused path: no pattern, one label
 	}
-	m.requests.WithLabelValues(surface, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(surface, route).Observe(took.Seconds())
+	k := reqLabels{surface, route, status}
+	o, ok := m.observers.Load(k)
+	if !ok {
+		obs := &reqObserver{
+			count:   m.requests.WithLabelValues(surface, route, strconv.Itoa(status)),
+			latency: m.latency.WithLabelValues(surface, route),
+		}
+		o = obs
+		if m.nObservers.Load() < maxObservers {
+			if o, ok = m.observers.LoadOrStore(k, obs); !ok {
+				m.nObservers.Add(1)
+			}
+		}
+	}
+	obs := o.(*reqObserver)
+	obs.count.Inc()
+	obs.latency.Observe(took.Seconds())
 }
 
 // ObserveEngine records one engine operation: its engine, op and

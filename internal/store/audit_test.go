@@ -1,14 +1,19 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 func TestAuditLog_FiltersPagesAndRetention(t *testing.T) {
@@ -94,6 +99,73 @@ func TestAuditLog_FiltersPagesAndRetention(t *testing.T) {
 		got, _, _ = db.AuditLog(ctx, dbplane.AuditFilter{})
 		if diff := cmp.Diff([]string{"6", "5"}, ids(got)); diff != "" {
 			t.Errorf("after retention (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestInsertAudit_Chunks writes batches around the multi-row statement's
+// size (none, a remainder only, exactly one chunk, chunks and a
+// remainder, over several transactions) and reads every entry back as
+// written, resources included.
+func TestInsertAudit_Chunks(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		base := time.UnixMilli(1_800_000_000_000).UTC()
+		var want []*dbplane.AuditEntry
+		n := 0
+		for _, size := range []int{0, 1, store.AuditChunk - 1, store.AuditChunk, 2*store.AuditChunk + 5} {
+			var batch []*dbplane.AuditEntry
+			for range size {
+				e := &dbplane.AuditEntry{
+					ID: fmt.Sprintf("01CHUNK%019d", n), Time: base.Add(time.Duration(n) * time.Millisecond),
+					Surface: "dbapi", Action: "GET /api/v1/db/databases/{id}", Resources: map[string]string{"id": fmt.Sprintf("db%d", n)},
+					AccountID: "acct", KeyID: "key", KeyPrefix: "dbpu_abc", IP: "192.0.2.1", Status: 200 + n%3, Reveal: n%2 == 0,
+					RequestID: fmt.Sprint("r", n),
+				}
+				switch n % 4 {
+				case 1:
+					e.Resources = nil // stored as {}, read back as none
+				case 2:
+					e.Resources = map[string]string{"id": `a"<é>\` + "\u2028", "created": "x&y", "b": ""}
+				}
+				n++
+				batch = append(batch, e)
+			}
+			if err := db.InsertAudit(ctx, batch); err != nil {
+				t.Fatalf("InsertAudit(%d entries): %v", size, err)
+			}
+			want = append(want, batch...)
+		}
+		got, _, err := db.AuditLog(ctx, dbplane.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Reverse(got) // newest first
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("read back (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// FuzzAuditResources checks the hand-written encoding of an entry's
+// resources against encoding/json, which the store used before and whose
+// bytes the resource filter matches.
+func FuzzAuditResources(f *testing.F) {
+	f.Add("id", "01J0000000000000000000000", "created", "x", "", "")
+	f.Add("id", `a"b\c<d>&e`, "é", "\u2028\x00\x1f\xff", "k", "v")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2, k3, v3 string) {
+		for _, res := range []map[string]string{nil, {}, {k1: v1}, {k1: v1, k2: v2}, {k1: v1, k2: v2, k3: v3}} {
+			want, err := json.Marshal(res)
+			if res == nil {
+				want = []byte("{}")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := store.AppendResources([]byte("x"), res); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+				t.Fatalf("appendResources(%q) = %s, encoding/json: %s", res, got, want)
+			}
 		}
 	})
 }

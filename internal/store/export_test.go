@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // SeedDatabases inserts n settled database rows for an account on a host in
@@ -165,3 +166,59 @@ func SetGroupCommit(db *DB, on bool) { db.dialect.groupCommit = on }
 func GroupStats(db *DB) (batches, items int64) {
 	return db.group.batches.Load(), db.group.items.Load()
 }
+
+// DeleteDatabaseRow deletes a database's row as a finished delete does,
+// counters included.
+func DeleteDatabaseRow(ctx context.Context, db *DB, id string) error {
+	return db.tx(ctx, func(tx *txn) error { return deleteDatabaseRow(ctx, tx, id) })
+}
+
+// CachedStatements returns the text of every statement the store holds
+// prepared, on the write pool (statements write transactions ran) and on
+// the read pool: after a fresh store has run one operation, the statements
+// of that operation.
+func CachedStatements(db *DB) []string {
+	var out []string
+	for _, m := range []*sync.Map{&db.wstmts, &db.stmts} {
+		m.Range(func(k, _ any) bool {
+			out = append(out, k.(string))
+			return true
+		})
+	}
+	return out
+}
+
+// QueryPlan returns SQLite's EXPLAIN QUERY PLAN of q, one line per step,
+// its parameters NULL.
+func QueryPlan(ctx context.Context, db *DB, q string) ([]string, error) {
+	n, quoted := 0, false
+	for _, c := range q {
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, n)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
+}
+
+// AppendResources exposes appendResources for its fuzz test.
+var AppendResources = appendResources
+
+// AuditChunk exposes auditChunk.
+const AuditChunk = auditChunk

@@ -144,7 +144,12 @@ func (h *handler) handleDatabaseReveal(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	h.writeOK(w, r, http.StatusOK, toRevealJSON(creds))
+	buf := response.GetBuffer()
+	defer response.PutBuffer(buf)
+	buf.Grow(512)
+	if err := response.RawJSON(w, http.StatusOK, appendRevealJSON(buf.AvailableBuffer(), creds)); err != nil {
+		response.LogWrite(h.logger, r, "write response", err)
+	}
 }
 
 // handleDatabaseRotate sets a new password on the engine and returns it;

@@ -19,3 +19,13 @@ func ListJSONReflect(dbs []*dbplane.Database) ([]byte, error) {
 	b, err := json.Marshal(okBody{OK: true, Data: out})
 	return append(b, '\n'), err
 }
+
+// RevealJSON is the reveal answer as the handler encodes it.
+func RevealJSON(c *dbplane.Credentials) []byte { return appendRevealJSON(nil, c) }
+
+// RevealJSONReflect is the reveal answer as encoding/json makes it from
+// the wire structs, newline included: what RevealJSON must equal.
+func RevealJSONReflect(c *dbplane.Credentials) ([]byte, error) {
+	b, err := json.Marshal(okBody{OK: true, Data: toRevealJSON(c)})
+	return append(b, '\n'), err
+}

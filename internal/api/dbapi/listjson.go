@@ -58,6 +58,43 @@ func appendDatabaseJSON(b []byte, d *dbplane.Database) []byte {
 	return append(b, `"}`...)
 }
 
+// appendRevealJSON appends the reveal answer for c, newline included:
+// what json.Marshal makes of okBody{OK: true, Data: toRevealJSON(c)}
+// (FuzzRevealJSON). Every reveal is a request of its own, so it is hot
+// too.
+func appendRevealJSON(b []byte, c *dbplane.Credentials) []byte {
+	d := c.Database
+	b = append(b, `{"ok":true,"data":{"id":`...)
+	b = appendString(b, d.ID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, d.Label)
+	b = append(b, `,"engine":`...)
+	b = appendString(b, string(d.Engine))
+	b = append(b, `,"dbName":`...)
+	b = appendString(b, d.DBName)
+	b = append(b, `,"dbUser":`...)
+	b = appendString(b, d.DBUser)
+	b = append(b, `,"password":`...)
+	b = appendString(b, string(c.Password))
+	b = append(b, `,"connectionString":`...)
+	b = appendString(b, string(c.ConnectionString))
+	b = append(b, `,"sizeBytes":`...)
+	b = strconv.AppendInt(b, d.SizeBytes, 10)
+	b = append(b, `,"sizeRefreshedAt":`...)
+	if d.SizeRefreshedAt == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = response.AppendTime(b, *d.SizeRefreshedAt)
+		b = append(b, '"')
+	}
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(d.Status.Public()))
+	b = append(b, `,"createdAt":"`...)
+	b = response.AppendTime(b, d.CreatedAt)
+	return append(b, "\"}}\n"...)
+}
+
 // appendString appends s as a JSON string, as encoding/json writes it.
 // Printable ASCII other than the characters it escapes (", \, <, > and &)
 // is copied; anything else goes through encoding/json.

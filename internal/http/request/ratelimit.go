@@ -14,6 +14,9 @@ import (
 type RateLimiter struct {
 	limit int
 	now   func() time.Time
+	// limitValue is the X-RateLimit-Limit value, shared by every response:
+	// net/http only reads it.
+	limitValue []string
 
 	mu        sync.Mutex
 	windows   map[string]*window
@@ -27,13 +30,20 @@ type window struct {
 
 const rateWindow = time.Minute
 
+// The rate limit headers, as net/http writes them (textproto's canonical
+// form of X-RateLimit-Limit and X-RateLimit-Remaining).
+const (
+	hdrLimit     = "X-Ratelimit-Limit"
+	hdrRemaining = "X-Ratelimit-Remaining"
+)
+
 // NewRateLimiter allows limit requests a minute per bucket; now is the
 // clock (nil: time.Now).
 func NewRateLimiter(limit int, now func() time.Time) *RateLimiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &RateLimiter{limit: limit, now: now, windows: map[string]*window{}}
+	return &RateLimiter{limit: limit, now: now, windows: map[string]*window{}, limitValue: []string{strconv.Itoa(limit)}}
 }
 
 // quota is what a request learnt from the limiter, for the headers.
@@ -57,8 +67,10 @@ func (l *RateLimiter) Limit(w http.ResponseWriter, bucket string) bool {
 	}
 	q := l.take(bucket)
 	hd := w.Header()
-	hd.Set("X-RateLimit-Limit", strconv.Itoa(q.limit))
-	hd.Set("X-RateLimit-Remaining", strconv.Itoa(q.remaining))
+	// The keys in canonical form (what Header.Set would make of
+	// "X-RateLimit-Limit"), set without Set's check and copy.
+	hd[hdrLimit] = l.limitValue
+	hd[hdrRemaining] = []string{strconv.Itoa(q.remaining)}
 	if q.retryAfter > 0 {
 		hd.Set("Retry-After", q.retryAfterSeconds())
 		hd.Set("X-RateLimit-Reset", strconv.FormatInt(q.reset.Unix(), 10))

@@ -35,7 +35,14 @@ type Trail struct {
 // it to fill in, and that Trail, to read after the handler returns.
 func Track(r *http.Request) (*http.Request, *Trail) {
 	t := new(Trail)
-	return r.WithContext(context.WithValue(r.Context(), routeKey{}, t)), t
+	return r.WithContext(WithTrail(r.Context(), t)), t
+}
+
+// WithTrail returns ctx carrying t for the surface that routes a request
+// to fill in: Track for a caller that copies the request itself, with
+// other values in the same copy.
+func WithTrail(ctx context.Context, t *Trail) context.Context {
+	return context.WithValue(ctx, routeKey{}, t)
 }
 
 // TrackRoute is Track for a caller that needs only the route pattern ("" when

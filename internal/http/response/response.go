@@ -108,7 +108,9 @@ func RequestID(r *http.Request) string {
 func NewRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
+	var h [16]byte
+	hex.Encode(h[:], b[:])
+	return string(h[:])
 }
 
 // TimeFormat is ISO 8601 in UTC with milliseconds, as document 003 shows:

@@ -64,7 +64,9 @@ func auditEntry(r *http.Request, surface string, t *request.Trail, status int) d
 }
 
 // pathValues returns the values of pattern's wildcards in u's path
-// ({"id": "01J…"}), or nil when it has none.
+// ({"id": "01J…"}), or nil when it has none. It walks the pattern and the
+// path a segment at a time, as strings.Split of both would, without
+// copying either.
 func pathValues(pattern string, u *url.URL) map[string]string {
 	if i := strings.IndexByte(pattern, ' '); i >= 0 {
 		pattern = pattern[i+1:]
@@ -72,17 +74,20 @@ func pathValues(pattern string, u *url.URL) map[string]string {
 	if !strings.Contains(pattern, "{") {
 		return nil
 	}
-	ps := strings.Split(pattern, "/")
-	segs := strings.Split(u.EscapedPath(), "/")
 	out := map[string]string{}
-	for i, p := range ps {
-		if i >= len(segs) || len(p) < 3 || p[0] != '{' || p[len(p)-1] != '}' || p == "{$}" {
+	path, inPath := u.EscapedPath(), true
+	for pat, inPat := pattern, true; inPat && inPath; {
+		var p, seg string
+		p, pat, inPat = strings.Cut(pat, "/")
+		rest := path // this segment and every one after it
+		seg, path, inPath = strings.Cut(path, "/")
+		if len(p) < 3 || p[0] != '{' || p[len(p)-1] != '}' || p == "{$}" {
 			continue
 		}
-		name, rest := strings.CutSuffix(p[1:len(p)-1], "...")
-		v := segs[i]
-		if rest {
-			v = strings.Join(segs[i:], "/")
+		name, isRest := strings.CutSuffix(p[1:len(p)-1], "...")
+		v := seg
+		if isRest {
+			v = rest
 		}
 		if uv, err := url.PathUnescape(v); err == nil {
 			v = uv

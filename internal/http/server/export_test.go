@@ -10,3 +10,6 @@ var PathValues = pathValues
 
 // MaxAuditField exposes maxAuditField.
 const MaxAuditField = maxAuditField
+
+// Clip exposes clip for the fuzz test's oracle.
+var Clip = clip

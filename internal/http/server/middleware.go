@@ -16,29 +16,45 @@ import (
 )
 
 // middleware wraps next, outermost first: request id, client address from
-// trusted proxies, access log, panic recovery. The request id comes first
-// because it asks whether the peer is a trusted proxy, before realIP
-// replaces the peer's address with the client's.
+// trusted proxies, access log (with the metrics and the audit entry),
+// panic recovery. The request id comes first because it asks whether the
+// peer is a trusted proxy, before the client's address replaces the
+// peer's. The first three run in one handler, so that a request is copied
+// once, with the request id and the trail in its context together.
 func (s *Server) middleware(next http.Handler) http.Handler {
-	return s.requestID(s.realIP(s.accessLog(s.recover(next))))
+	next = s.recover(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.requestID(r)
+		// The key is in canonical form: Header.Set would check it, and
+		// allocate the value's slice anyway.
+		w.Header()[response.RequestIDHeader] = []string{id}
+		st := &reqState{rec: recorder{ResponseWriter: w}}
+		ctx := request.WithTrail(dbplane.WithRequestID(r.Context(), id), &st.trail)
+		if ip, ok := s.realIP(r); ok {
+			r = r.Clone(ctx)
+			r.RemoteAddr = net.JoinHostPort(ip.String(), "0")
+		} else {
+			r = r.WithContext(ctx)
+		}
+		s.accessLog(st, r, next)
+	})
 }
 
-// realIP rewrites r.RemoteAddr from X-Forwarded-For when the peer is a
-// trusted proxy: the client is the right-most address that is not one.
-func (s *Server) realIP(next http.Handler) http.Handler {
-	if len(s.opt.TrustedProxies) == 0 {
-		return next
+// reqState is what the middleware keeps of one request, in one
+// allocation: the response's status and size, and what the surface noted.
+type reqState struct {
+	rec   recorder
+	trail request.Trail
+}
+
+// realIP returns the client's address from X-Forwarded-For when r's peer
+// is a trusted proxy: the right-most address that is not one. ok is false
+// when r.RemoteAddr stays as it is.
+func (s *Server) realIP(r *http.Request) (ip netip.Addr, ok bool) {
+	if len(s.opt.TrustedProxies) == 0 || !s.trusted(r) {
+		return netip.Addr{}, false
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.trusted(r) {
-			if ip, ok := s.forwardedFor(r); ok {
-				r2 := r.Clone(r.Context())
-				r2.RemoteAddr = net.JoinHostPort(ip.String(), "0")
-				r = r2
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
+	return s.forwardedFor(r)
 }
 
 func (s *Server) forwardedFor(r *http.Request) (netip.Addr, bool) {
@@ -74,17 +90,15 @@ func (s *Server) trustedAddr(ip netip.Addr) bool {
 	return false
 }
 
-// requestID gives every request an id, in the context for logs and in the
-// X-Request-Id response header. A trusted proxy's id is kept.
-func (s *Server) requestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(response.RequestIDHeader)
-		if !validRequestID(id) || len(s.opt.TrustedProxies) == 0 || !s.trusted(r) {
-			id = response.NewRequestID()
-		}
-		w.Header().Set(response.RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(dbplane.WithRequestID(r.Context(), id)))
-	})
+// requestID returns the id of r, for the context of logs and the
+// X-Request-Id response header: a trusted proxy's id is kept, every other
+// request gets a new one.
+func (s *Server) requestID(r *http.Request) string {
+	id := r.Header.Get(response.RequestIDHeader)
+	if !validRequestID(id) || len(s.opt.TrustedProxies) == 0 || !s.trusted(r) {
+		id = response.NewRequestID()
+	}
+	return id
 }
 
 func validRequestID(id string) bool {
@@ -101,47 +115,44 @@ func validRequestID(id string) bool {
 	return true
 }
 
-// accessLog writes one line per request. It logs the path without the
-// query string, and never a header or a body: keys travel in
-// Authorization, and a query string may carry anything.
-func (s *Server) accessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &recorder{ResponseWriter: w}
-		r, trail := request.Track(r)
-		defer func() {
-			level := slog.LevelInfo
-			if p := r.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
-				level = slog.LevelDebug
-			}
-			status := rec.status
-			if status == 0 {
-				status = http.StatusOK // nothing written: net/http sends 200
-			}
-			surface := surfaceOf(ownerPath(r.URL.Path))
-			if s.opt.Observe != nil {
-				s.opt.Observe(surface, trail.Route, status, time.Since(start))
-			}
-			if s.opt.Audit != nil && audited(r, surface, trail) {
-				s.opt.Audit(auditEntry(r, surface, trail, status))
-			}
-			// Below the logger's level nothing is built: the attrs cost an
-			// allocation and a few lookups per request.
-			if !s.logger.Enabled(r.Context(), level) {
-				return
-			}
-			s.logger.LogAttrs(r.Context(), level, "http request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", status),
-				slog.Int64("bytes", rec.bytes),
-				slog.Duration("took", time.Since(start)),
-				slog.String("remote_ip", request.ClientIP(r)),
-				slog.String("request_id", response.RequestID(r)),
-			)
-		}()
-		next.ServeHTTP(rec, r)
-	})
+// accessLog serves r with next and writes one line for it. It logs the
+// path without the query string, and never a header or a body: keys
+// travel in Authorization, and a query string may carry anything.
+func (s *Server) accessLog(st *reqState, r *http.Request, next http.Handler) {
+	start := time.Now()
+	rec, trail := &st.rec, &st.trail
+	defer func() {
+		level := slog.LevelInfo
+		if p := r.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			level = slog.LevelDebug
+		}
+		status := rec.status
+		if status == 0 {
+			status = http.StatusOK // nothing written: net/http sends 200
+		}
+		surface := surfaceOf(ownerPath(r.URL.Path))
+		if s.opt.Observe != nil {
+			s.opt.Observe(surface, trail.Route, status, time.Since(start))
+		}
+		if s.opt.Audit != nil && audited(r, surface, trail) {
+			s.opt.Audit(auditEntry(r, surface, trail, status))
+		}
+		// Below the logger's level nothing is built: the attrs cost an
+		// allocation and a few lookups per request.
+		if !s.logger.Enabled(r.Context(), level) {
+			return
+		}
+		s.logger.LogAttrs(r.Context(), level, "http request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Int64("bytes", rec.bytes),
+			slog.Duration("took", time.Since(start)),
+			slog.String("remote_ip", request.ClientIP(r)),
+			slog.String("request_id", response.RequestID(r)),
+		)
+	}()
+	next.ServeHTTP(rec, r)
 }
 
 // recover turns a panic into a 500 with the surface-neutral body, and logs
