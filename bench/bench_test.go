@@ -271,10 +271,28 @@ func TestRowVerdict(t *testing.T) {
 		{ratioRow("p50", "ms", 5, 1, Info, 0), ""},
 		{countRow("errors", 0, 0), "PASS"},
 		{countRow("errors", 1, 0), "MISS"},
+		{diffRow("create p50", "ms", 2.5, 1.5, AtMost, 1), "PASS"},
+		{diffRow("create p50", "ms", 2.51, 1.5, AtMost, 1), "MISS"},
+		{diffRow("create p50", "ms", 30, 29.2, AtMost, 1), "PASS"}, // ratio 1.03, but the difference counts
+		{valueRow("CPU per create", "ms", 0.3, 1.2, AtMost, 0.3), "PASS"},
+		{valueRow("CPU per create", "ms", 0.31, 0.1, AtMost, 0.3), "MISS"},
 	} {
 		if got := tc.row.Verdict(); got != tc.want {
 			t.Errorf("%+v: Verdict = %q, want %q", tc.row, got, tc.want)
 		}
+	}
+}
+
+func TestCPUPerCreate(t *testing.T) {
+	// 300 ms during the HTTP run, 100 ms of it the client's (stub run),
+	// 200 creates; raw: 256 ms for 256 creates; stub: 100 ms for 250
+	// requests.
+	d, r, s := cpuPerCreate(300*time.Millisecond, 100*time.Millisecond, 256*time.Millisecond, 200, 256, 250)
+	if d != 1 || r != 1 || s != 0.4 {
+		t.Fatalf("cpuPerCreate = %v, %v, %v; want 1, 1, 0.4", d, r, s)
+	}
+	if d, _, _ := cpuPerCreate(time.Second, 0, 0, 0, 0, 0); d != 1000 {
+		t.Fatalf("no creates: dbplane = %v, want the whole CPU (no division by zero)", d)
 	}
 }
 
@@ -303,6 +321,8 @@ func TestWriteTable(t *testing.T) {
 		Rows: []Row{
 			ratioRow("create mariadb mean", "ms", 12, 10, AtMost, 1.2),
 			countRow("concurrent mariadb errors", 0, 0),
+			diffRow("create mariadb p50", "ms", 2.4, 1.6, AtMost, 1),
+			valueRow("concurrent mariadb value", "ms", 0.9, 1.1, AtMost, 0.3),
 		},
 		Breakdown: []Breakdown{{Op: "create", Engine: "mariadb", Before: 1, Eng: 10, After: 1, Total: 12, Raw: 10}},
 	}
@@ -310,7 +330,8 @@ func TestWriteTable(t *testing.T) {
 	if err := WriteTable(&buf, res); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"create mariadb mean (ms)", "1.20", "PASS", "concurrent mariadb errors", "create/mariadb"} {
+	for _, want := range []string{"create mariadb mean (ms)", "1.20", "PASS", "concurrent mariadb errors", "create/mariadb",
+		"+0.80", "difference <= 1", "ratio <= 1.20", "concurrent mariadb value (ms)", " <= 0.30", "MISS"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, buf.String())
 		}
@@ -320,8 +341,13 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Result
-	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back.Rows) != 2 {
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back.Rows) != 4 {
 		t.Fatalf("JSON round trip: %v, %+v", err, back)
+	}
+	for i, r := range back.Rows {
+		if r.Result != res.Rows[i].Verdict() || r.On != res.Rows[i].On {
+			t.Errorf("JSON row %d = %+v, want result %q on %q as in the table", i, r, res.Rows[i].Verdict(), res.Rows[i].On)
+		}
 	}
 }
 

@@ -302,6 +302,12 @@ type envelope struct {
 // do sends one request and reads the whole answer. It returns the body of
 // a 2xx answer and an *APIError otherwise.
 func (h *Harness) do(ctx context.Context, method, url, key string, body []byte) ([]byte, error) {
+	return do(ctx, h.Client, method, url, key, body)
+}
+
+// do sends one request with client: the body of a 2xx answer, or an
+// *APIError.
+func do(ctx context.Context, client *http.Client, method, url, key string, body []byte) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -314,7 +320,7 @@ func (h *Harness) do(ctx context.Context, method, url, key string, body []byte) 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := h.Client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -349,8 +355,13 @@ func (h *Harness) CreateHTTP(ctx context.Context, key, label, eng string) (strin
 
 // createAt is CreateHTTP on the dbplane at base (a scale-out replica).
 func (h *Harness) createAt(ctx context.Context, base, key, label, eng string) (string, error) {
+	return createWith(ctx, h.Client, base, key, label, eng)
+}
+
+// createWith is createAt with client.
+func createWith(ctx context.Context, client *http.Client, base, key, label, eng string) (string, error) {
 	body, _ := json.Marshal(map[string]string{"name": label, "engine": eng})
-	b, err := h.do(ctx, http.MethodPost, base+"/api/v1/db/databases", key, body)
+	b, err := do(ctx, client, http.MethodPost, base+"/api/v1/db/databases", key, body)
 	if err != nil {
 		return "", err
 	}

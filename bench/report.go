@@ -65,6 +65,16 @@ const (
 	Info    Goal = ""
 )
 
+// On says which figure of a row its target applies to.
+type On string
+
+// Figures a target applies to.
+const (
+	OnRatio      On = ""           // DBPlane/Raw
+	OnDifference On = "difference" // DBPlane − Raw
+	OnValue      On = "value"      // DBPlane alone
+)
+
 // Row is one line of the result table.
 type Row struct {
 	Metric  string  `json:"metric"`
@@ -73,18 +83,28 @@ type Row struct {
 	Raw     float64 `json:"raw"`
 	// Ratio is DBPlane/Raw, or for count rows (errors, over-allocation)
 	// the count itself.
-	Ratio  float64 `json:"ratio"`
-	Goal   Goal    `json:"goal,omitempty"`
+	Ratio float64 `json:"ratio"`
+	// Difference is DBPlane − Raw (rows with a raw side).
+	Difference float64 `json:"difference,omitempty"`
+	Goal       Goal    `json:"goal,omitempty"`
+	// On is what Target applies to: the ratio (omitted), the difference
+	// or the dbplane value.
+	On     On      `json:"on,omitempty"`
 	Target float64 `json:"target,omitempty"`
 	// Count rows have no raw side: DBPlane is compared with Target.
 	Count bool `json:"count,omitempty"`
+	// Result is PASS, MISS or omitted for info rows (set by WriteJSON).
+	Result string `json:"result,omitempty"`
 }
 
 // Pass reports whether the row meets its target; info rows always do.
 func (r Row) Pass() bool {
 	v := r.Ratio
-	if r.Count {
+	switch {
+	case r.Count || r.On == OnValue:
 		v = r.DBPlane
+	case r.On == OnDifference:
+		v = r.DBPlane - r.Raw
 	}
 	switch r.Goal {
 	case AtMost:
@@ -110,7 +130,24 @@ func ratioRow(metric, unit string, dbplane, raw float64, goal Goal, target float
 	r := Row{Metric: metric, Unit: unit, DBPlane: dbplane, Raw: raw, Goal: goal, Target: target}
 	if raw > 0 {
 		r.Ratio = dbplane / raw
+		r.Difference = dbplane - raw
 	}
+	return r
+}
+
+// diffRow is a row whose target bounds dbplane − raw, such as create's
+// "≤ 1 ms over raw".
+func diffRow(metric, unit string, dbplane, raw float64, goal Goal, target float64) Row {
+	r := ratioRow(metric, unit, dbplane, raw, goal, target)
+	r.On = OnDifference
+	return r
+}
+
+// valueRow is a row whose target bounds the dbplane figure itself, shown
+// next to the raw side's, such as CPU per create.
+func valueRow(metric, unit string, dbplane, raw float64, goal Goal, target float64) Row {
+	r := ratioRow(metric, unit, dbplane, raw, goal, target)
+	r.On = OnValue
 	return r
 }
 
@@ -142,6 +179,10 @@ type Breakdown struct {
 	// transactions, where SQLite checkpoints (and their fsync) land.
 	BeforeMax float64 `json:"beforeMaxMs"`
 	AfterMax  float64 `json:"afterMaxMs"`
+	// Medians of the before and after stages: next to the means, they
+	// say whether a stage is slow throughout or only in a few stalls.
+	BeforeP50 float64 `json:"beforeP50Ms"`
+	AfterP50  float64 `json:"afterP50Ms"`
 }
 
 // Result is everything a run prints.
@@ -175,8 +216,14 @@ type Settings struct {
 	Clients     int      `json:"clients"`
 }
 
-// WriteJSON writes res as indented JSON.
+// WriteJSON writes res as indented JSON, each row with its result.
 func WriteJSON(w io.Writer, res *Result) error {
+	out := *res
+	out.Rows = slices.Clone(res.Rows)
+	for i := range out.Rows {
+		out.Rows[i].Result = out.Rows[i].Verdict()
+	}
+	res = &out
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(res)
@@ -198,21 +245,17 @@ func WriteTable(w io.Writer, res *Result) error {
 		s.N, s.Warmup, s.Concurrency, s.Duration, s.Clients, s.Slots)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "metric\tdbplane\traw\tratio\ttarget\tresult\t")
+	fmt.Fprintln(tw, "metric\tdbplane\traw\tratio\tdifference\ttarget\tresult\t")
 	for _, r := range res.Rows {
-		target := ""
-		if r.Goal != Info {
-			target = fmt.Sprintf("%s %s", r.Goal, num(r.Target))
-		}
 		if r.Count {
-			fmt.Fprintf(tw, "%s\t%s\t\t\t%s\t%s\t\n", r.Metric, num(r.DBPlane), target, r.Verdict())
+			fmt.Fprintf(tw, "%s\t%s\t\t\t\t%s\t%s\t\n", r.Metric, num(r.DBPlane), r.targetText(), r.Verdict())
 			continue
 		}
-		ratio := "-"
+		ratio, diff := "-", "-"
 		if r.Raw > 0 {
-			ratio = fmt.Sprintf("%.2f", r.Ratio)
+			ratio, diff = fmt.Sprintf("%.2f", r.Ratio), fmt.Sprintf("%+.2f", r.Difference)
 		}
-		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t\n", r.Metric, r.Unit, num(r.DBPlane), num(r.Raw), ratio, target, r.Verdict())
+		fmt.Fprintf(tw, "%s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Metric, r.Unit, num(r.DBPlane), num(r.Raw), ratio, diff, r.targetText(), r.Verdict())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -220,10 +263,10 @@ func WriteTable(w io.Writer, res *Result) error {
 	if len(res.Breakdown) > 0 {
 		fmt.Fprintln(w, "\nwhere a sequential dbplane operation spends its time (mean ms):")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "op\tbefore engine (max)\tengine\tafter engine (max)\ttotal\traw engine op\toverhead\t")
+		fmt.Fprintln(tw, "op\tbefore engine (p50, max)\tengine\tafter engine (p50, max)\ttotal\traw engine op\toverhead\t")
 		for _, b := range res.Breakdown {
-			fmt.Fprintf(tw, "%s/%s\t%.2f (%s)\t%.2f\t%.2f (%s)\t%.2f\t%.2f\t%.2f\t\n",
-				b.Op, b.Engine, b.Before, num(b.BeforeMax), b.Eng, b.After, num(b.AfterMax), b.Total, b.Raw, b.Total-b.Raw)
+			fmt.Fprintf(tw, "%s/%s\t%.2f (%.2f, %s)\t%.2f\t%.2f (%.2f, %s)\t%.2f\t%.2f\t%.2f\t\n",
+				b.Op, b.Engine, b.Before, b.BeforeP50, num(b.BeforeMax), b.Eng, b.After, b.AfterP50, num(b.AfterMax), b.Total, b.Raw, b.Total-b.Raw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -238,6 +281,22 @@ func WriteTable(w io.Writer, res *Result) error {
 		fmt.Fprintln(w, "ERROR:", e)
 	}
 	return nil
+}
+
+// targetText is the target column: "ratio >= 0.90", "difference <= 1",
+// "<= 0.30" (the dbplane figure itself), or "" for info rows.
+func (r Row) targetText() string {
+	if r.Goal == Info {
+		return ""
+	}
+	t := fmt.Sprintf("%s %s", r.Goal, num(r.Target))
+	switch {
+	case r.Count || r.On == OnValue:
+		return t
+	case r.On == OnDifference:
+		return "difference " + t
+	}
+	return "ratio " + t
 }
 
 func num(v float64) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -419,6 +420,16 @@ type Concurrent struct {
 	Rows              int // database rows of the account
 	EngineDBs         int // databases on the engine with the account's slug
 	EngineUsers       int // users on the engine with the account's slug
+	// CPU per successful create, in ms (see cpuPerCreate): dbplane's own
+	// (this process's CPU during the HTTP run, less that of the same
+	// client loop against a stub sending dbplane's answers), the raw
+	// runs' (the driver alone), and the stub run's per request (what was
+	// subtracted).
+	CPUDBPlane, CPURaw, CPUStub float64
+	// IdleCPU is the process's CPU per second doing nothing (ms/s),
+	// measured just before the HTTP run and taken off every figure above
+	// for the time each run took.
+	IdleCPU float64
 }
 
 // parallel runs f(0..total-1) on clients goroutines and returns the wall
@@ -457,7 +468,9 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 			res.FirstErr = err.Error()
 		}
 	}
+	var rawCPU time.Duration
 	raw := func(n int) (d time.Duration) {
+		c0 := processCPU()
 		labeled(sideRaw, func() {
 			d = parallel(clients, n, func(int) {
 				if _, err := e.EnsureRaw(ctx); err != nil {
@@ -465,6 +478,7 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 				}
 			})
 		})
+		rawCPU += processCPU() - c0
 		return d
 	}
 
@@ -482,6 +496,13 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 		})
 	})
 	raw(warm)
+	// dbplane's answer to a create, for the stub run below.
+	createAnswer, err := h.answer(ctx, http.MethodPost, h.Base+"/api/v1/db/databases", warmKey,
+		fmt.Appendf(nil, `{"name":"warm-x","engine":%q}`, e.Name))
+	if err != nil {
+		return nil, fmt.Errorf("warm-up create %s over HTTP: %w", e.Name, err)
+	}
+	rawCPU = 0
 
 	acct, key, err := h.NewAccount(ctx, &slots)
 	if err != nil {
@@ -491,6 +512,10 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	t1 := raw(first)
 	var created, refused atomic.Int64
 	var th time.Duration
+	// What the process spends doing nothing (timers, pools, the
+	// server's background loops), charged to no one below.
+	idle := idleCPU(ctx, 500*time.Millisecond)
+	c0 := processCPU()
 	labeled(sideClient, func() {
 		th = parallel(clients, slots+clients, func(i int) {
 			_, err := h.CreateHTTP(ctx, key, fmt.Sprintf("par-%d", i), e.Name)
@@ -505,6 +530,7 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 			}
 		})
 	})
+	httpCPU := processCPU() - c0 - idle.over(th)
 	t2 := raw(slots - first)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -512,6 +538,20 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	res.Created, res.Refused = int(created.Load()), int(refused.Load())
 	res.HTTPRate = float64(res.Created) / th.Seconds()
 	res.RawRate = float64(slots) / (t1 + t2).Seconds()
+
+	// The same client loop against a stub answering as dbplane did.
+	refusal, err := h.answer(ctx, http.MethodPost, h.Base+"/api/v1/db/databases", key,
+		fmt.Appendf(nil, `{"name":"par-x","engine":%q}`, e.Name))
+	if err != nil {
+		return nil, fmt.Errorf("create %s on a full account: %w", e.Name, err)
+	}
+	stubCPU, stubTook, err := h.stubCreates(ctx, clients, slots+clients, res.Created, createAnswer, refusal, e.Name)
+	if err != nil {
+		return nil, err
+	}
+	rawCPU -= idle.over(t1 + t2)
+	res.IdleCPU = idle.perSecond()
+	res.CPUDBPlane, res.CPURaw, res.CPUStub = cpuPerCreate(httpCPU, stubCPU-idle.over(stubTook), rawCPU, res.Created, slots, slots+clients)
 
 	dbs, err := h.Server.Service().ListDatabases(ctx, acct)
 	if err != nil {
@@ -522,6 +562,113 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 		return nil, fmt.Errorf("count %s databases: %w", e.Name, err)
 	}
 	return res, nil
+}
+
+// Answer is a recorded HTTP answer: status and body.
+type Answer struct {
+	Status int
+	Body   []byte
+}
+
+// answer sends one request and returns dbplane's answer, whatever its
+// status.
+func (h *Harness) answer(ctx context.Context, method, url, key string, body []byte) (Answer, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	if err != nil {
+		return Answer{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := h.Client.Do(req)
+	if err != nil {
+		return Answer{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return Answer{Status: resp.StatusCode, Body: b}, err
+}
+
+// stubCreates runs the concurrent phase's client loop (total creates by
+// clients goroutines, through CreateHTTP) against a bare net/http handler
+// that answers the first ok requests with created and the rest with
+// refused, and returns the CPU time this process used meanwhile: the
+// client's share of the HTTP run, plus a bare handler's.
+func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, created, refused Answer, eng string) (cpu, took time.Duration, err error) {
+	var n atomic.Int64
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, err
+	}
+	send := func(w http.ResponseWriter, a Answer) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)))
+		w.WriteHeader(a.Status)
+		w.Write(a.Body)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if n.Add(1) <= int64(ok) {
+			send(w, created)
+		} else {
+			send(w, refused)
+		}
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := NewClient()
+	defer client.CloseIdleConnections()
+	// Warm the connections, as the HTTP run's were by the warm-up.
+	parallel(clients, clients, func(i int) { createWith(ctx, client, base, "k", "warm", eng) })
+	n.Store(0)
+	var failed atomic.Int64
+	c0 := processCPU()
+	labeled(sideClient, func() {
+		took = parallel(clients, total, func(i int) {
+			_, err := createWith(ctx, client, base, "k", fmt.Sprintf("par-%d", i), eng)
+			var ae *APIError
+			if err != nil && !(errors.As(err, &ae) && ae.Status == refused.Status) {
+				failed.Add(1)
+			}
+		})
+	})
+	cpu = processCPU() - c0
+	if f := failed.Load(); f > 0 {
+		return 0, 0, fmt.Errorf("stub creates: %d failed", f)
+	}
+	return cpu, took, ctx.Err()
+}
+
+// idleRate is the CPU the process spends per second of wall time while
+// no measurement runs.
+type idleRate float64
+
+// idleCPU measures the process's CPU over d of doing nothing.
+func idleCPU(ctx context.Context, d time.Duration) idleRate {
+	c0, t0 := processCPU(), time.Now()
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+	return idleRate(float64(processCPU()-c0) / float64(time.Since(t0)))
+}
+
+// over is the idle CPU over a span of wall time.
+func (r idleRate) over(d time.Duration) time.Duration { return time.Duration(float64(r) * float64(d)) }
+
+// perSecond is r in ms of CPU per second.
+func (r idleRate) perSecond() float64 { return float64(r) * 1000 }
+
+// cpuPerCreate turns the concurrent phase's CPU times into ms per create:
+// dbplane's own is the HTTP run's process CPU less the stub run's (the
+// same client loop and requests against a bare handler), per successful
+// create; raw is the raw runs' process CPU per create; stub is the stub
+// run's per request.
+func cpuPerCreate(httpCPU, stubCPU, rawCPU time.Duration, created, rawN, requests int) (dbplane, raw, stub float64) {
+	dbplane = ms(httpCPU-stubCPU) / float64(max(created, 1))
+	raw = ms(rawCPU) / float64(max(rawN, 1))
+	stub = ms(stubCPU) / float64(max(requests, 1))
+	return dbplane, raw, stub
 }
 
 // processCPU returns the user and system CPU time this process has used.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/engine"
@@ -260,22 +259,11 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 
 // candidateHosts returns the enabled hosts of an engine that are not
 // retired, emptiest first, those found down recently last (healthyFirst),
-// and which of them may hold warm databases (warmHosts).
+// and which of them may hold warm databases (warm pools).
 func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, map[string]bool, error) {
-	hosts, err := s.store.ListHosts(ctx)
+	ids, warm, err := s.store.CandidateHostsWarm(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
-	var hs []*dbplane.Host
-	for _, h := range hosts {
-		if h.Engine == e && h.Enabled && h.RetiredAt == nil {
-			hs = append(hs, h)
-		}
-	}
-	sort.SliceStable(hs, func(i, j int) bool { return hs[i].DatabaseCount < hs[j].DatabaseCount })
-	ids := make([]string, len(hs))
-	for i, h := range hs {
-		ids[i] = h.ID
-	}
-	return s.healthyFirst(ids), warmHosts(hs), nil
+	return s.healthyFirst(ids), warm, nil
 }

@@ -192,7 +192,7 @@ func (db *DB) AuditLog(ctx context.Context, f dbplane.AuditFilter) ([]*dbplane.A
 // many it removed.
 func (db *DB) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error) {
 	var n int64
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		tx.logOnly()
 		res, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE at < ?`, db.ms(t))
 		if err != nil {

@@ -66,6 +66,9 @@ type dialect struct {
 	// (txn.stmt): SQLite's driver parses every statement anew, pgx keeps
 	// its own cache per connection.
 	prepareWrites bool
+	// groupCommit runs concurrent write transactions in one transaction,
+	// each in a savepoint (group.go): the dialect has one writer.
+	groupCommit bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
 }
@@ -106,6 +109,7 @@ func newSQLiteDialect() *dialect {
 		nextID:        sqliteNextID,
 		updateSizes:   sqliteUpdateSizes,
 		prepareWrites: true,
+		groupCommit:   true,
 		checkpoint: func(ctx context.Context, db *DB) error {
 			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 			return err
@@ -136,7 +140,7 @@ func openSQLite(_ *dialect, file string) (write, read *sql.DB, err error) {
 	// The writer never checkpoints: the fsync of a checkpoint would land in
 	// some request's commit. RunCheckpoints does it in the background and
 	// Close at the end.
-	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
+	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, nil, fmt.Errorf("open store: %w", err)
 	}

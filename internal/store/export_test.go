@@ -13,7 +13,7 @@ import (
 // one transaction, counters included, as fast as SQLite allows: benchmarks need tens of
 // thousands of rows, and InsertDatabase one by one would take minutes.
 func SeedDatabases(ctx context.Context, db *DB, accountID, hostID string, n int) error {
-	return db.tx(ctx, func(tx *txn) error {
+	return db.txAlone(ctx, func(tx *txn) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO databases (id, numeric_id, account_id, host_id, engine, label, db_name, db_user, remote,
 			sealed_password, status, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, 'mariadb', ?, ?, ?, '%', ?, 'active', 1, 0, 0)`)
 		if err != nil {
@@ -157,6 +157,16 @@ func RunMigration(ctx context.Context, db *DB, prefix string) error {
 		return err
 	}
 	return ExecSchema(ctx, db, string(body))
+}
+
+// SetGroupCommit turns group commit on or off for db (benchmarks compare
+// the two); it must not be called while db is in use.
+func SetGroupCommit(db *DB, on bool) { db.dialect.groupCommit = on }
+
+// GroupStats returns how many batches group commit ran and how many
+// functions they committed.
+func GroupStats(db *DB) (batches, items int64) {
+	return db.group.batches.Load(), db.group.items.Load()
 }
 
 // DeleteDatabaseRow deletes a database's row as a finished delete does,

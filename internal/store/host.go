@@ -102,6 +102,45 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 	return out, err
 }
 
+// CandidateHosts returns the ids of the enabled, not retired hosts of an
+// engine, emptiest first (then by name, as ListHosts orders them): where a
+// create may go. One small query, for every create; ListHosts reads every
+// column of every host and its nodes.
+func (db *DB) CandidateHosts(ctx context.Context, engine dbplane.Engine) ([]string, error) {
+	ids, _, err := db.CandidateHostsWarm(ctx, engine)
+	return ids, err
+}
+
+// CandidateHostsWarm is CandidateHosts, with which of the hosts may hold
+// warm databases (a warm pool, or warm databases left): a create there
+// tries to claim one (NewDatabase.Warm). Nil when none may.
+func (db *DB) CandidateHostsWarm(ctx context.Context, engine dbplane.Engine) ([]string, map[string]bool, error) {
+	rows, err := db.readRows(ctx, `SELECT h.id, CASE WHEN h.warm_pool > 0 OR h.warm_count > 0 THEN 1 ELSE 0 END
+		FROM hosts h WHERE h.engine = ? AND h.enabled = 1 AND h.retired_at IS NULL
+		ORDER BY h.database_count, h.name, h.numeric_id`, string(engine))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	var warm map[string]bool
+	for rows.Next() {
+		var id string
+		var w int
+		if err := rows.Scan(&id, &w); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		if w != 0 {
+			if warm == nil {
+				warm = map[string]bool{}
+			}
+			warm[id] = true
+		}
+	}
+	return ids, warm, rows.Err()
+}
+
 // hostNodes reads host_id, node_id rows into the nodes of each host.
 func (db *DB) hostNodes(ctx context.Context, q string, args ...any) (map[string][]string, error) {
 	rows, err := db.readRows(ctx, q, args...)

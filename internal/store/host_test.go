@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -142,6 +143,50 @@ func TestMigration_HostNodesMovesTheNodeLink(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestCandidateHosts: the enabled, not retired hosts of the engine, the
+// emptiest first, then by name; on both dialects.
+func TestCandidateHosts(t *testing.T) {
+	t.Parallel()
+	bothDialects(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mk := func(id, name string, e dbplane.Engine, enabled bool) {
+			t.Helper()
+			h := &dbplane.Host{ID: id, Name: name, Engine: e, Hostname: "127.0.0.1", Port: 3306, Username: "root",
+				SealedPassword: []byte("sealed"), TLS: dbplane.TLSDisable, Enabled: enabled}
+			if err := db.CreateHost(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("hb", "b", dbplane.EngineMariaDB, true)
+		mk("ha", "a", dbplane.EngineMariaDB, true)
+		mk("hc", "c", dbplane.EngineMariaDB, true)
+		mk("hoff", "0-off", dbplane.EngineMariaDB, false)
+		mk("hpg", "0-pg", dbplane.EnginePostgres, true)
+		mk("hgone", "0-gone", dbplane.EngineMariaDB, true)
+		if _, _, err := db.RetireHost(ctx, "hgone"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.CandidateHosts(ctx, dbplane.EngineMariaDB)
+		if err != nil || fmt.Sprint(got) != "[ha hb hc]" {
+			t.Fatalf("CandidateHosts = %v, %v; want [ha hb hc] (by name when equally full)", got, err)
+		}
+		// Two databases on ha, one on hb: hc is now the emptiest.
+		mustAccount(t, db, "acc", nil)
+		for i, h := range []string{"ha", "ha", "hb"} {
+			if err := db.InsertDatabase(ctx, newDB("acc", fmt.Sprint("l", i), h)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err = db.CandidateHosts(ctx, dbplane.EngineMariaDB)
+		if err != nil || fmt.Sprint(got) != "[hc hb ha]" {
+			t.Fatalf("CandidateHosts = %v, %v; want [hc hb ha]", got, err)
+		}
+		if got, err := db.CandidateHosts(ctx, dbplane.EngineMongo); err != nil || len(got) != 0 {
+			t.Fatalf("CandidateHosts(mongodb) = %v, %v; want none", got, err)
+		}
+	})
+}
 
 // A host's pool size is stored on create, replaced on update, and read
 // back by Host and ListHosts; a host made without one reads 0 (automatic).

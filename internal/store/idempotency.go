@@ -86,7 +86,7 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, id string) error {
 // returns how many.
 func (db *DB) DeleteIdempotencyKeysBefore(ctx context.Context, t time.Time) (int64, error) {
 	var n int64
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, db.ms(t))
 		if err != nil {
 			return err

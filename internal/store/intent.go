@@ -46,6 +46,21 @@ func holdLease(ctx context.Context, tx *txn, in *dbplane.Intent) error {
 	return nil
 }
 
+// endLease is holdLease and the intent's deletion in one statement, for a
+// transaction that ends with the intent gone: it deletes the intent if it
+// still holds the caller's token (taking the row's lock first, as
+// holdLease does) and returns ErrLeaseLost otherwise.
+func endLease(ctx context.Context, tx *txn, in *dbplane.Intent) error {
+	ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM intents WHERE id = ? AND token = ?`, in.ID, in.Token))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
 // ClaimIntent takes in over for the caller: its token moves on, so
 // whoever held it before is fenced off, and its lease starts now. Unless
 // minAge is 0 (the caller is the only worker), only an intent whose lease
@@ -192,20 +207,31 @@ func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Datab
 func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.Status, error) {
 	desired := dbplane.StatusActive
 	err := db.tx(ctx, func(tx *txn) error {
-		if err := holdLease(ctx, tx, in); err != nil {
+		if err := endLease(ctx, tx, in); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?`,
-			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)); err != nil {
-			return err
-		}
-		d, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
-		if err == nil {
+		// The flags DesiredStatus needs come back from the UPDATE itself;
+		// only a row that is no longer creating (or gone) is read whole.
+		d := dbplane.Database{Status: dbplane.StatusActive}
+		var adminDisabled, suspDisabled, overQuota int
+		err := tx.QueryRowContext(ctx, `UPDATE databases SET status = ?, updated_at = ? WHERE id = ? AND status = ?
+			RETURNING admin_disabled, suspension_disabled, over_quota`,
+			string(dbplane.StatusActive), db.ms(db.Now()), in.DatabaseID, string(dbplane.StatusCreating)).Scan(&adminDisabled, &suspDisabled, &overQuota)
+		switch {
+		case err == nil:
+			d.AdminDisabled, d.SuspensionDisabled, d.OverQuota = adminDisabled != 0, suspDisabled != 0, overQuota != 0
 			desired = d.DesiredStatus()
-		} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+		case errors.Is(err, sql.ErrNoRows):
+			found, err := findDatabase(ctx, tx, databaseFilter{ID: in.DatabaseID})
+			if err == nil {
+				desired = found.DesiredStatus()
+			} else if !errors.Is(err, dbplane.ErrDatabaseNotFound) {
+				return err
+			}
+		default:
 			return err
 		}
-		return deleteIntent(ctx, tx, in.ID)
+		return nil
 	})
 	return desired, err
 }
@@ -213,14 +239,12 @@ func (db *DB) CompleteCreate(ctx context.Context, in *dbplane.Intent) (dbplane.S
 // CompleteRotate stores the new sealed password and forgets the intent.
 func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 	return db.tx(ctx, func(tx *txn) error {
-		if err := holdLease(ctx, tx, in); err != nil {
+		if err := endLease(ctx, tx, in); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE databases SET sealed_password = ?, updated_at = ? WHERE id = ?`,
-			in.SealedPassword, db.ms(db.Now()), in.DatabaseID); err != nil {
-			return err
-		}
-		return deleteIntent(ctx, tx, in.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE databases SET sealed_password = ?, updated_at = ? WHERE id = ?`,
+			in.SealedPassword, db.ms(db.Now()), in.DatabaseID)
+		return err
 	})
 }
 

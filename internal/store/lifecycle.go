@@ -63,7 +63,7 @@ func (db *DB) RetireHost(ctx context.Context, id string) (*dbplane.Host, []*dbpl
 	var h *dbplane.Host
 	var abandoned []*dbplane.Intent
 	now := db.ms(db.Now())
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		where, arg := hostWhere(id)
 		var err error
 		if h, err = scanHost(tx.QueryRowContext(ctx, `SELECT `+hostCols+` FROM hosts h WHERE `+where, arg)); err != nil {
@@ -145,7 +145,7 @@ const ownedWhere = `(d.account_id = ? OR d.server_id IN (SELECT s.id FROM server
 func (db *DB) BeginAccountDelete(ctx context.Context, id string, cascade bool) (*AccountDelete, error) {
 	out := &AccountDelete{}
 	now := db.ms(db.Now())
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		ok, err := updatedOne(tx.ExecContext(ctx, `UPDATE accounts SET updated_at = ? WHERE id = ?`, now, id))
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (db *DB) migrate(ctx context.Context, noMigrate bool) error {
 		if err != nil {
 			return err
 		}
-		err = db.tx(ctx, func(tx *txn) error {
+		err = db.txAlone(ctx, func(tx *txn) error {
 			// No arguments: the whole file goes as one simple query.
 			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err

@@ -115,7 +115,7 @@ func (db *DB) ResealBatch(ctx context.Context, t SealedTable, batch []Reseal) (i
 		return 0, err
 	}
 	var n int
-	err = db.tx(ctx, func(tx *txn) error {
+	err = db.txAlone(ctx, func(tx *txn) error {
 		n = 0
 		for _, r := range batch {
 			ok, err := updatedOne(tx.ExecContext(ctx, q.update, r.New, r.ID, r.Old))

@@ -20,7 +20,7 @@ import (
 // UpdateSizesFrom).
 func (db *DB) UpdateSizes(ctx context.Context, hostID string, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
-	err := db.tx(ctx, func(tx *txn) error {
+	err := db.txAlone(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, hostSizesSQL, hostID)
 		if err != nil {
 			return err
@@ -103,7 +103,7 @@ func scanHostSizes(hostID string, rows *sql.Rows) (*HostSizes, error) {
 // matched a database of the host.
 func (db *DB) UpdateSizesFrom(ctx context.Context, stored *HostSizes, sizes map[string]int64, at time.Time) (int, error) {
 	n := 0
-	err := db.tx(ctx, func(tx *txn) (err error) {
+	err := db.txAlone(ctx, func(tx *txn) (err error) {
 		n, err = db.writeSizes(ctx, tx, stored, sizes, at)
 		return err
 	})
@@ -161,7 +161,7 @@ func (h *HostSizes) changed(sizes map[string]int64) (matched int, names []string
 // above the quota. Totals are summed in one pass over the databases, and
 // only accounts whose flag changes are written.
 func (db *DB) RecomputeOverQuota(ctx context.Context) error {
-	return db.tx(ctx, func(tx *txn) error {
+	return db.txAlone(ctx, func(tx *txn) error {
 		// Orphans (their host retired) count against no quota.
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.storage_bytes,
 				COALESCE(SUM(CASE WHEN d.status <> 'orphaned' THEN d.size_bytes ELSE 0 END), 0),

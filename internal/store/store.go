@@ -36,6 +36,8 @@ type DB struct {
 	// gen counts committed write transactions; read caches above the store
 	// are valid while it is unchanged.
 	gen atomic.Uint64
+	// group queues write transactions for SQLite's one writer (group.go).
+	group group
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -197,8 +199,13 @@ const maxTxAttempts = 5
 // may simply run again (a deadlock, or a session that ended before the
 // commit was sent), it does, a few times: fn must set everything it
 // returns afresh on each run. A failed commit is never run again: it may
-// have been applied.
+// have been applied. Where the dialect has one writer (SQLite), concurrent
+// calls share a transaction, each function in a savepoint of its own
+// (group.go); nothing is run again there.
 func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
+	if db.dialect.groupCommit {
+		return db.txGroup(ctx, fn, false)
+	}
 	for attempt := 1; ; attempt++ {
 		committing, err := db.tx1(ctx, fn)
 		if err == nil || committing || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
@@ -219,6 +226,13 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 	defer func() {
 		if len(tx.want) > 0 && ctx.Err() == nil {
 			db.prepareWrites(ctx, tx.want)
+		}
+	}()
+	defer func() {
+		// A function that panics does not keep the write connection.
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
 		}
 	}()
 	if err := db.checkEpoch(ctx, tx); err != nil {

@@ -21,6 +21,19 @@ type txn struct {
 	// cacheless is set by logOnly: the transaction writes nothing a
 	// cache keyed by Generation holds.
 	cacheless bool
+	// detached runs every statement without its context's cancellation
+	// (a batch of group commit: a statement interrupted inside a SQLite
+	// transaction may roll back the whole transaction, batch-mates'
+	// writes included).
+	detached bool
+}
+
+// ctx is the context a statement runs with.
+func (t *txn) ctx(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // logOnly marks t as writing only tables no cache reads (the audit log,
@@ -29,6 +42,7 @@ type txn struct {
 func (t *txn) logOnly() { t.cacheless = true }
 
 func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -36,6 +50,7 @@ func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 }
 
 func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -43,6 +58,7 @@ func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Row
 }
 
 func (t *txn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -91,6 +107,7 @@ func (db *DB) prepareWrites(ctx context.Context, qs []string) {
 }
 
 func (t *txn) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	ctx = t.ctx(ctx)
 	return t.Tx.PrepareContext(ctx, t.d.rebind(q))
 }
 
