@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -245,4 +246,41 @@ func TestWarm_ClaimAcrossReplicas(t *testing.T) {
 		}
 	}
 	noCounterDrift(t, first)
+}
+
+// TestWarm_ClaimPathNoScan: a create that claims a warm database reads
+// nothing by scan either (TestCreatePath_NoScan), however many warm
+// databases the host holds.
+func TestWarm_ClaimPathNoScan(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	mustAccount(t, db, "acc", ptr(1<<20))
+	mustWarmHost(t, db, "h1", 200, ptr(1<<20))
+	makeWarm(t, db, "h1", 150)
+	for _, label := range []string{"one", "two"} { // the second runs prepared
+		nd := pgDB("acc", label, "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil || nd.Intent.WarmDB == "" {
+			t.Fatalf("InsertDatabase = %v, warm %q; want a claim", err, nd.Intent.WarmDB)
+		}
+		if _, err := db.CompleteCreate(ctx, nd.Intent); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checked, claim := 0, false
+	for _, q := range store.CachedStatements(db) {
+		checked++
+		claim = claim || strings.HasPrefix(q, "DELETE FROM warm_databases")
+		plan, err := store.QueryPlan(ctx, db, q)
+		if err != nil {
+			t.Fatalf("EXPLAIN QUERY PLAN %s: %v", q, err)
+		}
+		for _, step := range plan {
+			if fullScan(step) || strings.Contains(step, "TEMP B-TREE") {
+				t.Errorf("a claim runs\n\t%s\nwhose plan has %q (all steps: %q)", oneLine(q), step, plan)
+			}
+		}
+	}
+	if checked < 5 || !claim {
+		t.Fatalf("%d statements seen, the claim's DELETE among them: %v", checked, claim)
+	}
 }
