@@ -529,21 +529,29 @@ func TestWall_TenantDatabaseSettings(t *testing.T) {
 	ctx := testContext(t)
 	tn := newTenant()
 	mustEnsure(t, c, engine.EnsureDatabaseRequest{Database: tn.db, Owner: tn.owner, Password: tn.password})
+	// The settings in one session: each applies to the tenant's later
+	// sessions, and a session with statement_timeout = 1 ms already in
+	// force fails its statements on a loaded machine.
 	for _, q := range []string{
 		"CREATE TABLE t (id int)",
-		`ALTER DATABASE "` + tn.db + `" SET statement_timeout = 1`,
-		`ALTER DATABASE "` + tn.db + `" SET lock_timeout = 1`,
-		`ALTER DATABASE "` + tn.db + `" SET default_transaction_read_only = on`,
+		`ALTER DATABASE "` + tn.db + `" SET statement_timeout = 1; ` +
+			`ALTER DATABASE "` + tn.db + `" SET lock_timeout = 1; ` +
+			`ALTER DATABASE "` + tn.db + `" SET default_transaction_read_only = on`,
 	} {
 		if err := srv.ExecAs(ctx, tn.owner, tn.password, tn.db, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	var settings int
+	if err := srv.AdminDB().QueryRowContext(ctx, `SELECT cardinality(setconfig) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+		WHERE d.datname = $1 AND s.setrole = 0`, tn.db).Scan(&settings); err != nil || settings != 3 {
+		t.Fatalf("the tenant's database settings: %d, %v; want 3", settings, err)
+	}
 	setAccess(t, c, tn, engine.AccessReadOnly)
 	holder, _ := postgres.WallRoles(tn.owner)
-	s := holdSession(t, srv, tn.owner, tn.password, tn.db)
+	holdSession(t, srv, tn.owner, tn.password, tn.db) // the tenant is in while the wall comes down
 	var owner string
-	if err := s.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").Scan(&owner); err != nil {
+	if err := srv.AdminDB().QueryRowContext(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", tn.db).Scan(&owner); err != nil {
 		t.Fatal(err)
 	}
 	if owner != holder {
