@@ -31,31 +31,10 @@ func appendListJSON(b []byte, dbs []*dbplane.Database) []byte {
 
 // appendDatabaseJSON appends toDatabaseJSON(d) as JSON.
 func appendDatabaseJSON(b []byte, d *dbplane.Database) []byte {
-	b = append(b, `{"id":`...)
-	b = appendString(b, d.ID)
-	b = append(b, `,"name":`...)
-	b = appendString(b, d.Label)
-	b = append(b, `,"engine":`...)
-	b = appendString(b, string(d.Engine))
-	b = append(b, `,"dbName":`...)
-	b = appendString(b, d.DBName)
-	b = append(b, `,"dbUser":`...)
-	b = appendString(b, d.DBUser)
-	b = append(b, `,"sizeBytes":`...)
-	b = strconv.AppendInt(b, d.SizeBytes, 10)
-	b = append(b, `,"sizeRefreshedAt":`...)
-	if d.SizeRefreshedAt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '"')
-		b = response.AppendTime(b, *d.SizeRefreshedAt)
-		b = append(b, '"')
-	}
-	b = append(b, `,"status":`...)
-	b = appendString(b, string(d.Status.Public()))
-	b = append(b, `,"createdAt":"`...)
-	b = response.AppendTime(b, d.CreatedAt)
-	return append(b, `"}`...)
+	b = append(b, '{')
+	b = appendNames(b, d)
+	b = appendState(b, d)
+	return append(b, '}')
 }
 
 // appendRevealJSON appends the reveal answer for c, newline included:
@@ -63,8 +42,20 @@ func appendDatabaseJSON(b []byte, d *dbplane.Database) []byte {
 // (FuzzRevealJSON). Every reveal is a request of its own, so it is hot
 // too.
 func appendRevealJSON(b []byte, c *dbplane.Credentials) []byte {
-	d := c.Database
-	b = append(b, `{"ok":true,"data":{"id":`...)
+	b = append(b, `{"ok":true,"data":{`...)
+	b = appendNames(b, c.Database)
+	b = append(b, `,"password":`...)
+	b = appendString(b, string(c.Password))
+	b = append(b, `,"connectionString":`...)
+	b = appendString(b, string(c.ConnectionString))
+	b = appendState(b, c.Database)
+	return append(b, "}}\n"...)
+}
+
+// appendNames appends a database's leading fields, id to dbUser, without
+// the opening brace: the list item and the reveal answer share them.
+func appendNames(b []byte, d *dbplane.Database) []byte {
+	b = append(b, `"id":`...)
 	b = appendString(b, d.ID)
 	b = append(b, `,"name":`...)
 	b = appendString(b, d.Label)
@@ -73,11 +64,12 @@ func appendRevealJSON(b []byte, c *dbplane.Credentials) []byte {
 	b = append(b, `,"dbName":`...)
 	b = appendString(b, d.DBName)
 	b = append(b, `,"dbUser":`...)
-	b = appendString(b, d.DBUser)
-	b = append(b, `,"password":`...)
-	b = appendString(b, string(c.Password))
-	b = append(b, `,"connectionString":`...)
-	b = appendString(b, string(c.ConnectionString))
+	return appendString(b, d.DBUser)
+}
+
+// appendState appends a database's trailing fields, sizeBytes to
+// createdAt, each after a comma, without the closing brace.
+func appendState(b []byte, d *dbplane.Database) []byte {
 	b = append(b, `,"sizeBytes":`...)
 	b = strconv.AppendInt(b, d.SizeBytes, 10)
 	b = append(b, `,"sizeRefreshedAt":`...)
@@ -92,7 +84,7 @@ func appendRevealJSON(b []byte, c *dbplane.Credentials) []byte {
 	b = appendString(b, string(d.Status.Public()))
 	b = append(b, `,"createdAt":"`...)
 	b = response.AppendTime(b, d.CreatedAt)
-	return append(b, "\"}}\n"...)
+	return append(b, '"')
 }
 
 // appendString appends s as a JSON string, as encoding/json writes it.
