@@ -38,6 +38,9 @@ type DB struct {
 	gen atomic.Uint64
 	// group queues write transactions for SQLite's one writer (group.go).
 	group group
+	// written and commits count write transactions and their commits
+	// (Writes).
+	written, commits atomic.Int64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -246,7 +249,16 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 	if !tx.cacheless {
 		defer db.gen.Add(1) // even a failed commit may have changed something
 	}
+	db.commits.Add(1)
+	db.written.Add(1)
 	return true, tx.Commit()
+}
+
+// Writes returns how many write transactions this process committed (or
+// tried to) and in how many commits: group commit (group.go) puts
+// several in one.
+func (db *DB) Writes() (transactions, commits int64) {
+	return db.written.Load(), db.commits.Load()
 }
 
 // Generation changes after every write transaction of this process. A
