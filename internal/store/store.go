@@ -170,6 +170,7 @@ func (r row) Scan(dest ...any) error {
 }
 
 func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = db.dialect.stmtCtx(ctx)
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
@@ -183,9 +184,10 @@ func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
 func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	for attempt := 1; ; attempt++ {
 		var rows *sql.Rows
-		st, err := db.prepared(ctx, q) // preparing may meet the dead session too
+		sctx := db.dialect.stmtCtx(ctx)
+		st, err := db.prepared(sctx, q) // preparing may meet the dead session too
 		if err == nil {
-			rows, err = st.QueryContext(ctx, args...)
+			rows, err = st.QueryContext(sctx, args...)
 		}
 		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
 			return rows, err
