@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +137,92 @@ func TestWarm_UndoneClaimOnDownHostLeavesNothing(t *testing.T) {
 			}
 			fs.mustLogIn(t, srv, acct.ID, cr.Database)
 		})
+	}
+}
+
+// TestRetireHost_ReportsWarmDatabases (warm pool defect 1): retiring a
+// PostgreSQL host with a warm pool never reaches it, so its warm databases
+// stay on it; the orphan report names every one of them, those of the pool
+// and the one an abandoned claim held, from the retire and from the
+// orphans route alike, and nothing touches them afterwards. Deleting the
+// retired host then forgets them, as it forgets the rest of the host.
+func TestRetireHost_ReportsWarmDatabases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts database servers")
+	}
+	srv := ownPostgres(t)
+	fs := openFaultService(t, 2*time.Second)
+	ctx := context.Background()
+	in := hostInput(srv)
+	in.WarmPool = ptr(3)
+	h := must.Get(fs.svc.CreateHost(ctx, in))(t)
+	acct := fs.mustAccount(t)
+	mustDo(t, fs.svc.RefillWarmAged(ctx, 0))
+	if n := must.Get(fs.svc.WarmReady(ctx, h.ID))(t); n != 3 {
+		t.Fatalf("%d warm databases ready, want 3", n)
+	}
+
+	// The host hangs: a create claims a warm database and fails, leaving
+	// the drop of its names pending; then the host is retired.
+	mustDo(t, srv.Freeze())
+	if _, err := fs.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: acct.ID, Label: "claim", Engine: "postgres"}); dbplane.ErrorCode(err) != dbplane.CodeUnavailable {
+		t.Fatalf("create on the hung host = %v, want 503", err)
+	}
+	rep, err := fs.svc.RetireHost(ctx, h.ID)
+	if err != nil {
+		t.Fatalf("RetireHost: %v", err)
+	}
+	again := must.Get(fs.svc.HostOrphans(ctx, h.ID))(t)
+	// Whatever a later refill pass does, it never reaches a retired host.
+	mustDo(t, fs.svc.RefillWarmAged(ctx, 0))
+	mustDo(t, srv.Thaw())
+
+	// A warm database and its role share their name.
+	on := warmOnServer(t, srv)
+	if len(on) != 6 {
+		t.Fatalf("warm databases and roles on the retired host's server: %v, want 3 of each", on)
+	}
+	slices.Sort(on)
+	on = slices.Compact(on)
+	named := func(rep *dbplane.OrphanReport, abandoned bool) []string {
+		var out []string
+		for _, w := range rep.Warm {
+			out = append(out, w.DBName, w.DBUser)
+		}
+		if abandoned {
+			for _, a := range rep.Abandoned {
+				for _, n := range []string{a.WarmDB, a.WarmUser, a.DBName, a.DBUser} {
+					if strings.HasPrefix(n, dbplane.WarmPrefix) {
+						out = append(out, n)
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	if got := named(rep, true); !slices.Equal(got, on) {
+		t.Errorf("retire report names warm databases and roles %v; the server holds %v", got, on)
+	}
+	// The pool's two are reported by the orphans route too (the
+	// abandoned claim is only in the retire answer, as every abandoned
+	// change is).
+	if got := named(again, false); len(got) != 2 || !slices.Equal(got, named(rep, false)) {
+		t.Errorf("orphans route names warm databases and roles %v, want the pool's 2 of the retire report %v", got, named(rep, false))
+	}
+	for _, w := range again.Warm {
+		if !slices.Contains(on, w.DBName) || !slices.Contains(on, w.DBUser) {
+			t.Errorf("reported warm database %s / %s is not on the server", w.DBName, w.DBUser)
+		}
+	}
+
+	// The retired host goes once its orphans do; its warm databases are
+	// forgotten with it (they were reported) and stay on the server.
+	mustDo(t, fs.svc.DeleteHost(ctx, h.ID))
+	if rows := must.Get(fs.st.WarmDatabases(ctx, ""))(t); len(rows) != 0 {
+		t.Errorf("%d warm rows left after the retired host was deleted", len(rows))
+	}
+	if left := warmOnServer(t, srv); len(left) != 6 {
+		t.Errorf("deleting the retired host reached it: warm objects left %v", left)
 	}
 }
