@@ -52,7 +52,14 @@ func openFaultService(t *testing.T, timeout time.Duration) *faultService {
 // kill.
 func ownMariaDB(t *testing.T) *dbtest.Server {
 	t.Helper()
-	srv, err := dbtest.StartMariaDB(context.Background(), t.TempDir())
+	return ownServer(t, dbtest.StartMariaDB, t.TempDir())
+}
+
+// ownServer starts a server of the test's own in dir with start, and stops
+// it (thawed first) when the test ends.
+func ownServer(t *testing.T, start func(context.Context, string) (*dbtest.Server, error), dir string) *dbtest.Server {
+	t.Helper()
+	srv, err := start(context.Background(), dir)
 	if errors.Is(err, dbtest.ErrNotInstalled) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}

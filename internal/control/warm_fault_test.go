@@ -2,7 +2,6 @@ package control_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -25,18 +24,7 @@ func ownPostgres(t *testing.T) *dbtest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	srv, err := dbtest.StartPostgres(context.Background(), dir)
-	if errors.Is(err, dbtest.ErrNotInstalled) && os.Getenv("CI") != "true" {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		srv.Thaw() // a frozen server does not die of SIGKILL until resumed
-		srv.Stop()
-	})
-	return srv
+	return ownServer(t, dbtest.StartPostgres, dir)
 }
 
 // checkWarmKnown fails the test unless every warm database and role on srv
