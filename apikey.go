@@ -54,7 +54,7 @@ type APIKey struct {
 	// unsuspending restores exactly what it changed.
 	DisabledBySuspension bool
 	// DisabledByOperator is set when an operator disabled the key: its
-	// owner may not enable it again (ErrKeyDisabledByOperator), an
+	// owner may not enable or delete it (ErrKeyDisabledByOperator), an
 	// operator may.
 	DisabledByOperator bool
 	// AllowedIPs limits where the key may be used from (AllowsIP); empty
@@ -201,8 +201,13 @@ type KeyService interface {
 	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
 	// DeleteKey removes a key; it stops working at once. CodeNotFound.
 	DeleteKey(ctx context.Context, keyID string) error
-	// DeleteAccountKey removes one of the account's keys; it stops working
-	// at once. It returns CodeNotFound when the key is not the account's,
-	// so a tenant deletes only its own keys.
+	// DeleteAccountKey is an operator's delete of one of the account's
+	// keys; it stops working at once. It returns CodeNotFound when the key
+	// is not the account's.
 	DeleteAccountKey(ctx context.Context, accountID, keyID string) error
+	// DeleteOwnKey is the key's owner's delete: it refuses a key an
+	// operator disabled (ErrKeyDisabledByOperator), so the operator's
+	// disable cannot be undone by deleting the key. CodeNotFound as
+	// DeleteAccountKey, so a tenant deletes only its own keys.
+	DeleteOwnKey(ctx context.Context, accountID, keyID string) error
 }

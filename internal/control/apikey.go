@@ -161,9 +161,9 @@ func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
 	return s.store.DeleteKey(ctx, keyID)
 }
 
-// DeleteAccountKey removes one of the account's keys. A key of another
-// account reads as not found, as in SetKeyDisabled. A key never changes
-// account, so checking and then deleting is not a race.
+// DeleteAccountKey is an operator's delete of one of the account's keys.
+// A key of another account reads as not found, as in SetKeyDisabled. A
+// key never changes account, so checking and then deleting is not a race.
 func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
 	keys, err := s.store.ListKeys(ctx, accountID)
 	if err != nil {
@@ -173,4 +173,12 @@ func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string)
 		return dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
 	}
 	return s.DeleteKey(ctx, keyID)
+}
+
+// DeleteOwnKey is the owner's delete of its key. A key an operator
+// disabled is dbplane.ErrKeyDisabledByOperator: deleting it would undo
+// the operator's disable as surely as enabling it (SetOwnKeyDisabled).
+func (s *Service) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
+	defer s.forgetKeys()
+	return s.store.DeleteOwnKey(ctx, accountID, keyID)
 }

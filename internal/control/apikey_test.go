@@ -135,3 +135,53 @@ func TestCreateKey_DeploymentFormat(t *testing.T) {
 		t.Errorf("CreateKey(format dbplane) = %q..., %v; want dbpu_", string(raw)[:min(8, len(raw))], err)
 	}
 }
+
+// TestDeleteOwnKey: the owner deletes its own keys, enabled or disabled by
+// itself, but not one an operator disabled (403, the key and its mark
+// stay), nor another account's (404); the operator still can.
+func TestDeleteOwnKey(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	bob := f.mustAccount(t, "bob@example.com", nil)
+	mint := func(name string) *dbplane.APIKey {
+		t.Helper()
+		k, _, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	enabled, ownDisabled, opDisabled := mint("enabled"), mint("own"), mint("operator")
+	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, ownDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetKeyDisabled(ctx, f.account.ID, opDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// The owner's own disable of an operator-disabled key keeps the mark.
+	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, opDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.svc.DeleteOwnKey(ctx, bob.ID, enabled.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteOwnKey(bob, alice's key) = %v, want not found", err)
+	}
+	if err := f.svc.DeleteOwnKey(ctx, f.account.ID, opDisabled.ID); !errors.Is(err, dbplane.ErrKeyDisabledByOperator) || dbplane.ErrorCode(err) != dbplane.CodeForbidden {
+		t.Errorf("DeleteOwnKey(operator-disabled) = %v, want ErrKeyDisabledByOperator (forbidden)", err)
+	}
+	for _, k := range []*dbplane.APIKey{enabled, ownDisabled} {
+		if err := f.svc.DeleteOwnKey(ctx, f.account.ID, k.ID); err != nil {
+			t.Errorf("DeleteOwnKey(%s) = %v, want deleted", k.Name, err)
+		}
+	}
+	keys, err := f.svc.ListKeys(ctx, f.account.ID)
+	if err != nil || len(keys) != 1 || keys[0].ID != opDisabled.ID || !keys[0].Disabled || !keys[0].DisabledByOperator {
+		t.Fatalf("after the deletes ListKeys() = %+v, %v; want only the operator-disabled key, still marked", keys, err)
+	}
+	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, opDisabled.ID); err != nil {
+		t.Errorf("the operator's DeleteAccountKey(operator-disabled) = %v", err)
+	}
+	if err := f.svc.DeleteOwnKey(ctx, f.account.ID, opDisabled.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteOwnKey() of a deleted key = %v, want not found", err)
+	}
+}

@@ -23,6 +23,8 @@ type KeyService struct {
 	DeleteKeyFn        func(ctx context.Context, keyID string) error
 	// DeleteAccountKeyFn is called by DeleteAccountKey.
 	DeleteAccountKeyFn func(ctx context.Context, accountID, keyID string) error
+	// DeleteOwnKeyFn is called by DeleteOwnKey.
+	DeleteOwnKeyFn func(ctx context.Context, accountID, keyID string) error
 }
 
 // Authenticate calls AuthenticateFn.
@@ -95,4 +97,12 @@ func (s *KeyService) DeleteAccountKey(ctx context.Context, accountID, keyID stri
 		return notSet("KeyService.DeleteAccountKey")
 	}
 	return s.DeleteAccountKeyFn(ctx, accountID, keyID)
+}
+
+// DeleteOwnKey calls DeleteOwnKeyFn.
+func (s *KeyService) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
+	if s.DeleteOwnKeyFn == nil {
+		return notSet("KeyService.DeleteOwnKey")
+	}
+	return s.DeleteOwnKeyFn(ctx, accountID, keyID)
 }
