@@ -179,9 +179,15 @@ func (in *KeyInput) Validate() error {
 
 // KeyService mints and checks keys.
 type KeyService interface {
-	// Authenticate returns the key and its account for a raw key. It returns
-	// ErrNoKey, ErrBadKey, ErrKeyDisabled or ErrKeyExpired.
-	Authenticate(ctx context.Context, raw string) (*APIKey, *Account, error)
+	// Authenticate returns the key and its account for a raw key used from
+	// the address from (the client's IP). It returns ErrNoKey, ErrBadKey,
+	// ErrKeyDisabled, ErrKeyExpired, or ErrKeyIPNotAllowed when from is
+	// outside the key's allowed ranges (AllowsIP). Only a key that
+	// authenticates is recorded as used (LastUsedAt): a refused request
+	// changes nothing. With ErrKeyIPNotAllowed, and no other error, it also
+	// returns the key and its account, so that the caller can say whose
+	// key was refused (the audit log keeps refused requests).
+	Authenticate(ctx context.Context, raw, from string) (*APIKey, *Account, error)
 	// CreateKey returns the key's metadata and the key itself, once.
 	CreateKey(ctx context.Context, in KeyInput) (*APIKey, Secret, error)
 	ListKeys(ctx context.Context, accountID string) ([]*APIKey, error)

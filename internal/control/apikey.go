@@ -23,8 +23,11 @@ const (
 // reading the store (keyCache; 0 with a shared store).
 const keyCacheTTL = 5 * time.Second
 
-// Authenticate finds the key for a raw bearer key.
-func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+// Authenticate finds the key for a raw bearer key used from the address
+// from (dbplane.KeyService). The allowed ranges are checked here, after
+// the key cache answered, so no path to a key skips them, and before the
+// key's use is recorded, so a refused request records nothing.
+func (s *Service) Authenticate(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, nil, dbplane.ErrNoKey
@@ -40,6 +43,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 	}
 	if err := k.Usable(now); err != nil {
 		return nil, nil, err
+	}
+	if !k.AllowsIP(from) {
+		return k, a, dbplane.ErrKeyIPNotAllowed
 	}
 	// lastUsedAt is kept to the minute, so the hot path writes at most once
 	// a minute per key.

@@ -11,7 +11,7 @@ var _ dbplane.KeyService = (*KeyService)(nil)
 
 // KeyService is a dbplane.KeyService whose methods call its fields.
 type KeyService struct {
-	AuthenticateFn   func(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error)
+	AuthenticateFn   func(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error)
 	CreateKeyFn      func(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error)
 	ListKeysFn       func(ctx context.Context, accountID string) ([]*dbplane.APIKey, error)
 	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
@@ -28,11 +28,11 @@ type KeyService struct {
 }
 
 // Authenticate calls AuthenticateFn.
-func (s *KeyService) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+func (s *KeyService) Authenticate(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error) {
 	if s.AuthenticateFn == nil {
 		return nil, nil, notSet("KeyService.Authenticate")
 	}
-	return s.AuthenticateFn(ctx, raw)
+	return s.AuthenticateFn(ctx, raw, from)
 }
 
 // CreateKey calls CreateKeyFn.
