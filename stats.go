@@ -23,6 +23,10 @@ type Stats struct {
 	// DriftFindings counts the latest drift sweep's findings that are not
 	// repaired, by kind.
 	DriftFindings map[DriftKind]int
+	// WriteTransactions and WriteCommits count the metadata store's write
+	// transactions this replica committed since it started, and the
+	// commits they took: with SQLite, concurrent writes share commits.
+	WriteTransactions, WriteCommits int64
 }
 
 // DriftOutstanding is the number of drift findings not repaired.

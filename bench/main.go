@@ -299,7 +299,8 @@ func measure(ctx context.Context, h *Harness, f *flags, res *Result, logf func(s
 			)
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d created, %d refused OUT_OF_SLOTS; %d rows, %d engine databases, %d engine users for %d slots",
 				p, c.Created, c.Refused, c.Rows, c.EngineDBs, c.EngineUsers, f.slots),
-				fmt.Sprintf("%s: CPU figures net of the process's idle CPU, %.1f ms per second of wall time", p, c.IdleCPU))
+				fmt.Sprintf("%s: CPU figures net of the process's idle CPU, %.1f ms per second of wall time", p, c.IdleCPU),
+				fmt.Sprintf("%s: the store wrote %d transactions in %d commits (%.1f per commit) during the HTTP run", p, c.Writes, c.Commits, float64(c.Writes)/max(1, float64(c.Commits))))
 			if c.Errors > 0 {
 				res.Errors = append(res.Errors, fmt.Sprintf("%s: %d failed requests, first: %s", p, c.Errors, c.FirstErr))
 			}

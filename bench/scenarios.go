@@ -426,6 +426,9 @@ type Concurrent struct {
 	// runs' (the driver alone), and the stub run's per request (what was
 	// subtracted).
 	CPUDBPlane, CPURaw, CPUStub float64
+	// Writes and Commits are the store's write transactions during the
+	// HTTP run and the commits they took (group commit shares them).
+	Writes, Commits int64
 	// IdleCPU is the process's CPU per second doing nothing (ms/s),
 	// measured just before the HTTP run and taken off every figure above
 	// for the time each run took.
@@ -515,6 +518,10 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	// What the process spends doing nothing (timers, pools, the
 	// server's background loops), charged to no one below.
 	idle := idleCPU(ctx, 500*time.Millisecond)
+	st0, err := h.Server.Service().Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c0 := processCPU()
 	labeled(sideClient, func() {
 		th = parallel(clients, slots+clients, func(i int) {
@@ -531,6 +538,11 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 		})
 	})
 	httpCPU := processCPU() - c0 - idle.over(th)
+	st1, err := h.Server.Service().Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.Writes, res.Commits = st1.WriteTransactions-st0.WriteTransactions, st1.WriteCommits-st0.WriteCommits
 	t2 := raw(slots - first)
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -79,6 +79,13 @@ func TestMetrics(t *testing.T) {
 	moved(`dbplane_engine_operations_total{engine="mariadb",op="set_password",outcome="ok"}`, 1)
 	moved(`dbplane_quota_passes_total{outcome="ok"}`, 1)
 	moved(`dbplane_quota_pass_duration_seconds_count`, 1)
+	// The create (intent, completion) and the rotate (the same) wrote at
+	// least four transactions, sequentially: one commit each.
+	moved(`dbplane_store_write_transactions_total`, 4)
+	moved(`dbplane_store_commits_total`, 4)
+	if w, c := after[`dbplane_store_write_transactions_total`], after[`dbplane_store_commits_total`]; c > w || c == 0 {
+		t.Errorf("store commits = %v for %v write transactions, want between 1 and the transactions", c, w)
+	}
 	if got := after["dbplane_hosts_down"]; got != 0 {
 		t.Errorf("dbplane_hosts_down = %v with the host up, want 0", got)
 	}

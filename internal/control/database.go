@@ -90,6 +90,9 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 		return nil, err
 	}
 	d.ID = id
+	// The intent, then the completion: two writes a moment apart, which
+	// concurrent creates' share (store.DB.Expect).
+	defer s.store.Expect()()
 	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
 	if err != nil {
 		return nil, err
@@ -270,6 +273,7 @@ func (s *Service) RotatePassword(ctx context.Context, accountID, id string) (*db
 	defer cancel()
 	unlock := s.locks.lock(id)
 	defer unlock()
+	defer s.store.Expect()() // the intent, then the completion (as provision)
 	password, err := randomString(s.opt.Rand, s.opt.PasswordLength, alnum)
 	if err != nil {
 		return nil, err

@@ -18,5 +18,6 @@ func (s *Service) Stats(ctx context.Context) (*dbplane.Stats, error) {
 		return nil, err
 	}
 	st.HostsDown = len(down)
+	st.WriteTransactions, st.WriteCommits = s.store.Writes()
 	return st, nil
 }

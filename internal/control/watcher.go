@@ -130,9 +130,20 @@ func (s *Service) measure(ctx context.Context, hostID string) (int, error) {
 	}
 	r := <-stored
 	if r.err != nil {
-		return 0, r.err
+		return 0, sizesNotStored(r.err)
 	}
-	return s.store.UpdateSizesFrom(sctx, r.stored, sizes, s.opt.Now())
+	n, err := s.store.UpdateSizesFrom(sctx, r.stored, sizes, s.opt.Now())
+	if err != nil {
+		return n, sizesNotStored(err)
+	}
+	return n, nil
+}
+
+// sizesNotStored is a measurement the metadata store failed to read or
+// keep: the host answered, so the report must not call it unreachable
+// (a store timeout is a deadline too).
+func sizesNotStored(err error) error {
+	return &dbplane.Error{Code: dbplane.CodeInternal, Message: "The host was measured but the metadata store failed to keep the sizes", Err: err}
 }
 
 // RunQuota runs the quota watcher every interval until ctx is done.

@@ -2,6 +2,8 @@ package control_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -114,5 +116,36 @@ func TestRefreshQuota_SlowHostIsNotCutAtTheEngineTimeout(t *testing.T) {
 	}
 	if len(rep.Hosts) != 1 || rep.Hosts[0].Error != "" || rep.Hosts[0].Databases != 1 {
 		t.Fatalf("report hosts = %+v, want the host measured", rep.Hosts)
+	}
+}
+
+// TestRefreshQuota_StoreFailureIsNotAnUnreachableHost: when the host
+// answers but the metadata store fails to keep its sizes, the pass reports
+// the store, not the host.
+func TestRefreshQuota_StoreFailureIsNotAnUnreachableHost(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	d := f.mustCreate(t, f.account.ID, "app")
+	f.fake.SetSize(d.Database.DBName, 4096)
+	raw, err := sql.Open("sqlite", filepath.Join(f.dir, "dbplane.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`CREATE TRIGGER fail_sizes BEFORE UPDATE OF size_bytes ON databases BEGIN SELECT RAISE(ABORT, 'injected'); END`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.svc.RefreshQuota(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Hosts) != 1 {
+		t.Fatalf("report hosts = %+v, want one", rep.Hosts)
+	}
+	msg := rep.Hosts[0].Error
+	if !strings.Contains(msg, "metadata store") || strings.Contains(strings.ToLower(msg), "reach") {
+		t.Errorf("host error = %q, want the metadata store named, not the host", msg)
+	}
+	if strings.Contains(msg, "injected") {
+		t.Errorf("host error = %q carries the store's own message", msg)
 	}
 }

@@ -171,10 +171,12 @@ var (
 	descHostsDown = prometheus.NewDesc("dbplane_hosts_down", "Enabled hosts this replica's last operation on found down (unreachable, timed out, credentials refused).", nil, nil)
 	descDrift     = prometheus.NewDesc("dbplane_drift_findings", "Findings of the latest drift sweep not repaired, by kind.", []string{"kind"}, nil)
 	descUp        = prometheus.NewDesc("dbplane_store_up", "1 when the metadata store answered the scrape's queries.", nil, nil)
+	descWrites    = prometheus.NewDesc("dbplane_store_write_transactions_total", "Write transactions this replica committed to the metadata store.", nil, nil)
+	descCommits   = prometheus.NewDesc("dbplane_store_commits_total", "Commits those write transactions took (with SQLite, concurrent writes share one).", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descHostsDown, descIntents, descOldest, descKeys, descSessions, descDrift, descUp} {
+	for _, d := range []*prometheus.Desc{descDatabases, descHosts, descHostsDown, descIntents, descOldest, descKeys, descSessions, descDrift, descUp, descWrites, descCommits} {
 		ch <- d
 	}
 }
@@ -208,6 +210,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descKeys, prometheus.GaugeValue, float64(st.KeysInactive[k]), string(k), "inactive")
 	}
 	ch <- prometheus.MustNewConstMetric(descSessions, prometheus.GaugeValue, float64(st.Sessions))
+	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(st.WriteTransactions))
+	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(st.WriteCommits))
 	for _, k := range dbplane.DriftKinds {
 		ch <- prometheus.MustNewConstMetric(descDrift, prometheus.GaugeValue, float64(st.DriftFindings[k]), string(k))
 	}

@@ -124,9 +124,8 @@ func BenchmarkInsertDatabaseParallel(b *testing.B) {
 				}
 			})
 			b.ReportMetric(float64((processCPU()-c0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			batches, items := store.GroupStats(db)
-			if batches > 0 {
-				b.ReportMetric(float64(items)/float64(batches), "items/batch")
+			if writes, commits := db.Writes(); commits > 0 {
+				b.ReportMetric(float64(writes)/float64(commits), "writes/commit")
 			}
 		})
 	}

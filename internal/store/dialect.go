@@ -69,6 +69,9 @@ type dialect struct {
 	// groupCommit runs concurrent write transactions in one transaction,
 	// each in a savepoint (group.go): the dialect has one writer.
 	groupCommit bool
+	// local: statements work on local files and end in microseconds, so
+	// they run without their context's cancellation (stmtCtx).
+	local bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
 }
@@ -92,6 +95,19 @@ func parseStoreURL(raw string) (*dialect, string, error) {
 // shared by replicas): a cache above it cannot know when it went stale.
 func (db *DB) Shared() bool { return db.dialect.elect != nil }
 
+// stmtCtx is the context a statement runs with. Where statements are
+// local (SQLite) a context that can still end is detached from its
+// cancellation: the driver would watch it with a goroutine of its own for
+// every statement, and database/sql another for every query, which cost
+// more CPU than a short statement. A context already ended is passed on,
+// so the statement fails at once with its error, as before.
+func (d *dialect) stmtCtx(ctx context.Context) context.Context {
+	if d.local && ctx.Done() != nil && ctx.Err() == nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // rebind returns q in the dialect's placeholder form.
 func (d *dialect) rebind(q string) string {
 	if !d.dollar {
@@ -110,6 +126,7 @@ func newSQLiteDialect() *dialect {
 		updateSizes:   sqliteUpdateSizes,
 		prepareWrites: true,
 		groupCommit:   true,
+		local:         true,
 		checkpoint: func(ctx context.Context, db *DB) error {
 			_, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
 			return err

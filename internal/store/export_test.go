@@ -163,12 +163,6 @@ func RunMigration(ctx context.Context, db *DB, prefix string) error {
 // the two); it must not be called while db is in use.
 func SetGroupCommit(db *DB, on bool) { db.dialect.groupCommit = on }
 
-// GroupStats returns how many batches group commit ran and how many
-// functions they committed.
-func GroupStats(db *DB) (batches, items int64) {
-	return db.group.batches.Load(), db.group.items.Load()
-}
-
 // DeleteDatabaseRow deletes a database's row as a finished delete does,
 // counters included.
 func DeleteDatabaseRow(ctx context.Context, db *DB, id string) error {

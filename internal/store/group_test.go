@@ -470,3 +470,97 @@ func TestGroupCommit_GenerationFollowsTheItemsThatWrote(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitDelay_ExpectedCallersShareACommit: callers that said they
+// will write (Expect) and arrive one after another, each after the
+// previous committed, share commits; without the commit delay each would
+// commit alone.
+func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
+	db := openGroupTest(t)
+	const n = 4
+	dones := make([]func(), n)
+	for i := range dones {
+		dones[i] = db.Expect()
+	}
+	_, commits0 := db.Writes()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			defer dones[i]()
+			errs[i] = db.tx(context.Background(), insertGC(fmt.Sprint("k", i)))
+		})
+		// Each arrives after the one before has had time to commit
+		// alone, all within one delay.
+		time.Sleep(commitDelay / (n + 1))
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+	}
+	writes, commits := db.Writes()
+	if commits-commits0 > n/2 {
+		t.Errorf("%d expected writers took %d commits, want them to share (at most %d)", n, commits-commits0, n/2)
+	}
+	if got := gcRows(t, db); len(got) != n {
+		t.Errorf("rows = %v, want %d", got, n)
+	}
+	if writes < n {
+		t.Errorf("write transactions = %d, want at least %d", writes, n)
+	}
+	if db.group.expected.Load() != 0 {
+		t.Errorf("expected = %d after every done, want 0", db.group.expected.Load())
+	}
+}
+
+// TestCommitDelay_ALoneCallerNeverWaits: a caller that is the only one
+// expected (the sequential case), or one that expects nobody, runs at
+// once: no leader lingers and every transaction is its own commit.
+func TestCommitDelay_ALoneCallerNeverWaits(t *testing.T) {
+	db := openGroupTest(t)
+	_, commits0 := db.Writes()
+	for i := range 10 {
+		done := db.Expect()
+		if err := db.tx(context.Background(), insertGC(fmt.Sprint("a", i))); err != nil {
+			t.Fatal(err)
+		}
+		done()
+		if err := db.tx(context.Background(), insertGC(fmt.Sprint("b", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := db.group.lingered.Load(); got != 0 {
+		t.Errorf("leaders lingered %d times with one caller at a time, want 0", got)
+	}
+	if _, commits := db.Writes(); commits-commits0 != 20 {
+		t.Errorf("commits = %d for 20 sequential transactions, want 20", commits-commits0)
+	}
+}
+
+// TestCommitDelay_CancelledWhileLingering: a queued caller whose context
+// ends while the leader waits for others is not run and gets its
+// context's error; the others commit.
+func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
+	db := openGroupTest(t)
+	for range 4 {
+		defer db.Expect()()
+	}
+	first := queueTx(t, db, context.Background(), insertGC("first"))
+	ctx, cancel := context.WithCancel(context.Background())
+	gone := queueTx(t, db, ctx, insertGC("gone"))
+	cancel()
+	if err := <-gone; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled caller: err = %v, want context.Canceled", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first: %v", err)
+	}
+	if got := gcRows(t, db); len(got) != 1 || got["first"] != 0 {
+		t.Errorf("rows = %v, want only first", got)
+	}
+	if db.group.lingered.Load() == 0 {
+		t.Error("the leader did not linger with four callers expected")
+	}
+}

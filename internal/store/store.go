@@ -38,6 +38,9 @@ type DB struct {
 	gen atomic.Uint64
 	// group queues write transactions for SQLite's one writer (group.go).
 	group group
+	// written and commits count write transactions and their commits
+	// (Writes).
+	written, commits atomic.Int64
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -167,6 +170,7 @@ func (r row) Scan(dest ...any) error {
 }
 
 func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = db.dialect.stmtCtx(ctx)
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
@@ -180,9 +184,10 @@ func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
 func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	for attempt := 1; ; attempt++ {
 		var rows *sql.Rows
-		st, err := db.prepared(ctx, q) // preparing may meet the dead session too
+		sctx := db.dialect.stmtCtx(ctx)
+		st, err := db.prepared(sctx, q) // preparing may meet the dead session too
 		if err == nil {
-			rows, err = st.QueryContext(ctx, args...)
+			rows, err = st.QueryContext(sctx, args...)
 		}
 		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
 			return rows, err
@@ -246,7 +251,16 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 	if !tx.cacheless {
 		defer db.gen.Add(1) // even a failed commit may have changed something
 	}
+	db.commits.Add(1)
+	db.written.Add(1)
 	return true, tx.Commit()
+}
+
+// Writes returns how many write transactions this process committed (or
+// tried to) and in how many commits: group commit (group.go) puts
+// several in one.
+func (db *DB) Writes() (transactions, commits int64) {
+	return db.written.Load(), db.commits.Load()
 }
 
 // Generation changes after every write transaction of this process. A

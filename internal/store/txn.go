@@ -33,7 +33,7 @@ func (t *txn) ctx(ctx context.Context) context.Context {
 	if t.detached {
 		return context.WithoutCancel(ctx)
 	}
-	return ctx
+	return t.d.stmtCtx(ctx)
 }
 
 // logOnly marks t as writing only tables no cache reads (the audit log,

@@ -140,5 +140,5 @@ func grantLevel(flags string) engine.Access {
 
 // unescapeGrantDB undoes grantDB: mysql.db stores `u\_a` for u_a.
 func unescapeGrantDB(db string) string {
-	return strings.NewReplacer(`\_`, `_`, `\%`, `%`).Replace(db)
+	return grantUnescaper.Replace(db)
 }
