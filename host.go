@@ -367,6 +367,23 @@ type OrphanReport struct {
 	// Abandoned are the engine changes pending on the host when it was
 	// retired, given up without reaching the engine; a drop among them
 	// may have left its database and user behind. Only RetireHost's own
-	// report carries them.
+	// report carries them. A create that had claimed a warm database
+	// names it in WarmDB and WarmUser.
 	Abandoned []*Intent
+	// Warm are the host's warm databases (PostgreSQL's warm pool): empty
+	// databases and their roles under placeholder names (WarmPrefix),
+	// which dbplane made ahead of time and, the host being retired, never
+	// drops. Deleting the retired host forgets them.
+	Warm []*WarmLeftover
+}
+
+// WarmLeftover is a warm database on a retired host (OrphanReport.Warm).
+type WarmLeftover struct {
+	DBName string
+	DBUser string
+	// State is "ready", or "making" / "dropping" when the host was retired
+	// while the warm database was being made or dropped: it may then be
+	// only partly there, or gone.
+	State     string
+	CreatedAt time.Time
 }

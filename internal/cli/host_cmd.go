@@ -368,10 +368,17 @@ type orphanReport struct {
 		DBUser    string `json:"dbUser"`
 	} `json:"databases"`
 	Abandoned []struct {
-		Kind   string `json:"kind"`
+		Kind       string `json:"kind"`
+		DBName     string `json:"dbName"`
+		DBUser     string `json:"dbUser"`
+		WarmDBName string `json:"warmDbName"`
+		WarmDBUser string `json:"warmDbUser"`
+	} `json:"abandoned"`
+	Warm []struct {
 		DBName string `json:"dbName"`
 		DBUser string `json:"dbUser"`
-	} `json:"abandoned"`
+		State  string `json:"state"`
+	} `json:"warm"`
 }
 
 func hostRetire(*flag.FlagSet) runFunc {
@@ -387,7 +394,8 @@ func hostOrphans(*flag.FlagSet) runFunc {
 }
 
 // showOrphans prints what a retired host holds, to drop by hand should it
-// come back: a table of the orphaned databases, then the abandoned changes.
+// come back: a table of the orphaned databases, the abandoned changes, then
+// the warm databases.
 func (c *call) showOrphans(data []byte, rep orphanReport) error {
 	if c.json {
 		return c.writeJSON(data)
@@ -400,6 +408,17 @@ func (c *call) showOrphans(data []byte, rep orphanReport) error {
 	table(c.stdout, []string{"ID", "ACCOUNT", "LABEL", "DATABASE", "USER"}, rows)
 	for _, a := range rep.Abandoned {
 		fmt.Fprintf(c.stdout, "Abandoned %s of %s (user %s): it may have left them on the host.\n", a.Kind, a.DBName, a.DBUser)
+		if a.WarmDBName != "" {
+			fmt.Fprintf(c.stdout, "  It had claimed warm database %s (role %s): it may be on the host under those names.\n", a.WarmDBName, a.WarmDBUser)
+		}
+	}
+	if len(rep.Warm) > 0 {
+		fmt.Fprintln(c.stdout, "Warm databases (empty, made ahead of time; left on the host, forgotten when the host is deleted):")
+		rows := make([][]string, 0, len(rep.Warm))
+		for _, w := range rep.Warm {
+			rows = append(rows, []string{w.DBName, w.DBUser, w.State})
+		}
+		table(c.stdout, []string{"DATABASE", "ROLE", "STATE"}, rows)
 	}
 	return nil
 }

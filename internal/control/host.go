@@ -169,13 +169,15 @@ func sameConfig(a, b engine.Config) bool {
 }
 
 // DeleteHost removes a host without databases. Its warm pool is turned
-// off and its warm databases are dropped first (drainWarm).
+// off and its warm databases are dropped first (drainWarm); those of a
+// retired host, which nothing reaches, are forgotten (the orphan report
+// named them).
 func (s *Service) DeleteHost(ctx context.Context, id string) error {
 	h, err := s.store.Host(ctx, id)
 	if err != nil {
 		return err
 	}
-	if h.WarmPool > 0 || h.WarmCount > 0 {
+	if h.RetiredAt == nil && (h.WarmPool > 0 || h.WarmCount > 0) {
 		if err := s.drainWarm(ctx, h); err != nil {
 			return err
 		}

@@ -13,8 +13,10 @@ import (
 
 // RetireHost marks a dead host gone without contacting it: its databases
 // become orphaned (no longer counted against any quota; deletable without
-// the engine) and the engine changes pending on it are abandoned, in one
-// store transaction (store.RetireHost). It returns the orphan report.
+// the engine), the engine changes pending on it are abandoned, and its
+// warm pool is turned off, its warm databases kept on record, in one
+// store transaction (store.RetireHost). It returns the orphan report,
+// which names all of them.
 func (s *Service) RetireHost(ctx context.Context, id string) (*dbplane.OrphanReport, error) {
 	h, abandoned, err := s.store.RetireHost(ctx, id)
 	if err != nil {
@@ -30,7 +32,8 @@ func (s *Service) RetireHost(ctx context.Context, id string) (*dbplane.OrphanRep
 	return rep, nil
 }
 
-// HostOrphans returns what dbplane left on a host: its orphaned databases.
+// HostOrphans returns what dbplane left on a host: its orphaned databases
+// and, once it is retired, its warm databases.
 func (s *Service) HostOrphans(ctx context.Context, id string) (*dbplane.OrphanReport, error) {
 	h, err := s.store.Host(ctx, id)
 	if err != nil {
@@ -45,7 +48,18 @@ func (s *Service) orphanReport(ctx context.Context, h *dbplane.Host) (*dbplane.O
 		return nil, err
 	}
 	h.Password, h.SealedPassword = "", nil
-	return &dbplane.OrphanReport{Host: h, Databases: dbs}, nil
+	rep := &dbplane.OrphanReport{Host: h, Databases: dbs}
+	if h.RetiredAt == nil {
+		return rep, nil // a live host's warm databases are its pool, not orphans
+	}
+	ws, err := s.store.WarmDatabases(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		rep.Warm = append(rep.Warm, &dbplane.WarmLeftover{DBName: w.DBName, DBUser: w.DBUser, State: string(w.State), CreatedAt: w.CreatedAt})
+	}
+	return rep, nil
 }
 
 // DeleteAccount deletes an account (dbplane.AccountService). With cascade

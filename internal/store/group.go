@@ -49,9 +49,11 @@ import (
 // its time on the engine, between its intent and its completion. So
 // callers that will write more than once in a moment (a create or a
 // rotate, from its start to its completion) say so (Expect), and while
-// others than the caller are expected a leader waits, before its batch,
+// at least commitSiblings are expected a leader waits, before its batch,
 // until every expected caller has queued or the oldest queued item has
-// waited commitDelay. A caller alone (the sequential case) never waits.
+// waited commitDelay. Below that nobody waits: a few concurrent callers
+// have CPU to spare and would only pay the delay, and a caller alone (the
+// sequential case) never waits.
 //
 // PostgreSQL does not group: its writers run concurrently, with row locks.
 
@@ -59,8 +61,10 @@ const (
 	maxGroupItems = 64
 	maxGroupTime  = 20 * time.Millisecond
 	// commitDelay bounds how long a queued item waits for others to
-	// share its commit (see Commit delay above).
-	commitDelay = 6 * time.Millisecond
+	// share its commit, and commitSiblings is how many callers must be
+	// expected for a leader to wait at all (see Commit delay above).
+	commitDelay    = 6 * time.Millisecond
+	commitSiblings = 8
 )
 
 // groupItem is one caller's transaction function.
@@ -134,7 +138,7 @@ func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error, alone bool) e
 	g := &db.group
 	it := &groupItem{ctx: ctx, fn: fn, alone: alone}
 	g.mu.Lock()
-	if !g.busy && (alone || g.expected.Load() < 2) {
+	if !g.busy && (alone || g.expected.Load() < commitSiblings) {
 		g.busy = true
 		g.mu.Unlock()
 		it.state.Store(itemClaimed)
@@ -147,7 +151,8 @@ func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error, alone bool) e
 	it.at = time.Now()
 	g.queue = append(g.queue, it)
 	if !g.busy {
-		// Others are expected: lead, after waiting for them (linger).
+		// Enough others are expected: lead, after waiting for them
+		// (linger).
 		g.busy = true
 		it.state.Store(itemClaimed)
 		it.lead = true
@@ -252,15 +257,16 @@ func (db *DB) leadBatches(leader *groupItem) {
 	db.handOff()
 }
 
-// linger is the commit delay: while callers other than those queued are
+// linger is the commit delay: while at least commitSiblings callers are
 // expected (Expect), it waits until the queue holds every expected caller
 // (or maxGroupItems, or an item that runs alone) or its oldest item has
 // waited commitDelay.
 func (db *DB) linger() {
 	g := &db.group
-	want := min(int(g.expected.Load()), maxGroupItems)
+	expected := int(g.expected.Load())
+	want := min(expected, maxGroupItems)
 	g.mu.Lock()
-	if len(g.queue) >= want || len(g.queue) == 0 {
+	if expected < commitSiblings || len(g.queue) >= want || len(g.queue) == 0 {
 		g.mu.Unlock()
 		return
 	}

@@ -477,11 +477,16 @@ func TestGroupCommit_GenerationFollowsTheItemsThatWrote(t *testing.T) {
 // commit alone.
 func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 	db := openGroupTest(t)
-	const n = 4
-	dones := make([]func(), n)
+	const n = 4 // writers, of commitSiblings callers expected
+	dones := make([]func(), commitSiblings)
 	for i := range dones {
 		dones[i] = db.Expect()
 	}
+	defer func() {
+		for _, done := range dones[n:] {
+			done()
+		}
+	}()
 	_, commits0 := db.Writes()
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -510,14 +515,15 @@ func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 	if writes < n {
 		t.Errorf("write transactions = %d, want at least %d", writes, n)
 	}
-	if db.group.expected.Load() != 0 {
-		t.Errorf("expected = %d after every done, want 0", db.group.expected.Load())
+	if got := db.group.expected.Load(); got != commitSiblings-n {
+		t.Errorf("expected = %d after %d of %d dones, want %d", got, n, commitSiblings, commitSiblings-n)
 	}
 }
 
 // TestCommitDelay_ALoneCallerNeverWaits: a caller that is the only one
 // expected (the sequential case), or one that expects nobody, runs at
-// once: no leader lingers and every transaction is its own commit.
+// once: no leader lingers and every transaction is its own commit. So do
+// callers while fewer than commitSiblings are expected.
 func TestCommitDelay_ALoneCallerNeverWaits(t *testing.T) {
 	db := openGroupTest(t)
 	_, commits0 := db.Writes()
@@ -537,6 +543,23 @@ func TestCommitDelay_ALoneCallerNeverWaits(t *testing.T) {
 	if _, commits := db.Writes(); commits-commits0 != 20 {
 		t.Errorf("commits = %d for 20 sequential transactions, want 20", commits-commits0)
 	}
+	few := make([]func(), commitSiblings-1)
+	for i := range few {
+		few[i] = db.Expect()
+	}
+	var wg sync.WaitGroup
+	for i := range few {
+		wg.Go(func() {
+			defer few[i]()
+			if err := db.tx(context.Background(), insertGC(fmt.Sprint("c", i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := db.group.lingered.Load(); got != 0 {
+		t.Errorf("leaders lingered %d times with %d callers expected, want 0", got, commitSiblings-1)
+	}
 }
 
 // TestCommitDelay_CancelledWhileLingering: a queued caller whose context
@@ -544,7 +567,7 @@ func TestCommitDelay_ALoneCallerNeverWaits(t *testing.T) {
 // context's error; the others commit.
 func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
 	db := openGroupTest(t)
-	for range 4 {
+	for range commitSiblings {
 		defer db.Expect()()
 	}
 	first := queueTx(t, db, context.Background(), insertGC("first"))
@@ -561,6 +584,6 @@ func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
 		t.Errorf("rows = %v, want only first", got)
 	}
 	if db.group.lingered.Load() == 0 {
-		t.Error("the leader did not linger with four callers expected")
+		t.Error("the leader did not linger with commitSiblings callers expected")
 	}
 }

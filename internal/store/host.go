@@ -225,7 +225,9 @@ func (db *DB) UpdateHost(ctx context.Context, h *dbplane.Host) error {
 }
 
 // DeleteHost removes a host. It returns CodeConflict with the count while
-// databases (or engine changes in flight) remain on it.
+// databases (or engine changes in flight) remain on it, or while a live
+// host still has warm databases; a retired host's warm databases are
+// forgotten with it.
 func (db *DB) DeleteHost(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *txn) error {
 		where, arg := hostWhere(id)
@@ -243,7 +245,13 @@ func (db *DB) DeleteHost(ctx context.Context, id string) error {
 		if pending > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d engine change(s) in flight; try again shortly", pending)
 		}
-		if h.WarmCount > 0 || h.WarmPool > 0 {
+		if h.RetiredAt != nil {
+			// Its warm databases were reported (RetireHost) and can
+			// never be dropped: forgotten with the host.
+			if err := forgetWarm(ctx, tx, h.ID); err != nil {
+				return err
+			}
+		} else if h.WarmCount > 0 || h.WarmPool > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The host's %d warm database(s) are being dropped; try again shortly", h.WarmCount)
 		}
 		// As DeleteServer: a create that took a place meanwhile (another

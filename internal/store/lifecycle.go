@@ -52,9 +52,10 @@ func orphanRows(ctx context.Context, tx *txn, hostID, dbID string, now int64) er
 	return nil
 }
 
-// RetireHost marks the host retired and disabled, orphans its databases
-// and deletes the engine changes pending on it, in one transaction, and
-// returns those changes (Abandoned of the orphan report). Deleting an
+// RetireHost marks the host retired and disabled, orphans its databases,
+// deletes the engine changes pending on it and turns its warm pool off
+// (its warm databases stay recorded, fenced: retireWarm), in one
+// transaction, and returns those changes (Abandoned of the orphan report). Deleting an
 // intent fences whoever held it: its next store write returns
 // ErrLeaseLost, so a request still talking to the dead host cannot undo
 // the retirement. Retiring a retired host again changes nothing and
@@ -83,9 +84,9 @@ func (db *DB) RetireHost(ctx context.Context, id string) (*dbplane.Host, []*dbpl
 		if abandoned, err = collectIntents(rows); err != nil {
 			return err
 		}
-		// Its warm databases are forgotten as its pending changes are:
-		// they hold no data, and nothing may reach the host again.
-		if _, err := forgetWarm(ctx, tx, h.ID); err != nil {
+		// Its warm databases stay recorded, for the orphan report: they
+		// are on the host, and nothing may reach it again to drop them.
+		if err := retireWarm(ctx, tx, h.ID, now); err != nil {
 			return err
 		}
 		return orphanRows(ctx, tx, h.ID, "", now)

@@ -234,13 +234,26 @@ func (db *DB) WarmDatabases(ctx context.Context, hostID string) ([]*WarmDatabase
 	return collectWarm(db.readRows(ctx, `SELECT `+warmCols+` FROM warm_databases WHERE host_id = ? ORDER BY id`, hostID))
 }
 
-// forgetWarm deletes the host's warm databases from the store (RetireHost:
-// nothing may reach the host again) and returns their names.
-func forgetWarm(ctx context.Context, tx *txn, hostID string) ([]string, error) {
-	names, err := collectStrings(tx.QueryContext(ctx, `DELETE FROM warm_databases WHERE host_id = ? RETURNING db_name`, hostID))
-	if err != nil {
-		return nil, err
+// retireWarm turns the retired host's warm pool off and fences its warm
+// databases (RetireHost): a worker still making or dropping one loses its
+// lease, and its next store write of the row fails. The rows stay, with
+// their place on the host, for the orphan report: nothing reaches the host
+// again, so they stay on it.
+func retireWarm(ctx context.Context, tx *txn, hostID string, now int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE hosts SET warm_pool = 0 WHERE id = ?`, hostID); err != nil {
+		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE hosts SET warm_count = 0, warm_pool = 0 WHERE id = ?`, hostID)
-	return names, err
+	_, err := tx.ExecContext(ctx, `UPDATE warm_databases SET token = token + 1, leased_at = ? WHERE host_id = ?`, now, hostID)
+	return err
+}
+
+// forgetWarm deletes the retired host's warm databases from the store
+// (DeleteHost: the orphan report named them, and nothing may reach the
+// host again).
+func forgetWarm(ctx context.Context, tx *txn, hostID string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM warm_databases WHERE host_id = ?`, hostID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE hosts SET warm_count = 0, warm_pool = 0 WHERE id = ?`, hostID)
+	return err
 }

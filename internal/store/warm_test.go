@@ -202,6 +202,52 @@ func TestWarm_UndoCreateKeepsThePlaceholderForTheDrop(t *testing.T) {
 	})
 }
 
+// TestWarm_RetireKeepsThemFencedAndDeleteForgets: retiring a host keeps
+// its warm databases recorded (they stay on the host, which is never
+// reached again), turns its pool off, fences a worker making one, and
+// lets no create claim one; deleting the retired host forgets them.
+func TestWarm_RetireKeepsThemFencedAndDeleteForgets(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 3, nil)
+		makeWarm(t, db, "h1", 2)
+		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
+		if err := db.BeginWarm(ctx, making); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
+			t.Fatal(err)
+		}
+		ws, err := db.WarmDatabases(ctx, "h1")
+		if err != nil || len(ws) != 3 {
+			t.Fatalf("after RetireHost, WarmDatabases = %d, %v; want the 3 kept", len(ws), err)
+		}
+		h, _ := db.Host(ctx, "h1")
+		if h.WarmPool != 0 || h.WarmCount != 3 {
+			t.Errorf("retired host warmPool %d warmCount %d, want 0 and 3", h.WarmPool, h.WarmCount)
+		}
+		if err := db.ReadyWarm(ctx, making); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("ReadyWarm by the worker making it, after the retire = %v, want ErrLeaseLost", err)
+		}
+		if err := db.BeginWarm(ctx, &store.WarmDatabase{ID: "wnew", HostID: "h1", DBName: "dbplane_warm_wnew", DBUser: "dbplane_warm_wnew"}); !errors.Is(err, store.ErrWarmFull) {
+			t.Errorf("BeginWarm on a retired host = %v, want ErrWarmFull", err)
+		}
+		if err := db.InsertDatabase(ctx, pgDB("acc", "a", "h1")); !errors.Is(err, dbplane.ErrHostFull) {
+			t.Errorf("InsertDatabase on a retired host with warm ones = %v, want ErrHostFull", err)
+		}
+		noCounterDrift(t, db)
+		if err := db.DeleteHost(ctx, "h1"); err != nil {
+			t.Fatalf("DeleteHost of the retired host = %v", err)
+		}
+		if ws, _ := db.WarmDatabases(ctx, ""); len(ws) != 0 {
+			t.Errorf("%d warm rows left after deleting the retired host", len(ws))
+		}
+		noCounterDrift(t, db)
+	})
+}
+
 // TestWarm_ClaimAcrossReplicas: creates on three pools of one PostgreSQL
 // store each claim a different warm database, and exactly as many claim
 // as were ready.

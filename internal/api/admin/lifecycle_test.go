@@ -92,8 +92,15 @@ func TestHostRetire(t *testing.T) {
 		}}}
 		if abandoned {
 			rep.Abandoned = []*dbplane.Intent{{ID: "01J0000000000000000000000B", Kind: dbplane.IntentRotate, DatabaseID: "01J0000000000000000000000A",
-				DBName: "m_abc_1", DBUser: "u_abc_1", SealedPassword: []byte("sealed-new-pw"), CreatedAt: t1}}
+				DBName: "m_abc_1", DBUser: "u_abc_1", SealedPassword: []byte("sealed-new-pw"), CreatedAt: t1}, {
+				ID: "01J0000000000000000000000C", Kind: dbplane.IntentCreate, DatabaseID: "01J0000000000000000000000D",
+				DBName: "up_abc_2", DBUser: "dup_abc_2", WarmDB: "dbplane_warm_01j0000000000000000000000e", WarmUser: "dbplane_warm_01j0000000000000000000000e",
+				SealedPassword: []byte("sealed-claim-pw"), CreatedAt: t1,
+			}}
 		}
+		// A warm database of the retired host's pool (PostgreSQL).
+		rep.Host.Engine, rep.Host.WarmCount = dbplane.EnginePostgres, 1
+		rep.Warm = []*dbplane.WarmLeftover{{DBName: "dbplane_warm_01j0000000000000000000000f", DBUser: "dbplane_warm_01j0000000000000000000000f", State: "ready", CreatedAt: t1}}
 		return rep
 	}
 	const path = "/api/admin/database-hosts/7"
@@ -103,7 +110,7 @@ func TestHostRetire(t *testing.T) {
 			Setup: func(_ *testing.T, m *mocks) {
 				m.hosts.RetireHostFn = func(context.Context, string) (*dbplane.OrphanReport, error) { return report(true), nil }
 			},
-			WantStatus: http.StatusOK, NotContains: append(hostSecrets, "sealed-new-pw"),
+			WantStatus: http.StatusOK, NotContains: append(hostSecrets, "sealed-new-pw", "sealed-claim-pw"),
 		},
 		{
 			Name: "Orphans", Method: http.MethodGet, Path: path + "/orphans", Header: bearer(adminKey),

@@ -9,12 +9,14 @@ import (
 
 // orphanReportJSON is what dbplane left on a retired host, for the
 // operator to clean up by hand: the orphaned databases (still in dbplane
-// until deleted) and, in the retire response only, the engine changes that
-// were pending on the host and were abandoned.
+// until deleted), in the retire response only, the engine changes that
+// were pending on the host and were abandoned, and the warm databases
+// (PostgreSQL's warm pool) it holds.
 type orphanReportJSON struct {
 	Host      hostJSON        `json:"host"`
 	Databases []orphanJSON    `json:"databases"`
 	Abandoned []abandonedJSON `json:"abandoned"`
+	Warm      []warmJSON      `json:"warm"`
 }
 
 // orphanJSON is one orphaned database: the names to look for on the host.
@@ -30,16 +32,29 @@ type orphanJSON struct {
 }
 
 // abandonedJSON is an engine change given up when the host was retired.
+// A create (or the drop undoing one) that had claimed a warm database
+// names it too: the database may be on the host under those names.
 type abandonedJSON struct {
 	Kind       string `json:"kind"`
 	DatabaseID string `json:"databaseId"`
 	DBName     string `json:"dbName"`
 	DBUser     string `json:"dbUser"`
+	WarmDBName string `json:"warmDbName,omitempty"`
+	WarmDBUser string `json:"warmDbUser,omitempty"`
 	CreatedAt  string `json:"createdAt"`
 }
 
+// warmJSON is a warm database on a retired host: an empty database and
+// its role under placeholder names, made ahead of time and never dropped.
+type warmJSON struct {
+	DBName    string `json:"dbName"`
+	DBUser    string `json:"dbUser"`
+	State     string `json:"state"`
+	CreatedAt string `json:"createdAt"`
+}
+
 func toOrphanReportJSON(rep *dbplane.OrphanReport) orphanReportJSON {
-	out := orphanReportJSON{Host: toHostJSON(rep.Host), Databases: []orphanJSON{}, Abandoned: []abandonedJSON{}}
+	out := orphanReportJSON{Host: toHostJSON(rep.Host), Databases: []orphanJSON{}, Abandoned: []abandonedJSON{}, Warm: []warmJSON{}}
 	for _, d := range rep.Databases {
 		o := orphanJSON{ID: d.ID, NumericID: d.NumericID, AccountID: d.AccountID, Label: d.Label, DBName: d.DBName, DBUser: d.DBUser, SizeBytes: d.SizeBytes}
 		if d.ServerID != "" {
@@ -50,15 +65,19 @@ func toOrphanReportJSON(rep *dbplane.OrphanReport) orphanReportJSON {
 	}
 	for _, in := range rep.Abandoned {
 		out.Abandoned = append(out.Abandoned, abandonedJSON{
-			Kind: string(in.Kind), DatabaseID: in.DatabaseID, DBName: in.DBName, DBUser: in.DBUser, CreatedAt: response.Time(in.CreatedAt),
+			Kind: string(in.Kind), DatabaseID: in.DatabaseID, DBName: in.DBName, DBUser: in.DBUser, WarmDBName: in.WarmDB, WarmDBUser: in.WarmUser,
+			CreatedAt: response.Time(in.CreatedAt),
 		})
+	}
+	for _, w := range rep.Warm {
+		out.Warm = append(out.Warm, warmJSON{DBName: w.DBName, DBUser: w.DBUser, State: w.State, CreatedAt: response.Time(w.CreatedAt)})
 	}
 	return out
 }
 
 // handleHostRetire marks a dead host gone (it is not contacted): its
-// databases become orphaned, its pending engine changes are abandoned, and
-// the orphan report is returned. Retiring again returns the report.
+// databases become orphaned, its pending engine changes are abandoned, its
+// warm pool is turned off, and the orphan report is returned. Retiring again returns the report.
 func (h *handler) handleHostRetire(w http.ResponseWriter, r *http.Request) {
 	rep, err := h.hosts.RetireHost(r.Context(), r.PathValue("id"))
 	h.writeOrphans(w, r, rep, err)
