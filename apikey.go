@@ -54,7 +54,7 @@ type APIKey struct {
 	// unsuspending restores exactly what it changed.
 	DisabledBySuspension bool
 	// DisabledByOperator is set when an operator disabled the key: its
-	// owner may not enable it again (ErrKeyDisabledByOperator), an
+	// owner may not enable or delete it (ErrKeyDisabledByOperator), an
 	// operator may.
 	DisabledByOperator bool
 	// AllowedIPs limits where the key may be used from (AllowsIP); empty
@@ -179,9 +179,15 @@ func (in *KeyInput) Validate() error {
 
 // KeyService mints and checks keys.
 type KeyService interface {
-	// Authenticate returns the key and its account for a raw key. It returns
-	// ErrNoKey, ErrBadKey, ErrKeyDisabled or ErrKeyExpired.
-	Authenticate(ctx context.Context, raw string) (*APIKey, *Account, error)
+	// Authenticate returns the key and its account for a raw key used from
+	// the address from (the client's IP). It returns ErrNoKey, ErrBadKey,
+	// ErrKeyDisabled, ErrKeyExpired, or ErrKeyIPNotAllowed when from is
+	// outside the key's allowed ranges (AllowsIP). Only a key that
+	// authenticates is recorded as used (LastUsedAt): a refused request
+	// changes nothing. With ErrKeyIPNotAllowed, and no other error, it also
+	// returns the key and its account, so that the caller can say whose
+	// key was refused (the audit log keeps refused requests).
+	Authenticate(ctx context.Context, raw, from string) (*APIKey, *Account, error)
 	// CreateKey returns the key's metadata and the key itself, once.
 	CreateKey(ctx context.Context, in KeyInput) (*APIKey, Secret, error)
 	ListKeys(ctx context.Context, accountID string) ([]*APIKey, error)
@@ -201,8 +207,13 @@ type KeyService interface {
 	ListAdminKeys(ctx context.Context) ([]*APIKey, error)
 	// DeleteKey removes a key; it stops working at once. CodeNotFound.
 	DeleteKey(ctx context.Context, keyID string) error
-	// DeleteAccountKey removes one of the account's keys; it stops working
-	// at once. It returns CodeNotFound when the key is not the account's,
-	// so a tenant deletes only its own keys.
+	// DeleteAccountKey is an operator's delete of one of the account's
+	// keys; it stops working at once. It returns CodeNotFound when the key
+	// is not the account's.
 	DeleteAccountKey(ctx context.Context, accountID, keyID string) error
+	// DeleteOwnKey is the key's owner's delete: it refuses a key an
+	// operator disabled (ErrKeyDisabledByOperator), so the operator's
+	// disable cannot be undone by deleting the key. CodeNotFound as
+	// DeleteAccountKey, so a tenant deletes only its own keys.
+	DeleteOwnKey(ctx context.Context, accountID, keyID string) error
 }

@@ -112,9 +112,9 @@ var (
 	ErrBadKey      = &Error{Code: CodeUnauthenticated, Message: "Invalid API key"}
 	ErrKeyDisabled = &Error{Code: CodeUnauthenticated, Message: "API key is disabled"}
 	ErrKeyExpired  = &Error{Code: CodeUnauthenticated, Message: "API key has expired"}
-	// ErrKeyDisabledByOperator refuses a tenant's enable of a key an
-	// operator disabled.
-	ErrKeyDisabledByOperator = &Error{Code: CodeForbidden, Message: "An operator disabled this API key; only an operator can enable it"}
+	// ErrKeyDisabledByOperator refuses a tenant's enable or delete of a
+	// key an operator disabled.
+	ErrKeyDisabledByOperator = &Error{Code: CodeForbidden, Message: "An operator disabled this API key; only an operator can enable or delete it"}
 	ErrAccountSuspended      = &Error{Code: CodeForbidden, Message: "Account is suspended"}
 	ErrWrongKeyKind          = &Error{Code: CodeForbidden, Message: "This API key is not allowed to use this API"}
 	ErrOutOfSlots            = &Error{Code: CodeQuotaExceeded, Message: "No free database slots"}

@@ -41,7 +41,7 @@ type keyView struct {
 	Kind        string   `json:"kind"`
 	Permissions []string `json:"permissions"`
 	Disabled    bool     `json:"disabled"`
-	// DisabledByOperator: its owner cannot enable it again.
+	// DisabledByOperator: its owner cannot enable or delete it.
 	DisabledByOperator bool     `json:"disabledByOperator"`
 	AllowedIPs         []string `json:"allowedIps"`
 	ExpiresAt          *string  `json:"expiresAt"`

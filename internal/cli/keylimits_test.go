@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dbplane/dbplane/internal/api/openapitest"
 	"github.com/dbplane/dbplane/internal/config"
@@ -163,6 +165,70 @@ func TestKeyAllowedIPs_UntrustedForwardedFor(t *testing.T) {
 		"name": "local", "allowedIps": []string{"127.0.0.0/8", "::1"},
 	}).data(t)
 	in.mustDo(t, 200, "GET", "/api/v1/db/databases", local["key"].(string), nil)
+}
+
+// TestKeyAllowedIPs_RefusedChangesNothing: a request refused by a key's
+// allowed ranges leaves the key as it was: its lastUsedAt stays unset,
+// on the tenant surfaces and on the admin API alike; a request from
+// inside the ranges sets it.
+func TestKeyAllowedIPs_RefusedChangesNothing(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t)
+	acctID, _ := in.addTenant(t, "touch@example.com", nil)
+	keysPath := "/api/admin/accounts/" + acctID + "/keys"
+	// The test's requests come from 127.0.0.1: outside these ranges.
+	user := in.mustDo(t, 201, "POST", keysPath, in.adminKey, map[string]any{
+		"name": "elsewhere", "allowedIps": []string{"203.0.113.0/24"},
+	}).data(t)
+	admin := in.mustDo(t, 201, "POST", "/api/admin/keys", in.adminKey, map[string]any{
+		"name": "elsewhere", "permissions": []string{"accounts:read"}, "allowedIps": []string{"198.51.100.7"},
+	}).data(t)
+	local := in.mustDo(t, 201, "POST", keysPath, in.adminKey, map[string]any{
+		"name": "here", "allowedIps": []string{"127.0.0.0/8", "::1"},
+	}).data(t)
+	for _, tc := range []struct{ path, key string }{
+		{"/api/v1/db/databases", user["key"].(string)},
+		{"/api/client", user["key"].(string)},
+		{"/api/admin/accounts", admin["key"].(string)},
+	} {
+		if r := in.do(t, "GET", tc.path, tc.key, nil); r.status != 401 && r.status != 403 {
+			t.Fatalf("GET %s from outside the key's ranges = %d %s, want refused", tc.path, r.status, r.body)
+		}
+	}
+	in.mustDo(t, 200, "GET", "/api/v1/db/databases", local["key"].(string), nil)
+
+	lastUsed := func(list []any, id any) any {
+		for _, k := range list {
+			if k := k.(map[string]any); k["id"] == id {
+				return k["lastUsedAt"]
+			}
+		}
+		t.Fatalf("key %v not listed", id)
+		return nil
+	}
+	userKeys := in.mustDo(t, 200, "GET", keysPath, in.adminKey, nil).json(t)["data"].([]any)
+	if got := lastUsed(userKeys, user["id"]); got != nil {
+		t.Errorf("after refused requests the user key's lastUsedAt = %v, want null", got)
+	}
+	if got := lastUsed(userKeys, local["id"]); got == nil {
+		t.Errorf("after a request from inside its ranges the key's lastUsedAt is null")
+	}
+	adminKeys := in.mustDo(t, 200, "GET", "/api/admin/keys", in.adminKey, nil).json(t)["data"].([]any)
+	if got := lastUsed(adminKeys, admin["id"]); got != nil {
+		t.Errorf("after a refused request the admin key's lastUsedAt = %v, want null", got)
+	}
+
+	// The audit log keeps a refused change and names whose key it was.
+	in.mustDo(t, 401, "POST", "/api/v1/db/databases", user["key"].(string), map[string]any{"name": "nope"})
+	named := func(e auditJSON) bool {
+		return e.Status == 401 && e.KeyPrefix != nil && *e.KeyPrefix == user["prefix"] && e.AccountID != nil && *e.AccountID == acctID
+	}
+	for deadline := time.Now().Add(10 * time.Second); !slices.ContainsFunc(readAudit(t, in, "outcome=failure", 50), named); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no audit entry names the key refused for its address")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestKeyDisabledByOperator_API: the admin API's disable marks the key;

@@ -23,8 +23,11 @@ const (
 // reading the store (keyCache; 0 with a shared store).
 const keyCacheTTL = 5 * time.Second
 
-// Authenticate finds the key for a raw bearer key.
-func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+// Authenticate finds the key for a raw bearer key used from the address
+// from (dbplane.KeyService). The allowed ranges are checked here, after
+// the key cache answered, so no path to a key skips them, and before the
+// key's use is recorded, so a refused request records nothing.
+func (s *Service) Authenticate(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, nil, dbplane.ErrNoKey
@@ -40,6 +43,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey
 	}
 	if err := k.Usable(now); err != nil {
 		return nil, nil, err
+	}
+	if !k.AllowsIP(from) {
+		return k, a, dbplane.ErrKeyIPNotAllowed
 	}
 	// lastUsedAt is kept to the minute, so the hot path writes at most once
 	// a minute per key.
@@ -161,9 +167,9 @@ func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
 	return s.store.DeleteKey(ctx, keyID)
 }
 
-// DeleteAccountKey removes one of the account's keys. A key of another
-// account reads as not found, as in SetKeyDisabled. A key never changes
-// account, so checking and then deleting is not a race.
+// DeleteAccountKey is an operator's delete of one of the account's keys.
+// A key of another account reads as not found, as in SetKeyDisabled. A
+// key never changes account, so checking and then deleting is not a race.
 func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
 	keys, err := s.store.ListKeys(ctx, accountID)
 	if err != nil {
@@ -173,4 +179,12 @@ func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string)
 		return dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
 	}
 	return s.DeleteKey(ctx, keyID)
+}
+
+// DeleteOwnKey is the owner's delete of its key. A key an operator
+// disabled is dbplane.ErrKeyDisabledByOperator: deleting it would undo
+// the operator's disable as surely as enabling it (SetOwnKeyDisabled).
+func (s *Service) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
+	defer s.forgetKeys()
+	return s.store.DeleteOwnKey(ctx, accountID, keyID)
 }

@@ -55,7 +55,7 @@ func TestDeleteAccountKey_OnlyTheAccountsOwn(t *testing.T) {
 	if err := f.svc.DeleteAccountKey(ctx, bob.ID, k.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
 		t.Errorf("DeleteAccountKey(bob, alice's key) = %v, want not found", err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); err != nil {
 		t.Fatalf("Authenticate() after a refused delete = %v, want the key to work", err)
 	}
 	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, "no-such-key"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
@@ -66,7 +66,7 @@ func TestDeleteAccountKey_OnlyTheAccountsOwn(t *testing.T) {
 	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, k.ID); err != nil {
 		t.Fatalf("DeleteAccountKey(alice, alice's key) = %v", err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrBadKey) {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); !errors.Is(err, dbplane.ErrBadKey) {
 		t.Errorf("Authenticate() after delete = %v, want ErrBadKey", err)
 	}
 	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, k.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
@@ -111,7 +111,7 @@ func TestCreateKey_Formats(t *testing.T) {
 				}
 			}
 			// Hashed and checked like any other key.
-			if got, _, err := f.svc.Authenticate(ctx, s); err != nil || got.ID != k.ID {
+			if got, _, err := f.svc.Authenticate(ctx, s, ""); err != nil || got.ID != k.ID {
 				t.Errorf("Authenticate(%s key) = %v, %v; want key %s", tc.format, got, err, k.ID)
 			}
 		})
@@ -133,5 +133,103 @@ func TestCreateKey_DeploymentFormat(t *testing.T) {
 	_, raw, err = f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "own", Format: dbplane.KeyFormatDBPlane})
 	if err != nil || string(raw)[:5] != "dbpu_" {
 		t.Errorf("CreateKey(format dbplane) = %q..., %v; want dbpu_", string(raw)[:min(8, len(raw))], err)
+	}
+}
+
+// TestDeleteOwnKey: the owner deletes its own keys, enabled or disabled by
+// itself, but not one an operator disabled (403, the key and its mark
+// stay), nor another account's (404); the operator still can.
+func TestDeleteOwnKey(t *testing.T) {
+	f := newFixture(t, control.Options{})
+	ctx := context.Background()
+	bob := f.mustAccount(t, "bob@example.com", nil)
+	mint := func(name string) *dbplane.APIKey {
+		t.Helper()
+		k, _, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	enabled, ownDisabled, opDisabled := mint("enabled"), mint("own"), mint("operator")
+	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, ownDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetKeyDisabled(ctx, f.account.ID, opDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// The owner's own disable of an operator-disabled key keeps the mark.
+	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, opDisabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.svc.DeleteOwnKey(ctx, bob.ID, enabled.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteOwnKey(bob, alice's key) = %v, want not found", err)
+	}
+	if err := f.svc.DeleteOwnKey(ctx, f.account.ID, opDisabled.ID); !errors.Is(err, dbplane.ErrKeyDisabledByOperator) || dbplane.ErrorCode(err) != dbplane.CodeForbidden {
+		t.Errorf("DeleteOwnKey(operator-disabled) = %v, want ErrKeyDisabledByOperator (forbidden)", err)
+	}
+	for _, k := range []*dbplane.APIKey{enabled, ownDisabled} {
+		if err := f.svc.DeleteOwnKey(ctx, f.account.ID, k.ID); err != nil {
+			t.Errorf("DeleteOwnKey(%s) = %v, want deleted", k.Name, err)
+		}
+	}
+	keys, err := f.svc.ListKeys(ctx, f.account.ID)
+	if err != nil || len(keys) != 1 || keys[0].ID != opDisabled.ID || !keys[0].Disabled || !keys[0].DisabledByOperator {
+		t.Fatalf("after the deletes ListKeys() = %+v, %v; want only the operator-disabled key, still marked", keys, err)
+	}
+	if err := f.svc.DeleteAccountKey(ctx, f.account.ID, opDisabled.ID); err != nil {
+		t.Errorf("the operator's DeleteAccountKey(operator-disabled) = %v", err)
+	}
+	if err := f.svc.DeleteOwnKey(ctx, f.account.ID, opDisabled.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("DeleteOwnKey() of a deleted key = %v, want not found", err)
+	}
+}
+
+// TestAuthenticate_RefusedAddressRecordsNothing: a key used from outside
+// its allowed ranges is refused and its lastUsedAt is left as it was,
+// before and after a use from inside recorded one.
+func TestAuthenticate_RefusedAddressRecordsNothing(t *testing.T) {
+	now := time.Date(2026, 5, 20, 9, 30, 0, 0, time.UTC)
+	f := newFixture(t, control.Options{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	ips, err := dbplane.ParseAllowedIPs("allowedIps", []string{"203.0.113.0/24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, raw, err := f.svc.CreateKey(ctx, dbplane.KeyInput{AccountID: f.account.ID, Kind: dbplane.KeyUser, Name: "ci", AllowedIPs: ips})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastUsed := func() *time.Time {
+		t.Helper()
+		keys, err := f.svc.ListKeys(ctx, f.account.ID)
+		if err != nil || len(keys) != 1 {
+			t.Fatalf("ListKeys() = %v, %v", keys, err)
+		}
+		return keys[0].LastUsedAt
+	}
+	got, acct, err := f.svc.Authenticate(ctx, string(raw), "198.51.100.1")
+	if !errors.Is(err, dbplane.ErrKeyIPNotAllowed) || got == nil || got.ID != k.ID || acct == nil || acct.ID != f.account.ID {
+		t.Fatalf("Authenticate(from outside) = %+v, %+v, %v; want the key, its account and ErrKeyIPNotAllowed", got, acct, err)
+	}
+	if at := lastUsed(); at != nil {
+		t.Errorf("after a refused use lastUsedAt = %v, want unset", at)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), "203.0.113.9"); err != nil {
+		t.Fatalf("Authenticate(from inside) = %v", err)
+	}
+	if at := lastUsed(); at == nil || !at.Equal(now) {
+		t.Errorf("after a use from inside lastUsedAt = %v, want %v", at, now)
+	}
+	// Past the minute lastUsedAt is kept to, a refused use still records
+	// nothing.
+	used := now
+	now = now.Add(2 * time.Minute)
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), "198.51.100.1"); !errors.Is(err, dbplane.ErrKeyIPNotAllowed) {
+		t.Fatalf("Authenticate(from outside, later) = %v, want ErrKeyIPNotAllowed", err)
+	}
+	if at := lastUsed(); at == nil || !at.Equal(used) {
+		t.Errorf("after a later refused use lastUsedAt = %v, want %v", at, used)
 	}
 }

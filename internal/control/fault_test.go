@@ -297,3 +297,76 @@ func TestFault_PlacementSkipsDownHost(t *testing.T) {
 		t.Errorf("create with only a down host = %v, want ErrHostUnavailable", err)
 	}
 }
+
+// TestFault_AccountDeleteOnHungHostsTakesOneTimeout (SPEC §6): a cascading
+// account delete whose databases sit on two hung MariaDB hosts answers
+// within one engine timeout, not one per host: the hosts are dropped from
+// in parallel. The account waits, deleting, and the reconciler finishes
+// it once the hosts answer: nothing is left on either.
+func TestFault_AccountDeleteOnHungHostsTakesOneTimeout(t *testing.T) {
+	srvs := []*dbtest.Server{ownMariaDB(t), ownMariaDB(t)}
+	const timeout = 3 * time.Second
+	fs := openFaultService(t, timeout)
+	ctx := context.Background()
+	for i, srv := range srvs {
+		in := hostInput(srv)
+		in.Name = ptr(fmt.Sprintf("m%d", i+1))
+		in.MaxDatabases, in.MaxDatabasesSet = ptr(2), true
+		if _, err := fs.svc.CreateHost(ctx, in); err != nil {
+			t.Fatalf("CreateHost m%d: %v", i+1, err)
+		}
+	}
+	acct := fs.mustAccount(t)
+	// Two databases on each host (two fill one); the creates leave a
+	// session in each host's pool, so the drops meet the hung servers.
+	onHost := map[string]int{}
+	for i := range 4 {
+		cr, err := fs.svc.CreateDatabase(ctx, dbplane.CreateDatabaseInput{AccountID: acct.ID, Label: fmt.Sprintf("db%d", i), Engine: "mariadb"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		onHost[cr.Database.HostID]++
+	}
+	if len(onHost) != 2 {
+		t.Fatalf("the databases landed on %d host(s) (%v), want both", len(onHost), onHost)
+	}
+	for _, srv := range srvs {
+		if err := srv.Freeze(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	res, err := fs.svc.DeleteAccount(ctx, acct.ID, true)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("cascade delete with both hosts hung = %v", err)
+	}
+	if res.Deleted || res.Pending != 4 {
+		t.Errorf("cascade delete with both hosts hung = %+v, want 4 pending and the account kept", res)
+	}
+	// One timeout per host, in turn, was the defect (2 × timeout); the
+	// slack is for a loaded machine.
+	if took > timeout+timeout/2 {
+		t.Errorf("cascade delete with two hung hosts took %s, want one engine timeout (%s) and a little", took, timeout)
+	}
+
+	for _, srv := range srvs {
+		if err := srv.Thaw(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fs.svc.Reconcile(ctx, 0); err != nil {
+		t.Fatalf("Reconcile once the hosts answer: %v", err)
+	}
+	if _, err := fs.svc.Account(ctx, acct.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+		t.Errorf("account after Reconcile: %v, want not found", err)
+	}
+	if l := fs.intents(t); len(l) != 0 {
+		t.Errorf("%d intents remain after Reconcile", len(l))
+	}
+	for i, srv := range srvs {
+		if dbs, users := engineObjects(t, srv, dbplane.AccountSlug(acct.ID)); len(dbs) != 0 || len(users) != 0 {
+			t.Errorf("left on m%d: databases %v users %v", i+1, dbs, users)
+		}
+	}
+}

@@ -104,13 +104,13 @@ func TestSetOwnKeyDisabled(t *testing.T) {
 	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, k.ID, false); !errors.Is(err, dbplane.ErrKeyDisabledByOperator) || dbplane.ErrorCode(err) != dbplane.CodeForbidden {
 		t.Fatalf("tenant enable of an operator's disable = %v, want ErrKeyDisabledByOperator (forbidden)", err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrKeyDisabled) {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); !errors.Is(err, dbplane.ErrKeyDisabled) {
 		t.Fatalf("after the refused enable Authenticate = %v, want ErrKeyDisabled", err)
 	}
 	if _, err := f.svc.SetKeyDisabled(ctx, f.account.ID, k.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); err != nil {
 		t.Fatalf("after the operator's enable Authenticate = %v", err)
 	}
 	if _, err := f.svc.SetOwnKeyDisabled(ctx, f.account.ID, k.ID, true); err != nil {
@@ -131,8 +131,8 @@ func TestSetKeyAllowedIPs_ClearsTheCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil || !got.AllowsIP("198.51.100.1") {
-		t.Fatalf("Authenticate = %+v, %v; want a key open to anywhere", got, err)
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), "198.51.100.1"); err != nil {
+		t.Fatalf("Authenticate(from 198.51.100.1) = %v; want a key open to anywhere", err)
 	}
 	ips, err := dbplane.ParseAllowedIPs("allowedIps", []string{"203.0.113.0/24"})
 	if err != nil {
@@ -141,9 +141,11 @@ func TestSetKeyAllowedIPs_ClearsTheCache(t *testing.T) {
 	if _, err := f.svc.SetKeyAllowedIPs(ctx, f.account.ID, k.ID, ips); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := f.svc.Authenticate(ctx, string(raw))
-	if err != nil || got.AllowsIP("198.51.100.1") || !got.AllowsIP("203.0.113.5") {
-		t.Fatalf("after SetKeyAllowedIPs Authenticate = %+v, %v; want the new ranges", got, err)
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), "198.51.100.1"); !errors.Is(err, dbplane.ErrKeyIPNotAllowed) {
+		t.Fatalf("after SetKeyAllowedIPs Authenticate(from 198.51.100.1) = %v; want ErrKeyIPNotAllowed", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), "203.0.113.5"); err != nil {
+		t.Fatalf("after SetKeyAllowedIPs Authenticate(from 203.0.113.5) = %v; want the key", err)
 	}
 	b := f.mustAccount(t, "bob@example.com", nil)
 	if _, err := f.svc.SetKeyAllowedIPs(ctx, b.ID, k.ID, nil); dbplane.ErrorCode(err) != dbplane.CodeNotFound {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/dbplane/dbplane"
 )
@@ -81,49 +82,49 @@ func (s *Service) DeleteAccount(ctx context.Context, id string, cascade bool) (*
 	return s.finishAccountDelete(ctx, id)
 }
 
+// accountDeleteWorkers bounds how many hosts one account delete drops
+// databases from at once.
+const accountDeleteWorkers = 8
+
 // finishAccountDelete drops what a deleting account still owns and
 // deletes the account once nothing is left. Databases whose host does not
-// answer, or that another change holds, stay for the next pass.
+// answer, or that another change holds, stay for the next pass. The hosts
+// are worked on in parallel (at most accountDeleteWorkers at once), so
+// hosts that hang cost the request one engine timeout, not one each
+// (SPEC §6).
 func (s *Service) finishAccountDelete(ctx context.Context, id string) (*dbplane.AccountDeletion, error) {
-	out := &dbplane.AccountDeletion{}
 	dbs, err := s.store.OwnedDatabases(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
-	down := map[string]bool{} // hosts that did not answer: one timeout each
+	var hosts []string
+	byHost := map[string][]*dbplane.Database{}
 	for _, d := range dbs {
-		if down[d.HostID] {
-			out.Pending++
-			continue
+		if byHost[d.HostID] == nil {
+			hosts = append(hosts, d.HostID)
 		}
-		switch d.Status {
-		case dbplane.StatusDeleting, dbplane.StatusCreating:
-			// An intent holds it: a drop in flight finishes by itself
-			// (or by Reconcile); a create that completes is dropped on
-			// the next pass.
-			out.Pending++
-			continue
-		}
-		err := s.deleteDatabase(ctx, d.ID)
-		switch {
-		case err == nil:
-			out.Databases++
-		case dbplane.ErrorCode(err) == dbplane.CodeNotFound:
-			// Gone meanwhile.
-		case dbplane.ErrorCode(err) == dbplane.CodeUnavailable:
-			// Left "deleting" with its intent: Reconcile drops it once
-			// the host answers.
-			out.Pending++
-			down[d.HostID] = true
-		default:
-			out.Pending++
-			if dbplane.ErrorCode(err) != dbplane.CodeConflict {
-				errs = append(errs, fmt.Errorf("drop database %s: %w", d.ID, err))
-			}
-		}
-		s.hook("account-delete:database-dropped")
+		byHost[d.HostID] = append(byHost[d.HostID], d)
 	}
+	out := &dbplane.AccountDeletion{}
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	sem := make(chan struct{}, accountDeleteWorkers)
+	for _, h := range hosts {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			dropped, pending, err := s.dropAccountDatabases(ctx, byHost[h])
+			mu.Lock()
+			defer mu.Unlock()
+			out.Databases += dropped
+			out.Pending += pending
+			errs = append(errs, err)
+		})
+	}
+	wg.Wait()
 	if out.Deleted, err = s.store.FinishAccountDelete(ctx, id); err != nil {
 		return nil, err
 	}
@@ -132,6 +133,47 @@ func (s *Service) finishAccountDelete(ctx context.Context, id string) (*dbplane.
 		s.log.Info("account deleted", "account_id", id)
 	}
 	return out, errors.Join(errs...)
+}
+
+// dropAccountDatabases drops the databases of a deleting account that
+// live on one host, one after another. Once the host does not answer, the
+// rest wait for the next pass: one engine timeout per host.
+func (s *Service) dropAccountDatabases(ctx context.Context, dbs []*dbplane.Database) (dropped, pending int, _ error) {
+	var errs []error
+	down := false
+	for _, d := range dbs {
+		if down {
+			pending++
+			continue
+		}
+		switch d.Status {
+		case dbplane.StatusDeleting, dbplane.StatusCreating:
+			// An intent holds it: a drop in flight finishes by itself
+			// (or by Reconcile); a create that completes is dropped on
+			// the next pass.
+			pending++
+			continue
+		}
+		err := s.deleteDatabase(ctx, d.ID)
+		switch {
+		case err == nil:
+			dropped++
+		case dbplane.ErrorCode(err) == dbplane.CodeNotFound:
+			// Gone meanwhile.
+		case dbplane.ErrorCode(err) == dbplane.CodeUnavailable:
+			// Left "deleting" with its intent: Reconcile drops it once
+			// the host answers.
+			pending++
+			down = true
+		default:
+			pending++
+			if dbplane.ErrorCode(err) != dbplane.CodeConflict {
+				errs = append(errs, fmt.Errorf("drop database %s: %w", d.ID, err))
+			}
+		}
+		s.hook("account-delete:database-dropped")
+	}
+	return dropped, pending, errors.Join(errs...)
 }
 
 // finishAccountDeletes carries on every account delete left unfinished

@@ -218,7 +218,7 @@ func TestDeleteAccount_RefusesThenCascades(t *testing.T) {
 	if _, err := rs.svc.DeleteAccount(ctx, acct.ID, false); dbplane.ErrorCode(err) != dbplane.CodeConflict {
 		t.Fatalf("delete without cascade: %v, want conflict", err)
 	}
-	if _, _, err := rs.svc.Authenticate(ctx, string(raw)); err != nil {
+	if _, _, err := rs.svc.Authenticate(ctx, string(raw), ""); err != nil {
 		t.Errorf("a refused delete stopped the account's key: %v", err)
 	}
 	if rows, _ := rs.svc.ListDatabases(ctx, acct.ID); len(rows) != 2 {
@@ -238,7 +238,7 @@ func TestDeleteAccount_RefusesThenCascades(t *testing.T) {
 	if _, err := rs.svc.Account(ctx, acct.ID); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
 		t.Errorf("account after the delete: %v, want not found", err)
 	}
-	if _, _, err := rs.svc.Authenticate(ctx, string(raw)); err == nil {
+	if _, _, err := rs.svc.Authenticate(ctx, string(raw), ""); err == nil {
 		t.Errorf("the deleted account's key still authenticates")
 	}
 	dbs, users := engineObjects(t, srv, dbplane.AccountSlug(acct.ID))

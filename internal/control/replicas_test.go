@@ -71,7 +71,7 @@ func TestReplicas_ChangesOnOneHoldOnTheOtherAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := p.b.Authenticate(ctx, string(raw)); err != nil {
+		if _, _, err := p.b.Authenticate(ctx, string(raw), ""); err != nil {
 			t.Fatalf("Authenticate on B before the change: %v", err)
 		}
 		return k, raw
@@ -82,7 +82,7 @@ func TestReplicas_ChangesOnOneHoldOnTheOtherAtOnce(t *testing.T) {
 		if _, err := p.a.SetKeyDisabled(ctx, acct.ID, k.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := p.b.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrKeyDisabled) {
+		if _, _, err := p.b.Authenticate(ctx, string(raw), ""); !errors.Is(err, dbplane.ErrKeyDisabled) {
 			t.Errorf("Authenticate on B right after a disable on A = %v, want ErrKeyDisabled", err)
 		}
 	})
@@ -127,7 +127,7 @@ func TestReplicas_ChangesOnOneHoldOnTheOtherAtOnce(t *testing.T) {
 		if _, err := p.a.UpdateAccount(ctx, acct.ID, dbplane.AccountUpdate{Suspended: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := p.b.Authenticate(ctx, string(raw)); err == nil {
+		if _, _, err := p.b.Authenticate(ctx, string(raw), ""); err == nil {
 			t.Error("Authenticate on B right after a suspension on A = nil error, want a refusal")
 		}
 	})

@@ -442,7 +442,7 @@ func TestAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); err != nil {
 		t.Fatalf("Authenticate(fresh key) = %v", err)
 	}
 	if keys := must.Get(f.svc.ListKeys(ctx, f.account.ID))(t); len(keys) != 1 || keys[0].LastUsedAt == nil {
@@ -452,23 +452,23 @@ func TestAuthenticate(t *testing.T) {
 		raw  string
 		want error
 	}{{"", dbplane.ErrNoKey}, {"   ", dbplane.ErrNoKey}, {"dbpu_nope", dbplane.ErrBadKey}, {strings.Repeat("x", 5000), dbplane.ErrBadKey}} {
-		if _, _, err := f.svc.Authenticate(ctx, tc.raw); !errors.Is(err, tc.want) {
+		if _, _, err := f.svc.Authenticate(ctx, tc.raw, ""); !errors.Is(err, tc.want) {
 			t.Errorf("Authenticate(%.10q) = %v, want %v", tc.raw, err, tc.want)
 		}
 	}
 	if _, err := f.svc.SetKeyDisabled(ctx, f.account.ID, k.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrKeyDisabled) {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); !errors.Is(err, dbplane.ErrKeyDisabled) {
 		t.Errorf("Authenticate(disabled) = %v, want ErrKeyDisabled", err)
 	}
 	f.svc.SetKeyDisabled(ctx, f.account.ID, k.ID, false)
 	f.svc.UpdateAccount(ctx, f.account.ID, dbplane.AccountUpdate{Suspended: ptr(true)})
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); !errors.Is(err, dbplane.ErrKeyDisabled) {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); !errors.Is(err, dbplane.ErrKeyDisabled) {
 		t.Errorf("Authenticate(suspended account) = %v, want ErrKeyDisabled", err)
 	}
 	f.svc.UpdateAccount(ctx, f.account.ID, dbplane.AccountUpdate{Suspended: ptr(false)})
-	if _, _, err := f.svc.Authenticate(ctx, string(raw)); err != nil {
+	if _, _, err := f.svc.Authenticate(ctx, string(raw), ""); err != nil {
 		t.Errorf("Authenticate(unsuspended) = %v, want nil", err)
 	}
 	f.assertNoSecretAtRest(t, string(raw))

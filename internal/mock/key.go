@@ -11,7 +11,7 @@ var _ dbplane.KeyService = (*KeyService)(nil)
 
 // KeyService is a dbplane.KeyService whose methods call its fields.
 type KeyService struct {
-	AuthenticateFn   func(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error)
+	AuthenticateFn   func(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error)
 	CreateKeyFn      func(ctx context.Context, in dbplane.KeyInput) (*dbplane.APIKey, dbplane.Secret, error)
 	ListKeysFn       func(ctx context.Context, accountID string) ([]*dbplane.APIKey, error)
 	SetKeyDisabledFn func(ctx context.Context, accountID, keyID string, disabled bool) (*dbplane.APIKey, error)
@@ -23,14 +23,16 @@ type KeyService struct {
 	DeleteKeyFn        func(ctx context.Context, keyID string) error
 	// DeleteAccountKeyFn is called by DeleteAccountKey.
 	DeleteAccountKeyFn func(ctx context.Context, accountID, keyID string) error
+	// DeleteOwnKeyFn is called by DeleteOwnKey.
+	DeleteOwnKeyFn func(ctx context.Context, accountID, keyID string) error
 }
 
 // Authenticate calls AuthenticateFn.
-func (s *KeyService) Authenticate(ctx context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+func (s *KeyService) Authenticate(ctx context.Context, raw, from string) (*dbplane.APIKey, *dbplane.Account, error) {
 	if s.AuthenticateFn == nil {
 		return nil, nil, notSet("KeyService.Authenticate")
 	}
-	return s.AuthenticateFn(ctx, raw)
+	return s.AuthenticateFn(ctx, raw, from)
 }
 
 // CreateKey calls CreateKeyFn.
@@ -95,4 +97,12 @@ func (s *KeyService) DeleteAccountKey(ctx context.Context, accountID, keyID stri
 		return notSet("KeyService.DeleteAccountKey")
 	}
 	return s.DeleteAccountKeyFn(ctx, accountID, keyID)
+}
+
+// DeleteOwnKey calls DeleteOwnKeyFn.
+func (s *KeyService) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
+	if s.DeleteOwnKeyFn == nil {
+		return notSet("KeyService.DeleteOwnKey")
+	}
+	return s.DeleteOwnKeyFn(ctx, accountID, keyID)
 }

@@ -195,6 +195,28 @@ func (db *DB) ListKeysOfKind(ctx context.Context, kind dbplane.KeyKind) ([]*dbpl
 	return collectKeys(db.readRows(ctx, `SELECT `+keyCols+` FROM api_keys k WHERE k.kind = ? ORDER BY k.created_at, k.id`, string(kind)))
 }
 
+// DeleteOwnKey removes one of the account's keys for its owner: CodeNotFound
+// when the key is not the account's, dbplane.ErrKeyDisabledByOperator when
+// an operator disabled it. The check of the operator's mark and the delete
+// are one statement, so an operator's disable racing the owner's delete
+// cannot lose the key (as in SetKeyDisabled).
+func (db *DB) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
+	return db.tx(ctx, func(tx *txn) error {
+		ok, err := updatedOne(tx.ExecContext(ctx, `DELETE FROM api_keys WHERE id = ? AND account_id = ? AND disabled_by_operator = 0`, keyID, accountID))
+		if err != nil || ok {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_keys WHERE id = ? AND account_id = ?`, keyID, accountID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errKeyNotFound
+		}
+		return dbplane.ErrKeyDisabledByOperator // the key is there: the mark held the delete back
+	})
+}
+
 // DeleteKey removes a key, or returns CodeNotFound.
 func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
 	return db.tx(ctx, func(tx *txn) error {

@@ -161,3 +161,39 @@ func TestSetKeyDisabled_Operator(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteOwnKey_Operator: the owner's delete is refused while an
+// operator's disable marks the key, and is not another account's to make.
+func TestDeleteOwnKey_Operator(t *testing.T) {
+	t.Parallel()
+	bothDialects(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mustAccount(t, db, "a1", nil)
+		mustAccount(t, db, "a2", nil)
+		k := &dbplane.APIKey{ID: "k1", AccountID: "a1", Kind: dbplane.KeyUser, Name: "k", Prefix: "dbpu_", Hash: []byte("h1")}
+		if err := db.CreateKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SetKeyDisabled(ctx, "a1", "k1", true, store.ByOperator); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteOwnKey(ctx, "a1", "k1"); !errors.Is(err, dbplane.ErrKeyDisabledByOperator) {
+			t.Fatalf("owner delete of an operator-disabled key = %v, want ErrKeyDisabledByOperator", err)
+		}
+		if got, _, err := db.KeyByHash(ctx, []byte("h1")); err != nil || !got.DisabledByOperator {
+			t.Fatalf("after the refused delete the key is %+v, %v; want it still there and marked", got, err)
+		}
+		if err := db.DeleteOwnKey(ctx, "a2", "k1"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+			t.Errorf("another account's delete = %v, want not found", err)
+		}
+		if _, err := db.SetKeyDisabled(ctx, "a1", "k1", false, store.ByOperator); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteOwnKey(ctx, "a1", "k1"); err != nil {
+			t.Fatalf("owner delete once the operator enabled it = %v", err)
+		}
+		if err := db.DeleteOwnKey(ctx, "a1", "k1"); dbplane.ErrorCode(err) != dbplane.CodeNotFound {
+			t.Errorf("owner delete twice = %v, want not found", err)
+		}
+	})
+}

@@ -160,7 +160,8 @@ func (h *handler) handleKeyDelete(w http.ResponseWriter, r *http.Request) {
 		h.serviceError(w, r, err)
 		return
 	}
-	if err := h.svc.Keys.DeleteAccountKey(ctx, visitorFrom(ctx).account.ID, k.ID); err != nil {
+	// The owner's delete: a key an operator disabled stays (403).
+	if err := h.svc.Keys.DeleteOwnKey(ctx, visitorFrom(ctx).account.ID, k.ID); err != nil {
 		h.serviceError(w, r, err)
 		return
 	}

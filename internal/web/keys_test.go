@@ -227,8 +227,9 @@ func apiList(t *testing.T, a *app, path string) []map[string]any {
 }
 
 // TestKeysPage_OperatorDisabled: a key an operator disabled shows so on
-// the tenant's page, with no Enable button, and a forged enable is 403
-// and changes nothing; the operator's enable works.
+// the tenant's page, with no Enable and no Delete button; a forged enable
+// or delete is 403 and changes nothing (the operator's mark stays); the
+// tenant may still mint another key; the operator's enable works.
 func TestKeysPage_OperatorDisabled(t *testing.T) {
 	a := newApp(t)
 	acct := a.tenant(t, "ada@example.com", 3, "ada's long password")
@@ -248,8 +249,20 @@ func TestKeysPage_OperatorDisabled(t *testing.T) {
 		t.Errorf("the tenant's enable of an operator-disabled key = %d %s, want 403", p.status, p.text())
 	}
 	a.api(t, http.StatusUnauthorized, "GET", path, key, nil)
-	// The tenant may still disable (a no-op) and delete it; the operator
-	// enables it.
+	if p.hasAction("/keys/" + id + "/delete") {
+		t.Errorf("the page of an operator-disabled key offers Delete (actions %v)", p.formActions())
+	}
+	if p := b.post("/keys/"+id+"/delete", nil); p.status != http.StatusForbidden || !strings.Contains(p.text(), "only an operator") {
+		t.Errorf("the tenant's delete of an operator-disabled key = %d %q, want 403 saying only an operator may", p.status, p.text())
+	}
+	keys := apiList(t, a, "/api/admin/accounts/"+acct+"/keys")
+	if len(keys) != 1 || keys[0]["id"] != id || keys[0]["disabledByOperator"] != true {
+		t.Errorf("after the refused delete the account's keys are %v, want the operator-disabled key still there", keys)
+	}
+	// A disable is per key: the account is not suspended, so its owner
+	// may mint another one.
+	createKey(t, b, "deploy-2")
+	// The tenant may still disable it (a no-op); the operator enables it.
 	if p := b.post("/keys/"+id+"/disable", nil); p.status != http.StatusSeeOther {
 		t.Errorf("the tenant's disable = %d, want 303", p.status)
 	}

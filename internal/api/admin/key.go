@@ -20,7 +20,7 @@ type keyJSON struct {
 	Permissions []string `json:"permissions"`
 	Disabled    bool     `json:"disabled"`
 	// DisabledByOperator: an operator disabled the key; its owner cannot
-	// enable it again from the dashboard.
+	// enable or delete it from the dashboard.
 	DisabledByOperator bool `json:"disabledByOperator"`
 	// AllowedIPs are the addresses and CIDR ranges the key may be used
 	// from; empty: anywhere.

@@ -71,7 +71,7 @@ func newMocks() *mocks {
 	m.drift.DatabaseDriftFn = func(context.Context, []string) (map[string][]dbplane.DriftKind, error) {
 		return map[string][]dbplane.DriftKind{}, nil
 	}
-	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+	m.keys.AuthenticateFn = func(_ context.Context, raw, _ string) (*dbplane.APIKey, *dbplane.Account, error) {
 		key := func(perms ...dbplane.Permission) *dbplane.APIKey {
 			return &dbplane.APIKey{ID: "key-admin", AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
 		}

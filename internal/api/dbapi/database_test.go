@@ -114,7 +114,7 @@ func TestDatabaseList(t *testing.T) {
 		{
 			Name: "AuthInternal", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
 			Setup: func(_ *testing.T, m *mocks) {
-				m.keys.AuthenticateFn = func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+				m.keys.AuthenticateFn = func(context.Context, string, string) (*dbplane.APIKey, *dbplane.Account, error) {
 					return nil, nil, errors.New("query keys: sqlite: database is locked (/var/lib/dbplane/meta.db)")
 				}
 			},
@@ -124,7 +124,7 @@ func TestDatabaseList(t *testing.T) {
 		{
 			Name: "AuthNoPrincipal", Method: http.MethodGet, Path: "/api/v1/db/databases", Header: bearer(userKey),
 			Setup: func(_ *testing.T, m *mocks) {
-				m.keys.AuthenticateFn = func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+				m.keys.AuthenticateFn = func(context.Context, string, string) (*dbplane.APIKey, *dbplane.Account, error) {
 					return nil, nil, nil
 				}
 			},

@@ -47,7 +47,7 @@ type mocks struct {
 // every database method is unset (a call is a 500 that fails the test).
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, databases: &mock.DatabaseService{}}
-	m.keys.AuthenticateFn = func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+	m.keys.AuthenticateFn = func(_ context.Context, raw, _ string) (*dbplane.APIKey, *dbplane.Account, error) {
 		user := &dbplane.APIKey{ID: "key1", AccountID: account.ID, Kind: dbplane.KeyUser}
 		switch raw {
 		case "":

@@ -111,7 +111,7 @@ func TestAppDatabaseList(t *testing.T) {
 		{
 			Name: "AuthInternal", Method: http.MethodGet, Path: appDBs, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
-				m.keys.AuthenticateFn = func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+				m.keys.AuthenticateFn = func(context.Context, string, string) (*dbplane.APIKey, *dbplane.Account, error) {
 					return nil, nil, errors.New("select key: database is locked")
 				}
 			},

@@ -152,7 +152,7 @@ func adminKeyWith(perms ...dbplane.Permission) *dbplane.APIKey {
 	return &dbplane.APIKey{ID: "key-" + strconv.Itoa(len(perms)), AccountID: adminAccount.ID, Kind: dbplane.KeyAdmin, Permissions: perms}
 }
 
-func authenticate(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+func authenticate(_ context.Context, raw, _ string) (*dbplane.APIKey, *dbplane.Account, error) {
 	user := func(id string, a *dbplane.Account) (*dbplane.APIKey, *dbplane.Account, error) {
 		return &dbplane.APIKey{ID: id, AccountID: a.ID, Kind: dbplane.KeyUser}, a, nil
 	}

@@ -14,27 +14,30 @@ var errNoPrincipal = errors.New("request: authenticate returned no key or accoun
 // Authenticate returns the principal of r's API key (see BearerKey) as keys
 // knows it. It returns dbplane.ErrNoKey when r carries no key, and the
 // error of keys.Authenticate as it is; each surface maps them to its own
-// statuses. A key it knows is noted as r's actor (NoteActor). A key used
-// from outside its allowed ranges is dbplane.ErrKeyIPNotAllowed.
+// statuses. The key service checks the key's allowed ranges against
+// ClientIP: the peer, or the client a trusted proxy named
+// (server.Options.TrustedProxies); a key used from outside them is
+// dbplane.ErrKeyIPNotAllowed. A key it knows is noted as r's actor
+// (NoteActor), the one refused for its address included.
 func Authenticate(r *http.Request, keys dbplane.KeyService) (*dbplane.Principal, error) {
 	raw := BearerKey(r)
 	if raw == "" {
 		return nil, dbplane.ErrNoKey
 	}
-	key, acct, err := keys.Authenticate(r.Context(), raw)
-	if err != nil {
+	key, acct, err := keys.Authenticate(r.Context(), raw, ClientIP(r))
+	if err != nil && !errors.Is(err, dbplane.ErrKeyIPNotAllowed) {
 		return nil, err
 	}
 	if key == nil || acct == nil {
+		if err != nil {
+			return nil, err
+		}
 		return nil, errNoPrincipal
 	}
 	// The audit log names the key by its id and prefix, never the key.
 	NoteActor(r, Actor{AccountID: acct.ID, KeyID: key.ID, KeyPrefix: key.Prefix})
-	// The address is checked here, after the key service (and its cache)
-	// answered, so no path to a key skips it. ClientIP is the peer, or
-	// the client a trusted proxy named (server.Options.TrustedProxies).
-	if !key.AllowsIP(ClientIP(r)) {
-		return nil, dbplane.ErrKeyIPNotAllowed
+	if err != nil {
+		return nil, err
 	}
 	return &dbplane.Principal{Key: key, Account: acct}, nil
 }

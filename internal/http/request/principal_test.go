@@ -16,7 +16,7 @@ func TestAuthenticate(t *testing.T) {
 	key := &dbplane.APIKey{ID: "k1", Kind: dbplane.KeyUser}
 	acct := &dbplane.Account{ID: "a1"}
 	errDown := errors.New("store down")
-	keys := &mock.KeyService{AuthenticateFn: func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+	keys := &mock.KeyService{AuthenticateFn: func(_ context.Context, raw, _ string) (*dbplane.APIKey, *dbplane.Account, error) {
 		switch raw {
 		case "good":
 			return key, acct, nil
@@ -91,9 +91,9 @@ func TestAdmit(t *testing.T) {
 	}
 }
 
-// TestAuthenticate_AllowedIPs: a key limited to ranges authenticates only
-// from an address in one of them, whatever the key service (and its
-// cache) answered.
+// TestAuthenticate_AllowedIPs: the key service is asked with the
+// client's address, and a key it refuses for its address is no
+// principal (the service checks the ranges: control's Authenticate).
 func TestAuthenticate_AllowedIPs(t *testing.T) {
 	t.Parallel()
 	ips, err := dbplane.ParseAllowedIPs("allowedIps", []string{"203.0.113.0/24", "2001:db8::/32"})
@@ -101,7 +101,10 @@ func TestAuthenticate_AllowedIPs(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := &dbplane.APIKey{ID: "k1", Kind: dbplane.KeyUser, AllowedIPs: ips}
-	keys := &mock.KeyService{AuthenticateFn: func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+	keys := &mock.KeyService{AuthenticateFn: func(_ context.Context, _, from string) (*dbplane.APIKey, *dbplane.Account, error) {
+		if !key.AllowsIP(from) {
+			return key, &dbplane.Account{ID: "a1"}, dbplane.ErrKeyIPNotAllowed
+		}
 		return key, &dbplane.Account{ID: "a1"}, nil
 	}}
 	for _, tc := range []struct {

@@ -61,7 +61,7 @@ func BenchmarkReadChain(b *testing.B) {
 		}
 	}
 	host := &dbplane.Host{ID: "h1", Name: "maria", Engine: "mariadb", Hostname: "127.0.0.1", Port: 3306}
-	keys := &mock.KeyService{AuthenticateFn: func(context.Context, string) (*dbplane.APIKey, *dbplane.Account, error) {
+	keys := &mock.KeyService{AuthenticateFn: func(context.Context, string, string) (*dbplane.APIKey, *dbplane.Account, error) {
 		return key, acct, nil
 	}}
 	databases := &mock.DatabaseService{

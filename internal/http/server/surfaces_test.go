@@ -33,7 +33,7 @@ func TestServer_SecretsStayOutOfLogs(t *testing.T) {
 	logger := newLogger(&logs)
 	acct := &dbplane.Account{ID: "01HVACCT", Role: dbplane.RoleAdmin}
 	keys := &mock.KeyService{
-		AuthenticateFn: func(_ context.Context, raw string) (*dbplane.APIKey, *dbplane.Account, error) {
+		AuthenticateFn: func(_ context.Context, raw, _ string) (*dbplane.APIKey, *dbplane.Account, error) {
 			switch raw {
 			case tenantKey:
 				return &dbplane.APIKey{ID: "k1", Kind: dbplane.KeyUser}, acct, nil
