@@ -68,22 +68,17 @@ func (s *Service) CreateDatabase(ctx context.Context, in dbplane.CreateDatabaseI
 	if err := s.engineAvailable(e); err != nil {
 		return nil, err
 	}
-	hosts, warm, err := s.candidateHosts(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	if len(hosts) == 0 {
-		return nil, dbplane.ErrEngineDisabled
-	}
 	d := &dbplane.Database{AccountID: in.AccountID, Engine: e, Label: in.Label, Remote: "%"}
 	names := func(n int64) (string, string) { return dbplane.ManagedNames(e, in.AccountID, n) }
-	return s.provision(ctx, d, hosts, warm, names)
+	return s.provision(ctx, store.NewDatabase{Database: d, Order: s.healthyFirst, Names: names})
 }
 
-// provision inserts d with its create intent and applies it on the engine.
-// On a host in warm (warmHosts) it claims a ready warm database if there
-// is one, and renames it into place instead of creating the database.
-func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []string, warm map[string]bool, names func(int64) (string, string)) (*dbplane.Credentials, error) {
+// provision inserts nd.Database with its create intent (on nd.Hosts, or
+// on its engine's hosts in nd.Order) and applies it on the engine. On a
+// host that may hold warm databases it claims a ready one if there is
+// one, and renames it into place instead of creating the database.
+func (s *Service) provision(ctx context.Context, nd store.NewDatabase) (*dbplane.Credentials, error) {
+	d := nd.Database
 	now := s.opt.Now()
 	id, err := newULID(now, s.opt.Rand)
 	if err != nil {
@@ -105,7 +100,8 @@ func (s *Service) provision(ctx context.Context, d *dbplane.Database, hosts []st
 		return nil, err
 	}
 	in := &dbplane.Intent{ID: intentID}
-	if err := s.store.InsertDatabase(ctx, store.NewDatabase{Database: d, Hosts: hosts, Names: names, Intent: in, Warm: warm}); err != nil {
+	nd.Intent = in
+	if err := s.store.InsertDatabase(ctx, nd); err != nil {
 		return nil, err
 	}
 	if in.WarmDB != "" {

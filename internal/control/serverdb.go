@@ -82,7 +82,7 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		AccountID: srv.OwnerID, ServerID: srv.ID, Engine: e, Label: dbName, DBName: dbName, DBUser: dbUser,
 		Remote: in.Remote, MaxConnections: in.MaxConnections,
 	}
-	return s.provision(ctx, d, hosts, warm, nil)
+	return s.provision(ctx, store.NewDatabase{Database: d, Hosts: hosts, Warm: warm})
 }
 
 // serverHosts returns the enabled hosts of an engine for a server: those

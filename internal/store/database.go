@@ -82,7 +82,12 @@ type NewDatabase struct {
 	// DBName, DBUser (through Names), Status and the timestamps.
 	Database *dbplane.Database
 	// Hosts are the candidate hosts, best first; the first with room wins.
+	// Nil: the enabled, not retired hosts of the database's engine
+	// (CandidateHostsWarm's, with their warm flags), read in the insert's
+	// own transaction and put in order by Order (nil: emptiest first);
+	// none is ErrEngineDisabled.
 	Hosts []string
+	Order func(ids []string) []string
 	// Names returns the connection-level names for the n-th database of
 	// the account and engine. Nil keeps Database.DBName and DBUser.
 	Names func(n int64) (dbName, dbUser string)
@@ -99,12 +104,26 @@ type NewDatabase struct {
 // create intent in one write transaction, so N concurrent calls against M
 // free slots insert exactly M rows. The checks are conditional updates of
 // the counters (counters.go), so none of them grows with the store. It
-// returns ErrAccountSuspended, ErrOutOfSlots, ErrOutOfStorage,
-// ErrServerLimit, ErrDuplicateLabel or ErrHostFull.
+// returns ErrEngineDisabled (no candidate host), ErrAccountSuspended,
+// ErrOutOfSlots, ErrOutOfStorage, ErrServerLimit, ErrDuplicateLabel or
+// ErrHostFull.
 func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 	d := nd.Database
 	now := db.Now()
 	return db.tx(ctx, func(tx *txn) error {
+		hosts, warm := nd.Hosts, nd.Warm
+		if hosts == nil {
+			var err error
+			if hosts, warm, err = candidateHosts(ctx, tx, d.Engine); err != nil {
+				return err
+			}
+			if len(hosts) == 0 {
+				return dbplane.ErrEngineDisabled
+			}
+			if nd.Order != nil {
+				hosts = nd.Order(hosts)
+			}
+		}
 		if err := reserveAccount(ctx, tx, d.AccountID); err != nil {
 			return err
 		}
@@ -134,7 +153,7 @@ func (db *DB) InsertDatabase(ctx context.Context, nd NewDatabase) error {
 			return err
 		}
 		var warmDB, warmUser string
-		if d.HostID, warmDB, warmUser, err = reserveHost(ctx, tx, nd.Hosts, nd.Warm, db.dialect.skipLocked); err != nil {
+		if d.HostID, warmDB, warmUser, err = reserveHost(ctx, tx, hosts, warm, db.dialect.skipLocked); err != nil {
 			return err
 		}
 		d.Status = dbplane.StatusCreating

@@ -115,7 +115,14 @@ func (db *DB) CandidateHosts(ctx context.Context, engine dbplane.Engine) ([]stri
 // warm databases (a warm pool, or warm databases left): a create there
 // tries to claim one (NewDatabase.Warm). Nil when none may.
 func (db *DB) CandidateHostsWarm(ctx context.Context, engine dbplane.Engine) ([]string, map[string]bool, error) {
-	rows, err := db.readRows(ctx, `SELECT h.id, CASE WHEN h.warm_pool > 0 OR h.warm_count > 0 THEN 1 ELSE 0 END
+	return candidateHosts(ctx, readQuerier{db}, engine)
+}
+
+// candidateHosts is CandidateHostsWarm on q: the read pool, or a create's
+// own write transaction (InsertDatabase), whose connection's pages are
+// current where a read connection would read them again after every write.
+func candidateHosts(ctx context.Context, q querier, engine dbplane.Engine) ([]string, map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.id, CASE WHEN h.warm_pool > 0 OR h.warm_count > 0 THEN 1 ELSE 0 END
 		FROM hosts h WHERE h.engine = ? AND h.enabled = 1 AND h.retired_at IS NULL
 		ORDER BY h.database_count, h.name, h.numeric_id`, string(engine))
 	if err != nil {
