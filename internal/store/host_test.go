@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -229,6 +230,56 @@ func TestHost_PoolSizeRoundTrip(t *testing.T) {
 		}
 		if got, _ := db.Host(ctx, strconv.FormatInt(h.NumericID, 10)); got.PoolSize != 0 {
 			t.Errorf("after setting 0, PoolSize = %d, want 0", got.PoolSize)
+		}
+	})
+}
+
+// TestInsertDatabase_ChoosesAmongTheEngineHosts: without hosts of its
+// own, an insert reads its engine's enabled hosts in its own transaction,
+// emptiest first, and lets Order rearrange them; with none it is
+// ErrEngineDisabled and writes nothing.
+func TestInsertDatabase_ChoosesAmongTheEngineHosts(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+
+		nd := newDB("acc", "none")
+		nd.Hosts = nil
+		if err := db.InsertDatabase(ctx, nd); !errors.Is(err, dbplane.ErrEngineDisabled) {
+			t.Fatalf("insert with no host of the engine = %v, want ErrEngineDisabled", err)
+		}
+		if dbs, err := db.ListDatabases(ctx, "acc"); err != nil || len(dbs) != 0 {
+			t.Fatalf("databases after a refused insert = %d, %v; want none", len(dbs), err)
+		}
+
+		mustHost(t, db, "ha", nil)
+		mustHost(t, db, "hb", nil)
+		place := func(label string, order func([]string) []string) string {
+			t.Helper()
+			nd := newDB("acc", label)
+			nd.Hosts, nd.Order = nil, order
+			if err := db.InsertDatabase(ctx, nd); err != nil {
+				t.Fatalf("insert %s: %v", label, err)
+			}
+			return nd.Database.HostID
+		}
+		// Emptiest first, by name when equally full.
+		if got := place("one", nil); got != "ha" {
+			t.Errorf("first insert on %s, want ha", got)
+		}
+		if got := place("two", nil); got != "hb" {
+			t.Errorf("second insert on %s, want hb (the emptier)", got)
+		}
+		// Order puts hb first (as healthyFirst puts a down host last).
+		last := func(id string) func([]string) []string {
+			return func(ids []string) []string {
+				out := slices.DeleteFunc(slices.Clone(ids), func(s string) bool { return s == id })
+				return append(out, id)
+			}
+		}
+		if got := place("three", last("ha")); got != "hb" {
+			t.Errorf("insert with ha ordered last on %s, want hb", got)
 		}
 	})
 }
