@@ -66,14 +66,7 @@ func TestWarm_UndoneClaimOnDownHostLeavesNothing(t *testing.T) {
 			const timeout = 2 * time.Second
 			fs := openFaultService(t, timeout)
 			ctx := context.Background()
-			in := hostInput(srv)
-			in.WarmPool = ptr(2)
-			h := must.Get(fs.svc.CreateHost(ctx, in))(t)
-			acct := fs.mustAccount(t)
-			mustDo(t, fs.svc.RefillWarmAged(ctx, 0))
-			if n := must.Get(fs.svc.WarmReady(ctx, h.ID))(t); n != 2 {
-				t.Fatalf("%d warm databases ready, want 2", n)
-			}
+			h, acct := fs.mustWarmHost(t, srv, 2)
 			checkWarmKnown(t, fs.st, srv)
 
 			switch fault {
@@ -141,14 +134,7 @@ func TestRetireHost_ReportsWarmDatabases(t *testing.T) {
 	srv := ownPostgres(t)
 	fs := openFaultService(t, 2*time.Second)
 	ctx := context.Background()
-	in := hostInput(srv)
-	in.WarmPool = ptr(3)
-	h := must.Get(fs.svc.CreateHost(ctx, in))(t)
-	acct := fs.mustAccount(t)
-	mustDo(t, fs.svc.RefillWarmAged(ctx, 0))
-	if n := must.Get(fs.svc.WarmReady(ctx, h.ID))(t); n != 3 {
-		t.Fatalf("%d warm databases ready, want 3", n)
-	}
+	h, acct := fs.mustWarmHost(t, srv, 3)
 
 	// The host hangs: a create claims a warm database and fails, leaving
 	// the drop of its names pending; then the host is retired.
@@ -213,4 +199,20 @@ func TestRetireHost_ReportsWarmDatabases(t *testing.T) {
 	if left := warmOnServer(t, srv); len(left) != 6 {
 		t.Errorf("deleting the retired host reached it: warm objects left %v", left)
 	}
+}
+
+// mustWarmHost registers srv with a warm pool of pool, fills the pool and
+// returns the host with a fresh account.
+func (fs *faultService) mustWarmHost(t *testing.T, srv *dbtest.Server, pool int) (*dbplane.Host, *dbplane.Account) {
+	t.Helper()
+	ctx := context.Background()
+	in := hostInput(srv)
+	in.WarmPool = ptr(pool)
+	h := must.Get(fs.svc.CreateHost(ctx, in))(t)
+	acct := fs.mustAccount(t)
+	mustDo(t, fs.svc.RefillWarmAged(ctx, 0))
+	if n := must.Get(fs.svc.WarmReady(ctx, h.ID))(t); n != pool {
+		t.Fatalf("%d warm databases ready, want %d", n, pool)
+	}
+	return h, acct
 }
