@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -361,7 +362,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("-short")
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), []string{"-n", "3", "-warmup", "1", "-slots", "8", "-clients", "4", "-duration", "300ms", "-read-databases", "3", "-fill-account", "3", "-json"}, &out, &errOut)
+	code := run(context.Background(), []string{"-n", "3", "-warmup", "1", "-slots", "8", "-clients", "4", "-duration", "300ms", "-read-databases", "3", "-fill-account", "3", "-watch-databases", "300", "-watch-rounds", "1", "-json"}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
@@ -371,5 +372,16 @@ func TestSmoke(t *testing.T) {
 	}
 	if len(res.Rows) == 0 {
 		t.Fatalf("no rows:\n%s", out.String())
+	}
+	// Every phase reported, and the concurrent one counted its commits.
+	for _, want := range []string{"create mariadb p50", "rotate postgres mean", "reveal", "concurrent mariadb CPU per create", "watcher mariadb 300 databases pass"} {
+		if !slices.ContainsFunc(res.Rows, func(r Row) bool { return strings.HasPrefix(r.Metric, want) }) {
+			t.Errorf("no row %q in:\n%s", want, out.String())
+		}
+	}
+	if !slices.ContainsFunc(res.Notes, func(n string) bool {
+		return strings.Contains(n, "transactions in") && strings.Contains(n, "per commit")
+	}) {
+		t.Errorf("no note on the store's commits in %q", res.Notes)
 	}
 }

@@ -38,13 +38,10 @@ func TestPlainHTTPOnLAN(t *testing.T) {
 		// A Referrer-Policy of no-referrer makes the browser send
 		// "Origin: null" on its own forms when it sends no Sec-Fetch-Site,
 		// which is the case on plain HTTP away from localhost; the
-		// cross-origin check then refuses every POST.
-		if rp := headerOf(t, a.url+"/login", "Referrer-Policy"); rp == "no-referrer" {
-			t.Skipf("KNOWN BUG, not fixed yet: on plain HTTP at %s every form is refused (403, cross-site) because pages send "+
-				"Referrer-Policy: no-referrer, so Chrome sends Origin: null and no Sec-Fetch-Site. Fix: Referrer-Policy: same-origin "+
-				"in internal/web/web.go (securityHeaders); this test then runs in full.", lan)
-		}
-		t.Fatalf("signing in on plain HTTP at %s was refused: %s", lan, ada.textQuiet())
+		// cross-origin check then refuses every POST (securityHeaders in
+		// internal/web/web.go sends same-origin for this).
+		t.Fatalf("signing in on plain HTTP at %s was refused (Referrer-Policy %q): %s",
+			lan, headerOf(t, a.url+"/login", "Referrer-Policy"), ada.textQuiet())
 	}
 	if p := ada.where(); strings.HasPrefix(p, "/login") {
 		t.Fatalf("still on %s after signing in", p)
