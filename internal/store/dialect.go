@@ -95,12 +95,15 @@ func parseStoreURL(raw string) (*dialect, string, error) {
 // shared by replicas): a cache above it cannot know when it went stale.
 func (db *DB) Shared() bool { return db.dialect.elect != nil }
 
-// stmtCtx is the context a statement runs with. Where statements are
-// local (SQLite) a context that can still end is detached from its
-// cancellation: the driver would watch it with a goroutine of its own for
-// every statement, and database/sql another for every query, which cost
-// more CPU than a short statement. A context already ended is passed on,
-// so the statement fails at once with its error, as before.
+// stmtCtx is the context a statement that returns at most one row runs
+// with. Where statements are local (SQLite) a context that can still end
+// is detached from its cancellation: the driver would watch it with a
+// goroutine of its own for every statement, and database/sql another for
+// every query, which cost more CPU than a short statement. A context
+// already ended is passed on, so the statement fails at once with its
+// error, as before. Queries that return rows keep their context: reading
+// many rows (a host's stored sizes, a million of them) must stop when the
+// caller gives up, and database/sql closes the rows when it does.
 func (d *dialect) stmtCtx(ctx context.Context) context.Context {
 	if d.local && ctx.Done() != nil && ctx.Err() == nil {
 		return context.WithoutCancel(ctx)

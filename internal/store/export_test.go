@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -218,3 +219,8 @@ var AppendResources = appendResources
 
 // AuditChunk exposes auditChunk.
 const AuditChunk = auditChunk
+
+// ReadRows is readRows, the read pool's query of many rows.
+func ReadRows(ctx context.Context, db *DB, q string, args ...any) (*sql.Rows, error) {
+	return db.readRows(ctx, q, args...)
+}

@@ -184,10 +184,9 @@ func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
 func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	for attempt := 1; ; attempt++ {
 		var rows *sql.Rows
-		sctx := db.dialect.stmtCtx(ctx)
-		st, err := db.prepared(sctx, q) // preparing may meet the dead session too
+		st, err := db.prepared(ctx, q) // preparing may meet the dead session too
 		if err == nil {
-			rows, err = st.QueryContext(sctx, args...)
+			rows, err = st.QueryContext(ctx, args...)
 		}
 		if err == nil || attempt == maxTxAttempts || !db.dialect.retryable(err) || ctx.Err() != nil {
 			return rows, err

@@ -50,7 +50,9 @@ func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 }
 
 func (t *txn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	ctx = t.ctx(ctx)
+	if t.detached {
+		ctx = context.WithoutCancel(ctx)
+	} // else attached: see dialect.stmtCtx
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
