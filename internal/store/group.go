@@ -108,8 +108,9 @@ type group struct {
 
 // Expect tells the writer that the caller will write shortly, probably
 // more than once (a create or a rotate, from its start to its
-// completion): while other callers are expected, a leader waits up to
-// commitDelay for them so that their transactions share one commit. The
+// completion): while at least commitSiblings callers are expected, a
+// leader waits up to commitDelay for them so that their transactions
+// share one commit. The
 // returned function ends the expectation. Without group commit
 // (PostgreSQL) it does nothing.
 func (db *DB) Expect() (done func()) {
