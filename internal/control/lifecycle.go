@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/dbplane/dbplane"
 )
@@ -111,12 +112,16 @@ func (s *Service) finishAccountDelete(ctx context.Context, id string) (*dbplane.
 		errs []error
 		wg   sync.WaitGroup
 	)
+	// No drop starts after one engine timeout: with more hung hosts than
+	// workers, those still waiting for a worker then are left for the
+	// next pass instead of costing another timeout each round.
+	deadline := time.Now().Add(s.opt.EngineTimeout)
 	sem := make(chan struct{}, accountDeleteWorkers)
 	for _, h := range hosts {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			dropped, pending, err := s.dropAccountDatabases(ctx, byHost[h])
+			dropped, pending, err := s.dropAccountDatabases(ctx, byHost[h], deadline)
 			mu.Lock()
 			defer mu.Unlock()
 			out.Databases += dropped
@@ -136,13 +141,13 @@ func (s *Service) finishAccountDelete(ctx context.Context, id string) (*dbplane.
 }
 
 // dropAccountDatabases drops the databases of a deleting account that
-// live on one host, one after another. Once the host does not answer, the
-// rest wait for the next pass: one engine timeout per host.
-func (s *Service) dropAccountDatabases(ctx context.Context, dbs []*dbplane.Database) (dropped, pending int, _ error) {
+// live on one host, one after another. Once the host does not answer, or
+// once deadline has passed, the rest wait for the next pass.
+func (s *Service) dropAccountDatabases(ctx context.Context, dbs []*dbplane.Database, deadline time.Time) (dropped, pending int, _ error) {
 	var errs []error
 	down := false
 	for _, d := range dbs {
-		if down {
+		if down || time.Now().After(deadline) {
 			pending++
 			continue
 		}
