@@ -70,7 +70,8 @@ type dialect struct {
 	// each in a savepoint (group.go): the dialect has one writer.
 	groupCommit bool
 	// local: statements work on local files and end in microseconds, so
-	// they run without their context's cancellation (stmtCtx).
+	// a write transaction's run without their context's cancellation
+	// (stmtCtx).
 	local bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error
@@ -95,15 +96,18 @@ func parseStoreURL(raw string) (*dialect, string, error) {
 // shared by replicas): a cache above it cannot know when it went stale.
 func (db *DB) Shared() bool { return db.dialect.elect != nil }
 
-// stmtCtx is the context a statement that returns at most one row runs
-// with. Where statements are local (SQLite) a context that can still end
-// is detached from its cancellation: the driver would watch it with a
-// goroutine of its own for every statement, and database/sql another for
-// every query, which cost more CPU than a short statement. A context
-// already ended is passed on, so the statement fails at once with its
-// error, as before. Queries that return rows keep their context: reading
-// many rows (a host's stored sizes, a million of them) must stop when the
-// caller gives up, and database/sql closes the rows when it does.
+// stmtCtx is the context a write transaction's statement that returns at
+// most one row runs with (txn). Where statements are local (SQLite) a
+// context that can still end is detached from its cancellation: the
+// driver would watch it with a goroutine of its own for every statement,
+// and database/sql another for every query, which cost more CPU than a
+// short statement. A context already ended is passed on, so the statement
+// fails at once with its error, as before, and database/sql still rolls
+// the transaction back when the transaction's own context ends. Reads on
+// the pool keep their context: they may wait for a connection, which must
+// end at the caller's deadline; and queries that return rows keep theirs,
+// since reading many rows (a host's stored sizes, a million of them) must
+// stop when the caller gives up.
 func (d *dialect) stmtCtx(ctx context.Context) context.Context {
 	if d.local && ctx.Done() != nil && ctx.Err() == nil {
 		return context.WithoutCancel(ctx)

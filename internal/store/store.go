@@ -170,7 +170,6 @@ func (r row) Scan(dest ...any) error {
 }
 
 func (db *DB) readRow1(ctx context.Context, q string, args ...any) *sql.Row {
-	ctx = db.dialect.stmtCtx(ctx)
 	st, err := db.prepared(ctx, q)
 	if err != nil {
 		// QueryRowContext on the pool reports the same error through Scan.
