@@ -49,11 +49,15 @@ import (
 // its time on the engine, between its intent and its completion. So
 // callers that will write more than once in a moment (a create or a
 // rotate, from its start to its completion) say so (Expect), and while
-// at least commitSiblings are expected a leader waits, before its batch,
-// until every expected caller has queued or the oldest queued item has
-// waited commitDelay. Below that nobody waits: a few concurrent callers
-// have CPU to spare and would only pay the delay, and a caller alone (the
-// sequential case) never waits.
+// at least commitSiblings are expected, and writes are flowing (another
+// arrived within commitDelay before this one), a leader waits, before
+// its batch, until every expected caller has queued or the oldest queued
+// item has waited commitDelay. Below that nobody waits: a few concurrent
+// callers have CPU to spare and would only pay the delay, and a caller
+// alone (the sequential case) never waits. Callers expected for longer
+// than expectFresh stop counting: they are stuck on their engine (a host
+// that hangs holds them for the engine timeout), and nothing is gained by
+// waiting for them.
 //
 // PostgreSQL does not group: its writers run concurrently, with row locks.
 
@@ -97,14 +101,27 @@ type group struct {
 	// they committed (tests).
 	batches, items atomic.Int64
 	// expected counts the callers that said they will write shortly
-	// (Expect). full, while a leader waits for them, is closed once the
-	// queue holds want items or one that runs alone.
+	// (Expect), and expMu guards since: when each of them did (by a key
+	// of its own), so that those expected for longer than expectFresh
+	// (stuck on a host that hangs, say) stop counting. full, while a
+	// leader waits for them, is closed once the queue holds want items or
+	// one that runs alone.
 	expected atomic.Int64
+	expMu    sync.Mutex
+	since    map[uint64]time.Time
+	nextExp  uint64
 	full     chan struct{}
 	want     int
 	// lingered counts the leaders that waited (tests).
 	lingered atomic.Int64
+	// arrived is when the last write transaction arrived (UnixNano).
+	arrived atomic.Int64
 }
+
+// flowing reports whether writes are arriving close together: the one
+// before arrived within commitDelay of now (or, given prev, of the call
+// that swapped it out).
+func flowing(prev, now int64) bool { return now-prev < int64(commitDelay) }
 
 // Expect tells the writer that the caller will write shortly, probably
 // more than once (a create or a rotate, from its start to its
@@ -117,8 +134,46 @@ func (db *DB) Expect() (done func()) {
 	if !db.dialect.groupCommit {
 		return func() {}
 	}
-	db.group.expected.Add(1)
-	return func() { db.group.expected.Add(-1) }
+	g := &db.group
+	g.expMu.Lock()
+	if g.since == nil {
+		g.since = map[uint64]time.Time{}
+	}
+	g.nextExp++
+	key := g.nextExp
+	g.since[key] = time.Now()
+	g.expMu.Unlock()
+	g.expected.Add(1)
+	return func() {
+		g.expMu.Lock()
+		delete(g.since, key)
+		g.expMu.Unlock()
+		g.expected.Add(-1)
+	}
+}
+
+// expectFresh is how long a caller counts as expected (Expect): a create
+// or a rotate that has not written again by then is stuck on its engine
+// (a host that hangs holds it for the engine timeout), and waiting for it
+// would only slow everyone else's writes down.
+var expectFresh = time.Second
+
+// expecting returns how many callers are expected and have been for less
+// than expectFresh; it counts only when at least commitSiblings are
+// expected at all.
+func (g *group) expecting() int {
+	if g.expected.Load() < commitSiblings {
+		return 0
+	}
+	g.expMu.Lock()
+	defer g.expMu.Unlock()
+	n := 0
+	for _, t := range g.since {
+		if time.Since(t) < expectFresh {
+			n++
+		}
+	}
+	return n
 }
 
 // txAlone is tx for a transaction that may run long (it writes many rows):
@@ -137,9 +192,11 @@ func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error, alone bool) e
 		return err
 	}
 	g := &db.group
-	it := &groupItem{ctx: ctx, fn: fn, alone: alone}
+	now := time.Now()
+	prev := g.arrived.Swap(now.UnixNano())
+	it := &groupItem{ctx: ctx, fn: fn, alone: alone, at: now}
 	g.mu.Lock()
-	if !g.busy && (alone || g.expected.Load() < commitSiblings) {
+	if !g.busy && (alone || !flowing(prev, now.UnixNano()) || g.expecting() < commitSiblings) {
 		g.busy = true
 		g.mu.Unlock()
 		it.state.Store(itemClaimed)
@@ -149,7 +206,6 @@ func (db *DB) txGroup(ctx context.Context, fn func(tx *txn) error, alone bool) e
 		return err
 	}
 	it.wake = make(chan struct{}, 1)
-	it.at = time.Now()
 	g.queue = append(g.queue, it)
 	if !g.busy {
 		// Enough others are expected: lead, after waiting for them
@@ -259,15 +315,17 @@ func (db *DB) leadBatches(leader *groupItem) {
 }
 
 // linger is the commit delay: while at least commitSiblings callers are
-// expected (Expect), it waits until the queue holds every expected caller
+// expected (Expect) and writes are flowing, it waits until the queue holds
+// every expected caller
 // (or maxGroupItems, or an item that runs alone) or its oldest item has
 // waited commitDelay.
 func (db *DB) linger() {
 	g := &db.group
-	expected := int(g.expected.Load())
+	expected := g.expecting()
 	want := min(expected, maxGroupItems)
 	g.mu.Lock()
-	if expected < commitSiblings || len(g.queue) >= want || len(g.queue) == 0 {
+	if expected < commitSiblings || len(g.queue) >= want || len(g.queue) == 0 ||
+		!flowing(g.arrived.Load(), time.Now().UnixNano()) {
 		g.mu.Unlock()
 		return
 	}

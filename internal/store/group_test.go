@@ -487,6 +487,10 @@ func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 			done()
 		}
 	}()
+	// Writes are flowing (another arrived within commitDelay).
+	if err := db.tx(context.Background(), insertGC("warm")); err != nil {
+		t.Fatal(err)
+	}
 	_, commits0 := db.Writes()
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -509,8 +513,8 @@ func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 	if commits-commits0 > n/2 {
 		t.Errorf("%d expected writers took %d commits, want them to share (at most %d)", n, commits-commits0, n/2)
 	}
-	if got := gcRows(t, db); len(got) != n {
-		t.Errorf("rows = %v, want %d", got, n)
+	if got := gcRows(t, db); len(got) != n+1 {
+		t.Errorf("rows = %v, want %d", got, n+1)
 	}
 	if writes < n {
 		t.Errorf("write transactions = %d, want at least %d", writes, n)
@@ -570,6 +574,9 @@ func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
 	for range commitSiblings {
 		defer db.Expect()()
 	}
+	if err := db.tx(context.Background(), insertGC("warm")); err != nil { // writes are flowing
+		t.Fatal(err)
+	}
 	first := queueTx(t, db, context.Background(), insertGC("first"))
 	ctx, cancel := context.WithCancel(context.Background())
 	gone := queueTx(t, db, ctx, insertGC("gone"))
@@ -580,10 +587,43 @@ func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatalf("first: %v", err)
 	}
-	if got := gcRows(t, db); len(got) != 1 || got["first"] != 0 {
-		t.Errorf("rows = %v, want only first", got)
+	if got := gcRows(t, db); len(got) != 2 || got["first"] != 1 {
+		t.Errorf("rows = %v, want warm and first", got)
 	}
 	if db.group.lingered.Load() == 0 {
 		t.Error("the leader did not linger with commitSiblings callers expected")
+	}
+}
+
+// TestCommitDelay_StuckCallersDoNotCount: callers expected for longer
+// than expectFresh (stuck on a host that hangs) no longer make writes
+// wait: back-to-back writes meanwhile run at once.
+func TestCommitDelay_StuckCallersDoNotCount(t *testing.T) {
+	db := openGroupTest(t)
+	defer func(d time.Duration) { expectFresh = d }(expectFresh)
+	expectFresh = 50 * time.Millisecond
+	for range commitSiblings {
+		defer db.Expect()()
+	}
+	time.Sleep(2 * expectFresh)
+	for i := range 20 {
+		if err := db.tx(context.Background(), insertGC(fmt.Sprint("s", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := db.group.lingered.Load(); got != 0 {
+		t.Errorf("leaders lingered %d times for %d callers stuck past expectFresh, want 0", got, commitSiblings)
+	}
+	// Fresh ones count again.
+	for range commitSiblings {
+		defer db.Expect()()
+	}
+	for i := range 5 {
+		if err := db.tx(context.Background(), insertGC(fmt.Sprint("f", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db.group.lingered.Load() == 0 {
+		t.Errorf("no leader lingered with %d fresh callers expected and writes flowing", commitSiblings)
 	}
 }
