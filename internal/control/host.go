@@ -258,14 +258,3 @@ func (s *Service) checkHost(ctx context.Context, h *dbplane.Host) (dbplane.HostT
 	}
 	return dbplane.HostTest{Success: true, Message: fmt.Sprintf("Connection successful: %s %s, all required privileges present", h.Engine, version)}, nil
 }
-
-// candidateHosts returns the enabled hosts of an engine that are not
-// retired, emptiest first, those found down recently last (healthyFirst),
-// and which of them may hold warm databases (warm pools).
-func (s *Service) candidateHosts(ctx context.Context, e dbplane.Engine) ([]string, map[string]bool, error) {
-	ids, warm, err := s.store.CandidateHostsWarm(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.healthyFirst(ids), warm, nil
-}

@@ -45,8 +45,9 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		return nil, dbplane.FieldErrorf("max_connections", "The max_connections must be 0 or more.")
 	}
 	var e dbplane.Engine
-	var hosts []string
-	var warm map[string]bool
+	// Placement: the given host, or the engine's hosts in the order of
+	// serverOrder (the store reads them in the insert's transaction).
+	var place store.NewDatabase
 	if in.HostID != "" {
 		h, err := s.store.Host(ctx, in.HostID)
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound {
@@ -55,20 +56,18 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		if err != nil {
 			return nil, err
 		}
-		e, hosts, warm = h.Engine, []string{h.ID}, warmHosts([]*dbplane.Host{h})
+		e = h.Engine
+		place.Hosts, place.Warm = []string{h.ID}, warmHosts([]*dbplane.Host{h})
 	} else {
 		if e, err = dbplane.ParseEngine("engine", in.Engine); err != nil {
 			return nil, err
 		}
-		if hosts, warm, err = s.serverHosts(ctx, srv, e); err != nil {
+		if place.Order, err = s.serverOrder(ctx, srv); err != nil {
 			return nil, err
 		}
 	}
 	if err := s.engineAvailable(e); err != nil {
 		return nil, err
-	}
-	if len(hosts) == 0 {
-		return nil, dbplane.ErrEngineDisabled
 	}
 	if e != dbplane.EngineMariaDB && in.Remote != "%" {
 		return nil, dbplane.FieldErrorf("remote", "Only %% is supported on %s hosts; access rules live in the server's own configuration.", e)
@@ -82,19 +81,17 @@ func (s *Service) CreateServerDatabase(ctx context.Context, in dbplane.ServerDat
 		AccountID: srv.OwnerID, ServerID: srv.ID, Engine: e, Label: dbName, DBName: dbName, DBUser: dbUser,
 		Remote: in.Remote, MaxConnections: in.MaxConnections,
 	}
-	return s.provision(ctx, store.NewDatabase{Database: d, Hosts: hosts, Warm: warm})
+	place.Database = d
+	return s.provision(ctx, place)
 }
 
-// serverHosts returns the enabled hosts of an engine for a server: those
-// linked to its node first, emptiest first within each group.
-func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplane.Engine) ([]string, map[string]bool, error) {
-	all, warm, err := s.candidateHosts(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
+// serverOrder returns the order of a server's candidate hosts (emptiest
+// first, as the store reads them): healthyFirst's, then those linked to
+// the server's node before the others, each group keeping its order.
+func (s *Service) serverOrder(ctx context.Context, srv *dbplane.Server) (func([]string) []string, error) {
 	hosts, err := s.store.ListHosts(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	linked := map[string]bool{}
 	for _, h := range hosts {
@@ -102,16 +99,19 @@ func (s *Service) serverHosts(ctx context.Context, srv *dbplane.Server, e dbplan
 			linked[h.ID] = true
 		}
 	}
-	slices.SortStableFunc(all, func(a, b string) int {
-		switch {
-		case linked[a] && !linked[b]:
-			return -1
-		case linked[b] && !linked[a]:
-			return 1
-		}
-		return 0
-	})
-	return all, warm, nil
+	return func(ids []string) []string {
+		ids = s.healthyFirst(ids)
+		slices.SortStableFunc(ids, func(a, b string) int {
+			switch {
+			case linked[a] && !linked[b]:
+				return -1
+			case linked[b] && !linked[a]:
+				return 1
+			}
+			return 0
+		})
+		return ids
+	}, nil
 }
 
 // RotateServerDatabase sets a new password on one of a server's databases.

@@ -83,7 +83,7 @@ type NewDatabase struct {
 	Database *dbplane.Database
 	// Hosts are the candidate hosts, best first; the first with room wins.
 	// Nil: the enabled, not retired hosts of the database's engine
-	// (CandidateHostsWarm's, with their warm flags), read in the insert's
+	// (CandidateHosts', with their warm flags), read in the insert's
 	// own transaction and put in order by Order (nil: emptiest first);
 	// none is ErrEngineDisabled.
 	Hosts []string

@@ -70,8 +70,8 @@ type dialect struct {
 	// each in a savepoint (group.go): the dialect has one writer.
 	groupCommit bool
 	// local: statements work on local files and end in microseconds, so
-	// a write transaction's run without their context's cancellation
-	// (stmtCtx).
+	// a write transaction's one-row statements run without their
+	// context's cancellation (stmtCtx).
 	local bool
 	// beforeClose runs before Close closes the pools; nil for nothing.
 	beforeClose func(db *DB) error

@@ -104,23 +104,18 @@ func (db *DB) ListHosts(ctx context.Context) ([]*dbplane.Host, error) {
 
 // CandidateHosts returns the ids of the enabled, not retired hosts of an
 // engine, emptiest first (then by name, as ListHosts orders them): where a
-// create may go. One small query, for every create; ListHosts reads every
-// column of every host and its nodes.
+// create may go. A create reads them in its own insert transaction
+// (NewDatabase.Hosts nil); this is the same query on the read pool.
 func (db *DB) CandidateHosts(ctx context.Context, engine dbplane.Engine) ([]string, error) {
-	ids, _, err := db.CandidateHostsWarm(ctx, engine)
+	ids, _, err := candidateHosts(ctx, readQuerier{db}, engine)
 	return ids, err
 }
 
-// CandidateHostsWarm is CandidateHosts, with which of the hosts may hold
-// warm databases (a warm pool, or warm databases left): a create there
-// tries to claim one (NewDatabase.Warm). Nil when none may.
-func (db *DB) CandidateHostsWarm(ctx context.Context, engine dbplane.Engine) ([]string, map[string]bool, error) {
-	return candidateHosts(ctx, readQuerier{db}, engine)
-}
-
-// candidateHosts is CandidateHostsWarm on q: the read pool, or a create's
-// own write transaction (InsertDatabase), whose connection's pages are
-// current where a read connection would read them again after every write.
+// candidateHosts is CandidateHosts on q (the read pool, or a create's own
+// write transaction, whose connection's pages are current where a read
+// connection would read them again after every write), with which of the
+// hosts may hold warm databases (a warm pool, or warm databases left): a
+// create there tries to claim one. Nil when none may.
 func candidateHosts(ctx context.Context, q querier, engine dbplane.Engine) ([]string, map[string]bool, error) {
 	rows, err := q.QueryContext(ctx, `SELECT h.id, CASE WHEN h.warm_pool > 0 OR h.warm_count > 0 THEN 1 ELSE 0 END
 		FROM hosts h WHERE h.engine = ? AND h.enabled = 1 AND h.retired_at IS NULL
