@@ -105,6 +105,7 @@ func (s *Service) refillWarm(ctx context.Context, minAge time.Duration) error {
 
 // warmHost is one pass of RefillWarm on h.
 func (s *Service) warmHost(ctx context.Context, h *dbplane.Host, minAge time.Duration) error {
+	s.hook("warm:pass")
 	stale, err := s.store.ClaimStaleWarm(ctx, h.ID, minAge)
 	if err != nil {
 		return err
