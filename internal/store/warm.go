@@ -159,6 +159,15 @@ func (db *DB) cutoff(minAge time.Duration) int64 {
 	return db.ms(db.Now().Add(-minAge))
 }
 
+// liveWarmHost takes the host's row lock, as every change of its warm
+// databases does first (BeginWarm, claimWarm; RetireHost too), and
+// reports whether the host is live. A retired host's warm databases are
+// fenced and kept as they are for the orphan report (retireWarm): a
+// worker that read the host before it was retired takes none of them.
+func liveWarmHost(ctx context.Context, tx *txn, hostID string) (bool, error) {
+	return updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET warm_count = warm_count WHERE id = ? AND retired_at IS NULL`, hostID))
+}
+
 // ClaimStaleWarm takes over, for the caller, the host's warm databases
 // being made or dropped whose lease is at least minAge old (what a crash,
 // a failed attempt or a lost worker left), at most 500.
@@ -166,6 +175,9 @@ func (db *DB) ClaimStaleWarm(ctx context.Context, hostID string, minAge time.Dur
 	now, cutoff := db.ms(db.Now()), db.cutoff(minAge)
 	var out []*WarmDatabase
 	err := db.tx(ctx, func(tx *txn) error {
+		if live, err := liveWarmHost(ctx, tx, hostID); err != nil || !live {
+			return err
+		}
 		var err error
 		out, err = collectWarm(tx.QueryContext(ctx, `UPDATE warm_databases SET token = token + 1, leased_at = ?
 			WHERE id IN (SELECT id FROM warm_databases WHERE host_id = ? AND state IN (?, ?) AND leased_at <= ? ORDER BY id LIMIT ?`+db.dialect.skipLocked+`)
@@ -182,6 +194,9 @@ func (db *DB) ShrinkWarm(ctx context.Context, hostID string) ([]*WarmDatabase, e
 	now := db.ms(db.Now())
 	var out []*WarmDatabase
 	err := db.tx(ctx, func(tx *txn) error {
+		if live, err := liveWarmHost(ctx, tx, hostID); err != nil || !live {
+			return err
+		}
 		var pool, kept int
 		err := tx.QueryRowContext(ctx, `SELECT h.warm_pool, (SELECT COUNT(*) FROM warm_databases w WHERE w.host_id = h.id AND w.state <> ?)
 			FROM hosts h WHERE h.id = ?`, string(WarmDropping), hostID).Scan(&pool, &kept)
@@ -211,12 +226,13 @@ func (db *DB) DrainWarm(ctx context.Context, hostID string, minAge time.Duration
 		// The host's row first, as claimWarm takes it. updated_at moves,
 		// so an UpdateHost that read the host before does not write the
 		// old warm_pool back.
-		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET warm_pool = 0,
-			updated_at = CASE WHEN warm_pool = 0 THEN updated_at WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ?`,
-			now, now, hostID); err != nil {
+		// A retired host is left alone (liveWarmHost).
+		live, err := updatedOne(tx.ExecContext(ctx, `UPDATE hosts SET warm_pool = 0,
+			updated_at = CASE WHEN warm_pool = 0 THEN updated_at WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ? AND retired_at IS NULL`,
+			now, now, hostID))
+		if err != nil || !live {
 			return err
 		}
-		var err error
 		out, err = collectWarm(tx.QueryContext(ctx, `UPDATE warm_databases SET state = ?, token = token + 1, leased_at = ?
 			WHERE host_id = ? AND (state = ? OR leased_at <= ?)
 			RETURNING `+warmCols, string(WarmDropping), now, hostID, string(WarmReady), cutoff))
