@@ -8,6 +8,7 @@ import (
 	"github.com/dbplane/dbplane/internal/control"
 	"github.com/dbplane/dbplane/internal/engine"
 	"github.com/dbplane/dbplane/internal/engine/enginefake"
+	"github.com/dbplane/dbplane/internal/must"
 )
 
 // TestCounts_FollowCreatesDeletesAndTheWatcher checks the numbers the
@@ -27,6 +28,14 @@ func TestCounts_FollowCreatesDeletesAndTheWatcher(t *testing.T) {
 		t.Fatal("CreateDatabase with the host down = nil error, want one")
 	}
 	f.fake.Fail(enginefake.OpEnsure, nil)
+	// The host did not answer: the engine may hold the refused create, whose
+	// drop keeps its place on the host until the reconciler has done it.
+	if h := must.Get(f.svc.Host(ctx, made[0].HostID))(t); h.DatabaseCount != 4 {
+		t.Errorf("host counts %d databases while the refused create's drop is pending, want 4", h.DatabaseCount)
+	}
+	if err := f.svc.Reconcile(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.svc.DeleteDatabase(ctx, made[0].ID); err != nil {
 		t.Fatal(err)
 	}

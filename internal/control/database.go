@@ -157,7 +157,15 @@ func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplan
 		return err
 	}
 	s.log.Warn("warm database not found as it was made; created the database instead", "database_id", in.DatabaseID, "warm", in.WarmDB)
-	return c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"})
+	err = c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"})
+	if ee, ok := errors.AsType[*engine.Error](err); ok && ee.NotSent {
+		// The create itself reached the engine: the failure is not one
+		// of which nothing was sent (undoCreate must drop).
+		cp := *ee
+		cp.NotSent = false
+		return &cp
+	}
+	return err
 }
 
 // undoCreate removes the row of a create that failed and returns the error
@@ -173,8 +181,15 @@ func (s *Service) undoCreate(ctx context.Context, in *dbplane.Intent, cause erro
 	s.hook("create:engine-failed")
 	sctx, cancel := s.storeCtx(ctx)
 	defer cancel()
-	drop := !theirs && !errors.Is(cause, engine.ErrNotSent)
-	if err := s.store.UndoCreate(sctx, in, drop); err != nil {
+	unsent := !theirs && errors.Is(cause, engine.ErrNotSent)
+	drop := !theirs && !unsent
+	undo := func() error { return s.store.UndoCreate(sctx, in, drop) }
+	if unsent {
+		// Nothing reached the engine: a claimed warm database is intact,
+		// and goes back to the pool.
+		undo = func() error { return s.store.UndoUnsentCreate(sctx, in) }
+	}
+	if err := undo(); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			// The reconciler took the create over while this request was
 			// stalled: what it settles stands, and this request stops.

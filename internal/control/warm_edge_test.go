@@ -224,6 +224,36 @@ func TestWarm_ClaimTakenOverIsNotReturned(t *testing.T) {
 	noStoreDrift(t, wf.st)
 }
 
+// TestWarm_GoneWarmThenUnsentDropIsNotUnsent: a claim that finds its warm
+// database gone creates the database instead and then drops the warm
+// names; when only that drop is not sent, the create did reach the
+// engine: it is undone by a drop, nothing goes back to the pool, and
+// nothing of it is left once the host answers.
+func TestWarm_GoneWarmThenUnsentDropIsNotUnsent(t *testing.T) {
+	ctx := context.Background()
+	wf := newWarmFake(t, 2, nil, nil)
+	ready := wf.warmNames(t, store.WarmReady)
+	c := must.Get(wf.fake.Open(engine.Config{}))(t)
+	mustDo(t, c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: ready[0], Owner: ready[0], Remote: "%"})) // gone behind dbplane's back
+	c.Close()
+	wf.fake.Fail(enginefake.OpDrop, &engine.Error{Op: engine.OpDrop, Engine: "postgres", Kind: engine.ErrUnreachable, NotSent: true, Err: errors.New("dial tcp: connect: connection refused")})
+	if _, err := wf.create("gone"); err == nil {
+		t.Fatal("create whose warm drop failed = nil, want an error")
+	}
+	wf.fake.Fail(enginefake.OpDrop, nil)
+	if got := wf.warmNames(t, ""); slices.Contains(got, ready[0]) {
+		t.Errorf("warm rows %v: the vanished warm database %s went back to the pool", got, ready[0])
+	}
+	mustDo(t, wf.svc.Reconcile(ctx, 0))
+	if on := wf.fake.Databases(); !slices.Equal(on, []string{ready[1]}) {
+		t.Errorf("after Reconcile the engine holds %v, want only the other warm database %s", on, ready[1])
+	}
+	if l := must.Get(wf.st.Intents(ctx))(t); len(l) != 0 {
+		t.Errorf("intents left: %+v", l)
+	}
+	noStoreDrift(t, wf.st)
+}
+
 // TestWarm_UnsentClaimOnKilledHost (warm pool defect 2, real server): the
 // dial to a killed PostgreSQL is refused; the claimed warm database is
 // back in the pool at once and the next create, once the server is back,

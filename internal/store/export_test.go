@@ -51,7 +51,8 @@ func CounterDrift(ctx context.Context, db *DB) ([]string, error) {
 		UNION ALL
 		SELECT 'server ' || s.id, s.database_count, (SELECT COUNT(*) FROM databases d WHERE d.server_id = s.id) FROM servers s
 		UNION ALL
-		SELECT 'host ' || h.id, h.database_count, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id) FROM hosts h
+		SELECT 'host ' || h.id, h.database_count, (SELECT COUNT(*) FROM databases d WHERE d.host_id = h.id)
+			+ (SELECT COUNT(*) FROM intents WHERE intents.host_id = h.id AND `+undoneDrop+`) FROM hosts h
 		UNION ALL
 		SELECT 'host warm ' || h.id, h.warm_count, (SELECT COUNT(*) FROM warm_databases w WHERE w.host_id = h.id) FROM hosts h`))
 	if err != nil {

@@ -241,11 +241,13 @@ func (db *DB) DeleteHost(ctx context.Context, id string) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM intents WHERE host_id = ?`, h.ID).Scan(&pending); err != nil {
 			return err
 		}
-		if h.DatabaseCount > 0 {
-			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d database(s); delete them first", h.DatabaseCount)
-		}
+		// Changes in flight first: an undone create's drop holds a place
+		// in database_count (undoneDrop) but is no database to delete.
 		if pending > 0 {
 			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d engine change(s) in flight; try again shortly", pending)
+		}
+		if h.DatabaseCount > 0 {
+			return dbplane.Errorf(dbplane.CodeConflict, "The host has %d database(s); delete them first", h.DatabaseCount)
 		}
 		if h.RetiredAt != nil {
 			// Its warm databases were reported (RetireHost) and can

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -254,7 +255,8 @@ func (db *DB) CompleteRotate(ctx context.Context, in *dbplane.Intent) error {
 // names). With dropOnEngine false (the names belong to something dbplane
 // did not make) the intent is simply deleted, unless the create claimed a
 // warm database: then it becomes a drop of the placeholder names alone, so
-// the warm database is not left behind.
+// the warm database is not left behind. A drop left here keeps the
+// create's place on the host (undoneDrop) until it is done.
 func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine bool) error {
 	return db.tx(ctx, func(tx *txn) error {
 		if err := holdLease(ctx, tx, in); err != nil {
@@ -270,22 +272,57 @@ func (db *DB) UndoCreate(ctx context.Context, in *dbplane.Intent, dropOnEngine b
 			in.DBName, in.DBUser, in.WarmDB, in.WarmUser = in.WarmDB, in.WarmUser, "", ""
 		}
 		in.Kind = dbplane.IntentDrop
-		_, err := tx.ExecContext(ctx, `UPDATE intents SET kind = ?, db_name = ?, db_user = ?, warm_db = ?, warm_user = ? WHERE id = ?`,
-			string(in.Kind), in.DBName, in.DBUser, in.WarmDB, in.WarmUser, in.ID)
+		if _, err := tx.ExecContext(ctx, `UPDATE intents SET kind = ?, db_name = ?, db_user = ?, warm_db = ?, warm_user = ? WHERE id = ?`,
+			string(in.Kind), in.DBName, in.DBUser, in.WarmDB, in.WarmUser, in.ID); err != nil {
+			return err
+		}
+		// The row gave its place on the host back; the drop takes it.
+		_, err := tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count + 1 WHERE id = ?`, in.HostID)
 		return err
 	})
 }
 
-// CompleteDrop forgets a drop intent (the row is already gone).
-func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
+// UndoUnsentCreate deletes the row and the intent of a create of which
+// nothing reached the engine (engine.ErrNotSent). A warm database it
+// claimed is still there under its placeholder names, as it was made: it
+// goes back to the pool, ready, with its place on the host. Only the
+// intent's holder gives it back, in the transaction that ends the intent,
+// so no two creates ever hold it.
+func (db *DB) UndoUnsentCreate(ctx context.Context, in *dbplane.Intent) error {
+	now := db.ms(db.Now())
 	return db.tx(ctx, func(tx *txn) error {
-		if err := holdLease(ctx, tx, in); err != nil {
+		if err := endLease(ctx, tx, in); err != nil {
 			return err
 		}
 		if err := deleteDatabaseRow(ctx, tx, in.DatabaseID); err != nil {
 			return err
 		}
-		return deleteIntent(ctx, tx, in.ID)
+		if in.WarmDB == "" {
+			return nil
+		}
+		// Its id again: the ULID its names were made of (WarmPrefix +
+		// the lower-case id).
+		id := strings.ToUpper(strings.TrimPrefix(in.WarmDB, dbplane.WarmPrefix))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO warm_databases (id, host_id, db_name, db_user, state, created_at, token, leased_at)
+			VALUES (?, ?, ?, ?, ?, ?, 0, ?)`, id, in.HostID, in.WarmDB, in.WarmUser, string(WarmReady), now, now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE hosts SET warm_count = warm_count + 1 WHERE id = ?`, in.HostID)
+		return err
+	})
+}
+
+// CompleteDrop forgets a drop intent and its row, or the place on the
+// host an undone create's drop held.
+func (db *DB) CompleteDrop(ctx context.Context, in *dbplane.Intent) error {
+	return db.tx(ctx, func(tx *txn) error {
+		if err := holdLease(ctx, tx, in); err != nil {
+			return err
+		}
+		if err := forgetIntent(ctx, tx, in.ID); err != nil {
+			return err
+		}
+		return deleteDatabaseRow(ctx, tx, in.DatabaseID)
 	})
 }
 
@@ -296,7 +333,7 @@ func (db *DB) AbandonIntent(ctx context.Context, in *dbplane.Intent) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
-		return deleteIntent(ctx, tx, in.ID)
+		return forgetIntent(ctx, tx, in.ID)
 	})
 }
 
@@ -317,6 +354,24 @@ func (db *DB) NoteIntentFailure(ctx context.Context, in *dbplane.Intent, msg str
 func deleteIntent(ctx context.Context, tx *txn, id string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM intents WHERE id = ?`, id)
 	return err
+}
+
+// undoneDrop matches, in intents, the drop of an undone create
+// (UndoCreate): its row is gone, and it holds the create's place on its
+// host (hosts.database_count) until it is done or abandoned, so that what
+// the create may have left on the engine counts against max_databases.
+// Every other intent's database still has its row, which holds the place.
+const undoneDrop = `intents.kind = 'drop' AND NOT EXISTS (SELECT 1 FROM databases d WHERE d.id = intents.database_id)`
+
+// forgetIntent deletes an intent, and gives back the place on the host
+// it held if it is an undone create's drop. Call it before the intent's
+// row is deleted.
+func forgetIntent(ctx context.Context, tx *txn, id string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count - 1
+		WHERE id = (SELECT intents.host_id FROM intents WHERE intents.id = ? AND `+undoneDrop+`)`, id); err != nil {
+		return err
+	}
+	return deleteIntent(ctx, tx, id)
 }
 
 const intentCols = `id, kind, database_id, host_id, db_name, db_user, remote, sealed_password, attempts, last_error, created_at,

@@ -77,6 +77,11 @@ func (db *DB) RetireHost(ctx context.Context, id string) (*dbplane.Host, []*dbpl
 			now, now, h.ID); err != nil {
 			return err
 		}
+		// The undone creates' drops give their places back as they go.
+		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET database_count = database_count -
+			(SELECT COUNT(*) FROM intents WHERE intents.host_id = hosts.id AND `+undoneDrop+`) WHERE id = ?`, h.ID); err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `DELETE FROM intents WHERE host_id = ? RETURNING `+intentCols, h.ID)
 		if err != nil {
 			return err
@@ -114,7 +119,7 @@ func (db *DB) AbandonRetired(ctx context.Context, in *dbplane.Intent) error {
 		if err := holdLease(ctx, tx, in); err != nil {
 			return err
 		}
-		if err := deleteIntent(ctx, tx, in.ID); err != nil {
+		if err := forgetIntent(ctx, tx, in.ID); err != nil {
 			return err
 		}
 		return orphanRows(ctx, tx, in.HostID, in.DatabaseID, db.ms(db.Now()))

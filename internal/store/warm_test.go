@@ -330,3 +330,151 @@ func TestWarm_ClaimPathNoScan(t *testing.T) {
 		t.Fatalf("%d statements seen, the claim's DELETE among them: %v", checked, claim)
 	}
 }
+
+// TestWarm_UndoneCreateHoldsItsPlace: the drop an undone create leaves
+// keeps the create's place on the host until it is done (or abandoned
+// with the host's retirement), so neither a refill nor another create
+// goes over max_databases meanwhile; a claim still converts a warm
+// database in the only room left.
+func TestWarm_UndoneCreateHoldsItsPlace(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 2, ptr(2))
+		makeWarm(t, db, "h1", 2)
+		nd := pgDB("acc", "a", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil || nd.Intent.WarmDB == "" {
+			t.Fatalf("InsertDatabase = %v, warm %q; want a claim", err, nd.Intent.WarmDB)
+		}
+		if err := db.UndoCreate(ctx, nd.Intent, true); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := db.Host(ctx, "h1")
+		if h.DatabaseCount != 1 || h.WarmCount != 1 {
+			t.Errorf("after the undo, host counts %d databases and %d warm; want 1 (the drop) and 1", h.DatabaseCount, h.WarmCount)
+		}
+		noCounterDrift(t, db)
+		if err := db.BeginWarm(ctx, &store.WarmDatabase{ID: "x", HostID: "h1", DBName: "dbplane_warm_x", DBUser: "dbplane_warm_x"}); !errors.Is(err, store.ErrWarmFull) {
+			t.Errorf("BeginWarm while the undone claim's drop is pending = %v, want ErrWarmFull", err)
+		}
+		// The warm one left is the only room: a claim converts it.
+		claim := pgDB("acc", "b", "h1")
+		if err := db.InsertDatabase(ctx, claim); err != nil || claim.Intent.WarmDB == "" {
+			t.Fatalf("InsertDatabase with a warm database in the only room = %v, warm %q; want a claim", err, claim.Intent.WarmDB)
+		}
+		if err := db.InsertDatabase(ctx, newDB("acc", "c", "h1")); !errors.Is(err, dbplane.ErrHostFull) {
+			t.Errorf("InsertDatabase on a host full with a pending drop = %v, want ErrHostFull", err)
+		}
+		if err := db.CompleteDrop(ctx, nd.Intent); err != nil {
+			t.Fatal(err)
+		}
+		noCounterDrift(t, db)
+		if err := db.InsertDatabase(ctx, newDB("acc", "c", "h1")); err != nil {
+			t.Errorf("InsertDatabase once the drop is done = %v", err)
+		}
+		noCounterDrift(t, db)
+
+		// A drop abandoned with the host's retirement gives its place
+		// back: the host can be deleted once its orphans are.
+		mustWarmHost(t, db, "h2", 0, nil)
+		nd2 := newDB("acc", "d", "h2")
+		if err := db.InsertDatabase(ctx, nd2); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UndoCreate(ctx, nd2.Intent, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, abandoned, err := db.RetireHost(ctx, "h2"); err != nil || len(abandoned) != 1 {
+			t.Fatalf("RetireHost = %d abandoned, %v; want the drop", len(abandoned), err)
+		}
+		noCounterDrift(t, db)
+		if err := db.DeleteHost(ctx, "h2"); err != nil {
+			t.Errorf("DeleteHost of the retired host = %v", err)
+		}
+	})
+}
+
+// TestWarm_UndoUnsentCreateReturnsTheClaim: a claim of which nothing
+// reached the engine gives the warm database back, ready, in its place;
+// a holder whose lease was taken gives nothing back.
+func TestWarm_UndoUnsentCreateReturnsTheClaim(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 2, ptr(2))
+		ws := makeWarm(t, db, "h1", 1)
+		nd := pgDB("acc", "a", "h1")
+		if err := db.InsertDatabase(ctx, nd); err != nil || nd.Intent.WarmDB != ws[0].DBName {
+			t.Fatalf("InsertDatabase = %v, warm %q; want a claim of %s", err, nd.Intent.WarmDB, ws[0].DBName)
+		}
+		stale := *nd.Intent
+		if err := db.ClaimIntent(ctx, nd.Intent, 0); err != nil { // a reconciler takes it over
+			t.Fatal(err)
+		}
+		if err := db.UndoUnsentCreate(ctx, &stale); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("UndoUnsentCreate by the old holder = %v, want ErrLeaseLost", err)
+		}
+		if got, _ := db.WarmDatabases(ctx, "h1"); len(got) != 0 {
+			t.Errorf("the old holder gave back %d warm databases, want none", len(got))
+		}
+		if err := db.UndoUnsentCreate(ctx, nd.Intent); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.WarmDatabases(ctx, "h1")
+		if err != nil || len(got) != 1 || got[0].DBName != ws[0].DBName || got[0].State != store.WarmReady {
+			t.Errorf("after UndoUnsentCreate, warm rows %+v, %v; want %s ready", got, err, ws[0].DBName)
+		}
+		if in, _ := db.DatabaseIntent(ctx, nd.Database.ID); in != nil {
+			t.Errorf("intent left: %+v", in)
+		}
+		h, _ := db.Host(ctx, "h1")
+		if h.DatabaseCount != 0 || h.WarmCount != 1 {
+			t.Errorf("host counts %d databases, %d warm; want 0 and 1", h.DatabaseCount, h.WarmCount)
+		}
+		noCounterDrift(t, db)
+		again := pgDB("acc", "b", "h1")
+		if err := db.InsertDatabase(ctx, again); err != nil || again.Intent.WarmDB != ws[0].DBName {
+			t.Errorf("the next create = %v, warm %q; want a claim of %s", err, again.Intent.WarmDB, ws[0].DBName)
+		}
+	})
+}
+
+// TestWarm_RetiredHostsRowsAreNotTaken: a worker that read the host
+// before it was retired takes none of its warm databases: neither the
+// stale ones, nor a shrink, nor a drain.
+func TestWarm_RetiredHostsRowsAreNotTaken(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustWarmHost(t, db, "h1", 3, nil)
+		makeWarm(t, db, "h1", 2)
+		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
+		if err := db.BeginWarm(ctx, making); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := db.WarmDatabases(ctx, "h1")
+		if got, err := db.ClaimStaleWarm(ctx, "h1", 0); err != nil || len(got) != 0 {
+			t.Errorf("ClaimStaleWarm on a retired host = %d, %v; want none", len(got), err)
+		}
+		if got, err := db.ShrinkWarm(ctx, "h1"); err != nil || len(got) != 0 {
+			t.Errorf("ShrinkWarm on a retired host = %d, %v; want none", len(got), err)
+		}
+		if got, err := db.DrainWarm(ctx, "h1", 0); err != nil || len(got) != 0 {
+			t.Errorf("DrainWarm on a retired host = %d, %v; want none", len(got), err)
+		}
+		after, _ := db.WarmDatabases(ctx, "h1")
+		if len(after) != len(before) {
+			t.Fatalf("warm rows %d, want %d", len(after), len(before))
+		}
+		for i := range after {
+			if *after[i] != *before[i] {
+				t.Errorf("warm row changed on a retired host: %+v, was %+v", after[i], before[i])
+			}
+		}
+	})
+}
