@@ -224,3 +224,6 @@ const AuditChunk = auditChunk
 func ReadRows(ctx context.Context, db *DB, q string, args ...any) (*sql.Rows, error) {
 	return db.readRows(ctx, q, args...)
 }
+
+// LikeEscape is likeEscape, for its test.
+var LikeEscape = likeEscape
