@@ -144,6 +144,11 @@ type AccountService interface {
 	// Account returns CodeNotFound.
 	Account(ctx context.Context, id string) (*Account, error)
 	ListAccounts(ctx context.Context) ([]*Account, error)
+	// EachAccount calls fn with every account, oldest first (as
+	// ListAccounts), as it reads them: the memory it takes does not grow
+	// with the number of accounts. It stops at fn's first error and
+	// returns it.
+	EachAccount(ctx context.Context, fn func(*Account) error) error
 	// UpdateAccount returns CodeNotFound or CodeInvalid.
 	UpdateAccount(ctx context.Context, id string, u AccountUpdate) (*Account, error)
 	// PreviewSuspension says what UpdateAccount with Suspended = suspend

@@ -32,6 +32,12 @@ func (s *Service) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) 
 	return s.store.ListAccounts(ctx)
 }
 
+// EachAccount calls fn with every account, oldest first, as the store
+// reads them (one query).
+func (s *Service) EachAccount(ctx context.Context, fn func(*dbplane.Account) error) error {
+	return s.store.EachAccount(ctx, fn)
+}
+
 // UpdateAccount changes quotas, name or suspension. Suspending disables the
 // account's keys at once; unsuspending re-enables only the keys the
 // suspension disabled.

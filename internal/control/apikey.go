@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
@@ -168,17 +167,11 @@ func (s *Service) DeleteKey(ctx context.Context, keyID string) error {
 }
 
 // DeleteAccountKey is an operator's delete of one of the account's keys.
-// A key of another account reads as not found, as in SetKeyDisabled. A
-// key never changes account, so checking and then deleting is not a race.
+// A key of another account reads as not found, as in SetKeyDisabled: the
+// store deletes by key and account in one statement.
 func (s *Service) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
-	keys, err := s.store.ListKeys(ctx, accountID)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(keys, func(k *dbplane.APIKey) bool { return k.ID == keyID }) {
-		return dbplane.Errorf(dbplane.CodeNotFound, "API key not found")
-	}
-	return s.DeleteKey(ctx, keyID)
+	defer s.forgetKeys()
+	return s.store.DeleteAccountKey(ctx, accountID, keyID)
 }
 
 // DeleteOwnKey is the owner's delete of its key. A key an operator

@@ -13,6 +13,7 @@ type AccountService struct {
 	CreateAccountFn func(ctx context.Context, in dbplane.AccountInput) (*dbplane.Account, error)
 	AccountFn       func(ctx context.Context, id string) (*dbplane.Account, error)
 	ListAccountsFn  func(ctx context.Context) ([]*dbplane.Account, error)
+	EachAccountFn   func(ctx context.Context, fn func(*dbplane.Account) error) error
 	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
 
 	PreviewSuspensionFn func(ctx context.Context, id string, suspend bool) (*dbplane.SuspensionPreview, error)
@@ -41,6 +42,14 @@ func (s *AccountService) ListAccounts(ctx context.Context) ([]*dbplane.Account, 
 		return nil, notSet("AccountService.ListAccounts")
 	}
 	return s.ListAccountsFn(ctx)
+}
+
+// EachAccount calls EachAccountFn.
+func (s *AccountService) EachAccount(ctx context.Context, fn func(*dbplane.Account) error) error {
+	if s.EachAccountFn == nil {
+		return notSet("AccountService.EachAccount")
+	}
+	return s.EachAccountFn(ctx, fn)
 }
 
 // UpdateAccount calls UpdateAccountFn.

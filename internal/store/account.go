@@ -75,20 +75,39 @@ func (db *DB) Account(ctx context.Context, id string) (*dbplane.Account, error) 
 
 // ListAccounts returns every account, oldest first.
 func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
-	rows, err := db.readRows(ctx, `SELECT `+accountCols+` FROM accounts a ORDER BY a.created_at, a.id`)
+	var out []*dbplane.Account
+	err := db.EachAccount(ctx, func(a *dbplane.Account) error {
+		out = append(out, a)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// EachAccount calls fn with every account, oldest first, while one query
+// reads them: one account at a time is in memory, whatever their number.
+// The figures are the account's counters (database_count, used_bytes), not
+// a read of its databases. The query keeps its read connection (and, on
+// SQLite, its snapshot) until it ends, fn's time included. It stops at
+// fn's first error and returns it.
+func (db *DB) EachAccount(ctx context.Context, fn func(*dbplane.Account) error) error {
+	rows, err := db.readRows(ctx, `SELECT `+accountCols+` FROM accounts a ORDER BY a.created_at, a.id`)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	var out []*dbplane.Account
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, a)
+		if err := fn(a); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // UpdateAccount applies u to the account in one transaction. Suspending

@@ -219,12 +219,26 @@ func (db *DB) DeleteOwnKey(ctx context.Context, accountID, keyID string) error {
 
 // DeleteKey removes a key, or returns CodeNotFound.
 func (db *DB) DeleteKey(ctx context.Context, keyID string) error {
+	return db.deleteKey(ctx, `DELETE FROM api_keys WHERE id = ?`, keyID)
+}
+
+// DeleteAccountKey removes one of the account's keys, of either kind, for
+// an operator: CodeNotFound when the key is not the account's (or there is
+// no such key), so a foreign id reads as missing. The ownership check is
+// the statement's own WHERE, not an earlier read.
+func (db *DB) DeleteAccountKey(ctx context.Context, accountID, keyID string) error {
+	return db.deleteKey(ctx, `DELETE FROM api_keys WHERE id = ? AND account_id = ?`, keyID, accountID)
+}
+
+// deleteKey runs q, a DELETE of at most one key, and returns CodeNotFound
+// when it deleted none.
+func (db *DB) deleteKey(ctx context.Context, q string, args ...any) error {
 	return db.tx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM api_keys WHERE id = ?`, keyID)
+		ok, err := updatedOne(tx.ExecContext(ctx, q, args...))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return errKeyNotFound
 		}
 		return nil

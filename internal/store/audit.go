@@ -204,7 +204,11 @@ func (db *DB) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error)
 	return n, err
 }
 
+// likeEscaper escapes LIKE's wildcards with '!' (ESCAPE '!'). A Replacer
+// is safe for concurrent use, so one serves every query.
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+
 // likeEscape escapes LIKE's wildcards with '!'.
 func likeEscape(s string) string {
-	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+	return likeEscaper.Replace(s)
 }

@@ -225,3 +225,9 @@ const AuditChunk = auditChunk
 func ReadRows(ctx context.Context, db *DB, q string, args ...any) (*sql.Rows, error) {
 	return db.readRows(ctx, q, args...)
 }
+
+// LikeEscape is likeEscape, for its test.
+var LikeEscape = likeEscape
+
+// ReadConnsInUse is how many connections of the read pool are taken now.
+func ReadConnsInUse(db *DB) int { return db.read.Stats().InUse }

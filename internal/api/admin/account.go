@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -107,18 +109,61 @@ func (b *accountUpdateRequest) update() (dbplane.AccountUpdate, error) {
 	}, nil
 }
 
-// handleAccountList lists every account.
+// handleAccountList lists every account, oldest first, in one answer
+// (docs/api-admin.md: 200, array; not paged). The accounts are encoded as
+// the store reads them and sent in chunks (response.Stream), so the
+// answer's memory does not grow with the number of accounts (SPEC §7:
+// serve under 64 MiB with 1,000,000 databases).
 func (h *handler) handleAccountList(w http.ResponseWriter, r *http.Request) {
-	accounts, err := h.accounts.ListAccounts(r.Context())
-	if err != nil {
+	st := response.NewStream(w, http.StatusOK)
+	buf := st.Buffer()
+	buf.WriteString(`{"data":[`)
+	n := 0
+	var writeErr error
+	err := h.accounts.EachAccount(r.Context(), func(a *dbplane.Account) error {
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		n++
+		if err := appendJSON(buf, toAccountJSON(a)); err != nil {
+			return err
+		}
+		writeErr = st.Flushed()
+		return writeErr
+	})
+	switch {
+	case writeErr != nil:
+		st.Discard()
+		h.logWriteError(r, writeErr)
+		return
+	case err != nil && !st.Started():
+		st.Discard()
 		h.writeError(w, r, err)
 		return
+	case err != nil:
+		// The status is out: cut the connection so that the client does
+		// not take the accounts so far for all of them.
+		st.Discard()
+		if !response.Gone(h.logger, r, err) {
+			response.LogCause(h.logger, r, http.StatusInternalServerError, err)
+		}
+		panic(http.ErrAbortHandler)
 	}
-	out := make([]accountJSON, 0, len(accounts))
-	for _, a := range accounts {
-		out = append(out, toAccountJSON(a))
+	buf.WriteString("]}\n")
+	if err := st.Close(); err != nil {
+		h.logWriteError(r, err)
 	}
-	h.writeData(w, r, http.StatusOK, out)
+}
+
+// appendJSON appends v to buf as json.Marshal encodes it (HTML escaped, no
+// newline), so that a list built piece by piece reads byte for byte as
+// the one writeData would send.
+func appendJSON(buf *bytes.Buffer, v any) error {
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	return nil
 }
 
 // handleAccountCreate creates an account. An admin account can do

@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -60,11 +61,26 @@ func TestAccountList(t *testing.T) {
 		{
 			Name: "OK", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(readOnlyKey),
 			Setup: func(_ *testing.T, m *mocks) {
-				m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
-					return []*dbplane.Account{adminAccount, fixtureAccount()}, nil
-				}
+				m.accounts.EachAccountFn = eachAccount(adminAccount, fixtureAccount())
 			},
 			WantStatus: http.StatusOK,
+		},
+		{
+			Name: "None", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(readOnlyKey),
+			Setup:      func(_ *testing.T, m *mocks) { m.accounts.EachAccountFn = eachAccount() },
+			WantStatus: http.StatusOK,
+		},
+		{
+			// The store fails before the first account: a plain 500.
+			Name: "StoreFails", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(readOnlyKey),
+			Setup: func(_ *testing.T, m *mocks) {
+				m.accounts.EachAccountFn = func(context.Context, func(*dbplane.Account) error) error {
+					return errors.New("store: disk I/O error")
+				}
+			},
+			WantStatus: http.StatusInternalServerError,
+			WantLog:    []string{"disk I/O error"},
+			NotInBody:  []string{"disk I/O error"},
 		},
 		{Name: "NoKey", Method: http.MethodGet, Path: "/api/admin/accounts", WantStatus: http.StatusUnauthorized},
 		{Name: "UserKey", Method: http.MethodGet, Path: "/api/admin/accounts", Header: bearer(userKey), WantStatus: http.StatusForbidden},

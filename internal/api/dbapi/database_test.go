@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -390,6 +391,33 @@ func TestDatabaseRotate(t *testing.T) {
 			},
 			WantStatus: http.StatusServiceUnavailable, NotInBody: []string{"i/o timeout", "postgres:"},
 			WantLog: []string{"i/o timeout"},
+		},
+		{
+			// Another change to the database in flight (its create, a drop,
+			// or a change another replica holds; the host is up): the
+			// service's store.ErrBusy. Documented as it stands: 503 with the
+			// code HOST_UNAVAILABLE and a message that says what it is
+			// (docs/api-management.md, Errors). Never 409, which document
+			// 003 keeps for a duplicate name.
+			Name: "Busy", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
+				m.databases.RotatePasswordFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
+					return nil, store.ErrBusy
+				}
+			},
+			WantStatus: http.StatusServiceUnavailable,
+			WantLog:    []string{"code=HOST_UNAVAILABLE"},
+		},
+		{
+			// The request's change was taken over by the reconciler (it
+			// outlived its lease): the same answer.
+			Name: "LeaseLost", Method: http.MethodPost, Path: path, Header: bearer(userKey),
+			Setup: func(_ *testing.T, m *mocks) {
+				m.databases.RotatePasswordFn = func(context.Context, string, string) (*dbplane.Credentials, error) {
+					return nil, store.ErrLeaseLost
+				}
+			},
+			WantStatus: http.StatusServiceUnavailable,
 		},
 		{
 			Name: "BadKey", Method: http.MethodPost, Path: path, Header: bearer("nope"), WantStatus: http.StatusUnauthorized,

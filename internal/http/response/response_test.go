@@ -132,3 +132,53 @@ func FuzzAppendTime(f *testing.F) {
 		}
 	})
 }
+
+// TestStream: a body within one chunk is sent whole by Close with its
+// Content-Length; a longer one is sent chunk by chunk as it is written,
+// without one, and arrives unchanged.
+func TestStream(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		pieces  int
+		chunked bool
+	}{
+		{"Short", 3, false},
+		{"Long", 3 * response.StreamChunk / 10, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			s := response.NewStream(w, http.StatusOK)
+			var want strings.Builder
+			for i := range tc.pieces {
+				piece := `"123456789",`
+				if i == tc.pieces-1 {
+					piece = "\"123456789\"]\n"
+				}
+				if i == 0 {
+					piece = "[" + piece
+				}
+				s.Buffer().WriteString(piece)
+				want.WriteString(piece)
+				if err := s.Flushed(); err != nil {
+					t.Fatalf("Flushed() = %v", err)
+				}
+				if unsent := want.Len() - w.Body.Len(); unsent > response.StreamChunk+len(piece) {
+					t.Fatalf("after %d pieces, %d bytes unsent, want at most a chunk", i+1, unsent)
+				}
+			}
+			if s.Started() != tc.chunked {
+				t.Errorf("Started() = %v before Close, want %v", s.Started(), tc.chunked)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatalf("Close() = %v", err)
+			}
+			if w.Body.String() != want.String() || w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json" {
+				t.Fatalf("body %d bytes, status %d, type %q; want the %d bytes written, 200, JSON", w.Body.Len(), w.Code, w.Header().Get("Content-Type"), want.Len())
+			}
+			if got := w.Header().Get("Content-Length"); (got == "") != tc.chunked {
+				t.Errorf("Content-Length = %q, want one only for a body sent whole", got)
+			}
+		})
+	}
+}
