@@ -157,15 +157,9 @@ func (s *Service) applyCreate(ctx context.Context, in *dbplane.Intent, d *dbplan
 		return err
 	}
 	s.log.Warn("warm database not found as it was made; created the database instead", "database_id", in.DatabaseID, "warm", in.WarmDB)
-	err = c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"})
-	if ee, ok := errors.AsType[*engine.Error](err); ok && ee.NotSent {
-		// The create itself reached the engine: the failure is not one
-		// of which nothing was sent (undoCreate must drop).
-		cp := *ee
-		cp.NotSent = false
-		return &cp
-	}
-	return err
+	// The create itself reached the engine: a drop that sent nothing
+	// still leaves undoCreate a database to drop.
+	return engine.Sent(c.DropDatabase(ctx, engine.DropDatabaseRequest{Database: in.WarmDB, Owner: in.WarmUser, Remote: "%"}))
 }
 
 // undoCreate removes the row of a create that failed and returns the error

@@ -221,6 +221,22 @@ var (
 // is not NotSent: the server may still run it.
 var ErrNotSent = errors.New("engine: nothing was sent to the server")
 
+// Sent returns err as it stands once a statement of the operation has
+// reached the server: an Error's NotSent cleared (on a copy), because
+// what the operation sent before its failure may have changed something,
+// whatever the failing step did. A later step that never left the client
+// (a closed session, a refused redial) must not make the whole operation
+// read as one that changed nothing.
+func Sent(err error) error {
+	ee, ok := errors.AsType[*Error](err)
+	if !ok || !ee.NotSent {
+		return err
+	}
+	cp := *ee
+	cp.NotSent = false
+	return &cp
+}
+
 // MissingPrivileges is what CheckPrivileges' error wraps, beside
 // ErrAccessDenied, when the admin lacks privileges: their names, as the
 // server spells them. It holds nothing else, so a caller may show it to an

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -90,6 +91,14 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, claim *eng
 		return false, translate(op, err)
 	}
 
+	// Once a statement ran, or may have, no later failure of this
+	// operation reads as one that sent nothing (engine.Sent).
+	sent := false
+	defer func() {
+		if sent && err != nil {
+			err = engine.Sent(err)
+		}
+	}()
 	for attempt := 1; ; attempt++ {
 		stmts, err := render(st)
 		if err != nil {
@@ -103,6 +112,7 @@ func (c *conn) apply(ctx context.Context, op, database, owner string, claim *eng
 			return created, nil
 		}
 		err = translate(op, err)
+		sent = sent || done > 0 || !errors.Is(err, engine.ErrNotSent)
 		if attempt == maxAttempts || !(raced(err) || transient(err)) {
 			return created, err
 		}
@@ -170,9 +180,16 @@ func (c *conn) run(ctx context.Context, pc *pgxpool.Conn, stmts []stmt) (int, er
 		if err != nil {
 			return i, err
 		}
+		if afterStatement != nil {
+			afterStatement(pc, i)
+		}
 	}
 	return len(stmts), nil
 }
+
+// afterStatement, when set (tests only), runs after each statement of
+// apply that succeeded, with its session and index.
+var afterStatement func(pc *pgxpool.Conn, i int)
 
 // execIn runs one statement without arguments in database, on a session
 // of its own that ends with it. The session's search_path is pg_catalog

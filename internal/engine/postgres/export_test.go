@@ -54,3 +54,10 @@ func PoolStat(c any) (stat *pgxpool.Stat, made bool) {
 
 // PoolSize is the pool a server with max_connections n gets.
 func PoolSize(n int) int32 { return poolSize(n) }
+
+// SetAfterStatement sets the hook apply runs after each statement that
+// succeeded, until the test ends.
+func SetAfterStatement(tb interface{ Cleanup(func()) }, f func(pc *pgxpool.Conn, i int)) {
+	afterStatement = f
+	tb.Cleanup(func() { afterStatement = nil })
+}
