@@ -478,6 +478,39 @@ func TestGroupCommit_GenerationFollowsTheItemsThatWrote(t *testing.T) {
 func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 	db := openGroupTest(t)
 	const n = 4 // writers, of commitSiblings callers expected
+	// The writers are spaced by sleeps: on a loaded machine one can land
+	// past the delay, so the test takes the best of three rounds. Without
+	// the delay no round shares (each writer commits before the next).
+	best := int64(n + 1)
+	for round := range 3 {
+		commits := shareRound(t, db, n, round)
+		best = min(best, commits)
+		if best <= n/2 {
+			break
+		}
+	}
+	if best > n/2 {
+		t.Errorf("%d expected writers took at best %d commits in three rounds, want them to share (at most %d)", n, best, n/2)
+	}
+	if got := db.group.expected.Load(); got != 0 {
+		t.Errorf("expected = %d after every round's dones, want 0", got)
+	}
+}
+
+// shareRound is one round of TestCommitDelay_ExpectedCallersShareACommit:
+// commitSiblings callers expected, one write to make writes flow, then n
+// writers a fraction of the delay apart. It returns the commits the n
+// writers took, and checks their rows.
+func shareRound(t *testing.T, db *DB, n, round int) int64 {
+	t.Helper()
+	rows0 := len(gcRows(t, db))
+	writes0, _ := db.Writes()
+	// Writes are flowing (another arrived within commitDelay). This one
+	// is written before anyone is expected, so that it does not linger
+	// itself and leave the flow behind it.
+	if err := db.tx(context.Background(), insertGC(fmt.Sprint("warm", round))); err != nil {
+		t.Fatal(err)
+	}
 	dones := make([]func(), commitSiblings)
 	for i := range dones {
 		dones[i] = db.Expect()
@@ -487,41 +520,36 @@ func TestCommitDelay_ExpectedCallersShareACommit(t *testing.T) {
 			done()
 		}
 	}()
-	// Writes are flowing (another arrived within commitDelay).
-	if err := db.tx(context.Background(), insertGC("warm")); err != nil {
-		t.Fatal(err)
-	}
 	_, commits0 := db.Writes()
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
 			defer dones[i]()
-			errs[i] = db.tx(context.Background(), insertGC(fmt.Sprint("k", i)))
+			errs[i] = db.tx(context.Background(), insertGC(fmt.Sprint("k", round, "-", i)))
 		})
 		// Each arrives after the one before has had time to commit
 		// alone, all within one delay.
-		time.Sleep(commitDelay / (n + 1))
+		time.Sleep(commitDelay / time.Duration(n+1))
 	}
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			t.Fatalf("writer %d: %v", i, err)
+			t.Fatalf("round %d writer %d: %v", round, i, err)
 		}
 	}
 	writes, commits := db.Writes()
-	if commits-commits0 > n/2 {
-		t.Errorf("%d expected writers took %d commits, want them to share (at most %d)", n, commits-commits0, n/2)
+	if got := len(gcRows(t, db)) - rows0; got != n+1 {
+		t.Errorf("round %d: %d rows written, want %d", round, got, n+1)
 	}
-	if got := gcRows(t, db); len(got) != n+1 {
-		t.Errorf("rows = %v, want %d", got, n+1)
+	if writes-writes0 < int64(n+1) {
+		t.Errorf("round %d: write transactions = %d, want at least %d", round, writes-writes0, n+1)
 	}
-	if writes < n {
-		t.Errorf("write transactions = %d, want at least %d", writes, n)
+	if got := db.group.expected.Load(); got != int64(commitSiblings-n) {
+		t.Errorf("round %d: expected = %d after %d of %d dones, want %d", round, got, n, commitSiblings, commitSiblings-n)
 	}
-	if got := db.group.expected.Load(); got != commitSiblings-n {
-		t.Errorf("expected = %d after %d of %d dones, want %d", got, n, commitSiblings, commitSiblings-n)
-	}
+	t.Logf("round %d: %d writers, %d commits", round, n, commits-commits0)
+	return commits - commits0
 }
 
 // TestCommitDelay_ALoneCallerNeverWaits: a caller that is the only one
@@ -571,11 +599,13 @@ func TestCommitDelay_ALoneCallerNeverWaits(t *testing.T) {
 // context's error; the others commit.
 func TestCommitDelay_CancelledWhileLingering(t *testing.T) {
 	db := openGroupTest(t)
+	// Writes are flowing; written before anyone is expected, so that it
+	// does not linger itself and leave the flow behind it.
+	if err := db.tx(context.Background(), insertGC("warm")); err != nil {
+		t.Fatal(err)
+	}
 	for range commitSiblings {
 		defer db.Expect()()
-	}
-	if err := db.tx(context.Background(), insertGC("warm")); err != nil { // writes are flowing
-		t.Fatal(err)
 	}
 	first := queueTx(t, db, context.Background(), insertGC("first"))
 	ctx, cancel := context.WithCancel(context.Background())
