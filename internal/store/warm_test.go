@@ -211,15 +211,7 @@ func TestWarm_RetireKeepsThemFencedAndDeleteForgets(t *testing.T) {
 		db := open(t)
 		ctx := context.Background()
 		mustAccount(t, db, "acc", nil)
-		mustWarmHost(t, db, "h1", 3, nil)
-		makeWarm(t, db, "h1", 2)
-		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
-		if err := db.BeginWarm(ctx, making); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
-			t.Fatal(err)
-		}
+		making := retiredWarmHost(t, db, "h1")
 		ws, err := db.WarmDatabases(ctx, "h1")
 		if err != nil || len(ws) != 3 {
 			t.Fatalf("after RetireHost, WarmDatabases = %d, %v; want the 3 kept", len(ws), err)
@@ -448,15 +440,7 @@ func TestWarm_RetiredHostsRowsAreNotTaken(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, open opener) {
 		db := open(t)
 		ctx := context.Background()
-		mustWarmHost(t, db, "h1", 3, nil)
-		makeWarm(t, db, "h1", 2)
-		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
-		if err := db.BeginWarm(ctx, making); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
-			t.Fatal(err)
-		}
+		retiredWarmHost(t, db, "h1")
 		before, _ := db.WarmDatabases(ctx, "h1")
 		if got, err := db.ClaimStaleWarm(ctx, "h1", 0); err != nil || len(got) != 0 {
 			t.Errorf("ClaimStaleWarm on a retired host = %d, %v; want none", len(got), err)
@@ -477,4 +461,21 @@ func TestWarm_RetiredHostsRowsAreNotTaken(t *testing.T) {
 			}
 		}
 	})
+}
+
+// retiredWarmHost adds host id with a pool of 3, two warm databases ready
+// and a third being made (returned), and retires it.
+func retiredWarmHost(t *testing.T, db *store.DB, id string) *store.WarmDatabase {
+	t.Helper()
+	ctx := context.Background()
+	mustWarmHost(t, db, id, 3, nil)
+	makeWarm(t, db, id, 2)
+	making := &store.WarmDatabase{ID: "wmaking", HostID: id, DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
+	if err := db.BeginWarm(ctx, making); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.RetireHost(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	return making
 }
