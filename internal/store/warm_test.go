@@ -121,6 +121,54 @@ func TestWarm_PoolAndMaxDatabasesBoundTheRefill(t *testing.T) {
 	})
 }
 
+// TestWarm_ShrinkFitsUnderALoweredLimit: an operator who lowers a host's
+// maxDatabases below its databases and warm ones gets the warm ones over
+// the limit dropped by the next refill pass (ShrinkWarm), newest first;
+// the host's own databases are never touched.
+func TestWarm_ShrinkFitsUnderALoweredLimit(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 3, ptr(10))
+		ws := makeWarm(t, db, "h1", 3)
+		if err := store.SeedDatabases(ctx, db, "acc", "h1", 5); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ShrinkWarm(ctx, "h1"); err != nil || len(got) != 0 {
+			t.Fatalf("ShrinkWarm under the limit (5 + 3 of 10) = %d, %v; want none", len(got), err)
+		}
+		lower := func(n int) {
+			h, err := db.Host(ctx, "h1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.MaxDatabases = &n
+			if err := db.UpdateHost(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lower(6) // 5 databases leave room for one warm database
+		got, err := db.ShrinkWarm(ctx, "h1")
+		if err != nil || len(got) != 2 {
+			t.Fatalf("ShrinkWarm with 5 + 3 over a limit of 6 = %d, %v; want 2", len(got), err)
+		}
+		for _, w := range got {
+			if w.ID == ws[0].ID || w.State != store.WarmDropping {
+				t.Errorf("ShrinkWarm took %s (%s); want the newest, dropping", w.ID, w.State)
+			}
+		}
+		lower(4) // below the databases themselves: no warm one stays
+		if got, err := db.ShrinkWarm(ctx, "h1"); err != nil || len(got) != 1 || got[0].ID != ws[0].ID {
+			t.Fatalf("ShrinkWarm with 5 databases over a limit of 4 = %v, %v; want the last warm one", got, err)
+		}
+		if h, _ := db.Host(ctx, "h1"); h.DatabaseCount != 5 {
+			t.Errorf("host counts %d databases after the shrinks, want 5 (never its own)", h.DatabaseCount)
+		}
+		noCounterDrift(t, db)
+	})
+}
+
 func TestWarm_ShrinkDrainAndLeases(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, open opener) {
 		db := open(t)
