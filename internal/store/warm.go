@@ -189,7 +189,10 @@ func (db *DB) ClaimStaleWarm(ctx context.Context, hostID string, minAge time.Dur
 
 // ShrinkWarm marks the host's ready warm databases beyond its warm_pool
 // (counting those being made) to be dropped, newest first, and returns
-// them held by the caller.
+// them held by the caller. On a host with max_databases the pool also
+// fits in what the host's own databases leave of it: an operator who
+// lowers the limit gets the warm databases over it dropped, not only no
+// new ones made.
 func (db *DB) ShrinkWarm(ctx context.Context, hostID string) ([]*WarmDatabase, error) {
 	now := db.ms(db.Now())
 	var out []*WarmDatabase
@@ -197,11 +200,16 @@ func (db *DB) ShrinkWarm(ctx context.Context, hostID string) ([]*WarmDatabase, e
 		if live, err := liveWarmHost(ctx, tx, hostID); err != nil || !live {
 			return err
 		}
-		var pool, kept int
-		err := tx.QueryRowContext(ctx, `SELECT h.warm_pool, (SELECT COUNT(*) FROM warm_databases w WHERE w.host_id = h.id AND w.state <> ?)
-			FROM hosts h WHERE h.id = ?`, string(WarmDropping), hostID).Scan(&pool, &kept)
+		var pool, kept, count int
+		var limit sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT h.warm_pool, h.max_databases, h.database_count,
+			(SELECT COUNT(*) FROM warm_databases w WHERE w.host_id = h.id AND w.state <> ?)
+			FROM hosts h WHERE h.id = ?`, string(WarmDropping), hostID).Scan(&pool, &limit, &count, &kept)
 		if err != nil {
 			return translate(err, errHostNotFound, nil)
+		}
+		if limit.Valid {
+			pool = min(pool, max(0, int(limit.Int64)-count))
 		}
 		if kept <= pool {
 			return nil

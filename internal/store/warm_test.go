@@ -121,6 +121,54 @@ func TestWarm_PoolAndMaxDatabasesBoundTheRefill(t *testing.T) {
 	})
 }
 
+// TestWarm_ShrinkFitsUnderALoweredLimit: an operator who lowers a host's
+// maxDatabases below its databases and warm ones gets the warm ones over
+// the limit dropped by the next refill pass (ShrinkWarm), newest first;
+// the host's own databases are never touched.
+func TestWarm_ShrinkFitsUnderALoweredLimit(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		mustAccount(t, db, "acc", nil)
+		mustWarmHost(t, db, "h1", 3, ptr(10))
+		ws := makeWarm(t, db, "h1", 3)
+		if err := store.SeedDatabases(ctx, db, "acc", "h1", 5); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ShrinkWarm(ctx, "h1"); err != nil || len(got) != 0 {
+			t.Fatalf("ShrinkWarm under the limit (5 + 3 of 10) = %d, %v; want none", len(got), err)
+		}
+		lower := func(n int) {
+			h, err := db.Host(ctx, "h1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.MaxDatabases = &n
+			if err := db.UpdateHost(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lower(6) // 5 databases leave room for one warm database
+		got, err := db.ShrinkWarm(ctx, "h1")
+		if err != nil || len(got) != 2 {
+			t.Fatalf("ShrinkWarm with 5 + 3 over a limit of 6 = %d, %v; want 2", len(got), err)
+		}
+		for _, w := range got {
+			if w.ID == ws[0].ID || w.State != store.WarmDropping {
+				t.Errorf("ShrinkWarm took %s (%s); want the newest, dropping", w.ID, w.State)
+			}
+		}
+		lower(4) // below the databases themselves: no warm one stays
+		if got, err := db.ShrinkWarm(ctx, "h1"); err != nil || len(got) != 1 || got[0].ID != ws[0].ID {
+			t.Fatalf("ShrinkWarm with 5 databases over a limit of 4 = %v, %v; want the last warm one", got, err)
+		}
+		if h, _ := db.Host(ctx, "h1"); h.DatabaseCount != 5 {
+			t.Errorf("host counts %d databases after the shrinks, want 5 (never its own)", h.DatabaseCount)
+		}
+		noCounterDrift(t, db)
+	})
+}
+
 func TestWarm_ShrinkDrainAndLeases(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, open opener) {
 		db := open(t)
@@ -211,15 +259,7 @@ func TestWarm_RetireKeepsThemFencedAndDeleteForgets(t *testing.T) {
 		db := open(t)
 		ctx := context.Background()
 		mustAccount(t, db, "acc", nil)
-		mustWarmHost(t, db, "h1", 3, nil)
-		makeWarm(t, db, "h1", 2)
-		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
-		if err := db.BeginWarm(ctx, making); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
-			t.Fatal(err)
-		}
+		making := retiredWarmHost(t, db, "h1")
 		ws, err := db.WarmDatabases(ctx, "h1")
 		if err != nil || len(ws) != 3 {
 			t.Fatalf("after RetireHost, WarmDatabases = %d, %v; want the 3 kept", len(ws), err)
@@ -448,15 +488,7 @@ func TestWarm_RetiredHostsRowsAreNotTaken(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, open opener) {
 		db := open(t)
 		ctx := context.Background()
-		mustWarmHost(t, db, "h1", 3, nil)
-		makeWarm(t, db, "h1", 2)
-		making := &store.WarmDatabase{ID: "wmaking", HostID: "h1", DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
-		if err := db.BeginWarm(ctx, making); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := db.RetireHost(ctx, "h1"); err != nil {
-			t.Fatal(err)
-		}
+		retiredWarmHost(t, db, "h1")
 		before, _ := db.WarmDatabases(ctx, "h1")
 		if got, err := db.ClaimStaleWarm(ctx, "h1", 0); err != nil || len(got) != 0 {
 			t.Errorf("ClaimStaleWarm on a retired host = %d, %v; want none", len(got), err)
@@ -477,4 +509,21 @@ func TestWarm_RetiredHostsRowsAreNotTaken(t *testing.T) {
 			}
 		}
 	})
+}
+
+// retiredWarmHost adds host id with a pool of 3, two warm databases ready
+// and a third being made (returned), and retires it.
+func retiredWarmHost(t *testing.T, db *store.DB, id string) *store.WarmDatabase {
+	t.Helper()
+	ctx := context.Background()
+	mustWarmHost(t, db, id, 3, nil)
+	makeWarm(t, db, id, 2)
+	making := &store.WarmDatabase{ID: "wmaking", HostID: id, DBName: "dbplane_warm_wmaking", DBUser: "dbplane_warm_wmaking"}
+	if err := db.BeginWarm(ctx, making); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.RetireHost(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	return making
 }
