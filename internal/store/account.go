@@ -129,9 +129,9 @@ func accountWhere(f dbplane.AccountFilter) (string, []any) {
 	return where, args
 }
 
-// accountOrderBy is the ORDER BY of f. The numeric id and the id have
-// unique indexes, which page in order; created_at has none, so a page in
-// that order sorts every account the filter selects.
+// accountOrderBy is the ORDER BY of f. Each order has its index (the
+// numeric id's and the id's unique ones, accounts_created), which pages
+// in order without sorting the accounts the filter selects.
 func accountOrderBy(f dbplane.AccountFilter) string {
 	dir := ``
 	if f.Desc {
