@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
-	"strings"
 
 	"github.com/dbplane/dbplane"
 )
@@ -94,21 +92,8 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 func accountWhere(f dbplane.AccountFilter) (string, []any) {
 	where, args := `1 = 1`, []any{}
 	in := func(col string, vals []string) {
-		if len(vals) == 0 { // a non-nil empty list selects none
-			where += ` AND 1 = 0`
-			return
-		}
-		// The list is padded to a power of two with its last value, so
-		// that the statements prepared (and kept) for it are a few, not
-		// one for every length a caller sends.
-		n := 1
-		for n < len(vals) {
-			n *= 2
-		}
-		where += ` AND ` + col + ` IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		for i := range n {
-			args = append(args, vals[min(i, len(vals)-1)])
-		}
+		cond, condArgs := inList(col, vals)
+		where, args = where+cond, append(args, condArgs...)
 	}
 	if f.IDs != nil {
 		in(`a.id`, f.IDs)
@@ -147,73 +132,16 @@ func accountOrderBy(f dbplane.AccountFilter) string {
 }
 
 // FindAccounts returns the page of the accounts f selects, in f's order,
-// and how many it selects: one COUNT and one query with LIMIT, or with
-// f.Match one query that reads every account the rest of f selects and
-// keeps the page. A zero f.Page.PerPage returns every account selected,
-// without the COUNT.
+// and how many it selects (findPage): one COUNT and one query with LIMIT,
+// or with f.Match one query that reads every account the rest of f
+// selects and keeps the page. A zero f.Page.PerPage returns every account
+// selected, without the COUNT.
 func (db *DB) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
 	where, args := accountWhere(f)
-	q := `SELECT ` + accountCols + ` FROM accounts a WHERE ` + where + ` ORDER BY ` + accountOrderBy(f)
-	p := f.Page
-	p.Page = max(p.Page, 1)
-	if f.Match != nil {
-		return db.matchAccounts(ctx, q, args, f.Match, p)
-	}
-	if p.PerPage <= 0 {
-		list, err := collectAccounts(db.readRows(ctx, q, args...))
-		return list, len(list), err
-	}
-	var total int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM accounts a WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	if p.Offset() >= total {
-		return []*dbplane.Account{}, total, nil
-	}
-	list, err := collectAccounts(db.readRows(ctx, q+` LIMIT ? OFFSET ?`, append(slices.Clip(args), p.PerPage, p.Offset())...))
-	return list, total, err
-}
-
-// matchAccounts runs q, counts the accounts match accepts and keeps
-// those of page p (every one when p.PerPage is 0).
-func (db *DB) matchAccounts(ctx context.Context, q string, args []any, match func(*dbplane.Account) bool, p dbplane.Page) ([]*dbplane.Account, int, error) {
-	rows, err := db.readRows(ctx, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	lo, hi := p.Offset(), p.Offset()+p.PerPage
-	out, total := []*dbplane.Account{}, 0
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !match(a) {
-			continue
-		}
-		if p.PerPage <= 0 || total >= lo && total < hi {
-			out = append(out, a)
-		}
-		total++
-	}
-	return out, total, rows.Err()
-}
-
-func collectAccounts(rows *sql.Rows, err error) ([]*dbplane.Account, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*dbplane.Account{}
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return findPage(ctx, db, pageQuery[*dbplane.Account]{
+		cols: accountCols, from: `accounts a`, where: where, args: args, orderBy: accountOrderBy(f),
+		scan: scanAccount, match: f.Match, page: f.Page,
+	})
 }
 
 // EachAccount calls fn with every account, oldest first, while one query
