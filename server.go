@@ -128,6 +128,37 @@ type Page struct {
 // Offset returns the number of items before the page.
 func (p Page) Offset() int { return (p.Page - 1) * p.PerPage }
 
+// ServerOrder is the order FindServers returns servers in.
+type ServerOrder string
+
+// Server orders.
+const (
+	// ServersByNumericID is by numeric id, as ListServers: the default.
+	ServersByNumericID ServerOrder = ""
+	// ServersByID is by UUID.
+	ServersByID ServerOrder = "id"
+)
+
+// ServerFilter selects, orders and pages servers for FindServers. Zero
+// fields do not filter; set fields all apply.
+type ServerFilter struct {
+	// ExternalIDs selects the servers with one of these external ids,
+	// compared whole and in their case: nil does not filter, an empty
+	// slice selects none.
+	ExternalIDs []string
+	// Match, when set, is a further test of each server the other
+	// fields select, for what the store cannot ask its index (the
+	// panel's substring filters): the store then reads every server the
+	// other fields select, in one query, and keeps only the page.
+	Match func(*Server) bool
+	Order ServerOrder
+	// Desc reverses Order.
+	Desc bool
+	// Page is the page returned. A zero PerPage returns every server
+	// selected (for lookups that select a few).
+	Page Page
+}
+
 // ServerService manages nodes, servers and subusers. Server references are
 // the UUID, the numeric id or the 8-character identifier.
 type ServerService interface {

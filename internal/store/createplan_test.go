@@ -95,3 +95,64 @@ func TestAccountOrders_NoSort(t *testing.T) {
 		}
 	}
 }
+
+// TestServerFinds_NoSort: every statement FindServers runs for the
+// Pterodactyl servers list and its external-id lookup, as the store ran
+// it. Each order (numeric id, UUID, either way) reads its unique index in
+// order instead of sorting every server into a temporary b-tree; an
+// external id is looked up on servers_external_id, never by a scan, and
+// one external id (GET /servers/external/{id}, filter[external_id]=x)
+// sorts nothing either. A list of several sorts only the servers it
+// selects, at most as many as it names.
+func TestServerFinds_NoSort(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	seedFindServers(t, db) // a page past the last runs no query
+	page := dbplane.Page{Page: 1, PerPage: 50}
+	for _, order := range []dbplane.ServerOrder{dbplane.ServersByNumericID, dbplane.ServersByID} {
+		for _, desc := range []bool{false, true} {
+			for _, f := range []dbplane.ServerFilter{
+				{Order: order, Desc: desc, Page: page},
+				{Order: order, Desc: desc, Page: page, Match: func(*dbplane.Server) bool { return true }},
+				{Order: order, Desc: desc, Page: page, ExternalIDs: []string{"WHMCS-7"}},
+				{Order: order, Desc: desc, ExternalIDs: []string{"WHMCS-7"}},
+				{Order: order, Desc: desc, Page: page, ExternalIDs: []string{"WHMCS-7", "whmcs-7"}},
+			} {
+				if _, _, err := db.FindServers(ctx, f); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	checked := 0
+	for _, q := range store.CachedStatements(db) {
+		if !strings.Contains(q, "FROM servers s") {
+			continue
+		}
+		plan, err := store.QueryPlan(ctx, db, q)
+		if err != nil {
+			t.Fatalf("%s: %v", oneLine(q), err)
+		}
+		checked++
+		external := strings.Contains(q, "external_id IN")
+		several := strings.Contains(q, "external_id IN (?, ?")
+		for _, step := range plan {
+			switch {
+			case external && fullScan(step):
+				t.Errorf("%s scans: plan %q", oneLine(q), plan)
+			case strings.HasPrefix(step, "SCAN s") && !strings.Contains(step, "INDEX"):
+				t.Errorf("%s reads the table, not an index in order: plan %q", oneLine(q), plan)
+			case strings.Contains(step, "TEMP B-TREE") && !several:
+				t.Errorf("%s sorts every server it selects: plan %q", oneLine(q), plan)
+			}
+		}
+		if external && !slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "INDEX servers_external_id (") }) {
+			t.Errorf("%s does not look the external id up: plan %q", oneLine(q), plan)
+		}
+	}
+	// 4 orders × (a page, Match, one id with a page, one id, two ids)
+	// and the 3 COUNTs (all, one id, two ids).
+	if checked != 4*5+3 {
+		t.Errorf("%d statements checked, want %d: the statement cache no longer shows them", checked, 4*5+3)
+	}
+}

@@ -212,6 +212,38 @@ func (db *DB) ListServers(ctx context.Context, accountID string, p dbplane.Page)
 	return list, total, err
 }
 
+// serverOrderBy is the ORDER BY of f: the numeric id and the id have
+// unique indexes, which page in order without sorting the servers the
+// filter selects.
+func serverOrderBy(f dbplane.ServerFilter) string {
+	dir := ``
+	if f.Desc {
+		dir = ` DESC`
+	}
+	if f.Order == dbplane.ServersByID {
+		return `s.id` + dir
+	}
+	return `s.numeric_id` + dir
+}
+
+// FindServers returns the page of the servers f selects, in f's order,
+// and how many it selects (findPage): one COUNT and one query with LIMIT,
+// or with f.Match one query that reads every server the rest of f selects
+// and keeps the page. The external ids are looked up on their unique
+// index. A zero f.Page.PerPage returns every server selected, without the
+// COUNT.
+func (db *DB) FindServers(ctx context.Context, f dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
+	where, args := `1 = 1`, []any{}
+	if f.ExternalIDs != nil {
+		cond, in := inList(`s.external_id`, f.ExternalIDs)
+		where, args = where+cond, in
+	}
+	return findPage(ctx, db, pageQuery[*dbplane.Server]{
+		cols: serverCols, from: `servers s`, where: where, args: args, orderBy: serverOrderBy(f),
+		scan: scanServer, match: f.Match, page: f.Page,
+	})
+}
+
 // Subuser returns an account's subuser entry on a server, or CodeNotFound.
 func (db *DB) Subuser(ctx context.Context, serverID, accountID string) (*dbplane.Subuser, error) {
 	row := db.readRow(ctx, `SELECT server_id, account_id, permissions, created_at FROM subusers WHERE server_id = ? AND account_id = ?`, serverID, accountID)
