@@ -176,6 +176,9 @@ type ServerService interface {
 	DeleteServer(ctx context.Context, ref string) error
 	// ListServers returns a page of every server and the total count.
 	ListServers(ctx context.Context, p Page) ([]*Server, int, error)
+	// FindServers returns the page of the servers f selects, in f's
+	// order, and how many f selects.
+	FindServers(ctx context.Context, f ServerFilter) ([]*Server, int, error)
 	// AccessibleServers returns the servers an account owns or is a subuser
 	// of (every server for an admin), and the total count.
 	AccessibleServers(ctx context.Context, account *Account, p Page) ([]*Server, int, error)

@@ -103,6 +103,12 @@ func (s *Service) ListServers(ctx context.Context, p dbplane.Page) ([]*dbplane.S
 	return s.store.ListServers(ctx, "", p)
 }
 
+// FindServers returns the page of the servers f selects and how many it
+// selects.
+func (s *Service) FindServers(ctx context.Context, f dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
+	return s.store.FindServers(ctx, f)
+}
+
 // AccessibleServers returns the servers an account owns or is a subuser
 // of; an admin sees every server.
 func (s *Service) AccessibleServers(ctx context.Context, a *dbplane.Account, p dbplane.Page) ([]*dbplane.Server, int, error) {

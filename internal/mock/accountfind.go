@@ -17,33 +17,16 @@ func FindAccountsIn(list func() []*dbplane.Account, calls *[]dbplane.AccountFilt
 		if calls != nil {
 			*calls = append(*calls, f)
 		}
-		var matched []*dbplane.Account
-		for _, a := range list() {
-			if a != nil && accountSelected(f, a) {
-				matched = append(matched, a)
-			}
-		}
-		slices.SortStableFunc(matched, func(a, b *dbplane.Account) int {
-			var c int
+		page, total := findIn(list(), func(a *dbplane.Account) bool { return accountSelected(f, a) }, func(a, b *dbplane.Account) int {
 			switch f.Order {
 			case dbplane.AccountsByNumericID:
-				c = cmp.Compare(a.NumericID, b.NumericID)
+				return cmp.Compare(a.NumericID, b.NumericID)
 			case dbplane.AccountsByID:
-				c = cmp.Compare(a.ID, b.ID)
-			default:
-				c = cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+				return cmp.Compare(a.ID, b.ID)
 			}
-			if f.Desc {
-				c = -c
-			}
-			return c
-		})
-		total := len(matched)
-		if f.Page.PerPage <= 0 {
-			return matched, total, nil
-		}
-		lo := min((max(f.Page.Page, 1)-1)*f.Page.PerPage, total)
-		return matched[lo:min(lo+f.Page.PerPage, total)], total, nil
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+		}, f.Desc, f.Page)
+		return page, total, nil
 	}
 }
 

@@ -18,6 +18,7 @@ type ServerService struct {
 	UpdateServerFn      func(ctx context.Context, ref string, u dbplane.ServerUpdate) (*dbplane.Server, error)
 	DeleteServerFn      func(ctx context.Context, ref string) error
 	ListServersFn       func(ctx context.Context, p dbplane.Page) ([]*dbplane.Server, int, error)
+	FindServersFn       func(ctx context.Context, f dbplane.ServerFilter) ([]*dbplane.Server, int, error)
 	AccessibleServersFn func(ctx context.Context, account *dbplane.Account, p dbplane.Page) ([]*dbplane.Server, int, error)
 	ServerAccessFn      func(ctx context.Context, account *dbplane.Account, ref string) (*dbplane.Server, dbplane.ServerAccess, error)
 	SetSubuserFn        func(ctx context.Context, serverRef, accountID string, perms []string) (*dbplane.Subuser, error)
@@ -88,6 +89,14 @@ func (s *ServerService) ListServers(ctx context.Context, p dbplane.Page) ([]*dbp
 		return nil, 0, notSet("ServerService.ListServers")
 	}
 	return s.ListServersFn(ctx, p)
+}
+
+// FindServers calls FindServersFn.
+func (s *ServerService) FindServers(ctx context.Context, f dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
+	if s.FindServersFn == nil {
+		return nil, 0, notSet("ServerService.FindServers")
+	}
+	return s.FindServersFn(ctx, f)
 }
 
 // AccessibleServers calls AccessibleServersFn.
