@@ -85,49 +85,22 @@ func (f filters) match(fields map[string]string) bool {
 	return true
 }
 
+// cut returns the values of the exact filter name (nil when not asked)
+// and the other filters: the store answers an exact filter on its index,
+// and the rest with a Match on what it reads.
+func (f filters) cut(name string) ([]string, filters) {
+	rest := filters{}
+	for k, vals := range f {
+		if k != exactPrefix+name {
+			rest[k] = vals
+		}
+	}
+	return f[exactPrefix+name], rest
+}
+
 // pageOf returns page p of all and the total.
 func pageOf[T any](all []T, p dbplane.Page) ([]T, int) {
 	start := min(p.Offset(), len(all))
 	end := min(start+p.PerPage, len(all))
 	return all[start:end], len(all)
-}
-
-// filteredServers returns page p of the servers that match f, in the
-// order of s. dbplane's store has no such filters or sorts, so this walks
-// the server list 100 at a time (a deployment of a few thousand servers is
-// a few dozen reads).
-func (h *handler) filteredServers(r *http.Request, f filters, s sorts, p dbplane.Page) ([]*dbplane.Server, int, error) {
-	var matched []*dbplane.Server
-	seen := 0
-	for page := 1; ; page++ {
-		got, total, err := h.servers.ListServers(r.Context(), dbplane.Page{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, x := range got {
-			// dbplane has no description or image: those fields are
-			// empty, as the objects show them.
-			if f.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name, "external_id": deref(x.ExternalID)}) {
-				matched = append(matched, x)
-			}
-		}
-		seen += len(got)
-		if len(got) == 0 || seen >= total {
-			break
-		}
-	}
-	sortBy(matched, s, func(x *dbplane.Server) map[string]any {
-		return map[string]any{"id": x.NumericID, "uuid": x.ID}
-	})
-	list, total := pageOf(matched, p)
-	return list, total, nil
-}
-
-// deref is *p, or "" for nil (no external id: matches no exact filter,
-// whose values are never empty).
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

@@ -267,6 +267,7 @@ func newMocks() *mocks {
 	m.servers.ListServersFn = func(_ context.Context, p dbplane.Page) ([]*dbplane.Server, int, error) {
 		return page([]*dbplane.Server{fixtureServer()}, p), 1, nil
 	}
+	m.servers.FindServersFn = mock.FindServersIn(func() []*dbplane.Server { return []*dbplane.Server{fixtureServer()} }, nil)
 	m.servers.AccessibleServersFn = func(_ context.Context, a *dbplane.Account, p dbplane.Page) ([]*dbplane.Server, int, error) {
 		if _, _, err := serverAccess(context.Background(), a, serverUUID); err != nil {
 			return nil, 0, nil

@@ -143,6 +143,29 @@ func (h *handler) clientServerJSON(l *lookups, a *dbplane.Account, s *dbplane.Se
 	}}, nil
 }
 
+// serverQuery is the store's filter for a servers list: the panel's sort
+// (numeric ids and UUIDs are unique, so the first key decides), its exact
+// filter (external_id, on the store's index) and its substring filters,
+// which the store applies with Match while it reads. dbplane has no
+// description or image: those fields are empty, as the objects show them.
+func serverQuery(f filters, s sorts, p dbplane.Page) dbplane.ServerFilter {
+	q := dbplane.ServerFilter{Page: p}
+	if len(s) > 0 {
+		if s[0].field == "uuid" {
+			q.Order = dbplane.ServersByID
+		}
+		q.Desc = s[0].desc
+	}
+	var substring filters
+	q.ExternalIDs, substring = f.cut("external_id")
+	if len(substring) > 0 {
+		q.Match = func(x *dbplane.Server) bool {
+			return substring.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name})
+		}
+	}
+	return q
+}
+
 // handleAppServerList lists the servers, a page at a time, filtered as
 // the panel filters (filter[uuid], filter[name], …), so that libraries
 // that list or look up servers on start work (SPEC §4.3).
@@ -162,15 +185,7 @@ func (h *handler) handleAppServerList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	var (
-		servers []*dbplane.Server
-		total   int
-	)
-	if len(filters) == 0 && order.byID() {
-		servers, total, err = h.servers.ListServers(r.Context(), page)
-	} else {
-		servers, total, err = h.filteredServers(r, filters, order, page)
-	}
+	servers, total, err := h.servers.FindServers(r.Context(), serverQuery(filters, order, page))
 	if err != nil {
 		h.writeError(w, r, err)
 		return

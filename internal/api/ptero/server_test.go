@@ -3,11 +3,16 @@ package ptero_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/api/ptero"
+	"github.com/dbplane/dbplane/internal/mock"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestAppServerList(t *testing.T) {
@@ -18,7 +23,7 @@ func TestAppServerList(t *testing.T) {
 		{
 			Name: "UnlimitedNoNode", Method: http.MethodGet, Path: path + "?per_page=1", Header: bearer(appKey), WantStatus: http.StatusOK,
 			Setup: func(_ *testing.T, m *mocks) {
-				m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
+				m.servers.FindServersFn = func(context.Context, dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
 					s := fixtureServer()
 					s.DatabaseLimit, s.NodeID = nil, ""
 					return []*dbplane.Server{s}, 2, nil
@@ -34,7 +39,7 @@ func TestAppServerList(t *testing.T) {
 		{
 			Name: "Internal", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
-				m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
+				m.servers.FindServersFn = func(context.Context, dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
 					return nil, 0, errors.New("select servers: timeout")
 				}
 			},
@@ -53,19 +58,8 @@ func TestAppServerList(t *testing.T) {
 func TestAppServerFilter(t *testing.T) {
 	t.Parallel()
 	const path = "/api/application/servers"
-	// Three servers over two pages of the store, so the filter walks them.
-	many := func(_ *testing.T, m *mocks) {
-		all := []*dbplane.Server{fixtureServer(), fixtureServer(), fixtureServer()}
-		all[1].NumericID, all[1].Name, all[1].ID, all[1].Identifier = 2, "Creative", "9a8b7c6d-0000-4000-8000-000000000002", "9a8b7c6d"
-		all[2].NumericID, all[2].Name, all[2].ID, all[2].Identifier = 3, "Survival 2", "1b2c3d4e-0000-4000-8000-000000000003", "1b2c3d4e"
-		all[1].ExternalID, all[2].ExternalID = ptr("panel-2"), ptr("panel-22")
-		m.servers.ListServersFn = func(_ context.Context, p dbplane.Page) ([]*dbplane.Server, int, error) {
-			if p.PerPage != 100 && p.PerPage != 50 {
-				t.Errorf("ListServers per_page = %d", p.PerPage)
-			}
-			return page(all, dbplane.Page{Page: p.Page, PerPage: 2}), len(all), nil
-		}
-	}
+	// Three servers, filtered, sorted and paged by the service.
+	many := func(_ *testing.T, m *mocks) { m.servers.FindServersFn = mock.FindServersIn(manyServers, nil) }
 	runScenarios(t, []scenario{
 		{Name: "Name", Method: http.MethodGet, Path: path + "?filter[name]=SURV", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "NameAnyOf", Method: http.MethodGet, Path: path + "?filter%5Bname%5D=creat,nothing", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
@@ -85,7 +79,7 @@ func TestAppServerFilter(t *testing.T) {
 		{Name: "ExternalGetNotFound", Method: http.MethodGet, Path: path + "/external/panel", Header: bearer(appKey), Setup: many, WantStatus: http.StatusNotFound},
 		{Name: "Empty", Method: http.MethodGet, Path: path + "?filter[name]=", Header: bearer(appKey), WantStatus: http.StatusOK},
 		{Name: "Unknown", Method: http.MethodGet, Path: path + "?filter[owner]=1&filter[name]=x", Header: bearer(appKey), WantStatus: http.StatusBadRequest},
-		// sort= (Pterodactyl 1.11: id, uuid) walks the list as a filter does.
+		// sort= (Pterodactyl 1.11: id, uuid).
 		{Name: "SortIDDesc", Method: http.MethodGet, Path: path + "?sort=-id&per_page=2", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "SortUUID", Method: http.MethodGet, Path: path + "?sort=uuid", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
 		{Name: "SortWithFilter", Method: http.MethodGet, Path: path + "?filter[name]=surv&sort=-uuid", Header: bearer(appKey), Setup: many, WantStatus: http.StatusOK},
@@ -96,7 +90,7 @@ func TestAppServerFilter(t *testing.T) {
 		{
 			Name: "StoreFails", Method: http.MethodGet, Path: path + "?filter[name]=x", Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
-				m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
+				m.servers.FindServersFn = func(context.Context, dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
 					return nil, 0, errors.New("select servers: busy")
 				}
 			},
@@ -152,4 +146,68 @@ func TestClientServerGet(t *testing.T) {
 		{Name: "AdminKey", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusForbidden},
 		{Name: "NumericServer", Method: http.MethodGet, Path: "/api/client/servers/1", Header: bearer(ownerKey), WantStatus: http.StatusNotFound},
 	})
+}
+
+// manyServers are three servers with names, UUIDs and external ids to
+// filter and sort on: their UUIDs do not run in their numeric ids' order,
+// and panel-2 is part of panel-22.
+func manyServers() []*dbplane.Server {
+	all := []*dbplane.Server{fixtureServer(), fixtureServer(), fixtureServer()}
+	all[1].NumericID, all[1].Name, all[1].ID, all[1].Identifier = 2, "Creative", "9a8b7c6d-0000-4000-8000-000000000002", "9a8b7c6d"
+	all[2].NumericID, all[2].Name, all[2].ID, all[2].Identifier = 3, "Survival 2", "1b2c3d4e-0000-4000-8000-000000000003", "1b2c3d4e"
+	all[1].ExternalID, all[2].ExternalID = ptr("panel-2"), ptr("panel-22")
+	return all
+}
+
+// TestAppServersAskForAPage: the servers list asks the service for the
+// page it shows, in the order asked, with the exact filter the store's
+// index answers (external_id); the substring filters go as Match with the
+// page, and GET /servers/external/{id} looks up that one external id.
+// Nothing reads every server.
+func TestAppServersAskForAPage(t *testing.T) {
+	t.Parallel()
+	type asked struct {
+		ExternalIDs []string
+		Match       bool
+		Order       dbplane.ServerOrder
+		Desc        bool
+		Page        dbplane.Page
+	}
+	byNumeric, byID := dbplane.ServersByNumericID, dbplane.ServersByID
+	for _, tc := range []struct {
+		path string
+		want []asked
+	}{
+		{"/api/application/servers", []asked{{Order: byNumeric, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/servers?sort=-id&per_page=2&page=2", []asked{{Order: byNumeric, Desc: true, Page: dbplane.Page{Page: 2, PerPage: 2}}}},
+		{"/api/application/servers?sort=-uuid,id&per_page=1", []asked{{Order: byID, Desc: true, Page: dbplane.Page{Page: 1, PerPage: 1}}}},
+		{"/api/application/servers?sort=uuid", []asked{{Order: byID, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/servers?filter[external_id]=panel-22,panel-2", []asked{{ExternalIDs: []string{"panel-22", "panel-2"}, Order: byNumeric, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/servers?filter[name]=surv&per_page=1&page=2", []asked{{Match: true, Order: byNumeric, Page: dbplane.Page{Page: 2, PerPage: 1}}}},
+		{"/api/application/servers?filter[uuidShort]=1b2c&filter[external_id]=panel-22&sort=-uuid", []asked{{ExternalIDs: []string{"panel-22"}, Match: true, Order: byID, Desc: true, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/servers/external/panel-22", []asked{{ExternalIDs: []string{"panel-22"}}}},
+		{"/api/application/servers/external/panel-2?include=user,node", []asked{{ExternalIDs: []string{"panel-2"}}}},
+	} {
+		m := newMocks()
+		m.servers.ListServersFn = func(context.Context, dbplane.Page) ([]*dbplane.Server, int, error) {
+			t.Errorf("GET %s called ListServers, not FindServers", tc.path)
+			return manyServers(), 3, nil
+		}
+		var calls []dbplane.ServerFilter
+		m.servers.FindServersFn = mock.FindServersIn(manyServers, &calls)
+		r := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		r.Header.Set("Authorization", "Bearer "+appKey)
+		w := httptest.NewRecorder()
+		newHandler(m, io.Discard, ptero.Options{}).ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			t.Errorf("GET %s = %d %s, want 200", tc.path, w.Code, w.Body)
+		}
+		var got []asked
+		for _, f := range calls {
+			got = append(got, asked{ExternalIDs: f.ExternalIDs, Match: f.Match != nil, Order: f.Order, Desc: f.Desc, Page: f.Page})
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("GET %s asked FindServers (-want +got):\n%s", tc.path, diff)
+		}
+	}
 }

@@ -56,12 +56,6 @@ func parseSorts(r *http.Request, allowed []string) (sorts, error) {
 	return out, nil
 }
 
-// byID reports whether the sort is the lists' own order, ascending ids,
-// which the store can page without reading everything.
-func (s sorts) byID() bool {
-	return len(s) == 0 || s[0] == sortKey{field: "id"}
-}
-
 // sortBy sorts list in place by the keys; fields gives an item's value of
 // each sortable field (an int64 or a string). Ties keep the list's order,
 // which is by id.

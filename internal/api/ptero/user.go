@@ -63,14 +63,8 @@ func userQuery(f filters, s sorts, p dbplane.Page) dbplane.AccountFilter {
 		}
 		q.Desc = s[0].desc
 	}
-	substring := filters{}
-	for name, vals := range f {
-		if name == exactPrefix+"external_id" {
-			q.ExternalIDs = vals
-		} else {
-			substring[name] = vals
-		}
-	}
+	var substring filters
+	q.ExternalIDs, substring = f.cut("external_id")
 	if len(substring) > 0 {
 		q.Match = func(a *dbplane.Account) bool {
 			return substring.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": username(a)})
@@ -193,8 +187,7 @@ func (h *handler) accountWhere(r *http.Request, f dbplane.AccountFilter) (*dbpla
 // the server with that external id (exactly), rendered with the includes
 // asked for as GET /servers/{server}; 404 when none has it.
 func (h *handler) handleAppServerExternal(w http.ResponseWriter, r *http.Request) {
-	f := filters{exactPrefix + "external_id": {r.PathValue("external_id")}}
-	list, _, err := h.filteredServers(r, f, nil, dbplane.Page{Page: 1, PerPage: 1})
+	list, _, err := h.servers.FindServers(r.Context(), dbplane.ServerFilter{ExternalIDs: []string{r.PathValue("external_id")}})
 	if err != nil {
 		h.writeError(w, r, err)
 		return
