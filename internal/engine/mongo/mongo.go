@@ -108,6 +108,11 @@ func containsCode(codes []int32, code int32) bool {
 func (c *conn) runAll(ctx context.Context, op string, cmds []cmd, secret string) error {
 	for i, cm := range cmds {
 		if err := c.run(ctx, op, cm, nil, secret); err != nil {
+			if i > 0 {
+				// A command before it ran: the operation changed
+				// something, whatever this one did (engine.Sent).
+				return engine.Sent(err)
+			}
 			return err
 		}
 		if afterCommand != nil {
