@@ -143,7 +143,13 @@ type AccountService interface {
 	CreateAccount(ctx context.Context, in AccountInput) (*Account, error)
 	// Account returns CodeNotFound.
 	Account(ctx context.Context, id string) (*Account, error)
+	// ListAccounts returns every account, oldest first. It reads them
+	// all: it is for the dashboard's account pickers, which offer every
+	// account; a list shown a page at a time uses FindAccounts.
 	ListAccounts(ctx context.Context) ([]*Account, error)
+	// FindAccounts returns the page of the accounts f selects, in f's
+	// order, and how many f selects.
+	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, int, error)
 	// EachAccount calls fn with every account, oldest first (as
 	// ListAccounts), as it reads them: the memory it takes does not grow
 	// with the number of accounts. It stops at fn's first error and
@@ -163,6 +169,50 @@ type AccountService interface {
 	// (AccountDeletion.Pending). The init admin account and the last
 	// admin account are refused (ErrInitAdmin, ErrLastAdminDelete).
 	DeleteAccount(ctx context.Context, id string, cascade bool) (*AccountDeletion, error)
+}
+
+// AccountOrder is the order FindAccounts returns accounts in.
+type AccountOrder string
+
+// Account orders.
+const (
+	// AccountsByCreated is oldest first (created_at, then id), as
+	// ListAccounts: the default.
+	AccountsByCreated AccountOrder = ""
+	// AccountsByNumericID is by numeric id (Pterodactyl's user id).
+	AccountsByNumericID AccountOrder = "numeric_id"
+	// AccountsByID is by UUID.
+	AccountsByID AccountOrder = "id"
+)
+
+// AccountFilter selects, orders and pages accounts for FindAccounts. Zero
+// fields do not filter; set fields all apply.
+type AccountFilter struct {
+	// IDs selects the accounts with one of these ids: nil does not
+	// filter, an empty slice selects none.
+	IDs []string
+	// NumericID selects the account with that numeric id.
+	NumericID int64
+	// ExternalIDs selects the accounts with one of these external ids,
+	// compared whole and in their case: nil does not filter, an empty
+	// slice selects none.
+	ExternalIDs []string
+	// Suspended selects the suspended accounts only.
+	Suspended bool
+	// OverQuota selects only the accounts whose measured storage is over
+	// their quota (Account.OverQuota).
+	OverQuota bool
+	// Match, when set, is a further test of each account the other
+	// fields select, for what the store cannot ask its index (the
+	// panel's substring filters): the store then reads every account
+	// the other fields select, in one query, and keeps only the page.
+	Match func(*Account) bool
+	Order AccountOrder
+	// Desc reverses Order.
+	Desc bool
+	// Page is the page returned. A zero PerPage returns every account
+	// selected (for lookups that select a few).
+	Page Page
 }
 
 // AccountDeletion is the outcome of DeleteAccount.

@@ -77,32 +77,36 @@ func runAdminKeyRecover(ctx context.Context, e env, args []string) error {
 
 // recoverAccount returns the admin account with email, or the oldest
 // admin account when email is "". A suspended account is refused: its keys
-// are refused too.
+// are refused too. It reads the accounts oldest first, one at a time, and
+// stops at the first that email (or the admin role) picks.
 func recoverAccount(ctx context.Context, svc *control.Service, email string) (*dbplane.Account, error) {
-	accounts, err := svc.ListAccounts(ctx)
-	if err != nil {
+	want := strings.TrimSpace(email)
+	var found *dbplane.Account
+	err := svc.EachAccount(ctx, func(a *dbplane.Account) error {
+		if email != "" && strings.EqualFold(a.Email, want) || email == "" && a.Role == dbplane.RoleAdmin {
+			found = a
+			return errFound
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFound) {
 		return nil, err
 	}
-	for _, a := range accounts {
-		if email != "" && !strings.EqualFold(a.Email, strings.TrimSpace(email)) {
-			continue
-		}
-		if email == "" && a.Role != dbplane.RoleAdmin {
-			continue
-		}
-		switch {
-		case a.Role != dbplane.RoleAdmin:
-			return nil, fmt.Errorf("account %s has the role %s: admin keys are for admin accounts", a.Email, a.Role)
-		case a.Suspended:
-			return nil, fmt.Errorf("account %s is suspended, and a suspended account's keys are refused; pick another with --email", a.Email)
-		}
-		return a, nil
-	}
-	if email != "" {
+	switch {
+	case found == nil && email != "":
 		return nil, fmt.Errorf("no account has the email %s", email)
+	case found == nil:
+		return nil, errors.New("the store holds no admin account: is --data-dir right?")
+	case found.Role != dbplane.RoleAdmin:
+		return nil, fmt.Errorf("account %s has the role %s: admin keys are for admin accounts", found.Email, found.Role)
+	case found.Suspended:
+		return nil, fmt.Errorf("account %s is suspended, and a suspended account's keys are refused; pick another with --email", found.Email)
 	}
-	return nil, errors.New("the store holds no admin account: is --data-dir right?")
+	return found, nil
 }
+
+// errFound stops recoverAccount's walk at the account it picks.
+var errFound = errors.New("found")
 
 // openExisting opens the store of cfg with its master key, for the local
 // commands that repair or maintain a deployment: it never makes a key or

@@ -32,6 +32,12 @@ func (s *Service) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) 
 	return s.store.ListAccounts(ctx)
 }
 
+// FindAccounts returns the page of the accounts f selects and how many it
+// selects.
+func (s *Service) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
+	return s.store.FindAccounts(ctx, f)
+}
+
 // EachAccount calls fn with every account, oldest first, as the store
 // reads them (one query).
 func (s *Service) EachAccount(ctx context.Context, fn func(*dbplane.Account) error) error {

@@ -14,6 +14,7 @@ type AccountService struct {
 	AccountFn       func(ctx context.Context, id string) (*dbplane.Account, error)
 	ListAccountsFn  func(ctx context.Context) ([]*dbplane.Account, error)
 	EachAccountFn   func(ctx context.Context, fn func(*dbplane.Account) error) error
+	FindAccountsFn  func(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error)
 	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
 
 	PreviewSuspensionFn func(ctx context.Context, id string, suspend bool) (*dbplane.SuspensionPreview, error)
@@ -42,6 +43,14 @@ func (s *AccountService) ListAccounts(ctx context.Context) ([]*dbplane.Account, 
 		return nil, notSet("AccountService.ListAccounts")
 	}
 	return s.ListAccountsFn(ctx)
+}
+
+// FindAccounts calls FindAccountsFn.
+func (s *AccountService) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
+	if s.FindAccountsFn == nil {
+		return nil, 0, notSet("AccountService.FindAccounts")
+	}
+	return s.FindAccountsFn(ctx, f)
 }
 
 // EachAccount calls EachAccountFn.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 
 	"github.com/dbplane/dbplane"
 )
@@ -84,6 +86,134 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// accountWhere is the WHERE clause of the accounts f selects (Match,
+// order and page aside). Every condition but the two flags' is answered by
+// a unique index (id, numeric_id, external_id).
+func accountWhere(f dbplane.AccountFilter) (string, []any) {
+	where, args := `1 = 1`, []any{}
+	in := func(col string, vals []string) {
+		if len(vals) == 0 { // a non-nil empty list selects none
+			where += ` AND 1 = 0`
+			return
+		}
+		// The list is padded to a power of two with its last value, so
+		// that the statements prepared (and kept) for it are a few, not
+		// one for every length a caller sends.
+		n := 1
+		for n < len(vals) {
+			n *= 2
+		}
+		where += ` AND ` + col + ` IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+		for i := range n {
+			args = append(args, vals[min(i, len(vals)-1)])
+		}
+	}
+	if f.IDs != nil {
+		in(`a.id`, f.IDs)
+	}
+	if f.NumericID != 0 {
+		where += ` AND a.numeric_id = ?`
+		args = append(args, f.NumericID)
+	}
+	if f.ExternalIDs != nil {
+		in(`a.external_id`, f.ExternalIDs)
+	}
+	if f.Suspended {
+		where += ` AND a.suspended <> 0`
+	}
+	if f.OverQuota { // Account.OverQuota
+		where += ` AND a.storage_bytes IS NOT NULL AND a.used_bytes > a.storage_bytes`
+	}
+	return where, args
+}
+
+// accountOrderBy is the ORDER BY of f. Each order has its index (the
+// numeric id's and the id's unique ones, accounts_created), which pages
+// in order without sorting the accounts the filter selects.
+func accountOrderBy(f dbplane.AccountFilter) string {
+	dir := ``
+	if f.Desc {
+		dir = ` DESC`
+	}
+	switch f.Order {
+	case dbplane.AccountsByNumericID:
+		return `a.numeric_id` + dir
+	case dbplane.AccountsByID:
+		return `a.id` + dir
+	}
+	return `a.created_at` + dir + `, a.id` + dir
+}
+
+// FindAccounts returns the page of the accounts f selects, in f's order,
+// and how many it selects: one COUNT and one query with LIMIT, or with
+// f.Match one query that reads every account the rest of f selects and
+// keeps the page. A zero f.Page.PerPage returns every account selected,
+// without the COUNT.
+func (db *DB) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
+	where, args := accountWhere(f)
+	q := `SELECT ` + accountCols + ` FROM accounts a WHERE ` + where + ` ORDER BY ` + accountOrderBy(f)
+	p := f.Page
+	p.Page = max(p.Page, 1)
+	if f.Match != nil {
+		return db.matchAccounts(ctx, q, args, f.Match, p)
+	}
+	if p.PerPage <= 0 {
+		list, err := collectAccounts(db.readRows(ctx, q, args...))
+		return list, len(list), err
+	}
+	var total int
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM accounts a WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if p.Offset() >= total {
+		return []*dbplane.Account{}, total, nil
+	}
+	list, err := collectAccounts(db.readRows(ctx, q+` LIMIT ? OFFSET ?`, append(slices.Clip(args), p.PerPage, p.Offset())...))
+	return list, total, err
+}
+
+// matchAccounts runs q, counts the accounts match accepts and keeps
+// those of page p (every one when p.PerPage is 0).
+func (db *DB) matchAccounts(ctx context.Context, q string, args []any, match func(*dbplane.Account) bool, p dbplane.Page) ([]*dbplane.Account, int, error) {
+	rows, err := db.readRows(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	lo, hi := p.Offset(), p.Offset()+p.PerPage
+	out, total := []*dbplane.Account{}, 0
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !match(a) {
+			continue
+		}
+		if p.PerPage <= 0 || total >= lo && total < hi {
+			out = append(out, a)
+		}
+		total++
+	}
+	return out, total, rows.Err()
+}
+
+func collectAccounts(rows *sql.Rows, err error) ([]*dbplane.Account, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*dbplane.Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // EachAccount calls fn with every account, oldest first, while one query

@@ -74,3 +74,24 @@ func fullScan(step string) bool {
 }
 
 func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
+
+// TestAccountOrders_NoSort: the accounts are listed and paged oldest
+// first (the admin API's streamed list, the dashboard, the Pterodactyl
+// users list); each order reads an index in order instead of sorting
+// every account into a temporary b-tree.
+func TestAccountOrders_NoSort(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	for _, order := range []string{`a.created_at, a.id`, `a.created_at DESC, a.id DESC`, `a.numeric_id`, `a.id DESC`} {
+		q := `SELECT a.id FROM accounts a WHERE 1 = 1 ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		plan, err := store.QueryPlan(ctx, db, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range plan {
+			if strings.Contains(step, "TEMP B-TREE") {
+				t.Errorf("ORDER BY %s sorts every account: plan %q", order, plan)
+			}
+		}
+	}
+}

@@ -104,15 +104,14 @@ func (h *handler) handleAdminAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderAdminAccounts(w http.ResponseWriter, r *http.Request, status int, v adminAccountsView) {
-	accounts, err := h.svc.Accounts.ListAccounts(r.Context())
+	accounts, pager, err := fetchPage(r, func(p dbplane.Page) ([]*dbplane.Account, int, error) {
+		return h.svc.Accounts.FindAccounts(r.Context(), dbplane.AccountFilter{Page: p})
+	})
 	if err != nil {
 		h.serviceError(w, r, err)
 		return
 	}
-	v.adminFrame = adminNav("/admin/accounts")
-	v.Pager = newPager(r, len(accounts))
-	lo, hi := v.Pager.bounds()
-	v.Accounts = accounts[lo:hi]
+	v.adminFrame, v.Accounts, v.Pager = adminNav("/admin/accounts"), accounts, pager
 	h.render(w, r, status, "admin-accounts", view{Title: "Accounts", Nav: "admin", Flash: flashOf(r, adminAccountFlash), Data: v})
 }
 

@@ -38,7 +38,7 @@ func TestAdminCheckHostsIgnoresAHungCall(t *testing.T) {
 			StatsFn:          func(context.Context) (*dbplane.Stats, error) { return &dbplane.Stats{}, nil },
 			PendingChangesFn: func(context.Context) ([]*dbplane.Intent, error) { return nil, nil },
 		},
-		Accounts: &mock.AccountService{ListAccountsFn: func(context.Context) ([]*dbplane.Account, error) { return []*dbplane.Account{admin}, nil }},
+		Accounts: &mock.AccountService{FindAccountsFn: mock.FindAccountsIn(func() []*dbplane.Account { return []*dbplane.Account{admin} }, nil)},
 	}
 	b := mockSite(t, svc, web.Options{}, admin)
 

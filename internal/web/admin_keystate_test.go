@@ -28,7 +28,7 @@ func TestAdminKeyExpiredAtItsExpiry(t *testing.T) {
 			ListKeysFn:      func(context.Context, string) ([]*dbplane.APIKey, error) { return []*dbplane.APIKey{key}, nil },
 		},
 		Accounts: &mock.AccountService{
-			ListAccountsFn: func(context.Context) ([]*dbplane.Account, error) { return []*dbplane.Account{admin}, nil },
+			FindAccountsFn: mock.FindAccountsIn(func() []*dbplane.Account { return []*dbplane.Account{admin} }, nil),
 			AccountFn:      func(context.Context, string) (*dbplane.Account, error) { return admin, nil },
 			PreviewSuspensionFn: func(context.Context, string, bool) (*dbplane.SuspensionPreview, error) {
 				return &dbplane.SuspensionPreview{Suspend: true}, nil

@@ -139,7 +139,14 @@ func (h *handler) renderAdminOverview(w http.ResponseWriter, r *http.Request, ch
 		h.serviceError(w, r, err)
 		return
 	}
-	accounts, err := h.svc.Accounts.ListAccounts(ctx)
+	overQuota, _, err := h.svc.Accounts.FindAccounts(ctx, dbplane.AccountFilter{OverQuota: true})
+	if err != nil {
+		h.serviceError(w, r, err)
+		return
+	}
+	// The suspended accounts are counted, not listed: the total of a
+	// one-account page.
+	_, suspended, err := h.svc.Accounts.FindAccounts(ctx, dbplane.AccountFilter{Suspended: true, Page: dbplane.Page{Page: 1, PerPage: 1}})
 	if err != nil {
 		h.serviceError(w, r, err)
 		return
@@ -187,13 +194,6 @@ func (h *handler) renderAdminOverview(w http.ResponseWriter, r *http.Request, ch
 		v.Totals.Total += row.Total
 		v.ByEngine = append(v.ByEngine, row)
 	}
-	for _, a := range accounts {
-		if a.OverQuota() {
-			v.OverQuota = append(v.OverQuota, a)
-		}
-		if a.Suspended {
-			v.Suspended++
-		}
-	}
+	v.OverQuota, v.Suspended = overQuota, suspended
 	h.render(w, r, http.StatusOK, "admin-overview", view{Title: "Operator overview", Nav: "admin", Data: v})
 }

@@ -235,9 +235,7 @@ func serverAccess(_ context.Context, a *dbplane.Account, ref string) (*dbplane.S
 func newMocks() *mocks {
 	m := &mocks{keys: &mock.KeyService{}, accounts: &mock.AccountService{}, servers: &mock.ServerService{}, databases: &mock.ServerDatabaseService{}, hosts: &mock.HostService{}, adminDBs: &mock.AdminDatabaseService{}}
 	m.keys.AuthenticateFn = authenticate
-	m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
-		return fixtureAccounts(), nil
-	}
+	m.accounts.FindAccountsFn = mock.FindAccountsIn(fixtureAccounts, nil)
 	m.accounts.AccountFn = func(_ context.Context, id string) (*dbplane.Account, error) {
 		for _, a := range fixtureAccounts() {
 			if a.ID == id {

@@ -2,7 +2,7 @@ package ptero
 
 import (
 	"net/http"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dbplane/dbplane"
@@ -35,26 +35,48 @@ type userAttributes struct {
 // local part, first_name and last_name the account name split at its
 // first space, language "en", root_admin for the admin role.
 func toUserJSON(a *dbplane.Account) userJSON {
-	username, _, _ := strings.Cut(a.Email, "@")
 	first, last, _ := strings.Cut(a.Name, " ")
 	return userJSON{Object: "user", Attributes: userAttributes{
-		ID: a.NumericID, ExternalID: a.ExternalID, UUID: a.ID, Username: strings.ToLower(username), Email: a.Email,
+		ID: a.NumericID, ExternalID: a.ExternalID, UUID: a.ID, Username: username(a), Email: a.Email,
 		FirstName: first, LastName: strings.TrimSpace(last), Language: "en",
 		RootAdmin: a.Role == dbplane.RoleAdmin,
 		CreatedAt: formatTime(a.CreatedAt), UpdatedAt: formatTime(a.UpdatedAt),
 	}}
 }
 
-// allAccounts returns every account by numeric id, as the panel lists
-// users.
-func (h *handler) allAccounts(r *http.Request) ([]*dbplane.Account, error) {
-	accounts, err := h.accounts.ListAccounts(r.Context())
-	if err != nil {
-		return nil, err
+// username is the account's panel username: its email's local part, in
+// lower case.
+func username(a *dbplane.Account) string {
+	local, _, _ := strings.Cut(a.Email, "@")
+	return strings.ToLower(local)
+}
+
+// userQuery is the store's filter for a users list: the panel's sort
+// (numeric ids and UUIDs are unique, so the first key decides), its
+// exact filter (external_id, on the store's index) and its substring
+// filters, which the store applies with Match while it reads.
+func userQuery(f filters, s sorts, p dbplane.Page) dbplane.AccountFilter {
+	q := dbplane.AccountFilter{Order: dbplane.AccountsByNumericID, Page: p}
+	if len(s) > 0 {
+		if s[0].field == "uuid" {
+			q.Order = dbplane.AccountsByID
+		}
+		q.Desc = s[0].desc
 	}
-	accounts = slices.DeleteFunc(slices.Clone(accounts), func(a *dbplane.Account) bool { return a == nil })
-	slices.SortStableFunc(accounts, func(a, b *dbplane.Account) int { return int(a.NumericID - b.NumericID) })
-	return accounts, nil
+	substring := filters{}
+	for name, vals := range f {
+		if name == exactPrefix+"external_id" {
+			q.ExternalIDs = vals
+		} else {
+			substring[name] = vals
+		}
+	}
+	if len(substring) > 0 {
+		q.Match = func(a *dbplane.Account) bool {
+			return substring.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": username(a)})
+		}
+	}
+	return q
 }
 
 // account returns the account a server or database names; it exists, so
@@ -93,23 +115,17 @@ func (h *handler) handleAppUserList(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	all, err := h.allAccounts(r)
+	list, total, err := h.accounts.FindAccounts(r.Context(), userQuery(f, order, page))
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	var matched []userJSON
-	for _, a := range all {
-		u := toUserJSON(a)
-		if f.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": u.Attributes.Username, "external_id": deref(a.ExternalID)}) {
-			matched = append(matched, u)
+	out := listJSON[userJSON]{Object: "list", Data: make([]userJSON, 0, len(list))}
+	for _, a := range list {
+		if a != nil {
+			out.Data = append(out.Data, toUserJSON(a))
 		}
 	}
-	sortBy(matched, order, func(u userJSON) map[string]any {
-		return map[string]any{"id": u.Attributes.ID, "uuid": u.Attributes.UUID}
-	})
-	list, total := pageOf(matched, page)
-	out := listJSON[userJSON]{Object: "list", Data: append(make([]userJSON, 0, len(list)), list...)}
 	out.Meta = h.pagination(r, page, len(out.Data), total)
 	h.writeJSON(w, r, http.StatusOK, out)
 }
@@ -133,15 +149,11 @@ func (h *handler) handleAppUserGet(w http.ResponseWriter, r *http.Request) {
 			h.writeError(w, r, err)
 			return
 		}
-		all, err := h.allAccounts(r)
+		id, _ := strconv.ParseInt(n, 10, 64) // numericRef's: a number from 1
+		found, err = h.accountWhere(r, dbplane.AccountFilter{NumericID: id})
 		if err != nil {
 			h.writeError(w, r, err)
 			return
-		}
-		for _, a := range all {
-			if itoa(a.NumericID) == n {
-				found = a
-			}
 		}
 	}
 	if found == nil {
@@ -155,19 +167,26 @@ func (h *handler) handleAppUserGet(w http.ResponseWriter, r *http.Request) {
 // account with that external id (exactly), as GET /users/{user}; 404
 // NotFoundHttpException when none has it, as in the panel.
 func (h *handler) handleAppUserExternal(w http.ResponseWriter, r *http.Request) {
-	all, err := h.allAccounts(r)
+	a, err := h.accountWhere(r, dbplane.AccountFilter{ExternalIDs: []string{r.PathValue("external_id")}})
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	id := r.PathValue("external_id")
-	for _, a := range all {
-		if a.ExternalID != nil && *a.ExternalID == id {
-			h.writeJSON(w, r, http.StatusOK, toUserJSON(a))
-			return
-		}
+	if a == nil {
+		h.writeError(w, r, errNotFound)
+		return
 	}
-	h.writeError(w, r, errNotFound)
+	h.writeJSON(w, r, http.StatusOK, toUserJSON(a))
+}
+
+// accountWhere returns the one account f selects by a unique field, or
+// nil when none has it.
+func (h *handler) accountWhere(r *http.Request, f dbplane.AccountFilter) (*dbplane.Account, error) {
+	list, _, err := h.accounts.FindAccounts(r.Context(), f)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return list[0], nil
 }
 
 // handleAppServerExternal answers GET /servers/external/{external_id}:

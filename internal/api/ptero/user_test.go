@@ -3,11 +3,16 @@ package ptero_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/api/ptero"
+	"github.com/dbplane/dbplane/internal/mock"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestAppUsers(t *testing.T) {
@@ -47,8 +52,8 @@ func TestAppUsers(t *testing.T) {
 		{
 			Name: "ListFails", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusInternalServerError,
 			Setup: func(_ *testing.T, m *mocks) {
-				m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
-					return nil, errors.New("select accounts: busy")
+				m.accounts.FindAccountsFn = func(context.Context, dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
+					return nil, 0, errors.New("select accounts: busy")
 				}
 			},
 			WantLog: []string{"select accounts: busy"},
@@ -92,4 +97,57 @@ func TestClientAccount(t *testing.T) {
 		{Name: "AdminKey", Method: http.MethodGet, Path: path, Header: bearer(appKey), WantStatus: http.StatusForbidden},
 		{Name: "NoKey", Method: http.MethodGet, Path: path, WantStatus: http.StatusUnauthorized},
 	})
+}
+
+// TestAppUsersAskForAPage: the users list asks the service for the page
+// it shows, in the order asked, with the exact filters the store's
+// indexes answer; the substring filters go as Match with the page, and
+// one user is looked up by its id. Nothing reads every account.
+func TestAppUsersAskForAPage(t *testing.T) {
+	t.Parallel()
+	type asked struct {
+		NumericID   int64
+		ExternalIDs []string
+		Match       bool
+		Order       dbplane.AccountOrder
+		Desc        bool
+		Page        dbplane.Page
+	}
+	byNumeric := dbplane.AccountsByNumericID
+	for _, tc := range []struct {
+		path string
+		want []asked
+	}{
+		{"/api/application/users?per_page=1&page=2", []asked{{Order: byNumeric, Page: dbplane.Page{Page: 2, PerPage: 1}}}},
+		{"/api/application/users", []asked{{Order: byNumeric, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/users?sort=-uuid&per_page=1", []asked{{Order: dbplane.AccountsByID, Desc: true, Page: dbplane.Page{Page: 1, PerPage: 1}}}},
+		{"/api/application/users?sort=-id,uuid&page=3", []asked{{Order: byNumeric, Desc: true, Page: dbplane.Page{Page: 3, PerPage: 50}}}},
+		{"/api/application/users?filter[external_id]=x,WHMCS-7", []asked{{ExternalIDs: []string{"x", "WHMCS-7"}, Order: byNumeric, Page: dbplane.Page{Page: 1, PerPage: 50}}}},
+		{"/api/application/users?filter[email]=jane&filter[external_id]=WHMCS-7&per_page=5", []asked{{ExternalIDs: []string{"WHMCS-7"}, Match: true, Order: byNumeric, Page: dbplane.Page{Page: 1, PerPage: 5}}}},
+		{"/api/application/users?filter[username]=root&page=2&per_page=10", []asked{{Match: true, Order: byNumeric, Page: dbplane.Page{Page: 2, PerPage: 10}}}},
+		{"/api/application/users/7", []asked{{NumericID: 7}}},
+		{"/api/application/users/external/WHMCS-7", []asked{{ExternalIDs: []string{"WHMCS-7"}}}},
+	} {
+		m := newMocks()
+		m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
+			t.Errorf("GET %s read every account", tc.path)
+			return fixtureAccounts(), nil
+		}
+		var calls []dbplane.AccountFilter
+		m.accounts.FindAccountsFn = mock.FindAccountsIn(fixtureAccounts, &calls)
+		r := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		r.Header.Set("Authorization", "Bearer "+appKey)
+		w := httptest.NewRecorder()
+		newHandler(m, io.Discard, ptero.Options{}).ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			t.Errorf("GET %s = %d %s, want 200", tc.path, w.Code, w.Body)
+		}
+		var got []asked
+		for _, f := range calls {
+			got = append(got, asked{NumericID: f.NumericID, ExternalIDs: f.ExternalIDs, Match: f.Match != nil, Order: f.Order, Desc: f.Desc, Page: f.Page})
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("GET %s asked FindAccounts (-want +got):\n%s", tc.path, diff)
+		}
+	}
 }
