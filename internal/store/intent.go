@@ -184,6 +184,14 @@ func (db *DB) BeginDrop(ctx context.Context, in *dbplane.Intent) (*dbplane.Datab
 		}
 		if orphan.Status == dbplane.StatusOrphaned {
 			d = orphan
+			// A change recorded while its host was being retired
+			// (AbandonRetired) goes with the row, fenced as RetireHost
+			// fences the others: a drop left without its row would read
+			// as an undone create's (undoneDrop) and give the host's
+			// place back a second time.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM intents WHERE database_id = ?`, orphan.ID); err != nil {
+				return err
+			}
 			return deleteDatabaseRow(ctx, tx, orphan.ID)
 		}
 		if d, err = db.beginIntent(ctx, tx, dbplane.IntentDrop, in); err != nil {

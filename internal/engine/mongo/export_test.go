@@ -64,3 +64,7 @@ func MissingPrivileges(reply bson.D) ([]string, error) {
 	}
 	return out, nil
 }
+
+// SetAfterCommand sets the hook runAll calls after each command that
+// succeeded; nil removes it.
+func SetAfterCommand(f func(i int)) { afterCommand = f }

@@ -106,13 +106,25 @@ func containsCode(codes []int32, code int32) bool {
 
 // runAll runs cmds in order and stops at the first error.
 func (c *conn) runAll(ctx context.Context, op string, cmds []cmd, secret string) error {
-	for _, cm := range cmds {
+	for i, cm := range cmds {
 		if err := c.run(ctx, op, cm, nil, secret); err != nil {
+			if i > 0 {
+				// A command before it ran: the operation changed
+				// something, whatever this one did (engine.Sent).
+				return engine.Sent(err)
+			}
 			return err
+		}
+		if afterCommand != nil {
+			afterCommand(i)
 		}
 	}
 	return nil
 }
+
+// afterCommand, when set (tests only), runs after each command of runAll
+// that succeeded, with its index.
+var afterCommand func(i int)
 
 // buildInfo is the part of buildInfo's reply the driver reads. FerretDB
 // adds ferretdbVersion.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dbplane/dbplane/internal/dbtest"
 	"github.com/dbplane/dbplane/internal/engine"
+	"github.com/dbplane/dbplane/internal/engine/mongo"
 )
 
 // TestConn_StoppedServerIsNotSent: a conn that has worked against a real
@@ -46,5 +47,51 @@ func TestConn_StoppedServerIsNotSent(t *testing.T) {
 	}
 	if !notSent {
 		t.Error("SetPassword on a stopped server: never NotSent in 3 tries, want it once the driver found the server gone")
+	}
+}
+
+// TestEnsureDatabase_FailedAfterCreateUserIsNotNotSent: an Ensure whose
+// createUser ran and whose next command then found no server to send to
+// changed the server: its error is not NotSent, or the create's undo
+// would leave the user behind (control.undoCreate drops nothing for a
+// NotSent create).
+func TestEnsureDatabase_FailedAfterCreateUserIsNotNotSent(t *testing.T) {
+	srv, err := dbtest.StartFerretDB(context.Background(), t.TempDir())
+	if errors.Is(err, dbtest.ErrNotInstalled) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	c := mustOpen(t, srv.AdminConfig())
+	if err := c.Ping(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	mongo.SetAfterCommand(func(i int) {
+		if i != 0 || stopped {
+			return
+		}
+		stopped = true
+		if err := srv.Stop(); err != nil {
+			t.Error(err)
+		}
+		// The driver learns the server is gone from a failed command;
+		// from then on a command finds no server to send to (NotSent).
+		for range 3 {
+			if err := c.Ping(testContext(t)); errors.Is(err, engine.ErrNotSent) {
+				return
+			}
+		}
+		t.Error("the driver never found the stopped server gone")
+	})
+	t.Cleanup(func() { mongo.SetAfterCommand(nil) })
+	_, err = c.EnsureDatabase(testContext(t), newTenant().ensureRequest())
+	if !stopped {
+		t.Fatalf("EnsureDatabase = %v without running its createUser", err)
+	}
+	if err == nil || errors.Is(err, engine.ErrNotSent) {
+		t.Errorf("EnsureDatabase after its createUser ran = %v, want an error that is not NotSent", err)
 	}
 }

@@ -34,8 +34,9 @@ func NewStream(w http.ResponseWriter, status int) *Stream {
 	return &Stream{w: w, status: status, buf: getBuffer()}
 }
 
-// Buffer is where the next piece goes; call Flushed after writing to it.
-// It is valid until the next Flushed, Close or Discard.
+// Buffer is where the pieces go; call Flushed after writing each. It is
+// the same buffer for the Stream's whole life (Flushed empties it) and
+// must not be used after Close or Discard.
 func (s *Stream) Buffer() *bytes.Buffer { return s.buf }
 
 // Flushed sends what the buffer holds once it has passed StreamChunk. It
