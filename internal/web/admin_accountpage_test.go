@@ -63,6 +63,9 @@ func TestAdminAccountPagesAskForWhatTheyShow(t *testing.T) {
 			[]string{"user049@example.com", "user098@example.com"}, []string{"user048@example.com", "user099@example.com"}},
 		{"/admin/accounts?page=9", []dbplane.AccountFilter{{Page: dbplane.Page{Page: 9, PerPage: 50}}, {Page: dbplane.Page{Page: 3, PerPage: 50}}},
 			[]string{"user099@example.com", "user119@example.com"}, []string{"user098@example.com"}},
+		// A page number whose offset overflows is past the end too.
+		{"/admin/accounts?page=184467440737095518", []dbplane.AccountFilter{{Page: dbplane.Page{Page: 1 << 30, PerPage: 50}}, {Page: dbplane.Page{Page: 3, PerPage: 50}}},
+			[]string{"user099@example.com", "user119@example.com"}, []string{"user098@example.com"}},
 		{"/admin", []dbplane.AccountFilter{{OverQuota: true}, {Suspended: true, Page: dbplane.Page{Page: 1, PerPage: 1}}},
 			[]string{"user007@example.com", "3 suspended"}, nil},
 		{"/admin/keys", []dbplane.AccountFilter{{IDs: []string{"op"}}}, []string{"op@example.com"}, nil},
