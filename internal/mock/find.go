@@ -27,6 +27,9 @@ func findIn[T comparable](list []T, selected func(T) bool, compare func(a, b T) 
 	if p.PerPage <= 0 {
 		return matched, total
 	}
-	lo := min((max(p.Page, 1)-1)*p.PerPage, total)
+	lo := total // a page past the end, however far (its offset may overflow)
+	if page := max(p.Page, 1); page-1 < (total+p.PerPage-1)/p.PerPage {
+		lo = (page - 1) * p.PerPage
+	}
 	return matched[lo:min(lo+p.PerPage, total)], total
 }

@@ -87,23 +87,28 @@ func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
 }
 
 // accountWhere is the WHERE clause of the accounts f selects (Match,
-// order and page aside). Every condition but the two flags' is answered by
-// a unique index (id, numeric_id, external_id).
-func accountWhere(f dbplane.AccountFilter) (string, []any) {
+// order and page aside), and the test of each account read that a list
+// too long to bind leaves (nil for none). Every condition but the two
+// flags' is answered by a unique index (id, numeric_id, external_id).
+func accountWhere(f dbplane.AccountFilter) (string, []any, func(*dbplane.Account) bool) {
 	where, args := `1 = 1`, []any{}
-	in := func(col string, vals []string) {
-		cond, condArgs := inList(col, vals)
+	var keeps []func(*dbplane.Account) bool
+	in := func(col string, vals []string, value func(*dbplane.Account) string) {
+		cond, condArgs, keep := inList(col, vals)
 		where, args = where+cond, append(args, condArgs...)
+		if keep != nil {
+			keeps = append(keeps, func(a *dbplane.Account) bool { return keep(value(a)) })
+		}
 	}
 	if f.IDs != nil {
-		in(`a.id`, f.IDs)
+		in(`a.id`, f.IDs, func(a *dbplane.Account) string { return a.ID })
 	}
 	if f.NumericID != 0 {
 		where += ` AND a.numeric_id = ?`
 		args = append(args, f.NumericID)
 	}
 	if f.ExternalIDs != nil {
-		in(`a.external_id`, f.ExternalIDs)
+		in(`a.external_id`, f.ExternalIDs, func(a *dbplane.Account) string { return *a.ExternalID }) // IS NOT NULL
 	}
 	if f.Suspended {
 		where += ` AND a.suspended <> 0`
@@ -111,7 +116,7 @@ func accountWhere(f dbplane.AccountFilter) (string, []any) {
 	if f.OverQuota { // Account.OverQuota
 		where += ` AND a.storage_bytes IS NOT NULL AND a.used_bytes > a.storage_bytes`
 	}
-	return where, args
+	return where, args, matchAll(keeps...)
 }
 
 // accountOrderBy is the ORDER BY of f. Each order has its index (the
@@ -137,10 +142,10 @@ func accountOrderBy(f dbplane.AccountFilter) string {
 // selects and keeps the page. A zero f.Page.PerPage returns every account
 // selected, without the COUNT.
 func (db *DB) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {
-	where, args := accountWhere(f)
+	where, args, keep := accountWhere(f)
 	return findPage(ctx, db, pageQuery[*dbplane.Account]{
 		cols: accountCols, from: `accounts a`, where: where, args: args, orderBy: accountOrderBy(f),
-		scan: scanAccount, match: f.Match, page: f.Page,
+		scan: scanAccount, match: matchAll(keep, f.Match), page: f.Page,
 	})
 }
 

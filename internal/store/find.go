@@ -2,19 +2,43 @@ package store
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/dbplane/dbplane"
 )
 
+// maxInList is the most values inList binds: past it (the panel's
+// filter[external_id] takes a comma list of any length) the list is
+// tested on each row read, so that no list outgrows the dialects' limits
+// on bound parameters (SQLite's 32766, PostgreSQL's 65535) and the
+// statements kept stay a few.
+const maxInList = 256
+
 // inList is the condition ` AND col IN (?, …)` of vals and its arguments;
 // a non-nil empty vals selects none. The list is padded to a power of two
 // with its last value, so that the statements prepared (and kept) for it
-// are a few, not one for every length a caller sends.
-func inList(col string, vals []string) (string, []any) {
+// are a few, not one for every length a caller sends. A list longer than
+// maxInList (its repeats aside) is ` AND col IS NOT NULL` and a keep that
+// the caller applies to each row's value.
+func inList(col string, vals []string) (string, []any, func(string) bool) {
 	if len(vals) == 0 {
-		return ` AND 1 = 0`, nil
+		return ` AND 1 = 0`, nil, nil
+	}
+	if len(vals) > maxInList {
+		set := make(map[string]bool, len(vals))
+		for _, v := range vals {
+			set[v] = true
+		}
+		if len(set) > maxInList {
+			return ` AND ` + col + ` IS NOT NULL`, nil, func(v string) bool { return set[v] }
+		}
+		vals = vals[:0:0]
+		for v := range set {
+			vals = append(vals, v)
+		}
+		slices.Sort(vals)
 	}
 	n := 1
 	for n < len(vals) {
@@ -24,7 +48,23 @@ func inList(col string, vals []string) (string, []any) {
 	for i := range n {
 		args[i] = vals[min(i, len(vals)-1)]
 	}
-	return ` AND ` + col + ` IN (?` + strings.Repeat(`, ?`, n-1) + `)`, args
+	return ` AND ` + col + ` IN (?` + strings.Repeat(`, ?`, n-1) + `)`, args, nil
+}
+
+// matchAll is the test of every non-nil one of tests (nil for none).
+func matchAll[T any](tests ...func(T) bool) func(T) bool {
+	tests = slices.DeleteFunc(tests, func(f func(T) bool) bool { return f == nil })
+	if len(tests) == 0 {
+		return nil
+	}
+	return func(x T) bool {
+		for _, f := range tests {
+			if !f(x) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // pageQuery is a finder's query of the page of one entity's rows (as
@@ -58,7 +98,9 @@ func findPage[T any](ctx context.Context, db *DB, q pageQuery[T]) ([]T, int, err
 	if err := db.readRow(ctx, `SELECT COUNT(*) FROM `+q.from+` WHERE `+q.where, q.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	if p.Offset() >= total {
+	// A page past the last is empty; its offset, which a far page
+	// number overflows, is computed only for a page that has rows.
+	if p.Page-1 >= (total+p.PerPage-1)/p.PerPage {
 		return []T{}, total, nil
 	}
 	list, err := collectRows(ctx, db, sel+` LIMIT ? OFFSET ?`, append(slices.Clip(q.args), p.PerPage, p.Offset()), q.scan)
@@ -73,7 +115,10 @@ func matchRows[T any](ctx context.Context, db *DB, sel string, q pageQuery[T], p
 		return nil, 0, err
 	}
 	defer rows.Close()
-	lo, hi := p.Offset(), p.Offset()+p.PerPage
+	lo, hi := math.MaxInt, math.MaxInt // a page too far for an int: empty
+	if p.PerPage > 0 && p.Page-1 < math.MaxInt/p.PerPage-1 {
+		lo, hi = p.Offset(), p.Offset()+p.PerPage
+	}
 	out, total := []T{}, 0
 	for rows.Next() {
 		x, err := q.scan(rows)

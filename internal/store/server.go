@@ -234,13 +234,17 @@ func serverOrderBy(f dbplane.ServerFilter) string {
 // COUNT.
 func (db *DB) FindServers(ctx context.Context, f dbplane.ServerFilter) ([]*dbplane.Server, int, error) {
 	where, args := `1 = 1`, []any{}
+	var keepServer func(*dbplane.Server) bool
 	if f.ExternalIDs != nil {
-		cond, in := inList(`s.external_id`, f.ExternalIDs)
+		cond, in, keep := inList(`s.external_id`, f.ExternalIDs)
 		where, args = where+cond, in
+		if keep != nil { // s.external_id IS NOT NULL
+			keepServer = func(s *dbplane.Server) bool { return keep(*s.ExternalID) }
+		}
 	}
 	return findPage(ctx, db, pageQuery[*dbplane.Server]{
 		cols: serverCols, from: `servers s`, where: where, args: args, orderBy: serverOrderBy(f),
-		scan: scanServer, match: f.Match, page: f.Page,
+		scan: scanServer, match: matchAll(keepServer, f.Match), page: f.Page,
 	})
 }
 

@@ -39,9 +39,16 @@ func (p pager) bounds() (int, int) {
 
 // fetchPage fetches with list the page ?page= asks for and its pager;
 // past the end it fetches the last page, which the pager then shows.
+// maxPage is the highest page fetchPage asks for: far past any list's
+// end, and far from overflowing an offset.
+const maxPage = 1 << 30
+
 func fetchPage[T any](r *http.Request, list func(dbplane.Page) ([]T, int, error)) ([]T, pager, error) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
+	// Capped, as the Pterodactyl API caps it, so that no ?page= makes an
+	// offset that overflows (PostgreSQL refuses a negative OFFSET); past
+	// the end either way, and the pager shows the last page.
+	page = min(max(page, 1), maxPage)
 	items, total, err := list(dbplane.Page{Page: page, PerPage: pageSize})
 	if err != nil {
 		return nil, pager{}, err
