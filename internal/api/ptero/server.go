@@ -150,12 +150,11 @@ func (h *handler) clientServerJSON(l *lookups, a *dbplane.Account, s *dbplane.Se
 // description or image: those fields are empty, as the objects show them.
 func serverQuery(f filters, s sorts, p dbplane.Page) dbplane.ServerFilter {
 	q := dbplane.ServerFilter{Page: p}
-	if len(s) > 0 {
-		if s[0].field == "uuid" {
-			q.Order = dbplane.ServersByID
-		}
-		q.Desc = s[0].desc
+	byUUID, desc := s.first()
+	if byUUID {
+		q.Order = dbplane.ServersByID
 	}
+	q.Desc = desc
 	var substring filters
 	q.ExternalIDs, substring = f.cut("external_id")
 	if len(substring) > 0 {

@@ -28,6 +28,16 @@ type sortKey struct {
 // sorts are a request's sort keys, in order; empty is the default (by id).
 type sorts []sortKey
 
+// first is what the stores order by: whether the first key is the UUID
+// (else the numeric id), and whether it descends. Both fields are
+// unique, so the first key decides.
+func (s sorts) first() (byUUID, desc bool) {
+	if len(s) == 0 {
+		return false, false
+	}
+	return s[0].field == "uuid", s[0].desc
+}
+
 // parseSorts reads sort=a,-b as the query builder does: comma-separated
 // fields, "-" for descending; an empty sort is no sort. A field the list
 // does not allow is a sortError naming every such field, without its "-".

@@ -57,12 +57,11 @@ func username(a *dbplane.Account) string {
 // filters, which the store applies with Match while it reads.
 func userQuery(f filters, s sorts, p dbplane.Page) dbplane.AccountFilter {
 	q := dbplane.AccountFilter{Order: dbplane.AccountsByNumericID, Page: p}
-	if len(s) > 0 {
-		if s[0].field == "uuid" {
-			q.Order = dbplane.AccountsByID
-		}
-		q.Desc = s[0].desc
+	byUUID, desc := s.first()
+	if byUUID {
+		q.Order = dbplane.AccountsByID
 	}
+	q.Desc = desc
 	var substring filters
 	q.ExternalIDs, substring = f.cut("external_id")
 	if len(substring) > 0 {
