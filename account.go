@@ -143,15 +143,11 @@ type AccountService interface {
 	CreateAccount(ctx context.Context, in AccountInput) (*Account, error)
 	// Account returns CodeNotFound.
 	Account(ctx context.Context, id string) (*Account, error)
-	// ListAccounts returns every account, oldest first. It reads them
-	// all: it is for the dashboard's account pickers, which offer every
-	// account; a list shown a page at a time uses FindAccounts.
-	ListAccounts(ctx context.Context) ([]*Account, error)
 	// FindAccounts returns the page of the accounts f selects, in f's
 	// order, and how many f selects.
 	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, int, error)
 	// EachAccount calls fn with every account, oldest first (as
-	// ListAccounts), as it reads them: the memory it takes does not grow
+	// FindAccounts' default order), as it reads them: the memory it takes does not grow
 	// with the number of accounts. It stops at fn's first error and
 	// returns it.
 	EachAccount(ctx context.Context, fn func(*Account) error) error
@@ -177,7 +173,7 @@ type AccountOrder string
 // Account orders.
 const (
 	// AccountsByCreated is oldest first (created_at, then id), as
-	// ListAccounts: the default.
+	// EachAccount: the default.
 	AccountsByCreated AccountOrder = ""
 	// AccountsByNumericID is by numeric id (Pterodactyl's user id).
 	AccountsByNumericID AccountOrder = "numeric_id"
@@ -197,6 +193,11 @@ type AccountFilter struct {
 	// compared whole and in their case: nil does not filter, an empty
 	// slice selects none.
 	ExternalIDs []string
+	// Emails selects the accounts with one of these emails, compared
+	// whole and in their case, as they are stored and as sign-in
+	// compares them (the store's email index answers it): nil does not
+	// filter, an empty slice selects none.
+	Emails []string
 	// Suspended selects the suspended accounts only.
 	Suspended bool
 	// OverQuota selects only the accounts whose measured storage is over

@@ -27,11 +27,6 @@ func (s *Service) Account(ctx context.Context, id string) (*dbplane.Account, err
 	return s.store.Account(ctx, id)
 }
 
-// ListAccounts returns every account, oldest first.
-func (s *Service) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
-	return s.store.ListAccounts(ctx)
-}
-
 // FindAccounts returns the page of the accounts f selects and how many it
 // selects.
 func (s *Service) FindAccounts(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error) {

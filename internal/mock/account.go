@@ -12,7 +12,6 @@ var _ dbplane.AccountService = (*AccountService)(nil)
 type AccountService struct {
 	CreateAccountFn func(ctx context.Context, in dbplane.AccountInput) (*dbplane.Account, error)
 	AccountFn       func(ctx context.Context, id string) (*dbplane.Account, error)
-	ListAccountsFn  func(ctx context.Context) ([]*dbplane.Account, error)
 	EachAccountFn   func(ctx context.Context, fn func(*dbplane.Account) error) error
 	FindAccountsFn  func(ctx context.Context, f dbplane.AccountFilter) ([]*dbplane.Account, int, error)
 	UpdateAccountFn func(ctx context.Context, id string, u dbplane.AccountUpdate) (*dbplane.Account, error)
@@ -35,14 +34,6 @@ func (s *AccountService) Account(ctx context.Context, id string) (*dbplane.Accou
 		return nil, notSet("AccountService.Account")
 	}
 	return s.AccountFn(ctx, id)
-}
-
-// ListAccounts calls ListAccountsFn.
-func (s *AccountService) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
-	if s.ListAccountsFn == nil {
-		return nil, notSet("AccountService.ListAccounts")
-	}
-	return s.ListAccountsFn(ctx)
 }
 
 // FindAccounts calls FindAccountsFn.

@@ -35,6 +35,7 @@ func accountSelected(f dbplane.AccountFilter, a *dbplane.Account) bool {
 	case f.IDs != nil && !slices.Contains(f.IDs, a.ID),
 		f.NumericID != 0 && a.NumericID != f.NumericID,
 		f.ExternalIDs != nil && (a.ExternalID == nil || !slices.Contains(f.ExternalIDs, *a.ExternalID)),
+		f.Emails != nil && !slices.Contains(f.Emails, a.Email),
 		f.Suspended && !a.Suspended,
 		f.OverQuota && !a.OverQuota(),
 		f.Match != nil && !f.Match(a):

@@ -73,23 +73,11 @@ func (db *DB) Account(ctx context.Context, id string) (*dbplane.Account, error) 
 	return a, translate(err, errAccountNotFound, nil)
 }
 
-// ListAccounts returns every account, oldest first.
-func (db *DB) ListAccounts(ctx context.Context) ([]*dbplane.Account, error) {
-	var out []*dbplane.Account
-	err := db.EachAccount(ctx, func(a *dbplane.Account) error {
-		out = append(out, a)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // accountWhere is the WHERE clause of the accounts f selects (Match,
 // order and page aside), and the test of each account read that a list
 // too long to bind leaves (nil for none). Every condition but the two
-// flags' is answered by a unique index (id, numeric_id, external_id).
+// flags' is answered by a unique index (id, numeric_id, external_id,
+// email).
 func accountWhere(f dbplane.AccountFilter) (string, []any, func(*dbplane.Account) bool) {
 	where, args := `1 = 1`, []any{}
 	var keeps []func(*dbplane.Account) bool
@@ -109,6 +97,9 @@ func accountWhere(f dbplane.AccountFilter) (string, []any, func(*dbplane.Account
 	}
 	if f.ExternalIDs != nil {
 		in(`a.external_id`, f.ExternalIDs, func(a *dbplane.Account) string { return *a.ExternalID }) // IS NOT NULL
+	}
+	if f.Emails != nil {
+		in(`a.email`, f.Emails, func(a *dbplane.Account) string { return a.Email })
 	}
 	if f.Suspended {
 		where += ` AND a.suspended <> 0`

@@ -76,9 +76,9 @@ func TestEachAccount(t *testing.T) {
 			t.Errorf("after EachAccount, %d read connections in use, want 0", n)
 		}
 
-		list, err := db.ListAccounts(ctx)
+		list, _, err := db.FindAccounts(ctx, dbplane.AccountFilter{})
 		if err != nil || len(list) != n || list[0].ID != wantIDs[0] || list[n-1].ID != wantIDs[n-1] {
-			t.Errorf("ListAccounts() = %d accounts, %v; want the %d of EachAccount in its order", len(list), err, n)
+			t.Errorf("FindAccounts() = %d accounts, %v; want the %d of EachAccount in its order", len(list), err, n)
 		}
 
 		stop := errors.New("stop")

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,10 +93,11 @@ func TestFindAccountsPages(t *testing.T) {
 				t.Errorf("%s: no page: total %d, %v (want 7, nil), ids (-want +got):\n%s", name, total, err, diff)
 			}
 		}
-		// The default order is ListAccounts' (and EachAccount's).
-		list, err := db.ListAccounts(ctx)
-		if diff := cmp.Diff(byCreated, accountIDs(list)); diff != "" || err != nil {
-			t.Errorf("ListAccounts() = %v; ids (-FindAccounts +ListAccounts):\n%s", err, diff)
+		// The default order is EachAccount's.
+		var each []*dbplane.Account
+		err := db.EachAccount(ctx, func(a *dbplane.Account) error { each = append(each, a); return nil })
+		if diff := cmp.Diff(byCreated, accountIDs(each)); diff != "" || err != nil {
+			t.Errorf("EachAccount() = %v; ids (-FindAccounts +EachAccount):\n%s", err, diff)
 		}
 	})
 }
@@ -182,6 +185,69 @@ func TestFindAccountsFilters(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].DatabaseCount != 3 || list[0].UsedBytes != 3 || !list[0].OverQuota() ||
 			list[0].ExternalID == nil || *list[0].ExternalID != "whmcs-7" || list[0].NumericID != 3 || list[0].Email != "acct-g@example.com" {
 			t.Errorf("FindAccounts(acct-g) = %+v, %v; want its row with counters 3 and 3", list, err)
+		}
+	})
+}
+
+// TestFindAccountsEmails: Emails selects by the whole email as stored, in
+// its case (as sign-in compares it), on both dialects, and is looked up
+// on the accounts' unique email index, never by a scan.
+func TestFindAccountsEmails(t *testing.T) {
+	t.Parallel()
+	forEachDialect(t, func(t *testing.T, open opener) {
+		db := open(t)
+		ctx := context.Background()
+		seedFindAccounts(t, db)
+		mixed := &dbplane.Account{ID: "acct-m", Email: "Mixed.Case@Example.com", Name: "m", Role: dbplane.RoleUser}
+		if err := db.CreateAccount(ctx, mixed); err != nil {
+			t.Fatal(err)
+		}
+		byID := dbplane.AccountsByID
+		for _, tc := range []struct {
+			name string
+			f    dbplane.AccountFilter
+			want []string
+		}{
+			{"One", dbplane.AccountFilter{Emails: []string{"acct-c@example.com"}}, []string{"acct-c"}},
+			{"AnyOf", dbplane.AccountFilter{Emails: []string{"nobody@example.com", "acct-g@example.com", "acct-a@example.com"}, Order: byID}, []string{"acct-a", "acct-g"}},
+			{"InItsCase", dbplane.AccountFilter{Emails: []string{"Mixed.Case@Example.com"}}, []string{"acct-m"}},
+			{"OtherCase", dbplane.AccountFilter{Emails: []string{"mixed.case@example.com", "ACCT-C@EXAMPLE.COM"}}, []string{}},
+			{"Part", dbplane.AccountFilter{Emails: []string{"acct-c"}}, []string{}},
+			{"Spaces", dbplane.AccountFilter{Emails: []string{" acct-c@example.com"}}, []string{}},
+			{"Empty", dbplane.AccountFilter{Emails: []string{}}, []string{}},
+			{"WithIDs", dbplane.AccountFilter{Emails: []string{"acct-c@example.com"}, IDs: []string{"acct-d"}}, []string{}},
+		} {
+			list, total, err := db.FindAccounts(ctx, tc.f)
+			if diff := cmp.Diff(tc.want, accountIDs(list)); diff != "" || total != len(tc.want) || err != nil {
+				t.Errorf("%s: total %d, %v; ids (-want +got):\n%s", tc.name, total, err, diff)
+			}
+		}
+	})
+	t.Run("plan", func(t *testing.T) {
+		db := mustOpen(t)
+		ctx := context.Background()
+		seedFindAccounts(t, db)
+		if _, _, err := db.FindAccounts(ctx, dbplane.AccountFilter{Emails: []string{"acct-c@example.com"}}); err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, q := range store.CachedStatements(db) {
+			if !strings.Contains(q, "a.email IN") {
+				continue
+			}
+			checked++
+			plan, err := store.QueryPlan(ctx, db, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(plan, fullScan) || !slices.ContainsFunc(plan, func(s string) bool {
+				return strings.Contains(s, "INDEX sqlite_autoindex_accounts") && strings.Contains(s, "email=?")
+			}) {
+				t.Errorf("%s does not look the email up on its unique index: plan %q", oneLine(q), plan)
+			}
+		}
+		if checked == 0 {
+			t.Error("no statement with a.email IN was run")
 		}
 	})
 }

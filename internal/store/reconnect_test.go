@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dbplane/dbplane"
 	"github.com/dbplane/dbplane/internal/dbtest"
 )
 
@@ -32,7 +33,7 @@ func TestStore_GoesOnAfterTheSessionsEnded(t *testing.T) {
 		t.Errorf("a one-row read after the sessions ended: %v", err)
 	}
 	end()
-	if list, err := db.ListAccounts(ctx); err != nil || len(list) != 16 {
+	if list, _, err := db.FindAccounts(ctx, dbplane.AccountFilter{}); err != nil || len(list) != 16 {
 		t.Errorf("a list after the sessions ended = %d accounts, %v; want 16", len(list), err)
 	}
 	end()

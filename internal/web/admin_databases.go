@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -38,15 +39,19 @@ type adminDatabasesView struct {
 	Page, Pages      int
 	PrevURL, NextURL template.URL
 	// Query is the filter as a query string, for the actions to come back to.
-	Query    string
-	Accounts []*dbplane.Account
+	Query string
+	// Email is the account filter's input: the email typed, or that of
+	// the account of the filter's account id.
+	Email    string
 	Hosts    []*dbplane.Host
-	Emails   map[string]string // account id → email
+	Emails   map[string]string // the listed databases' accounts: id → email
 	HostName map[string]string // host id → name
 	Engines  []dbplane.Engine
 	Statuses []dbplane.Status
 	Report   *dbplane.QuotaReport
-	Error    string
+	// Error is why the filter was refused (an email of no account), Field
+	// the field it is about; then no database is listed.
+	Error, Field string
 }
 
 type adminDatabaseDeleteView struct {
@@ -91,29 +96,63 @@ func adminFilterQuery(f dbplane.DatabaseFilter) url.Values {
 	return q
 }
 
+// handleAdminDatabases lists the databases the filter selects. The form
+// names the account by its email (email=…), looked up on the store's
+// email index; links name it by id (account=…), as other pages do. An
+// email of no account is refused beside the form.
 func (h *handler) handleAdminDatabases(w http.ResponseWriter, r *http.Request) {
-	h.renderAdminDatabases(w, r, http.StatusOK, adminDatabaseFilter(r.URL.Query()), adminDatabasesView{})
+	q := r.URL.Query()
+	f := adminDatabaseFilter(q)
+	if q.Has("email") { // the form sent it, empty for every account
+		f.AccountID = ""
+		if email := strings.TrimSpace(q.Get("email")); email != "" {
+			a, err := h.accountByEmail(r.Context(), "email", email)
+			if err != nil {
+				h.renderAdminDatabases(w, r, statusOf(err), f, adminDatabasesView{Email: email, Error: h.formError(r, err), Field: dbplane.ErrorField(err)})
+				return
+			}
+			f.AccountID = a.ID
+		}
+	}
+	h.renderAdminDatabases(w, r, http.StatusOK, f, adminDatabasesView{})
 }
 
 func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, status int, f dbplane.DatabaseFilter, v adminDatabasesView) {
 	ctx := r.Context()
-	dbs, total, err := h.svc.AdminDatabases.ListAllDatabases(ctx, f)
-	if err != nil {
-		h.serviceError(w, r, err)
-		return
+	var dbs []*dbplane.Database
+	var total int
+	var err error
+	if v.Error == "" {
+		if dbs, total, err = h.svc.AdminDatabases.ListAllDatabases(ctx, f); err != nil {
+			h.serviceError(w, r, err)
+			return
+		}
 	}
 	pages := max(1, (total+pageSize-1)/pageSize)
-	if f.Page.Page > pages { // past the end: show the last page
+	if v.Error == "" && f.Page.Page > pages { // past the end: show the last page
 		f.Page.Page = pages
 		if dbs, total, err = h.svc.AdminDatabases.ListAllDatabases(ctx, f); err != nil {
 			h.serviceError(w, r, err)
 			return
 		}
 	}
-	accounts, err := h.svc.Accounts.ListAccounts(ctx)
-	if err != nil {
+	// The emails of the listed databases' accounts, of the report's and
+	// of the filter's account, not of every account.
+	ids := []string{f.AccountID}
+	for _, d := range dbs {
+		ids = append(ids, d.AccountID)
+	}
+	if v.Report != nil {
+		for _, c := range v.Report.Changed {
+			ids = append(ids, c.AccountID)
+		}
+	}
+	if v.Emails, err = h.accountEmails(ctx, ids...); err != nil {
 		h.serviceError(w, r, err)
 		return
+	}
+	if v.Email == "" && f.AccountID != "" {
+		v.Email = cmp.Or(v.Emails[f.AccountID], f.AccountID) // an id of no account shows as typed
 	}
 	hosts, err := h.svc.Hosts.ListHosts(ctx)
 	if err != nil {
@@ -121,8 +160,8 @@ func (h *handler) renderAdminDatabases(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	v.adminFrame, v.Filter, v.Databases, v.Total = adminNav("/admin/databases"), f, dbs, total
-	v.Accounts, v.Hosts, v.Engines, v.Statuses = accounts, hosts, dbplane.Engines, adminStatuses
-	v.Emails, v.HostName = adminEmails(accounts), adminHostNames(hosts)
+	v.Hosts, v.Engines, v.Statuses = hosts, dbplane.Engines, adminStatuses
+	v.HostName = adminHostNames(hosts)
 	q := adminFilterQuery(f)
 	v.Query = q.Encode()
 	v.Page, v.Pages = f.Page.Page, pages

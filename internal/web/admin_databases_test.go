@@ -52,6 +52,9 @@ func TestAdminDatabases(t *testing.T) {
 		{"engine=postgres", []string{pgapp.Database.DBName}},
 		{"engine=mariadb", []string{app.Database.DBName, bobdb.Database.DBName}},
 		{"account=" + bob, []string{bobdb.Database.DBName}},
+		{"email=bob%40example.com", []string{bobdb.Database.DBName}},
+		{"email=&engine=postgres", []string{pgapp.Database.DBName}},
+		{"email=ada%40example.com&account=" + bob, []string{app.Database.DBName, pgapp.Database.DBName}},
 		{"host=" + pgHost, []string{pgapp.Database.DBName}},
 		{"host=" + maria + "&account=" + ada, []string{app.Database.DBName}},
 		{"status=active", []string{app.Database.DBName, pgapp.Database.DBName, bobdb.Database.DBName}},
@@ -68,6 +71,23 @@ func TestAdminDatabases(t *testing.T) {
 			if got := strings.Contains(p.text(), d.Database.DBName); got != want {
 				t.Errorf("?%s lists %s: %v, want %v", f.query, d.Database.DBName, got, want)
 			}
+		}
+	}
+
+	// The filter's account is typed by email; a link's id shows as its
+	// email; an email of no account (whole, in its case) is refused
+	// beside the field and lists nothing.
+	if v, _ := attr(op.get("/admin/databases?account="+bob).byID("f-account"), "value"); v != "bob@example.com" {
+		t.Errorf("?account=bob fills the account input with %q", v)
+	}
+	for _, email := range []string{"nobody@example.com", "Bob@example.com", "bob"} {
+		p := op.get("/admin/databases?email=" + url.QueryEscape(email))
+		admStatus(t, "filter by "+email, p, http.StatusUnprocessableEntity)
+		if !strings.Contains(p.text(), "No account has the email "+email) || !strings.Contains(p.text(), "0 database(s)") || strings.Contains(p.text(), bobdb.Database.DBName) {
+			t.Errorf("?email=%s = %s", email, p.text())
+		}
+		if v, _ := attr(p.byID("f-account"), "value"); v != email {
+			t.Errorf("?email=%s: the input holds %q", email, v)
 		}
 	}
 

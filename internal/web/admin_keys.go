@@ -158,19 +158,14 @@ func (h *handler) renderAdminKeys(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	// The emails of the keys' owners, not of every account.
-	var owners []string
-	for _, k := range keys {
-		if !slices.Contains(owners, k.AccountID) {
-			owners = append(owners, k.AccountID)
-		}
+	owners := make([]string, len(keys))
+	for i, k := range keys {
+		owners[i] = k.AccountID
 	}
-	var accounts []*dbplane.Account
-	if len(owners) > 0 {
-		if accounts, _, err = h.svc.Accounts.FindAccounts(r.Context(), dbplane.AccountFilter{IDs: owners}); err != nil {
-			h.serviceError(w, r, err)
-			return
-		}
+	if v.Emails, err = h.accountEmails(r.Context(), owners...); err != nil {
+		h.serviceError(w, r, err)
+		return
 	}
-	v.adminFrame, v.Keys, v.Emails = adminNav("/admin/keys"), keys, adminEmails(accounts)
+	v.adminFrame, v.Keys = adminNav("/admin/keys"), keys
 	h.render(w, r, status, "admin-keys", view{Title: "Admin keys", Nav: "admin", Flash: flashOf(r, adminKeyFlash), Data: v})
 }

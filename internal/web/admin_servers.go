@@ -21,7 +21,8 @@ func (h *handler) adminServerRoutes() {
 	m.HandleFunc("POST /admin/servers/{id}/subusers/{account}/remove", a(h.handleAdminSubuserRemove))
 }
 
-// adminServerForm is the server form as typed.
+// adminServerForm is the server form as typed: Owner is the owner's
+// email.
 type adminServerForm struct {
 	Name, Owner, Node, Limit string
 }
@@ -30,12 +31,12 @@ type adminServersView struct {
 	adminFrame
 	Servers  []*dbplane.Server
 	Pager    pager
-	Accounts []*dbplane.Account
 	Nodes    []*dbplane.Node
-	Emails   map[string]string // account id → email
+	Emails   map[string]string // the listed servers' owners: account id → email
 	NodeName map[string]string // node id → name
 	Form     adminServerForm
-	Error    string
+	// Error is why the form was refused, Field the field it is about.
+	Error, Field string
 }
 
 type adminServerView struct {
@@ -44,13 +45,15 @@ type adminServerView struct {
 	Owner       string // the owner's email
 	Node        string // the node's name
 	Subusers    []*dbplane.Subuser
-	Accounts    []*dbplane.Account // who may become a subuser: not the owner
-	Emails      map[string]string
+	Emails      map[string]string // the owner's and the subusers': account id → email
 	Permissions []string
 	Form        adminServerForm
+	// Subuser is the subuser form's email as typed.
+	Subuser string
 	// Error is about the settings form, SubuserError about the subuser
-	// form, DeleteError why the server stays.
-	Error, SubuserError, DeleteError string
+	// form (SubuserField the field it is about), DeleteError why the
+	// server stays.
+	Error, SubuserError, SubuserField, DeleteError string
 }
 
 var adminServerFlash = map[string]string{
@@ -74,8 +77,11 @@ func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, sta
 		h.serviceError(w, r, err)
 		return
 	}
-	accounts, err := h.svc.Accounts.ListAccounts(ctx)
-	if err != nil {
+	owners := make([]string, len(servers))
+	for i, s := range servers {
+		owners[i] = s.OwnerID
+	}
+	if v.Emails, err = h.accountEmails(ctx, owners...); err != nil {
 		h.serviceError(w, r, err)
 		return
 	}
@@ -84,24 +90,28 @@ func (h *handler) renderAdminServers(w http.ResponseWriter, r *http.Request, sta
 		h.serviceError(w, r, err)
 		return
 	}
-	v.adminFrame, v.Servers, v.Accounts, v.Nodes = adminNav("/admin/servers"), servers, accounts, nodes
+	v.adminFrame, v.Servers, v.Nodes = adminNav("/admin/servers"), servers, nodes
 	v.Pager = newPager(r, total)
-	v.Emails, v.NodeName = adminEmails(accounts), adminNodeNames(nodes)
+	v.NodeName = adminNodeNames(nodes)
 	h.render(w, r, status, "admin-servers", view{Title: "Servers", Nav: "admin", Flash: flashOf(r, adminServerFlash), Data: v})
 }
 
 func (h *handler) handleAdminServerCreate(w http.ResponseWriter, r *http.Request) {
 	f := adminServerForm{Name: adminField(r, "name"), Owner: adminField(r, "owner"), Node: adminField(r, "node"), Limit: adminField(r, "limit")}
-	in := dbplane.ServerInput{Name: f.Name, OwnerID: f.Owner, NodeID: f.Node}
-	var err error
-	if in.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit"); err == nil {
+	in := dbplane.ServerInput{Name: f.Name, NodeID: f.Node}
+	owner, err := h.accountByEmail(r.Context(), "owner", f.Owner)
+	if err == nil {
+		in.OwnerID = owner.ID
+		in.DatabaseLimit, err = adminInt(r, "databaseLimit", "limit")
+	}
+	if err == nil {
 		var s *dbplane.Server
 		if s, err = h.svc.Servers.CreateServer(r.Context(), in); err == nil {
 			http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=created", http.StatusSeeOther)
 			return
 		}
 	}
-	h.renderAdminServers(w, r, statusOf(err), adminServersView{Form: f, Error: h.formError(r, err)})
+	h.renderAdminServers(w, r, statusOf(err), adminServersView{Form: f, Error: h.formError(r, err), Field: dbplane.ErrorField(err)})
 }
 
 func (h *handler) handleAdminServer(w http.ResponseWriter, r *http.Request) {
@@ -169,12 +179,20 @@ func (h *handler) handleAdminSubuserSet(w http.ResponseWriter, r *http.Request) 
 	if perms == nil {
 		perms = []string{}
 	}
-	if _, err := h.svc.Servers.SetSubuser(r.Context(), s.ID, adminField(r, "account"), perms); err != nil {
+	email := adminField(r, "account")
+	a, err := h.accountByEmail(r.Context(), "account", email)
+	if err == nil {
+		_, err = h.svc.Servers.SetSubuser(r.Context(), s.ID, a.ID, perms)
+	}
+	if err != nil {
+		v := adminServerView{Form: adminServerFormOf(s), Subuser: email, SubuserField: dbplane.ErrorField(err)}
 		if dbplane.ErrorCode(err) == dbplane.CodeNotFound && dbplane.ErrorField(err) == "" {
-			h.renderAdminServer(w, r, http.StatusUnprocessableEntity, s, adminServerView{Form: adminServerFormOf(s), SubuserError: "No such account."})
+			v.SubuserError, v.SubuserField = "No account has the email "+email+".", "account" // gone since the lookup
+			h.renderAdminServer(w, r, http.StatusUnprocessableEntity, s, v)
 			return
 		}
-		h.renderAdminServer(w, r, statusOf(err), s, adminServerView{Form: adminServerFormOf(s), SubuserError: h.formError(r, err)})
+		v.SubuserError = h.formError(r, err)
+		h.renderAdminServer(w, r, statusOf(err), s, v)
 		return
 	}
 	http.Redirect(w, r, "/admin/servers/"+s.ID+"?m=subuser", http.StatusSeeOther)
@@ -199,19 +217,16 @@ func (h *handler) renderAdminServer(w http.ResponseWriter, r *http.Request, stat
 		h.serviceError(w, r, err)
 		return
 	}
-	accounts, err := h.svc.Accounts.ListAccounts(ctx)
-	if err != nil {
+	ids := []string{s.OwnerID}
+	for _, sub := range subs {
+		ids = append(ids, sub.AccountID)
+	}
+	if v.Emails, err = h.accountEmails(ctx, ids...); err != nil {
 		h.serviceError(w, r, err)
 		return
 	}
 	v.adminFrame, v.Server, v.Subusers, v.Permissions = adminNav("/admin/servers"), s, subs, dbplane.DatabasePermissions
-	v.Emails = adminEmails(accounts)
 	v.Owner = v.Emails[s.OwnerID]
-	for _, a := range accounts {
-		if a.ID != s.OwnerID {
-			v.Accounts = append(v.Accounts, a)
-		}
-	}
 	if n, err := h.svc.Servers.Node(ctx, s.NodeID); err == nil {
 		v.Node = n.Name
 	}

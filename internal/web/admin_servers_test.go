@@ -35,8 +35,28 @@ func TestAdminNodesServersSubusers(t *testing.T) {
 	p = op.get("/admin/servers")
 	admStatus(t, "GET /admin/servers", p, http.StatusOK)
 	checkPage(t, "admin-servers", p)
+	eve := "eve@example.com" // an account no server page shows
+	a.tenant(t, eve, nil, "eve's long password")
+	if strings.Contains(p.body, eve) {
+		t.Error("the servers page shows an account that owns none of its servers")
+	}
 	admStatus(t, "Create a server without an owner", op.post("/admin/servers", admForm("name", "mc", "node", node)), http.StatusUnprocessableEntity)
-	p = op.post("/admin/servers", admForm("name", "mc", "owner", ada, "node", node, "limit", "2"))
+	// The owner is typed by email, whole and in its case; an email of no
+	// account is refused beside the field and creates nothing.
+	for _, email := range []string{"nobody@example.com", "ADA@example.com", "ada@example", ada} {
+		p = op.post("/admin/servers", admForm("name", "mc", "owner", email, "node", node))
+		admStatus(t, "Create a server for "+email, p, http.StatusUnprocessableEntity)
+		if !strings.Contains(p.text(), "No account has the email "+email) || !strings.Contains(p.body, `aria-invalid="true"`) || strings.Contains(p.body, eve) {
+			t.Errorf("an owner of no account (%s) = %s", email, p.text())
+		}
+		if v, _ := attr(p.byID("owner"), "value"); v != email {
+			t.Errorf("the owner field lost what was typed: %q, want %q", v, email)
+		}
+	}
+	if _, n, _ := svc.ListServers(ctx, dbplane.Page{Page: 1, PerPage: 10}); n != 0 {
+		t.Fatalf("a refused create made %d servers", n)
+	}
+	p = op.post("/admin/servers", admForm("name", "mc", "owner", "ada@example.com", "node", node, "limit", "2"))
 	admStatus(t, "Create server", p, http.StatusSeeOther)
 	srvURL := strings.TrimSuffix(p.header.Get("Location"), "?m=created")
 	srvID := strings.TrimPrefix(srvURL, "/admin/servers/")
@@ -46,12 +66,29 @@ func TestAdminNodesServersSubusers(t *testing.T) {
 	if !strings.Contains(p.text(), "ada@example.com") || !strings.Contains(p.text(), "node-a") || !strings.Contains(p.text(), "0 of 2") {
 		t.Errorf("the server page = %s", p.text())
 	}
+	if s, _ := svc.Server(ctx, srvID); s.OwnerID != ada {
+		t.Errorf("the server's owner = %s, want ada (%s)", s.OwnerID, ada)
+	}
+	if strings.Contains(p.body, eve) || strings.Contains(op.get("/admin/servers").body, eve) {
+		t.Error("a server page shows an account that is neither its owner nor a subuser")
+	}
 	if !strings.Contains(op.get("/admin/servers").text(), "mc") {
 		t.Error("the servers list lacks the new server")
 	}
 
 	// A subuser with two permissions; the service honours exactly those.
-	p = op.post(srvURL+"/subusers", admForm("account", bob, "permission", dbplane.PermDatabaseRead))
+	// An email of no account: refused beside the field, no subuser.
+	for _, email := range []string{"nobody@example.com", "Bob@example.com", bob} {
+		p = op.post(srvURL+"/subusers", admForm("account", email, "permission", dbplane.PermDatabaseRead))
+		admStatus(t, "Save subuser "+email, p, http.StatusUnprocessableEntity)
+		if !strings.Contains(p.text(), "No account has the email "+email) || !strings.Contains(p.body, `aria-invalid="true"`) || strings.Contains(p.body, eve) {
+			t.Errorf("a subuser of no account (%s) = %s", email, p.text())
+		}
+	}
+	if subs, _ := svc.ListSubusers(ctx, srvID); len(subs) != 0 {
+		t.Fatalf("a refused subuser was saved: %v", subs)
+	}
+	p = op.post(srvURL+"/subusers", admForm("account", "bob@example.com", "permission", dbplane.PermDatabaseRead))
 	admStatus(t, "Save subuser", p, http.StatusSeeOther)
 	bobAcct, _ := svc.Account(ctx, bob)
 	_, access, err := svc.ServerAccess(ctx, bobAcct, srvID)
@@ -61,10 +98,10 @@ func TestAdminNodesServersSubusers(t *testing.T) {
 	if p := op.get(srvURL); !strings.Contains(p.text(), "bob@example.com") || !strings.Contains(p.text(), "database.read") {
 		t.Errorf("the subusers list = %s", p.text())
 	}
-	if p := op.post(srvURL+"/subusers", admForm("account", ada, "permission", dbplane.PermDatabaseRead)); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text(), "owner") {
+	if p := op.post(srvURL+"/subusers", admForm("account", "ada@example.com", "permission", dbplane.PermDatabaseRead)); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.text(), "owner") {
 		t.Errorf("the owner as a subuser = %d %s", p.status, p.text())
 	}
-	if p := op.post(srvURL+"/subusers", admForm("account", bob, "permission", "database.everything")); p.status != http.StatusUnprocessableEntity {
+	if p := op.post(srvURL+"/subusers", admForm("account", "bob@example.com", "permission", "database.everything")); p.status != http.StatusUnprocessableEntity {
 		t.Errorf("an unknown permission = %d", p.status)
 	}
 	admStatus(t, "Remove subuser", op.post(srvURL+"/subusers/"+bob+"/remove", nil), http.StatusSeeOther)

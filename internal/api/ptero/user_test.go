@@ -129,9 +129,9 @@ func TestAppUsersAskForAPage(t *testing.T) {
 		{"/api/application/users/external/WHMCS-7", []asked{{ExternalIDs: []string{"WHMCS-7"}}}},
 	} {
 		m := newMocks()
-		m.accounts.ListAccountsFn = func(context.Context) ([]*dbplane.Account, error) {
+		m.accounts.EachAccountFn = func(context.Context, func(*dbplane.Account) error) error {
 			t.Errorf("GET %s read every account", tc.path)
-			return fixtureAccounts(), nil
+			return nil
 		}
 		var calls []dbplane.AccountFilter
 		m.accounts.FindAccountsFn = mock.FindAccountsIn(fixtureAccounts, &calls)
