@@ -169,7 +169,7 @@ func TestOperatorJourney(t *testing.T) {
 	// Every database: the operator finds mo's and disables it; mo's page
 	// says so and the engine refuses its login, until enabled again.
 	op.follow("Databases", inSection("Operator pages"))
-	op.choose("Account", "mo@example.com", inSection("Filter"))
+	op.fill("Account email", "mo@example.com", inSection("Filter"))
 	op.press("Filter")
 	if n := op.count(query{Kind: "button", Text: "Disable blog"}); n != 1 {
 		t.Fatalf("the filtered list has %d Disable blog buttons, want 1\n%s", n, op.textQuiet())
