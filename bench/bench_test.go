@@ -308,10 +308,62 @@ func TestParseFlags(t *testing.T) {
 	if f, _ := parseFlags([]string{"-n", "300"}, io.Discard); f.warmup != 30 {
 		t.Fatalf("warm-up for -n 300 = %d, want 30", f.warmup)
 	}
-	for _, bad := range [][]string{{"-phases", "nope"}, {"-n", "0"}, {"-fill-account", "-1"}, {"extra"}} {
+	if f, _ := parseFlags([]string{"-gap", "5ms", "-pace", "2s"}, io.Discard); f.gap != 5*time.Millisecond || f.pace != 2*time.Second {
+		t.Fatalf("-gap 5ms -pace 2s parsed as gap %s, pace %s", f.gap, f.pace)
+	}
+	for _, bad := range [][]string{{"-phases", "nope"}, {"-n", "0"}, {"-fill-account", "-1"}, {"-gap", "-1ms"}, {"-pace", "-1s"}, {"extra"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
+	}
+}
+
+// TestAlternateGap checks that -gap idles before every operation, in the
+// alternating order, and that a cancelled run stops.
+func TestAlternateGap(t *testing.T) {
+	var order []string
+	op := func(name string) func(int, bool) error {
+		return func(i int, keep bool) error {
+			order = append(order, fmt.Sprintf("%s%d%v", name, i, keep))
+			return nil
+		}
+	}
+	const gap = 3 * time.Millisecond
+	t0 := time.Now()
+	if err := alternate(context.Background(), 1, 2, gap, op("h"), op("r")); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(t0); took < 6*gap {
+		t.Errorf("6 operations with a %s gap took %s", gap, took)
+	}
+	if got, want := strings.Join(order, " "), "h0false r0false r1true h1true h2true r2true"; got != want {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	order = nil
+	if err := alternate(ctx, 0, 3, gap, op("h"), op("r")); !errors.Is(err, context.Canceled) || len(order) != 0 {
+		t.Errorf("cancelled: err %v, ran %q", err, order)
+	}
+}
+
+// TestPaced checks that -pace still runs every call, and none once the run
+// is cancelled.
+func TestPaced(t *testing.T) {
+	var n atomic.Int64
+	parallel(4, 20, paced(context.Background(), time.Millisecond, func(int) { n.Add(1) }))
+	if n.Load() != 20 {
+		t.Errorf("paced ran %d of 20", n.Load())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n.Store(0)
+	parallel(4, 20, paced(ctx, time.Hour, func(int) { n.Add(1) }))
+	if n.Load() != 0 {
+		t.Errorf("cancelled paced ran %d", n.Load())
+	}
+	if f := func(int) {}; fmt.Sprintf("%p", paced(ctx, 0, f)) != fmt.Sprintf("%p", f) {
+		t.Error("paced without a pace is not f itself")
 	}
 }
 

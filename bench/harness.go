@@ -43,6 +43,12 @@ type Harness struct {
 	// FillAccountN is how many databases MeasureCreate records in its
 	// account (FillAccount) before it measures.
 	FillAccountN int
+	// Gap is how long the process idles, untimed, before each operation
+	// of the sequential phases, and Pace the mean think time of each
+	// client before each create of the concurrent phase (raw, HTTP and
+	// stub runs alike): both show what this machine charges for waking
+	// from idle (-gap, -pace).
+	Gap, Pace time.Duration
 
 	hooks hookClock
 }

@@ -76,6 +76,7 @@ type flags struct {
 	fill           int
 	warmPool       int
 	fillAccount    int
+	gap, pace      time.Duration
 	watchRounds    int
 	watchManaged   bool
 	phases         []string
@@ -104,6 +105,8 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.warmPool, "warm-pool", 4, "warmPool of the PostgreSQL host in the warm phase")
 	fs.IntVar(&f.fill, "fill", 0, "databases (with owners) made with raw statements on each engine before its measurements, to measure a host that is not empty")
 	fs.IntVar(&f.fillAccount, "fill-account", 0, "databases recorded straight in the metadata store (no engine objects) in the sequential create's account and on its host before it measures, to measure an account that is not empty")
+	fs.DurationVar(&f.gap, "gap", 0, "idle time before each operation of the sequential phases, untimed, dbplane's and raw alike (what a machine charges for waking up)")
+	fs.DurationVar(&f.pace, "pace", 0, "mean think time of each client before each create in the concurrent phase (drawn from [0, 2×pace), raw, HTTP and stub runs alike): run a fast engine at a slow engine's rate")
 	fs.IntVar(&f.watchRounds, "watch-rounds", 3, "watcher passes timed, each way")
 	fs.BoolVar(&f.watchManaged, "watch-managed", true, "give the store a row for each database the watcher measurement makes, as if dbplane had made them")
 	fs.IntVar(&f.slots, "slots", 256, "slots of the account in the concurrent measurement (clients try slots+clients creates)")
@@ -129,6 +132,9 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	}
 	if f.warmPool < 1 || f.warmPool > dbplane.MaxWarmPool {
 		return nil, fmt.Errorf("-warm-pool must be between 1 and %d", dbplane.MaxWarmPool)
+	}
+	if f.gap < 0 || f.pace < 0 {
+		return nil, errors.New("-gap and -pace must not be negative")
 	}
 	if f.fill < 0 || f.fillAccount < 0 || f.n < 1 || f.clients < 1 || f.slots < 1 || f.readClients < 1 || f.readDBs < 1 || f.duration <= 0 || f.watchDBs < 1 || f.watchRounds < 1 {
 		return nil, errors.New("-fill and -fill-account must not be negative; -n, -clients, -slots, -read-clients, -read-databases, -duration, -watch-databases and -watch-rounds must be positive")
@@ -175,6 +181,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}()
 	logf("ready in %s: dbplane at %s", time.Since(t0).Round(time.Millisecond), h.Base)
 	h.FillAccountN = f.fillAccount
+	h.Gap, h.Pace = f.gap, f.pace
 
 	res := &Result{
 		Machine: machine(h),
@@ -188,6 +195,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, name := range h.Skipped {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s skipped: %v", name, dbtest.ErrNotInstalled))
+	}
+	if f.gap > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("-gap %s: the process idled %s, untimed, before each sequential operation, dbplane's and raw alike", f.gap, f.gap))
+	}
+	if f.pace > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("-pace %s: each concurrent client paused a random 0 to %s before each create, in the raw, HTTP and stub runs alike", f.pace, 2*f.pace))
 	}
 
 	stopProfiles, err := startProfiles(f)

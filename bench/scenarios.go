@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"runtime/pprof"
@@ -69,25 +70,54 @@ func timeRaw(s *Seq, keep bool, op func() error) error {
 
 // alternate runs warm+n rounds of one HTTP and one raw operation, HTTP
 // first in even rounds and raw first in odd ones. The first warm rounds
-// are not recorded.
-func alternate(ctx context.Context, warm, n int, httpOp, rawOp func(i int, keep bool) error) error {
+// are not recorded. With a gap, the process idles that long, untimed,
+// before each operation (-gap).
+func alternate(ctx context.Context, warm, n int, gap time.Duration, httpOp, rawOp func(i int, keep bool) error) error {
 	for i := range warm + n {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		keep := i >= warm
 		first, second := httpOp, rawOp
 		if i%2 == 1 {
 			first, second = rawOp, httpOp
 		}
-		if err := first(i, keep); err != nil {
-			return err
-		}
-		if err := second(i, keep); err != nil {
-			return err
+		for _, op := range []func(int, bool) error{first, second} {
+			if err := pause(ctx, gap); err != nil {
+				return err
+			}
+			if err := op(i, keep); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// pause sleeps d, or returns ctx's error.
+func pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// paced returns f preceded by a think time drawn uniformly from
+// [0, 2·pace) (-pace): clients that pause between creates, so that the
+// process runs at a chosen rate instead of flat out. Without pace it is f.
+func paced(ctx context.Context, pace time.Duration, f func(i int)) func(i int) {
+	if pace <= 0 {
+		return f
+	}
+	return func(i int) {
+		if pause(ctx, time.Duration(rand.Int64N(int64(2*pace)))) == nil {
+			f(i)
+		}
+	}
 }
 
 // MeasureCreate times n sequential POST /api/v1/db/databases against n raw
@@ -106,7 +136,7 @@ func (h *Harness) MeasureCreate(ctx context.Context, e *Engine, warm, n int) (*S
 	}
 	s := &Seq{}
 	c := &Created{Key: key}
-	err = alternate(ctx, warm, n,
+	err = alternate(ctx, warm, n, h.Gap,
 		func(i int, keep bool) error {
 			return h.timeHTTP(s, keep, func() error {
 				id, err := h.CreateHTTP(ctx, key, fmt.Sprintf("seq-%d", i), e.Name)
@@ -138,7 +168,7 @@ func (h *Harness) MeasureRotate(ctx context.Context, e *Engine, c *Created, warm
 		return nil, errors.New("rotate: no databases to rotate")
 	}
 	s := &Seq{}
-	err := alternate(ctx, warm, n,
+	err := alternate(ctx, warm, n, h.Gap,
 		func(i int, keep bool) error {
 			return h.timeHTTP(s, keep, func() error {
 				if err := h.RotateHTTP(ctx, c.Key, c.IDs[i%len(c.IDs)]); err != nil {
@@ -475,11 +505,11 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	raw := func(n int) (d time.Duration) {
 		c0 := processCPU()
 		labeled(sideRaw, func() {
-			d = parallel(clients, n, func(int) {
+			d = parallel(clients, n, paced(ctx, h.Pace, func(int) {
 				if _, err := e.EnsureRaw(ctx); err != nil {
 					fail(fmt.Errorf("raw %s EnsureDatabase: %w", e.Name, err))
 				}
-			})
+			}))
 		})
 		rawCPU += processCPU() - c0
 		return d
@@ -524,7 +554,7 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 	}
 	c0 := processCPU()
 	labeled(sideClient, func() {
-		th = parallel(clients, slots+clients, func(i int) {
+		th = parallel(clients, slots+clients, paced(ctx, h.Pace, func(i int) {
 			_, err := h.CreateHTTP(ctx, key, fmt.Sprintf("par-%d", i), e.Name)
 			var ae *APIError
 			switch {
@@ -535,7 +565,7 @@ func (h *Harness) MeasureConcurrent(ctx context.Context, e *Engine, slots, clien
 			default:
 				fail(fmt.Errorf("create %s over HTTP: %w", e.Name, err))
 			}
-		})
+		}))
 	})
 	httpCPU := processCPU() - c0 - idle.over(th)
 	st1, err := h.Server.Service().Stats(ctx)
@@ -636,13 +666,13 @@ func (h *Harness) stubCreates(ctx context.Context, clients, total, ok int, creat
 	var failed atomic.Int64
 	c0 := processCPU()
 	labeled(sideClient, func() {
-		took = parallel(clients, total, func(i int) {
+		took = parallel(clients, total, paced(ctx, h.Pace, func(i int) {
 			_, err := createWith(ctx, client, base, "k", fmt.Sprintf("par-%d", i), eng)
 			var ae *APIError
 			if err != nil && !(errors.As(err, &ae) && ae.Status == refused.Status) {
 				failed.Add(1)
 			}
-		})
+		}))
 	})
 	cpu = processCPU() - c0
 	if f := failed.Load(); f > 0 {

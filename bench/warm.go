@@ -62,7 +62,7 @@ func (h *Harness) MeasureWarm(ctx context.Context, e *Engine, pool, warm, n int)
 		}
 		s := &Seq{}
 		*mode.seq = s
-		err = alternate(ctx, warm, n,
+		err = alternate(ctx, warm, n, h.Gap,
 			func(i int, keep bool) error {
 				if keep && !mode.wait {
 					if ready, err := svc.WarmReady(ctx, e.HostID); err == nil && ready == 0 {
