@@ -62,7 +62,10 @@ func BenchmarkInsertDatabase(b *testing.B) {
 	for _, existing := range []int{0, 5000, 20000, 1000000} {
 		b.Run(fmt.Sprintf("existing=%d", existing), func(b *testing.B) {
 			db := mustOpen(b)
-			ctx := context.Background()
+			// A context that can end, as every request's (the store
+			// timeout): the driver treats such contexts differently.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
 			a := mustAccount(b, db, "acc", ptr(1<<30))
 			quota := int64(1 << 50)
 			if _, err := db.UpdateAccount(ctx, a.ID, dbplane.AccountUpdate{StorageBytesSet: true, StorageBytes: &quota}); err != nil {

@@ -221,7 +221,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx *txn) error) error {
 // tx1 runs fn in one transaction; committing reports that err came from
 // the commit itself.
 func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool, err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	sqlTx, err := db.write.BeginTx(db.dialect.stmtCtx(ctx), nil)
 	if err != nil {
 		return false, err
 	}
@@ -243,6 +243,13 @@ func (db *DB) tx1(ctx context.Context, fn func(tx *txn) error) (committing bool,
 		return false, err
 	}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return false, err
+	}
+	// A caller whose context ended meanwhile gets its error and keeps
+	// nothing, as when database/sql watched the context (BeginTx above
+	// may have been given it detached).
+	if err := ctx.Err(); err != nil {
 		tx.Rollback()
 		return false, err
 	}
