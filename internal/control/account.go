@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/dbplane/dbplane"
+	"github.com/dbplane/dbplane/internal/store"
 )
 
 // CreateAccount validates and inserts an account.
@@ -53,7 +54,7 @@ func (s *Service) UpdateAccount(ctx context.Context, id string, u dbplane.Accoun
 	}
 	// The store flagged the databases in the same transaction; now the
 	// engines follow. Failures are retried by the background reconciler.
-	drifted, err := s.store.Drifted(ctx, id)
+	drifted, err := s.store.Drifted(ctx, store.DriftFilter{AccountID: id})
 	if err != nil {
 		return nil, err
 	}

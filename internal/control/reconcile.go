@@ -71,7 +71,7 @@ func (s *Service) reconcile(ctx context.Context, minAge time.Duration, down down
 	}
 	// Statuses behind their flags (a status change that failed before its
 	// intent was written, or a host that was down) catch up here.
-	drifted, err := s.store.Drifted(ctx, "")
+	drifted, err := s.store.Drifted(ctx, store.DriftFilter{})
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}

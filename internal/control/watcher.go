@@ -66,7 +66,7 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 	if err := s.store.RecomputeOverQuota(ctx); err != nil {
 		return nil, err
 	}
-	drifted, err := s.store.Drifted(ctx, "")
+	drifted, err := s.store.Drifted(ctx, store.DriftFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func BenchmarkQuotaPass(b *testing.B) {
 		if err := db.RecomputeOverQuota(ctx); err != nil {
 			b.Fatal(err)
 		}
-		ids, err := db.Drifted(ctx, "")
+		ids, err := db.Drifted(ctx, store.DriftFilter{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -48,17 +48,47 @@ func (db *DB) SetAdminDisabled(ctx context.Context, id string, disabled bool) er
 	})
 }
 
+// DriftFilter narrows Drifted. The zero value finds every drifted database.
+type DriftFilter struct {
+	// AccountID, when set, keeps the account's databases alone.
+	AccountID string
+	// SkipHosts leaves out the databases of these hosts: a quota pass
+	// still measuring them moves them later (control.refreshQuota).
+	SkipHosts []string
+}
+
 // Drifted returns the ids of settled databases (active, over_quota or
 // disabled) whose status differs from what their flags call for and that
 // have no change in flight.
-func (db *DB) Drifted(ctx context.Context, accountID string) ([]string, error) {
+func (db *DB) Drifted(ctx context.Context, f DriftFilter) ([]string, error) {
 	where, args := ``, []any{}
-	if accountID != "" {
-		where, args = ` AND d.account_id = ?`, []any{accountID}
+	if f.AccountID != "" {
+		where, args = ` AND d.account_id = ?`, []any{f.AccountID}
 	}
-	return collectStrings(db.readRows(ctx, `SELECT d.id FROM databases d
+	rows, err := db.readRows(ctx, `SELECT d.id, d.host_id FROM databases d
 		WHERE d.status IN ('active', 'over_quota', 'disabled')
 		AND d.status <> CASE WHEN d.admin_disabled = 1 OR d.suspension_disabled = 1 THEN 'disabled'
 			WHEN d.over_quota = 1 THEN 'over_quota' ELSE 'active' END
-		AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.database_id = d.id)`+where+` ORDER BY d.numeric_id`, args...))
+		AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.database_id = d.id)`+where+` ORDER BY d.numeric_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	// The hosts are left out here, not in a NOT IN list whose statement
+	// would vary with its length: the drifted are few.
+	skip := make(map[string]bool, len(f.SkipHosts))
+	for _, h := range f.SkipHosts {
+		skip[h] = true
+	}
+	var ids []string
+	for rows.Next() {
+		var id, hostID string
+		if err := rows.Scan(&id, &hostID); err != nil {
+			return nil, err
+		}
+		if !skip[hostID] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
 }
