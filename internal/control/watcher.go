@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,7 +31,8 @@ const measureTimeout = time.Minute
 // host with one query each, quotaWorkers hosts at a time, stores the
 // sizes, moves accounts' databases to over_quota (writes revoked on the
 // engine) or back to active, and returns what it did. A host that is down
-// is skipped and reported.
+// is skipped and reported; one that is slow holds back no other host's
+// databases by more than an engine timeout (refreshQuota).
 func (s *Service) RefreshQuota(ctx context.Context) (rep *dbplane.QuotaReport, err error) {
 	if s.opt.OnQuotaPass != nil {
 		t0 := time.Now()
@@ -39,6 +41,16 @@ func (s *Service) RefreshQuota(ctx context.Context) (rep *dbplane.QuotaReport, e
 	return s.refreshQuota(ctx)
 }
 
+// refreshQuota measures the hosts and, once all are measured, moves the
+// databases their sizes call for. A host may take its whole bound
+// (measureTimeout) and a hung one does: so while some are still being
+// measured, every engine timeout the pass moves the others' databases as
+// the sizes stored so far call for (a slow host's databases count with
+// their last sizes, as a down host's do), and the slow hosts' databases at
+// the end. An account over its quota on a live host is restricted within
+// an engine timeout of that host's measurement, not when the slowest
+// host's ends; a database may then change twice in one pass (the slow
+// host's sizes bring its account back under), and the report lists both.
 func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error) {
 	start := s.opt.Now()
 	rep := &dbplane.QuotaReport{StartedAt: start}
@@ -53,20 +65,61 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 		}
 	}
 	rep.Hosts = make([]dbplane.HostMeasurement, len(enabled))
-	sem := make(chan struct{}, quotaWorkers)
-	var wg sync.WaitGroup
-	for i, h := range enabled {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			rep.Hosts[i] = s.measureHost(ctx, h)
-		})
+	left := newMeasuring(enabled)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sem := make(chan struct{}, quotaWorkers)
+		var wg sync.WaitGroup
+		for i, h := range enabled {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				rep.Hosts[i] = s.measureHost(ctx, h)
+				left.finish(h.ID)
+			})
+		}
+		wg.Wait()
+	}()
+	step := time.NewTicker(s.opt.EngineTimeout)
+	defer step.Stop()
+	moved := 0 // hosts measured when the databases were last moved
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		case <-step.C:
+			measuring, measured := left.now()
+			if measured == moved || len(measuring) == 0 || ctx.Err() != nil {
+				continue // nothing new, or the end's move is next
+			}
+			moved = measured
+			s.log.Info("quota: some hosts are still being measured; moving the others' databases now", "hosts_measuring", measuring)
+			changes, err := s.enforceQuota(ctx, measuring)
+			rep.Changed = append(rep.Changed, changes...)
+			if err != nil {
+				s.log.Warn("quota: databases not moved while slow hosts are measured; the pass retries at its end", "err", err)
+			}
+		}
 	}
-	wg.Wait()
+	changes, err := s.enforceQuota(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	rep.Changed = append(rep.Changed, changes...)
+	rep.Took = s.opt.Now().Sub(start)
+	return rep, nil
+}
+
+// enforceQuota moves databases to over_quota or back to active as the
+// stored sizes call for, but for those on the hosts in skip (still being
+// measured). It returns the changes made; a change the engine did not
+// take is logged and retried by the reconciler.
+func (s *Service) enforceQuota(ctx context.Context, skip []string) ([]dbplane.StatusChange, error) {
 	if err := s.store.RecomputeOverQuota(ctx); err != nil {
 		return nil, err
 	}
-	drifted, err := s.store.Drifted(ctx, store.DriftFilter{})
+	drifted, err := s.store.Drifted(ctx, store.DriftFilter{SkipHosts: skip})
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +127,41 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 	if err != nil {
 		s.log.Warn("quota: some status changes are not applied yet; will retry", "err", err)
 	}
-	rep.Changed = changes
-	rep.Took = s.opt.Now().Sub(start)
-	return rep, nil
+	return changes, nil
+}
+
+// measuring is the hosts of a quota pass not measured yet.
+type measuring struct {
+	mu       sync.Mutex
+	left     map[string]bool
+	measured int
+}
+
+func newMeasuring(hosts []*dbplane.Host) *measuring {
+	m := &measuring{left: make(map[string]bool, len(hosts))}
+	for _, h := range hosts {
+		m.left[h.ID] = true
+	}
+	return m
+}
+
+func (m *measuring) finish(hostID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.left, hostID)
+	m.measured++
+}
+
+// now returns the hosts still being measured (or waiting for a worker),
+// and how many are measured.
+func (m *measuring) now() (hostIDs []string, measured int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id := range m.left {
+		hostIDs = append(hostIDs, id)
+	}
+	slices.Sort(hostIDs)
+	return hostIDs, m.measured
 }
 
 // measureHost measures one host and reports how it went.
