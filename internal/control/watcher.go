@@ -75,13 +75,14 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				rep.Hosts[i] = s.measureHost(ctx, h)
-				left.finish(h.ID)
+				var err error
+				rep.Hosts[i], err = s.measureHost(ctx, h)
+				left.finish(h.ID, hostSilent(err))
 			})
 		}
 		wg.Wait()
 	}()
-	step := time.NewTicker(s.opt.EngineTimeout)
+	step := time.NewTicker(max(s.opt.EngineTimeout, time.Millisecond)) // NewTicker refuses ≤ 0
 	defer step.Stop()
 	moved := 0 // hosts measured when the databases were last moved
 	for waiting := true; waiting; {
@@ -89,13 +90,15 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 		case <-done:
 			waiting = false
 		case <-step.C:
-			measuring, measured := left.now()
+			measuring, silent, measured := left.now()
 			if measured == moved || len(measuring) == 0 || ctx.Err() != nil {
 				continue // nothing new, or the end's move is next
 			}
 			moved = measured
 			s.log.Info("quota: some hosts are still being measured; moving the others' databases now", "hosts_measuring", measuring)
-			changes, err := s.enforceQuota(ctx, measuring)
+			// Hosts that did not answer their measurement are left for
+			// the end too: each would cost this step an engine timeout.
+			changes, err := s.enforceQuota(ctx, append(measuring, silent...))
 			rep.Changed = append(rep.Changed, changes...)
 			if err != nil {
 				s.log.Warn("quota: databases not moved while slow hosts are measured; the pass retries at its end", "err", err)
@@ -130,10 +133,12 @@ func (s *Service) enforceQuota(ctx context.Context, skip []string) ([]dbplane.St
 	return changes, nil
 }
 
-// measuring is the hosts of a quota pass not measured yet.
+// measuring is the hosts of a quota pass not measured yet, and those
+// whose measurement found them silent (hostSilent).
 type measuring struct {
 	mu       sync.Mutex
 	left     map[string]bool
+	silent   []string
 	measured int
 }
 
@@ -145,27 +150,31 @@ func newMeasuring(hosts []*dbplane.Host) *measuring {
 	return m
 }
 
-func (m *measuring) finish(hostID string) {
+func (m *measuring) finish(hostID string, silent bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.left, hostID)
+	if silent {
+		m.silent = append(m.silent, hostID)
+	}
 	m.measured++
 }
 
 // now returns the hosts still being measured (or waiting for a worker),
-// and how many are measured.
-func (m *measuring) now() (hostIDs []string, measured int) {
+// those that did not answer theirs, and how many are measured.
+func (m *measuring) now() (measuring, silent []string, measured int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for id := range m.left {
-		hostIDs = append(hostIDs, id)
+		measuring = append(measuring, id)
 	}
-	slices.Sort(hostIDs)
-	return hostIDs, m.measured
+	slices.Sort(measuring)
+	return measuring, slices.Sorted(slices.Values(m.silent)), m.measured
 }
 
-// measureHost measures one host and reports how it went.
-func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.HostMeasurement {
+// measureHost measures one host and reports how it went, with the error
+// that ended its measurement, if one did.
+func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) (dbplane.HostMeasurement, error) {
 	m := dbplane.HostMeasurement{HostID: h.ID, HostName: h.Name}
 	t0 := time.Now()
 	n, err := s.measure(ctx, h.ID)
@@ -178,7 +187,7 @@ func (s *Service) measureHost(ctx context.Context, h *dbplane.Host) dbplane.Host
 		s.log.Warn("quota: host not measured", "host_id", h.ID, "err", err)
 	}
 	s.hook("quota:host-measured")
-	return m
+	return m, err
 }
 
 // measure measures one host and stores its sizes. The store's rows of the

@@ -102,8 +102,10 @@ func (db *DB) Shared() bool { return db.dialect.elect != nil }
 // driver would watch it with a goroutine of its own for every statement,
 // and database/sql another for every query, which cost more CPU than a
 // short statement. A context already ended is passed on, so the statement
-// fails at once with its error, as before, and database/sql still rolls
-// the transaction back when the transaction's own context ends. Reads on
+// fails at once with its error, as before. The transaction itself is
+// begun with the detached context too (tx1: the driver watched BEGIN and
+// COMMIT with a goroutine each), and tx1 checks the caller's context
+// before the commit, so a caller that gave up keeps nothing. Reads on
 // the pool keep their context: they may wait for a connection, which must
 // end at the caller's deadline; and queries that return rows keep theirs,
 // since reading many rows (a host's stored sizes, a million of them) must

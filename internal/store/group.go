@@ -37,8 +37,9 @@ import (
 //   - a transaction that may run long (a watcher pass's sizes, a sweep, a
 //     re-seal: txAlone) is never batched, so that no short one waits for
 //     its end to be answered: a batch stops before it, and it runs alone;
-//   - a batch of one runs as a transaction always ran, without a
-//     savepoint and with its caller's context.
+//   - a batch of one runs as a transaction always ran (tx1), without a
+//     savepoint and with its caller's context (detached where statements
+//     are local, and checked before the commit).
 //
 // Commit delay (issue 12), as PostgreSQL's commit_delay with
 // commit_siblings: a batch shares one commit, and most of a small write
