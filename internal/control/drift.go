@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/dbplane/dbplane"
@@ -69,16 +68,9 @@ func (s *Service) SweepDrift(ctx context.Context) (rep *dbplane.DriftReport, err
 		down[hh.HostID] = hh.Down && s.opt.Now().Sub(hh.SeenAt) < driftDownFor
 	}
 	rep.Hosts = make([]dbplane.HostDrift, len(enabled))
-	sem := make(chan struct{}, driftWorkers)
-	var wg sync.WaitGroup
-	for i, h := range enabled {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			rep.Hosts[i] = s.sweepHost(ctx, h, down[h.ID], intents)
-		})
-	}
-	wg.Wait()
+	fanOut(enabled, driftWorkers, func(i int, h *dbplane.Host) {
+		rep.Hosts[i] = s.sweepHost(ctx, h, down[h.ID], intents)
+	})
 	if err := s.store.PruneDriftFindings(ctx, ids); err != nil {
 		return nil, err
 	}

@@ -110,26 +110,19 @@ func (s *Service) finishAccountDelete(ctx context.Context, id string) (*dbplane.
 	var (
 		mu   sync.Mutex
 		errs []error
-		wg   sync.WaitGroup
 	)
 	// No drop starts after one engine timeout: with more hung hosts than
 	// workers, those still waiting for a worker then are left for the
 	// next pass instead of costing another timeout each round.
 	deadline := time.Now().Add(s.opt.EngineTimeout)
-	sem := make(chan struct{}, accountDeleteWorkers)
-	for _, h := range hosts {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			dropped, pending, err := s.dropAccountDatabases(ctx, byHost[h], deadline)
-			mu.Lock()
-			defer mu.Unlock()
-			out.Databases += dropped
-			out.Pending += pending
-			errs = append(errs, err)
-		})
-	}
-	wg.Wait()
+	fanOut(hosts, accountDeleteWorkers, func(_ int, h string) {
+		dropped, pending, err := s.dropAccountDatabases(ctx, byHost[h], deadline)
+		mu.Lock()
+		defer mu.Unlock()
+		out.Databases += dropped
+		out.Pending += pending
+		errs = append(errs, err)
+	})
 	if out.Deleted, err = s.store.FinishAccountDelete(ctx, id); err != nil {
 		return nil, err
 	}

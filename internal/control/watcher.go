@@ -69,18 +69,11 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		sem := make(chan struct{}, quotaWorkers)
-		var wg sync.WaitGroup
-		for i, h := range enabled {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				var err error
-				rep.Hosts[i], err = s.measureHost(ctx, h)
-				left.finish(h.ID, hostSilent(err))
-			})
-		}
-		wg.Wait()
+		fanOut(enabled, quotaWorkers, func(i int, h *dbplane.Host) {
+			var err error
+			rep.Hosts[i], err = s.measureHost(ctx, h)
+			left.finish(h.ID, hostSilent(err))
+		})
 	}()
 	step := time.NewTicker(max(s.opt.EngineTimeout, time.Millisecond)) // NewTicker refuses ≤ 0
 	defer step.Stop()
