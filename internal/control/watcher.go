@@ -109,7 +109,7 @@ func (s *Service) refreshQuota(ctx context.Context) (*dbplane.QuotaReport, error
 
 // enforceQuota moves databases to over_quota or back to active as the
 // stored sizes call for, but for those on the hosts in skip (still being
-// measured). It returns the changes made; a change the engine did not
+// measured, or silent in this pass). It returns the changes made; a change the engine did not
 // take is logged and retried by the reconciler.
 func (s *Service) enforceQuota(ctx context.Context, skip []string) ([]dbplane.StatusChange, error) {
 	if err := s.store.RecomputeOverQuota(ctx); err != nil {
