@@ -98,6 +98,17 @@ func (f filters) cut(name string) ([]string, filters) {
 	return f[exactPrefix+name], rest
 }
 
+// storeFilters splits f for a store lookup: the values of the exact
+// filter on external_id (answered on the store's index) and a Match for
+// the rest, read off each row's fields (nil when nothing is left).
+func storeFilters[T any](f filters, fields func(T) map[string]string) (externalIDs []string, match func(T) bool) {
+	externalIDs, rest := f.cut("external_id")
+	if len(rest) == 0 {
+		return externalIDs, nil
+	}
+	return externalIDs, func(x T) bool { return rest.match(fields(x)) }
+}
+
 // pageOf returns page p of all and the total.
 func pageOf[T any](all []T, p dbplane.Page) ([]T, int) {
 	start := min(p.Offset(), len(all))

@@ -155,13 +155,9 @@ func serverQuery(f filters, s sorts, p dbplane.Page) dbplane.ServerFilter {
 		q.Order = dbplane.ServersByID
 	}
 	q.Desc = desc
-	var substring filters
-	q.ExternalIDs, substring = f.cut("external_id")
-	if len(substring) > 0 {
-		q.Match = func(x *dbplane.Server) bool {
-			return substring.match(map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name})
-		}
-	}
+	q.ExternalIDs, q.Match = storeFilters(f, func(x *dbplane.Server) map[string]string {
+		return map[string]string{"uuid": x.ID, "uuidShort": x.Identifier, "name": x.Name}
+	})
 	return q
 }
 

@@ -62,13 +62,9 @@ func userQuery(f filters, s sorts, p dbplane.Page) dbplane.AccountFilter {
 		q.Order = dbplane.AccountsByID
 	}
 	q.Desc = desc
-	var substring filters
-	q.ExternalIDs, substring = f.cut("external_id")
-	if len(substring) > 0 {
-		q.Match = func(a *dbplane.Account) bool {
-			return substring.match(map[string]string{"email": a.Email, "uuid": a.ID, "username": username(a)})
-		}
-	}
+	q.ExternalIDs, q.Match = storeFilters(f, func(a *dbplane.Account) map[string]string {
+		return map[string]string{"email": a.Email, "uuid": a.ID, "username": username(a)}
+	})
 	return q
 }
 
